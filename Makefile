@@ -1,0 +1,61 @@
+# Atoll build. `make` builds build/atoll; see README.md for up/test/bench.
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libcrypto libssl libcurl libarchive libseccomp gnutls
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+           -Wstrict-prototypes -Wmissing-prototypes -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+B       ?= build
+
+# Every .c of these folders goes into the one binary; src/podinit and
+# src/vmm/guest build separately (static init, bare-metal test guests).
+MODULES := lib api store controllers agent vmm sandbox image registry
+SRCS    := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
+OBJS    := $(SRCS:src/%.c=$(B)/obj/%.o)
+MAIN    := $(B)/obj/main.o
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNITS   := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
+
+PYTHON  := /usr/bin/python3
+
+.PHONY: all up test test-unit test-e2e bench asan fuzz clean deps
+all: $(B)/atoll
+
+$(B)/atoll: $(OBJS) $(MAIN)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/unit/%: tests/unit/%.c $(OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(OBJS) $(LDLIBS)
+
+-include $(OBJS:.o=.d) $(MAIN:.o=.d)
+-include src/*/build.mk
+
+deps:
+	@./scripts/deps.sh
+
+up: deps all
+	./scripts/up.sh
+
+test-unit: $(UNITS)
+	@./scripts/run-unit.sh $(UNITS)
+
+test-e2e: all
+	$(PYTHON) -m pytest -q tests/e2e $(PYTEST_ARGS)
+
+test: deps all test-unit test-e2e
+
+# Address and undefined-behaviour sanitizers over the whole suite.
+asan:
+	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  ATOLL_BIN=build-asan/atoll test-unit test-e2e
+
+bench: all
+	./bench/run.sh
+
+clean:
+	rm -rf build build-asan

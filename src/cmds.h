@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Subcommand entry points; each lives in its component's cmd_*.c. */
+#ifndef ATOLL_CMDS_H
+#define ATOLL_CMDS_H
+
+int cmd_server(int argc, char **argv); /* src/api/cmd_server.c */
+int cmd_agent(int argc, char **argv);  /* src/agent/cmd_agent.c */
+int cmd_run(int argc, char **argv);    /* src/sandbox/cmd_run.c */
+int cmd_vmm(int argc, char **argv);    /* src/vmm/cmd_vmm.c */
+
+#define ATOLL_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* atoll: one binary, subcommands dispatched from a table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "server",  cmd_server,  "run the control plane (and a local node unless --no-node)" },
+	{ "agent",   cmd_agent,   "join this host to a control plane as a node" },
+	{ "run",     cmd_run,     "run one command in a fresh sandbox, like docker run --rm" },
+	{ "vmm",     cmd_vmm,     "the per-VM monitor process (internal)" },
+	{ "version", cmd_version, "print the version" },
+	{ "help",    cmd_help,    "list the subcommands" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int cmd_version(int argc, char **argv)
+{
+	printf("atoll %s\n", ATOLL_VERSION);
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	printf("usage: atoll <command> [options]\n\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf("  %-8s %s\n", commands[i].name, commands[i].help);
+	printf("\nRun 'atoll <command> --help' for a command's options.\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		cmd_help(0, NULL);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(0, NULL);
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(0, NULL);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "atoll: unknown command '%s' (see 'atoll help')\n", argv[1]);
+	return 2;
+}
