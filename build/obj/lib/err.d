@@ -1,0 +1,2 @@
+build/obj/lib/err.o: src/lib/err.c src/lib/err.h
+src/lib/err.h:
