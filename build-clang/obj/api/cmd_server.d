@@ -1,0 +1,3 @@
+build-clang/obj/api/cmd_server.o: src/api/cmd_server.c src/cmds.h
+
+src/cmds.h:

@@ -1,0 +1,3 @@
+build-clang/obj/lib/log.o: src/lib/log.c src/lib/log.h
+
+src/lib/log.h:

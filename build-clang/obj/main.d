@@ -1,0 +1,3 @@
+build-clang/obj/main.o: src/main.c src/cmds.h
+
+src/cmds.h:
