@@ -7,6 +7,7 @@
 #define ATOLL_T_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int t_pass, t_fail;
