@@ -74,8 +74,9 @@ void schema_unknown_fields(const json_t *schema, const json_t *obj, const char *
 /*
  * Fill the defaults Kubernetes fills (crd modified in place):
  * spec.conversion.strategy "None", names.singular (lower-case kind),
- * names.listKind (kind + "List"), versions[].served/storage false,
- * spec.preserveUnknownFields false. spec.scope has no default in v1.
+ * names.listKind (kind + "List"), versions[].served/storage false (the
+ * Go zero values), conversion webhook service port 443. spec.scope has no
+ * default in v1 (it is required).
  */
 void crd_default(json_t *crd);
 /* Validate a (defaulted) CRD; borrows crd, appends causes. */
