@@ -132,7 +132,7 @@ static const char *required_str(const json_t *obj, const char *key, const char *
 	char *f = schema_path_field(path, key);
 	const char *s = NULL;
 
-	if (!v || (json_is_string(v) && !*json_string_value(v)))
+	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
 		api_cause(causes, "FieldValueRequired", f, "Required value");
 	else if (!json_is_string(v))
 		api_cause(causes, "FieldValueTypeInvalid", f, "Invalid value: \"%s\": %s must be of type string",
