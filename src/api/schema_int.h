@@ -14,6 +14,10 @@ char *schema_path_index(const char *path, size_t i);
 /* "a" + "k" -> "a[k]" (structural schema paths: "properties[spec]"). Returns owned. */
 char *schema_path_key(const char *path, const char *key);
 
+/* api_cause() for field path.key (key NULL: path itself). */
+void schema_cause_at(json_t *causes, const char *reason, const char *path, const char *key,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* "object", "array", "string", "integer", "number", "boolean", "null". */
 const char *schema_type_of(const json_t *v);
 /* Value as Kubernetes prints it in messages: strings quoted, JSON otherwise,
@@ -26,6 +30,16 @@ bool schema_flag(const json_t *s, const char *key);
 bool schema_number(const json_t *v, double *d);
 /* Integer-valued number (an integral real counts). */
 bool schema_is_integer(const json_t *v);
+
+/*
+ * Structural check helpers (schema_keywords.c). check_keywords: every
+ * keyword known and of the right JSON shape; in_junctor refuses what may
+ * not appear inside allOf/anyOf/oneOf/not. Returns false when the node is
+ * too broken to descend into. check_list_map: the x-kubernetes-list-type,
+ * -list-map-keys and -map-type rules of one node.
+ */
+bool schema_check_keywords(const json_t *s, const char *path, bool in_junctor, json_t *causes);
+void schema_check_list_map(const json_t *s, const char *path, json_t *causes);
 
 /*
  * Compile an ECMA-262 style pattern (as CRDs use) into a POSIX ERE.

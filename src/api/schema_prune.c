@@ -34,10 +34,21 @@ static void default_object(const json_t *s, json_t *v)
 	}
 	json_object_foreach_safe(v, tmp, key, child) {
 		ps = json_object_get(props, key);
+		if (!json_is_object(ps) && json_is_object(addl)) {
+			ps = addl;
+			/* Map values follow the same null rule as fields. */
+			if (json_is_null(child) && !schema_flag(addl, "nullable")) {
+				const json_t *def = json_object_get(addl, "default");
+				if (!def) {
+					json_object_del(v, key);
+					continue;
+				}
+				child = json_deep_copy(def);
+				json_object_set_new(v, key, child);
+			}
+		}
 		if (json_is_object(ps))
 			default_node(ps, child);
-		else if (json_is_object(addl))
-			default_node(addl, child);
 	}
 }
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers of the schema code: field paths, value printing, numbers. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "api/kind.h"
 #include "api/schema_int.h"
 #include "lib/xalloc.h"
 
@@ -97,4 +99,20 @@ bool schema_is_integer(const json_t *v)
 		return false;
 	double d = json_real_value(v);
 	return isfinite(d) && d == floor(d);
+}
+
+void schema_cause_at(json_t *causes, const char *reason, const char *path, const char *key,
+		     const char *fmt, ...)
+{
+	char *field = key ? schema_path_field(path, key) : xstrdup(path ? path : "");
+	char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	api_cause(causes, reason, field, "%s", msg ? msg : "");
+	free(msg);
+	free(field);
 }

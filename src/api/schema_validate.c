@@ -230,6 +230,58 @@ static void check_number(const json_t *s, const json_t *v, const char *path, jso
 	}
 }
 
+/* The key fields of a list-type map item, as an object (owned). */
+static json_t *map_key(const json_t *item, const json_t *keys)
+{
+	json_t *k = json_object();
+	const json_t *name;
+	size_t i;
+
+	json_array_foreach(keys, i, name) {
+		const char *n = json_string_value(name);
+		json_t *f = n ? json_object_get(item, n) : NULL;
+		if (f)
+			json_object_set(k, n, f);
+	}
+	return k;
+}
+
+/*
+ * x-kubernetes-list-type set: items are unique; map: items are unique by
+ * their x-kubernetes-list-map-keys. Quadratic, bounded by maxItems in
+ * practice, as in Kubernetes.
+ */
+static void check_list_type(const json_t *s, const json_t *v, const char *path, json_t *causes)
+{
+	const char *lt = json_string_value(json_object_get(s, "x-kubernetes-list-type"));
+	const json_t *keys = json_object_get(s, "x-kubernetes-list-map-keys");
+	size_t n = json_array_size(v);
+	bool map;
+
+	if (!lt || (strcmp(lt, "set") && strcmp(lt, "map")))
+		return;
+	map = !strcmp(lt, "map");
+	if (map && !json_array_size(keys))
+		return;
+	for (size_t i = 1; i < n; i++) {
+		json_t *a = map ? map_key(json_array_get(v, i), keys) : json_incref(json_array_get(v, i));
+		for (size_t j = 0; j < i; j++) {
+			json_t *b = map ? map_key(json_array_get(v, j), keys) : json_incref(json_array_get(v, j));
+			bool dup = json_equal(a, b);
+			json_decref(b);
+			if (dup) {
+				char val[VALBUF];
+				char *p = schema_path_index(path, i);
+				api_cause(causes, "FieldValueDuplicate", p, "Duplicate value: %s",
+					  schema_fmt_value(a, val, sizeof(val)));
+				free(p);
+				break;
+			}
+		}
+		json_decref(a);
+	}
+}
+
 static void check_array(const json_t *s, const json_t *v, const char *path, json_t *causes)
 {
 	size_t n = json_array_size(v);
@@ -257,6 +309,7 @@ static void check_array(const json_t *s, const json_t *v, const char *path, json
 					break;
 				}
 	}
+	check_list_type(s, v, path, causes);
 	const json_t *items = json_object_get(s, "items");
 	if (json_is_object(items))
 		for (size_t i = 0; i < n; i++) {

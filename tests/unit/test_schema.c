@@ -212,6 +212,16 @@ static void test_special(void)
 	EXPECT(V(emb, "{'tpl':{'apiVersion':'v1','kind':'Pod','metadata':'x'}}"), "FieldValueTypeInvalid",
 	       "tpl.metadata", NULL);
 	CLEAN(V("{'type':'object','x-kubernetes-preserve-unknown-fields':true}", "{'anything':{'goes':[1]}}"));
+	const char *set = "{'type':'array','x-kubernetes-list-type':'set','items':{'type':'string'}}";
+	CLEAN(V(set, "['a','b']"));
+	EXPECT(V(set, "['a','b','a']"), "FieldValueDuplicate", "[2]", "Duplicate value: \"a\"");
+	const char *map = "{'type':'array','x-kubernetes-list-type':'map','x-kubernetes-list-map-keys':['name','proto'],"
+			  "'items':{'type':'object','properties':{'name':{'type':'string'},'proto':{'type':'string'},"
+			  "'port':{'type':'integer'}}}}";
+	CLEAN(V(map, "[{'name':'a','proto':'TCP','port':1},{'name':'a','proto':'UDP','port':1}]"));
+	EXPECT(V(map, "[{'name':'a','proto':'TCP','port':1},{'name':'b'},{'name':'a','proto':'TCP','port':2}]"),
+	       "FieldValueDuplicate", "[2]", "Duplicate value: {\"name\":\"a\",\"proto\":\"TCP\"}");
+	CLEAN(V("{'type':'array','x-kubernetes-list-type':'atomic','items':{'type':'string'}}", "['a','a']"));
 }
 
 static void test_junctors(void)
@@ -276,6 +286,14 @@ static void test_default(void)
 		   "'tpl':{'size':10,'inner':{'x':1,'y':2}},"
 		   "'list':[{'port':80},{'port':8080}],'map':{'a':{'on':true},'b':{'on':false}}}}");
 	json_decref(o);
+	/* Map values: a non-nullable null takes the default or goes. */
+	json_t *ms = J("{'type':'object','properties':{'m':{'type':'object','additionalProperties':"
+		       "{'type':'string','default':'d'}},'n':{'type':'object','additionalProperties':{'type':'string'}}}}");
+	o = J("{'m':{'a':null,'b':'x'},'n':{'a':null,'b':'y'}}");
+	schema_default(ms, o);
+	JSON_IS(o, "{'m':{'a':'d','b':'x'},'n':{'b':'y'}}");
+	json_decref(o);
+	json_decref(ms);
 	/* A non-nullable null takes the default; absent parents are not created. */
 	o = J("{'spec':{'replicas':null}}");
 	schema_default(s, o);
@@ -364,7 +382,7 @@ static void test_structural(void)
 	       "FieldValueForbidden", "properties[l].items", "not an array");
 	EXPECT(ST("{'type':'object','properties':{'l':{'type':'array','uniqueItems':true,'items':{'type':'string'}}}}"),
 	       "FieldValueForbidden", "properties[l].uniqueItems", "quadratic");
-	EXPECT(ST("{'type':'object','properties':{'a':{'type':'object','properties':{},'additionalProperties':{'type':'string'}}}}"),
+	EXPECT(ST("{'type':'object','properties':{'a':{'type':'object','properties':{'b':{'type':'string'}},'additionalProperties':false}}}"),
 	       "FieldValueForbidden", "properties[a].additionalProperties", "mutual exclusive");
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'string','pattern':'(?<=x)y'}}}"),
 	       "FieldValueInvalid", "properties[a].pattern", "must be a valid regular expression");
@@ -374,7 +392,34 @@ static void test_structural(void)
 	       "FieldValueTypeInvalid", "properties[a].default", NULL);
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'object','default':{'z':1},'properties':{'y':{'type':'integer'}}}}}"),
 	       "FieldValueForbidden", "properties[a].default.z", "unknown fields");
-	EXPECT(ST("{'type':'object','default':{}}"), "FieldValueForbidden", "default", NULL);
+	EXPECT(ST("{'type':'object','properties':{'metadata':{'type':'object','properties':{'name':{'type':'string','default':'x'}}}}}"),
+	       "FieldValueForbidden", "properties[metadata].properties[name].default", "in top-level metadata");
+	EXPECT(ST("{'type':'object','additionalProperties':{'type':'string'}}"), "FieldValueForbidden",
+	       "additionalProperties", "at the root");
+	EXPECT(ST("{'type':'object','nullable':true}"), "FieldValueForbidden", "nullable", NULL);
+	EXPECT(ST("{'type':'object','properties':{'kind':{'type':'integer'}}}"), "FieldValueInvalid",
+	       "properties[kind].type", "must be string");
+	EXPECT(ST("{'type':'object','properties':{'e':{'type':'object','x-kubernetes-embedded-resource':true,"
+		  "'properties':{'metadata':{'type':'string'}}}}}"), "FieldValueInvalid",
+	       "properties[e].properties[metadata].type", "must be object");
+	EXPECT(ST("{'type':'object','properties':{'a':{'x-kubernetes-int-or-string':true,'x-kubernetes-preserve-unknown-fields':true}}}"),
+	       "FieldValueInvalid", "properties[a].x-kubernetes-preserve-unknown-fields", NULL);
+	EXPECT(ST("{'type':'object','properties':{'a':{'type':'integer','oneOf':[{'description':'x'}]}}}"),
+	       "FieldValueForbidden", "properties[a].oneOf[0].description", "must be empty to be structural");
+	EXPECT(ST("{'type':'object','properties':{'a':{'type':'object','not':{'properties':{'metadata':{}}}}}}"),
+	       "FieldValueForbidden", "properties[a].not.properties[metadata]", "nested context");
+	EXPECT(ST("{'type':'object','properties':{'l':{'type':'array','x-kubernetes-list-type':'set',"
+		  "'items':{'type':'object'}}}}"), "FieldValueInvalid", "properties[l].items.x-kubernetes-map-type", NULL);
+	EXPECT(ST("{'type':'object','properties':{'l':{'type':'array','x-kubernetes-list-type':'map',"
+		  "'x-kubernetes-list-map-keys':['o'],'items':{'type':'object','required':['o'],"
+		  "'properties':{'o':{'type':'object'}}}}}}"), "FieldValueInvalid", "properties[l].items.properties[o].type",
+	       "scalar type");
+	EXPECT(ST("{'type':'object','properties':{'l':{'type':'array','x-kubernetes-list-map-keys':['k'],"
+		  "'items':{'type':'object'}}}}"), "FieldValueRequired", "properties[l].x-kubernetes-list-type", NULL);
+	/* The int-or-string idioms may name types inside anyOf. */
+	CLEAN(ST("{'type':'object','properties':{'a':{'x-kubernetes-int-or-string':true,"
+		 "'allOf':[{'anyOf':[{'type':'integer'},{'type':'string'}]},{'pattern':'^[0-9]+%?$'}]}}}"));
+	CLEAN(ST("{'type':'object','default':{}}"));
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'string','x-kubernetes-int-or-string':true}}}"),
 	       "FieldValueForbidden", "properties[a].type", NULL);
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'string','x-kubernetes-embedded-resource':true}}}"),
@@ -386,20 +431,20 @@ static void test_structural(void)
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'object','x-kubernetes-preserve-unknown-fields':true,"
 		  "'additionalProperties':{'type':'string'}}}}"), "FieldValueForbidden", "properties[a].additionalProperties", NULL);
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'string','anyOf':[{'type':'string'}]}}}"),
-	       "FieldValueForbidden", "properties[a].anyOf[0].type", "inside allOf");
+	       "FieldValueForbidden", "properties[a].anyOf[0].type", "must be empty to be structural");
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'object','allOf':[{'properties':{'b':{'minimum':1}}}]}}}"),
-	       "FieldValueForbidden", "properties[a].allOf[0].properties[b]", "not specified outside");
+	       "FieldValueRequired", "properties[a].allOf[0].properties[b]", "outside of allOf");
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'string','x-kubernetes-list-type':'set'}}}"),
-	       "FieldValueInvalid", "properties[a].x-kubernetes-list-type", "type is array");
+	       "FieldValueInvalid", "properties[a].type", "must be array if x-kubernetes-list-type is specified");
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'array','x-kubernetes-list-type':'map','items':{'type':'object'}}}}"),
 	       "FieldValueRequired", "properties[a].x-kubernetes-list-map-keys", NULL);
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'array','x-kubernetes-list-type':'map',"
 		  "'x-kubernetes-list-map-keys':['k'],'items':{'type':'object','properties':{'k':{'type':'string'}}}}}}"),
-	       "FieldValueRequired", "properties[a].x-kubernetes-list-map-keys[0]", "required or have a default");
+	       "FieldValueRequired", "properties[a].items.properties[k]", "have a default or be a required property");
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'array','x-kubernetes-list-type':'list','items':{'type':'string'}}}}"),
 	       "FieldValueNotSupported", "properties[a].x-kubernetes-list-type", NULL);
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'string','x-kubernetes-map-type':'atomic'}}}"),
-	       "FieldValueInvalid", "properties[a].x-kubernetes-map-type", NULL);
+	       "FieldValueInvalid", "properties[a].type", "must be object if x-kubernetes-map-type");
 	EXPECT(ST("{'type':'object','properties':{'metadata':{'type':'object','properties':{'labels':{'type':'object'}}}}}"),
 	       "FieldValueForbidden", "properties[metadata]", "name and generateName");
 	EXPECT(ST("{'type':'object','properties':{'a':{'type':'integer','minimum':'1'}}}"),
