@@ -304,6 +304,38 @@ static void validate_columns(const json_t *cols, const char *path, json_t *cause
 	}
 }
 
+/*
+ * With the status subresource, status is validated on its own as
+ * properties.status; root keywords that would constrain it across the
+ * whole object are therefore not allowed.
+ */
+static void check_status_root(const json_t *schema, const char *path, json_t *causes)
+{
+	static const char *const allowed[] = {
+		"description", "type", "format", "title", "maximum", "exclusiveMaximum", "minimum",
+		"exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems",
+		"uniqueItems", "multipleOf", "required", "items", "properties", "externalDocs", "example",
+		"x-kubernetes-preserve-unknown-fields", "x-kubernetes-validations",
+	};
+	const char *key;
+	const json_t *v;
+
+	json_object_foreach((json_t *)schema, key, v) {
+		size_t i;
+		for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+			if (!strcmp(key, allowed[i]))
+				break;
+		if (i == sizeof(allowed) / sizeof(allowed[0])) {
+			api_cause(causes, "FieldValueInvalid", path, "Invalid value: \"%s\": only description, type, "
+				  "format, title, value validations without allOf/anyOf/oneOf/not/enum, required, items, "
+				  "properties, externalDocs, example, x-kubernetes-preserve-unknown-fields and "
+				  "x-kubernetes-validations are allowed at the root of the schema if the status "
+				  "subresource is enabled", key);
+			return;
+		}
+	}
+}
+
 static void validate_versions(const json_t *versions, json_t *causes)
 {
 	const json_t *v;
@@ -348,6 +380,8 @@ static void validate_versions(const json_t *versions, json_t *causes)
 			api_cause(causes, "FieldValueRequired", sp, "Required value: schemas are required");
 		else
 			schema_check_structural_at(schema, sp, causes);
+		if (json_is_object(json_object_get(json_object_get(v, "subresources"), "status")))
+			check_status_root(schema, sp, causes);
 		free(sp);
 		sp = schema_path_field(vp, "subresources");
 		validate_subresources(json_object_get(v, "subresources"), sp, causes);

@@ -569,6 +569,14 @@ static void test_crd(void)
 	EXPECT(CV("{'spec':{'versions':[{'name':'v1','served':true,'storage':true,'schema':{'openAPIV3Schema':{'type':'object'}},"
 		  "'additionalPrinterColumns':[{'name':'X','type':'string','format':'weird','jsonPath':'.spec.x'}]}]}}"),
 	       "FieldValueNotSupported", "spec.versions[0].additionalPrinterColumns[0].format", NULL);
+	EXPECT(CV("{'spec':{'versions':[{'name':'v1','served':true,'storage':true,'schema':{'openAPIV3Schema':"
+		  "{'type':'object','anyOf':[{'required':['spec']},{'required':['status']}],"
+		  "'properties':{'spec':{'type':'object'},'status':{'type':'object'}}}},"
+		  "'subresources':{'status':{}}}]}}"),
+	       "FieldValueInvalid", "spec.versions[0].schema.openAPIV3Schema", "status subresource is enabled");
+	CLEAN(CV("{'spec':{'versions':[{'name':'v1','served':true,'storage':true,'schema':{'openAPIV3Schema':"
+		 "{'type':'object','anyOf':[{'required':['spec']},{'required':['status']}],"
+		 "'properties':{'spec':{'type':'object'},'status':{'type':'object'}}}}}]}}"));
 	EXPECT(CV("{'spec':{'conversion':{'strategy':'Magic'}}}"), "FieldValueNotSupported", "spec.conversion.strategy", NULL);
 	EXPECT(CV("{'spec':{'conversion':{'strategy':'Webhook'}}}"), "FieldValueRequired",
 	       "spec.conversion.webhook.clientConfig", NULL);
