@@ -87,6 +87,18 @@ const char *crd_storage_version(const json_t *crd);
 const json_t *crd_version(const json_t *crd, const char *version);
 
 /*
+ * Table output for a custom resource version (a versions[] entry,
+ * borrowed): crd_table_columns returns an owned array of columnDefinitions,
+ * Name first, then the additionalPrinterColumns (or Age when there are none);
+ * crd_table_row returns the owned cells of one object, one per column. As in
+ * Kubernetes only the first match of a path counts; a missing value is null.
+ * Cells of type "date" hold the timestamp string: the caller turns them
+ * into an age ("5m") as it does for the built-in Age column.
+ */
+json_t *crd_table_columns(const json_t *version);
+json_t *crd_table_row(const json_t *version, const json_t *obj);
+
+/*
  * Simple JSONPath as used by additionalPrinterColumns and the scale
  * subresource: ".spec.replicas", "{.metadata.labels.app}",
  * ".status.conditions[0].type", ".spec.list[*].name",

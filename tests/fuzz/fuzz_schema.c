@@ -86,6 +86,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	crd_storage_version(copy);
 	crd_version(copy, "v1");
 	json_decref(copy);
+	/* schema doubles as a CRD version with additionalPrinterColumns. */
+	json_t *cols = crd_table_columns(schema), *row = crd_table_row(schema, obj);
+	json_decref(cols);
+	json_decref(row);
 
 	const char *path = some_string(schema, 0);
 	if (path) {

@@ -650,6 +650,52 @@ static void test_jsonpath(void)
 	json_decref(o);
 }
 
+static void test_columns(void)
+{
+	json_t *crd = J(CRD);
+	const json_t *v1 = crd_version(crd, "v1"), *v1b = crd_version(crd, "v1beta1");
+	json_t *cols = crd_table_columns(v1);
+	CHECK(json_array_size(cols) == 3);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(cols, 0), "format")), "name");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(cols, 1), "name")), "Replicas");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(cols, 2), "type")), "date");
+	json_decref(cols);
+	json_t *obj = J("{'metadata':{'name':'w1','creationTimestamp':'2024-01-01T00:00:00Z'},'spec':{'replicas':3}}");
+	json_t *row = crd_table_row(v1, obj);
+	JSON_IS(row, "['w1',3,'2024-01-01T00:00:00Z']");
+	json_decref(row);
+	json_decref(obj);
+	obj = J("{'metadata':{'name':'w2'},'spec':{'replicas':'many'}}");
+	row = crd_table_row(v1, obj);
+	JSON_IS(row, "['w2',null,null]");
+	json_decref(row);
+	json_decref(obj);
+	/* No additionalPrinterColumns: Name and Age. */
+	cols = crd_table_columns(v1b);
+	CHECK(json_array_size(cols) == 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(cols, 1), "name")), "Age");
+	json_decref(cols);
+	/* Types shape cells; wildcards take the first match; strings print JSON. */
+	json_t *ver = J("{'additionalPrinterColumns':["
+			"{'name':'S','type':'string','jsonPath':'.spec.list[*].name'},"
+			"{'name':'O','type':'string','jsonPath':'.spec.obj'},"
+			"{'name':'N','type':'number','jsonPath':'.spec.ratio'},"
+			"{'name':'I','type':'integer','jsonPath':'.spec.ratio'},"
+			"{'name':'B','type':'boolean','jsonPath':'.spec.on'},"
+			"{'name':'P','type':'string','priority':1,'jsonPath':'.spec.missing'}]}");
+	obj = J("{'metadata':{'name':'x'},'spec':{'list':[{'name':'a'},{'name':'b'}],'obj':{'k':1},"
+		"'ratio':2.5,'on':true}}");
+	row = crd_table_row(ver, obj);
+	JSON_IS(row, "['x','a','{\\'k\\':1}',2.5,2,true,null]");
+	json_decref(row);
+	cols = crd_table_columns(ver);
+	CHECK(json_integer_value(json_object_get(json_array_get(cols, 6), "priority")) == 1);
+	json_decref(cols);
+	json_decref(obj);
+	json_decref(ver);
+	json_decref(crd);
+}
+
 int main(void)
 {
 	test_types();
@@ -662,5 +708,6 @@ int main(void)
 	test_structural();
 	test_crd();
 	test_jsonpath();
+	test_columns();
 	return T_DONE();
 }
