@@ -24,6 +24,9 @@ const char *schema_type_of(const json_t *v);
  * at most ~100 bytes. Writes into out (size n), returns out. */
 char *schema_fmt_value(const json_t *v, char *out, size_t n);
 
+/* Shortest decimal form of d that reads back exactly. Returns out. */
+char *schema_fmt_number(double d, char *out, size_t n);
+
 /* Boolean keyword `key` of schema s is true. */
 bool schema_flag(const json_t *s, const char *key);
 /* Number (integer or real) into *d; false if v is not a number. */

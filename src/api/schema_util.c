@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers of the schema code: field paths, value printing, numbers. */
 #include <math.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,6 +73,21 @@ char *schema_fmt_value(const json_t *v, char *out, size_t n)
 		free(d);
 	}
 	cut_utf8(out, n);
+	return out;
+}
+
+char *schema_fmt_number(double d, char *out, size_t n)
+{
+	/* The shortest form that reads back as the same double: 0.1, not 0.10000000000000001. */
+	if (d == floor(d) && fabs(d) < 1e15) {
+		snprintf(out, n, "%.0f", d);
+		return out;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(out, n, "%.*g", prec, d);
+		if (strtod(out, NULL) == d)
+			break;
+	}
 	return out;
 }
 

@@ -14,27 +14,25 @@
 static void validate_node(const json_t *s, const json_t *v, const char *path, bool root,
 			  json_t *causes);
 
-/* The field name to print in messages: Kubernetes says "<path> in body". */
-static const char *shown(const char *path)
-{
-	return path && *path ? path : "body";
-}
+/* Messages say "<path> in body must...", or "in body must..." at the root. */
+#define IN_BODY "%s%sin body"
+#define SHOWN(path) ((path) && *(path) ? (path) : ""), ((path) && *(path) ? " " : "")
 
 static void type_cause(json_t *causes, const char *path, const json_t *v, const char *want)
 {
 	const char *got = schema_type_of(v);
 
 	api_cause(causes, "FieldValueTypeInvalid", path,
-		  "Invalid value: \"%s\": %s in body must be of type %s: \"%s\"",
-		  got, shown(path), want, got);
+		  "Invalid value: \"%s\": " IN_BODY " must be of type %s: \"%s\"",
+		  got, SHOWN(path), want, got);
 }
 
 static void invalid(json_t *causes, const char *path, const json_t *v, const char *what)
 {
 	char val[VALBUF];
 
-	api_cause(causes, "FieldValueInvalid", path, "Invalid value: %s: %s in body %s",
-		  schema_fmt_value(v, val, sizeof(val)), shown(path), what);
+	api_cause(causes, "FieldValueInvalid", path, "Invalid value: %s: " IN_BODY " %s",
+		  schema_fmt_value(v, val, sizeof(val)), SHOWN(path), what);
 }
 
 static bool type_matches(const char *type, const json_t *v)
@@ -155,8 +153,8 @@ static void check_format(const char *fmt, const json_t *v, const char *path, jso
 			ok = is_base64(s);
 		if (!ok) /* Kubernetes names the format as the expected type */
 			api_cause(causes, "FieldValueInvalid", path,
-				  "Invalid value: \"%s\": %s in body must be of type %s: \"%s\"",
-				  s, shown(path), fmt, s);
+				  "Invalid value: \"%s\": " IN_BODY " must be of type %s: \"%s\"",
+				  s, SHOWN(path), fmt, s);
 	} else if (schema_is_integer(v)) {
 		double d;
 		schema_number(v, &d);
@@ -202,29 +200,30 @@ static void check_string(const json_t *s, const json_t *v, const char *path, jso
 static void check_number(const json_t *s, const json_t *v, const char *path, json_t *causes)
 {
 	double d, lim;
-	char what[160];
+	char what[160], num[32];
 
 	schema_number(v, &d);
 	if (schema_number(json_object_get(s, "minimum"), &lim)) {
 		bool ex = schema_flag(s, "exclusiveMinimum");
 		if (ex ? !(d > lim) : !(d >= lim)) {
-			snprintf(what, sizeof(what), "should be greater than %s%.17g",
-				 ex ? "" : "or equal to ", lim);
+			snprintf(what, sizeof(what), "should be greater than %s%s",
+				 ex ? "" : "or equal to ", schema_fmt_number(lim, num, sizeof(num)));
 			invalid(causes, path, v, what);
 		}
 	}
 	if (schema_number(json_object_get(s, "maximum"), &lim)) {
 		bool ex = schema_flag(s, "exclusiveMaximum");
 		if (ex ? !(d < lim) : !(d <= lim)) {
-			snprintf(what, sizeof(what), "should be less than %s%.17g",
-				 ex ? "" : "or equal to ", lim);
+			snprintf(what, sizeof(what), "should be less than %s%s",
+				 ex ? "" : "or equal to ", schema_fmt_number(lim, num, sizeof(num)));
 			invalid(causes, path, v, what);
 		}
 	}
 	if (schema_number(json_object_get(s, "multipleOf"), &lim) && lim > 0) {
 		double q = d / lim;
 		if (!isfinite(q) || fabs(q - round(q)) > 1e-9) {
-			snprintf(what, sizeof(what), "should be a multiple of %.17g", lim);
+			snprintf(what, sizeof(what), "should be a multiple of %s",
+				 schema_fmt_number(lim, num, sizeof(num)));
 			invalid(causes, path, v, what);
 		}
 	}

@@ -110,7 +110,8 @@ static void test_types(void)
 	EXPECT(V(S_SPEC, "{'spec':{'replicas':1,'name':5}}"), "FieldValueTypeInvalid", "spec.name", "string");
 	EXPECT(V(S_SPEC, "{'spec':{'replicas':null}}"), "FieldValueTypeInvalid", "spec.replicas", "\"null\"");
 	CLEAN(V("{'type':'object','properties':{'a':{'type':'string','nullable':true}}}", "{'a':null}"));
-	EXPECT(V("{'type':'object'}", "[]"), "FieldValueTypeInvalid", NULL, "body must be of type object");
+	EXPECT(V("{'type':'object'}", "[]"), "FieldValueTypeInvalid", NULL,
+	       "Invalid value: \"array\": in body must be of type object: \"array\"");
 }
 
 static void test_keywords(void)
@@ -150,6 +151,8 @@ static void test_keywords(void)
 	CLEAN(V("{'type':'array','items':{'type':'integer'},'uniqueItems':true}", "[1,2,3]"));
 	EXPECT(V("{'type':'integer','multipleOf':5}", "12"), "FieldValueInvalid", NULL, "multiple of 5");
 	CLEAN(V("{'type':'integer','multipleOf':5}", "15"));
+	EXPECT(V("{'type':'number','maximum':0.1}", "0.5"), "FieldValueInvalid", NULL,
+	       "Invalid value: 0.5: in body should be less than or equal to 0.1");
 	EXPECT(V("{'type':'object','properties':{'a':{'type':'string'}},'additionalProperties':false}",
 		 "{'a':'x','b':1,'kind':'K'}"), "FieldValueForbidden", "b", NULL);
 	CLEAN(V("{'type':'object','properties':{'a':{'type':'string'}},'additionalProperties':false}",
