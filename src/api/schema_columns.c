@@ -42,10 +42,12 @@ json_t *crd_table_columns(const json_t *version)
 static json_t *cell(const json_t *obj, const json_t *col)
 {
 	const char *type = json_string_value(json_object_get(col, "type")) ?: "string";
-	json_t *v = schema_jsonpath_get(obj, json_string_value(json_object_get(col, "jsonPath")));
+	const char *path = json_string_value(json_object_get(col, "jsonPath"));
+	json_t *v = schema_jsonpath_get(obj, path);
 	json_t *out = NULL;
 
-	if (json_is_array(v) && strstr(json_string_value(json_object_get(col, "jsonPath")), "[*]")) {
+	/* Paths with [*] or filters give an array of matches. */
+	if (v && schema_jsonpath_check(path, 0) < 0) {
 		json_t *first = json_incref(json_array_get(v, 0));
 		json_decref(v);
 		v = first;

@@ -628,6 +628,27 @@ static void test_jsonpath(void)
 	CHECK(schema_jsonpath_get(o, "") == NULL);
 	CHECK(schema_jsonpath_get(o, ".spec..x") == NULL);
 
+	v = schema_jsonpath_get(o, ".status.conditions[?(@.type==\"Synced\")].type");
+	JSON_IS(v, "['Synced']");
+	json_decref(v);
+	v = schema_jsonpath_get(o, ".status.conditions[?(@.type != 'Synced')]");
+	JSON_IS(v, "[{'type':'Ready'}]");
+	json_decref(v);
+	v = schema_jsonpath_get(o, ".spec.list[?(@.name)].name");
+	JSON_IS(v, "['a','b']");
+	json_decref(v);
+	v = schema_jsonpath_get(o, ".spec.list[?(@.x>=1)]");
+	JSON_IS(v, "[{'x':1}]");
+	json_decref(v);
+	v = schema_jsonpath_get(o, ".spec.list[?(@['name']=='b')].name");
+	JSON_IS(v, "['b']");
+	json_decref(v);
+	CHECK(schema_jsonpath_get(o, ".spec.list[?(@.name=='zzz')]") == NULL);
+	CHECK(schema_jsonpath_check(".status.conditions[?(@.type==\"Ready\")].status", 1) == 0);
+	CHECK(schema_jsonpath_check(".status.conditions[?(@.type==\"Ready\")].status", 0) < 0);
+	CHECK(schema_jsonpath_check(".a[?(@.type==)]", 1) < 0);
+	CHECK(schema_jsonpath_check(".a[?(type=='x')]", 1) < 0);
+	CHECK(schema_jsonpath_check(".a[?(@.x=='y'", 1) < 0);
 	CHECK(schema_jsonpath_check(".spec.a[*].b", 1) == 0);
 	CHECK(schema_jsonpath_check(".spec.a[*].b", 0) < 0);
 	CHECK(schema_jsonpath_check(".spec.a[x]", 1) < 0);
@@ -673,6 +694,16 @@ static void test_columns(void)
 	JSON_IS(row, "['w2',null,null]");
 	json_decref(row);
 	json_decref(obj);
+	/* Filters as cert-manager-style columns use them. */
+	json_t *rc = J("{'additionalPrinterColumns':[{'name':'Ready','type':'string',"
+		       "'jsonPath':'.status.conditions[?(@.type==\\'Ready\\')].status'}]}");
+	obj = J("{'metadata':{'name':'c'},'status':{'conditions':[{'type':'Issuing','status':'False'},"
+		"{'type':'Ready','status':'True'}]}}");
+	row = crd_table_row(rc, obj);
+	JSON_IS(row, "['c','True']");
+	json_decref(row);
+	json_decref(obj);
+	json_decref(rc);
 	/* No additionalPrinterColumns: Name and Age. */
 	cols = crd_table_columns(v1b);
 	CHECK(json_array_size(cols) == 2);
