@@ -81,6 +81,20 @@ void schema_unknown_fields(const json_t *schema, const json_t *obj, const char *
 void crd_default(json_t *crd);
 /* Validate a (defaulted) CRD; borrows crd, appends causes. */
 void crd_validate(const json_t *crd, json_t *causes);
+/*
+ * Validate an update (both borrowed): crd_validate() plus immutable
+ * spec.scope and spec.group, and every old status.storedVersions entry
+ * must still be in spec.versions.
+ */
+void crd_validate_update(const json_t *crd, const json_t *old, json_t *causes);
+/*
+ * Mark an accepted CRD (modified in place) as Kubernetes does once its
+ * names are free: status.acceptedNames = spec.names, conditions
+ * NamesAccepted and Established True (lastTransitionTime `now`, an RFC 3339
+ * string, or none if NULL), the storage version added to
+ * status.storedVersions. Checking names against other kinds is the caller's.
+ */
+void crd_status_accept(json_t *crd, const char *now);
 /* The name of the storage version (borrowed from crd) or NULL. */
 const char *crd_storage_version(const json_t *crd);
 /* The versions[] entry named `version` (borrowed) or NULL. */

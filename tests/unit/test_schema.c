@@ -589,6 +589,46 @@ static void test_crd(void)
 	EXPECT(CV("{'spec':null}"), "FieldValueRequired", "spec", NULL);
 }
 
+static void test_crd_status(void)
+{
+	json_t *crd = J(CRD), *c = json_array();
+	crd_default(crd);
+	crd_status_accept(crd, "2024-05-01T10:00:00Z");
+	json_t *st = json_object_get(crd, "status");
+	JSON_IS(json_object_get(st, "storedVersions"), "['v1']");
+	JSON_IS(json_object_get(json_object_get(st, "acceptedNames"), "listKind"), "'WidgetList'");
+	JSON_IS(json_object_get(st, "conditions"),
+		"[{'type':'NamesAccepted','status':'True','reason':'NoConflicts','message':'no conflicts found',"
+		"'lastTransitionTime':'2024-05-01T10:00:00Z'},{'type':'Established','status':'True',"
+		"'reason':'InitialNamesAccepted','message':'the initial names have been accepted',"
+		"'lastTransitionTime':'2024-05-01T10:00:00Z'}]");
+	/* Again later: no duplicates, transition times kept. */
+	crd_status_accept(crd, "2024-06-01T00:00:00Z");
+	CHECK(json_array_size(json_object_get(st, "conditions")) == 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(st, "conditions"), 1),
+						    "lastTransitionTime")), "2024-05-01T10:00:00Z");
+	JSON_IS(json_object_get(st, "storedVersions"), "['v1']");
+
+	/* Updates: scope and group immutable, stored versions must stay. */
+	json_t *upd = json_deep_copy(crd);
+	crd_validate_update(upd, crd, c);
+	CLEAN(c);
+	json_object_set_new(json_object_get(upd, "spec"), "scope", json_string("Cluster"));
+	c = json_array();
+	crd_validate_update(upd, crd, c);
+	EXPECT(c, "FieldValueInvalid", "spec.scope", "field is immutable");
+	json_decref(upd);
+	upd = json_deep_copy(crd);
+	json_t *vers = json_object_get(json_object_get(upd, "spec"), "versions");
+	json_array_remove(vers, 0);
+	json_object_set_new(json_array_get(vers, 0), "storage", json_true());
+	c = json_array();
+	crd_validate_update(upd, crd, c);
+	EXPECT(c, "FieldValueInvalid", "status.storedVersions[0]", "must appear in spec.versions");
+	json_decref(upd);
+	json_decref(crd);
+}
+
 static void test_jsonpath(void)
 {
 	json_t *o = J("{'spec':{'replicas':3,'list':[{'name':'a'},{'name':'b'},{'x':1}]},"
@@ -741,6 +781,7 @@ int main(void)
 	test_prune();
 	test_structural();
 	test_crd();
+	test_crd_status();
 	test_jsonpath();
 	test_columns();
 	return T_DONE();
