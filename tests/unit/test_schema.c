@@ -701,6 +701,9 @@ static void test_jsonpath(void)
 	CHECK(schema_jsonpath_set(o, ".spec.list[9].name", n) < 0);
 	CHECK(schema_jsonpath_set(o, ".spec.replicas.x", n) < 0);
 	CHECK(schema_jsonpath_set(o, ".spec.list[*].name", n) < 0);
+	/* A key that is not UTF-8 is refused, not half-created (found by the fuzzer). */
+	CHECK(schema_jsonpath_set(o, ".new\xda\xda.x", n) < 0);
+	CHECK(schema_jsonpath_set(o, ".spec.x\xda", n) < 0);
 	json_decref(n);
 	v = schema_jsonpath_get(o, ".spec.replicas");
 	JSON_IS(v, "5");
