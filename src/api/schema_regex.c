@@ -4,6 +4,7 @@
  * regular expressions, as far as they have an equivalent; refuse the rest.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/schema_int.h"
@@ -180,12 +181,81 @@ out:
 	return rc;
 }
 
+/*
+ * glibc compiles counted and '+' repetition by copying the repeated tree, so
+ * nesting multiplies: ((a{100}){100}){100} would need millions of nodes.
+ * Track the expanded size per group nesting level and refuse big patterns,
+ * as Go's RE2 (which Kubernetes uses) refuses repeat counts over 1000.
+ */
+#define RE_MAX_DEPTH 32
+#define RE_MAX_REPEAT 1000
+#define RE_MAX_NODES 20000
+
+struct re_state {
+	double size[RE_MAX_DEPTH + 1]; /* expanded nodes of each open group */
+	int depth;
+	double last;                   /* size of the last atom, 0 if none may be repeated */
+	bool last_quant;               /* the last token was a quantifier */
+};
+
+static void re_atom(struct re_state *st, double size)
+{
+	st->size[st->depth] += size;
+	st->last = size;
+	st->last_quant = false;
+}
+
+/* "{n}", "{n,}" or "{n,m}" at p: its length and upper count, or 0 if p is not one. */
+static size_t re_bound(const char *p, long *count)
+{
+	const char *q = p + 1;
+	char *end;
+	long lo, hi;
+
+	if (*q < '0' || *q > '9')
+		return 0;
+	lo = strtol(q, &end, 10);
+	hi = lo;
+	if (*end == ',') {
+		q = end + 1;
+		if (*q >= '0' && *q <= '9') {
+			hi = strtol(q, &end, 10);
+		} else {
+			hi = lo + 1; /* {n,}: one more than n is enough to size it */
+			end = (char *)q;
+		}
+	}
+	if (*end != '}' || hi < lo)
+		return 0;
+	*count = hi > lo ? hi : lo;
+	return (size_t)(end + 1 - p);
+}
+
+static int re_quant(struct re_state *st, long count, char *err, size_t n)
+{
+	if (!st->last)
+		FAIL("nothing to repeat");
+	if (st->last_quant)
+		FAIL("a quantifier may not follow a quantifier");
+	if (count > RE_MAX_REPEAT)
+		FAIL("repeat count over %d", RE_MAX_REPEAT);
+	st->size[st->depth] += st->last * (double)(count > 1 ? count - 1 : 0);
+	if (st->size[st->depth] > RE_MAX_NODES)
+		FAIL("pattern too large once repetitions are expanded");
+	st->last_quant = true;
+	return 0;
+}
+
 static int translate(const char *p, struct buf *out, char *err, size_t n)
 {
 	struct buf lit = BUF_INIT;
+	struct re_state st = { { 0 }, 0, 0, false };
+	int rc = -1;
 
 	while (*p) {
 		char c = *p;
+		long count;
+		size_t blen;
 		if (c == '\\') {
 			p++;
 			const char *cls = NULL;
@@ -202,46 +272,106 @@ static int translate(const char *p, struct buf *out, char *err, size_t n)
 			if (cls) {
 				buf_adds(out, cls);
 				p++;
+				if (cls[1] == 'b' || cls[1] == 'B') { /* anchors: nothing to repeat */
+					st.last = 0;
+					st.last_quant = false;
+				} else {
+					re_atom(&st, 1);
+				}
 				continue;
 			}
 			buf_reset(&lit);
 			if (escape_literal(&p, &lit) <= 0) {
-				buf_release(&lit);
-				FAIL("unsupported escape \\%c", *p ? *p : ' ');
+				snprintf(err, n, "unsupported escape \\%c", *p ? *p : ' ');
+				goto out;
 			}
 			for (size_t i = 0; i < lit.len; i++) {
 				if (strchr("\\^$.|?*+()[]{}", lit.p[i]))
 					buf_addc(out, '\\');
 				buf_addc(out, lit.p[i]);
 			}
-			continue;
-		}
-		if (c == '[') {
-			p++;
-			if (bracket(&p, out, err, n) < 0) {
-				buf_release(&lit);
-				return -1;
-			}
-			continue;
-		}
-		if (c == '(' && p[1] == '?') {
-			if (p[2] != ':') {
-				buf_release(&lit);
-				FAIL("lookaround and named groups are not supported");
-			}
-			buf_addc(out, '(');
-			p += 3;
+			re_atom(&st, 1);
 			continue;
 		}
 		if ((c == '*' || c == '+' || c == '?' || c == '}') && p[1] == '?') {
-			buf_release(&lit);
-			FAIL("lazy quantifiers are not supported");
+			snprintf(err, n, "lazy quantifiers are not supported");
+			goto out;
 		}
-		buf_addc(out, c);
-		p++;
+		switch (c) {
+		case '[':
+			p++;
+			if (bracket(&p, out, err, n) < 0)
+				goto out;
+			re_atom(&st, 1);
+			continue;
+		case '(':
+			if (p[1] == '?' && p[2] != ':') {
+				snprintf(err, n, "lookaround and named groups are not supported");
+				goto out;
+			}
+			if (st.depth == RE_MAX_DEPTH) {
+				snprintf(err, n, "groups nested too deeply");
+				goto out;
+			}
+			buf_addc(out, '(');
+			p += p[1] == '?' ? 3 : 1;
+			st.size[++st.depth] = 0;
+			st.last = 0;
+			st.last_quant = false;
+			continue;
+		case ')': {
+			if (!st.depth) {
+				snprintf(err, n, "unmatched )");
+				goto out;
+			}
+			double g = st.size[st.depth--];
+			buf_addc(out, ')');
+			p++;
+			re_atom(&st, g > 0 ? g : 1);
+			continue;
+		}
+		case '|':
+		case '^':
+		case '$':
+			buf_addc(out, c);
+			p++;
+			st.last = 0;
+			st.last_quant = false;
+			continue;
+		case '*':
+		case '+':
+		case '?':
+			if (re_quant(&st, c == '+' ? 2 : 1, err, n) < 0)
+				goto out;
+			buf_addc(out, c);
+			p++;
+			continue;
+		case '{':
+			if ((blen = re_bound(p, &count))) {
+				if (re_quant(&st, count, err, n) < 0)
+					goto out;
+				buf_add(out, p, blen);
+				p += blen;
+				continue;
+			}
+			/* Not a bound: a literal brace, as ECMA reads it. */
+			__attribute__((fallthrough));
+		case '}':
+			buf_addc(out, '\\');
+			buf_addc(out, c);
+			p++;
+			re_atom(&st, 1);
+			continue;
+		default:
+			buf_addc(out, c);
+			p++;
+			re_atom(&st, 1);
+		}
 	}
+	rc = 0;
+out:
 	buf_release(&lit);
-	return 0;
+	return rc;
 }
 
 int schema_regex_compile(regex_t *re, const char *pattern, char *err, size_t n)

@@ -194,6 +194,24 @@ static void test_formats_and_patterns(void)
 	CHECK(schema_check_structural(s, c) > 0); /* [] is an empty class in ECMA: refused */
 	json_decref(s);
 	json_decref(c);
+	/* Counted repetition works; blow-ups and ECMA syntax errors are refused. */
+	const char *ip = "{'type':'string','pattern':'^(\\\\d{1,3}\\\\.){3}\\\\d{1,3}$'}";
+	CLEAN(V(ip, "'10.0.0.1'"));
+	EXPECT(V(ip, "'10.0.0'"), "FieldValueInvalid", NULL, "should match");
+	CLEAN(V("{'type':'string','pattern':'^a{2,}b{0,1}c{1}x{$'}", "'aaacx{'"));
+	static const char *const bad[] = { "a++", "a**", "*a", "(+)", "a{1001}", "((a{100}){100}){100}",
+					   "(((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))", "a)",
+					   "(?=a)", "a*?", "\\1" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *bs = json_pack("{s:s,s:s}", "type", "string", "pattern", bad[i]);
+		json_t *bc = json_array();
+		if (!schema_check_structural(bs, bc)) {
+			fprintf(stderr, "pattern %s accepted\n", bad[i]);
+			CHECK(0);
+		}
+		json_decref(bc);
+		json_decref(bs);
+	}
 	const char *p5 = "{'type':'string','pattern':'^[a\\\\]\\\\-^]+$'}";
 	CLEAN(V(p5, "'a]-^'"));
 	EXPECT(V(p5, "'ab'"), "FieldValueInvalid", NULL, NULL);
