@@ -10,10 +10,13 @@
  * which {reason, message, field} objects are appended (see api_cause()).
  *
  * Deviations from Kubernetes, on purpose or for now:
- *  - `pattern` is ECMA-262 in Kubernetes; here it is translated to POSIX ERE
- *    (<regex.h>): \d \w \s \D \W \S, \. style escapes, (?: ) groups and
- *    character-class escapes are handled; lazy quantifiers, lookaround and
- *    backreferences are rejected as invalid patterns. Matching is bytewise.
+ *  - `pattern` is ECMA-262 in Kubernetes (run by Go's RE2); here it is
+ *    translated to POSIX ERE (<regex.h>): \d \w \s \D \W \S, \. style
+ *    escapes, \uXXXX, (?: ) groups and class escapes are handled; lazy
+ *    quantifiers, lookaround and backreferences are refused as invalid, as
+ *    are (like RE2) repeat counts over 1000 and patterns whose expanded
+ *    repetitions would make glibc's regcomp huge. Matching is bytewise and
+ *    `.` also matches a newline. Patterns are compiled per validated value.
  *  - x-kubernetes-validations (CEL) rules are accepted but not evaluated.
  *  - uniqueItems: true is refused by schema_check_structural() as Kubernetes
  *    does, but schema_validate() still enforces it if given.

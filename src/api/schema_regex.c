@@ -189,7 +189,7 @@ out:
  */
 #define RE_MAX_DEPTH 32
 #define RE_MAX_REPEAT 1000
-#define RE_MAX_NODES 20000
+#define RE_MAX_NODES 1000
 
 struct re_state {
 	double size[RE_MAX_DEPTH + 1]; /* expanded nodes of each open group */
