@@ -10,13 +10,13 @@
  * which {reason, message, field} objects are appended (see api_cause()).
  *
  * Deviations from Kubernetes, on purpose or for now:
- *  - `pattern` is ECMA-262 in Kubernetes (run by Go's RE2); here it is
- *    translated to POSIX ERE (<regex.h>): \d \w \s \D \W \S, \. style
- *    escapes, \uXXXX, (?: ) groups and class escapes are handled; lazy
- *    quantifiers, lookaround and backreferences are refused as invalid, as
- *    are (like RE2) repeat counts over 1000 and patterns whose expanded
- *    repetitions would make glibc's regcomp huge. Matching is bytewise and
- *    `.` also matches a newline. Patterns are compiled per validated value.
+ *  - `pattern` is ECMA-262 (Kubernetes runs it with Go's RE2). Atoll has
+ *    its own linear-time matcher over code points (schema_re.c): classes
+ *    with \d \w \s \D \W \S, escapes (\xHH, \uHHHH, \cX, symbols),
+ *    groups ((?:) and named), alternation, greedy and lazy quantifiers,
+ *    {n,m}, ^ $ \b \B. Refused as invalid: backreferences and lookaround
+ *    (RE2 lacks them too), repeat counts over 1000 (as RE2) and patterns
+ *    over 20000 instructions once repetitions are expanded.
  *  - x-kubernetes-validations (CEL) rules are accepted but not evaluated.
  *  - uniqueItems: true is refused by schema_check_structural() as Kubernetes
  *    does, but schema_validate() still enforces it if given.
