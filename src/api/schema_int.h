@@ -46,11 +46,12 @@ void schema_check_list_map(const json_t *s, const char *path, json_t *causes);
 /*
  * ECMA-262 patterns (schema_re.c), matched in time linear in the input.
  * schema_re_compile returns an owned matcher, or NULL with a reason in err
- * (size n). schema_re_match searches like ECMA's test(): unanchored.
+ * (size n). schema_re_match searches like ECMA's test(), unanchored: 1 on a
+ * match, 0 on none, -1 when it gave up (too many steps for this input).
  */
 struct schema_re;
 struct schema_re *schema_re_compile(const char *pattern, char *err, size_t n);
-bool schema_re_match(const struct schema_re *re, const char *s);
+int schema_re_match(const struct schema_re *re, const char *s);
 void schema_re_free(struct schema_re *re);
 
 #endif

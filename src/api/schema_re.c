@@ -17,6 +17,7 @@
 #define RE_MAX_REPEAT 1000   /* as Go's RE2, which Kubernetes uses */
 #define RE_MAX_INST 20000    /* bounds compile memory and match time */
 #define RE_MAX_DEPTH 200     /* parser recursion */
+#define RE_MAX_WORK 50000000 /* thread steps of one match, about a tenth of a second */
 
 enum node_type { N_EMPTY, N_CLASS, N_CAT, N_ALT, N_REPEAT, N_BOL, N_EOL, N_WORDB, N_NWORDB };
 
@@ -734,12 +735,12 @@ static void add_thread(const struct schema_re *re, struct threads *t, int pc, un
 	}
 }
 
-bool schema_re_match(const struct schema_re *re, const char *str)
+int schema_re_match(const struct schema_re *re, const char *str)
 {
-	size_t len = 0, cap = strlen(str) + 1, n = re->n;
+	size_t len = 0, cap = strlen(str) + 1, n = re->n, work = 0;
 	uint32_t *s = xmalloc(cap * sizeof(*s));
 	const char *p = str;
-	bool matched = false;
+	int matched = 0;
 
 	while (*p)
 		s[len++] = utf8_next(&p);
@@ -753,10 +754,16 @@ bool schema_re_match(const struct schema_re *re, const char *str)
 		add_thread(re, &cur, 0, mark, gen, stack, s, len, pos);
 		gen++;
 		next.n = 0;
+		/* Linear, but program size times input length can still be large. */
+		work += cur.n + 1;
+		if (work > RE_MAX_WORK) {
+			matched = -1;
+			break;
+		}
 		for (size_t i = 0; i < cur.n && !matched; i++) {
 			const struct inst *in = &re->prog[cur.pc[i]];
 			if (in->op == OP_MATCH)
-				matched = true;
+				matched = 1;
 			else if (pos < len && cls_has(&re->cls[in->x], s[pos]))
 				add_thread(re, &next, cur.pc[i] + 1, mark, gen, stack, s, len, pos + 1);
 		}

@@ -186,10 +186,11 @@ static void check_string(const json_t *s, const json_t *v, const char *path, jso
 		const char *pat = json_string_value(k);
 		struct schema_re *re = schema_re_compile(pat, err, sizeof(err));
 		if (re) {
-			bool ok = schema_re_match(re, str);
+			int m = schema_re_match(re, str);
 			schema_re_free(re);
-			if (!ok) {
-				char *w = xasprintf("should match '%s'", pat);
+			if (m <= 0) {
+				char *w = xasprintf(m ? "could not be checked against '%s' in time" :
+						    "should match '%s'", pat);
 				invalid(causes, path, v, w);
 				free(w);
 			}

@@ -267,6 +267,18 @@ static void test_regex(void)
 	CHECK(re_is("^.{0,1000}.{0,1000}$", big) == 0);
 	CHECK(re_is("^(a{1,2}){1,500}$", big) == 0);
 	CHECK(re_is("^(a+)+$", big) == 1);
+	/* A pathological pattern on a long input gives up instead of running long. */
+	size_t hl = 200000;
+	char *huge = malloc(hl + 1);
+	memset(huge, 'a', hl);
+	huge[hl] = '\0';
+	CHECK(re_is("(a{1,1000}){1,5}b", huge) == -1);
+	json_t *hs = J("{'type':'string','pattern':'(a{1,1000}){1,5}b'}"), *hv = json_string(huge), *hc = json_array();
+	schema_validate(hs, hv, "spec.s", hc);
+	EXPECT(hc, "FieldValueInvalid", "spec.s", "could not be checked against");
+	json_decref(hs);
+	json_decref(hv);
+	free(huge);
 	/* Nesting: 150 groups are fine, 300 are refused. */
 	char deep[700];
 	for (int d = 150; d <= 300; d += 150) {
