@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The ECMA-262 patterns of OpenAPI schemas, matched in linear time: parse
- * to a small tree, compile to a program of character classes, splits and
- * jumps, and run all threads in lock step over the code points of the
- * input (a Pike VM). Only match or no match is needed, so greedy and lazy
+ * The ECMA-262 patterns of OpenAPI schemas: parse to a small tree and
+ * compile it to a program of character classes, splits and jumps for
+ * schema_re_match.c. Only match or no match is needed, so greedy and lazy
  * quantifiers are the same; backreferences and lookaround are refused.
  */
 #include <stdint.h>
@@ -12,12 +11,12 @@
 #include <string.h>
 
 #include "api/schema_int.h"
+#include "api/schema_re_int.h"
 #include "lib/xalloc.h"
 
 #define RE_MAX_REPEAT 1000   /* as Go's RE2, which Kubernetes uses */
 #define RE_MAX_INST 20000    /* bounds compile memory and match time */
 #define RE_MAX_DEPTH 200     /* parser recursion */
-#define RE_MAX_WORK 50000000 /* thread steps of one match, about a tenth of a second */
 
 enum node_type { N_EMPTY, N_CLASS, N_CAT, N_ALT, N_REPEAT, N_BOL, N_EOL, N_WORDB, N_NWORDB };
 
@@ -26,29 +25,6 @@ struct node {
 	int a, b;      /* children (CAT, ALT: a b; REPEAT: a) */
 	int min, max;  /* REPEAT; max -1 is unbounded */
 	int cls;       /* CLASS */
-};
-
-struct range {
-	uint32_t lo, hi;
-};
-
-struct cls {
-	struct range *r;
-	size_t n;
-};
-
-enum op { OP_CLASS, OP_SPLIT, OP_JMP, OP_BOL, OP_EOL, OP_WORDB, OP_NWORDB, OP_MATCH };
-
-struct inst {
-	enum op op;
-	int x, y; /* CLASS: class index; SPLIT: both targets; JMP: x */
-};
-
-struct schema_re {
-	struct inst *prog;
-	size_t n;
-	struct cls *cls;
-	size_t ncls;
 };
 
 struct parser {
@@ -63,105 +39,6 @@ struct parser {
 };
 
 #define PFAIL(ps, ...) (snprintf((ps)->err, (ps)->errn, __VA_ARGS__), -1)
-
-/* ---- character classes: sorted, merged code point ranges ---- */
-
-static void cls_add(struct cls *c, uint32_t lo, uint32_t hi)
-{
-	c->r = xrealloc(c->r, (c->n + 1) * sizeof(*c->r));
-	c->r[c->n].lo = lo;
-	c->r[c->n].hi = hi;
-	c->n++;
-}
-
-static int range_cmp(const void *a, const void *b)
-{
-	const struct range *x = a, *y = b;
-
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
-
-static void cls_normalize(struct cls *c)
-{
-	size_t o = 0;
-
-	if (!c->n)
-		return;
-	qsort(c->r, c->n, sizeof(*c->r), range_cmp);
-	for (size_t i = 1; i < c->n; i++) {
-		if (c->r[i].lo <= c->r[o].hi + 1) {
-			if (c->r[i].hi > c->r[o].hi)
-				c->r[o].hi = c->r[i].hi;
-		} else {
-			c->r[++o] = c->r[i];
-		}
-	}
-	c->n = o + 1;
-}
-
-/* Replace c by its complement over all code points. */
-static void cls_negate(struct cls *c)
-{
-	struct cls out = { NULL, 0 };
-	uint32_t next = 0;
-
-	cls_normalize(c);
-	for (size_t i = 0; i < c->n; i++) {
-		if (c->r[i].lo > next)
-			cls_add(&out, next, c->r[i].lo - 1);
-		next = c->r[i].hi + 1;
-	}
-	if (next <= 0x10FFFF)
-		cls_add(&out, next, 0x10FFFF);
-	free(c->r);
-	*c = out;
-}
-
-static bool cls_has(const struct cls *c, uint32_t cp)
-{
-	size_t lo = 0, hi = c->n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (cp < c->r[mid].lo)
-			hi = mid;
-		else if (cp > c->r[mid].hi)
-			lo = mid + 1;
-		else
-			return true;
-	}
-	return false;
-}
-
-/* \d \w \s (negated for \D \W \S) into c. */
-static void cls_add_escape(struct cls *c, char e)
-{
-	static const struct range space[] = {
-		{ 0x09, 0x0D }, { 0x20, 0x20 }, { 0xA0, 0xA0 }, { 0x1680, 0x1680 }, { 0x2000, 0x200A },
-		{ 0x2028, 0x2029 }, { 0x202F, 0x202F }, { 0x205F, 0x205F }, { 0x3000, 0x3000 }, { 0xFEFF, 0xFEFF },
-	};
-	struct cls t = { NULL, 0 };
-
-	switch (e | 0x20) {
-	case 'd':
-		cls_add(&t, '0', '9');
-		break;
-	case 'w':
-		cls_add(&t, '0', '9');
-		cls_add(&t, 'A', 'Z');
-		cls_add(&t, 'a', 'z');
-		cls_add(&t, '_', '_');
-		break;
-	default:
-		for (size_t i = 0; i < sizeof(space) / sizeof(space[0]); i++)
-			cls_add(&t, space[i].lo, space[i].hi);
-	}
-	if (e >= 'A' && e <= 'Z')
-		cls_negate(&t);
-	for (size_t i = 0; i < t.n; i++)
-		cls_add(c, t.r[i].lo, t.r[i].hi);
-	free(t.r);
-}
 
 /* ---- parsing ---- */
 
@@ -193,31 +70,6 @@ static int new_class(struct parser *ps)
 }
 
 /* Decode one UTF-8 sequence (invalid bytes stand for themselves as U+FFFD). */
-static uint32_t utf8_next(const char **pp)
-{
-	const unsigned char *p = (const unsigned char *)*pp;
-	uint32_t cp;
-	int len;
-
-	if (p[0] < 0x80) {
-		*pp += 1;
-		return p[0];
-	}
-	if ((p[0] & 0xE0) == 0xC0) { cp = p[0] & 0x1F; len = 2; }
-	else if ((p[0] & 0xF0) == 0xE0) { cp = p[0] & 0x0F; len = 3; }
-	else if ((p[0] & 0xF8) == 0xF0) { cp = p[0] & 0x07; len = 4; }
-	else { *pp += 1; return 0xFFFD; }
-	for (int i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80) {
-			*pp += 1;
-			return 0xFFFD;
-		}
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	*pp += len;
-	return cp;
-}
-
 static int hex(const char *p, int digits, uint32_t *out)
 {
 	uint32_t v = 0;
@@ -275,7 +127,7 @@ static int escape_char(struct parser *ps, bool in_class, uint32_t *cp)
 			return 0;
 		if (!c || (c >= '1' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
 			return -1;
-		*cp = utf8_next(&ps->p); /* identity escape of a symbol */
+		*cp = re_utf8_next(&ps->p); /* identity escape of a symbol */
 		return 1;
 	}
 	ps->p++;
@@ -286,7 +138,7 @@ static int escape_char(struct parser *ps, bool in_class, uint32_t *cp)
 static int class_atom(struct parser *ps, struct cls *c, uint32_t *cp)
 {
 	if (*ps->p != '\\') {
-		*cp = utf8_next(&ps->p);
+		*cp = re_utf8_next(&ps->p);
 		return 1;
 	}
 	ps->p++;
@@ -294,7 +146,7 @@ static int class_atom(struct parser *ps, struct cls *c, uint32_t *cp)
 	if (r < 0 || (r == 0 && *ps->p == 'B'))
 		return PFAIL(ps, "invalid escape in character class");
 	if (r == 0) {
-		cls_add_escape(c, *ps->p++);
+		re_cls_add_escape(c, *ps->p++);
 		return 0;
 	}
 	return 1;
@@ -330,17 +182,17 @@ static int parse_class(struct parser *ps)
 				return -1;
 			if (r == 0 || hi < lo)
 				return PFAIL(ps, "invalid range in character class");
-			cls_add(c, lo, hi);
+			re_cls_add(c, lo, hi);
 		} else {
-			cls_add(c, lo, lo);
+			re_cls_add(c, lo, lo);
 		}
 	}
 	ps->p++; /* ']' */
 	c = &ps->cls[ps->nodes[n].cls];
 	if (neg)
-		cls_negate(c);
+		re_cls_negate(c);
 	else
-		cls_normalize(c);
+		re_cls_normalize(c);
 	return n;
 }
 
@@ -351,9 +203,9 @@ static int single_class(struct parser *ps, uint32_t lo, uint32_t hi, bool neg)
 	int n = new_class(ps);
 	struct cls *c = &ps->cls[ps->nodes[n].cls];
 
-	cls_add(c, lo, hi);
+	re_cls_add(c, lo, hi);
 	if (neg)
-		cls_negate(c);
+		re_cls_negate(c);
 	return n;
 }
 
@@ -392,10 +244,10 @@ static int parse_atom(struct parser *ps, bool *assertion)
 		ps->p++;
 		int n = new_class(ps);
 		struct cls *k = &ps->cls[ps->nodes[n].cls];
-		cls_add(k, '\n', '\n');
-		cls_add(k, '\r', '\r');
-		cls_add(k, 0x2028, 0x2029);
-		cls_negate(k);
+		re_cls_add(k, '\n', '\n');
+		re_cls_add(k, '\r', '\r');
+		re_cls_add(k, 0x2028, 0x2029);
+		re_cls_negate(k);
 		return n;
 	}
 	case '^':
@@ -416,8 +268,8 @@ static int parse_atom(struct parser *ps, bool *assertion)
 			return new_node(ps, e == 'b' ? N_WORDB : N_NWORDB);
 		}
 		int n = new_class(ps);
-		cls_add_escape(&ps->cls[ps->nodes[n].cls], e);
-		cls_normalize(&ps->cls[ps->nodes[n].cls]);
+		re_cls_add_escape(&ps->cls[ps->nodes[n].cls], e);
+		re_cls_normalize(&ps->cls[ps->nodes[n].cls]);
 		return n;
 	}
 	case '*':
@@ -425,7 +277,7 @@ static int parse_atom(struct parser *ps, bool *assertion)
 	case '?':
 		return PFAIL(ps, "nothing to repeat");
 	default:
-		cp = utf8_next(&ps->p);
+		cp = re_utf8_next(&ps->p);
 		return single_class(ps, cp, cp, false);
 	}
 }
@@ -682,99 +534,4 @@ struct schema_re *schema_re_compile(const char *pattern, char *err, size_t errn)
 	free(ps.cls);
 	free(ps.nodes);
 	return re;
-}
-
-/* ---- matching ---- */
-
-static bool is_word(const uint32_t *s, size_t len, size_t i)
-{
-	if (i >= len)
-		return false;
-	uint32_t c = s[i];
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-struct threads {
-	int *pc;
-	size_t n;
-};
-
-/*
- * Add pc and everything reachable from it without consuming input, once per
- * step (mark[] == gen). An explicit stack: programs may be long chains.
- */
-static void add_thread(const struct schema_re *re, struct threads *t, int pc, unsigned *mark,
-		       unsigned gen, int *stack, const uint32_t *s, size_t len, size_t pos)
-{
-	size_t sp = 0;
-
-	stack[sp++] = pc;
-	while (sp) {
-		pc = stack[--sp];
-		if (mark[pc] == gen)
-			continue;
-		mark[pc] = gen;
-		const struct inst *in = &re->prog[pc];
-		switch (in->op) {
-		case OP_JMP: stack[sp++] = in->x; break;
-		case OP_SPLIT:
-			stack[sp++] = in->y;
-			stack[sp++] = in->x;
-			break;
-		case OP_BOL: if (pos == 0) stack[sp++] = pc + 1; break;
-		case OP_EOL: if (pos == len) stack[sp++] = pc + 1; break;
-		case OP_WORDB:
-		case OP_NWORDB: {
-			bool b = (pos > 0 && is_word(s, len, pos - 1)) != is_word(s, len, pos);
-			if (b == (in->op == OP_WORDB))
-				stack[sp++] = pc + 1;
-			break;
-		}
-		default: t->pc[t->n++] = pc; /* CLASS or MATCH */
-		}
-	}
-}
-
-int schema_re_match(const struct schema_re *re, const char *str)
-{
-	size_t len = 0, cap = strlen(str) + 1, n = re->n, work = 0;
-	uint32_t *s = xmalloc(cap * sizeof(*s));
-	const char *p = str;
-	int matched = 0;
-
-	while (*p)
-		s[len++] = utf8_next(&p);
-	unsigned *mark = xcalloc(n, sizeof(*mark));
-	int *stack = xmalloc(2 * n * sizeof(*stack) + sizeof(*stack));
-	struct threads cur = { xmalloc(n * sizeof(int)), 0 }, next = { xmalloc(n * sizeof(int)), 0 };
-	unsigned gen = 1;
-
-	/* Unanchored search: a new thread starts at every position. */
-	for (size_t pos = 0; pos <= len && !matched; pos++) {
-		add_thread(re, &cur, 0, mark, gen, stack, s, len, pos);
-		gen++;
-		next.n = 0;
-		/* Linear, but program size times input length can still be large. */
-		work += cur.n + 1;
-		if (work > RE_MAX_WORK) {
-			matched = -1;
-			break;
-		}
-		for (size_t i = 0; i < cur.n && !matched; i++) {
-			const struct inst *in = &re->prog[cur.pc[i]];
-			if (in->op == OP_MATCH)
-				matched = 1;
-			else if (pos < len && cls_has(&re->cls[in->x], s[pos]))
-				add_thread(re, &next, cur.pc[i] + 1, mark, gen, stack, s, len, pos + 1);
-		}
-		struct threads t = cur;
-		cur = next;
-		next = t;
-	}
-	free(cur.pc);
-	free(next.pc);
-	free(stack);
-	free(mark);
-	free(s);
-	return matched;
 }
