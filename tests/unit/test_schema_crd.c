@@ -318,8 +318,55 @@ static void test_columns(void)
 	json_decref(crd);
 }
 
+/* The whole path of a custom resource, with the CronTab CRD of the Kubernetes docs. */
+static void test_crontab_flow(void)
+{
+	json_t *crd = J("{'apiVersion':'apiextensions.k8s.io/v1','kind':'CustomResourceDefinition',"
+		"'metadata':{'name':'crontabs.stable.example.com'},'spec':{'group':'stable.example.com',"
+		"'scope':'Namespaced','names':{'plural':'crontabs','singular':'crontab','kind':'CronTab',"
+		"'shortNames':['ct']},'versions':[{'name':'v1','served':true,'storage':true,"
+		"'schema':{'openAPIV3Schema':{'type':'object','properties':{'spec':{'type':'object',"
+		"'properties':{'cronSpec':{'type':'string',"
+		"'pattern':'^(\\\\d+|\\\\*)(/\\\\d+)?(\\\\s+(\\\\d+|\\\\*)(/\\\\d+)?){4}$'},"
+		"'image':{'type':'string'},'replicas':{'type':'integer','minimum':1,'maximum':10,'default':1}}}}}},"
+		"'additionalPrinterColumns':[{'name':'Spec','type':'string','jsonPath':'.spec.cronSpec'},"
+		"{'name':'Replicas','type':'integer','jsonPath':'.spec.replicas'}]}]}}");
+	json_t *c = json_array();
+	crd_default(crd);
+	crd_validate(crd, c);
+	CLEAN(c);
+	const json_t *schema = json_object_get(json_object_get(crd_version(crd, "v1"), "schema"), "openAPIV3Schema");
+
+	json_t *cr = J("{'apiVersion':'stable.example.com/v1','kind':'CronTab','metadata':{'name':'my-cron'},"
+		       "'spec':{'cronSpec':'* * * * */5','image':'my-awesome-cron-image','someRandomField':42}}");
+	json_t *unknown = json_array();
+	schema_unknown_fields(schema, cr, "", unknown);
+	JSON_IS(unknown, "['spec.someRandomField']");
+	json_decref(unknown);
+	schema_prune(schema, cr);
+	schema_default(schema, cr);
+	c = json_array();
+	schema_validate(schema, cr, "", c);
+	CLEAN(c);
+	JSON_IS(json_object_get(cr, "spec"), "{'cronSpec':'* * * * */5','image':'my-awesome-cron-image','replicas':1}");
+	json_t *row = crd_table_row(crd_version(crd, "v1"), cr);
+	JSON_IS(row, "['my-cron','* * * * */5',1]");
+	json_decref(row);
+
+	json_object_set_new(json_object_get(cr, "spec"), "cronSpec", json_string("* * * *"));
+	json_object_set_new(json_object_get(cr, "spec"), "replicas", json_integer(15));
+	c = json_array();
+	schema_validate(schema, cr, "", c);
+	CHECK(json_array_size(c) == 2);
+	EXPECT(json_incref(c), "FieldValueInvalid", "spec.cronSpec", "should match");
+	EXPECT(c, "FieldValueInvalid", "spec.replicas", "should be less than or equal to 10");
+	json_decref(cr);
+	json_decref(crd);
+}
+
 int main(void)
 {
+	test_crontab_flow();
 	test_crd();
 	test_crd_status();
 	test_jsonpath();
