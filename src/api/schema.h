@@ -10,13 +10,18 @@
  * which {reason, message, field} objects are appended (see api_cause()).
  *
  * Deviations from Kubernetes, on purpose or for now:
- *  - `pattern` is ECMA-262 (Kubernetes runs it with Go's RE2). Atoll has
- *    its own linear-time matcher over code points (schema_re.c): classes
- *    with \d \w \s \D \W \S, escapes (\xHH, \uHHHH, \cX, symbols),
- *    groups ((?:) and named), alternation, greedy and lazy quantifiers,
- *    {n,m}, ^ $ \b \B. Refused as invalid: backreferences and lookaround
- *    (RE2 lacks them too), repeat counts over 1000 (as RE2) and patterns
- *    over 20000 instructions once repetitions are expanded.
+ *  - `pattern`: Kubernetes compiles it with Go's regexp (RE2 syntax; the
+ *    OpenAPI text says ECMA-262, and the two share the common subset).
+ *    Atoll has its own linear-time matcher over code points (schema_re*.c)
+ *    taking both spellings: classes with \d \w \s \D \W \S and [[:alpha:]],
+ *    escapes (\xHH, \x{H..}, \uHHHH, \cX, \Q..\E, symbols), groups ((?:),
+ *    (?P<n>), (?<n>)), flags (?i) (?s) (?m) (?U), alternation, greedy and
+ *    lazy quantifiers, {n,m}, ^ $ \A \z \b \B. Where they differ Go wins:
+ *    '.' excludes only \n, a ']' first in a class is literal. Refused:
+ *    backreferences, lookaround, \p Unicode classes, repeat counts over
+ *    1000 (as RE2), programs over 20000 instructions once repetitions are
+ *    expanded. A match that takes over ~50M steps gives up and the value is
+ *    reported as not checked.
  *  - x-kubernetes-validations (CEL) rules are accepted but not evaluated.
  *  - uniqueItems: true is refused by schema_check_structural() as Kubernetes
  *    does, but schema_validate() still enforces it if given.

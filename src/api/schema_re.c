@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The ECMA-262 patterns of OpenAPI schemas: parse to a small tree and
- * compile it to a program of character classes, splits and jumps for
- * schema_re_match.c. Only match or no match is needed, so greedy and lazy
- * quantifiers are the same; backreferences and lookaround are refused.
+ * The patterns of OpenAPI schemas: parse to a small tree and compile it to
+ * a program of character classes, splits and jumps for schema_re_match.c.
+ * Kubernetes checks them with Go's regexp (RE2 syntax), which shares most
+ * of its syntax with ECMA-262; both spellings are accepted where they do
+ * not conflict, Go's meaning where they do. Only match or no match is
+ * needed, so greedy and lazy quantifiers are the same; backreferences and
+ * lookaround (in neither RE2 nor here) are refused.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,7 +21,8 @@
 #define RE_MAX_INST 20000    /* bounds compile memory and match time */
 #define RE_MAX_DEPTH 200     /* parser recursion */
 
-enum node_type { N_EMPTY, N_CLASS, N_CAT, N_ALT, N_REPEAT, N_BOL, N_EOL, N_WORDB, N_NWORDB };
+enum node_type { N_EMPTY, N_CLASS, N_CAT, N_ALT, N_REPEAT, N_BOL, N_EOL, N_WORDB, N_NWORDB,
+		 N_BOL_M, N_EOL_M };
 
 struct node {
 	enum node_type type;
@@ -34,6 +38,7 @@ struct parser {
 	struct cls *cls;
 	size_t ncls, cls_cap;
 	int depth;
+	bool fold, dotall, multiline; /* flags i, s, m */
 	char *err;
 	size_t errn;
 };
@@ -113,6 +118,14 @@ static int escape_char(struct parser *ps, bool in_class, uint32_t *cp)
 		ps->p += 2;
 		return 1;
 	case 'x':
+		if (ps->p[1] == '{') { /* \x{10FFFF} (Go) */
+			const char *end = strchr(ps->p, '}');
+			size_t digits = end ? (size_t)(end - ps->p - 2) : 0;
+			if (!digits || digits > 6 || hex(ps->p + 2, (int)digits, cp) < 0 || *cp > 0x10FFFF)
+				return -1;
+			ps->p = end + 1;
+			return 1;
+		}
 		if (hex(ps->p + 1, 2, cp) < 0)
 			return -1;
 		ps->p += 3;
@@ -123,7 +136,7 @@ static int escape_char(struct parser *ps, bool in_class, uint32_t *cp)
 		ps->p += 5;
 		return 1;
 	default:
-		if (c && strchr("dDwWsSB", c))
+		if (c && strchr(in_class ? "dDwWsS" : "dDwWsSBAzQ", c))
 			return 0;
 		if (!c || (c >= '1' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
 			return -1;
@@ -143,13 +156,80 @@ static int class_atom(struct parser *ps, struct cls *c, uint32_t *cp)
 	}
 	ps->p++;
 	int r = escape_char(ps, true, cp);
-	if (r < 0 || (r == 0 && *ps->p == 'B'))
+	if (r < 0)
 		return PFAIL(ps, "invalid escape in character class");
 	if (r == 0) {
 		re_cls_add_escape(c, *ps->p++);
 		return 0;
 	}
 	return 1;
+}
+
+/* Under (?i), add the other case of every ASCII letter in c. */
+static void fold_case(struct cls *c)
+{
+	size_t n = c->n;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t lo = c->r[i].lo, hi = c->r[i].hi;
+		if (lo <= 'z' && hi >= 'a')
+			re_cls_add(c, (lo > 'a' ? lo : 'a') - 32, (hi < 'z' ? hi : 'z') - 32);
+		if (lo <= 'Z' && hi >= 'A')
+			re_cls_add(c, (lo > 'A' ? lo : 'A') + 32, (hi < 'Z' ? hi : 'Z') + 32);
+	}
+}
+
+/* Finish a class node: case folding first, so that [^a] under (?i) excludes A too. */
+static void finish_class(struct parser *ps, int n, bool neg)
+{
+	struct cls *c = &ps->cls[ps->nodes[n].cls];
+
+	if (ps->fold)
+		fold_case(c);
+	if (neg)
+		re_cls_negate(c);
+	else
+		re_cls_normalize(c);
+}
+
+/* [:name:] inside a bracket (Go): adds the class to c and returns 1, 0 if not one, -1 if unknown. */
+static int posix_class(struct parser *ps, struct cls *c)
+{
+	static const struct { const char *name; const char *ranges; } classes[] = {
+		{ "alnum", "09AZaz" }, { "alpha", "AZaz" }, { "ascii", "\x01\x7f" }, { "blank", "\t\t  " },
+		{ "cntrl", "\x01\x1f\x7f\x7f" }, { "digit", "09" }, { "graph", "!~" }, { "lower", "az" },
+		{ "print", " ~" }, { "punct", "!/:@[`{~" }, { "space", "\t\r  " }, { "upper", "AZ" },
+		{ "word", "09AZaz__" }, { "xdigit", "09AFaf" },
+	};
+	const char *p = ps->p + 2, *end = strstr(p, ":]");
+	bool neg = *p == '^';
+
+	if (ps->p[1] != ':' || !end)
+		return 0;
+	if (neg)
+		p++;
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		if (strlen(classes[i].name) != (size_t)(end - p) || strncmp(p, classes[i].name, (size_t)(end - p)))
+			continue;
+		struct cls t = { NULL, 0 };
+		const char *r = classes[i].ranges;
+		if (!strcmp(classes[i].name, "ascii"))
+			re_cls_add(&t, 0, 0x7F);
+		else if (!strcmp(classes[i].name, "cntrl")) {
+			re_cls_add(&t, 0, 0x1F);
+			re_cls_add(&t, 0x7F, 0x7F);
+		} else
+			for (; r[0] && r[1]; r += 2)
+				re_cls_add(&t, (unsigned char)r[0], (unsigned char)r[1]);
+		if (neg)
+			re_cls_negate(&t);
+		for (size_t k = 0; k < t.n; k++)
+			re_cls_add(c, t.r[k].lo, t.r[k].hi);
+		free(t.r);
+		ps->p = end + 2;
+		return 1;
+	}
+	return PFAIL(ps, "unknown character class [:%.*s:]", (int)(end - p), p);
 }
 
 static int parse_class(struct parser *ps)
@@ -163,13 +243,23 @@ static int parse_class(struct parser *ps)
 		neg = true;
 		ps->p++;
 	}
+	/* As in Go (and POSIX), a ']' right after '[' or '[^' is literal. */
+	bool first = true;
 	for (;;) {
 		uint32_t lo, hi;
 		c = &ps->cls[ps->nodes[n].cls];
 		if (!*ps->p)
 			return PFAIL(ps, "missing ]");
-		if (*ps->p == ']')
+		if (*ps->p == ']' && !first)
 			break;
+		first = false;
+		if (*ps->p == '[') {
+			int r = posix_class(ps, c);
+			if (r < 0)
+				return -1;
+			if (r)
+				continue;
+		}
 		int r = class_atom(ps, c, &lo);
 		if (r < 0)
 			return -1;
@@ -188,11 +278,7 @@ static int parse_class(struct parser *ps)
 		}
 	}
 	ps->p++; /* ']' */
-	c = &ps->cls[ps->nodes[n].cls];
-	if (neg)
-		re_cls_negate(c);
-	else
-		re_cls_normalize(c);
+	finish_class(ps, n, neg);
 	return n;
 }
 
@@ -201,12 +287,42 @@ static int parse_alt(struct parser *ps);
 static int single_class(struct parser *ps, uint32_t lo, uint32_t hi, bool neg)
 {
 	int n = new_class(ps);
-	struct cls *c = &ps->cls[ps->nodes[n].cls];
 
-	re_cls_add(c, lo, hi);
-	if (neg)
-		re_cls_negate(c);
+	re_cls_add(&ps->cls[ps->nodes[n].cls], lo, hi);
+	finish_class(ps, n, neg);
 	return n;
+}
+
+/*
+ * After "(?": flags "i", "s", "m", "U" (a '-' clears the following ones),
+ * then ')' (for the rest of the group) or ':' (a group of its own).
+ * Returns 1 for a bare flag group, 0 for a group to parse, -1 on error.
+ */
+static int parse_flags(struct parser *ps)
+{
+	bool on = true, any = false;
+
+	for (;; ps->p++) {
+		char f = *ps->p;
+		if (f == '-' && on) {
+			on = false;
+			continue;
+		}
+		if (f == 'i')
+			ps->fold = on;
+		else if (f == 's')
+			ps->dotall = on;
+		else if (f == 'm')
+			ps->multiline = on;
+		else if (f == 'U')
+			; /* ungreedy: the same for match or no match */
+		else
+			break;
+		any = true;
+	}
+	if (!any || (*ps->p != ')' && *ps->p != ':'))
+		return PFAIL(ps, "lookaround and unknown group flags are not supported");
+	return *ps->p++ == ')';
 }
 
 /* An atom; sets *assertion for ^ $ \b \B, which may not be repeated. */
@@ -218,19 +334,30 @@ static int parse_atom(struct parser *ps, bool *assertion)
 	*assertion = false;
 	switch (c) {
 	case '(': {
+		bool fold = ps->fold, dotall = ps->dotall, multiline = ps->multiline;
 		ps->p++;
 		if (*ps->p == '?') {
-			if (ps->p[1] == ':')
+			const char *name = ps->p[1] == 'P' ? ps->p + 2 : ps->p + 1;
+			if (ps->p[1] == ':') {
 				ps->p += 2;
-			else if (ps->p[1] == '<' && ps->p[2] != '=' && ps->p[2] != '!' && strchr(ps->p, '>'))
-				ps->p = strchr(ps->p, '>') + 1; /* named group: its name does not matter here */
-			else
-				return PFAIL(ps, "lookaround is not supported");
+			} else if (*name == '<' && name[1] != '=' && name[1] != '!' && strchr(name, '>')) {
+				ps->p = strchr(name, '>') + 1; /* named group: its name does not matter here */
+			} else {
+				ps->p++;
+				int r = parse_flags(ps);
+				if (r < 0)
+					return -1;
+				if (r) /* (?i) holds to the end of the enclosing group */
+					return new_node(ps, N_EMPTY);
+			}
 		}
 		if (++ps->depth > RE_MAX_DEPTH)
 			return PFAIL(ps, "groups nested too deeply");
 		int n = parse_alt(ps);
 		ps->depth--;
+		ps->fold = fold;
+		ps->dotall = dotall;
+		ps->multiline = multiline;
 		if (n < 0)
 			return -1;
 		if (*ps->p != ')')
@@ -241,35 +368,62 @@ static int parse_atom(struct parser *ps, bool *assertion)
 	case '[':
 		return parse_class(ps);
 	case '.': {
+		/* Go's meaning: anything but a newline, or anything under (?s). */
 		ps->p++;
 		int n = new_class(ps);
 		struct cls *k = &ps->cls[ps->nodes[n].cls];
-		re_cls_add(k, '\n', '\n');
-		re_cls_add(k, '\r', '\r');
-		re_cls_add(k, 0x2028, 0x2029);
-		re_cls_negate(k);
+		if (ps->dotall) {
+			re_cls_add(k, 0, 0x10FFFF);
+		} else {
+			re_cls_add(k, '\n', '\n');
+			re_cls_negate(k);
+		}
 		return n;
 	}
 	case '^':
 	case '$':
 		ps->p++;
 		*assertion = true;
+		if (ps->multiline)
+			return new_node(ps, c == '^' ? N_BOL_M : N_EOL_M);
 		return new_node(ps, c == '^' ? N_BOL : N_EOL);
 	case '\\': {
 		ps->p++;
 		int r = escape_char(ps, false, &cp);
+		if (r < 0 && (*ps->p == 'p' || *ps->p == 'P'))
+			return PFAIL(ps, "Unicode classes \\p are not supported");
 		if (r < 0)
 			return PFAIL(ps, "invalid escape \\%c", *ps->p ? *ps->p : ' ');
 		if (r == 1)
 			return single_class(ps, cp, cp, false);
 		char e = *ps->p++;
-		if (e == 'b' || e == 'B') {
+		if (e == 'b' || e == 'B' || e == 'A' || e == 'z') {
+			static const enum node_type types[] = { N_WORDB, N_NWORDB, N_BOL, N_EOL };
 			*assertion = true;
-			return new_node(ps, e == 'b' ? N_WORDB : N_NWORDB);
+			return new_node(ps, types[e == 'b' ? 0 : e == 'B' ? 1 : e == 'A' ? 2 : 3]);
+		}
+		if (e == 'Q') { /* \Q...\E: literal text (Go) */
+			const char *end = strstr(ps->p, "\\E");
+			size_t len = end ? (size_t)(end - ps->p) : strlen(ps->p);
+			const char *lit = ps->p, *stop = ps->p + len;
+			int left = -1;
+			ps->p = end ? end + 2 : stop;
+			while (lit < stop) {
+				uint32_t ch = re_utf8_next(&lit);
+				int one = single_class(ps, ch, ch, false);
+				if (left >= 0) {
+					int cat = new_node(ps, N_CAT);
+					ps->nodes[cat].a = left;
+					ps->nodes[cat].b = one;
+					one = cat;
+				}
+				left = one;
+			}
+			return left >= 0 ? left : new_node(ps, N_EMPTY);
 		}
 		int n = new_class(ps);
 		re_cls_add_escape(&ps->cls[ps->nodes[n].cls], e);
-		re_cls_normalize(&ps->cls[ps->nodes[n].cls]);
+		finish_class(ps, n, false);
 		return n;
 	}
 	case '*':
@@ -446,6 +600,8 @@ static void compile(struct schema_re *re, const struct parser *ps, int n)
 	case N_EOL: emit(re, OP_EOL, 0, 0); break;
 	case N_WORDB: emit(re, OP_WORDB, 0, 0); break;
 	case N_NWORDB: emit(re, OP_NWORDB, 0, 0); break;
+	case N_BOL_M: emit(re, OP_BOL_M, 0, 0); break;
+	case N_EOL_M: emit(re, OP_EOL_M, 0, 0); break;
 	case N_CAT:
 		parts = chain(ps, n, N_CAT, &k);
 		for (size_t i = 0; i < k; i++)
@@ -508,7 +664,7 @@ void schema_re_free(struct schema_re *re)
 
 struct schema_re *schema_re_compile(const char *pattern, char *err, size_t errn)
 {
-	struct parser ps = { pattern, NULL, 0, 0, NULL, 0, 0, 0, err, errn };
+	struct parser ps = { .p = pattern, .err = err, .errn = errn };
 	struct schema_re *re = NULL;
 	int root = parse_alt(&ps);
 

@@ -18,7 +18,8 @@ struct cls {
 	size_t n;
 };
 
-enum op { OP_CLASS, OP_SPLIT, OP_JMP, OP_BOL, OP_EOL, OP_WORDB, OP_NWORDB, OP_MATCH };
+/* BOL/EOL: start/end of text; _M: also after/before a newline, under (?m). */
+enum op { OP_CLASS, OP_SPLIT, OP_JMP, OP_BOL, OP_EOL, OP_BOL_M, OP_EOL_M, OP_WORDB, OP_NWORDB, OP_MATCH };
 
 struct inst {
 	enum op op;

@@ -48,6 +48,8 @@ static void add_thread(const struct schema_re *re, struct threads *t, int pc, un
 			break;
 		case OP_BOL: if (pos == 0) stack[sp++] = pc + 1; break;
 		case OP_EOL: if (pos == len) stack[sp++] = pc + 1; break;
+		case OP_BOL_M: if (pos == 0 || s[pos - 1] == '\n') stack[sp++] = pc + 1; break;
+		case OP_EOL_M: if (pos == len || s[pos] == '\n') stack[sp++] = pc + 1; break;
 		case OP_WORDB:
 		case OP_NWORDB: {
 			bool b = (pos > 0 && is_word(s, len, pos - 1)) != is_word(s, len, pos);

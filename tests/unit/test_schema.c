@@ -122,8 +122,8 @@ static void test_formats_and_patterns(void)
 	EXPECT(V(p3, "'a b'"), "FieldValueInvalid", NULL, NULL);
 	/* Unanchored: a pattern matches anywhere, as ECMA test() does. */
 	CLEAN(V("{'type':'string','pattern':'b+'}", "'abbc'"));
-	/* [] is the empty class in ECMA: it matches nothing. */
-	EXPECT(V("{'type':'string','pattern':'^[]a]$'}", "']'"), "FieldValueInvalid", NULL, "should match");
+	/* As in Go, ']' first in a class is literal (ECMA would read [] as empty). */
+	CLEAN(V("{'type':'string','pattern':'^[]a]$'}", "']'"));
 	/* Counted repetition works; blow-ups and ECMA syntax errors are refused. */
 	const char *ip = "{'type':'string','pattern':'^(\\\\d{1,3}\\\\.){3}\\\\d{1,3}$'}";
 	CLEAN(V(ip, "'10.0.0.1'"));
@@ -151,10 +151,8 @@ static int re_is(const char *pattern, const char *input)
 {
 	char err[128];
 	struct schema_re *re = schema_re_compile(pattern, err, sizeof(err));
-	if (!re) {
-		fprintf(stderr, "pattern %s: %s\n", pattern, err);
+	if (!re)
 		return -1;
-	}
 	int m = schema_re_match(re, input);
 	schema_re_free(re);
 	return m;
@@ -177,12 +175,23 @@ static void test_regex(void)
 		{ "^\\x41$", "A", 1 }, { "^\\/\\*$", "/*", 1 }, { "^a.c$", "abc", 1 }, { "^a\\.c$", "abc", 0 },
 		{ "\\bfoo\\b", "a foo b", 1 }, { "\\bfoo\\b", "afoob", 0 }, { "\\Boo\\B", "afoob", 1 },
 		{ "^(?:a|b)*c$", "ababc", 1 }, { "^(?<n>x)y$", "xy", 1 }, { "a*?b", "aab", 1 }, { "^$", "", 1 },
-		{ "^(|a)$", "", 1 }, { "^()*$", "", 1 }, { "^[]a-]+$", "]", 0 }, { "^[^]$", "x", 1 }, { "^[a\\]\\-^]+$", "a]-^", 1 },
+		{ "^(|a)$", "", 1 }, { "^()*$", "", 1 }, { "^[]a-]+$", "]", 1 }, { "^[a\\]\\-^]+$", "a]-^", 1 },
 		{ "^[-a]$", "-", 1 }, { "^[a-]$", "-", 1 }, { "^\\[\\]$", "[]", 1 }, { "x|^y", "zy", 0 },
 		{ "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "my-app.example.com", 1 },
 		{ "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "-bad.example.com", 0 },
 		{ "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "1h30m", 1 }, { "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "1d", 0 },
 		{ "^(\\*\\.)?[a-z]+$", "*.example", 1 },
+		/* Go (RE2) syntax, which Kubernetes accepts. */
+		{ "^(?i)(abort|warn)?$", "WARN", 1 }, { "^(?i)(abort|warn)?$", "nope", 0 },
+		{ "^(?i:a)b$", "Ab", 1 }, { "^(?i:a)b$", "AB", 0 }, { "^(?i)[^a]$", "A", 0 },
+		{ "^(?i)[b-c]$", "C", 1 }, { "(?i)x(?-i)y", "XY", 0 }, { "(?i)x(?-i)y", "Xy", 1 },
+		{ "^a.b$", "a\rb", 1 }, { "^a.b$", "a\nb", 0 }, { "(?s)^a.b$", "a\nb", 1 },
+		{ "(?m)^b$", "a\nb\nc", 1 }, { "^b$", "a\nb\nc", 0 }, { "\\Aab\\z", "ab", 1 },
+		{ "\\Aab\\z", "ab\n", 0 }, { "^(?P<x>a)(?<y>b)$", "ab", 1 }, { "^[[:alpha:]]+$", "abZ", 1 },
+		{ "^[[:alpha:]]+$", "ab1", 0 }, { "^[[:^digit:]x]+$", "ab", 1 }, { "^[[:^digit:]]+$", "a1", 0 },
+		{ "^[]a]+$", "]a", 1 }, { "^[^]a]$", "b", 1 }, { "^[^]a]$", "]", 0 }, { "^\\Q.*\\E$", ".*", 1 },
+		{ "^\\Q.*\\E$", "ab", 0 }, { "^\\x{e9}$", "\xc3\xa9", 1 }, { "(?U)a+?b", "aab", 1 },
+		{ "\\pL", "a", -1 }, { "[[:nope:]]", "a", -1 }, { "(?x)a", "a", -1 }, { "(?)a", "a", -1 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int got = re_is(cases[i].pat, cases[i].in);
