@@ -201,13 +201,16 @@ static int posix_class(struct parser *ps, struct cls *c)
 		{ "print", " ~" }, { "punct", "!/:@[`{~" }, { "space", "\t\r  " }, { "upper", "AZ" },
 		{ "word", "09AZaz__" }, { "xdigit", "09AFaf" },
 	};
-	const char *p = ps->p + 2, *end = strstr(p, ":]");
-	bool neg = *p == '^';
-
-	if (ps->p[1] != ':' || !end)
+	if (ps->p[1] != ':')
 		return 0;
-	if (neg)
+	const char *p = ps->p + 2, *end = strstr(p, ":]");
+	if (!end)
+		return 0;
+	if (*p == '^')
 		p++;
+	bool neg = p > ps->p + 2;
+	if (p > end)
+		return 0;
 	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
 		if (strlen(classes[i].name) != (size_t)(end - p) || strncmp(p, classes[i].name, (size_t)(end - p)))
 			continue;
