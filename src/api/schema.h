@@ -121,23 +121,26 @@ json_t *crd_table_columns(const json_t *version);
 json_t *crd_table_row(const json_t *version, const json_t *obj);
 
 /*
- * Simple JSONPath as used by additionalPrinterColumns and the scale
- * subresource: ".spec.replicas", "{.metadata.labels.app}",
- * ".status.conditions[0].type", ".spec.list[*].name",
- * ".metadata.annotations['example.com/x']", "a\.b" escapes a dot.
+ * The JSONPath of additionalPrinterColumns and the scale subresource:
+ * ".spec.replicas", "{.metadata.labels.app}", ".status.conditions[0].type"
+ * (negative indices count from the end), ".spec.list[*].name",
+ * ".metadata.annotations['example.com/x']", "a\.b" escapes a dot, and
+ * filters ".status.conditions[?(@.type=='Ready')].status" (==, !=, <, <=,
+ * >, >= against a string, number, true, false or null; [?(@.x)] tests
+ * presence).
  *
  * schema_jsonpath_get returns an owned reference (json_decref it) or NULL
- * when nothing matches. A path with [*] returns a new array of all matches
- * (NULL if there are none).
+ * when nothing matches. A path with [*] or a filter returns a new array of
+ * all matches (NULL if there are none).
  */
 json_t *schema_jsonpath_get(const json_t *obj, const char *jsonPath);
 /*
- * Set the value at path (no [*]; array indices must exist), creating
+ * Set the value at path (no [*] or filters; array indices must exist), creating
  * missing intermediate objects. Borrows value (the object takes its own
  * reference). Returns 0, or -1 for a bad path or a non-object on the way.
  */
 int schema_jsonpath_set(json_t *obj, const char *jsonPath, json_t *value);
-/* 0 if jsonPath parses as a simple path (wildcards allowed if allow_wildcard). */
+/* 0 if jsonPath parses; [*] and filters only if allow_wildcard. */
 int schema_jsonpath_check(const char *jsonPath, int allow_wildcard);
 
 #endif
