@@ -20,7 +20,7 @@
  *    '.' excludes only \n, a ']' first in a class is literal. Refused:
  *    backreferences, lookaround, \p Unicode classes, repeat counts over
  *    1000 (as RE2), programs over 20000 instructions once repetitions are
- *    expanded. A match that takes over ~50M steps gives up and the value is
+ *    expanded. A match that takes over 10M steps gives up and the value is
  *    reported as not checked.
  *  - x-kubernetes-validations (CEL) rules are accepted but not evaluated.
  *  - uniqueItems: true is refused by schema_check_structural() as Kubernetes

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RE_MAX_WORK 50000000 /* thread steps of one match, about a tenth of a second */
+#define RE_MAX_WORK 10000000 /* thread steps of one match, some tens of milliseconds */
 
 struct range {
 	uint32_t lo, hi;
