@@ -162,10 +162,12 @@ static void validate_names(const json_t *names, json_t *causes)
 	}
 	const char *plural = required_str(names, "plural", path, causes);
 	if (plural && !is_dns1035_label(plural))
-		api_cause(causes, "FieldValueInvalid", "spec.names.plural", "Invalid value: \"%s\": %s", plural, dns1035_msg);
+		api_cause(causes, "FieldValueInvalid", "spec.names.plural", "Invalid value: \"%s\": %s", plural,
+			  dns1035_msg);
 	const char *singular = str_at(names, "singular");
 	if (singular && !is_dns1035_label(singular))
-		api_cause(causes, "FieldValueInvalid", "spec.names.singular", "Invalid value: \"%s\": %s", singular, dns1035_msg);
+		api_cause(causes, "FieldValueInvalid", "spec.names.singular", "Invalid value: \"%s\": %s", singular,
+			  dns1035_msg);
 	const char *kind = required_str(names, "kind", path, causes);
 	if (kind)
 		label_check(kind, "spec.names.kind", causes);

@@ -229,7 +229,8 @@ static void check_type(const json_t *s, const char *path, enum level lvl, struct
 	else if (!type && !int_or_string && !preserve)
 		schema_cause_at(c, "FieldValueRequired", path, "type", "Required value: %s", empty_msg[lvl]);
 	if (lvl == LVL_ROOT && type && strcmp(type, "object"))
-		schema_cause_at(c, "FieldValueInvalid", path, "type", "Invalid value: \"%s\": must be object at the root", type);
+		schema_cause_at(c, "FieldValueInvalid", path, "type",
+				"Invalid value: \"%s\": must be object at the root", type);
 	if (int_or_string && type)
 		schema_cause_at(c, "FieldValueForbidden", path, "type",
 				"Forbidden: must be empty if x-kubernetes-int-or-string is true");
@@ -243,7 +244,8 @@ static void check_type(const json_t *s, const char *path, enum level lvl, struct
 		schema_cause_at(c, "FieldValueRequired", path, "properties", "Required value: must not be empty if "
 				"x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields");
 	if (lvl == LVL_ROOT && schema_flag(s, "nullable"))
-		schema_cause_at(c, "FieldValueForbidden", path, "nullable", "Forbidden: nullable cannot be true at the root");
+		schema_cause_at(c, "FieldValueForbidden", path, "nullable",
+				"Forbidden: nullable cannot be true at the root");
 	if (addl) {
 		if (lvl == LVL_ROOT)
 			schema_cause_at(c, "FieldValueForbidden", path, "additionalProperties",
