@@ -44,6 +44,10 @@ struct store;
 struct store_opts {
 	const char *path;   /* SQLite: database file, e.g. DATA/store.db */
 	bool no_fsync;      /* tests of throughput only; never in production */
+	/* Tuning, 0 for the defaults (mostly for tests): */
+	int64_t log_keep;   /* revisions kept in the on-disk event log (100000) */
+	size_t ring_events; /* events kept in memory for watchers (16384) */
+	size_t ring_bytes;  /* value bytes the in-memory ring may pin (16 MiB) */
 };
 
 /* Opens (creating if needed). Returns owned store, NULL with err set. */
