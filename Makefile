@@ -1,6 +1,6 @@
 # Atoll build. `make` builds build/atoll; see README.md for up/test/bench.
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libcrypto libssl libcurl libarchive libseccomp gnutls
+PKGS    := libmicrohttpd jansson sqlite3 libcrypto libssl libcurl libarchive libseccomp gnutls yaml-0.1
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            -Wstrict-prototypes -Wmissing-prototypes -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The default namespaces, created at start when missing. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/bootstrap.h"
+#include "api/object.h"
+#include "lib/xalloc.h"
+#include "store/store.h"
+
+static const char *const namespaces[] = { "default", "kube-system", "kube-public", "kube-node-lease" };
+
+int bootstrap_objects(struct store *s, struct atoll_err *err)
+{
+	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
+		_cleanup_free_ char *key = xasprintf("core/namespaces//%s", namespaces[i]);
+		struct store_kv kv = { 0 };
+		struct atoll_err e2 = ERR_INIT;
+		char uid[64], now[64];
+		int64_t rev;
+
+		if (store_get(s, key, &kv, &e2) == 0) {
+			store_kv_release(&kv);
+			continue;
+		}
+		obj_uuid(uid, sizeof(uid));
+		obj_now(now, sizeof(now));
+		json_t *ns = json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:{s:s}},s:{s:[s]},s:{s:s}}",
+				       "apiVersion", "v1", "kind", "Namespace", "metadata", "name",
+				       namespaces[i], "uid", uid, "creationTimestamp", now, "labels",
+				       "kubernetes.io/metadata.name", namespaces[i], "spec",
+				       "finalizers", "kubernetes", "status", "phase", "Active");
+		size_t len;
+		char *enc = obj_encode(ns, &len);
+		json_decref(ns);
+		struct blob *b = blob_new(enc, len);
+		free(enc);
+		int rc = store_put(s, key, b, STORE_ABSENT, &rev, err);
+		blob_unref(b);
+		if (rc < 0 && err->code != 409)
+			return -1;
+	}
+	return 0;
+}

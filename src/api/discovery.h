@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Discovery documents; each function returns an owned object (NULL when unknown). */
+#ifndef ATOLL_DISCOVERY_H
+#define ATOLL_DISCOVERY_H
+
+#include <jansson.h>
+
+json_t *discovery_core(const char *server_addr);                      /* /api */
+json_t *discovery_groups(void);                                       /* /apis */
+json_t *discovery_group(const char *group);                           /* /apis/G */
+json_t *discovery_resources(const char *group, const char *version); /* /api/v1, /apis/G/V */
+
+#endif

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Request routing: authentication, the non-resource endpoints, then
+ * /api/v1/... and /apis/G/V/... paths parsed into a target and dispatched
+ * by verb.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/discovery.h"
+#include "api/openapi.h"
+#include "api/request.h"
+#include "api/watch.h"
+#include "cmds.h"
+#include "lib/xalloc.h"
+
+static bool authenticated(struct api_req *r)
+{
+	const char *h = req_header(r, "Authorization");
+
+	if (!h || strncmp(h, "Bearer ", 7))
+		return false;
+	/* Constant-time compare: the token is a secret. */
+	const char *tok = h + 7, *want = r->srv->admin_token;
+	size_t n = strlen(want), m = strlen(tok);
+	unsigned char diff = (unsigned char)(n != m);
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(want[i] ^ (i < m ? tok[i] : 0));
+	if (diff)
+		return false;
+	snprintf(r->user, sizeof(r->user), "admin");
+	return true;
+}
+
+static int split(char *path, char **segs, int max)
+{
+	int n = 0;
+
+	for (char *s = strtok_r(path, "/", &path); s && n < max; s = strtok_r(NULL, "/", &path))
+		segs[n++] = s;
+	return n;
+}
+
+static int copy(char *dst, size_t n, const char *src)
+{
+	if (strlen(src) >= n)
+		return -1;
+	memcpy(dst, src, strlen(src) + 1);
+	return 0;
+}
+
+static bool accepts_table(struct api_req *r)
+{
+	const char *a = req_header(r, "Accept");
+
+	return a && strstr(a, "as=Table");
+}
+
+/* 406 when the client accepts nothing we can produce. */
+static bool acceptable(struct api_req *r)
+{
+	const char *a = req_header(r, "Accept");
+
+	return !a || !*a || strstr(a, "json") || strstr(a, "*/*") || strstr(a, "application/*");
+}
+
+static int route_resource(struct api_req *r, char **segs, int n, const char *group, const char *version)
+{
+	struct api_call c = { .r = r };
+	int i = 0;
+
+	copy(c.t.group, sizeof(c.t.group), group);
+	copy(c.t.version, sizeof(c.t.version), version);
+	/* namespaces/NS/RESOURCE... unless RESOURCE is a subresource of the Namespace itself. */
+	if (n >= 3 && !strcmp(segs[0], "namespaces")) {
+		const struct api_kind *k = kinds_find(group, version, segs[2]);
+		if (k && k->namespaced) {
+			if (copy(c.t.ns, sizeof(c.t.ns), segs[1]))
+				return reply_error(r, 400, "BadRequest", "namespace name too long");
+			i = 2;
+		}
+	}
+	if (i >= n)
+		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
+	if (copy(c.t.resource, sizeof(c.t.resource), segs[i]) ||
+	    (i + 1 < n && copy(c.t.name, sizeof(c.t.name), segs[i + 1])) ||
+	    (i + 2 < n && copy(c.t.sub, sizeof(c.t.sub), segs[i + 2])) || i + 3 < n)
+		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
+	snprintf(r->resource, sizeof(r->resource), "%s", c.t.resource);
+	c.k = kinds_find(group, version, c.t.resource);
+	if (!c.k)
+		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
+	if (*c.t.sub && !((!strcmp(c.t.sub, "status") && (c.k->subresources & API_SUB_STATUS)) ||
+			  (!strcmp(c.t.sub, "scale") && (c.k->subresources & API_SUB_SCALE)) ||
+			  (!strcmp(c.t.sub, "finalize") && !strcmp(c.t.resource, "namespaces"))))
+		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
+	if (!acceptable(r))
+		return reply_error(r, 406, "NotAcceptable",
+				   "only the following media types are accepted: application/json, "
+				   "application/json;as=Table;v=v1;g=meta.k8s.io");
+	c.table = accepts_table(r);
+	const char *dr = req_query(r, "dryRun");
+	if (dr) {
+		if (strcmp(dr, "All"))
+			return reply_error(r, 400, "BadRequest",
+					   "dryRun: Unsupported value: \"%s\": supported values: \"All\"", dr);
+		c.dry_run = true;
+	}
+	const char *m = r->method;
+	const char *watch = req_query(r, "watch");
+	bool is_watch = watch && (!strcmp(watch, "true") || !strcmp(watch, "1"));
+	bool named = *c.t.name != '\0';
+	bool write = strcmp(m, "GET") && strcmp(m, "HEAD");
+
+	if (write && c.k->read_only)
+		return reply_error(r, 405, "MethodNotAllowed", "%s is read-only", c.k->resource);
+	if (!strcmp(m, "GET") && is_watch && !named) {
+		r->verb = NULL;
+		return watch_start(&c);
+	}
+	/* Everything but watches counts against the in-flight limit. */
+	if (atomic_fetch_add(&r->srv->inflight, 1) >= API_MAX_INFLIGHT) {
+		atomic_fetch_sub(&r->srv->inflight, 1);
+		return reply_error(r, 429, "TooManyRequests", "too many requests in flight, please try again later");
+	}
+	r->counted = true;
+	if (!strcmp(c.t.sub, "scale"))
+		return scale_handle(&c);
+	if (!strcmp(m, "GET") && named)
+		return r->verb = "get", crud_get(&c);
+	if (!strcmp(m, "GET"))
+		return r->verb = "list", crud_list(&c);
+	if (!strcmp(m, "POST") && !named)
+		return r->verb = "create", crud_create(&c);
+	if (!strcmp(m, "PUT") && named)
+		return r->verb = "update", crud_update(&c);
+	if (!strcmp(m, "PATCH") && named)
+		return r->verb = "patch", crud_patch(&c);
+	if (!strcmp(m, "DELETE") && named)
+		return r->verb = "delete", crud_delete(&c);
+	if (!strcmp(m, "DELETE"))
+		return r->verb = "deletecollection", crud_delete_collection(&c);
+	return reply_error(r, 405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+}
+
+static int reply_doc(struct api_req *r, json_t *doc)
+{
+	if (!doc)
+		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
+	return reply_json(r, 200, doc);
+}
+
+static int route_openapi(struct api_req *r, char **segs, int n)
+{
+	if (n == 2 && !strcmp(segs[1], "v2"))
+		return reply_doc(r, openapi_v2());
+	if (n == 2 && !strcmp(segs[1], "v3"))
+		return reply_doc(r, openapi_v3_index());
+	if (n == 4 && !strcmp(segs[1], "v3") && !strcmp(segs[2], "api"))
+		return reply_doc(r, openapi_v3_gv("", segs[3]));
+	if (n == 5 && !strcmp(segs[1], "v3") && !strcmp(segs[2], "apis"))
+		return reply_doc(r, openapi_v3_gv(segs[3], segs[4]));
+	return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
+}
+
+int api_route(struct api_req *r)
+{
+	char path[1024], *segs[16];
+	const char *url = r->url;
+	int n;
+
+	if (!strcmp(url, "/healthz") || !strcmp(url, "/livez") || !strcmp(url, "/readyz"))
+		return reply_text(r, r->srv->ready ? 200 : 503, r->srv->ready ? "ok" : "starting");
+	if (!authenticated(r))
+		return reply_error(r, 401, "Unauthorized", "Unauthorized");
+	if (strlen(url) >= sizeof(path))
+		return reply_error(r, 414, "RequestURITooLong", "the request path is too long");
+	snprintf(path, sizeof(path), "%s", url);
+	n = split(path, segs, 16);
+	if (n == 0)
+		return reply_json(r, 200, json_pack("{s:[s,s,s,s,s,s,s,s]}", "paths", "/api", "/api/v1",
+						    "/apis", "/healthz", "/livez", "/metrics",
+						    "/openapi/v2", "/version"));
+	if (n == 1 && !strcmp(segs[0], "version"))
+		return reply_json(r, 200, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "major", "1",
+						    "minor", "32", "gitVersion", "v1.32.0-atoll." ATOLL_VERSION,
+						    "gitCommit", "", "gitTreeState", "clean",
+						    "buildDate", "", "goVersion", "", "compiler", "gcc",
+						    "platform", "linux/amd64"));
+	if (n == 1 && !strcmp(segs[0], "metrics")) {
+		struct buf b = BUF_INIT;
+		metrics_render(r->srv, &b);
+		size_t len;
+		char *s = buf_detach(&b, &len);
+		return reply_raw(r, 200, "text/plain; version=0.0.4", s, len);
+	}
+	if (!strcmp(segs[0], "openapi"))
+		return route_openapi(r, segs, n);
+	if (!strcmp(segs[0], "api")) {
+		if (n == 1) {
+			char addr[128];
+			snprintf(addr, sizeof(addr), "%s:%d", r->srv->listen_host, r->srv->port);
+			return reply_json(r, 200, discovery_core(addr));
+		}
+		if (n == 2)
+			return reply_doc(r, discovery_resources("", segs[1]));
+		return route_resource(r, segs + 2, n - 2, "", segs[1]);
+	}
+	if (!strcmp(segs[0], "apis")) {
+		if (n == 1)
+			return reply_json(r, 200, discovery_groups());
+		if (n == 2)
+			return reply_doc(r, discovery_group(segs[1]));
+		if (n == 3)
+			return reply_doc(r, discovery_resources(segs[1], segs[2]));
+		return route_resource(r, segs + 3, n - 3, segs[1], segs[2]);
+	}
+	return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* In-process controllers of the control plane. */
+#ifndef ATOLL_CONTROLLERS_H
+#define ATOLL_CONTROLLERS_H
+
+struct store;
+
+/* Start every controller's thread (garbage collector, namespace lifecycle, ...). */
+void controllers_start(struct store *s);
+
+#endif
