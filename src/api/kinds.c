@@ -99,3 +99,50 @@ void kinds_remove_group_resource(const char *group, const char *resource)
 			dyn_active[i] = false;
 	pthread_rwlock_unlock(&lock);
 }
+
+struct by_resource {
+	const char *group, *resource;
+	const struct api_kind *found;
+};
+
+static int match_resource(const struct api_kind *k, void *p)
+{
+	struct by_resource *b = p;
+
+	if (eq(k->group, b->group) && eq(k->resource, b->resource) &&
+	    (!b->found || k->storage_version))
+		b->found = k;
+	return 0;
+}
+
+const struct api_kind *kinds_find_resource(const char *group, const char *resource)
+{
+	struct by_resource b = { group, resource, NULL };
+
+	kinds_foreach(match_resource, &b);
+	return b.found;
+}
+
+const struct api_kind *kinds_find_key(const char *key, char *ns, size_t nslen, char *name, size_t namelen)
+{
+	char group[128], resource[128];
+	const char *p = key, *s;
+
+	/* group/resource/namespace/name */
+	if (!(s = strchr(p, '/')) || (size_t)(s - p) >= sizeof(group))
+		return NULL;
+	memcpy(group, p, (size_t)(s - p));
+	group[s - p] = '\0';
+	p = s + 1;
+	if (!(s = strchr(p, '/')) || (size_t)(s - p) >= sizeof(resource))
+		return NULL;
+	memcpy(resource, p, (size_t)(s - p));
+	resource[s - p] = '\0';
+	p = s + 1;
+	if (!(s = strchr(p, '/')) || (size_t)(s - p) >= nslen || strlen(s + 1) >= namelen)
+		return NULL;
+	memcpy(ns, p, (size_t)(s - p));
+	ns[s - p] = '\0';
+	strcpy(name, s + 1);
+	return kinds_find_resource(strcmp(group, "core") ? group : "", resource);
+}

@@ -10,4 +10,10 @@ void kinds_add(struct api_kind *k);
 /* Unlist every version of group/resource. */
 void kinds_remove_group_resource(const char *group, const char *resource);
 
+
+/* The storage-version row of group/resource (any version), or NULL. */
+const struct api_kind *kinds_find_resource(const char *group, const char *resource);
+/* The row of a store key "group/resource/ns/name", filling ns and name. */
+const struct api_kind *kinds_find_key(const char *key, char *ns, size_t nslen, char *name, size_t namelen);
+
 #endif

@@ -4,5 +4,6 @@
 
 void controllers_start(struct store *s)
 {
-	(void)s;
+	ctl_namespace_start(s);
+	ctl_gc_start(s);
 }

@@ -8,4 +8,7 @@ struct store;
 /* Start every controller's thread (garbage collector, namespace lifecycle, ...). */
 void controllers_start(struct store *s);
 
+void ctl_namespace_start(struct store *s); /* namespace.c */
+void ctl_gc_start(struct store *s);        /* gc.c */
+
 #endif
