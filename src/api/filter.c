@@ -25,7 +25,7 @@ int filter_from_req(struct api_req *r, struct filter **out, struct atoll_err *er
 		filter_free(f);
 		return -1;
 	}
-	if (fs && *fs && !(f->fields = fieldsel_parse(fs, err))) {
+	if (fs && *fs && !(f->fields = fieldsel_parse(fs, NULL, NULL, err))) {
 		filter_free(f);
 		return -1;
 	}

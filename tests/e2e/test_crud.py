@@ -121,3 +121,23 @@ def test_secret_data_roundtrip(server, ns):
     server.request("POST", f"/api/v1/namespaces/{ns}/secrets",
                    {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": "aGVsbG8="}})
     assert server.kjson("get", "secret", "s", "-n", ns)["data"]["k"] == "aGVsbG8="
+
+
+def test_label_and_field_selectors(server, ns):
+    for name, tier in (("s1", "web"), ("s2", "db"), ("s3", "web")):
+        server.request("POST", f"/api/v1/namespaces/{ns}/configmaps",
+                       {"apiVersion": "v1", "kind": "ConfigMap",
+                        "metadata": {"name": name, "labels": {"app": "sel", "tier": tier}}})
+
+    def names(*args):
+        return sorted(i["metadata"]["name"] for i in server.kjson("get", "cm", "-n", ns, *args)["items"])
+
+    assert names("-l", "tier=web") == ["s1", "s3"]
+    assert names("-l", "tier!=web,app=sel") == ["s2"]
+    assert names("-l", "tier in (db,cache)") == ["s2"]
+    assert names("-l", "tier notin (db),app") == ["s1", "s3"]
+    assert names("-l", "!nosuchlabel,app=sel") == ["s1", "s2", "s3"]
+    assert names("--field-selector", "metadata.name=s2") == ["s2"]
+    assert names("--field-selector", "metadata.name!=s2", "-l", "app=sel") == ["s1", "s3"]
+    p = server.kubectl("get", "cm", "-n", ns, "-l", "a in (", check=False)
+    assert p.returncode != 0
