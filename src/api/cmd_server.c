@@ -31,6 +31,7 @@ static void usage(FILE *f)
 		"  --listen HOST:PORT   address to serve on (default 127.0.0.1:6443; port 0 picks one)\n"
 		"  --store sqlite|etcd  storage backend (default sqlite)\n"
 		"  --no-node            run the control plane only\n"
+		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  -v, --verbose        debug logging\n"
 		"  -h, --help           this help\n");
 }
@@ -62,6 +63,7 @@ int cmd_server(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "store", required_argument, NULL, 's' },
 		{ "no-node", no_argument, NULL, 'N' },
+		{ "event-history", required_argument, NULL, 'E' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -70,6 +72,7 @@ int cmd_server(int argc, char **argv)
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
 	bool no_node = false;
+	long long event_history = 0;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
@@ -78,6 +81,7 @@ int cmd_server(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 's': backend = optarg; break;
 		case 'N': no_node = true; break;
+		case 'E': event_history = atoll(optarg); break;
 		case 'v': log_level_max = LOG_DEBUG; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -114,7 +118,7 @@ int cmd_server(int argc, char **argv)
 	srv.admin_token = pki.admin_token;
 
 	_cleanup_free_ char *db = xasprintf("%s/store.db", data_dir);
-	struct store_opts so = { .path = db };
+	struct store_opts so = { .path = db, .log_keep = event_history };
 	srv.store = store_open(&so, &err);
 	if (!srv.store)
 		die("store: %s", err.msg);

@@ -27,6 +27,8 @@ int crud_delete(struct api_call *c);
 int crud_delete_collection(struct api_call *c);
 int watch_start(struct api_call *c);
 int scale_handle(struct api_call *c);
+/* Go's strconv.ParseBool truth: 1, t, T, true, TRUE, True. */
+bool query_true(const char *v);
 /* The Scale view of an object (owned). */
 json_t *scale_view(const json_t *obj);
 

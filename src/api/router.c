@@ -32,6 +32,16 @@ static bool authenticated(struct api_req *r)
 	return true;
 }
 
+bool query_true(const char *v)
+{
+	static const char *const yes[] = { "1", "t", "T", "true", "TRUE", "True" };
+
+	for (size_t i = 0; v && i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!strcmp(v, yes[i]))
+			return true;
+	return false;
+}
+
 static int split(char *path, char **segs, int max)
 {
 	int n = 0;
@@ -108,7 +118,7 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 	}
 	const char *m = r->method;
 	const char *watch = req_query(r, "watch");
-	bool is_watch = watch && (!strcmp(watch, "true") || !strcmp(watch, "1"));
+	bool is_watch = query_true(watch);
 	bool named = *c.t.name != '\0';
 	bool write = strcmp(m, "GET") && strcmp(m, "HEAD");
 

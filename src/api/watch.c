@@ -283,16 +283,16 @@ int watch_start(struct api_call *c)
 	w->k = c->k;
 	w->table = c->table;
 	w->include = xstrdup(req_query(r, "includeObject") ? req_query(r, "includeObject") : "");
-	w->bookmarks = bm && (!strcmp(bm, "true") || !strcmp(bm, "1"));
+	w->bookmarks = query_true(bm);
 	w->deadline = time(NULL) + timeout;
-	w->next_bookmark = time(NULL) + BOOKMARK_EVERY;
+	w->next_bookmark = time(NULL) + 2; /* first one soon, then every BOOKMARK_EVERY */
 	if (filter_from_req(r, &w->f, &err) < 0)
 		goto fail;
-	bool initial = !rvs || !*rvs || !strcmp(rvs, "0") || (sie && !strcmp(sie, "true"));
+	bool initial = !rvs || !*rvs || !strcmp(rvs, "0") || query_true(sie);
 	if (initial) {
 		if (initial_events(c, w, prefix, &from, &err) < 0)
 			goto fail;
-		if (sie && !strcmp(sie, "true"))
+		if (query_true(sie))
 			add_bookmark(w, from, true);
 	} else {
 		char *end;
