@@ -1,2 +1,0 @@
-build/obj/lib/yaml.o: src/lib/yaml.c src/lib/yaml.h
-src/lib/yaml.h:

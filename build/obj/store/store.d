@@ -1,6 +1,0 @@
-build/obj/store/store.o: src/store/store.c src/lib/xalloc.h \
- src/store/store_int.h src/store/store.h src/lib/err.h
-src/lib/xalloc.h:
-src/store/store_int.h:
-src/store/store.h:
-src/lib/err.h:
