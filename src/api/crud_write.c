@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "api/apply.h"
 #include "api/object.h"
 #include "api/write.h"
 #include "lib/xalloc.h"
@@ -192,6 +193,10 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 		rc = store_put(r->srv->store, key, b, create ? STORE_ABSENT : old_rev, &rev, &err);
 		blob_unref(b);
 	}
+	if (rc < 0 && err.code == 409 && !create && c->retry_conflict) {
+		json_decref(obj);
+		return 1;
+	}
 	if (rc < 0) {
 		if (err.code == 409 && create)
 			err_set(&err, 409, "AlreadyExists", "%s \"%s\" already exists", c->k->resource,
@@ -278,6 +283,7 @@ int crud_create(struct api_call *c)
 	}
 	if (obj_name(obj))
 		snprintf(c->t.name, sizeof(c->t.name), "%s", obj_name(obj));
+	apply_track_update(c, NULL, obj);
 	return write_object(c, obj, NULL, 0, true);
 }
 
@@ -329,6 +335,7 @@ int crud_update(struct api_call *c)
 			json_object_del(obj, "status");
 		json_object_set_new(obj, "metadata", m);
 	}
+	apply_track_update(c, old, obj);
 	int rc = write_object(c, obj, old, expect, false);
 	json_decref(old);
 	return rc;

@@ -16,6 +16,7 @@ struct api_call {
 	bool table;          /* Accept asked for meta.k8s.io Table */
 	bool dry_run;
 	bool scale_reply;    /* answer a write with the Scale view */
+	bool retry_conflict; /* write_object returns 1 on a stale write instead of answering */
 };
 
 int crud_get(struct api_call *c);
