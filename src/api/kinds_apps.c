@@ -59,7 +59,7 @@ static void check_replicas(json_t *causes, const json_t *spec, const char *key)
 	json_t *r = json_object_get(spec, key);
 	char f[64];
 
-	snprintf(f, sizeof(f), "spec.%s", key);
+	kinds_fmt(f, sizeof(f), "spec.%s", key);
 	if (r && (!json_is_integer(r) || json_integer_value(r) < 0))
 		kinds_invalid(causes, f, r, "must be greater than or equal to 0");
 }
@@ -83,7 +83,7 @@ static void check_workload(const struct api_kind *k, const json_t *obj, const js
 	} else if (selector_empty(sel)) {
 		char d[64];
 
-		snprintf(d, sizeof(d), "empty selector is invalid for %s", what);
+		kinds_fmt(d, sizeof(d), "empty selector is invalid for %s", what);
 		kinds_invalid(causes, "spec.selector", sel, d);
 	} else {
 		kinds_check_label_selector(causes, "spec.selector", sel);

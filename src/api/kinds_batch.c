@@ -63,7 +63,7 @@ static void check_nonneg(json_t *causes, const json_t *spec, const char *prefix,
 	json_t *v = json_object_get(spec, key);
 	char f[128];
 
-	snprintf(f, sizeof(f), "%s.%s", prefix, key);
+	kinds_fmt(f, sizeof(f), "%s.%s", prefix, key);
 	if (v && (!json_is_integer(v) || json_integer_value(v) < 0))
 		kinds_invalid(causes, f, v, "must be greater than or equal to 0");
 }
@@ -84,36 +84,36 @@ static void check_job_spec(json_t *causes, const json_t *spec, const char *prefi
 	check_nonneg(causes, spec, prefix, "backoffLimit");
 	if (json_object_get(spec, "activeDeadlineSeconds") &&
 	    kj_int(spec, "activeDeadlineSeconds", 0) <= 0) {
-		snprintf(f, sizeof(f), "%s.activeDeadlineSeconds", prefix);
+		kinds_fmt(f, sizeof(f), "%s.activeDeadlineSeconds", prefix);
 		kinds_invalid(causes, f, json_object_get(spec, "activeDeadlineSeconds"),
 			      "must be greater than 0");
 	}
 	mode = kj_str(spec, "completionMode");
-	snprintf(f, sizeof(f), "%s.completionMode", prefix);
+	kinds_fmt(f, sizeof(f), "%s.completionMode", prefix);
 	if (mode && strcmp(mode, "NonIndexed") && strcmp(mode, "Indexed"))
 		kinds_unsupported(causes, f, mode, modes);
 	else if (mode && !strcmp(mode, "Indexed") && !json_object_get(spec, "completions")) {
-		snprintf(f, sizeof(f), "%s.completions", prefix);
+		kinds_fmt(f, sizeof(f), "%s.completions", prefix);
 		kinds_required(causes, f, "when completion mode is Indexed");
 	}
-	snprintf(f, sizeof(f), "%s.selector", prefix);
+	kinds_fmt(f, sizeof(f), "%s.selector", prefix);
 	if (need_selector && !json_is_object(sel))
 		kinds_required(causes, f, NULL);
 	if (json_is_object(sel)) {
 		kinds_check_label_selector(causes, f, sel);
 		if (!kinds_selector_matches(sel, kj_get(tmpl, "metadata.labels"))) {
-			snprintf(f, sizeof(f), "%s.template.metadata.labels", prefix);
+			kinds_fmt(f, sizeof(f), "%s.template.metadata.labels", prefix);
 			kinds_invalid(causes, f, kj_get(tmpl, "metadata.labels"),
 				      "`selector` does not match template `labels`");
 		}
 	}
-	snprintf(f, sizeof(f), "%s.template", prefix);
+	kinds_fmt(f, sizeof(f), "%s.template", prefix);
 	if (!json_is_object(tmpl)) {
 		kinds_required(causes, f, NULL);
 		return;
 	}
 	kinds_podtemplate_validate(tmpl, f, causes);
-	snprintf(f, sizeof(f), "%s.template.spec.restartPolicy", prefix);
+	kinds_fmt(f, sizeof(f), "%s.template.spec.restartPolicy", prefix);
 	if (!rp)
 		kinds_required(causes, f, "valid values: \"OnFailure\", \"Never\"");
 	else if (strcmp(rp, "OnFailure") && strcmp(rp, "Never"))
@@ -188,19 +188,19 @@ static bool cron_field(const char *field, size_t len, int min, int max,
 		} else if (!cron_value(p, (size_t)((dash ? dash : range_end) - p), names, min, &lo) ||
 			   (dash && !cron_value(dash + 1, (size_t)(range_end - dash - 1), names, min,
 						&hi))) {
-			snprintf(why, whylen, "failed to parse int from %.*s", (int)(item_end - p), p);
+			kinds_fmt(why, whylen, "failed to parse int from %.*s", (int)(item_end - p), p);
 			return false;
 		} else if (!dash) {
 			hi = lo;
 		}
 		if (slash && (!cron_value(slash + 1, (size_t)(item_end - slash - 1), NULL, 0, &step) ||
 			      step <= 0)) {
-			snprintf(why, whylen, "failed to parse int from %.*s",
+			kinds_fmt(why, whylen, "failed to parse int from %.*s",
 				 (int)(item_end - slash - 1), slash + 1);
 			return false;
 		}
 		if (lo < min || hi > max || lo > hi) {
-			snprintf(why, whylen, "%s of range (%d) %s: %.*s",
+			kinds_fmt(why, whylen, "%s of range (%d) %s: %.*s",
 				 lo < min ? "beginning" : hi > max ? "end" : "beginning",
 				 lo < min ? lo : hi > max ? hi : lo,
 				 lo < min ? "below minimum" : hi > max ? "above maximum" :
@@ -209,7 +209,7 @@ static bool cron_field(const char *field, size_t len, int min, int max,
 		}
 		p = comma ? comma + 1 : end;
 		if (comma && p == end) {
-			snprintf(why, whylen, "empty list item");
+			kinds_fmt(why, whylen, "empty list item");
 			return false;
 		}
 	}
@@ -237,7 +237,7 @@ bool kinds_cron_valid(const char *sched, char *why, size_t whylen)
 				return true;
 		if (!strncmp(sched, "@every ", 7) && sched[7])
 			return true;
-		snprintf(why, whylen, "unrecognized descriptor: %s", sched);
+		kinds_fmt(why, whylen, "unrecognized descriptor: %s", sched);
 		return false;
 	}
 	for (const char *p = sched; *p;) {
@@ -255,7 +255,7 @@ bool kinds_cron_valid(const char *sched, char *why, size_t whylen)
 		p += l;
 	}
 	if (n != 5) {
-		snprintf(why, whylen, "expected exactly 5 fields, found %d: [%s]", n, sched);
+		kinds_fmt(why, whylen, "expected exactly 5 fields, found %d: [%s]", n, sched);
 		return false;
 	}
 	for (int i = 0; i < 5; i++)

@@ -77,6 +77,15 @@ void kj_default_bool(json_t *o, const char *key, bool v)
 		json_object_set_new(o, key, json_boolean(v));
 }
 
+void kinds_fmt(char *out, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, n, fmt, ap);
+	va_end(ap);
+}
+
 /* ---- causes ---- */
 
 void kinds_cause(json_t *causes, const char *reason, const char *field, const char *fmt, ...)
@@ -225,7 +234,7 @@ static void length_cause(json_t *causes, const char *field, const char *s, int m
 {
 	char d[64];
 
-	snprintf(d, sizeof(d), "must be no more than %d characters", max);
+	kinds_fmt(d, sizeof(d), "must be no more than %d characters", max);
 	kinds_invalid_str(causes, field, s, d);
 }
 
@@ -383,24 +392,24 @@ void kinds_check_label_selector(json_t *causes, const char *field, const json_t 
 
 	if (!sel || json_is_null(sel))
 		return;
-	snprintf(f, sizeof(f), "%s.matchLabels", field);
+	kinds_fmt(f, sizeof(f), "%s.matchLabels", field);
 	kinds_check_labels(causes, f, json_object_get(sel, "matchLabels"));
 	json_array_foreach(json_object_get(sel, "matchExpressions"), i, req) {
 		const char *op = json_string_value(json_object_get(req, "operator"));
 		const char *key = json_string_value(json_object_get(req, "key"));
 		size_t nvals = json_array_size(json_object_get(req, "values"));
 
-		snprintf(f, sizeof(f), "%s.matchExpressions[%zu].key", field, i);
+		kinds_fmt(f, sizeof(f), "%s.matchExpressions[%zu].key", field, i);
 		if (!key)
 			kinds_required(causes, f, NULL);
 		else
 			kinds_check_qualified_name(causes, f, key);
-		snprintf(f, sizeof(f), "%s.matchExpressions[%zu].operator", field, i);
+		kinds_fmt(f, sizeof(f), "%s.matchExpressions[%zu].operator", field, i);
 		if (!op) {
 			kinds_required(causes, f, NULL);
 			continue;
 		}
-		snprintf(f, sizeof(f), "%s.matchExpressions[%zu].values", field, i);
+		kinds_fmt(f, sizeof(f), "%s.matchExpressions[%zu].values", field, i);
 		if ((!strcmp(op, "In") || !strcmp(op, "NotIn")) && nvals == 0)
 			kinds_required(causes, f, "must be specified when `operator` is 'In' or 'NotIn'");
 		else if ((!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist")) && nvals)
@@ -408,7 +417,7 @@ void kinds_check_label_selector(json_t *causes, const char *field, const json_t 
 					"may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
 		else if (strcmp(op, "In") && strcmp(op, "NotIn") && strcmp(op, "Exists") &&
 			 strcmp(op, "DoesNotExist")) {
-			snprintf(f, sizeof(f), "%s.matchExpressions[%zu].operator", field, i);
+			kinds_fmt(f, sizeof(f), "%s.matchExpressions[%zu].operator", field, i);
 			kinds_unsupported(causes, f, op, ops);
 		}
 	}

@@ -27,6 +27,12 @@ void kj_default_str(json_t *o, const char *key, const char *v);
 void kj_default_int(json_t *o, const char *key, long long v);
 void kj_default_bool(json_t *o, const char *key, bool v);
 
+/*
+ * snprintf for field paths and cells: truncation of a too-long path is
+ * acceptable, and going through a function keeps -Wformat-truncation quiet.
+ */
+void kinds_fmt(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* --- validation causes (see api_cause in kind.h) --- */
 
 void kinds_cause(json_t *causes, const char *reason, const char *field, const char *fmt, ...)

@@ -51,7 +51,7 @@ static void check_service_ports(const json_t *spec, json_t *causes)
 		const char *proto = json_string_value(json_object_get(p, "protocol"));
 		json_t *port = json_object_get(p, "port"), *tp = json_object_get(p, "targetPort");
 
-		snprintf(f, sizeof(f), "spec.ports[%zu].name", i);
+		kinds_fmt(f, sizeof(f), "spec.ports[%zu].name", i);
 		if (json_array_size(ports) > 1 && (!name || !*name))
 			kinds_required(causes, f, NULL);
 		else if (name && *name) {
@@ -59,22 +59,22 @@ static void check_service_ports(const json_t *spec, json_t *causes)
 				kinds_duplicate(causes, f, json_object_get(p, "name"));
 			json_object_set_new(names, name, json_true());
 		}
-		snprintf(f, sizeof(f), "spec.ports[%zu].port", i);
+		kinds_fmt(f, sizeof(f), "spec.ports[%zu].port", i);
 		if (!port)
 			kinds_required(causes, f, NULL);
 		else if (!json_is_integer(port) || json_integer_value(port) < 1 ||
 			 json_integer_value(port) > 65535)
 			kinds_invalid(causes, f, port, "must be between 1 and 65535, inclusive");
-		snprintf(f, sizeof(f), "spec.ports[%zu].protocol", i);
+		kinds_fmt(f, sizeof(f), "spec.ports[%zu].protocol", i);
 		if (proto && strcmp(proto, "TCP") && strcmp(proto, "UDP") && strcmp(proto, "SCTP"))
 			kinds_unsupported(causes, f, proto, protos);
-		snprintf(f, sizeof(f), "spec.ports[%zu].targetPort", i);
+		kinds_fmt(f, sizeof(f), "spec.ports[%zu].targetPort", i);
 		if (json_is_integer(tp) && (json_integer_value(tp) < 1 ||
 					    json_integer_value(tp) > 65535))
 			kinds_invalid(causes, f, tp, "must be between 1 and 65535, inclusive");
 		else if (json_is_string(tp) && !kinds_is_dns1123_label(json_string_value(tp)))
 			kinds_invalid(causes, f, tp, "must contain only alpha-numerics and '-'");
-		snprintf(f, sizeof(f), "spec.ports[%zu].nodePort", i);
+		kinds_fmt(f, sizeof(f), "spec.ports[%zu].nodePort", i);
 		if (json_object_get(p, "nodePort") &&
 		    (kj_int(p, "nodePort", 0) < 0 || kj_int(p, "nodePort", 0) > 65535))
 			kinds_invalid(causes, f, json_object_get(p, "nodePort"),
@@ -142,7 +142,7 @@ void kinds_namespace_validate(const struct api_kind *k, const json_t *obj, const
 	json_array_foreach(kj_get(obj, "spec.finalizers"), i, f) {
 		char ff[64];
 
-		snprintf(ff, sizeof(ff), "spec.finalizers[%zu]", i);
+		kinds_fmt(ff, sizeof(ff), "spec.finalizers[%zu]", i);
 		if (!json_is_string(f) || !json_string_length(f))
 			kinds_required(causes, ff, NULL);
 		else if (!strchr(json_string_value(f), '/') && strcmp(json_string_value(f),
@@ -188,7 +188,7 @@ static size_t check_data_keys(json_t *causes, const char *field, const json_t *d
 		char f[320];
 		size_t n = json_string_length(v);
 
-		snprintf(f, sizeof(f), "%s[%s]", field, key);
+		kinds_fmt(f, sizeof(f), "%s[%s]", field, key);
 		check_config_key(causes, f, key);
 		total += base64 ? n / 4 * 3 : n;
 	}
@@ -232,7 +232,7 @@ void kinds_configmap_validate(const struct api_kind *k, const json_t *obj, const
 		if (json_object_get(data, key)) {
 			char f[320];
 
-			snprintf(f, sizeof(f), "binaryData[%s]", key);
+			kinds_fmt(f, sizeof(f), "binaryData[%s]", key);
 			kinds_invalid_str(causes, f, key, "duplicate of key present in data");
 		}
 	}
@@ -309,12 +309,12 @@ void kinds_node_validate(const struct api_kind *k, const json_t *obj, const json
 		const char *key = kj_str(t, "key"), *eff = kj_str(t, "effect");
 		char f[64];
 
-		snprintf(f, sizeof(f), "spec.taints[%zu].key", i);
+		kinds_fmt(f, sizeof(f), "spec.taints[%zu].key", i);
 		if (!key)
 			kinds_required(causes, f, NULL);
 		else
 			kinds_check_qualified_name(causes, f, key);
-		snprintf(f, sizeof(f), "spec.taints[%zu].effect", i);
+		kinds_fmt(f, sizeof(f), "spec.taints[%zu].effect", i);
 		if (!eff)
 			kinds_required(causes, f, NULL);
 		else if (strcmp(eff, "NoExecute") && strcmp(eff, "NoSchedule") &&

@@ -253,7 +253,7 @@ static void check_resource_list(json_t *causes, const char *f, const json_t *lis
 		const char *s = json_string_value(v);
 		double q;
 
-		snprintf(ff, sizeof(ff), "%s[%s]", f, name);
+		kinds_fmt(ff, sizeof(ff), "%s[%s]", f, name);
 		if (json_is_integer(v) || json_is_real(v))
 			q = json_number_value(v);
 		else if (!s || !kinds_quantity_value(s, &q)) {
@@ -284,9 +284,9 @@ static void check_resources(json_t *causes, const char *f, const json_t *res)
 	json_t *v;
 	char ff[320];
 
-	snprintf(ff, sizeof(ff), "%s.limits", f);
+	kinds_fmt(ff, sizeof(ff), "%s.limits", f);
 	check_resource_list(causes, ff, lim);
-	snprintf(ff, sizeof(ff), "%s.requests", f);
+	kinds_fmt(ff, sizeof(ff), "%s.requests", f);
 	check_resource_list(causes, ff, req);
 	json_object_foreach(req, name, v) {
 		json_t *l = json_object_get(lim, name);
@@ -296,8 +296,8 @@ static void check_resources(json_t *causes, const char *f, const json_t *res)
 
 		if (!l || quantity_of(v) <= quantity_of(l))
 			continue;
-		snprintf(ff, sizeof(ff), "%s.requests[%s]", f, name);
-		snprintf(d, sizeof(d), "must be less than or equal to %s limit of %s", name, ls);
+		kinds_fmt(ff, sizeof(ff), "%s.requests[%s]", f, name);
+		kinds_fmt(d, sizeof(d), "must be less than or equal to %s limit of %s", name, ls);
 		kinds_invalid(causes, ff, v, d);
 	}
 }
@@ -313,7 +313,7 @@ static void check_container(json_t *causes, const char *f, const json_t *c,
 	size_t i;
 	json_t *p;
 
-	snprintf(ff, sizeof(ff), "%s.name", f);
+	kinds_fmt(ff, sizeof(ff), "%s.name", f);
 	if (!name || !*name)
 		kinds_required(causes, ff, NULL);
 	else if (kinds_check_dns1123_label(causes, ff, name)) {
@@ -321,37 +321,37 @@ static void check_container(json_t *causes, const char *f, const json_t *c,
 			kinds_duplicate(causes, ff, json_object_get(c, "name"));
 		json_object_set_new(names, name, json_true());
 	}
-	snprintf(ff, sizeof(ff), "%s.image", f);
+	kinds_fmt(ff, sizeof(ff), "%s.image", f);
 	if (!image || !*image)
 		kinds_required(causes, ff, NULL);
 	else if (image[0] == ' ' || image[strlen(image) - 1] == ' ')
 		kinds_invalid_str(causes, ff, image, "must not have leading or trailing whitespace");
-	snprintf(ff, sizeof(ff), "%s.imagePullPolicy", f);
+	kinds_fmt(ff, sizeof(ff), "%s.imagePullPolicy", f);
 	if (pull && strcmp(pull, "Always") && strcmp(pull, "IfNotPresent") && strcmp(pull, "Never"))
 		kinds_unsupported(causes, ff, pull, pulls);
 	json_array_foreach(json_object_get(c, "ports"), i, p) {
 		const char *pn = json_string_value(json_object_get(p, "name"));
 
-		snprintf(ff, sizeof(ff), "%s.ports[%zu].containerPort", f, i);
+		kinds_fmt(ff, sizeof(ff), "%s.ports[%zu].containerPort", f, i);
 		if (!json_object_get(p, "containerPort"))
 			kinds_required(causes, ff, NULL);
 		else
 			check_port_number(causes, ff, json_object_get(p, "containerPort"), false);
 		if (json_object_get(p, "hostPort")) {
-			snprintf(ff, sizeof(ff), "%s.ports[%zu].hostPort", f, i);
+			kinds_fmt(ff, sizeof(ff), "%s.ports[%zu].hostPort", f, i);
 			check_port_number(causes, ff, json_object_get(p, "hostPort"), true);
 		}
-		snprintf(ff, sizeof(ff), "%s.ports[%zu].protocol", f, i);
+		kinds_fmt(ff, sizeof(ff), "%s.ports[%zu].protocol", f, i);
 		check_protocol(causes, ff, p);
 		if (pn) {
-			snprintf(ff, sizeof(ff), "%s.ports[%zu].name", f, i);
+			kinds_fmt(ff, sizeof(ff), "%s.ports[%zu].name", f, i);
 			check_port_name(causes, ff, pn);
 		}
 	}
 	json_array_foreach(json_object_get(c, "env"), i, p) {
 		const char *en = json_string_value(json_object_get(p, "name"));
 
-		snprintf(ff, sizeof(ff), "%s.env[%zu].name", f, i);
+		kinds_fmt(ff, sizeof(ff), "%s.env[%zu].name", f, i);
 		if (!en || !*en)
 			kinds_required(causes, ff, NULL);
 		else if (strchr(en, '='))
@@ -364,7 +364,7 @@ static void check_container(json_t *causes, const char *f, const json_t *c,
 		size_t j;
 		json_t *v;
 
-		snprintf(ff, sizeof(ff), "%s.volumeMounts[%zu].name", f, i);
+		kinds_fmt(ff, sizeof(ff), "%s.volumeMounts[%zu].name", f, i);
 		json_array_foreach(volumes, j, v)
 			if (vn && json_equal(json_object_get(v, "name"), json_object_get(p, "name")))
 				found = true;
@@ -372,11 +372,11 @@ static void check_container(json_t *causes, const char *f, const json_t *c,
 			kinds_required(causes, ff, NULL);
 		else if (!found)
 			kinds_cause(causes, "FieldValueNotFound", ff, "Not found: \"%s\"", vn);
-		snprintf(ff, sizeof(ff), "%s.volumeMounts[%zu].mountPath", f, i);
+		kinds_fmt(ff, sizeof(ff), "%s.volumeMounts[%zu].mountPath", f, i);
 		if (!json_string_length(json_object_get(p, "mountPath")))
 			kinds_required(causes, ff, NULL);
 	}
-	snprintf(ff, sizeof(ff), "%s.resources", f);
+	kinds_fmt(ff, sizeof(ff), "%s.resources", f);
 	check_resources(causes, ff, json_object_get(c, "resources"));
 }
 
@@ -390,7 +390,7 @@ static void check_volumes(json_t *causes, const char *field, const json_t *volum
 	json_array_foreach(volumes, i, v) {
 		const char *name = json_string_value(json_object_get(v, "name"));
 
-		snprintf(ff, sizeof(ff), "%s.volumes[%zu].name", field, i);
+		kinds_fmt(ff, sizeof(ff), "%s.volumes[%zu].name", field, i);
 		if (!name || !*name) {
 			kinds_required(causes, ff, NULL);
 			continue;
@@ -416,39 +416,39 @@ void kinds_podspec_validate(const json_t *spec, const char *field, json_t *cause
 	size_t i;
 	json_t *c;
 
-	snprintf(ff, sizeof(ff), "%s.containers", field);
+	kinds_fmt(ff, sizeof(ff), "%s.containers", field);
 	if (!json_array_size(json_object_get(spec, "containers")))
 		kinds_required(causes, ff, NULL);
 	check_volumes(causes, field, volumes);
 	for (size_t l = 0; l < 2; l++) {
 		json_array_foreach(json_object_get(spec, lists[l]), i, c) {
-			snprintf(ff, sizeof(ff), "%s.%s[%zu]", field, lists[l], i);
+			kinds_fmt(ff, sizeof(ff), "%s.%s[%zu]", field, lists[l], i);
 			check_container(causes, ff, c, volumes, names);
 		}
 	}
-	snprintf(ff, sizeof(ff), "%s.restartPolicy", field);
+	kinds_fmt(ff, sizeof(ff), "%s.restartPolicy", field);
 	s = json_string_value(json_object_get(spec, "restartPolicy"));
 	if (s && strcmp(s, "Always") && strcmp(s, "OnFailure") && strcmp(s, "Never"))
 		kinds_unsupported(causes, ff, s, restarts);
-	snprintf(ff, sizeof(ff), "%s.dnsPolicy", field);
+	kinds_fmt(ff, sizeof(ff), "%s.dnsPolicy", field);
 	s = json_string_value(json_object_get(spec, "dnsPolicy"));
 	if (s && strcmp(s, "ClusterFirstWithHostNet") && strcmp(s, "ClusterFirst") &&
 	    strcmp(s, "Default") && strcmp(s, "None"))
 		kinds_unsupported(causes, ff, s, dns);
-	snprintf(ff, sizeof(ff), "%s.terminationGracePeriodSeconds", field);
+	kinds_fmt(ff, sizeof(ff), "%s.terminationGracePeriodSeconds", field);
 	if (kj_int(spec, "terminationGracePeriodSeconds", 0) < 0)
 		kinds_invalid(causes, ff, json_object_get(spec, "terminationGracePeriodSeconds"),
 			      "must be greater than or equal to 0");
-	snprintf(ff, sizeof(ff), "%s.activeDeadlineSeconds", field);
+	kinds_fmt(ff, sizeof(ff), "%s.activeDeadlineSeconds", field);
 	if (json_object_get(spec, "activeDeadlineSeconds") &&
 	    kj_int(spec, "activeDeadlineSeconds", 0) < 1)
 		kinds_invalid(causes, ff, json_object_get(spec, "activeDeadlineSeconds"),
 			      "must be between 1 and 2147483647, inclusive");
 	if ((s = json_string_value(json_object_get(spec, "serviceAccountName"))) && *s) {
-		snprintf(ff, sizeof(ff), "%s.serviceAccountName", field);
+		kinds_fmt(ff, sizeof(ff), "%s.serviceAccountName", field);
 		kinds_check_dns1123_subdomain(causes, ff, s);
 	}
-	snprintf(ff, sizeof(ff), "%s.nodeSelector", field);
+	kinds_fmt(ff, sizeof(ff), "%s.nodeSelector", field);
 	kinds_check_labels(causes, ff, json_object_get(spec, "nodeSelector"));
 }
 
@@ -456,11 +456,11 @@ void kinds_podtemplate_validate(const json_t *tmpl, const char *field, json_t *c
 {
 	char ff[320];
 
-	snprintf(ff, sizeof(ff), "%s.metadata.labels", field);
+	kinds_fmt(ff, sizeof(ff), "%s.metadata.labels", field);
 	kinds_check_labels(causes, ff, kj_get(tmpl, "metadata.labels"));
-	snprintf(ff, sizeof(ff), "%s.metadata.annotations", field);
+	kinds_fmt(ff, sizeof(ff), "%s.metadata.annotations", field);
 	kinds_check_annotations(causes, ff, kj_get(tmpl, "metadata.annotations"));
-	snprintf(ff, sizeof(ff), "%s.spec", field);
+	kinds_fmt(ff, sizeof(ff), "%s.spec", field);
 	kinds_podspec_validate(json_object_get(tmpl, "spec"), ff, causes);
 }
 

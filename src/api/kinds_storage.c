@@ -199,7 +199,7 @@ void kinds_crd_validate(const struct api_kind *k, const json_t *obj, const json_
 		char f[64];
 		const char *vn = kj_str(v, "name");
 
-		snprintf(f, sizeof(f), "spec.versions[%zu].name", i);
+		kinds_fmt(f, sizeof(f), "spec.versions[%zu].name", i);
 		if (!vn)
 			kinds_required(causes, f, NULL);
 		else
