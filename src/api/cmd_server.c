@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "api/bootstrap.h"
+#include "api/crd.h"
 #include "api/pki.h"
 #include "api/server.h"
 #include "api/watch.h"
@@ -124,6 +125,8 @@ int cmd_server(int argc, char **argv)
 		die("store: %s", err.msg);
 	if (bootstrap_objects(srv.store, &err) < 0)
 		die("bootstrap: %s", err.msg);
+	if (crd_load_all(srv.store, &err) < 0)
+		die("loading CRDs: %s", err.msg);
 	if (http_start(&srv, &err) < 0)
 		die("%s", err.msg);
 	watch_ticker_start();

@@ -7,6 +7,7 @@
 
 #include "api/apply.h"
 #include "api/object.h"
+#include "api/schema.h"
 #include "api/write.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -150,6 +151,27 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 		else if (!create)
 			json_object_del(obj, "status");
 	}
+	/* fieldValidation=Strict: unknown fields of a custom resource are an error, not pruned. */
+	const char *fv = req_query(r, "fieldValidation");
+	const json_t *schema = c->k->crd ? json_object_get(json_object_get(c->k->crd, "schema"), "openAPIV3Schema") : NULL;
+	if (schema && fv && !strcmp(fv, "Strict")) {
+		json_t *unknown = json_array();
+		schema_unknown_fields(schema, obj, "", unknown);
+		if (json_array_size(unknown)) {
+			struct buf msg = BUF_INIT;
+			size_t i;
+			json_t *u;
+			buf_adds(&msg, "strict decoding error: ");
+			json_array_foreach(unknown, i, u)
+				buf_addf(&msg, "%sunknown field \"%s\"", i ? ", " : "", json_string_value(u));
+			json_decref(unknown);
+			json_decref(obj);
+			rc = reply_error(r, 400, "BadRequest", "%s", msg.p);
+			buf_release(&msg);
+			return rc;
+		}
+		json_decref(unknown);
+	}
 	if (c->k->defaults)
 		c->k->defaults(c->k, obj);
 
@@ -216,7 +238,7 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 	if (c->scale_reply) {
 		json_t *stored = obj_decode(enc, len, rev);
 		json_decref(obj);
-		json_t *sv = scale_view(stored);
+		json_t *sv = scale_view(c->k, stored);
 		json_decref(stored);
 		return reply_json(r, 200, sv);
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/kinds_common.h"
+#include "api/schema.h"
 #include "api/kinds_hooks.h"
 #include "lib/xalloc.h"
 
@@ -143,72 +144,15 @@ void kinds_storageclass_validate(const struct api_kind *k, const json_t *obj,
 
 void kinds_crd_defaults(const struct api_kind *k, json_t *obj)
 {
-	json_t *spec = kj_obj(obj, "spec"), *names = kj_obj(spec, "names");
-	const char *kind = kj_str(names, "kind");
-
-	if (kind) {
-		_cleanup_free_ char *lower = xstrdup(kind);
-		_cleanup_free_ char *list = xasprintf("%sList", kind);
-
-		for (char *c = lower; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		kj_default_str(names, "singular", lower);
-		kj_default_str(names, "listKind", list);
-	}
-	kj_default_str(kj_obj(spec, "conversion"), "strategy", "None");
+	crd_default(obj);
 }
 
 void kinds_crd_validate(const struct api_kind *k, const json_t *obj, const json_t *old,
 			json_t *causes)
 {
-	static const char *const scopes[] = { "Cluster", "Namespaced", NULL };
-	json_t *spec = json_object_get(obj, "spec");
-	const char *group = kj_str(spec, "group"), *plural = kj_str(spec, "names.plural");
-	const char *scope = kj_str(spec, "scope"), *name = kj_str(obj, "metadata.name");
-	int storage = 0;
-	size_t i;
-	json_t *v;
-
+	/* The CRD object's rules, schemas included, are src/api/schema_crd.c's. */
 	kinds_check_meta(k, obj, old, KINDS_NAME_SUBDOMAIN, causes);
-	if (!group || !*group)
-		kinds_required(causes, "spec.group", NULL);
-	else if (!strchr(group, '.'))
-		kinds_invalid_str(causes, "spec.group", group,
-				  "should be a domain with at least one dot");
-	if (!plural || !*plural)
-		kinds_required(causes, "spec.names.plural", NULL);
-	else
-		kinds_check_dns1035_label(causes, "spec.names.plural", plural);
-	if (!kj_str(spec, "names.kind"))
-		kinds_required(causes, "spec.names.kind", NULL);
-	if (group && plural && name) {
-		_cleanup_free_ char *want = xasprintf("%s.%s", plural, group);
-
-		if (strcmp(want, name))
-			kinds_invalid_str(causes, "metadata.name", name,
-					  "must be spec.names.plural+\".\"+spec.group");
-	}
-	if (!scope)
-		kinds_required(causes, "spec.scope", NULL);
-	else if (strcmp(scope, "Cluster") && strcmp(scope, "Namespaced"))
-		kinds_unsupported(causes, "spec.scope", scope, scopes);
-	if (!json_array_size(json_object_get(spec, "versions")))
-		kinds_required(causes, "spec.versions", "must have exactly one version marked as "
-			       "storage version");
-	json_array_foreach(json_object_get(spec, "versions"), i, v) {
-		char f[64];
-		const char *vn = kj_str(v, "name");
-
-		kinds_fmt(f, sizeof(f), "spec.versions[%zu].name", i);
-		if (!vn)
-			kinds_required(causes, f, NULL);
-		else
-			kinds_check_dns1035_label(causes, f, vn);
-		storage += json_is_true(json_object_get(v, "storage"));
-	}
-	if (json_array_size(json_object_get(spec, "versions")) && storage != 1)
-		kinds_invalid(causes, "spec.versions", json_object_get(spec, "versions"),
-			      "must have exactly one version marked as storage version");
+	crd_validate(obj, causes);
 	if (old)
 		kinds_check_immutable(causes, obj, old, "spec.scope");
 }

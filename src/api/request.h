@@ -31,7 +31,7 @@ int scale_handle(struct api_call *c);
 /* Go's strconv.ParseBool truth: 1, t, T, true, TRUE, True. */
 bool query_true(const char *v);
 /* The Scale view of an object (owned). */
-json_t *scale_view(const json_t *obj);
+json_t *scale_view(const struct api_kind *k, const json_t *obj);
 
 /* Parse the request body as JSON (or YAML by Content-Type). Owned result or NULL after replying 400. */
 json_t *req_body_json(struct api_call *c);

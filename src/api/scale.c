@@ -6,6 +6,7 @@
 
 #include "api/object.h"
 #include "api/request.h"
+#include "api/schema.h"
 #include "api/write.h"
 
 /* "a=b,c=d" from a LabelSelector's matchLabels. */
@@ -25,21 +26,47 @@ static void selector_string(const json_t *sel, char *out, size_t n)
 	}
 }
 
-json_t *scale_view(const json_t *obj)
+/* The scale paths: a CRD's subresources.scale, else spec.replicas / status.replicas. */
+static const char *scale_path(const struct api_kind *k, const char *which, const char *dflt)
+{
+	const char *p = NULL;
+
+	if (k->crd)
+		p = json_string_value(json_object_get(json_object_get(json_object_get(k->crd, "subresources"), "scale"), which));
+	return p ? p : dflt;
+}
+
+static json_int_t int_at(const json_t *obj, const char *path)
+{
+	json_t *v = schema_jsonpath_get(obj, path);
+	json_int_t n = json_integer_value(v);
+
+	json_decref(v);
+	return n;
+}
+
+json_t *scale_view(const struct api_kind *k, const json_t *obj)
 {
 	const json_t *meta = json_object_get(obj, "metadata");
 	char sel[1024];
 
-	selector_string(json_object_get(json_object_get(obj, "spec"), "selector"), sel, sizeof(sel));
+	const char *selpath = scale_path(k, "labelSelectorPath", NULL);
+	if (selpath) {
+		json_t *sv = schema_jsonpath_get(obj, selpath);
+		snprintf(sel, sizeof(sel), "%s", json_is_string(sv) ? json_string_value(sv) : "");
+		json_decref(sv);
+	} else {
+		selector_string(json_object_get(json_object_get(obj, "spec"), "selector"), sel, sizeof(sel));
+	}
 	return json_pack("{s:s,s:s,s:{s:O,s:O,s:O,s:O,s:O},s:{s:I},s:{s:I,s:s}}", "kind", "Scale",
 			 "apiVersion", "autoscaling/v1", "metadata", "name",
 			 json_object_get(meta, "name"), "namespace", json_object_get(meta, "namespace"),
 			 "uid", json_object_get(meta, "uid"), "resourceVersion",
 			 json_object_get(meta, "resourceVersion"), "creationTimestamp",
 			 json_object_get(meta, "creationTimestamp"), "spec", "replicas",
-			 json_integer_value(json_object_get(json_object_get(obj, "spec"), "replicas")),
+			 int_at(obj, scale_path(k, "specReplicasPath", ".spec.replicas")),
 			 "status", "replicas",
-			 json_integer_value(json_object_get(json_object_get(obj, "status"), "replicas")),
+			 int_at(obj, scale_path(k, "statusReplicasPath", ".status.replicas")),
 			 "selector", sel);
 }
 
@@ -53,7 +80,7 @@ int scale_handle(struct api_call *c)
 		return reply_status(c->r, &err, &c->t);
 	if (!strcmp(c->r->method, "GET")) {
 		c->r->verb = "get";
-		json_t *s = scale_view(obj);
+		json_t *s = scale_view(c->k, obj);
 		json_decref(obj);
 		return reply_json(c->r, 200, s);
 	}
@@ -81,12 +108,11 @@ int scale_handle(struct api_call *c)
 	int64_t expect = rev;
 	if (rv && *rv)
 		expect = strtoll(rv, NULL, 10);
-	json_t *spec = json_object_get(obj, "spec");
-	if (!json_is_object(spec)) {
-		spec = json_object();
-		json_object_set_new(obj, "spec", spec);
+	if (schema_jsonpath_set(obj, scale_path(c->k, "specReplicasPath", ".spec.replicas"), rep) < 0) {
+		json_decref(body);
+		json_decref(obj);
+		return reply_error(c->r, 500, "InternalError", "cannot set the replicas path of %s", c->k->resource);
 	}
-	json_object_set(spec, "replicas", rep);
 	json_decref(body);
 	/* Write the parent object, then answer with its Scale view. */
 	json_t *old = json_deep_copy(obj);
