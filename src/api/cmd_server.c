@@ -33,6 +33,7 @@ static void usage(FILE *f)
 		"  --store sqlite|etcd  storage backend (default sqlite)\n"
 		"  --no-node            run the control plane only\n"
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
+		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
 		"  -v, --verbose        debug logging\n"
 		"  -h, --help           this help\n");
 }
@@ -65,6 +66,7 @@ int cmd_server(int argc, char **argv)
 		{ "store", required_argument, NULL, 's' },
 		{ "no-node", no_argument, NULL, 'N' },
 		{ "event-history", required_argument, NULL, 'E' },
+		{ "max-requests-inflight", required_argument, NULL, 'M' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -83,11 +85,14 @@ int cmd_server(int argc, char **argv)
 		case 's': backend = optarg; break;
 		case 'N': no_node = true; break;
 		case 'E': event_history = atoll(optarg); break;
+		case 'M': srv.max_inflight = atoi(optarg); break;
 		case 'v': log_level_max = LOG_DEBUG; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
+	if (srv.max_inflight <= 0)
+		srv.max_inflight = API_MAX_INFLIGHT;
 	if (optind < argc) {
 		fprintf(stderr, "atoll server: unexpected argument '%s'\n", argv[optind]);
 		return 2;

@@ -188,19 +188,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = r;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > API_MAX_BODY) {
-			reply_error(r, 413, "RequestEntityTooLarge",
-				    "the request body is larger than the limit of %u bytes",
-				    API_MAX_BODY);
+		/*
+		 * Too large: read and drop the body (clients write it before they
+		 * read), then answer 413. Past API_MAX_DISCARD we hang up.
+		 */
+		if (cl && strtoull(cl, NULL, 10) > API_MAX_BODY)
+			r->body_too_large = true;
+		/*
+		 * Count from the headers on, so slow uploads hold a slot too; a
+		 * request that becomes a watch gives its slot back.
+		 */
+		if (atomic_fetch_add(&srv->inflight, 1) >= srv->max_inflight) {
+			atomic_fetch_sub(&srv->inflight, 1);
+			reply_error(r, 429, "TooManyRequests",
+				    "too many requests in flight, please try again later");
 			return MHD_YES;
 		}
+		r->counted = true;
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (r->body.len + *upload_size > API_MAX_BODY)
+		r->received += *upload_size;
+		if (r->received > API_MAX_DISCARD)
+			return MHD_NO;
+		if (r->body_too_large || r->body.len + *upload_size > API_MAX_BODY) {
 			r->body_too_large = true;
-		else
+			buf_release(&r->body);
+		} else {
 			buf_add(&r->body, upload_data, *upload_size);
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}

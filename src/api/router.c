@@ -126,14 +126,12 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 		return reply_error(r, 405, "MethodNotAllowed", "%s is read-only", c.k->resource);
 	if (!strcmp(m, "GET") && is_watch && !named) {
 		r->verb = NULL;
+		if (r->counted) { /* watches do not count against the in-flight limit */
+			atomic_fetch_sub(&r->srv->inflight, 1);
+			r->counted = false;
+		}
 		return watch_start(&c);
 	}
-	/* Everything but watches counts against the in-flight limit. */
-	if (atomic_fetch_add(&r->srv->inflight, 1) >= API_MAX_INFLIGHT) {
-		atomic_fetch_sub(&r->srv->inflight, 1);
-		return reply_error(r, 429, "TooManyRequests", "too many requests in flight, please try again later");
-	}
-	r->counted = true;
 	if (!strcmp(c.t.sub, "scale"))
 		return scale_handle(&c);
 	if (!strcmp(m, "GET") && named)

@@ -22,6 +22,7 @@ struct MHD_Connection;
 struct api_watch;
 
 #define API_MAX_BODY       (3u << 20)   /* request bodies over 3 MiB: 413 */
+#define API_MAX_DISCARD    (16u << 20)  /* oversized bodies read and dropped up to this, then we hang up */
 #define API_MAX_OBJECT     (1536u << 10) /* stored objects over 1.5 MiB: 413 */
 #define API_MAX_DEPTH      100           /* JSON nesting deeper than this: 400 */
 #define API_MAX_INFLIGHT   400           /* non-watch requests in flight before 429 */
@@ -35,6 +36,7 @@ struct api_server {
 	char *admin_token;
 	char *cert_pem, *key_pem, *ca_pem; /* owned */
 	atomic_int inflight;
+	int max_inflight;       /* --max-requests-inflight */
 	atomic_int watches;
 	struct timespec started;
 	atomic_bool ready;
@@ -57,6 +59,7 @@ struct api_req {
 	const char *url;
 	struct buf body;
 	bool body_too_large;
+	size_t received;      /* body bytes so far */
 	const char *verb;     /* for metrics: get, list, watch, create, ... */
 	char resource[64];    /* for metrics */
 	struct timespec t0;
