@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "api/alloc.h"
 #include "api/apply.h"
 #include "api/object.h"
 #include "api/schema.h"
@@ -176,6 +177,10 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 		c->k->defaults(c->k, obj);
 
 	json_t *causes = json_array();
+	if (create && !strcmp(c->k->resource, "services") && !*c->k->group && !c->dry_run &&
+	    alloc_service(r->srv->store, obj, &err) < 0)
+		json_array_append_new(causes, json_pack("{s:s,s:s,s:s}", "reason", "FieldValueInvalid",
+							"message", err.msg, "field", "spec.clusterIPs"));
 	obj_validate_meta(c->k, obj, causes);
 	if (c->k->validate)
 		c->k->validate(c->k, obj, old, causes);
