@@ -74,6 +74,23 @@ static bool acceptable(struct api_req *r)
 	return !a || !*a || strstr(a, "json") || strstr(a, "*/*") || strstr(a, "application/*");
 }
 
+/* Did the client ask for aggregated discovery (apidiscovery.k8s.io v2)? */
+static bool wants_aggregated(struct api_req *r)
+{
+	const char *a = req_header(r, "Accept");
+
+	return a && strstr(a, "as=APIGroupDiscoveryList") && strstr(a, "g=apidiscovery.k8s.io;v=v2");
+}
+
+static int reply_aggregated(struct api_req *r, bool core)
+{
+	json_t *doc = discovery_aggregated(core);
+	char *s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	json_decref(doc);
+	return reply_raw(r, 200, DISCOVERY_AGG_CTYPE, s, strlen(s));
+}
+
 static int route_resource(struct api_req *r, char **segs, int n, const char *group, const char *version)
 {
 	struct api_call c = { .r = r };
@@ -205,6 +222,8 @@ int api_route(struct api_req *r)
 	if (!strcmp(segs[0], "openapi"))
 		return route_openapi(r, segs, n);
 	if (!strcmp(segs[0], "api")) {
+		if (n == 1 && wants_aggregated(r))
+			return reply_aggregated(r, true);
 		if (n == 1) {
 			char addr[128];
 			snprintf(addr, sizeof(addr), "%s:%d", r->srv->listen_host, r->srv->port);
@@ -215,6 +234,8 @@ int api_route(struct api_req *r)
 		return route_resource(r, segs + 2, n - 2, "", segs[1]);
 	}
 	if (!strcmp(segs[0], "apis")) {
+		if (n == 1 && wants_aggregated(r))
+			return reply_aggregated(r, false);
 		if (n == 1)
 			return reply_json(r, 200, discovery_groups());
 		if (n == 2)
