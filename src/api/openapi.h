@@ -33,6 +33,10 @@ const char *openapi_v3_gv_text(const char *group, const char *version, size_t *l
 			       const char **hash);
 const char *openapi_v2_text(size_t *len);
 
+/* The component name of a built-in kind's schema ("io.k8s.api.apps.v1.Deployment"); owned. */
+struct api_kind;
+char *oa_kind_schema_name(const struct api_kind *k);
+
 /* The index path of a group-version: "api/v1" or "apis/apps/v1". Returns owned. */
 char *openapi_gv_path(const char *group, const char *version);
 

@@ -70,7 +70,9 @@ OA_TYPE(t_podspec, CORE("PodSpec"), "PodSpec is a description of a pod.",
 	  "How a group of pods ought to spread across topology domains." },
 	{ "os", "object", "The OS of the containers in the pod: {name: linux}." },
 	{ "schedulingGates", "[]" CORE("LocalObjectReference") "@name", "Gates that block "
-	  "scheduling the pod while present." });
+	  "scheduling the pod while present." },
+	{ "resourceClaims", "[]object@name", "Dynamic resources this pod uses: {name, "
+	  "resourceClaimName}." });
 
 OA_TYPE(t_container, CORE("Container"), "A single application container that you want to "
 	"run within a pod.",
