@@ -589,6 +589,34 @@ static void test_tables(void)
 	json_decref(row);
 	json_decref(o);
 
+	/* Whole tables, built-in and CRD. */
+	o = parse("[{\"metadata\":{\"name\":\"a\",\"namespace\":\"n\"},\"data\":{\"k\":\"v\"}}]");
+	json_t *t = table_build(K("", "configmaps"), o, NULL, "42", NULL);
+	CHECK_STR(kj_str(t, "kind"), "Table");
+	CHECK_STR(kj_str(t, "metadata.resourceVersion"), "42");
+	CHECK(json_array_size(json_object_get(t, "columnDefinitions")) == 3);
+	json_t *r0 = json_array_get(json_object_get(t, "rows"), 0);
+	CHECK(json_integer_value(json_array_get(json_object_get(r0, "cells"), 1)) == 1);
+	CHECK_STR(kj_str(r0, "object.kind"), "PartialObjectMetadata");
+	CHECK_STR(kj_str(r0, "object.metadata.name"), "a");
+	json_decref(t);
+	struct api_kind crdk = { .group = "example.com", .version = "v1", .kind = "Widget",
+				 .list_kind = "WidgetList", .resource = "widgets", .namespaced = true };
+	crdk.crd = parse("{\"name\":\"v1\",\"additionalPrinterColumns\":[{\"name\":\"Size\","
+			 "\"type\":\"integer\",\"jsonPath\":\".spec.size\"},{\"name\":\"First\","
+			 "\"type\":\"string\",\"jsonPath\":\".spec.items[0].n\",\"priority\":1}]}");
+	json_decref(o);
+	o = parse("[{\"metadata\":{\"name\":\"w\"},\"spec\":{\"size\":3,\"items\":[{\"n\":\"x\"}]}}]");
+	t = table_build(&crdk, o, "None", NULL, NULL);
+	r0 = json_array_get(json_object_get(t, "rows"), 0);
+	CHECK(json_array_size(json_object_get(t, "columnDefinitions")) == 3);
+	CHECK(json_integer_value(json_array_get(json_object_get(r0, "cells"), 1)) == 3);
+	CHECK_STR(json_string_value(json_array_get(json_object_get(r0, "cells"), 2)), "x");
+	CHECK(json_object_get(r0, "object") == NULL);
+	json_decref(t);
+	json_decref(o);
+	json_decref(crdk.crd);
+
 	o = parse("{\"matchLabels\":{\"a\":\"1\"},\"matchExpressions\":[{\"key\":\"env\","
 		  "\"operator\":\"In\",\"values\":[\"prod\",\"qa\"]},{\"key\":\"gone\","
 		  "\"operator\":\"DoesNotExist\"}]}");
