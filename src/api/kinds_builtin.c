@@ -202,7 +202,7 @@ static const struct api_kind k_crd = {
 	ROW("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
 	    "customresourcedefinition", false),
 	.short_names = { "crd", "crds" }, .categories = { "api-extensions" },
-	.subresources = API_SUB_STATUS, HOOKS(crd), PRINT(created), .merge_keys = cond_keys,
+	.subresources = API_SUB_STATUS, HOOKS(crd), PRINT(created), .merge_keys = meta_keys,
 };
 
 const struct api_kind *const kinds_builtin[] = {

@@ -220,7 +220,7 @@ static void check_protocol(json_t *causes, const char *f, const json_t *port)
 		kinds_unsupported(causes, f, p, protos);
 }
 
-/* An IANA service name, as container and service port names must be. */
+/* An IANA service name, as container port names must be: [-a-z0-9]+, a letter, no "--". */
 static void check_port_name(json_t *causes, const char *f, const char *s)
 {
 	bool letter = false;
@@ -228,7 +228,7 @@ static void check_port_name(json_t *causes, const char *f, const char *s)
 	if (strlen(s) > 15)
 		kinds_invalid_str(causes, f, s, "must be no more than 15 characters");
 	for (const char *c = s; *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
+		if (*c >= 'a' && *c <= 'z')
 			letter = true;
 		else if (!(*c >= '0' && *c <= '9') && *c != '-') {
 			kinds_invalid_str(causes, f, s, "must contain only alpha-numerics and '-'");

@@ -1,0 +1,858 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Built-in kinds: table consistency, defaults, validation, Table rows, OpenAPI documents. */
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/kinds_common.h"
+#include "api/openapi.h"
+#include "api/table.h"
+#include "lib/xalloc.h"
+#include "t.h"
+
+static const struct api_kind *K(const char *group, const char *resource)
+{
+	return kinds_builtin_find(group, "v1", resource);
+}
+
+static json_t *parse(const char *s)
+{
+	json_error_t e;
+	json_t *j = json_loads(s, 0, &e);
+
+	if (!j)
+		fprintf(stderr, "bad test JSON: %s: %s\n", e.text, s);
+	return j;
+}
+
+/* Whether causes holds one with this field (and reason, when given). */
+static bool has_cause(const json_t *causes, const char *field, const char *reason)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(causes, i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "field")), field) &&
+		    (!reason || !strcmp(json_string_value(json_object_get(c, "reason")), reason)))
+			return true;
+	return false;
+}
+
+static bool has_message(const json_t *causes, const char *field, const char *text)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(causes, i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "field")), field) &&
+		    strstr(json_string_value(json_object_get(c, "message")), text))
+			return true;
+	return false;
+}
+
+static json_t *validate(const struct api_kind *k, json_t *obj, json_t *old)
+{
+	json_t *causes = json_array();
+
+	if (k->defaults) {
+		k->defaults(k, obj);
+		if (old)
+			k->defaults(k, old);
+	}
+	k->validate(k, obj, old, causes);
+	return causes;
+}
+
+static void dump_causes(const char *what, const json_t *causes)
+{
+	char *s = json_dumps(causes, JSON_INDENT(1));
+
+	fprintf(stderr, "%s: %s\n", what, s);
+	free(s);
+}
+
+/* ---- the table ---- */
+
+static void test_table_rows(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; kinds_builtin[i]; i++, n++) {
+		const struct api_kind *k = kinds_builtin[i];
+		_cleanup_free_ char *lk = xasprintf("%sList", k->kind);
+		size_t nkeys = 0;
+
+		CHECK(k->group && k->version && k->kind && k->resource && k->singular);
+		CHECK_STR(k->list_kind, lk);
+		CHECK(k->validate != NULL);
+		CHECK(k->storage_version);
+		for (const char *c = k->resource; *c; c++)
+			CHECK(*c >= 'a' && *c <= 'z');
+		for (size_t j = 0; kinds_builtin[j]; j++) {
+			const struct api_kind *o = kinds_builtin[j];
+
+			if (j == i)
+				continue;
+			CHECK(!(!strcmp(o->group, k->group) && !strcmp(o->resource, k->resource)));
+			CHECK(!(!strcmp(o->group, k->group) && !strcmp(o->kind, k->kind)));
+			for (int a = 0; k->short_names[a]; a++)
+				for (int b = 0; o->short_names[b]; b++)
+					/* Only events share "ev" (core and events.k8s.io). */
+					if (!strcmp(k->short_names[a], o->short_names[b]))
+						CHECK(!strcmp(k->resource, o->resource) &&
+						      strcmp(k->group, o->group));
+		}
+		while (k->merge_keys && k->merge_keys[nkeys])
+			nkeys++;
+		CHECK(nkeys % 2 == 0);
+		CHECK((k->columns == NULL) == (k->row == NULL));
+	}
+	CHECK(n == 30);
+	CHECK_STR(K("", "pods")->short_names[0], "po");
+	CHECK_STR(K("apps", "deployments")->short_names[0], "deploy");
+	CHECK(K("apps", "deployments")->subresources == (API_SUB_STATUS | API_SUB_SCALE));
+	CHECK(K("apps", "daemonsets")->subresources == API_SUB_STATUS);
+	CHECK(!K("", "nodes")->namespaced && K("", "pods")->namespaced);
+	CHECK_STR(K("apiextensions.k8s.io", "customresourcedefinitions")->short_names[1], "crds");
+	CHECK_STR(K("", "services")->categories[0], "all");
+	CHECK(K("", "configmaps")->categories[0] == NULL);
+	CHECK_STR(kinds_merge_key(K("apps", "deployments"), "spec.template.spec.containers"),
+		  "name");
+	CHECK_STR(kinds_merge_key(K("", "pods"), "spec.containers.ports"), "containerPort");
+	CHECK_STR(kinds_merge_key(K("", "services"), "spec.ports"), "port");
+	CHECK(kinds_merge_key(K("", "pods"), "spec.tolerations") == NULL);
+	CHECK(kinds_builtin_find_kind("batch", "v1", "CronJob") == K("batch", "cronjobs"));
+}
+
+/* ---- defaults ---- */
+
+static void test_pod_defaults(void)
+{
+	const struct api_kind *k = K("", "pods");
+	json_t *pod = parse("{\"metadata\":{\"name\":\"p\",\"namespace\":\"d\"},\"spec\":{"
+			    "\"containers\":[{\"name\":\"a\",\"image\":\"nginx\",\"ports\":"
+			    "[{\"containerPort\":80}]},{\"name\":\"b\",\"image\":\"reg:5000/x:1.2\","
+			    "\"resources\":{\"limits\":{\"cpu\":\"1\",\"memory\":\"1Gi\"}}},"
+			    "{\"name\":\"c\",\"image\":\"busybox:latest\"}]}}");
+
+	k->defaults(k, pod);
+	CHECK_STR(kj_str(pod, "spec.restartPolicy"), "Always");
+	CHECK_STR(kj_str(pod, "spec.dnsPolicy"), "ClusterFirst");
+	CHECK(kj_int(pod, "spec.terminationGracePeriodSeconds", 0) == 30);
+	CHECK_STR(kj_str(pod, "spec.schedulerName"), "default-scheduler");
+	CHECK_STR(kj_str(pod, "spec.serviceAccountName"), "default");
+	CHECK(json_is_true(kj_get(pod, "spec.enableServiceLinks")));
+	CHECK(json_is_object(kj_get(pod, "spec.securityContext")));
+	CHECK(kj_int(pod, "spec.priority", -1) == 0);
+	CHECK_STR(kj_str(pod, "spec.preemptionPolicy"), "PreemptLowerPriority");
+	json_t *cs = kj_get(pod, "spec.containers");
+	CHECK_STR(kj_str(json_array_get(cs, 0), "imagePullPolicy"), "Always");
+	CHECK_STR(kj_str(json_array_get(cs, 1), "imagePullPolicy"), "IfNotPresent");
+	CHECK_STR(kj_str(json_array_get(cs, 2), "imagePullPolicy"), "Always");
+	CHECK_STR(kj_str(json_array_get(cs, 0), "terminationMessagePath"), "/dev/termination-log");
+	CHECK_STR(kj_str(json_array_get(cs, 0), "terminationMessagePolicy"), "File");
+	CHECK_STR(kj_str(json_array_get(kj_get(json_array_get(cs, 0), "ports"), 0), "protocol"),
+		  "TCP");
+	CHECK_STR(kj_str(json_array_get(cs, 1), "resources.requests.memory"), "1Gi");
+	CHECK_STR(kj_str(pod, "status.phase"), "Pending");
+	CHECK_STR(kj_str(pod, "status.qosClass"), "Burstable");
+	CHECK(json_array_size(kj_get(pod, "spec.tolerations")) == 2);
+	/* Defaulting twice changes nothing. */
+	json_t *again = json_deep_copy(pod);
+	k->defaults(k, again);
+	CHECK(json_equal(pod, again));
+	json_decref(again);
+	json_decref(pod);
+}
+
+static void test_other_defaults(void)
+{
+	const struct api_kind *k;
+	json_t *o;
+
+	k = K("", "services");
+	o = parse("{\"metadata\":{\"name\":\"s\",\"namespace\":\"d\"},\"spec\":{\"selector\":"
+		  "{\"app\":\"a\"},\"ports\":[{\"port\":80}]}}");
+	k->defaults(k, o);
+	CHECK_STR(kj_str(o, "spec.type"), "ClusterIP");
+	CHECK_STR(kj_str(o, "spec.sessionAffinity"), "None");
+	CHECK(kj_int(json_array_get(kj_get(o, "spec.ports"), 0), "targetPort", 0) == 80);
+	CHECK_STR(kj_str(json_array_get(kj_get(o, "spec.ports"), 0), "protocol"), "TCP");
+	CHECK_STR(json_string_value(json_array_get(kj_get(o, "spec.ipFamilies"), 0)), "IPv4");
+	CHECK_STR(kj_str(o, "spec.ipFamilyPolicy"), "SingleStack");
+	json_decref(o);
+
+	k = K("apps", "deployments");
+	o = parse("{\"metadata\":{\"name\":\"d\",\"namespace\":\"d\"},\"spec\":{\"selector\":"
+		  "{\"matchLabels\":{\"app\":\"a\"}},\"template\":{\"metadata\":{\"labels\":"
+		  "{\"app\":\"a\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x:1\"}]}}}}");
+	k->defaults(k, o);
+	CHECK(kj_int(o, "spec.replicas", 0) == 1);
+	CHECK_STR(kj_str(o, "spec.strategy.type"), "RollingUpdate");
+	CHECK_STR(kj_str(o, "spec.strategy.rollingUpdate.maxSurge"), "25%");
+	CHECK_STR(kj_str(o, "spec.strategy.rollingUpdate.maxUnavailable"), "25%");
+	CHECK(kj_int(o, "spec.revisionHistoryLimit", 0) == 10);
+	CHECK(kj_int(o, "spec.progressDeadlineSeconds", 0) == 600);
+	CHECK_STR(kj_str(o, "spec.template.spec.restartPolicy"), "Always");
+	CHECK(kj_get(o, "spec.template.spec.serviceAccountName") == NULL);
+	json_decref(o);
+
+	k = K("batch", "jobs");
+	o = parse("{\"metadata\":{\"name\":\"j\",\"namespace\":\"d\",\"uid\":\"u-1\"},\"spec\":"
+		  "{\"template\":{\"spec\":{\"restartPolicy\":\"Never\",\"containers\":"
+		  "[{\"name\":\"c\",\"image\":\"x:1\"}]}}}}");
+	k->defaults(k, o);
+	CHECK(kj_int(o, "spec.parallelism", 0) == 1 && kj_int(o, "spec.completions", 0) == 1);
+	CHECK(kj_int(o, "spec.backoffLimit", 0) == 6);
+	CHECK_STR(kj_str(o, "spec.completionMode"), "NonIndexed");
+	CHECK_STR(json_string_value(json_object_get(kj_get(o, "spec.selector.matchLabels"),
+						    "batch.kubernetes.io/controller-uid")), "u-1");
+	CHECK_STR(json_string_value(json_object_get(kj_get(o, "spec.template.metadata.labels"),
+						    "job-name")), "j");
+	json_t *causes = json_array();
+	k->validate(k, o, NULL, causes);
+	CHECK(json_array_size(causes) == 0);
+	json_decref(causes);
+	json_decref(o);
+
+	k = K("batch", "cronjobs");
+	o = parse("{\"metadata\":{\"name\":\"c\",\"namespace\":\"d\"},\"spec\":{\"schedule\":"
+		  "\"*/5 * * * *\",\"jobTemplate\":{\"spec\":{\"template\":{\"spec\":{"
+		  "\"restartPolicy\":\"OnFailure\",\"containers\":[{\"name\":\"c\",\"image\":"
+		  "\"x\"}]}}}}}}");
+	k->defaults(k, o);
+	CHECK_STR(kj_str(o, "spec.concurrencyPolicy"), "Allow");
+	CHECK(json_is_false(kj_get(o, "spec.suspend")));
+	CHECK(kj_int(o, "spec.successfulJobsHistoryLimit", 0) == 3);
+	CHECK(kj_int(o, "spec.failedJobsHistoryLimit", 0) == 1);
+	json_decref(o);
+
+	k = K("", "namespaces");
+	o = parse("{\"metadata\":{\"name\":\"team-a\"}}");
+	k->defaults(k, o);
+	CHECK_STR(json_string_value(json_array_get(kj_get(o, "spec.finalizers"), 0)), "kubernetes");
+	CHECK_STR(kj_str(o, "status.phase"), "Active");
+	CHECK_STR(json_string_value(json_object_get(kj_get(o, "metadata.labels"),
+						    "kubernetes.io/metadata.name")), "team-a");
+	json_decref(o);
+
+	k = K("", "secrets");
+	o = parse("{\"metadata\":{\"name\":\"s\",\"namespace\":\"d\"}}");
+	k->defaults(k, o);
+	CHECK_STR(kj_str(o, "type"), "Opaque");
+	json_decref(o);
+
+	k = K("", "persistentvolumeclaims");
+	o = parse("{\"metadata\":{\"name\":\"c\",\"namespace\":\"d\"},\"spec\":{}}");
+	k->defaults(k, o);
+	CHECK_STR(kj_str(o, "spec.volumeMode"), "Filesystem");
+	json_decref(o);
+}
+
+/* ---- validation ---- */
+
+#define POD(spec) "{\"metadata\":{\"name\":\"p\",\"namespace\":\"d\"},\"spec\":" spec "}"
+
+static void test_pod_validation(void)
+{
+	const struct api_kind *k = K("", "pods");
+	json_t *o, *c;
+
+	o = parse(POD("{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.25\",\"ports\":"
+		      "[{\"containerPort\":80,\"name\":\"http\"}],\"resources\":{\"requests\":"
+		      "{\"cpu\":\"100m\",\"memory\":\"64Mi\"},\"limits\":{\"cpu\":\"1\"}}}]}"));
+	c = validate(k, o, NULL);
+	if (json_array_size(c))
+		dump_causes("valid pod", c);
+	CHECK(json_array_size(c) == 0);
+	json_decref(c);
+	json_decref(o);
+
+	o = parse("{\"metadata\":{\"name\":\"Bad_Name\",\"namespace\":\"d\",\"labels\":{\"a b\":"
+		  "\"x\",\"ok\":\"-bad\"}},\"spec\":{}}");
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "metadata.name", "FieldValueInvalid"));
+	CHECK(has_cause(c, "spec.containers", "FieldValueRequired"));
+	CHECK(has_cause(c, "metadata.labels", "FieldValueInvalid"));
+	json_t *first = json_array_get(c, 0);
+	CHECK(strstr(json_string_value(json_object_get(first, "message")),
+		     "Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain") != NULL);
+	json_decref(c);
+	json_decref(o);
+
+	o = parse(POD("{\"restartPolicy\":\"Sometimes\",\"containers\":[{\"name\":\"a\","
+		      "\"image\":\"x\",\"ports\":[{\"containerPort\":70000,\"protocol\":\"FOO\"}],"
+		      "\"resources\":{\"requests\":{\"cpu\":\"2\"},\"limits\":{\"cpu\":\"1\","
+		      "\"memory\":\"lots\"}}},{\"name\":\"a\"},{\"name\":\"B\",\"image\":\"x\","
+		      "\"volumeMounts\":[{\"name\":\"nope\",\"mountPath\":\"/x\"}]}]}"));
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "spec.containers[0].ports[0].containerPort", "FieldValueInvalid"));
+	CHECK(has_cause(c, "spec.containers[0].ports[0].protocol", "FieldValueNotSupported"));
+	CHECK(has_cause(c, "spec.containers[0].resources.requests[cpu]", "FieldValueInvalid"));
+	CHECK(has_cause(c, "spec.containers[0].resources.limits[memory]", "FieldValueInvalid"));
+	CHECK(has_cause(c, "spec.containers[1].name", "FieldValueDuplicate"));
+	CHECK(has_cause(c, "spec.containers[1].image", "FieldValueRequired"));
+	CHECK(has_cause(c, "spec.containers[2].name", "FieldValueInvalid"));
+	CHECK(has_cause(c, "spec.containers[2].volumeMounts[0].name", "FieldValueNotFound"));
+	CHECK(has_cause(c, "spec.restartPolicy", "FieldValueNotSupported"));
+	json_decref(c);
+	json_decref(o);
+
+	/* Updates: image may change, restartPolicy may not. */
+	json_t *old = parse(POD("{\"containers\":[{\"name\":\"a\",\"image\":\"x:1\"}]}"));
+	o = parse(POD("{\"containers\":[{\"name\":\"a\",\"image\":\"x:2\"}]}"));
+	c = validate(k, o, old);
+	CHECK(json_array_size(c) == 0);
+	json_decref(c);
+	json_decref(o);
+	o = parse(POD("{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"a\",\"image\":"
+		      "\"x:1\"}]}"));
+	c = validate(k, o, old);
+	CHECK(has_cause(c, "spec", "FieldValueForbidden"));
+	json_decref(c);
+	json_decref(o);
+	json_decref(old);
+}
+
+#define DEPLOY(sel, labels, extra) \
+	"{\"metadata\":{\"name\":\"d\",\"namespace\":\"n\"},\"spec\":{" extra "\"selector\":" \
+	sel ",\"template\":{\"metadata\":{\"labels\":" labels "},\"spec\":{\"containers\":" \
+	"[{\"name\":\"c\",\"image\":\"x:1\"}]}}}}"
+
+static void test_workload_validation(void)
+{
+	const struct api_kind *k = K("apps", "deployments");
+	json_t *o, *c, *old;
+
+	o = parse(DEPLOY("{\"matchLabels\":{\"app\":\"a\"}}", "{\"app\":\"a\"}", ""));
+	c = validate(k, o, NULL);
+	if (json_array_size(c))
+		dump_causes("valid deployment", c);
+	CHECK(json_array_size(c) == 0);
+	json_decref(c);
+	old = o;
+
+	o = parse(DEPLOY("{\"matchLabels\":{\"app\":\"b\"}}", "{\"app\":\"a\"}",
+			 "\"replicas\":-1,"));
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "spec.template.metadata.labels", "FieldValueInvalid"));
+	CHECK(has_cause(c, "spec.replicas", "FieldValueInvalid"));
+	json_decref(c);
+	c = validate(k, o, old);
+	CHECK(has_cause(c, "spec.selector", "FieldValueInvalid"));
+	CHECK(has_message(c, "spec.selector", "field is immutable"));
+	json_decref(c);
+	json_decref(o);
+	json_decref(old);
+
+	o = parse("{\"metadata\":{\"name\":\"d\",\"namespace\":\"n\"},\"spec\":{\"template\":"
+		  "{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}}}");
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "spec.selector", "FieldValueRequired"));
+	json_decref(c);
+	json_decref(o);
+
+	k = K("batch", "jobs");
+	o = parse("{\"metadata\":{\"name\":\"j\",\"namespace\":\"n\",\"uid\":\"u\"},\"spec\":"
+		  "{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}}}");
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "spec.template.spec.restartPolicy", "FieldValueNotSupported"));
+	json_decref(c);
+	json_decref(o);
+
+	k = K("batch", "cronjobs");
+	static const char *const good[] = { "*/5 * * * *", "0 0 * * 1-5", "@hourly",
+					    "30 2 1,15 jan-jun MON", "0 */2 * * ?" };
+	static const char *const bad[] = { "bad", "60 * * * *", "* * * *", "*/0 * * * *",
+					   "@often", "1-x * * * *" };
+	char why[256];
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CHECK(kinds_cron_valid(good[i], why, sizeof(why)));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(!kinds_cron_valid(bad[i], why, sizeof(why)));
+	o = parse("{\"metadata\":{\"name\":\"c\",\"namespace\":\"n\"},\"spec\":{\"schedule\":"
+		  "\"bad\",\"jobTemplate\":{\"spec\":{\"template\":{\"spec\":{\"restartPolicy\":"
+		  "\"Never\",\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}}}}}");
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "spec.schedule", "FieldValueInvalid"));
+	CHECK(json_array_size(c) == 1);
+	json_decref(c);
+	json_decref(o);
+}
+
+static void test_other_validation(void)
+{
+	const struct api_kind *k;
+	json_t *o, *c, *old;
+
+	k = K("", "services");
+	o = parse("{\"metadata\":{\"name\":\"1svc\",\"namespace\":\"n\"},\"spec\":{\"ports\":"
+		  "[{\"port\":80},{\"port\":0,\"name\":\"b\"}],\"type\":\"Weird\"}}");
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "metadata.name", "FieldValueInvalid"));
+	CHECK(has_cause(c, "spec.ports[0].name", "FieldValueRequired"));
+	CHECK(has_cause(c, "spec.ports[1].port", "FieldValueInvalid"));
+	CHECK(has_cause(c, "spec.type", "FieldValueNotSupported"));
+	json_decref(c);
+	json_decref(o);
+
+	old = parse("{\"metadata\":{\"name\":\"s\",\"namespace\":\"n\"},\"spec\":{\"clusterIP\":"
+		    "\"10.0.0.5\",\"ports\":[{\"port\":80}]}}");
+	o = parse("{\"metadata\":{\"name\":\"s\",\"namespace\":\"n\"},\"spec\":{\"clusterIP\":"
+		  "\"10.0.0.6\",\"ports\":[{\"port\":80}]}}");
+	c = validate(k, o, old);
+	CHECK(json_array_size(c) == 1);
+	json_decref(c);
+	json_decref(o);
+	json_decref(old);
+
+	k = K("", "namespaces");
+	o = parse("{\"metadata\":{\"name\":\"a.b\"}}");
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "metadata.name", "FieldValueInvalid"));
+	CHECK(!has_cause(c, "metadata.namespace", NULL));
+	json_decref(c);
+	json_decref(o);
+
+	k = K("", "configmaps");
+	o = parse("{\"metadata\":{\"name\":\"cm\",\"namespace\":\"n\"},\"data\":{\"a b\":\"x\","
+		  "\"good.key\":\"y\"}}");
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "data[a b]", "FieldValueInvalid"));
+	CHECK(json_array_size(c) == 1);
+	json_decref(c);
+	char *big = xmalloc(1100 * 1024);
+	memset(big, 'x', 1100 * 1024 - 1);
+	big[1100 * 1024 - 1] = 0;
+	json_object_set_new(json_object_get(o, "data"), "a b", json_string(big));
+	json_object_del(json_object_get(o, "data"), "a b");
+	json_object_set_new(json_object_get(o, "data"), "big", json_string(big));
+	free(big);
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "", "FieldValueTooLong"));
+	json_decref(c);
+	json_decref(o);
+
+	old = parse("{\"metadata\":{\"name\":\"cm\",\"namespace\":\"n\"},\"immutable\":true,"
+		    "\"data\":{\"a\":\"1\"}}");
+	o = parse("{\"metadata\":{\"name\":\"cm\",\"namespace\":\"n\"},\"immutable\":true,"
+		  "\"data\":{\"a\":\"2\"}}");
+	c = validate(k, o, old);
+	CHECK(has_cause(c, "data", "FieldValueForbidden"));
+	json_decref(c);
+	json_decref(o);
+	json_decref(old);
+
+	k = K("", "persistentvolumeclaims");
+	old = parse("{\"metadata\":{\"name\":\"c\",\"namespace\":\"n\"},\"spec\":{\"accessModes\":"
+		    "[\"ReadWriteOnce\"],\"resources\":{\"requests\":{\"storage\":\"1Gi\"}}}}");
+	o = parse("{\"metadata\":{\"name\":\"c\",\"namespace\":\"n\"},\"spec\":{\"accessModes\":"
+		  "[\"ReadWriteOnce\"],\"resources\":{\"requests\":{\"storage\":\"2Gi\"}}}}");
+	c = validate(k, o, old);
+	CHECK(json_array_size(c) == 0);
+	json_decref(c);
+	json_object_set_new(json_object_get(o, "spec"), "accessModes",
+			    json_pack("[s]", "ReadWriteMany"));
+	c = validate(k, o, old);
+	CHECK(has_cause(c, "spec", "FieldValueForbidden"));
+	json_decref(c);
+	json_decref(o);
+	json_decref(old);
+
+	double v;
+	CHECK(kinds_quantity_value("100m", &v) && v > 0.0999 && v < 0.1001);
+	CHECK(kinds_quantity_value("1Gi", &v) && v == 1073741824.0);
+	CHECK(kinds_quantity_value("1e3", &v) && v == 1000.0);
+	CHECK(kinds_quantity_value("1.5", &v) && v == 1.5);
+	CHECK(!kinds_quantity_valid("1.2.3") && !kinds_quantity_valid("Gi") &&
+	      !kinds_quantity_valid("1GB") && !kinds_quantity_valid(""));
+}
+
+/* ---- Table output ---- */
+
+static void ts_ago(long long secs, char *out, size_t n)
+{
+	time_t t = time(NULL) - (time_t)secs;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void test_tables(void)
+{
+	static const struct { long long s; const char *want; } ages[] = {
+		{ 5, "5s" }, { 119, "119s" }, { 182, "3m2s" }, { 600, "10m" }, { 4 * 3600, "4h" },
+		{ 4 * 3600 + 120, "4h2m" }, { 2 * 86400, "2d" }, { 3 * 86400 + 3600, "3d1h" },
+		{ 400 * 86400, "400d" }, { 3 * 365 * 86400 + 86400, "3y1d" },
+	};
+	char buf[32], ts[32], json[2048];
+	json_t *o, *cols, *row;
+
+	for (size_t i = 0; i < sizeof(ages) / sizeof(ages[0]); i++) {
+		table_duration(ages[i].s, buf, sizeof(buf));
+		CHECK_STR(buf, ages[i].want);
+	}
+	ts_ago(190, ts, sizeof(ts));
+	table_age(ts, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "3m10s") || !strcmp(buf, "3m11s"));
+	CHECK(table_parse_time("2024-01-02T03:04:05Z") == 1704164645);
+	CHECK(table_parse_time("2024-01-02T04:04:05+01:00") == 1704164645);
+
+	/* Every kind prints as many cells as it has columns, even on a bare object. */
+	snprintf(json, sizeof(json), "{\"metadata\":{\"name\":\"x\",\"namespace\":\"n\","
+		 "\"creationTimestamp\":\"%s\"}}", ts);
+	o = parse(json);
+	for (size_t i = 0; kinds_builtin[i]; i++) {
+		const struct api_kind *k = kinds_builtin[i];
+
+		cols = k->columns ? k->columns(k) : table_columns_default();
+		row = k->row ? k->row(k, o) : table_row_default(o);
+		CHECK(json_array_size(cols) > 0 && json_array_size(cols) == json_array_size(row));
+		if (json_array_size(cols) != json_array_size(row))
+			fprintf(stderr, "%s: %zu columns, %zu cells\n", k->kind,
+				json_array_size(cols), json_array_size(row));
+		json_decref(cols);
+		json_decref(row);
+	}
+	json_decref(o);
+
+	const struct api_kind *k = K("", "pods");
+	snprintf(json, sizeof(json), "{\"metadata\":{\"name\":\"web-1\",\"namespace\":\"n\","
+		 "\"creationTimestamp\":\"%s\"},\"spec\":{\"nodeName\":\"node1\",\"containers\":"
+		 "[{\"name\":\"a\"},{\"name\":\"b\"}]},\"status\":{\"phase\":\"Running\","
+		 "\"podIP\":\"10.1.0.7\",\"containerStatuses\":[{\"name\":\"a\",\"ready\":true,"
+		 "\"restartCount\":0,\"state\":{\"running\":{}}},{\"name\":\"b\",\"ready\":false,"
+		 "\"restartCount\":2,\"state\":{\"waiting\":{\"reason\":\"CrashLoopBackOff\"}}}]}}",
+		 ts);
+	o = parse(json);
+	cols = k->columns(k);
+	row = k->row(k, o);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(cols, 0), "format")), "name");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(cols, 1), "name")), "Ready");
+	CHECK(json_integer_value(json_object_get(json_array_get(cols, 5), "priority")) == 1);
+	CHECK_STR(json_string_value(json_array_get(row, 0)), "web-1");
+	CHECK_STR(json_string_value(json_array_get(row, 1)), "1/2");
+	CHECK_STR(json_string_value(json_array_get(row, 2)), "CrashLoopBackOff");
+	CHECK_STR(json_string_value(json_array_get(row, 3)), "2");
+	CHECK(!strncmp(json_string_value(json_array_get(row, 4)), "3m1", 3));
+	CHECK_STR(json_string_value(json_array_get(row, 5)), "10.1.0.7");
+	CHECK_STR(json_string_value(json_array_get(row, 6)), "node1");
+	CHECK_STR(json_string_value(json_array_get(row, 7)), "<none>");
+	json_decref(cols);
+	json_decref(row);
+	json_decref(o);
+
+	k = K("apps", "deployments");
+	o = parse("{\"metadata\":{\"name\":\"web\"},\"spec\":{\"replicas\":3,\"selector\":"
+		  "{\"matchLabels\":{\"app\":\"web\",\"tier\":\"fe\"}},\"template\":{\"spec\":"
+		  "{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.25\"},{\"name\":"
+		  "\"side\",\"image\":\"busybox\"}]}}},\"status\":{\"readyReplicas\":2,"
+		  "\"updatedReplicas\":3,\"availableReplicas\":2}}");
+	row = k->row(k, o);
+	CHECK_STR(json_string_value(json_array_get(row, 1)), "2/3");
+	CHECK(json_integer_value(json_array_get(row, 2)) == 3);
+	CHECK(json_integer_value(json_array_get(row, 3)) == 2);
+	CHECK_STR(json_string_value(json_array_get(row, 4)), "<unknown>");
+	CHECK_STR(json_string_value(json_array_get(row, 5)), "nginx,side");
+	CHECK_STR(json_string_value(json_array_get(row, 6)), "nginx:1.25,busybox");
+	CHECK_STR(json_string_value(json_array_get(row, 7)), "app=web,tier=fe");
+	json_decref(row);
+	json_decref(o);
+
+	k = K("", "services");
+	o = parse("{\"metadata\":{\"name\":\"web\"},\"spec\":{\"type\":\"NodePort\",\"clusterIP\":"
+		  "\"10.96.0.10\",\"selector\":{\"app\":\"web\"},\"ports\":[{\"port\":80,"
+		  "\"protocol\":\"TCP\",\"nodePort\":30080},{\"port\":53,\"protocol\":\"UDP\"}]}}");
+	row = k->row(k, o);
+	CHECK_STR(json_string_value(json_array_get(row, 1)), "NodePort");
+	CHECK_STR(json_string_value(json_array_get(row, 2)), "10.96.0.10");
+	CHECK_STR(json_string_value(json_array_get(row, 3)), "<none>");
+	CHECK_STR(json_string_value(json_array_get(row, 4)), "80:30080/TCP,53/UDP");
+	CHECK_STR(json_string_value(json_array_get(row, 6)), "app=web");
+	json_decref(row);
+	json_object_set_new(json_object_get(o, "spec"), "type", json_string("LoadBalancer"));
+	row = k->row(k, o);
+	CHECK_STR(json_string_value(json_array_get(row, 3)), "<pending>");
+	json_decref(row);
+	json_decref(o);
+
+	k = K("batch", "jobs");
+	o = parse("{\"metadata\":{\"name\":\"j\"},\"spec\":{\"completions\":3},\"status\":"
+		  "{\"succeeded\":3,\"startTime\":\"2024-01-01T00:00:00Z\",\"completionTime\":"
+		  "\"2024-01-01T00:00:42Z\",\"conditions\":[{\"type\":\"Complete\",\"status\":"
+		  "\"True\"}]}}");
+	row = k->row(k, o);
+	CHECK_STR(json_string_value(json_array_get(row, 1)), "Complete");
+	CHECK_STR(json_string_value(json_array_get(row, 2)), "3/3");
+	CHECK_STR(json_string_value(json_array_get(row, 3)), "42s");
+	json_decref(row);
+	json_decref(o);
+
+	/* Whole tables, built-in and CRD. */
+	o = parse("[{\"metadata\":{\"name\":\"a\",\"namespace\":\"n\"},\"data\":{\"k\":\"v\"}}]");
+	json_t *t = table_build(K("", "configmaps"), o, NULL, "42", NULL);
+	CHECK_STR(kj_str(t, "kind"), "Table");
+	CHECK_STR(kj_str(t, "metadata.resourceVersion"), "42");
+	CHECK(json_array_size(json_object_get(t, "columnDefinitions")) == 3);
+	json_t *r0 = json_array_get(json_object_get(t, "rows"), 0);
+	CHECK(json_integer_value(json_array_get(json_object_get(r0, "cells"), 1)) == 1);
+	CHECK_STR(kj_str(r0, "object.kind"), "PartialObjectMetadata");
+	CHECK_STR(kj_str(r0, "object.metadata.name"), "a");
+	json_decref(t);
+	struct api_kind crdk = { .group = "example.com", .version = "v1", .kind = "Widget",
+				 .list_kind = "WidgetList", .resource = "widgets", .namespaced = true };
+	crdk.crd = parse("{\"name\":\"v1\",\"additionalPrinterColumns\":[{\"name\":\"Size\","
+			 "\"type\":\"integer\",\"jsonPath\":\".spec.size\"},{\"name\":\"First\","
+			 "\"type\":\"string\",\"jsonPath\":\".spec.items[0].n\",\"priority\":1}]}");
+	json_decref(o);
+	o = parse("[{\"metadata\":{\"name\":\"w\"},\"spec\":{\"size\":3,\"items\":[{\"n\":\"x\"}]}}]");
+	t = table_build(&crdk, o, "None", NULL, NULL);
+	r0 = json_array_get(json_object_get(t, "rows"), 0);
+	CHECK(json_array_size(json_object_get(t, "columnDefinitions")) == 3);
+	CHECK(json_integer_value(json_array_get(json_object_get(r0, "cells"), 1)) == 3);
+	CHECK_STR(json_string_value(json_array_get(json_object_get(r0, "cells"), 2)), "x");
+	CHECK(json_object_get(r0, "object") == NULL);
+	json_decref(t);
+	json_decref(o);
+	json_decref(crdk.crd);
+
+	o = parse("{\"matchLabels\":{\"a\":\"1\"},\"matchExpressions\":[{\"key\":\"env\","
+		  "\"operator\":\"In\",\"values\":[\"prod\",\"qa\"]},{\"key\":\"gone\","
+		  "\"operator\":\"DoesNotExist\"}]}");
+	_cleanup_free_ char *sel = table_selector_string(o);
+	CHECK_STR(sel, "a=1,env in (prod,qa),!gone");
+	json_decref(o);
+}
+
+/* ---- OpenAPI ---- */
+
+#define V3REF "#/components/schemas/"
+
+static json_t *resolve(const json_t *schemas, json_t *s)
+{
+	for (int i = 0; i < 8 && s; i++) {
+		json_t *all = json_object_get(s, "allOf");
+		const char *r = json_string_value(json_object_get(s, "$ref"));
+
+		if (json_array_size(all))
+			s = json_array_get(all, 0);
+		else if (r && !strncmp(r, V3REF, strlen(V3REF)))
+			s = json_object_get(schemas, r + strlen(V3REF));
+		else
+			break;
+	}
+	return s;
+}
+
+/*
+ * Collects the merge keys the schema announces, by path, as kubectl would
+ * apply them: atomic lists and nested object metadata are not descended.
+ */
+static void collect_keys(const json_t *schemas, json_t *s, const char *path, json_t *out,
+			 int depth)
+{
+	const char *key;
+	json_t *p;
+
+	s = resolve(schemas, s);
+	if (!s || depth > 16)
+		return;
+	json_object_foreach(json_object_get(s, "properties"), key, p) {
+		_cleanup_free_ char *np = *path ? xasprintf("%s.%s", path, key) : xstrdup(key);
+		const char *mk = json_string_value(json_object_get(p, "x-kubernetes-patch-merge-key"));
+
+		if (*path && !strcmp(key, "metadata"))
+			continue;
+		if (json_is_array(json_object_get(p, "items")) ||
+		    !strcmp(json_string_value(json_object_get(p, "type")) ?: "", "array")) {
+			if (mk) {
+				json_object_set_new(out, np, json_string(mk));
+				collect_keys(schemas, json_object_get(p, "items"), np, out, depth + 1);
+			}
+		} else {
+			collect_keys(schemas, p, np, out, depth + 1);
+		}
+	}
+}
+
+/* Every "$ref" in doc names an existing schema. */
+static int bad_refs(const json_t *doc, const json_t *schemas, const char *prefix)
+{
+	int bad = 0;
+
+	if (json_is_object(doc)) {
+		const char *key;
+		json_t *v;
+
+		json_object_foreach((json_t *)doc, key, v) {
+			if (!strcmp(key, "$ref")) {
+				const char *r = json_string_value(v);
+
+				if (!r || strncmp(r, prefix, strlen(prefix)) ||
+				    !json_object_get(schemas, r + strlen(prefix))) {
+					fprintf(stderr, "dangling $ref %s\n", r ? r : "?");
+					bad++;
+				}
+			} else {
+				bad += bad_refs(v, schemas, prefix);
+			}
+		}
+	} else if (json_is_array(doc)) {
+		size_t i;
+		json_t *v;
+
+		json_array_foreach(doc, i, v)
+			bad += bad_refs(v, schemas, prefix);
+	}
+	return bad;
+}
+
+static bool gvk_is(const json_t *g, const struct api_kind *k)
+{
+	return g && !strcmp(json_string_value(json_object_get(g, "group")), k->group) &&
+	       !strcmp(json_string_value(json_object_get(g, "version")), k->version) &&
+	       !strcmp(json_string_value(json_object_get(g, "kind")), k->kind);
+}
+
+/* What kubectl 1.32 checks before it relies on server-side field validation. */
+static bool kubectl_sees_field_validation(const json_t *doc, const struct api_kind *k)
+{
+	const char *path;
+	json_t *item;
+
+	json_object_foreach(json_object_get(doc, "paths"), path, item) {
+		json_t *op = json_object_get(item, "patch"), *p;
+		size_t i;
+
+		if (!op || !gvk_is(json_object_get(op, "x-kubernetes-group-version-kind"), k))
+			continue;
+		json_array_foreach(json_object_get(op, "parameters"), i, p)
+			if (!strcmp(json_string_value(json_object_get(p, "name")), "fieldValidation") &&
+			    !strcmp(json_string_value(json_object_get(p, "in")), "query"))
+				return json_object_get(kj_get(op, "requestBody.content"),
+						       "application/strategic-merge-patch+json");
+		return false;
+	}
+	return false;
+}
+
+static void test_openapi(void)
+{
+	json_t *index = openapi_v3_index(), *v2 = openapi_v2();
+	const char *path;
+	json_t *e;
+	size_t n = 0;
+
+	json_object_foreach(json_object_get(index, "paths"), path, e) {
+		const char *url = kj_str(e, "serverRelativeURL");
+
+		n++;
+		CHECK(url && !strncmp(url, "/openapi/v3/", 12) && strstr(url, "?hash="));
+	}
+	CHECK(n == 10);
+	CHECK(json_object_get(json_object_get(index, "paths"), "api/v1") != NULL);
+	CHECK(json_object_get(json_object_get(index, "paths"), "apis/apps/v1") != NULL);
+	CHECK(openapi_v3_gv("nope.io", "v1") == NULL);
+
+	for (size_t i = 0; kinds_builtin[i]; i++) {
+		const struct api_kind *k = kinds_builtin[i];
+		json_t *doc = openapi_v3_gv(k->group, k->version);
+		json_t *schemas = kj_get(doc, "components.schemas");
+		_cleanup_free_ char *name = oa_kind_schema_name(k);
+		_cleanup_free_ char *list = xasprintf("%sList", name);
+		json_t *s = json_object_get(schemas, name);
+		json_t *keys = json_object();
+
+		CHECK(doc && s);
+		if (!s) {
+			fprintf(stderr, "no schema %s\n", name);
+			json_decref(doc);
+			json_decref(keys);
+			continue;
+		}
+		CHECK(gvk_is(json_array_get(json_object_get(s, "x-kubernetes-group-version-kind"), 0),
+			     k));
+		CHECK(json_object_get(schemas, list) != NULL);
+		CHECK(json_object_get(json_object_get(v2, "definitions"), name) != NULL);
+		CHECK(kubectl_sees_field_validation(doc, k));
+		/* The schema's merge keys and the server's are the same set. */
+		collect_keys(schemas, s, "", keys, 0);
+		for (size_t j = 0; k->merge_keys && k->merge_keys[j]; j += 2) {
+			const char *want = json_string_value(json_object_get(keys, k->merge_keys[j]));
+
+			CHECK(want && !strcmp(want, k->merge_keys[j + 1]));
+			if (!want)
+				fprintf(stderr, "%s: schema lacks merge key %s\n", k->kind,
+					k->merge_keys[j]);
+			json_object_del(keys, k->merge_keys[j]);
+		}
+		CHECK(json_object_size(keys) == 0);
+		if (json_object_size(keys)) {
+			char *d = json_dumps(keys, 0);
+			fprintf(stderr, "%s: merge keys only in schema: %s\n", k->kind, d);
+			free(d);
+		}
+		json_decref(keys);
+		CHECK(bad_refs(doc, schemas, V3REF) == 0);
+
+		size_t len;
+		const char *hash;
+		const char *text = openapi_v3_gv_text(k->group, k->version, &len, &hash);
+		json_t *back = json_loads(text, 0, NULL);
+		CHECK(back && json_equal(back, doc) && strlen(hash) == 128 && len == strlen(text));
+		json_decref(back);
+		json_decref(doc);
+	}
+	json_t *core = openapi_v3_gv("", "v1");
+	json_t *pod_item = json_object_get(kj_get(core, "paths"),
+					   "/api/v1/namespaces/{namespace}/pods/{name}");
+	CHECK(pod_item && json_object_get(pod_item, "patch") && json_object_get(pod_item, "put"));
+	CHECK(json_object_get(kj_get(core, "paths"), "/api/v1/pods") != NULL);
+	CHECK(json_object_get(kj_get(core, "paths"), "/api/v1/nodes/{name}/status") != NULL);
+	json_decref(core);
+	CHECK(bad_refs(v2, json_object_get(v2, "definitions"), "#/definitions/") == 0);
+	CHECK_STR(kj_str(v2, "swagger"), "2.0");
+	size_t v2len;
+	json_t *v2back = json_loads(openapi_v2_text(&v2len), 0, NULL);
+	CHECK(json_equal(v2back, v2));
+	json_decref(v2back);
+	json_decref(index);
+	json_decref(v2);
+
+	/* A CRD's group-version document. */
+	json_t *crd = parse("{\"metadata\":{\"name\":\"widgets.example.com\"},\"spec\":{\"group\":"
+			    "\"example.com\",\"scope\":\"Namespaced\",\"names\":{\"plural\":"
+			    "\"widgets\",\"kind\":\"Widget\"},\"versions\":[{\"name\":\"v1\","
+			    "\"served\":true,\"storage\":true,\"subresources\":{\"status\":{}},"
+			    "\"schema\":{\"openAPIV3Schema\":{\"type\":\"object\",\"properties\":"
+			    "{\"spec\":{\"type\":\"object\",\"properties\":{\"size\":{\"type\":"
+			    "\"integer\"}}}}}}}]}}");
+	const json_t *crds[] = { crd };
+	json_t *doc = openapi_v3_crd_gv(crds, 1, "example.com", "v1");
+	json_t *schemas = kj_get(doc, "components.schemas");
+	json_t *w = json_object_get(schemas, "com.example.v1.Widget");
+	CHECK(w && kj_get(w, "properties.spec.properties.size") && kj_get(w, "properties.metadata"));
+	json_t *patch = json_object_get(json_object_get(kj_get(doc, "paths"),
+		"/apis/example.com/v1/namespaces/{namespace}/widgets/{name}/status"), "patch");
+	CHECK(patch && !json_object_get(kj_get(patch, "requestBody.content"),
+					"application/strategic-merge-patch+json"));
+	CHECK(json_object_get(schemas, "com.example.v1.WidgetList") != NULL);
+	CHECK(bad_refs(doc, schemas, V3REF) == 0);
+	CHECK(openapi_v3_crd_gv(crds, 1, "example.com", "v2") == NULL);
+	json_decref(doc);
+	json_decref(crd);
+}
+
+int main(void)
+{
+	test_table_rows();
+	test_pod_defaults();
+	test_other_defaults();
+	test_pod_validation();
+	test_workload_validation();
+	test_other_validation();
+	test_tables();
+	test_openapi();
+	return T_DONE();
+}
