@@ -5,9 +5,12 @@
  * by verb.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/discovery.h"
+#include "api/object.h"
+#include "store/store.h"
 #include "api/openapi.h"
 #include "api/request.h"
 #include "api/watch.h"
@@ -175,16 +178,87 @@ static int reply_doc(struct api_req *r, json_t *doc)
 	return reply_json(r, 200, doc);
 }
 
+static int reply_text_doc(struct api_req *r, const char *text, size_t len)
+{
+	if (!text)
+		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
+	return reply_raw(r, 200, "application/json", xstrndup(text, len), len);
+}
+
+/* The CRD objects that serve group (borrowed from the returned array, owned). */
+static json_t *crds_of_group(struct api_req *r, const char *group)
+{
+	struct atoll_err err = ERR_INIT;
+	struct store_list l = { 0 };
+	json_t *out = json_array();
+
+	if (store_list(r->srv->store, "apiextensions.k8s.io/customresourcedefinitions/", "", 0, &l, &err) < 0)
+		return out;
+	for (size_t i = 0; i < l.n; i++) {
+		json_t *crd = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
+		const char *g = json_string_value(json_object_get(json_object_get(crd, "spec"), "group"));
+		if (g && (!group || !strcmp(g, group)))
+			json_array_append(out, crd);
+		json_decref(crd);
+	}
+	store_list_free(&l);
+	return out;
+}
+
+/* The v3 index: built-in group-versions plus those CRDs serve. */
+static json_t *v3_index(struct api_req *r)
+{
+	json_t *shared = openapi_v3_index();
+	json_t *idx = json_deep_copy(shared);
+	json_decref(shared);
+	json_t *paths = json_object_get(idx, "paths");
+	json_t *crds = crds_of_group(r, NULL);
+	size_t i, j;
+	json_t *crd, *v;
+
+	json_array_foreach(crds, i, crd) {
+		const json_t *spec = json_object_get(crd, "spec");
+		const char *g = json_string_value(json_object_get(spec, "group"));
+		json_array_foreach(json_object_get(spec, "versions"), j, v) {
+			const char *ver = json_string_value(json_object_get(v, "name"));
+			if (!ver || !json_is_true(json_object_get(v, "served")))
+				continue;
+			char key[300], url[400];
+			snprintf(key, sizeof(key), "apis/%s/%s", g, ver);
+			snprintf(url, sizeof(url), "/openapi/v3/%s?hash=%s", key,
+				 obj_str(crd, "metadata.uid") ? obj_str(crd, "metadata.uid") : "0");
+			json_object_set_new(paths, key, json_pack("{s:s}", "serverRelativeURL", url));
+		}
+	}
+	json_decref(crds);
+	return idx;
+}
+
 static int route_openapi(struct api_req *r, char **segs, int n)
 {
+	size_t len;
+	const char *text;
+
 	if (n == 2 && !strcmp(segs[1], "v2"))
-		return reply_doc(r, openapi_v2());
+		return text = openapi_v2_text(&len), reply_text_doc(r, text, len);
 	if (n == 2 && !strcmp(segs[1], "v3"))
-		return reply_doc(r, openapi_v3_index());
+		return reply_json(r, 200, v3_index(r));
 	if (n == 4 && !strcmp(segs[1], "v3") && !strcmp(segs[2], "api"))
-		return reply_doc(r, openapi_v3_gv("", segs[3]));
-	if (n == 5 && !strcmp(segs[1], "v3") && !strcmp(segs[2], "apis"))
-		return reply_doc(r, openapi_v3_gv(segs[3], segs[4]));
+		return text = openapi_v3_gv_text("", segs[3], &len, NULL), reply_text_doc(r, text, len);
+	if (n == 5 && !strcmp(segs[1], "v3") && !strcmp(segs[2], "apis")) {
+		text = openapi_v3_gv_text(segs[3], segs[4], &len, NULL);
+		if (text)
+			return reply_text_doc(r, text, len);
+		json_t *crds = crds_of_group(r, segs[3]);
+		size_t nc = json_array_size(crds);
+		const json_t **arr = xcalloc(nc ? nc : 1, sizeof(*arr));
+		for (size_t i = 0; i < nc; i++)
+			arr[i] = json_array_get(crds, i);
+		json_t *doc = openapi_v3_crd_gv(arr, nc, segs[3], segs[4]);
+		free(arr);
+		json_decref(crds);
+		return reply_doc(r, doc);
+	}
 	return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
 }
 
