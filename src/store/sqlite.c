@@ -6,8 +6,12 @@
  * fsynced before the writer acknowledges it, and a crash at any point leaves
  * whole transactions only.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/xalloc.h"
 #include "store/store_int.h"
@@ -66,12 +70,37 @@ static int db_conn(const char *path, sqlite3 **h, struct atoll_err *err)
 	return 0;
 }
 
+/*
+ * Two servers on one database would hand out the same revisions. A lock
+ * file, not the database itself: closing any descriptor of the database
+ * would drop SQLite's own POSIX locks on it.
+ */
+static int db_lock(struct db *db, const char *path, struct atoll_err *err)
+{
+	char *lp = xasprintf("%s-lock", path);
+
+	db->lockfd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (db->lockfd < 0) {
+		err_set(err, 500, "InternalError", "store: %s: %s", lp, strerror(errno));
+	} else if (flock(db->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		err_set(err, 500, "InternalError", "store: %s: %s", lp,
+			errno == EWOULDBLOCK ? "in use by another process" : strerror(errno));
+		close(db->lockfd);
+		db->lockfd = -1;
+	}
+	free(lp);
+	return db->lockfd < 0 ? -1 : 0;
+}
+
 int db_open(struct db *db, const char *path, bool no_fsync, struct atoll_err *err)
 {
 	memset(db, 0, sizeof(*db));
+	db->lockfd = -1;
 	pthread_mutex_init(&db->rlock, NULL);
+	pthread_mutex_init(&db->ckpt_mu, NULL);
+	pthread_cond_init(&db->ckpt_cond, NULL);
 	db->path = xstrdup(path);
-	if (db_conn(path, &db->w, err) < 0)
+	if (db_lock(db, path, err) < 0 || db_conn(path, &db->w, err) < 0)
 		goto fail;
 	if (db_exec(db->w, "PRAGMA journal_mode=WAL", err) < 0 ||
 	    db_exec(db->w, no_fsync ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", err) < 0 ||
@@ -96,6 +125,8 @@ int db_open(struct db *db, const char *path, bool no_fsync, struct atoll_err *er
 	    db_prep(db->r, "SELECT rev, key, type, created, value, prev FROM log"
 		    " WHERE rev > ?1 AND rev <= ?2 ORDER BY rev", &db->read_log, err) < 0)
 		goto fail;
+	if (ckpt_start(db, err) < 0)
+		goto fail;
 	return 0;
 fail:
 	err_wrap(err, "open %s", path);
@@ -108,13 +139,19 @@ void db_close(struct db *db)
 	sqlite3_stmt *st[] = { db->put, db->del, db->log, db->trim, db->begin, db->commit,
 			       db->rollback, db->read_log };
 
+	ckpt_stop(db);
 	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
 		sqlite3_finalize(st[i]);
 	sqlite3_close(db->r);
 	sqlite3_close(db->w);
 	pthread_mutex_destroy(&db->rlock);
+	pthread_mutex_destroy(&db->ckpt_mu);
+	pthread_cond_destroy(&db->ckpt_cond);
+	if (db->lockfd >= 0)
+		close(db->lockfd);
 	free(db->path);
 	memset(db, 0, sizeof(*db));
+	db->lockfd = -1;
 }
 
 static struct blob *col_blob(sqlite3_stmt *st, int col)
@@ -222,6 +259,7 @@ int db_write_batch(struct db *db, const struct ring_ev *evs, size_t n, int64_t k
 		goto fail;
 	if (step_reset(db->commit) < 0)
 		goto fail;
+	ckpt_after_commit(db);
 	return 0;
 fail:
 	db_fail(db->w, err, "write");

@@ -10,6 +10,13 @@ static void test_crud(const struct tdir *t)
 	struct store_kv kv;
 
 	CHECK(store_revision(s) == 0);
+	{
+		/* One process per database. */
+		struct store_opts o = { .path = t->db };
+		CHECK(store_open(&o, &err) == NULL);
+		CHECK(err.code == 500 && strstr(err.msg, "in use"));
+		err = (struct atoll_err)ERR_INIT;
+	}
 	CHECK(store_get(s, "core/configmaps/default/a", &kv, &err) == -1);
 	CHECK(err.code == 404);
 	CHECK_STR(err.reason, "NotFound");

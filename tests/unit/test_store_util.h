@@ -27,7 +27,7 @@ static inline void tdir_make(struct tdir *t)
 
 static inline void tdir_remove(struct tdir *t)
 {
-	const char *sfx[] = { "", "-wal", "-shm", "-journal" };
+	const char *sfx[] = { "", "-wal", "-shm", "-journal", "-lock" };
 	char p[128];
 
 	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
