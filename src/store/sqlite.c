@@ -16,6 +16,8 @@
 #include "lib/xalloc.h"
 #include "store/store_int.h"
 
+#define STORE_SCHEMA_VERSION 1
+
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS kv ("
 	"  key TEXT PRIMARY KEY NOT NULL,"
@@ -54,6 +56,19 @@ static int db_prep(sqlite3 *h, const char *sql, sqlite3_stmt **st, struct atoll_
 	if (sqlite3_prepare_v3(h, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
 		return db_fail(h, err, sql);
 	return 0;
+}
+
+static int64_t query_int(sqlite3 *h, const char *sql, int64_t dflt)
+{
+	sqlite3_stmt *st;
+	int64_t v = dflt;
+
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		return dflt;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
 
 static int db_conn(const char *path, sqlite3 **h, struct atoll_err *err)
@@ -109,6 +124,14 @@ int db_open(struct db *db, const char *path, bool no_fsync, struct atoll_err *er
 	    db_exec(db->w, "PRAGMA cache_size=-4096", err) < 0 ||
 	    db_exec(db->w, schema, err) < 0)
 		goto fail;
+	/* The schema's version, for a future migration to recognize. */
+	if (query_int(db->w, "PRAGMA user_version", 0) > STORE_SCHEMA_VERSION) {
+		err_set(err, 500, "InternalError", "store: schema version %lld is newer than %d",
+			(long long)query_int(db->w, "PRAGMA user_version", 0), STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+	if (db_exec(db->w, "PRAGMA user_version=1", err) < 0)
+		goto fail;
 	if (db_prep(db->w, "INSERT INTO kv(key, value, create_rev, mod_rev) VALUES(?1, ?2, ?3, ?4)"
 		    " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
 		    " create_rev = excluded.create_rev, mod_rev = excluded.mod_rev", &db->put, err) < 0 ||
@@ -162,19 +185,6 @@ static struct blob *col_blob(sqlite3_stmt *st, int col)
 		return NULL;
 	p = sqlite3_column_blob(st, col);
 	return blob_new(p ? p : "", (size_t)sqlite3_column_bytes(st, col));
-}
-
-static int64_t query_int(sqlite3 *h, const char *sql, int64_t dflt)
-{
-	sqlite3_stmt *st;
-	int64_t v = dflt;
-
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
-		return dflt;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 int db_load(struct db *db, struct idx *ix, int64_t *rev, int64_t *compacted,
