@@ -6,6 +6,7 @@
  * version and checks only correctness (no timing assertions).
  */
 #include <pthread.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "t.h"
@@ -38,6 +39,14 @@ static long rss_kib(void)
 	if (f)
 		fclose(f);
 	return kib;
+}
+
+static uint64_t count_keys(struct store *s)
+{
+	struct store_stats st;
+
+	store_stats(s, &st);
+	return st.keys;
 }
 
 struct job {
@@ -174,11 +183,38 @@ int main(void)
 	struct tdir t;
 	struct store *s;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (getenv("ATOLL_STORE_BENCH_RSS")) {
+		struct store_opts o = { .path = getenv("ATOLL_STORE_BENCH_RSS") };
+		s = store_open(&o, &err);
+		if (!s)
+			return 1;
+		printf("rss of a fresh process holding %llu objects: %ld KiB",
+		       (unsigned long long)count_keys(s), rss_kib());
+		store_list(s, "", NULL, 0, &l, &err);
+		printf(", %ld KiB while a list of all of them is held\n", rss_kib());
+		store_list_free(&l);
+		store_close(s);
+		return 0;
+	}
+
 	tdir_make(&t);
 	s = topen(&t, NULL);
 	if (bench)
 		printf("rss at open: %ld KiB\n", rss_kib());
 	run_creates(s, "core/configmaps/a/", count, 8, 0, bench);
+	if (bench) {
+		/* A fresh process (exec, not just fork) opening them: what a server would hold. */
+		store_close(s);
+		pid_t pid = fork();
+		if (pid == 0) {
+			setenv("ATOLL_STORE_BENCH_RSS", t.db, 1);
+			execl("/proc/self/exe", "test_store_bench", (char *)NULL);
+			_exit(127);
+		}
+		waitpid(pid, NULL, 0);
+		s = topen(&t, NULL);
+	}
 	run_creates(s, "core/configmaps/b/", count, bench ? 64 : 4, 0, bench);
 	/* The server's target: 4,000 durable creates/s. */
 	run_creates(s, "core/configmaps/c/", count, 32, 4000, bench);
