@@ -91,6 +91,7 @@ struct db {
 	sqlite3_stmt *read_log;
 	pthread_mutex_t rlock;
 	char *path;
+	int lockfd;              /* flock()ed "<path>-lock": one process per database */
 };
 
 int db_open(struct db *db, const char *path, bool no_fsync, struct atoll_err *err);
