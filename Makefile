@@ -17,6 +17,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNITS   := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 
 PYTHON  := /usr/bin/python3
+export ATOLL_BIN
 
 .PHONY: all up test test-unit test-e2e bench asan fuzz clean deps
 all: $(B)/atoll
