@@ -9,6 +9,7 @@
 #include "api/apply.h"
 #include "api/object.h"
 #include "api/schema.h"
+#include "api/strict.h"
 #include "api/write.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -152,13 +153,25 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 		else if (!create)
 			json_object_del(obj, "status");
 	}
-	/* fieldValidation=Strict: unknown fields of a custom resource are an error, not pruned. */
+	/*
+	 * fieldValidation: Strict makes unknown fields an error, Warn a
+	 * warning header; custom resources are checked against their schema,
+	 * built-in kinds against their OpenAPI schema.
+	 */
 	const char *fv = req_query(r, "fieldValidation");
-	const json_t *schema = c->k->crd ? json_object_get(json_object_get(c->k->crd, "schema"), "openAPIV3Schema") : NULL;
-	if (schema && fv && !strcmp(fv, "Strict")) {
+	if (fv && (!strcmp(fv, "Strict") || !strcmp(fv, "Warn"))) {
 		json_t *unknown = json_array();
-		schema_unknown_fields(schema, obj, "", unknown);
-		if (json_array_size(unknown)) {
+		const json_t *schema = c->k->crd ? json_object_get(json_object_get(c->k->crd, "schema"), "openAPIV3Schema") : NULL;
+		if (schema)
+			schema_unknown_fields(schema, obj, "", unknown);
+		else if (!c->k->crd)
+			strict_unknown_fields(c->k, obj, unknown);
+		if (json_array_size(unknown) && !strcmp(fv, "Warn")) {
+			size_t i;
+			json_t *u;
+			json_array_foreach(unknown, i, u)
+				req_warn(r, "unknown field \"%s\"", json_string_value(u));
+		} else if (json_array_size(unknown)) {
 			struct buf msg = BUF_INIT;
 			size_t i;
 			json_t *u;
@@ -173,6 +186,9 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 		}
 		json_decref(unknown);
 	}
+	/* Like decoding into typed objects, built-in kinds keep no undeclared fields. */
+	if (!c->k->crd)
+		strict_prune(c->k, obj);
 	if (c->k->defaults)
 		c->k->defaults(c->k, obj);
 

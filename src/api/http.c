@@ -28,9 +28,35 @@ const char *req_header(struct api_req *r, const char *key)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
 }
 
+void req_warn(struct api_req *r, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* The text is a quoted string: escape quotes and backslashes; no newlines. */
+	char quoted[900];
+	size_t q = 0;
+	for (const char *p = msg; *p && q + 3 < sizeof(quoted); p++) {
+		if (*p == '"' || *p == '\\')
+			quoted[q++] = '\\';
+		quoted[q++] = (*p == '\n' || *p == '\r') ? ' ' : *p;
+	}
+	quoted[q] = '\0';
+	char *old = r->warnings;
+	r->warnings = xasprintf("%s%s299 - \"%s\"", old ? old : "", old ? "\n" : "", quoted);
+	free(old);
+}
+
 static int queue(struct api_req *r, int code, struct MHD_Response *resp, const char *ctype)
 {
 	enum MHD_Result ok;
+
+	for (char *save, *w = r->warnings ? strtok_r(r->warnings, "\n", &save) : NULL; w;
+	     w = strtok_r(NULL, "\n", &save))
+		MHD_add_response_header(resp, "Warning", w);
 
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
@@ -240,6 +266,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r->counted)
 		atomic_fetch_sub(&r->srv->inflight, 1);
 	buf_release(&r->body);
+	free(r->warnings);
 	free(r);
 	*con_cls = NULL;
 }

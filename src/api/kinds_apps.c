@@ -94,7 +94,26 @@ static void check_workload(const struct api_kind *k, const json_t *obj, const js
 	}
 	if (!json_is_object(tmpl) || !json_is_object(json_object_get(tmpl, "spec")))
 		kinds_required(causes, "spec.template", NULL);
-	else
+	else if (json_array_size(json_object_get(spec, "volumeClaimTemplates"))) {
+		/* A StatefulSet's claim templates are volumes its containers may mount. */
+		json_auto_t *t = json_deep_copy(tmpl);
+		json_t *ts = json_object_get(t, "spec");
+		json_t *vols = json_object_get(ts, "volumes");
+		size_t i;
+		json_t *ct;
+
+		if (!json_is_array(vols)) {
+			vols = json_array();
+			json_object_set_new(ts, "volumes", vols);
+		}
+		json_array_foreach(json_object_get(spec, "volumeClaimTemplates"), i, ct) {
+			const char *n = kj_str(ct, "metadata.name");
+			if (n)
+				json_array_append_new(vols, json_pack("{s:s,s:{s:s}}", "name", n,
+								      "persistentVolumeClaim", "claimName", n));
+		}
+		kinds_podtemplate_validate(t, "spec.template", causes);
+	} else
 		kinds_podtemplate_validate(tmpl, "spec.template", causes);
 	if (rp && strcmp(rp, "Always"))
 		kinds_unsupported(causes, "spec.template.spec.restartPolicy", rp, always);

@@ -66,11 +66,14 @@ struct api_req {
 	bool counted;         /* counted in srv->inflight */
 	struct api_watch *watch; /* non-NULL for a streaming watch */
 	char user[128];
+	char *warnings;       /* owned: Warning header values, \n-separated */
 };
 
 /* Query parameter (decoded), NULL when absent. */
 const char *req_query(struct api_req *r, const char *key);
 const char *req_header(struct api_req *r, const char *key);
+/* Add a Warning: 299 header to the response. */
+void req_warn(struct api_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
  * Responses. Each queues the response on the connection; call exactly once.
