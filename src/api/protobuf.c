@@ -113,7 +113,8 @@ static int msg_cmp(const void *key, const void *elem)
 const struct pb_msg *pb_schema_find(const char *name)
 {
 	static const struct { const struct pb_msg *t; const size_t *n; } tabs[] = {
-		{ pb_schema_apis, &pb_schema_apis_n },
+		{ pb_schema_apis_a_b, &pb_schema_apis_a_b_n },
+		{ pb_schema_apis_c_z, &pb_schema_apis_c_z_n },
 		{ pb_schema_core_a_o, &pb_schema_core_a_o_n },
 		{ pb_schema_core_p_z, &pb_schema_core_p_z_n },
 	};
@@ -707,6 +708,18 @@ static int span_is(const struct pbr *s, const char *str)
 	return (size_t)(s->end - s->p) == n && !memcmp(s->p, str, n);
 }
 
+/* A client-supplied name for a message: ASCII only, cut to the buffer. */
+static const char *printable(const struct pbr *s, char *out, size_t size)
+{
+	size_t i, n = (size_t)(s->end - s->p);
+
+	n = n < size - 1 ? n : size - 1;
+	for (i = 0; i < n; i++)
+		out[i] = s->p[i] >= 0x20 && s->p[i] < 0x7f ? (char)s->p[i] : '?';
+	out[n] = 0;
+	return out;
+}
+
 json_t *k8spb_decode_msg(const struct pb_msg *m, const struct pb_msg *extra, size_t nextra,
 			 const void *data, size_t len, struct atoll_err *err)
 {
@@ -748,9 +761,11 @@ json_t *k8spb_decode(const void *data, size_t len, struct atoll_err *err)
 		return NULL;
 	}
 	if (e.type.p && e.type.p != e.type.end && !span_is(&e.type, "application/vnd.kubernetes.protobuf")) {
+		char ty[101];
+
 		err_set(err, 415, "UnsupportedMediaType",
-			"protobuf envelopes carrying %.*s are not supported; send JSON instead",
-			(int)((e.type.end - e.type.p) > 100 ? 100 : (e.type.end - e.type.p)), (const char *)e.type.p);
+			"protobuf envelopes carrying %s are not supported; send JSON instead",
+			printable(&e.type, ty, sizeof(ty)));
 		return NULL;
 	}
 	for (i = 0; i < pb_schema_kinds_n && !k; i++)
@@ -758,23 +773,12 @@ json_t *k8spb_decode(const void *data, size_t len, struct atoll_err *err)
 		    span_is(&e.kind, pb_schema_kinds[i].kind))
 			k = &pb_schema_kinds[i];
 	if (!k) {
-		/* Print at most 100 bytes of each name, with anything odd masked. */
 		char av[101], kd[101];
-		size_t n;
 
-		n = (size_t)(e.api_version.end - e.api_version.p);
-		n = n > 100 ? 100 : n;
-		for (i = 0; i < n; i++)
-			av[i] = e.api_version.p[i] >= 0x20 && e.api_version.p[i] < 0x7f ? (char)e.api_version.p[i] : '?';
-		av[n] = 0;
-		n = (size_t)(e.kind.end - e.kind.p);
-		n = n > 100 ? 100 : n;
-		for (i = 0; i < n; i++)
-			kd[i] = e.kind.p[i] >= 0x20 && e.kind.p[i] < 0x7f ? (char)e.kind.p[i] : '?';
-		kd[n] = 0;
 		err_set(err, 415, "UnsupportedMediaType",
 			"the protobuf encoding of %s, Kind=%s is not supported by this server; "
-			"send it as JSON (Content-Type: application/json)", av, kd);
+			"send it as JSON (Content-Type: application/json)",
+			printable(&e.api_version, av, sizeof(av)), printable(&e.kind, kd, sizeof(kd)));
 		return NULL;
 	}
 	m = pb_schema_find(k->msg);

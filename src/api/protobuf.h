@@ -82,8 +82,10 @@ struct pb_msg {
 #define PB_N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Each schema file exports one table sorted by name. */
-extern const struct pb_msg pb_schema_apis[], pb_schema_core_a_o[], pb_schema_core_p_z[];
-extern const size_t pb_schema_apis_n, pb_schema_core_a_o_n, pb_schema_core_p_z_n;
+extern const struct pb_msg pb_schema_apis_a_b[], pb_schema_apis_c_z[];
+extern const struct pb_msg pb_schema_core_a_o[], pb_schema_core_p_z[];
+extern const size_t pb_schema_apis_a_b_n, pb_schema_apis_c_z_n;
+extern const size_t pb_schema_core_a_o_n, pb_schema_core_p_z_n;
 
 /* The top-level kinds a request body may carry. */
 struct pb_kind {

@@ -18,6 +18,7 @@ static const char *const vectors[] = {
 	"job", "cronjob", "role", "role_groups", "clusterrole", "clusterrole_agg", "rolebinding",
 	"clusterrolebinding", "quota", "ingress", "priorityclass", "priorityclass_default", "pdb",
 	"pdb_pct", "token", "token_plain", "canI", "canI_sub", "canI_url", "canIlist", "whoami",
+	"csr_approve", "hpa",
 };
 
 static char *slurp(const char *name, const char *ext, size_t *len)
@@ -314,6 +315,10 @@ static void test_errors(void)
 	e_body(&body, "example.com/v1", "Widget", &r, NULL);
 	CHECK(decode_code(body.p, body.len, msg, sizeof(msg)) == 415);
 	CHECK(strstr(msg, "Widget") && strstr(msg, "example.com/v1") && strstr(msg, "JSON"));
+	buf_reset(&body);
+	e_body(&body, "v1\n", "Config\xffMap", &r, NULL);
+	CHECK(decode_code(body.p, body.len, msg, sizeof(msg)) == 415);
+	CHECK(strstr(msg, "v1?, Kind=Config?Map"));
 	buf_reset(&body);
 	e_body(&body, "v1", "ConfigMap", &r, "gzip");
 	CHECK(decode_code(body.p, body.len, NULL, 0) == 415);
