@@ -288,14 +288,30 @@ static json_t *mk_duration(int64_t ns)
 	return s;
 }
 
-/* What the recursion carries: the error, and a caller's extra messages. */
+/* What the recursion carries: the error, a caller's extra messages, a budget. */
 struct pbcx {
 	struct atoll_err *err;
 	const struct pb_msg *extra;
 	size_t nextra;
+	size_t values; /* JSON values made so far */
 };
 
-static const struct pb_msg *find_msg(const struct pbcx *cx, const char *name)
+/*
+ * A 2-byte empty message can become an object with a few nulls, so a body
+ * could grow a hundredfold as JSON; cap the values, far above what any
+ * object the store accepts (1.5 MiB of JSON) can hold.
+ */
+static int spend(struct pbcx *cx, size_t n)
+{
+	cx->values += n;
+	if (cx->values <= K8SPB_MAX_VALUES)
+		return 0;
+	err_set(cx->err, 413, "RequestEntityTooLarge",
+		"the protobuf body decodes to more than %d JSON values", K8SPB_MAX_VALUES);
+	return -1;
+}
+
+static const struct pb_msg *find_msg(struct pbcx *cx, const char *name)
 {
 	size_t i;
 
@@ -306,14 +322,14 @@ static const struct pb_msg *find_msg(const struct pbcx *cx, const char *name)
 }
 
 static int decode_into(const struct pb_msg *m, struct pbr *r, json_t *obj, int depth,
-		       const struct pbcx *cx);
+		       struct pbcx *cx);
 
 /*
  * One value of a field whose wire type is WT_LEN and whose type is not a
  * scalar: messages and the special types, each a small message of its own.
  */
 static json_t *decode_len_value(const struct pb_field *f, struct pbr *sub, int depth,
-				const struct pbcx *cx)
+				struct pbcx *cx)
 {
 	struct atoll_err *err = cx->err;
 	const struct pb_msg *m;
@@ -356,6 +372,8 @@ static json_t *decode_len_value(const struct pb_field *f, struct pbr *sub, int d
 			if (rd_len(sub, &sv[num], err))
 				goto fail;
 			if (o && num == 1) {
+				if (spend(cx, 1))
+					goto fail;
 				json_t *s = mk_string(sv[1].p, (size_t)(sv[1].end - sv[1].p), err);
 				if (!s)
 					goto fail;
@@ -460,7 +478,7 @@ static json_t *decode_scalar(const struct pb_field *f, int wt, struct pbr *r, in
 
 /* One value of any type; takes the wire type already read from the tag. */
 static json_t *decode_value(const struct pb_field *f, int wt, struct pbr *r, int depth, int *zero,
-			    const struct pbcx *cx)
+			    struct pbcx *cx)
 {
 	struct atoll_err *err = cx->err;
 	struct pbr sub;
@@ -496,7 +514,7 @@ static json_t *zero_value(const struct pb_field *f)
 
 /* A map entry {1: string key, 2: value}, added to the object `map`. */
 static int decode_map_entry(const struct pb_field *f, struct pbr *r, json_t *map, int depth,
-			    const struct pbcx *cx)
+			    struct pbcx *cx)
 {
 	struct atoll_err *err = cx->err;
 	json_t *key = NULL, *val = NULL;
@@ -550,9 +568,12 @@ static json_t *member(json_t *obj, const char *name, int array)
 }
 
 static int decode_field(const struct pb_field *f, int wt, struct pbr *r, json_t *obj, int depth,
-			const struct pbcx *cx)
+			struct pbcx *cx)
 {
 	struct atoll_err *err = cx->err;
+
+	if (spend(cx, 1))
+		return -1;
 	struct pbr sub;
 	json_t *v;
 	int zero;
@@ -584,6 +605,8 @@ static int decode_field(const struct pb_field *f, int wt, struct pbr *r, json_t 
 			return -1;
 		while (sub.p < sub.end) {
 			int pwt = f->type == PB_DBL ? WT_I64 : WT_VARINT;
+			if (spend(cx, 1))
+				return -1;
 			if (!(v = decode_scalar(f, pwt, &sub, &zero, err)))
 				return -1;
 			json_array_append_new(a, v);
@@ -608,7 +631,7 @@ static int decode_field(const struct pb_field *f, int wt, struct pbr *r, json_t 
 }
 
 static int decode_into(const struct pb_msg *m, struct pbr *r, json_t *obj, int depth,
-		       const struct pbcx *cx)
+		       struct pbcx *cx)
 {
 	struct atoll_err *err = cx->err;
 	size_t i;
@@ -635,8 +658,11 @@ static int decode_into(const struct pb_msg *m, struct pbr *r, json_t *obj, int d
 	/* Go's encoding/json writes null for nil fields without omitempty. */
 	for (i = 0; i < m->nfields; i++) {
 		const struct pb_field *f = &m->fields[i];
-		if ((f->flags & PB_NUL) && !json_object_get(obj, f->json))
+		if ((f->flags & PB_NUL) && !json_object_get(obj, f->json)) {
+			if (spend(cx, 1))
+				return -1;
 			json_object_set_new(obj, f->json, json_null());
+		}
 	}
 	return 0;
 }
@@ -723,7 +749,7 @@ static const char *printable(const struct pbr *s, char *out, size_t size)
 json_t *k8spb_decode_msg(const struct pb_msg *m, const struct pb_msg *extra, size_t nextra,
 			 const void *data, size_t len, struct atoll_err *err)
 {
-	struct pbcx cx = { err, extra, nextra };
+	struct pbcx cx = { err, extra, nextra, 0 };
 	struct pbr r = { data, (const uint8_t *)data + len };
 	json_t *obj = json_object();
 
@@ -736,7 +762,7 @@ json_t *k8spb_decode_msg(const struct pb_msg *m, const struct pb_msg *extra, siz
 
 json_t *k8spb_decode(const void *data, size_t len, struct atoll_err *err)
 {
-	struct pbcx cx = { err, NULL, 0 };
+	struct pbcx cx = { err, NULL, 0, 0 };
 	struct pbr r = { data, (const uint8_t *)data + len };
 	struct envelope e = { 0 };
 	const struct pb_kind *k = NULL;

@@ -20,12 +20,15 @@
 
 /* Deepest message nesting accepted; deeper bodies get 400. */
 #define K8SPB_MAX_DEPTH 64
+/* Most JSON values one body may decode to; more gets 413. */
+#define K8SPB_MAX_VALUES (1 << 20)
 
 /*
  * Decode a whole body (magic included). Borrows data. Returns an owned JSON
  * object with "kind" and "apiVersion" from the envelope, or NULL with err set:
  * 400 BadRequest for malformed input, 415 UnsupportedMediaType for a kind we
- * have no schema for or a content encoding we do not speak.
+ * have no schema for or a content encoding we do not speak, 413 if it would
+ * decode to more than K8SPB_MAX_VALUES values.
  */
 json_t *k8spb_decode(const void *data, size_t len, struct atoll_err *err);
 
