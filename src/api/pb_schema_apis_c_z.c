@@ -272,7 +272,11 @@ const struct pb_msg pb_schema_apis_c_z[] = {
 };
 const size_t pb_schema_apis_c_z_n = PB_N(pb_schema_apis_c_z);
 
-/* Top-level kinds a request body may carry: apiVersion, kind, message. */
+/*
+ * Top-level kinds a request body may carry: apiVersion, kind, message.
+ * A NULL apiVersion matches any: typed clients send DeleteOptions in the
+ * group version of the resource they delete.
+ */
 const struct pb_kind pb_schema_kinds[] = {
 	{ "v1", "ConfigMap", "core.ConfigMap" },
 	{ "v1", "Namespace", "core.Namespace" },
@@ -281,7 +285,7 @@ const struct pb_kind pb_schema_kinds[] = {
 	{ "v1", "Secret", "core.Secret" },
 	{ "v1", "Service", "core.Service" },
 	{ "v1", "ServiceAccount", "core.ServiceAccount" },
-	{ "v1", "DeleteOptions", "meta.DeleteOptions" },
+	{ NULL, "DeleteOptions", "meta.DeleteOptions" },
 	{ "apps/v1", "Deployment", "apps.Deployment" },
 	{ "batch/v1", "Job", "batch.Job" },
 	{ "batch/v1", "CronJob", "batch.CronJob" },

@@ -767,7 +767,7 @@ json_t *k8spb_decode(const void *data, size_t len, struct atoll_err *err)
 	struct envelope e = { 0 };
 	const struct pb_kind *k = NULL;
 	const struct pb_msg *m;
-	json_t *obj;
+	json_t *obj, *av;
 	size_t i;
 
 	if (!data || len < 4 || memcmp(data, "k8s\0", 4)) {
@@ -795,7 +795,8 @@ json_t *k8spb_decode(const void *data, size_t len, struct atoll_err *err)
 		return NULL;
 	}
 	for (i = 0; i < pb_schema_kinds_n && !k; i++)
-		if (span_is(&e.api_version, pb_schema_kinds[i].api_version) &&
+		if ((!pb_schema_kinds[i].api_version ||
+		     span_is(&e.api_version, pb_schema_kinds[i].api_version)) &&
 		    span_is(&e.kind, pb_schema_kinds[i].kind))
 			k = &pb_schema_kinds[i];
 	if (!k) {
@@ -814,7 +815,12 @@ json_t *k8spb_decode(const void *data, size_t len, struct atoll_err *err)
 	}
 	obj = json_object();
 	json_object_set_new(obj, "kind", json_string(k->kind));
-	json_object_set_new(obj, "apiVersion", json_string(k->api_version));
+	av = mk_string(e.api_version.p, (size_t)(e.api_version.end - e.api_version.p), err);
+	if (!av) {
+		json_decref(obj);
+		return NULL;
+	}
+	json_object_set_new(obj, "apiVersion", av);
 	if (e.has_raw && decode_into(m, &e.raw, obj, 1, &cx)) {
 		json_decref(obj);
 		return NULL;

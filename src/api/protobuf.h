@@ -92,7 +92,7 @@ extern const size_t pb_schema_core_a_o_n, pb_schema_core_p_z_n;
 
 /* The top-level kinds a request body may carry. */
 struct pb_kind {
-	const char *api_version;
+	const char *api_version; /* NULL: any */
 	const char *kind;
 	const char *msg;
 };

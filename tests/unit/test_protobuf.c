@@ -320,6 +320,16 @@ static void test_errors(void)
 	CHECK(decode_code(body.p, body.len, msg, sizeof(msg)) == 415);
 	CHECK(strstr(msg, "v1?, Kind=Config?Map"));
 	buf_reset(&body);
+	e_str(&r, 4, "Orphan");
+	e_body(&body, "apps/v1", "DeleteOptions", &r, NULL);
+	{
+		struct atoll_err err = ERR_INIT;
+		json_t *j = k8spb_decode(body.p, body.len, &err);
+		CHECK(json_same(j, "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"apps/v1\","
+				"\"propagationPolicy\":\"Orphan\"}"));
+		json_decref(j);
+	}
+	buf_reset(&body);
 	e_body(&body, "v1", "ConfigMap", &r, "gzip");
 	CHECK(decode_code(body.p, body.len, NULL, 0) == 415);
 	buf_reset(&body);
