@@ -20,3 +20,4 @@ fuzz-protobuf: $(FUZZ_DIR)/fuzz_protobuf
 	cp tests/unit/pb/*.pb $(FUZZ_DIR)/corpus-protobuf/
 	$(FUZZ_DIR)/fuzz_protobuf -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
 	  -rss_limit_mb=2048 $(FUZZ_DIR)/corpus-protobuf
+fuzz: fuzz-protobuf
