@@ -205,6 +205,17 @@ static const struct api_kind k_crd = {
 	.subresources = API_SUB_STATUS, HOOKS(crd), PRINT(created), .merge_keys = meta_keys,
 };
 
+/* ---- kinds kubectl's create commands use beyond the core set ---- */
+static const struct api_kind k_pdb = {
+	ROW("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", true),
+	.short_names = { "pdb" }, .subresources = API_SUB_STATUS,
+	.validate = kinds_validate_meta_only, .merge_keys = cond_keys,
+};
+static const struct api_kind k_priorityclass = {
+	ROW("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", false),
+	.short_names = { "pc" }, .validate = kinds_validate_meta_only, .merge_keys = meta_keys,
+};
+
 const struct api_kind *const kinds_builtin[] = {
 	&k_namespace, &k_pod, &k_service, &k_endpoints, &k_configmap, &k_secret,
 	&k_serviceaccount, &k_node, &k_event, &k_pv, &k_pvc, &k_resourcequota, &k_limitrange,
@@ -212,7 +223,7 @@ const struct api_kind *const kinds_builtin[] = {
 	&k_job, &k_cronjob,
 	&k_lease, &k_endpointslice, &k_event2, &k_storageclass, &k_networkpolicy, &k_ingress,
 	&k_role, &k_clusterrole, &k_rolebinding, &k_clusterrolebinding,
-	&k_crd,
+	&k_crd, &k_pdb, &k_priorityclass,
 	NULL,
 };
 

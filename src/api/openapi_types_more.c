@@ -488,6 +488,38 @@ OA_TYPE(t_crdstatus, APIEXT("CustomResourceDefinitionStatus"), "The state of a C
 	{ "storedVersions", "[]string", "All versions of this resource that were ever "
 	  "persisted." });
 
+/* ---- policy, scheduling ---- */
+
+OA_TYPE(t_pdb, "io.k8s.api.policy.v1.PodDisruptionBudget", "PodDisruptionBudget limits how "
+	"many pods of a collection may be down at once through voluntary disruptions.",
+	TYPEMETA,
+	{ "spec", "io.k8s.api.policy.v1.PodDisruptionBudgetSpec", "The desired disruption budget." },
+	{ "status", "io.k8s.api.policy.v1.PodDisruptionBudgetStatus", "The observed budget." });
+
+OA_TYPE(t_pdbspec, "io.k8s.api.policy.v1.PodDisruptionBudgetSpec", "What a disruption budget "
+	"protects and how much.",
+	{ "minAvailable", INTSTR, "Pods that must stay available (a number or a percentage)." },
+	{ "maxUnavailable", INTSTR, "Pods that may be unavailable (a number or a percentage)." },
+	{ "selector", META("LabelSelector"), "The pods the budget covers." },
+	{ "unhealthyPodEvictionPolicy", "string", "IfHealthyBudget or AlwaysAllow." });
+
+OA_TYPE(t_pdbstatus, "io.k8s.api.policy.v1.PodDisruptionBudgetStatus", "The state of a "
+	"disruption budget.",
+	{ "currentHealthy", "integer", "Healthy pods now." },
+	{ "desiredHealthy", "integer", "Healthy pods wanted." },
+	{ "disruptionsAllowed", "integer", "Disruptions allowed now." },
+	{ "expectedPods", "integer", "Pods the budget counts." },
+	{ "observedGeneration", "integer", "The generation last acted on." },
+	{ "conditions", "[]" META("Condition") "@type", "The latest observations of the budget." });
+
+OA_TYPE(t_priorityclass, "io.k8s.api.scheduling.v1.PriorityClass", "PriorityClass maps a "
+	"priority class name to an integer priority.",
+	TYPEMETA,
+	{ "!value", "integer", "The priority pods of this class get." },
+	{ "globalDefault", "boolean", "Whether pods without a class get this one." },
+	{ "description", "string", "When to use this class." },
+	{ "preemptionPolicy", "string", "Never or PreemptLowerPriority." });
+
 const struct oa_type *const oa_types_more[] = {
 	&t_deploy, &t_deployspec, &t_deploystrategy, &t_rollingdeploy, &t_deploystatus,
 	&t_deploycond, &t_rs, &t_rsspec, &t_rsstatus, &t_rscond, &t_sts, &t_stsspec,
@@ -496,5 +528,6 @@ const struct oa_type *const oa_types_more[] = {
 	&t_cronjob, &t_cronspec, &t_jobtemplate, &t_cronstatus, &t_lease, &t_leasespec, &t_slice,
 	&t_sliceep, &t_sliceport, &t_event2, &t_sc, &t_netpol, &t_netpolspec, &t_ingress,
 	&t_ingspec, &t_ingstatus, &t_role, &t_crole, &t_rule, &t_rb, &t_crb, &t_subject,
-	&t_roleref, &t_crd, &t_crdspec, &t_crdnames, &t_crdversion, &t_crdstatus, NULL,
+	&t_roleref, &t_crd, &t_crdspec, &t_crdnames, &t_crdversion, &t_crdstatus, &t_pdb,
+	&t_pdbspec, &t_pdbstatus, &t_priorityclass, NULL,
 };
