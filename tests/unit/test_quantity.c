@@ -109,6 +109,7 @@ static void test_canonical(void)
 	CHECK_STR(canon("0.1Ki"), "102400m");
 	CHECK_STR(canon("-2Ki"), "-2Ki");
 	CHECK_STR(canon("1.0000001Ki"), "1024000102400n");
+	CHECK_STR(canon("62.5Ki"), "64000");          /* binary, not a multiple of 1024 */
 
 	/* Decimal exponent. */
 	CHECK_STR(canon("1e3"), "1e3");
