@@ -259,10 +259,13 @@ static void test_strategic(void)
 		     "'spec':{'containers':[{'name':'c1','image':'i1','args':['x','y'],"
 		     "'env':[{'name':'A','value':'1'},{'name':'B','value':'2'}],"
 		     "'ports':[{'containerPort':80,'protocol':'TCP'}]},{'name':'c2','image':'new'}]}}"));
-	/* A new container is appended; nulls in new values are dropped. */
+	/*
+	 * A new container goes in front of the live ones (Kubernetes' order
+	 * without $setElementOrder); nulls in new values are dropped.
+	 */
 	CHECK(smp_ok("{'spec':{'containers':[{'name':'c1'}]}}",
 		     "{'spec':{'containers':[{'name':'c3','image':'i3','command':null}]}}",
-		     "{'spec':{'containers':[{'name':'c1'},{'name':'c3','image':'i3'}]}}"));
+		     "{'spec':{'containers':[{'name':'c3','image':'i3'},{'name':'c1'}]}}"));
 	/* env merges by name, ports by containerPort, args (no key) are replaced. */
 	CHECK(smp_ok("{'spec':{'containers':[{'name':'c1','args':['x','y'],"
 		     "'env':[{'name':'A','value':'1'},{'name':'B','value':'2'}],"
@@ -304,7 +307,11 @@ static void test_strategic(void)
 		     "{'metadata':{'finalizers':['b']}}"));
 	CHECK(smp_ok("{'metadata':{'finalizers':['a','b']}}",
 		     "{'metadata':{'$deleteFromPrimitiveList/finalizers':['a','z'],'finalizers':['c']}}",
-		     "{'metadata':{'finalizers':['b','c']}}"));
+		     "{'metadata':{'finalizers':['c','b']}}"));
+	CHECK(smp_ok("{'metadata':{'finalizers':['a','b']}}", "{'metadata':{'finalizers':['c']}}",
+		     "{'metadata':{'finalizers':['c','a','b']}}"));
+	CHECK(smp_ok("{'metadata':{'finalizers':['a','b','c']}}", "{'metadata':{'finalizers':['c','a']}}",
+		     "{'metadata':{'finalizers':['b','c','a']}}"));
 	CHECK(smp_ok("{'metadata':{}}", "{'metadata':{'$deleteFromPrimitiveList/finalizers':['a']}}",
 		     "{'metadata':{}}"));
 	CHECK(smp_ok("{'metadata':{'finalizers':['a']}}", "{'metadata':{'finalizers':null}}", "{'metadata':{}}"));
@@ -334,7 +341,7 @@ static void test_strategic(void)
 		     "'volumeMounts':[{'mountPath':'/a','name':'v'}]}]}}",
 		     "{'spec':{'volumes':[{'name':'w','configMap':{'name':'cm'}}],'containers':[{'name':'c',"
 		     "'volumeMounts':[{'mountPath':'/a','readOnly':true},{'mountPath':'/b','name':'w'}]}]}}",
-		     "{'spec':{'volumes':[{'name':'v','emptyDir':{}},{'name':'w','configMap':{'name':'cm'}}],"
+		     "{'spec':{'volumes':[{'name':'w','configMap':{'name':'cm'}},{'name':'v','emptyDir':{}}],"
 		     "'containers':[{'name':'c','volumeMounts':[{'mountPath':'/a','name':'v','readOnly':true},"
 		     "{'mountPath':'/b','name':'w'}]}]}}"));
 	/* $retainKeys drops the keys not named. */
@@ -379,6 +386,9 @@ static void test_strategic(void)
 	CHECK(smp_code("{'spec':{'bad':[{'a':1}]}}", "{'spec':{'bad':[{'a':2}]}}") == 422);
 	CHECK(smp_code(POD, "{'spec':{'$retainKeys':'x'}}") == 400);
 	CHECK(smp_code(POD, "{'spec':{'$retainKeys':[1]}}") == 400);
+	CHECK(smp_code(POD, "{'spec':{'$retainKeys':['a'],'b':1}}") == 400);   /* b not retained */
+	CHECK(smp_code(POD, "{'spec':{'$setElementOrder/containers':[{'name':'c1'},{'name':'c2'}],"
+			    "'containers':[{'name':'c2'},{'name':'c1'}]}}") == 400);  /* order mismatch */
 	CHECK(smp_code(POD, "{'spec':{'$setElementOrder/containers':{}}}") == 400);
 	CHECK(smp_code(POD, "{'spec':{'$setElementOrder/containers':[{'x':1}]}}") == 400);
 	CHECK(smp_code(POD, "{'metadata':{'$setElementOrder/name':['a']}}") == 422);
