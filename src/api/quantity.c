@@ -171,8 +171,10 @@ int quantity_parse(const char *s, struct quantity *q, struct atoll_err *err)
 			p++;
 		nf = (size_t)(p - fp);
 	}
-	if (ni + nf == 0)
-		return bad_format(err, s);
+	/*
+	 * No digits at all ("-", ".", "m", "Ki") reads as zero: Kubernetes'
+	 * scanner treats an empty numerator as "0", and we keep its behaviour.
+	 */
 	/* The suffix is letters of "eEinumkKMGTP", an optional sign, digits, then the end. */
 	const char *sfx = p;
 	while (*p && strchr("eEinumkKMGTP", *p))
