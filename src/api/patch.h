@@ -31,7 +31,7 @@ enum patch_type patch_type_from_content_type(const char *ct);
 
 /* Limits Kubernetes applies as well: operations per JSON Patch, copied nodes. */
 #define PATCH_MAX_OPS 10000
-#define PATCH_MAX_COPY_NODES 1000000
+#define PATCH_MAX_COPY_NODES 100000
 
 /* RFC 6902. patch must be an array of operation objects. */
 json_t *patch_json(const json_t *doc, const json_t *patch, struct atoll_err *err);
