@@ -150,6 +150,11 @@ static json_t *smp_list(struct smp *s, json_t *orig, const json_t *patch, const 
 
 	if (check_elements(s, orig, patch, &maps) < 0)
 		goto fail;
+	if (!maps && *key && json_array_size(orig) + json_array_size(patch)) {
+		err_set(s->err, 422, "Invalid", "%s: list items must be objects with merge key %s",
+			s->path.p, key);
+		goto fail;
+	}
 	if (!maps) {
 		json_t *out = json_array();
 		json_array_foreach(orig, i, item)

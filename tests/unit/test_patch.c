@@ -383,6 +383,8 @@ static void test_strategic(void)
 	CHECK(smp_code(POD, "{'spec':{'$patch':1}}") == 400);
 	CHECK(smp_code(POD, "{'spec':{'containers':[['x']]}}") == 422);                /* list of lists */
 	CHECK(smp_code(POD, "{'spec':{'containers':['x']}}") == 422);                  /* mismatched */
+	CHECK(smp_code("{}", "{'spec':{'containers':['x']}}") == 422);                 /* keyed list of strings */
+	CHECK(smp_ok("{'spec':{'containers':[]}}", "{'spec':{'containers':[]}}", "{'spec':{'containers':[]}}"));
 	CHECK(smp_code("{'spec':{'bad':[{'a':1}]}}", "{'spec':{'bad':[{'a':2}]}}") == 422);
 	CHECK(smp_code(POD, "{'spec':{'$retainKeys':'x'}}") == 400);
 	CHECK(smp_code(POD, "{'spec':{'$retainKeys':[1]}}") == 400);
