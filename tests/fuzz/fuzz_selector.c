@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* libFuzzer target: label selector strings and objects, field selectors. */
+/*
+ * libFuzzer target: label selector strings and objects, field selectors;
+ * the canonical string form must parse back to itself.
+ */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +17,21 @@ static const char *const label_sets[] = {
 	"{\"app\":\"web\",\"tier\":\"front\",\"n\":\"5\",\"e\":\"\"}",
 	"{\"in\":\"notin\",\"example.com/x\":\"y\",\"n\":\"-9223372036854775808\"}",
 };
+
+/* The string form parses back and prints the same. */
+static void roundtrip(const struct selector *sel)
+{
+	char *a = selector_format(sel);
+	struct selector *again = selector_parse(a, NULL);
+	if (!again)
+		abort();
+	char *b = selector_format(again);
+	if (strcmp(a, b))
+		abort();
+	free(a);
+	free(b);
+	selector_free(again);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -32,6 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)selector_matches(sel, labels[i]);
 		(void)selector_matches(sel, NULL);
 		(void)selector_empty(sel);
+		roundtrip(sel);
 		selector_free(sel);
 	} else if (err.code != 400) {
 		abort();
@@ -55,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sel) {
 			for (int i = 0; i < 3; i++)
 				(void)selector_matches(sel, labels[i]);
+			roundtrip(sel);
 			selector_free(sel);
 		}
 		json_decref(j);
