@@ -443,8 +443,43 @@ static void test_helpers(void)
 	json_decref(b);
 }
 
+static bool keyed_ok(const char *const *table, const char *doc, const char *patch, const char *want)
+{
+	struct atoll_err err;
+	return same(run(PATCH_STRATEGIC, doc, patch, table, &err), want);
+}
+
+static void test_builtin_keys(void)
+{
+	/* Deployment: template containers by name, their env by name. */
+	CHECK(keyed_ok(patch_keys_workload,
+		       "{'spec':{'template':{'spec':{'containers':[{'name':'a','env':[{'name':'X','value':'1'}]}]}}}}",
+		       "{'spec':{'template':{'spec':{'containers':[{'name':'a','env':[{'name':'X','value':'2'}]}]}}}}",
+		       "{'spec':{'template':{'spec':{'containers':[{'name':'a','env':[{'name':'X','value':'2'}]}]}}}}"));
+	/* Pod: initContainers' volumeMounts by mountPath, conditions by type. */
+	CHECK(keyed_ok(patch_keys_pod,
+		       "{'spec':{'initContainers':[{'name':'i','volumeMounts':[{'mountPath':'/a','name':'v'}]}]},"
+		       "'status':{'conditions':[{'type':'Ready','status':'False'}]}}",
+		       "{'spec':{'initContainers':[{'name':'i','volumeMounts':[{'mountPath':'/a','readOnly':true}]}]},"
+		       "'status':{'conditions':[{'type':'Ready','status':'True'}]}}",
+		       "{'spec':{'initContainers':[{'name':'i','volumeMounts':[{'mountPath':'/a','name':'v','readOnly':true}]}]},"
+		       "'status':{'conditions':[{'type':'Ready','status':'True'}]}}"));
+	CHECK(keyed_ok(patch_keys_cronjob,
+		       "{'spec':{'jobTemplate':{'spec':{'template':{'spec':{'containers':[{'name':'a'},{'name':'b'}]}}}}}}",
+		       "{'spec':{'jobTemplate':{'spec':{'template':{'spec':{'containers':[{'name':'b','image':'x'}]}}}}}}",
+		       "{'spec':{'jobTemplate':{'spec':{'template':{'spec':{'containers':[{'name':'a'},{'name':'b','image':'x'}]}}}}}}"));
+	CHECK(keyed_ok(patch_keys_node, "{'spec':{'podCIDRs':['10.0.0.0/24']}}", "{'spec':{'podCIDRs':['10.0.0.0/24']}}",
+		       "{'spec':{'podCIDRs':['10.0.0.0/24']}}"));
+	CHECK(keyed_ok(patch_keys_service, "{'spec':{'ports':[{'port':80,'name':'a'}]}}",
+		       "{'spec':{'ports':[{'port':80,'name':'b'}]}}", "{'spec':{'ports':[{'port':80,'name':'b'}]}}"));
+	/* Tolerations are atomic. */
+	CHECK(keyed_ok(patch_keys_pod, "{'spec':{'tolerations':[{'key':'a'}]}}", "{'spec':{'tolerations':[{'key':'b'}]}}",
+		       "{'spec':{'tolerations':[{'key':'b'}]}}"));
+}
+
 int main(void)
 {
+	test_builtin_keys();
 	test_json_patch_rfc();
 	test_json_patch_more();
 	test_merge_patch();
