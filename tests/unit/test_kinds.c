@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Built-in kinds: table consistency, defaults, validation, Table rows, OpenAPI documents. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -817,6 +818,28 @@ static void test_openapi(void)
 	json_t *v2back = json_loads(openapi_v2_text(&v2len), 0, NULL);
 	CHECK(json_equal(v2back, v2));
 	json_decref(v2back);
+
+	/* The protobuf form: swagger "2.0" first, then well-formed length-delimited fields. */
+	size_t pblen, off = 0;
+	const unsigned char *pb = (const unsigned char *)openapi_v2_protobuf(&pblen);
+	int fields = 0;
+	CHECK(pblen > 100000 && pb[0] == 0x0a && pb[1] == 3 && !memcmp(pb + 2, "2.0", 3));
+	while (off < pblen && fields < 100) {
+		uint64_t key = 0, n = 0;
+		int shift = 0;
+
+		while (off < pblen && (pb[off] & 0x80))
+			key |= (uint64_t)(pb[off++] & 0x7f) << shift, shift += 7;
+		key |= (uint64_t)pb[off++] << shift;
+		CHECK((key & 7) == 2);
+		shift = 0;
+		while (off < pblen && (pb[off] & 0x80))
+			n |= (uint64_t)(pb[off++] & 0x7f) << shift, shift += 7;
+		n |= (uint64_t)pb[off++] << shift;
+		off += n;
+		fields++;
+	}
+	CHECK(off == pblen && fields == 4); /* swagger, info, paths, definitions */
 	json_decref(index);
 	json_decref(v2);
 
