@@ -293,7 +293,13 @@ void kinds_serviceaccount_validate(const struct api_kind *k, const json_t *obj,
 
 void kinds_node_defaults(const struct api_kind *k, json_t *obj)
 {
+	json_t *status = json_object_get(obj, "status");
+	json_t *cap = json_object_get(status, "capacity");
+
 	kj_obj(obj, "spec");
+	/* As Kubernetes: a node that reports no allocatable offers its whole capacity. */
+	if (json_is_object(cap) && !json_is_object(json_object_get(status, "allocatable")))
+		json_object_set_new(status, "allocatable", json_deep_copy(cap));
 }
 
 void kinds_node_validate(const struct api_kind *k, const json_t *obj, const json_t *old,
