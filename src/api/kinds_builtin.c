@@ -184,19 +184,19 @@ static const struct api_kind k_ingress = {
 #define RBAC "rbac.authorization.k8s.io"
 static const struct api_kind k_role = {
 	ROW(RBAC, "v1", "Role", "roles", "role", true),
-	.validate = kinds_validate_meta_path, PRINT(created), .merge_keys = meta_keys,
+	.validate = kinds_role_validate, PRINT(created), .merge_keys = meta_keys,
 };
 static const struct api_kind k_clusterrole = {
 	ROW(RBAC, "v1", "ClusterRole", "clusterroles", "clusterrole", false),
-	.validate = kinds_validate_meta_path, PRINT(created), .merge_keys = meta_keys,
+	.validate = kinds_role_validate, PRINT(created), .merge_keys = meta_keys,
 };
 static const struct api_kind k_rolebinding = {
 	ROW(RBAC, "v1", "RoleBinding", "rolebindings", "rolebinding", true),
-	.validate = kinds_validate_meta_path, PRINT(rolebinding), .merge_keys = meta_keys,
+	.validate = kinds_rolebinding_validate, PRINT(rolebinding), .merge_keys = meta_keys,
 };
 static const struct api_kind k_clusterrolebinding = {
 	ROW(RBAC, "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", false),
-	.validate = kinds_validate_meta_path, PRINT(rolebinding), .merge_keys = meta_keys,
+	.validate = kinds_rolebinding_validate, PRINT(rolebinding), .merge_keys = meta_keys,
 };
 static const struct api_kind k_crd = {
 	ROW("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",

@@ -353,6 +353,38 @@ static void test_workload_validation(void)
 	json_decref(c);
 	json_decref(o);
 
+	o = parse(DEPLOY("{\"matchLabels\":{\"app\":\"a\"}}", "{\"app\":\"a\"}",
+			 "\"strategy\":{\"rollingUpdate\":{\"maxSurge\":0,\"maxUnavailable\":\"0%\"}},"));
+	c = validate(k, o, NULL);
+	CHECK(has_message(c, "spec.strategy.rollingUpdate.maxUnavailable", "may not be 0"));
+	json_decref(c);
+	json_decref(o);
+
+	k = K("rbac.authorization.k8s.io", "rolebindings");
+	old = parse("{\"metadata\":{\"name\":\"rb\",\"namespace\":\"n\"},\"roleRef\":{\"apiGroup\":"
+		    "\"rbac.authorization.k8s.io\",\"kind\":\"Role\",\"name\":\"r\"},\"subjects\":"
+		    "[{\"kind\":\"ServiceAccount\",\"name\":\"default\",\"namespace\":\"n\"}]}");
+	c = validate(k, old, NULL);
+	CHECK(json_array_size(c) == 0);
+	json_decref(c);
+	o = json_deep_copy(old);
+	json_object_set_new(json_object_get(o, "roleRef"), "name", json_string("other"));
+	json_object_set_new(json_array_get(json_object_get(o, "subjects"), 0), "kind",
+			    json_string("Robot"));
+	c = validate(k, o, old);
+	CHECK(has_message(c, "roleRef", "cannot change roleRef"));
+	CHECK(has_cause(c, "subjects[0].kind", "FieldValueNotSupported"));
+	json_decref(c);
+	json_decref(o);
+	json_decref(old);
+	k = K("rbac.authorization.k8s.io", "roles");
+	o = parse("{\"metadata\":{\"name\":\"r\",\"namespace\":\"n\"},\"rules\":[{\"apiGroups\":"
+		  "[\"\"],\"resources\":[\"pods\"]}]}");
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "rules[0].verbs", "FieldValueRequired") && json_array_size(c) == 1);
+	json_decref(c);
+	json_decref(o);
+
 	k = K("batch", "jobs");
 	o = parse("{\"metadata\":{\"name\":\"j\",\"namespace\":\"n\",\"uid\":\"u\"},\"spec\":"
 		  "{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}}}");
