@@ -25,6 +25,10 @@ void kinds_service_defaults(const struct api_kind *k, json_t *obj)
 			kj_default_int(p, "targetPort", json_integer_value(json_object_get(p, "port")));
 	}
 	if (type && strcmp(type, "ExternalName")) {
+		const char *cip = kj_str(spec, "clusterIP");
+
+		if (cip && *cip && !json_is_array(json_object_get(spec, "clusterIPs")))
+			json_object_set_new(spec, "clusterIPs", json_pack("[s]", cip));
 		if (!json_is_array(json_object_get(spec, "ipFamilies")))
 			json_object_set_new(spec, "ipFamilies", json_pack("[s]", "IPv4"));
 		kj_default_str(spec, "ipFamilyPolicy", "SingleStack");

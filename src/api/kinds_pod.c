@@ -179,6 +179,16 @@ void kinds_pod_defaults(const struct api_kind *k, json_t *obj)
 
 	kinds_podspec_defaults(spec);
 	requests_from_limits(spec);
+	if (json_is_true(json_object_get(spec, "hostNetwork"))) {
+		size_t i, j;
+		json_t *c, *p;
+
+		/* With the host's network a container port is a host port. */
+		json_array_foreach(json_object_get(spec, "containers"), i, c)
+			json_array_foreach(json_object_get(c, "ports"), j, p)
+				if (json_object_get(p, "containerPort"))
+					kj_default_int(p, "hostPort", kj_int(p, "containerPort", 0));
+	}
 	kj_default_bool(spec, "enableServiceLinks", true);
 	/* What the priority, service-account and toleration admission plugins add. */
 	kj_default_int(spec, "priority", 0);

@@ -130,7 +130,7 @@ static struct {
 	size_t v2_pb_len;
 } cache = { .once = PTHREAD_ONCE_INIT };
 
-static void hash_text(const char *text, size_t len, char out[129])
+void openapi_hash(const char *text, size_t len, char out[129])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
@@ -178,7 +178,7 @@ static void build(void)
 
 		d->text = json_dumps(d->doc, JSON_COMPACT);
 		d->len = strlen(d->text);
-		hash_text(d->text, d->len, d->hash);
+		openapi_hash(d->text, d->len, d->hash);
 		json_object_set_new(json_object_get(cache.index, "paths"), d->path,
 				    json_pack("{s:o}", "serverRelativeURL",
 					      json_sprintf("/openapi/v3/%s?hash=%s", d->path,

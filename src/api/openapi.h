@@ -43,6 +43,12 @@ const char *openapi_v2_protobuf(size_t *len);
 struct api_kind;
 char *oa_kind_schema_name(const struct api_kind *k);
 
+/*
+ * The uppercase hex SHA-512 of a serialized document, for the index's
+ * "?hash=" URLs of documents built elsewhere (CRD group-versions).
+ */
+void openapi_hash(const char *text, size_t len, char out[129]);
+
 /* The index path of a group-version: "api/v1" or "apis/apps/v1". Returns owned. */
 char *openapi_gv_path(const char *group, const char *version);
 
