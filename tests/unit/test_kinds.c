@@ -501,6 +501,95 @@ static void test_other_validation(void)
 	      !kinds_quantity_valid("1GB") && !kinds_quantity_valid(""));
 }
 
+/* A minimal valid object of every kind passes, on create and as a no-op update. */
+static void test_minimal_objects(void)
+{
+#define TMPL "\"selector\":{\"matchLabels\":{\"a\":\"b\"}},\"template\":{\"metadata\":" \
+	"{\"labels\":{\"a\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}"
+#define JOBTMPL "\"template\":{\"spec\":{\"restartPolicy\":\"Never\",\"containers\":" \
+	"[{\"name\":\"c\",\"image\":\"x\"}]}}"
+#define RBAC_G "rbac.authorization.k8s.io"
+	static const struct { const char *group, *resource, *body; } objs[] = {
+		{ "", "namespaces", "{}" },
+		{ "", "pods", "{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}" },
+		{ "", "services", "{\"spec\":{\"ports\":[{\"port\":80}]}}" },
+		{ "", "endpoints", "{\"subsets\":[{\"addresses\":[{\"ip\":\"10.0.0.1\"}],"
+		  "\"ports\":[{\"port\":80}]}]}" },
+		{ "", "configmaps", "{\"data\":{\"a\":\"b\"}}" },
+		{ "", "secrets", "{\"data\":{\"a\":\"YQ==\"}}" },
+		{ "", "serviceaccounts", "{}" },
+		{ "", "nodes", "{\"status\":{\"capacity\":{\"cpu\":\"4\"}}}" },
+		{ "", "events", "{\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"p\"},"
+		  "\"type\":\"Normal\",\"reason\":\"X\"}" },
+		{ "", "persistentvolumes", "{\"spec\":{\"capacity\":{\"storage\":\"1Gi\"},"
+		  "\"accessModes\":[\"ReadWriteOnce\"],\"hostPath\":{\"path\":\"/x\"}}}" },
+		{ "", "persistentvolumeclaims", "{\"spec\":{\"accessModes\":[\"ReadWriteOnce\"],"
+		  "\"resources\":{\"requests\":{\"storage\":\"1Gi\"}}}}" },
+		{ "", "resourcequotas", "{\"spec\":{\"hard\":{\"pods\":\"10\"}}}" },
+		{ "", "limitranges", "{\"spec\":{\"limits\":[{\"type\":\"Container\"}]}}" },
+		{ "apps", "deployments", "{\"spec\":{" TMPL "}}" },
+		{ "apps", "replicasets", "{\"spec\":{" TMPL "}}" },
+		{ "apps", "statefulsets", "{\"spec\":{\"serviceName\":\"s\"," TMPL "}}" },
+		{ "apps", "daemonsets", "{\"spec\":{" TMPL "}}" },
+		{ "batch", "jobs", "{\"spec\":{" JOBTMPL "}}" },
+		{ "batch", "cronjobs", "{\"spec\":{\"schedule\":\"@daily\",\"jobTemplate\":"
+		  "{\"spec\":{" JOBTMPL "}}}}" },
+		{ "coordination.k8s.io", "leases", "{\"spec\":{\"holderIdentity\":\"x\"}}" },
+		{ "discovery.k8s.io", "endpointslices", "{\"addressType\":\"IPv4\",\"endpoints\":[]}" },
+		{ "events.k8s.io", "events", "{\"eventTime\":\"2024-01-01T00:00:00.000000Z\","
+		  "\"reportingController\":\"x\",\"reportingInstance\":\"y\",\"action\":\"A\","
+		  "\"reason\":\"R\",\"type\":\"Warning\"}" },
+		{ "storage.k8s.io", "storageclasses", "{\"provisioner\":\"atoll.dev/local\"}" },
+		{ "networking.k8s.io", "networkpolicies", "{\"spec\":{\"podSelector\":{}}}" },
+		{ "networking.k8s.io", "ingresses", "{\"spec\":{\"rules\":[{\"host\":\"a\"}]}}" },
+		{ RBAC_G, "roles", "{\"rules\":[{\"apiGroups\":[\"\"],\"resources\":[\"pods\"],"
+		  "\"verbs\":[\"get\"]}]}" },
+		{ RBAC_G, "clusterroles", "{\"rules\":[{\"nonResourceURLs\":[\"/healthz\"],"
+		  "\"verbs\":[\"get\"]}]}" },
+		{ RBAC_G, "rolebindings", "{\"roleRef\":{\"apiGroup\":\"" RBAC_G "\",\"kind\":"
+		  "\"ClusterRole\",\"name\":\"view\"},\"subjects\":[{\"kind\":\"User\","
+		  "\"name\":\"u\"}]}" },
+		{ RBAC_G, "clusterrolebindings", "{\"roleRef\":{\"apiGroup\":\"" RBAC_G "\","
+		  "\"kind\":\"ClusterRole\",\"name\":\"view\"},\"subjects\":[{\"kind\":"
+		  "\"ServiceAccount\",\"name\":\"d\",\"namespace\":\"n\"}]}" },
+		{ "apiextensions.k8s.io", "customresourcedefinitions", "{\"spec\":{\"group\":"
+		  "\"example.com\",\"scope\":\"Namespaced\",\"names\":{\"plural\":\"things\","
+		  "\"kind\":\"Thing\"},\"versions\":[{\"name\":\"v1\",\"served\":true,"
+		  "\"storage\":true}]}}" },
+	};
+	size_t seen = 0;
+
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		const struct api_kind *k = K(objs[i].group, objs[i].resource);
+		json_t *o = parse(objs[i].body), *meta, *c;
+		const char *name = !strcmp(objs[i].resource, "customresourcedefinitions")
+			? "things.example.com" : "obj-1";
+
+		CHECK(k && o);
+		if (!k || !o)
+			continue;
+		seen++;
+		meta = json_pack("{s:s,s:s}", "name", name, "uid", "uid-1");
+		if (k->namespaced)
+			json_object_set_new(meta, "namespace", json_string("ns-1"));
+		json_object_set_new(o, "metadata", meta);
+		c = validate(k, o, NULL);
+		if (json_array_size(c))
+			dump_causes(k->kind, c);
+		CHECK(json_array_size(c) == 0);
+		json_decref(c);
+		json_t *again = json_deep_copy(o);
+		c = validate(k, again, o);
+		if (json_array_size(c))
+			dump_causes(k->kind, c);
+		CHECK(json_array_size(c) == 0);
+		json_decref(c);
+		json_decref(again);
+		json_decref(o);
+	}
+	CHECK(seen == 30);
+}
+
 /* ---- Table output ---- */
 
 static void ts_ago(long long secs, char *out, size_t n)
@@ -907,6 +996,7 @@ int main(void)
 	test_pod_validation();
 	test_workload_validation();
 	test_other_validation();
+	test_minimal_objects();
 	test_tables();
 	test_openapi();
 	return T_DONE();
