@@ -54,11 +54,13 @@ static const struct api_kind k_namespace = {
 	ROW("", "v1", "Namespace", "namespaces", "namespace", false),
 	.short_names = { "ns" }, .subresources = API_SUB_STATUS,
 	HOOKS(namespace), PRINT(namespace), .merge_keys = cond_keys,
+	.field_labels = kinds_namespace_fields,
 };
 static const struct api_kind k_pod = {
 	ROW("", "v1", "Pod", "pods", "pod", true),
 	.short_names = { "po" }, .categories = { "all" }, .subresources = API_SUB_STATUS,
 	HOOKS(pod), PRINT(pod), .merge_keys = pod_keys,
+	.field_labels = kinds_pod_fields,
 };
 static const struct api_kind k_service = {
 	ROW("", "v1", "Service", "services", "service", true),
@@ -76,6 +78,7 @@ static const struct api_kind k_configmap = {
 static const struct api_kind k_secret = {
 	ROW("", "v1", "Secret", "secrets", "secret", true),
 	HOOKS(secret), PRINT(secret), .merge_keys = meta_keys,
+	.field_labels = kinds_secret_fields,
 };
 static const struct api_kind k_serviceaccount = {
 	ROW("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", true),
@@ -86,10 +89,12 @@ static const struct api_kind k_node = {
 	ROW("", "v1", "Node", "nodes", "node", false),
 	.short_names = { "no" }, .subresources = API_SUB_STATUS,
 	HOOKS(node), PRINT(node), .merge_keys = node_keys,
+	.field_labels = kinds_node_fields,
 };
 static const struct api_kind k_event = {
 	ROW("", "v1", "Event", "events", "event", true),
 	.short_names = { "ev" }, HOOKS(event), PRINT(event), .merge_keys = meta_keys,
+	.field_labels = kinds_event_fields,
 };
 static const struct api_kind k_pv = {
 	ROW("", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", false),
@@ -125,6 +130,7 @@ static const struct api_kind k_replicaset = {
 	.short_names = { "rs" }, .categories = { "all" },
 	.subresources = API_SUB_STATUS | API_SUB_SCALE,
 	HOOKS(replicaset), PRINT(replicaset), .merge_keys = template_keys,
+	.field_labels = kinds_replicaset_fields,
 };
 static const struct api_kind k_statefulset = {
 	ROW("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true),
@@ -144,6 +150,7 @@ static const struct api_kind k_job = {
 	ROW("batch", "v1", "Job", "jobs", "job", true),
 	.categories = { "all" }, .subresources = API_SUB_STATUS,
 	HOOKS(job), PRINT(job), .merge_keys = template_keys,
+	.field_labels = kinds_job_fields,
 };
 static const struct api_kind k_cronjob = {
 	ROW("batch", "v1", "CronJob", "cronjobs", "cronjob", true),
@@ -164,6 +171,7 @@ static const struct api_kind k_endpointslice = {
 static const struct api_kind k_event2 = {
 	ROW("events.k8s.io", "v1", "Event", "events", "event", true),
 	.short_names = { "ev" }, HOOKS(event), PRINT(event), .merge_keys = meta_keys,
+	.field_labels = kinds_event_fields,
 };
 static const struct api_kind k_storageclass = {
 	ROW("storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", false),

@@ -123,6 +123,42 @@ static void test_table_rows(void)
 	CHECK_STR(kinds_merge_key(K("", "services"), "spec.ports"), "port");
 	CHECK(kinds_merge_key(K("", "pods"), "spec.tolerations") == NULL);
 	CHECK(kinds_builtin_find_kind("batch", "v1", "CronJob") == K("batch", "cronjobs"));
+
+	/* Field selectors. */
+	const struct api_kind *pk = K("", "pods");
+	char fb[32];
+	json_t *pod = parse("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"nodeName\":\"h1\"},"
+			    "\"status\":{\"phase\":\"Running\",\"podIPs\":[{\"ip\":\"10.0.0.9\"}]}}");
+	CHECK(kinds_field_supported(pk, "spec.nodeName") && kinds_field_supported(pk, "metadata.name"));
+	CHECK(!kinds_field_supported(pk, "spec.containers") &&
+	      !kinds_field_supported(K("", "configmaps"), "data"));
+	CHECK_STR(kinds_field_value(pk, pod, "spec.nodeName", fb, sizeof(fb)), "h1");
+	CHECK_STR(kinds_field_value(pk, pod, "status.podIPs", fb, sizeof(fb)), "10.0.0.9");
+	CHECK_STR(kinds_field_value(pk, pod, "spec.hostNetwork", fb, sizeof(fb)), "false");
+	CHECK_STR(kinds_field_value(pk, pod, "spec.restartPolicy", fb, sizeof(fb)), "");
+	json_decref(pod);
+	json_t *job = parse("{\"status\":{\"succeeded\":2}}");
+	CHECK_STR(kinds_field_value(K("batch", "jobs"), job, "status.successful", fb, sizeof(fb)),
+		  "2");
+	json_decref(job);
+
+	/* Scale. */
+	json_t *dep = parse("{\"metadata\":{\"name\":\"d\",\"namespace\":\"n\",\"uid\":\"u\"},"
+			    "\"spec\":{\"replicas\":2,\"selector\":{\"matchLabels\":{\"app\":\"d\"}}},"
+			    "\"status\":{\"replicas\":1}}");
+	json_t *scale = kinds_scale_get(K("apps", "deployments"), dep);
+	CHECK_STR(kj_str(scale, "kind"), "Scale");
+	CHECK_STR(kj_str(scale, "metadata.uid"), "u");
+	CHECK(kj_int(scale, "spec.replicas", 0) == 2 && kj_int(scale, "status.replicas", 0) == 1);
+	CHECK_STR(kj_str(scale, "status.selector"), "app=d");
+	json_object_set_new(json_object_get(scale, "spec"), "replicas", json_integer(5));
+	json_t *sc = json_array();
+	CHECK(kinds_scale_set(dep, scale, sc) == 0 && kj_int(dep, "spec.replicas", 0) == 5);
+	json_object_set_new(json_object_get(scale, "spec"), "replicas", json_integer(-1));
+	CHECK(kinds_scale_set(dep, scale, sc) == -1 && has_cause(sc, "spec.replicas", NULL));
+	json_decref(sc);
+	json_decref(scale);
+	json_decref(dep);
 }
 
 /* ---- defaults ---- */
