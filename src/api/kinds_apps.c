@@ -296,4 +296,6 @@ void kinds_daemonset_validate(const struct api_kind *k, const json_t *obj, const
 	check_workload(k, obj, old, "daemonset", causes);
 	if (type && strcmp(type, "OnDelete") && strcmp(type, "RollingUpdate"))
 		kinds_unsupported(causes, "spec.updateStrategy.type", type, types);
+	check_rolling(causes, kj_get(obj, "spec.updateStrategy.rollingUpdate"),
+		      "spec.updateStrategy.rollingUpdate");
 }

@@ -180,13 +180,14 @@ static const struct api_kind k_storageclass = {
 };
 static const struct api_kind k_networkpolicy = {
 	ROW("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", "networkpolicy", true),
-	.short_names = { "netpol" }, .validate = kinds_validate_meta_only, PRINT(networkpolicy),
+	.short_names = { "netpol" }, .validate = kinds_networkpolicy_validate,
+	PRINT(networkpolicy),
 	.merge_keys = meta_keys,
 };
 static const struct api_kind k_ingress = {
 	ROW("networking.k8s.io", "v1", "Ingress", "ingresses", "ingress", true),
 	.short_names = { "ing" }, .subresources = API_SUB_STATUS,
-	.validate = kinds_validate_meta_only, PRINT(ingress), .merge_keys = meta_keys,
+	.validate = kinds_ingress_validate, PRINT(ingress), .merge_keys = meta_keys,
 };
 
 #define RBAC "rbac.authorization.k8s.io"

@@ -335,6 +335,14 @@ static void test_pod_validation(void)
 	json_decref(c);
 	json_decref(o);
 
+	o = parse(POD("{\"volumes\":[{\"name\":\"v\"}],\"containers\":[{\"name\":\"a\","
+		      "\"image\":\"x\",\"livenessProbe\":{\"periodSeconds\":5}}]}"));
+	c = validate(k, o, NULL);
+	CHECK(has_message(c, "spec.volumes[0]", "must specify a volume type"));
+	CHECK(has_message(c, "spec.containers[0].livenessProbe", "must specify a handler type"));
+	json_decref(c);
+	json_decref(o);
+
 	/* Updates: image may change, restartPolicy may not. */
 	json_t *old = parse(POD("{\"containers\":[{\"name\":\"a\",\"image\":\"x:1\"}]}"));
 	o = parse(POD("{\"containers\":[{\"name\":\"a\",\"image\":\"x:2\"}]}"));
@@ -474,6 +482,29 @@ static void test_other_validation(void)
 	json_decref(c);
 	json_decref(o);
 	json_decref(old);
+
+	o = parse("{\"metadata\":{\"name\":\"s\",\"namespace\":\"n\"},\"spec\":{\"ports\":"
+		  "[{\"port\":80,\"nodePort\":30080}]}}");
+	c = validate(k, o, NULL);
+	CHECK(has_message(c, "spec.ports[0].nodePort", "may not be used when `type` is 'ClusterIP'"));
+	json_decref(c);
+	json_object_set_new(json_object_get(o, "spec"), "type", json_string("NodePort"));
+	json_object_set_new(json_array_get(kj_get(o, "spec.ports"), 0), "nodePort",
+			    json_integer(80));
+	c = validate(k, o, NULL);
+	CHECK(has_message(c, "spec.ports[0].nodePort", "30000-32767"));
+	json_decref(c);
+	json_decref(o);
+
+	k = K("networking.k8s.io", "ingresses");
+	o = parse("{\"metadata\":{\"name\":\"i\",\"namespace\":\"n\"},\"spec\":{\"rules\":"
+		  "[{\"http\":{\"paths\":[{\"path\":\"/\",\"backend\":{\"service\":{\"name\":"
+		  "\"s\",\"port\":{\"number\":80}}}}]}}]}}");
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "spec.rules[0].http.paths[0].pathType", "FieldValueRequired"));
+	CHECK(json_array_size(c) == 1);
+	json_decref(c);
+	json_decref(o);
 
 	k = K("", "namespaces");
 	o = parse("{\"metadata\":{\"name\":\"a.b\"}}");
