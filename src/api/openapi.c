@@ -126,9 +126,11 @@ static struct {
 	json_t *v2;
 	char *v2_text;
 	size_t v2_len;
+	char *v2_pb;
+	size_t v2_pb_len;
 } cache = { .once = PTHREAD_ONCE_INIT };
 
-static void hash_text(const char *text, size_t len, char out[129])
+void openapi_hash(const char *text, size_t len, char out[129])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
@@ -176,7 +178,7 @@ static void build(void)
 
 		d->text = json_dumps(d->doc, JSON_COMPACT);
 		d->len = strlen(d->text);
-		hash_text(d->text, d->len, d->hash);
+		openapi_hash(d->text, d->len, d->hash);
 		json_object_set_new(json_object_get(cache.index, "paths"), d->path,
 				    json_pack("{s:o}", "serverRelativeURL",
 					      json_sprintf("/openapi/v3/%s?hash=%s", d->path,
@@ -190,6 +192,7 @@ static void build(void)
 			     "header", "security", "BearerToken");
 	cache.v2_text = json_dumps(cache.v2, JSON_COMPACT);
 	cache.v2_len = strlen(cache.v2_text);
+	cache.v2_pb = oa_v2_protobuf(cache.v2, &cache.v2_pb_len);
 }
 
 void openapi_init(void)
@@ -241,6 +244,14 @@ const char *openapi_v2_text(size_t *len)
 	if (len)
 		*len = cache.v2_len;
 	return cache.v2_text;
+}
+
+const char *openapi_v2_protobuf(size_t *len)
+{
+	openapi_init();
+	if (len)
+		*len = cache.v2_pb_len;
+	return cache.v2_pb;
 }
 
 /* ---- CRDs ---- */

@@ -32,10 +32,22 @@ json_t *openapi_v2(void);
 const char *openapi_v3_gv_text(const char *group, const char *version, size_t *len,
 			       const char **hash);
 const char *openapi_v2_text(size_t *len);
+/*
+ * The Swagger 2.0 document as protocol buffers, what client-go requests
+ * (Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf);
+ * kubectl needs it to validate `kind: List` files. Borrowed, as above.
+ */
+const char *openapi_v2_protobuf(size_t *len);
 
 /* The component name of a built-in kind's schema ("io.k8s.api.apps.v1.Deployment"); owned. */
 struct api_kind;
 char *oa_kind_schema_name(const struct api_kind *k);
+
+/*
+ * The uppercase hex SHA-512 of a serialized document, for the index's
+ * "?hash=" URLs of documents built elsewhere (CRD group-versions).
+ */
+void openapi_hash(const char *text, size_t len, char out[129]);
 
 /* The index path of a group-version: "api/v1" or "apis/apps/v1". Returns owned. */
 char *openapi_gv_path(const char *group, const char *version);

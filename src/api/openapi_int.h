@@ -40,6 +40,9 @@ json_t *oa_list_schema(const struct oa_style *st, const char *schema, const char
 /* Adds the paths of one resource (collection, item, status, scale) to paths. */
 void oa_add_paths(const struct oa_style *st, json_t *paths, const struct oa_res *r);
 
+/* The Swagger 2.0 document doc as a gnostic openapi.v2.Document protobuf; returns owned. */
+char *oa_v2_protobuf(const json_t *doc, size_t *len);
+
 /* Component names of a built-in kind and its list; return owned. */
 char *oa_kind_schema_name(const struct api_kind *k);
 

@@ -43,6 +43,27 @@ struct oa_type {
 #define F_METADATA { "metadata", META("ObjectMeta"), "Standard object's metadata." }
 #define TYPEMETA F_APIVERSION, F_KIND, F_METADATA
 
+/* Old in-tree volume plugins: accepted and described as free-form objects. */
+#define LEGACY_VOLUMES \
+	{ "awsElasticBlockStore", "object", "Deprecated in-tree volume plugin." }, \
+	{ "azureDisk", "object", "Deprecated in-tree volume plugin." }, \
+	{ "azureFile", "object", "Deprecated in-tree volume plugin." }, \
+	{ "cephfs", "object", "Deprecated in-tree volume plugin." }, \
+	{ "cinder", "object", "Deprecated in-tree volume plugin." }, \
+	{ "fc", "object", "A Fibre Channel volume." }, \
+	{ "flexVolume", "object", "Deprecated volume plugin." }, \
+	{ "flocker", "object", "Deprecated in-tree volume plugin." }, \
+	{ "gcePersistentDisk", "object", "Deprecated in-tree volume plugin." }, \
+	{ "glusterfs", "object", "Deprecated in-tree volume plugin." }, \
+	{ "iscsi", "object", "An iSCSI disk." }, \
+	{ "photonPersistentDisk", "object", "Deprecated in-tree volume plugin." }, \
+	{ "portworxVolume", "object", "Deprecated in-tree volume plugin." }, \
+	{ "quobyte", "object", "Deprecated in-tree volume plugin." }, \
+	{ "rbd", "object", "Deprecated in-tree volume plugin." }, \
+	{ "scaleIO", "object", "Deprecated in-tree volume plugin." }, \
+	{ "storageos", "object", "Deprecated in-tree volume plugin." }, \
+	{ "vsphereVolume", "object", "Deprecated in-tree volume plugin." }
+
 /* Defines `static const struct oa_type var` with the given fields. */
 #define OA_TYPE(var, name, desc, ...) \
 	static const struct oa_field var##_fields[] = { __VA_ARGS__, { NULL, NULL, NULL } }; \

@@ -62,7 +62,8 @@ OA_TYPE(t_svcspec, CORE("ServiceSpec"), "ServiceSpec describes the attributes th
 	{ "healthCheckNodePort", "integer", "The healthcheck nodePort for the service." },
 	{ "publishNotReadyAddresses", "boolean", "Publish addresses of pods that are not "
 	  "ready." },
-	{ "sessionAffinityConfig", "object", "The configurations of session affinity." },
+	{ "sessionAffinityConfig", CORE("SessionAffinityConfig"), "The configurations of "
+	  "session affinity." },
 	{ "ipFamilies", "[]string", "IPv4 and/or IPv6, in the order of clusterIPs." },
 	{ "ipFamilyPolicy", "string", "SingleStack, PreferDualStack or RequireDualStack." },
 	{ "allocateLoadBalancerNodePorts", "boolean", "Whether NodePorts are allocated for a "
@@ -72,6 +73,16 @@ OA_TYPE(t_svcspec, CORE("ServiceSpec"), "ServiceSpec describes the attributes th
 	  "sources is routed." },
 	{ "trafficDistribution", "string", "A preference for how traffic is distributed to "
 	  "endpoints." });
+
+OA_TYPE(t_affconfig, CORE("SessionAffinityConfig"), "The configurations of session "
+	"affinity.",
+	{ "clientIP", CORE("ClientIPConfig"), "The configurations of ClientIP based session "
+	  "affinity." });
+
+OA_TYPE(t_clientip, CORE("ClientIPConfig"), "The configurations of ClientIP based session "
+	"affinity.",
+	{ "timeoutSeconds", "integer", "The seconds of ClientIP type session sticky time. "
+	  "Default 10800 (3 hours)." });
 
 OA_TYPE(t_svcport, CORE("ServicePort"), "ServicePort contains information on service's port.",
 	{ "name", "string", "The name of this port within the service; required when there is "
@@ -272,12 +283,29 @@ OA_TYPE(t_pvspec, CORE("PersistentVolumeSpec"), "The specification of a persiste
 	{ "storageClassName", "string", "The StorageClass this volume belongs to." },
 	{ "mountOptions", "[]string", "Mount options, e.g. [\"ro\", \"soft\"]." },
 	{ "volumeMode", "string", "Filesystem or Block. Defaults to Filesystem." },
-	{ "nodeAffinity", "object", "Constraints on the nodes this volume can be accessed "
-	  "from." },
+	{ "nodeAffinity", CORE("VolumeNodeAffinity"), "Constraints on the nodes this volume "
+	  "can be accessed from." },
+	{ "volumeAttributesClassName", "string", "The VolumeAttributesClass of this volume." },
 	{ "hostPath", CORE("HostPathVolumeSource"), "A directory on the host." },
 	{ "local", "object", "Directly-attached storage with node affinity: {path}." },
 	{ "nfs", "object", "An NFS mount on the host." },
-	{ "csi", "object", "A volume of an external CSI driver." });
+	{ "csi", CORE("CSIPersistentVolumeSource"), "A volume of an external CSI driver." },
+	LEGACY_VOLUMES);
+
+OA_TYPE(t_volaff, CORE("VolumeNodeAffinity"), "The nodes a volume can be accessed from.",
+	{ "required", CORE("NodeSelector"), "Nodes the volume can be accessed from." });
+
+OA_TYPE(t_csipv, CORE("CSIPersistentVolumeSource"), "A volume of an external CSI driver.",
+	{ "!driver", "string", "The name of the driver to use for this volume." },
+	{ "!volumeHandle", "string", "The unique volume name returned by the driver." },
+	{ "readOnly", "boolean", "Mount read-only." },
+	{ "fsType", "string", "Filesystem type to mount." },
+	{ "volumeAttributes", "map:string", "Driver-specific properties." },
+	{ "controllerPublishSecretRef", "object", "A secret: {name, namespace}." },
+	{ "nodeStageSecretRef", "object", "A secret: {name, namespace}." },
+	{ "nodePublishSecretRef", "object", "A secret: {name, namespace}." },
+	{ "controllerExpandSecretRef", "object", "A secret: {name, namespace}." },
+	{ "nodeExpandSecretRef", "object", "A secret: {name, namespace}." });
 
 OA_TYPE(t_pvstatus, CORE("PersistentVolumeStatus"), "The current status of a persistent "
 	"volume.",
@@ -344,7 +372,11 @@ OA_TYPE(t_quotaspec, CORE("ResourceQuotaSpec"), "The desired hard limits to enfo
 	{ "hard", "map:" QUANTITY, "The hard limits per named resource: requests.cpu, "
 	  "limits.memory, pods, count/deployments.apps, ..." },
 	{ "scopes", "[]string", "Filters: the quota only tracks objects matching all scopes." },
-	{ "scopeSelector", "object", "A finer filter over the tracked objects." });
+	{ "scopeSelector", CORE("ScopeSelector"), "A finer filter over the tracked objects." });
+
+OA_TYPE(t_scopesel, CORE("ScopeSelector"), "A selector of quota scopes.",
+	{ "matchExpressions", "[]object", "Scope requirements: {scopeName, operator, "
+	  "values}." });
 
 OA_TYPE(t_quotastatus, CORE("ResourceQuotaStatus"), "The enforced hard limits and observed "
 	"use.",
@@ -374,7 +406,7 @@ OA_TYPE(t_lritem, CORE("LimitRangeItem"), "A min/max usage limit for any resourc
 
 const struct oa_type *const oa_types_core[] = {
 	&t_namespace, &t_nsspec, &t_nsstatus, &t_nscond, &t_service, &t_svcspec, &t_svcport,
-	&t_svcstatus, &t_lbstatus, &t_lbingress, &t_endpoints, &t_epsubset, &t_epaddr, &t_epport,
+	&t_affconfig, &t_clientip, &t_volaff, &t_csipv, &t_scopesel, &t_svcstatus, &t_lbstatus, &t_lbingress, &t_endpoints, &t_epsubset, &t_epaddr, &t_epport,
 	&t_objref, &t_configmap, &t_secret, &t_sa, &t_node, &t_nodespec, &t_taint, &t_nodestatus,
 	&t_nodecond, &t_nodeaddr, &t_nodeinfo, &t_event, &t_eventsource, &t_eventseries, &t_pv,
 	&t_pvspec, &t_pvstatus, &t_pvc, &t_pvcspec, &t_volres, &t_pvcstatus, &t_pvccond, &t_quota,

@@ -227,12 +227,21 @@ OA_TYPE(t_jobspec, BATCH("JobSpec"), "JobSpec describes how the job execution wi
 	{ "completionMode", "string", "NonIndexed or Indexed. Defaults to NonIndexed." },
 	{ "suspend", "boolean", "Whether the Job controller should create Pods or not. "
 	  "Defaults to false." },
-	{ "podFailurePolicy", "object", "How failed pods influence the backoffLimit." },
+	{ "podFailurePolicy", BATCH("PodFailurePolicy"), "How failed pods influence the "
+	  "backoffLimit." },
 	{ "podReplacementPolicy", "string", "When replacement pods are created: "
 	  "TerminatingOrFailed or Failed." },
 	{ "backoffLimitPerIndex", "integer", "Retries per index, for Indexed jobs." },
 	{ "maxFailedIndexes", "integer", "Failed indexes before the job fails." },
-	{ "successPolicy", "object", "When the job may be declared succeeded." });
+	{ "successPolicy", BATCH("SuccessPolicy"), "When the job may be declared succeeded." },
+	{ "managedBy", "string", "The controller that manages the Job." });
+
+OA_TYPE(t_podfailure, BATCH("PodFailurePolicy"), "How failed pods count against the Job.",
+	{ "!rules", "[]object", "Rules, in order: {action, onExitCodes, onPodConditions}." });
+
+OA_TYPE(t_successpolicy, BATCH("SuccessPolicy"), "When an Indexed Job is declared "
+	"succeeded.",
+	{ "!rules", "[]object", "Rules: {succeededIndexes, succeededCount}." });
 
 OA_TYPE(t_jobstatus, BATCH("JobStatus"), "JobStatus represents the current state of a Job.",
 	{ "conditions", "[]" BATCH("JobCondition") "@type", "The latest available observations "
@@ -297,7 +306,10 @@ OA_TYPE(t_leasespec, "io.k8s.api.coordination.v1.LeaseSpec", "The specification 
 	{ "acquireTime", META("MicroTime"), "When the current lease was acquired." },
 	{ "renewTime", META("MicroTime"), "When the current holder last updated the lease." },
 	{ "leaseTransitions", "integer", "The number of transitions of a lease between "
-	  "holders." });
+	  "holders." },
+	{ "strategy", "string", "The strategy for picking the leader in coordinated leader "
+	  "election." },
+	{ "preferredHolder", "string", "A hint to the holder to yield the lease." });
 
 OA_TYPE(t_slice, "io.k8s.api.discovery.v1.EndpointSlice", "EndpointSlice represents a subset "
 	"of the endpoints that implement a service.",
@@ -317,7 +329,14 @@ OA_TYPE(t_sliceep, "io.k8s.api.discovery.v1.Endpoint", "A single logical backend
 	{ "targetRef", CORE("ObjectReference"), "A reference to the object representing this "
 	  "endpoint." },
 	{ "nodeName", "string", "The node hosting this endpoint." },
-	{ "zone", "string", "The zone this endpoint exists in." });
+	{ "zone", "string", "The zone this endpoint exists in." },
+	{ "hints", "io.k8s.api.discovery.v1.EndpointHints", "Hints for consumption of the "
+	  "endpoint." },
+	{ "deprecatedTopology", "map:string", "Deprecated topology labels." });
+
+OA_TYPE(t_slicehints, "io.k8s.api.discovery.v1.EndpointHints", "Hints for consuming an "
+	"endpoint.",
+	{ "forZones", "[]object", "The zones that should consume this endpoint: {name}." });
 
 OA_TYPE(t_sliceport, "io.k8s.api.discovery.v1.EndpointPort", "A port used by an "
 	"EndpointSlice.",
@@ -381,9 +400,22 @@ OA_TYPE(t_ingress, NETV1("Ingress"), "Ingress is a collection of rules that allo
 
 OA_TYPE(t_ingspec, NETV1("IngressSpec"), "The specification of an Ingress.",
 	{ "ingressClassName", "string", "The name of an IngressClass cluster resource." },
-	{ "defaultBackend", "object", "The backend for requests matching no rule." },
+	{ "defaultBackend", NETV1("IngressBackend"), "The backend for requests matching no "
+	  "rule." },
 	{ "tls", "[]object", "TLS configuration: {hosts, secretName}." },
 	{ "rules", "[]object", "Host rules: {host, http: {paths}}." });
+
+OA_TYPE(t_ingbackend, NETV1("IngressBackend"), "Where requests are sent.",
+	{ "service", NETV1("IngressServiceBackend"), "A Service as a backend." },
+	{ "resource", "object", "An object in the Ingress' namespace as a backend." });
+
+OA_TYPE(t_ingsvc, NETV1("IngressServiceBackend"), "A Service as an ingress backend.",
+	{ "!name", "string", "The referenced service." },
+	{ "port", NETV1("ServiceBackendPort"), "The port of the referenced service." });
+
+OA_TYPE(t_ingport, NETV1("ServiceBackendPort"), "The service port being referenced.",
+	{ "name", "string", "The name of the port on the Service." },
+	{ "number", "integer", "The numerical port number." });
 
 OA_TYPE(t_ingstatus, NETV1("IngressStatus"), "The current state of an Ingress.",
 	{ "loadBalancer", "object", "The current status of the load-balancer: {ingress}." });
@@ -399,8 +431,12 @@ OA_TYPE(t_crole, RBACV1("ClusterRole"), "ClusterRole is a cluster level, logical
 	"PolicyRules that can be referenced as a unit by a RoleBinding or ClusterRoleBinding.",
 	TYPEMETA,
 	{ "rules", "[]" RBACV1("PolicyRule"), "All the PolicyRules for this ClusterRole." },
-	{ "aggregationRule", "object", "Selects the ClusterRoles whose rules are aggregated "
-	  "into this one." });
+	{ "aggregationRule", RBACV1("AggregationRule"), "Selects the ClusterRoles whose rules "
+	  "are aggregated into this one." });
+
+OA_TYPE(t_aggrule, RBACV1("AggregationRule"), "How to build a ClusterRole from others.",
+	{ "clusterRoleSelectors", "[]" META("LabelSelector"), "Selectors of the ClusterRoles "
+	  "whose rules are aggregated." });
 
 OA_TYPE(t_rule, RBACV1("PolicyRule"), "Actions permitted on resources (or non-resource "
 	"URLs).",
@@ -454,9 +490,18 @@ OA_TYPE(t_crdspec, APIEXT("CustomResourceDefinitionSpec"), "How a user wants the
 	{ "!scope", "string", "Cluster or Namespaced." },
 	{ "!versions", "[]" APIEXT("CustomResourceDefinitionVersion"), "All API versions of the "
 	  "defined custom resource; exactly one is the storage version." },
-	{ "conversion", "object", "How custom resources are converted between versions: "
-	  "{strategy: None}." },
+	{ "conversion", APIEXT("CustomResourceConversion"), "How custom resources are "
+	  "converted between versions." },
 	{ "preserveUnknownFields", "boolean", "Deprecated; must be false in v1." });
+
+OA_TYPE(t_crdconv, APIEXT("CustomResourceConversion"), "How to convert between versions.",
+	{ "!strategy", "string", "None or Webhook." },
+	{ "webhook", APIEXT("WebhookConversion"), "The webhook, for strategy Webhook." });
+
+OA_TYPE(t_crdwebhook, APIEXT("WebhookConversion"), "A conversion webhook.",
+	{ "clientConfig", "object", "How to reach the webhook: {url, service, caBundle}." },
+	{ "!conversionReviewVersions", "[]string", "ConversionReview versions the webhook "
+	  "understands." });
 
 OA_TYPE(t_crdnames, APIEXT("CustomResourceDefinitionNames"), "The names to serve.",
 	{ "!plural", "string", "The plural name of the resource to serve, lowercase." },
@@ -525,7 +570,8 @@ const struct oa_type *const oa_types_more[] = {
 	&t_deploycond, &t_rs, &t_rsspec, &t_rsstatus, &t_rscond, &t_sts, &t_stsspec,
 	&t_stsstrategy, &t_stsrolling, &t_stsstatus, &t_stscond, &t_ds, &t_dsspec, &t_dsstrategy,
 	&t_dsrolling, &t_dsstatus, &t_dscond, &t_job, &t_jobspec, &t_jobstatus, &t_jobcond,
-	&t_cronjob, &t_cronspec, &t_jobtemplate, &t_cronstatus, &t_lease, &t_leasespec, &t_slice,
+	&t_podfailure, &t_successpolicy, &t_slicehints, &t_ingbackend, &t_ingsvc, &t_ingport,
+	&t_aggrule, &t_crdconv, &t_crdwebhook, &t_cronjob, &t_cronspec, &t_jobtemplate, &t_cronstatus, &t_lease, &t_leasespec, &t_slice,
 	&t_sliceep, &t_sliceport, &t_event2, &t_sc, &t_netpol, &t_netpolspec, &t_ingress,
 	&t_ingspec, &t_ingstatus, &t_role, &t_crole, &t_rule, &t_rb, &t_crb, &t_subject,
 	&t_roleref, &t_crd, &t_crdspec, &t_crdnames, &t_crdversion, &t_crdstatus, &t_pdb,

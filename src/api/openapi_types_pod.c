@@ -69,6 +69,10 @@ OA_TYPE(t_podspec, CORE("PodSpec"), "PodSpec is a description of a pod.",
 	{ "topologySpreadConstraints", "[]" CORE("TopologySpreadConstraint") "@topologyKey",
 	  "How a group of pods ought to spread across topology domains." },
 	{ "os", "object", "The OS of the containers in the pod: {name: linux}." },
+	{ "hostUsers", "boolean", "Use the host's user namespace; false gives the pod its own." },
+	{ "setHostnameAsFQDN", "boolean", "The pod's hostname is its fully qualified domain "
+	  "name." },
+	{ "resources", CORE("ResourceRequirements"), "Pod-level resource requirements." },
 	{ "schedulingGates", "[]" CORE("LocalObjectReference") "@name", "Gates that block "
 	  "scheduling the pod while present." },
 	{ "resourceClaims", "[]object@name", "Dynamic resources this pod uses: {name, "
@@ -113,7 +117,8 @@ OA_TYPE(t_container, CORE("Container"), "A single application container that you
 	  "should be run with." },
 	{ "stdin", "boolean", "Whether this container should allocate a buffer for stdin." },
 	{ "stdinOnce", "boolean", "Whether stdin is closed after the first attach session." },
-	{ "tty", "boolean", "Whether this container should allocate a TTY for itself." });
+	{ "tty", "boolean", "Whether this container should allocate a TTY for itself." },
+	{ "resizePolicy", "[]object", "Resource resize policy: {resourceName, restartPolicy}." });
 
 OA_TYPE(t_port, CORE("ContainerPort"), "A network port in a single container.",
 	{ "name", "string", "An IANA_SVC_NAME, unique within the pod, that services can refer "
@@ -178,7 +183,9 @@ OA_TYPE(t_secretenv, CORE("SecretEnvSource"), "Selects a Secret to populate the 
 OA_TYPE(t_resources, CORE("ResourceRequirements"), "Compute resource requirements.",
 	{ "limits", "map:" QUANTITY, "The maximum amount of compute resources allowed." },
 	{ "requests", "map:" QUANTITY, "The minimum amount of compute resources required. "
-	  "Defaults to limits when omitted." });
+	  "Defaults to limits when omitted." },
+	{ "claims", "[]object", "Names of the pod's resourceClaims used by this container: "
+	  "{name, request}." });
 
 OA_TYPE(t_mount, CORE("VolumeMount"), "A mounting of a Volume within a container.",
 	{ "!name", "string", "This must match the Name of a Volume." },
@@ -262,7 +269,8 @@ OA_TYPE(t_secctx, CORE("SecurityContext"), "Security configuration that will be 
 	{ "procMount", "string", "Default or Unmasked." },
 	{ "seccompProfile", CORE("SeccompProfile"), "The seccomp options to use." },
 	{ "seLinuxOptions", "object", "The SELinux context to be applied to the container." },
-	{ "appArmorProfile", "object", "The AppArmor options to use." });
+	{ "appArmorProfile", "object", "The AppArmor options to use." },
+	{ "windowsOptions", "object", "Windows specific settings." });
 
 OA_TYPE(t_caps, CORE("Capabilities"), "Adds and removes POSIX capabilities from running "
 	"containers.",
@@ -284,7 +292,12 @@ OA_TYPE(t_podsecctx, CORE("PodSecurityContext"), "Pod-level security attributes 
 	{ "supplementalGroups", "[]int64", "Groups added to each container's first process." },
 	{ "sysctls", "[]object", "Namespaced sysctls used for the pod: {name, value}." },
 	{ "seccompProfile", CORE("SeccompProfile"), "The seccomp options to use." },
-	{ "seLinuxOptions", "object", "The SELinux context to be applied to all containers." });
+	{ "seLinuxOptions", "object", "The SELinux context to be applied to all containers." },
+	{ "seLinuxChangePolicy", "string", "How the SELinux context is applied to volumes: "
+	  "Recursive or MountOption." },
+	{ "supplementalGroupsPolicy", "string", "Merge or Strict." },
+	{ "appArmorProfile", "object", "The AppArmor options to use." },
+	{ "windowsOptions", "object", "Windows specific settings." });
 
 OA_TYPE(t_volume, CORE("Volume"), "A named volume in a pod that may be accessed by any "
 	"container in the pod.",
@@ -298,15 +311,47 @@ OA_TYPE(t_volume, CORE("Volume"), "A named volume in a pod that may be accessed 
 	{ "secret", CORE("SecretVolumeSource"), "A secret that should populate this volume." },
 	{ "persistentVolumeClaim", CORE("PersistentVolumeClaimVolumeSource"), "A reference to a "
 	  "PersistentVolumeClaim in the same namespace." },
-	{ "projected", "object", "Items for all in one resources secrets, configmaps, and "
-	  "downward API." },
-	{ "downwardAPI", "object", "Downward API about the pod that should populate this "
-	  "volume." },
-	{ "ephemeral", "object", "A volume handled by a cluster storage driver, created and "
-	  "deleted with the pod." },
+	{ "projected", CORE("ProjectedVolumeSource"), "Items for all in one resources secrets, "
+	  "configmaps, and downward API." },
+	{ "downwardAPI", CORE("DownwardAPIVolumeSource"), "Downward API about the pod that "
+	  "should populate this volume." },
+	{ "ephemeral", CORE("EphemeralVolumeSource"), "A volume handled by a cluster storage "
+	  "driver, created and deleted with the pod." },
 	{ "nfs", "object", "An NFS mount on the host that shares a pod's lifetime." },
-	{ "csi", "object", "Ephemeral storage handled by certain external CSI drivers." },
-	{ "image", "object", "An OCI object (a container image or artifact) mounted read-only." });
+	{ "csi", CORE("CSIVolumeSource"), "Ephemeral storage handled by certain external CSI "
+	  "drivers." },
+	{ "image", "object", "An OCI object (a container image or artifact) mounted read-only." },
+	{ "gitRepo", "object", "Deprecated: a git repository cloned into the volume." },
+	LEGACY_VOLUMES);
+
+OA_TYPE(t_projected, CORE("ProjectedVolumeSource"), "A projection of several sources into "
+	"one volume.",
+	{ "sources", "[]object", "The projections: {configMap, secret, downwardAPI, "
+	  "serviceAccountToken, clusterTrustBundle}." },
+	{ "defaultMode", "integer", "Mode bits used to set permissions on created files by "
+	  "default." });
+
+OA_TYPE(t_downward, CORE("DownwardAPIVolumeSource"), "Pod fields projected into files.",
+	{ "items", "[]object", "Files: {path, fieldRef, resourceFieldRef, mode}." },
+	{ "defaultMode", "integer", "Mode bits used to set permissions on created files by "
+	  "default." });
+
+OA_TYPE(t_ephemeral, CORE("EphemeralVolumeSource"), "A volume with a claim created for, and "
+	"deleted with, the pod.",
+	{ "volumeClaimTemplate", CORE("PersistentVolumeClaimTemplate"), "The claim to create." });
+
+OA_TYPE(t_pvctemplate, CORE("PersistentVolumeClaimTemplate"), "A claim to create from a "
+	"template.",
+	F_METADATA,
+	{ "!spec", CORE("PersistentVolumeClaimSpec"), "The specification of the claim." });
+
+OA_TYPE(t_csivol, CORE("CSIVolumeSource"), "An inline volume of a CSI driver.",
+	{ "!driver", "string", "The name of the CSI driver." },
+	{ "readOnly", "boolean", "Mount read-only." },
+	{ "fsType", "string", "Filesystem type to mount." },
+	{ "volumeAttributes", "map:string", "Driver-specific properties." },
+	{ "nodePublishSecretRef", CORE("LocalObjectReference"), "A secret passed to the "
+	  "driver." });
 
 OA_TYPE(t_emptydir, CORE("EmptyDirVolumeSource"), "An empty directory for a pod.",
 	{ "medium", "string", "What type of storage medium should back this directory: \"\" "
@@ -400,7 +445,10 @@ OA_TYPE(t_spread, CORE("TopologySpreadConstraint"), "How to spread matching pods
 	{ "!topologyKey", "string", "The key of node labels defining a topology domain." },
 	{ "!whenUnsatisfiable", "string", "DoNotSchedule or ScheduleAnyway." },
 	{ "labelSelector", META("LabelSelector"), "Finds matching pods." },
-	{ "minDomains", "integer", "A minimum number of eligible domains." });
+	{ "minDomains", "integer", "A minimum number of eligible domains." },
+	{ "matchLabelKeys", "[]string", "Pod label keys whose values narrow the selection." },
+	{ "nodeAffinityPolicy", "string", "Honor or Ignore." },
+	{ "nodeTaintsPolicy", "string", "Honor or Ignore." });
 
 OA_TYPE(t_podstatus, CORE("PodStatus"), "Information about the status of a pod.",
 	{ "phase", "string", "Pending, Running, Succeeded, Failed or Unknown." },
@@ -481,6 +529,7 @@ const struct oa_type *const oa_types_pod[] = {
 	&t_cmkeysel, &t_secretkeysel, &t_fieldsel, &t_resfieldsel, &t_envfrom, &t_cmenv,
 	&t_secretenv, &t_resources, &t_mount, &t_device, &t_probe, &t_exec, &t_httpget, &t_header,
 	&t_tcp, &t_lifecycle, &t_handler, &t_secctx, &t_caps, &t_seccomp, &t_podsecctx, &t_volume,
+	&t_projected, &t_downward, &t_ephemeral, &t_pvctemplate, &t_csivol,
 	&t_emptydir, &t_hostpath, &t_cmvol, &t_secretvol, &t_keytopath, &t_pvcvol, &t_localref,
 	&t_toleration, &t_affinity, &t_nodeaff, &t_nodesel, &t_podaff, &t_hostalias,
 	&t_dnsconfig, &t_gate, &t_spread, &t_podstatus, &t_podcond, &t_podip, &t_hostip,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Built-in kinds: table consistency, defaults, validation, Table rows, OpenAPI documents. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -122,6 +123,42 @@ static void test_table_rows(void)
 	CHECK_STR(kinds_merge_key(K("", "services"), "spec.ports"), "port");
 	CHECK(kinds_merge_key(K("", "pods"), "spec.tolerations") == NULL);
 	CHECK(kinds_builtin_find_kind("batch", "v1", "CronJob") == K("batch", "cronjobs"));
+
+	/* Field selectors. */
+	const struct api_kind *pk = K("", "pods");
+	char fb[32];
+	json_t *pod = parse("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"nodeName\":\"h1\"},"
+			    "\"status\":{\"phase\":\"Running\",\"podIPs\":[{\"ip\":\"10.0.0.9\"}]}}");
+	CHECK(kinds_field_supported(pk, "spec.nodeName") && kinds_field_supported(pk, "metadata.name"));
+	CHECK(!kinds_field_supported(pk, "spec.containers") &&
+	      !kinds_field_supported(K("", "configmaps"), "data"));
+	CHECK_STR(kinds_field_value(pk, pod, "spec.nodeName", fb, sizeof(fb)), "h1");
+	CHECK_STR(kinds_field_value(pk, pod, "status.podIPs", fb, sizeof(fb)), "10.0.0.9");
+	CHECK_STR(kinds_field_value(pk, pod, "spec.hostNetwork", fb, sizeof(fb)), "false");
+	CHECK_STR(kinds_field_value(pk, pod, "spec.restartPolicy", fb, sizeof(fb)), "");
+	json_decref(pod);
+	json_t *job = parse("{\"status\":{\"succeeded\":2}}");
+	CHECK_STR(kinds_field_value(K("batch", "jobs"), job, "status.successful", fb, sizeof(fb)),
+		  "2");
+	json_decref(job);
+
+	/* Scale. */
+	json_t *dep = parse("{\"metadata\":{\"name\":\"d\",\"namespace\":\"n\",\"uid\":\"u\"},"
+			    "\"spec\":{\"replicas\":2,\"selector\":{\"matchLabels\":{\"app\":\"d\"}}},"
+			    "\"status\":{\"replicas\":1}}");
+	json_t *scale = kinds_scale_get(K("apps", "deployments"), dep);
+	CHECK_STR(kj_str(scale, "kind"), "Scale");
+	CHECK_STR(kj_str(scale, "metadata.uid"), "u");
+	CHECK(kj_int(scale, "spec.replicas", 0) == 2 && kj_int(scale, "status.replicas", 0) == 1);
+	CHECK_STR(kj_str(scale, "status.selector"), "app=d");
+	json_object_set_new(json_object_get(scale, "spec"), "replicas", json_integer(5));
+	json_t *sc = json_array();
+	CHECK(kinds_scale_set(dep, scale, sc) == 0 && kj_int(dep, "spec.replicas", 0) == 5);
+	json_object_set_new(json_object_get(scale, "spec"), "replicas", json_integer(-1));
+	CHECK(kinds_scale_set(dep, scale, sc) == -1 && has_cause(sc, "spec.replicas", NULL));
+	json_decref(sc);
+	json_decref(scale);
+	json_decref(dep);
 }
 
 /* ---- defaults ---- */
@@ -298,6 +335,14 @@ static void test_pod_validation(void)
 	json_decref(c);
 	json_decref(o);
 
+	o = parse(POD("{\"volumes\":[{\"name\":\"v\"}],\"containers\":[{\"name\":\"a\","
+		      "\"image\":\"x\",\"livenessProbe\":{\"periodSeconds\":5}}]}"));
+	c = validate(k, o, NULL);
+	CHECK(has_message(c, "spec.volumes[0]", "must specify a volume type"));
+	CHECK(has_message(c, "spec.containers[0].livenessProbe", "must specify a handler type"));
+	json_decref(c);
+	json_decref(o);
+
 	/* Updates: image may change, restartPolicy may not. */
 	json_t *old = parse(POD("{\"containers\":[{\"name\":\"a\",\"image\":\"x:1\"}]}"));
 	o = parse(POD("{\"containers\":[{\"name\":\"a\",\"image\":\"x:2\"}]}"));
@@ -349,6 +394,38 @@ static void test_workload_validation(void)
 		  "{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}}}");
 	c = validate(k, o, NULL);
 	CHECK(has_cause(c, "spec.selector", "FieldValueRequired"));
+	json_decref(c);
+	json_decref(o);
+
+	o = parse(DEPLOY("{\"matchLabels\":{\"app\":\"a\"}}", "{\"app\":\"a\"}",
+			 "\"strategy\":{\"rollingUpdate\":{\"maxSurge\":0,\"maxUnavailable\":\"0%\"}},"));
+	c = validate(k, o, NULL);
+	CHECK(has_message(c, "spec.strategy.rollingUpdate.maxUnavailable", "may not be 0"));
+	json_decref(c);
+	json_decref(o);
+
+	k = K("rbac.authorization.k8s.io", "rolebindings");
+	old = parse("{\"metadata\":{\"name\":\"rb\",\"namespace\":\"n\"},\"roleRef\":{\"apiGroup\":"
+		    "\"rbac.authorization.k8s.io\",\"kind\":\"Role\",\"name\":\"r\"},\"subjects\":"
+		    "[{\"kind\":\"ServiceAccount\",\"name\":\"default\",\"namespace\":\"n\"}]}");
+	c = validate(k, old, NULL);
+	CHECK(json_array_size(c) == 0);
+	json_decref(c);
+	o = json_deep_copy(old);
+	json_object_set_new(json_object_get(o, "roleRef"), "name", json_string("other"));
+	json_object_set_new(json_array_get(json_object_get(o, "subjects"), 0), "kind",
+			    json_string("Robot"));
+	c = validate(k, o, old);
+	CHECK(has_message(c, "roleRef", "cannot change roleRef"));
+	CHECK(has_cause(c, "subjects[0].kind", "FieldValueNotSupported"));
+	json_decref(c);
+	json_decref(o);
+	json_decref(old);
+	k = K("rbac.authorization.k8s.io", "roles");
+	o = parse("{\"metadata\":{\"name\":\"r\",\"namespace\":\"n\"},\"rules\":[{\"apiGroups\":"
+		  "[\"\"],\"resources\":[\"pods\"]}]}");
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "rules[0].verbs", "FieldValueRequired") && json_array_size(c) == 1);
 	json_decref(c);
 	json_decref(o);
 
@@ -405,6 +482,29 @@ static void test_other_validation(void)
 	json_decref(c);
 	json_decref(o);
 	json_decref(old);
+
+	o = parse("{\"metadata\":{\"name\":\"s\",\"namespace\":\"n\"},\"spec\":{\"ports\":"
+		  "[{\"port\":80,\"nodePort\":30080}]}}");
+	c = validate(k, o, NULL);
+	CHECK(has_message(c, "spec.ports[0].nodePort", "may not be used when `type` is 'ClusterIP'"));
+	json_decref(c);
+	json_object_set_new(json_object_get(o, "spec"), "type", json_string("NodePort"));
+	json_object_set_new(json_array_get(kj_get(o, "spec.ports"), 0), "nodePort",
+			    json_integer(80));
+	c = validate(k, o, NULL);
+	CHECK(has_message(c, "spec.ports[0].nodePort", "30000-32767"));
+	json_decref(c);
+	json_decref(o);
+
+	k = K("networking.k8s.io", "ingresses");
+	o = parse("{\"metadata\":{\"name\":\"i\",\"namespace\":\"n\"},\"spec\":{\"rules\":"
+		  "[{\"http\":{\"paths\":[{\"path\":\"/\",\"backend\":{\"service\":{\"name\":"
+		  "\"s\",\"port\":{\"number\":80}}}}]}}]}}");
+	c = validate(k, o, NULL);
+	CHECK(has_cause(c, "spec.rules[0].http.paths[0].pathType", "FieldValueRequired"));
+	CHECK(json_array_size(c) == 1);
+	json_decref(c);
+	json_decref(o);
 
 	k = K("", "namespaces");
 	o = parse("{\"metadata\":{\"name\":\"a.b\"}}");
@@ -466,6 +566,95 @@ static void test_other_validation(void)
 	CHECK(kinds_quantity_value("1.5", &v) && v == 1.5);
 	CHECK(!kinds_quantity_valid("1.2.3") && !kinds_quantity_valid("Gi") &&
 	      !kinds_quantity_valid("1GB") && !kinds_quantity_valid(""));
+}
+
+/* A minimal valid object of every kind passes, on create and as a no-op update. */
+static void test_minimal_objects(void)
+{
+#define TMPL "\"selector\":{\"matchLabels\":{\"a\":\"b\"}},\"template\":{\"metadata\":" \
+	"{\"labels\":{\"a\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}"
+#define JOBTMPL "\"template\":{\"spec\":{\"restartPolicy\":\"Never\",\"containers\":" \
+	"[{\"name\":\"c\",\"image\":\"x\"}]}}"
+#define RBAC_G "rbac.authorization.k8s.io"
+	static const struct { const char *group, *resource, *body; } objs[] = {
+		{ "", "namespaces", "{}" },
+		{ "", "pods", "{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}" },
+		{ "", "services", "{\"spec\":{\"ports\":[{\"port\":80}]}}" },
+		{ "", "endpoints", "{\"subsets\":[{\"addresses\":[{\"ip\":\"10.0.0.1\"}],"
+		  "\"ports\":[{\"port\":80}]}]}" },
+		{ "", "configmaps", "{\"data\":{\"a\":\"b\"}}" },
+		{ "", "secrets", "{\"data\":{\"a\":\"YQ==\"}}" },
+		{ "", "serviceaccounts", "{}" },
+		{ "", "nodes", "{\"status\":{\"capacity\":{\"cpu\":\"4\"}}}" },
+		{ "", "events", "{\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"p\"},"
+		  "\"type\":\"Normal\",\"reason\":\"X\"}" },
+		{ "", "persistentvolumes", "{\"spec\":{\"capacity\":{\"storage\":\"1Gi\"},"
+		  "\"accessModes\":[\"ReadWriteOnce\"],\"hostPath\":{\"path\":\"/x\"}}}" },
+		{ "", "persistentvolumeclaims", "{\"spec\":{\"accessModes\":[\"ReadWriteOnce\"],"
+		  "\"resources\":{\"requests\":{\"storage\":\"1Gi\"}}}}" },
+		{ "", "resourcequotas", "{\"spec\":{\"hard\":{\"pods\":\"10\"}}}" },
+		{ "", "limitranges", "{\"spec\":{\"limits\":[{\"type\":\"Container\"}]}}" },
+		{ "apps", "deployments", "{\"spec\":{" TMPL "}}" },
+		{ "apps", "replicasets", "{\"spec\":{" TMPL "}}" },
+		{ "apps", "statefulsets", "{\"spec\":{\"serviceName\":\"s\"," TMPL "}}" },
+		{ "apps", "daemonsets", "{\"spec\":{" TMPL "}}" },
+		{ "batch", "jobs", "{\"spec\":{" JOBTMPL "}}" },
+		{ "batch", "cronjobs", "{\"spec\":{\"schedule\":\"@daily\",\"jobTemplate\":"
+		  "{\"spec\":{" JOBTMPL "}}}}" },
+		{ "coordination.k8s.io", "leases", "{\"spec\":{\"holderIdentity\":\"x\"}}" },
+		{ "discovery.k8s.io", "endpointslices", "{\"addressType\":\"IPv4\",\"endpoints\":[]}" },
+		{ "events.k8s.io", "events", "{\"eventTime\":\"2024-01-01T00:00:00.000000Z\","
+		  "\"reportingController\":\"x\",\"reportingInstance\":\"y\",\"action\":\"A\","
+		  "\"reason\":\"R\",\"type\":\"Warning\"}" },
+		{ "storage.k8s.io", "storageclasses", "{\"provisioner\":\"atoll.dev/local\"}" },
+		{ "networking.k8s.io", "networkpolicies", "{\"spec\":{\"podSelector\":{}}}" },
+		{ "networking.k8s.io", "ingresses", "{\"spec\":{\"rules\":[{\"host\":\"a\"}]}}" },
+		{ RBAC_G, "roles", "{\"rules\":[{\"apiGroups\":[\"\"],\"resources\":[\"pods\"],"
+		  "\"verbs\":[\"get\"]}]}" },
+		{ RBAC_G, "clusterroles", "{\"rules\":[{\"nonResourceURLs\":[\"/healthz\"],"
+		  "\"verbs\":[\"get\"]}]}" },
+		{ RBAC_G, "rolebindings", "{\"roleRef\":{\"apiGroup\":\"" RBAC_G "\",\"kind\":"
+		  "\"ClusterRole\",\"name\":\"view\"},\"subjects\":[{\"kind\":\"User\","
+		  "\"name\":\"u\"}]}" },
+		{ RBAC_G, "clusterrolebindings", "{\"roleRef\":{\"apiGroup\":\"" RBAC_G "\","
+		  "\"kind\":\"ClusterRole\",\"name\":\"view\"},\"subjects\":[{\"kind\":"
+		  "\"ServiceAccount\",\"name\":\"d\",\"namespace\":\"n\"}]}" },
+		{ "apiextensions.k8s.io", "customresourcedefinitions", "{\"spec\":{\"group\":"
+		  "\"example.com\",\"scope\":\"Namespaced\",\"names\":{\"plural\":\"things\","
+		  "\"kind\":\"Thing\"},\"versions\":[{\"name\":\"v1\",\"served\":true,"
+		  "\"storage\":true}]}}" },
+	};
+	size_t seen = 0;
+
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		const struct api_kind *k = K(objs[i].group, objs[i].resource);
+		json_t *o = parse(objs[i].body), *meta, *c;
+		const char *name = !strcmp(objs[i].resource, "customresourcedefinitions")
+			? "things.example.com" : "obj-1";
+
+		CHECK(k && o);
+		if (!k || !o)
+			continue;
+		seen++;
+		meta = json_pack("{s:s,s:s}", "name", name, "uid", "uid-1");
+		if (k->namespaced)
+			json_object_set_new(meta, "namespace", json_string("ns-1"));
+		json_object_set_new(o, "metadata", meta);
+		c = validate(k, o, NULL);
+		if (json_array_size(c))
+			dump_causes(k->kind, c);
+		CHECK(json_array_size(c) == 0);
+		json_decref(c);
+		json_t *again = json_deep_copy(o);
+		c = validate(k, again, o);
+		if (json_array_size(c))
+			dump_causes(k->kind, c);
+		CHECK(json_array_size(c) == 0);
+		json_decref(c);
+		json_decref(again);
+		json_decref(o);
+	}
+	CHECK(seen == 30);
 }
 
 /* ---- Table output ---- */
@@ -817,6 +1006,28 @@ static void test_openapi(void)
 	json_t *v2back = json_loads(openapi_v2_text(&v2len), 0, NULL);
 	CHECK(json_equal(v2back, v2));
 	json_decref(v2back);
+
+	/* The protobuf form: swagger "2.0" first, then well-formed length-delimited fields. */
+	size_t pblen, off = 0;
+	const unsigned char *pb = (const unsigned char *)openapi_v2_protobuf(&pblen);
+	int fields = 0;
+	CHECK(pblen > 100000 && pb[0] == 0x0a && pb[1] == 3 && !memcmp(pb + 2, "2.0", 3));
+	while (off < pblen && fields < 100) {
+		uint64_t key = 0, n = 0;
+		int shift = 0;
+
+		while (off < pblen && (pb[off] & 0x80))
+			key |= (uint64_t)(pb[off++] & 0x7f) << shift, shift += 7;
+		key |= (uint64_t)pb[off++] << shift;
+		CHECK((key & 7) == 2);
+		shift = 0;
+		while (off < pblen && (pb[off] & 0x80))
+			n |= (uint64_t)(pb[off++] & 0x7f) << shift, shift += 7;
+		n |= (uint64_t)pb[off++] << shift;
+		off += n;
+		fields++;
+	}
+	CHECK(off == pblen && fields == 4); /* swagger, info, paths, definitions */
 	json_decref(index);
 	json_decref(v2);
 
@@ -852,6 +1063,7 @@ int main(void)
 	test_pod_validation();
 	test_workload_validation();
 	test_other_validation();
+	test_minimal_objects();
 	test_tables();
 	test_openapi();
 	return T_DONE();
