@@ -129,9 +129,10 @@ struct store_event {
  * prefix, and at most once between two store_watch_next calls; so after a
  * wake, call store_watch_next until it returns fewer than max (events that
  * are already there at open need a first call without a wake). notify runs
- * under the store's watcher-list lock: it must not open or close watches;
- * once store_watch_close returns it is never called again. One thread at a
- * time per cursor; different cursors are independent.
+ * under the store's watcher-list lock: it must not open or close watches,
+ * and store_watch_close must not be called while holding a lock that notify
+ * takes; once store_watch_close returns it is never called again. One
+ * thread at a time per cursor; different cursors are independent.
  */
 struct store_watch;
 typedef void (*store_notify_fn)(void *ctx);
@@ -145,7 +146,11 @@ struct store_watch *store_watch_open(struct store *s, const char *prefix, int64_
  * milliseconds); only when that is trimmed too does it get 410.
  */
 int store_watch_next(struct store_watch *w, struct store_event *out, int max, struct atoll_err *err);
-/* Newest revision this cursor has seen (for bookmarks). */
+/*
+ * Newest revision this cursor has seen (for bookmarks). A watcher with no
+ * unread events is carried along by the writer, so this stays current
+ * even when nothing under its prefix changes.
+ */
 int64_t store_watch_rev(struct store_watch *w);
 void store_watch_close(struct store_watch *w);
 void store_event_release(struct store_event *ev);

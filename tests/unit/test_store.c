@@ -96,6 +96,10 @@ static void test_crud(const struct tdir *t)
 	CHECK_STR(kv.value->data, "b2");
 	CHECK(kv.create_rev == 3 && kv.mod_rev == 4);
 	store_kv_release(&kv);
+	CHECK(store_get(s, "core/configmaps/default/a", &kv, &err) == 0);
+	CHECK_STR(kv.value->data, "again");
+	CHECK(kv.create_rev == 6 && kv.mod_rev == 6);
+	store_kv_release(&kv);
 	/* The revision survives a reopen even when the newest write was a delete. */
 	CHECK(tdel(s, "bin", STORE_ANY) == 9);
 	store_close(s);
@@ -232,6 +236,23 @@ static void test_list_model(const struct tdir *t)
 		}
 	}
 	CHECK(ok);
+	/* The same state after a reopen: every put, replace and delete reached the disk. */
+	int64_t rev = store_revision(s);
+	store_close(s);
+	s = topen(t, &o);
+	CHECK(store_revision(s) == rev);
+	struct store_list l;
+	size_t j = 0;
+	store_list(s, "m/", NULL, 0, &l, &err);
+	for (int m = 0; m < NKEYS; m++) {
+		if (!live[m])
+			continue;
+		snprintf(key, sizeof(key), "m/%04d", m);
+		ok &= j < l.n && !strcmp(l.items[j].key, key) && !strcmp(l.items[j].value->data, key);
+		j++;
+	}
+	CHECK(ok && j == l.n);
+	store_list_free(&l);
 	store_close(s);
 }
 
