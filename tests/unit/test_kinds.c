@@ -622,7 +622,7 @@ static void test_minimal_objects(void)
 		{ "apiextensions.k8s.io", "customresourcedefinitions", "{\"spec\":{\"group\":"
 		  "\"example.com\",\"scope\":\"Namespaced\",\"names\":{\"plural\":\"things\","
 		  "\"kind\":\"Thing\"},\"versions\":[{\"name\":\"v1\",\"served\":true,"
-		  "\"storage\":true}]}}" },
+		  "\"storage\":true,\"schema\":{\"openAPIV3Schema\":{\"type\":\"object\"}}}]}}" },
 	};
 	size_t seen = 0;
 
