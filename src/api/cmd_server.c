@@ -16,6 +16,7 @@
 #include "api/server.h"
 #include "api/watch.h"
 #include "cmds.h"
+#include "registry/registry.h"
 #include "controllers/controllers.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -139,6 +140,9 @@ int cmd_server(int argc, char **argv)
 		die("bootstrap: %s", err.msg);
 	if (crd_load_all(srv.store, &err) < 0)
 		die("loading CRDs: %s", err.msg);
+	char rerr[256];
+	if (registry_init(&srv, rerr, sizeof(rerr)) < 0)
+		die("registry: %s", rerr);
 	if (http_start(&srv, &err) < 0)
 		die("%s", err.msg);
 	watch_ticker_start();

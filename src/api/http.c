@@ -15,6 +15,7 @@
 
 #include "api/server.h"
 #include "api/watch.h"
+#include "registry/registry.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -212,6 +213,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		buf_init(&r->body);
 		clock_gettime(CLOCK_MONOTONIC, &r->t0);
 		*con_cls = r;
+		/* The registry streams its own bodies and speaks its own errors. */
+		if (!strncmp(url, "/v2/", 4) || !strcmp(url, "/v2")) {
+			r->registry = true;
+			return registry_access(r, upload_data, upload_size) == 0 ? MHD_YES : MHD_NO;
+		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		/*
@@ -233,6 +239,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->counted = true;
 		return MHD_YES;
 	}
+	if (r->registry)
+		return registry_access(r, upload_data, upload_size) == 0 ? MHD_YES : MHD_NO;
 	if (*upload_size) {
 		r->received += *upload_size;
 		if (r->received > API_MAX_DISCARD)
@@ -265,6 +273,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	if (r->counted)
 		atomic_fetch_sub(&r->srv->inflight, 1);
+	if (r->registry)
+		registry_done(r);
 	buf_release(&r->body);
 	free(r->warnings);
 	free(r);

@@ -17,7 +17,7 @@
 #include "cmds.h"
 #include "lib/xalloc.h"
 
-static bool authenticated(struct api_req *r)
+bool api_authenticate(struct api_req *r)
 {
 	const char *h = req_header(r, "Authorization");
 
@@ -270,7 +270,7 @@ int api_route(struct api_req *r)
 
 	if (!strcmp(url, "/healthz") || !strcmp(url, "/livez") || !strcmp(url, "/readyz"))
 		return reply_text(r, r->srv->ready ? 200 : 503, r->srv->ready ? "ok" : "starting");
-	if (!authenticated(r))
+	if (!api_authenticate(r))
 		return reply_error(r, 401, "Unauthorized", "Unauthorized");
 	if (strlen(url) >= sizeof(path))
 		return reply_error(r, 414, "RequestURITooLong", "the request path is too long");

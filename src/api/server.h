@@ -67,6 +67,8 @@ struct api_req {
 	struct api_watch *watch; /* non-NULL for a streaming watch */
 	char user[128];
 	char *warnings;       /* owned: Warning header values, \n-separated */
+	bool registry;        /* a /v2 request, handled by src/registry */
+	void *reg;            /* the registry's per-request state */
 };
 
 /* Query parameter (decoded), NULL when absent. */
@@ -91,6 +93,12 @@ int reply_invalid(struct api_req *r, const char *kind, const char *name, json_t 
 /* Build a Kubernetes Status object (returns owned). */
 json_t *status_new(int code, const char *reason, const char *message, const char *group,
 		   const char *kind, const char *name, json_t *causes);
+
+/*
+ * Authenticate from the Authorization header (bearer token). Fills r->user
+ * and returns true when the caller is known.
+ */
+bool api_authenticate(struct api_req *r);
 
 /* Routing entry point, called once the body is complete. */
 int api_route(struct api_req *r);
