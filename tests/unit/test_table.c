@@ -99,6 +99,34 @@ static void test_tables(void)
 	json_decref(row);
 	json_decref(o);
 
+	/* STATUS while initializing, completed, and terminating. */
+	static const struct { const char *pod, *want; } statuses[] = {
+		{ "{\"spec\":{\"initContainers\":[{\"name\":\"i\"}],\"containers\":[{\"name\":\"c\"}]},"
+		  "\"status\":{\"phase\":\"Pending\",\"initContainerStatuses\":[{\"name\":\"i\","
+		  "\"state\":{\"running\":{}}}]}}", "Init:0/1" },
+		{ "{\"spec\":{\"initContainers\":[{\"name\":\"i\"}],\"containers\":[{\"name\":\"c\"}]},"
+		  "\"status\":{\"phase\":\"Pending\",\"initContainerStatuses\":[{\"name\":\"i\","
+		  "\"state\":{\"terminated\":{\"exitCode\":2}}}]}}", "Init:ExitCode:2" },
+		{ "{\"spec\":{\"containers\":[{\"name\":\"c\"}]},\"status\":{\"phase\":\"Pending\","
+		  "\"containerStatuses\":[{\"name\":\"c\",\"state\":{\"waiting\":{\"reason\":"
+		  "\"ContainerCreating\"}}}]}}", "ContainerCreating" },
+		{ "{\"spec\":{\"containers\":[{\"name\":\"c\"}]},\"status\":{\"phase\":\"Failed\","
+		  "\"containerStatuses\":[{\"name\":\"c\",\"state\":{\"terminated\":{\"exitCode\":"
+		  "137,\"signal\":9}}}]}}", "Signal:9" },
+		{ "{\"metadata\":{\"name\":\"p\",\"deletionTimestamp\":\"2024-01-01T00:00:00Z\"},"
+		  "\"spec\":{\"containers\":[{\"name\":\"c\"}]},\"status\":{\"phase\":\"Running\"}}",
+		  "Terminating" },
+		{ "{\"spec\":{\"containers\":[{\"name\":\"c\"}]},\"status\":{\"phase\":\"Pending\"}}",
+		  "Pending" },
+	};
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		o = parse(statuses[i].pod);
+		row = k->row(k, o);
+		CHECK_STR(json_string_value(json_array_get(row, 2)), statuses[i].want);
+		json_decref(row);
+		json_decref(o);
+	}
+
 	k = K("apps", "deployments");
 	o = parse("{\"metadata\":{\"name\":\"web\"},\"spec\":{\"replicas\":3,\"selector\":"
 		  "{\"matchLabels\":{\"app\":\"web\",\"tier\":\"fe\"}},\"template\":{\"spec\":"
@@ -172,6 +200,14 @@ static void test_tables(void)
 	json_decref(t);
 	json_decref(o);
 	json_decref(crdk.crd);
+	crdk.crd = NULL;
+	o = parse("[{\"metadata\":{\"name\":\"w\"}}]");
+	t = table_build(&crdk, o, NULL, NULL, NULL);
+	CHECK_STR(kj_str(json_array_get(json_object_get(t, "columnDefinitions"), 1), "name"), "Age");
+	CHECK(json_array_size(json_object_get(json_array_get(json_object_get(t, "rows"), 0),
+					      "cells")) == 2);
+	json_decref(t);
+	json_decref(o);
 
 	o = parse("{\"matchLabels\":{\"a\":\"1\"},\"matchExpressions\":[{\"key\":\"env\","
 		  "\"operator\":\"In\",\"values\":[\"prod\",\"qa\"]},{\"key\":\"gone\","
