@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/kinds_common.h"
+#include "api/openapi.h"
 #include "lib/xalloc.h"
 #include "t.h"
 
@@ -641,6 +642,11 @@ static void test_minimal_objects(void)
 			dump_causes(k->kind, c);
 		CHECK(json_array_size(c) == 0);
 		json_decref(c);
+		json_t *unknown = openapi_unknown_fields(k, o);
+		CHECK(unknown && json_array_size(unknown) == 0);
+		if (json_array_size(unknown))
+			dump_causes(k->kind, unknown);
+		json_decref(unknown);
 		json_t *again = json_deep_copy(o);
 		c = validate(k, again, o);
 		if (json_array_size(c))

@@ -261,8 +261,30 @@ static void test_openapi(void)
 }
 
 
+/* Strict field validation: undeclared fields are found, declared ones never are. */
+static void test_unknown_fields(void)
+{
+	const struct api_kind *k = kinds_builtin_find("", "v1", "pods");
+	json_t *pod = parse("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\","
+			    "\"labels\":{\"any\":\"x\"},\"bogusMeta\":1},\"spec\":{\"containers\":"
+			    "[{\"name\":\"a\",\"image\":\"x\",\"bogus\":1,\"env\":[{\"name\":\"E\","
+			    "\"valueFrom\":{\"fieldRef\":{\"fieldPath\":\"x\",\"nope\":2}}}],"
+			    "\"resources\":{\"limits\":{\"cpu\":\"1\"}}}],\"nodeSelector\":{\"a\":"
+			    "\"b\"},\"affinity\":{\"nodeAffinity\":{}}},\"status\":{\"whatever\":1}}");
+	json_t *u = openapi_unknown_fields(k, pod);
+
+	CHECK(json_array_size(u) == 3);
+	CHECK_STR(json_string_value(json_array_get(u, 0)), "metadata.bogusMeta");
+	CHECK_STR(json_string_value(json_array_get(u, 1)), "spec.containers[0].bogus");
+	CHECK_STR(json_string_value(json_array_get(u, 2)),
+		  "spec.containers[0].env[0].valueFrom.fieldRef.nope");
+	json_decref(u);
+	json_decref(pod);
+}
+
 int main(void)
 {
 	test_openapi();
+	test_unknown_fields();
 	return T_DONE();
 }
