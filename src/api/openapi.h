@@ -53,6 +53,18 @@ void openapi_hash(const char *text, size_t len, char out[129]);
 char *openapi_gv_path(const char *group, const char *version);
 
 /*
+ * Server-side field validation of a built-in kind: the paths of obj's fields
+ * that its schema does not declare ("spec.containers[0].bogus", at most 64),
+ * leaving status out. Kubernetes answers fieldValidation=Strict (kubectl's
+ * default) with 400 BadRequest: `<Kind> in version "<v>" cannot be handled
+ * as a <Kind>: strict decoding error: unknown field "<path>", ...`, and Warn
+ * with a warning per field. Returns owned; NULL for kinds without a table
+ * schema (CRDs: their structural schema decides).
+ */
+struct api_kind;
+json_t *openapi_unknown_fields(const struct api_kind *k, const json_t *obj);
+
+/*
  * CRDs. openapi_crd_schema() wraps one CRD version's openAPIV3Schema (or a
  * free-form object when it has none) with the x-kubernetes-group-version-kind
  * extension of crd's group and kind; returns owned. openapi_v3_crd_gv()

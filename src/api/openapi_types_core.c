@@ -191,7 +191,9 @@ OA_TYPE(t_nodespec, CORE("NodeSpec"), "NodeSpec describes the attributes that a 
 	{ "podCIDRs", "[]string", "The IP ranges assigned to the node for pods." },
 	{ "providerID", "string", "ID of the node assigned by the cloud provider." },
 	{ "unschedulable", "boolean", "Controls node schedulability of new pods." },
-	{ "taints", "[]" CORE("Taint"), "If specified, the node's taints." });
+	{ "taints", "[]" CORE("Taint"), "If specified, the node's taints." },
+	{ "configSource", "object", "Deprecated: dynamic kubelet configuration." },
+	{ "externalID", "string", "Deprecated." });
 
 OA_TYPE(t_taint, CORE("Taint"), "A taint repels pods that do not tolerate it.",
 	{ "!key", "string", "The taint key to be applied to a node." },

@@ -45,7 +45,8 @@ OA_TYPE(t_objectmeta, META("ObjectMeta"), "ObjectMeta is metadata that all persi
 	{ "finalizers", "[]string", "Must be empty before the object is deleted from the "
 	  "registry. Each entry identifies a component responsible for a cleanup step." },
 	{ "managedFields", "[]" META("ManagedFieldsEntry"), "Which workflow manages which "
-	  "fields, used by server-side apply." });
+	  "fields, used by server-side apply." },
+	{ "selfLink", "string", "Deprecated and unset." });
 
 OA_TYPE(t_listmeta, META("ListMeta"), "ListMeta describes metadata that synthetic resources "
 	"must have, including lists and various status objects.",

@@ -195,7 +195,11 @@ OA_TYPE(t_mount, CORE("VolumeMount"), "A mounting of a Volume within a container
 	{ "subPath", "string", "Path within the volume from which the container's volume "
 	  "should be mounted." },
 	{ "mountPropagation", "string", "How mounts are propagated from the host to container "
-	  "and the other way around." });
+	  "and the other way around." },
+	{ "recursiveReadOnly", "string", "Whether a read-only mount is read-only recursively: "
+	  "Disabled, IfPossible or Enabled." },
+	{ "subPathExpr", "string", "Like subPath, with $(VAR_NAME) references expanded from "
+	  "the container's environment." });
 
 OA_TYPE(t_device, CORE("VolumeDevice"), "A mapping of a raw block device within a container.",
 	{ "!name", "string", "Must match the name of a persistentVolumeClaim in the pod." },
