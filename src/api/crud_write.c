@@ -8,6 +8,7 @@
 #include "api/alloc.h"
 #include "api/apply.h"
 #include "api/object.h"
+#include "api/openapi.h"
 #include "api/schema.h"
 #include "api/strict.h"
 #include "api/write.h"
@@ -86,6 +87,32 @@ static bool spec_changed(const json_t *a, const json_t *b)
 	return false;
 }
 
+/* An update that leaves out the allocated cluster IP or node ports keeps them. */
+static void keep_allocations(json_t *svc, const json_t *old)
+{
+	json_t *spec = json_object_get(svc, "spec");
+	const json_t *ospec = json_object_get(old, "spec");
+	size_t i;
+	json_t *p;
+
+	if (!json_is_object(spec))
+		return;
+	if (!json_object_get(spec, "clusterIP") && json_object_get(ospec, "clusterIP")) {
+		json_object_set(spec, "clusterIP", json_object_get(ospec, "clusterIP"));
+		json_object_set(spec, "clusterIPs", json_object_get(ospec, "clusterIPs"));
+	}
+	json_array_foreach(json_object_get(spec, "ports"), i, p) {
+		if (json_object_get(p, "nodePort"))
+			continue;
+		size_t j;
+		json_t *op;
+		json_array_foreach(json_object_get(ospec, "ports"), j, op)
+			if (json_equal(json_object_get(op, "port"), json_object_get(p, "port")) &&
+			    json_object_get(op, "nodePort"))
+				json_object_set(p, "nodePort", json_object_get(op, "nodePort"));
+	}
+}
+
 static bool has_generation(const struct api_kind *k, const json_t *obj)
 {
 	return k->crd || json_object_get(obj, "spec") != NULL;
@@ -160,12 +187,12 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 	 */
 	const char *fv = req_query(r, "fieldValidation");
 	if (fv && (!strcmp(fv, "Strict") || !strcmp(fv, "Warn"))) {
-		json_t *unknown = json_array();
 		const json_t *schema = c->k->crd ? json_object_get(json_object_get(c->k->crd, "schema"), "openAPIV3Schema") : NULL;
+		json_t *unknown = c->k->crd ? json_array() : openapi_unknown_fields(c->k, obj);
+		if (!unknown)
+			unknown = json_array();
 		if (schema)
 			schema_unknown_fields(schema, obj, "", unknown);
-		else if (!c->k->crd)
-			strict_unknown_fields(c->k, obj, unknown);
 		if (json_array_size(unknown) && !strcmp(fv, "Warn")) {
 			size_t i;
 			json_t *u;
@@ -175,7 +202,8 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 			struct buf msg = BUF_INIT;
 			size_t i;
 			json_t *u;
-			buf_adds(&msg, "strict decoding error: ");
+			buf_addf(&msg, "%s in version \"%s\" cannot be handled as a %s: strict decoding error: ",
+				 c->k->kind, c->k->version, c->k->kind);
 			json_array_foreach(unknown, i, u)
 				buf_addf(&msg, "%sunknown field \"%s\"", i ? ", " : "", json_string_value(u));
 			json_decref(unknown);
@@ -189,6 +217,8 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 	/* Like decoding into typed objects, built-in kinds keep no undeclared fields. */
 	if (!c->k->crd)
 		strict_prune(c->k, obj);
+	if (!create && !strcmp(c->k->resource, "services") && !*c->k->group)
+		keep_allocations(obj, old);
 	if (c->k->defaults)
 		c->k->defaults(c->k, obj);
 

@@ -239,8 +239,14 @@ static int route_openapi(struct api_req *r, char **segs, int n)
 	size_t len;
 	const char *text;
 
-	if (n == 2 && !strcmp(segs[1], "v2"))
+	if (n == 2 && !strcmp(segs[1], "v2")) {
+		/* client-go asks for the protobuf form; others get JSON. */
+		const char *a = req_header(r, "Accept");
+		if (a && strstr(a, "protobuf") && (text = openapi_v2_protobuf(&len)))
+			return reply_raw(r, 200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+					 xstrndup(text, len), len);
 		return text = openapi_v2_text(&len), reply_text_doc(r, text, len);
+	}
 	if (n == 2 && !strcmp(segs[1], "v3"))
 		return reply_json(r, 200, v3_index(r));
 	if (n == 4 && !strcmp(segs[1], "v3") && !strcmp(segs[2], "api"))
