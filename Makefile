@@ -18,6 +18,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNITS   := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 
 PYTHON  := /usr/bin/python3
+ATOLL_BIN ?= $(abspath $(B)/atoll)
 export ATOLL_BIN
 
 .PHONY: all up test test-unit test-e2e test-fuzz bench asan fuzz clean deps
@@ -59,7 +60,7 @@ test: deps all test-unit test-fuzz test-e2e
 # Address and undefined-behaviour sanitizers over the whole suite.
 asan:
 	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	  ATOLL_BIN=build-asan/atoll test-unit test-e2e
+	  ATOLL_BIN=$(CURDIR)/build-asan/atoll test-unit test-e2e
 
 bench: all
 	./bench/run.sh

@@ -30,13 +30,8 @@ int bootstrap_objects(struct store *s, struct atoll_err *err)
 				       namespaces[i], "uid", uid, "creationTimestamp", now, "labels",
 				       "kubernetes.io/metadata.name", namespaces[i], "spec",
 				       "finalizers", "kubernetes", "status", "phase", "Active");
-		size_t len;
-		char *enc = obj_encode(ns, &len);
+		int rc = obj_store_put(s, key, ns, STORE_ABSENT, &rev, err);
 		json_decref(ns);
-		struct blob *b = blob_new(enc, len);
-		free(enc);
-		int rc = store_put(s, key, b, STORE_ABSENT, &rev, err);
-		blob_unref(b);
 		if (rc < 0 && err->code != 409)
 			return -1;
 	}
@@ -60,13 +55,8 @@ int bootstrap_objects(struct store *s, struct atoll_err *err)
 		"spec", "clusterIP", "10.96.0.1", "clusterIPs", "10.96.0.1", "ipFamilies", "IPv4",
 		"ipFamilyPolicy", "SingleStack", "type", "ClusterIP", "sessionAffinity", "None", "ports",
 		"name", "https", "port", 443, "protocol", "TCP", "targetPort", 6443, "status", "loadBalancer");
-	size_t len;
-	char *enc = obj_encode(svc, &len);
+	int rc = obj_store_put(s, key, svc, STORE_ABSENT, &rev, err);
 	json_decref(svc);
-	struct blob *b = blob_new(enc, len);
-	free(enc);
-	int rc = store_put(s, key, b, STORE_ABSENT, &rev, err);
-	blob_unref(b);
 	if (rc < 0 && err->code != 409)
 		return -1;
 	return 0;

@@ -300,6 +300,18 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 	return reply_raw(r, create ? 201 : 200, "application/json", body, len);
 }
 
+json_t *write_status_only(const json_t *old, const json_t *obj)
+{
+	json_t *out = json_deep_copy(old);
+	json_t *st = json_object_get(obj, "status");
+
+	if (st)
+		json_object_set(out, "status", st);
+	else
+		json_object_del(out, "status");
+	return out;
+}
+
 /* The body must be of this kind and, when it says so, of this namespace. */
 static int check_body(struct api_call *c, json_t *obj)
 {
@@ -398,15 +410,9 @@ int crud_update(struct api_call *c)
 	}
 	if (!strcmp(c->t.sub, "status")) {
 		/* Only status changes through /status. */
-		json_t *st = json_incref(json_object_get(obj, "status"));
-		json_t *m = json_deep_copy(json_object_get(old, "metadata"));
+		json_t *st = write_status_only(old, obj);
 		json_decref(obj);
-		obj = json_deep_copy(old);
-		if (st)
-			json_object_set_new(obj, "status", st);
-		else
-			json_object_del(obj, "status");
-		json_object_set_new(obj, "metadata", m);
+		obj = st;
 	}
 	apply_track_update(c, old, obj);
 	int rc = write_object(c, obj, old, expect, false);

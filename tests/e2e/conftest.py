@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ATOLL = os.environ.get("ATOLL_BIN", os.path.join(ROOT, "build", "atoll"))
+ATOLL = os.environ.get("ATOLL_BIN") or os.path.join(ROOT, "build", "atoll")
 
 
 def free_port():
