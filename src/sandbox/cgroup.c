@@ -47,7 +47,9 @@ static int add_dir(struct sb_cgroup *cg, const char *parent, const char *name, c
 		snprintf(msg, len, "cgroup %s: %s", p, strerror(errno));
 		return -errno;
 	}
-	cg->dirs[cg->n++] = xstrdup(p);
+	cg->dirs[cg->n] = xstrdup(p);
+	snprintf(p, sizeof(p), "%s/atoll/%s/cgroup.procs", parent, name);
+	cg->procs_fd[cg->n++] = open(p, O_WRONLY | O_CLOEXEC);
 	return 0;
 }
 
@@ -72,6 +74,9 @@ static int create_v2(struct sb_cgroup *cg, const char *name, const struct sb_opt
 	write_file(CG_ROOT "/atoll", "cgroup.subtree_control", "+cpu +memory +pids");
 	const char *d = cg->dirs[0];
 	cg->mem = cg->dirs[0];
+	/* CLONE_INTO_CGROUP places the child; nothing to write later. */
+	close(cg->procs_fd[0]);
+	cg->procs_fd[0] = -1;
 	if (o->memory > 0) {
 		snprintf(v, sizeof(v), "%lld", o->memory);
 		if ((r = set(d, "memory.max", v, msg, len)) < 0)
@@ -140,21 +145,6 @@ int sb_cgroup_create(struct sb_cgroup *cg, const char *name, const struct sb_opt
 	return r;
 }
 
-int sb_cgroup_attach(struct sb_cgroup *cg, pid_t pid)
-{
-	char v[32];
-
-	if (cg->v2)
-		return 0; /* CLONE_INTO_CGROUP placed it already */
-	snprintf(v, sizeof(v), "%d", pid);
-	for (int i = 0; i < cg->n; i++) {
-		int r = write_file(cg->dirs[i], "cgroup.procs", v);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 long sb_cgroup_oom_kills(const struct sb_cgroup *cg)
 {
 	char p[512], line[128];
@@ -176,6 +166,9 @@ long sb_cgroup_oom_kills(const struct sb_cgroup *cg)
 void sb_cgroup_destroy(struct sb_cgroup *cg)
 {
 	for (int i = 0; i < cg->n; i++) {
+		if (cg->procs_fd[i] >= 0)
+			close(cg->procs_fd[i]);
+		cg->procs_fd[i] = -1;
 		/* The last tasks of a dying PID namespace may take a moment to leave. */
 		for (int tries = 0; tries < 200 && rmdir(cg->dirs[i]) < 0 && errno == EBUSY; tries++)
 			usleep(1000);

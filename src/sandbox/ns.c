@@ -145,8 +145,6 @@ static int prepare_child(struct sandbox *sb, const struct sb_opts *o, char *msg,
 
 	if ((r = write_maps(sb->pid, sb->uid_base, msg, len)) < 0)
 		return r;
-	if ((r = sb_cgroup_attach(&sb->cg, sb->pid)) < 0)
-		return errf(msg, len, -r, "%s", "join the sandbox cgroups");
 	snprintf(p, sizeof(p), "/proc/%d/ns/user", sb->pid);
 	_cleanup_close_ int userns = open(p, O_RDONLY | O_CLOEXEC);
 	snprintf(p, sizeof(p), "/proc/%d/ns/mnt", sb->pid);
@@ -179,6 +177,14 @@ static __attribute__((noreturn)) void child_main(struct sandbox *sb, int go, int
 {
 	char root[4096], p[4200], c;
 
+	/*
+	 * Joining v1 cgroups waits for an RCU grace period (milliseconds), so the
+	 * child does it itself while the host builds its root. It still has the
+	 * host's root IDs, which is what cgroup.procs asks for.
+	 */
+	for (int i = 0; i < sb->cg.n; i++)
+		if (sb->cg.procs_fd[i] >= 0 && write(sb->cg.procs_fd[i], "0", 1) != 1)
+			child_fail(report, "join the sandbox cgroup");
 	if (read(go, &c, 1) != 1)
 		_exit(125); /* the host gave up */
 	/* We still carry the host's root IDs; become the pod's root (host IDs uid_base). */

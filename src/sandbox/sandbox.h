@@ -36,6 +36,7 @@ struct sb_cgroup {
 	int v2;
 	int n;
 	char *dirs[4];     /* owned: cgroup directories we created */
+	int procs_fd[4];   /* their cgroup.procs, open for writing (v1) */
 	char *mem;         /* borrowed from dirs: where OOM kills are counted */
 	int v2fd;          /* v2 directory, for CLONE_INTO_CGROUP; -1 otherwise */
 };
@@ -52,7 +53,6 @@ struct sandbox {
 
 /* cgroup.c */
 int sb_cgroup_create(struct sb_cgroup *cg, const char *name, const struct sb_opts *o, char *msg, size_t len);
-int sb_cgroup_attach(struct sb_cgroup *cg, pid_t pid);
 /* Number of OOM kills so far, or -1 when unknown. */
 long sb_cgroup_oom_kills(const struct sb_cgroup *cg);
 void sb_cgroup_destroy(struct sb_cgroup *cg);
