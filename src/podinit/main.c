@@ -379,12 +379,15 @@ static void handle_stdin(const struct pi_frame *f)
 	}
 }
 
-static int connect_host(int argc, char **argv)
+/* An inherited socket (>= 0 and *listening = 0), or a listening one bound before our mounts hide its path. */
+static int open_host(int argc, char **argv, int *listening)
 {
+	*listening = 0;
 	for (int i = 1; i + 1 < argc; i++) {
 		if (!strcmp(argv[i], "--fd"))
 			return atoi(argv[i + 1]);
 	}
+	*listening = 1;
 	int fam = AF_VSOCK, lfd;
 	struct sockaddr_vm vm = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_ANY, .svm_port = PI_VSOCK_PORT };
 	struct sockaddr_un un = { .sun_family = AF_UNIX };
@@ -405,9 +408,7 @@ static int connect_host(int argc, char **argv)
 	lfd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (lfd < 0 || bind(lfd, sa, salen) < 0 || listen(lfd, 1) < 0)
 		return -1;
-	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	close(lfd);
-	return fd;
+	return lfd;
 }
 
 static int poll_timeout(void)
@@ -438,8 +439,15 @@ int main(int argc, char **argv)
 	int sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	pending = json_array();
 
+	int listening;
+	sock = open_host(argc, argv, &listening);
 	pi_mount_pod();
-	if ((sock = connect_host(argc, argv)) < 0) {
+	if (sock >= 0 && listening) {
+		int lfd = sock;
+		sock = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		close(lfd);
+	}
+	if (sock < 0) {
 		perror("atoll-init: no connection to the host");
 		finish(1);
 	}

@@ -66,8 +66,8 @@ void pi_mount_pod(void)
 	mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
 	mkdir("/run", 0755);
 	mount("run", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+	/* /tmp of the pod itself stays as it is: containers have their own. */
 	mkdir("/tmp", 01777);
-	mount("tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
 	mkdir("/run/atoll", 0700);
 	lo_up();
 }

@@ -175,7 +175,7 @@ static __attribute__((noreturn)) void child_fail(int fd, const char *what)
 /* The child: wait for the host, then become pod init. Never returns. */
 static __attribute__((noreturn)) void child_main(struct sandbox *sb, int go, int report, int sock, int initfd)
 {
-	char root[4096], p[4200], c;
+	char root[4096], c;
 
 	/*
 	 * Joining v1 cgroups waits for an RCU grace period (milliseconds), so the
@@ -187,19 +187,23 @@ static __attribute__((noreturn)) void child_main(struct sandbox *sb, int go, int
 			child_fail(report, "join the sandbox cgroup");
 	if (read(go, &c, 1) != 1)
 		_exit(125); /* the host gave up */
-	/* We still carry the host's root IDs; become the pod's root (host IDs uid_base). */
+	/*
+	 * We still carry the host's root IDs: enter the new root while the path
+	 * to it (maybe through 0700 directories) is ours to walk, then become the
+	 * pod's root (host IDs from uid_base on).
+	 */
+	snprintf(root, sizeof(root), "%s/root", sb->dir);
+	if (chdir(root) < 0)
+		child_fail(report, "enter the sandbox root");
 	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		child_fail(report, "become root of the user namespace");
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(report, "cgroup namespace");
-	snprintf(root, sizeof(root), "%s/root", sb->dir);
-	snprintf(p, sizeof(p), "%s/proc", root);
-	if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		child_fail(report, "mount /proc");
-	snprintf(p, sizeof(p), "%s/sys", root);
-	if (mount("sysfs", p, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
+	if (mount("sysfs", "sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
 		child_fail(report, "mount /sys");
-	if (chdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		child_fail(report, "pivot_root");
 	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		child_fail(report, "detach the host root");
