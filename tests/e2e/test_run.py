@@ -573,3 +573,94 @@ def test_podinit_rejects_bad_messages(pod):
     assert not pod.call({"op": "create", "id": "../x", "lower": pod.lower, "proc": 1, "args": ["true"]})["ok"]
     assert not pod.call({"op": "create", "id": "nolower", "proc": 1, "args": ["true"]})["ok"]
     assert not pod.call({"op": "signal", "proc": 99, "signal": 9})["ok"]
+
+
+# ---- registry pulls (a loopback registry with the bearer-token flow, written here) ----
+
+class _RegistryHandler(__import__("http.server").server.BaseHTTPRequestHandler):
+    layout = None
+    token = "t0ken-for-test"
+    port = 0
+    token_requests = []
+
+    def log_message(self, *a):
+        pass
+
+    def _send(self, code, body=b"", ctype="application/octet-stream", extra=()):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        from urllib.parse import urlparse, parse_qs
+        u = urlparse(self.path)
+        if u.path == "/token":
+            _RegistryHandler.token_requests.append(parse_qs(u.query))
+            return self._send(200, json.dumps({"token": self.token}).encode(), "application/json")
+        if self.headers.get("Authorization") != "Bearer " + self.token:
+            realm = f"http://127.0.0.1:{self.port}/token"
+            return self._send(401, b"{}", "application/json", [(
+                "WWW-Authenticate", f'Bearer realm="{realm}",service="atoll-test",scope="repository:x:pull"')])
+        parts = u.path.split("/")
+        # /v2/<ns>/<name>/(manifests|blobs)/<ref>
+        if len(parts) != 6 or parts[1] != "v2":
+            return self._send(404)
+        repo, kind, ref = parts[2] + "/" + parts[3], parts[4], parts[5]
+        with open(os.path.join(self.layout, "index.json")) as f:
+            idx = json.load(f)["manifests"][0]
+        if kind == "manifests" and not ref.startswith("sha256:"):
+            if ref != "latest":
+                return self._send(404)
+            ref = idx["digest"]
+        path = os.path.join(self.layout, "blobs", "sha256", ref.split(":")[1])
+        if not os.path.exists(path):
+            return self._send(404)
+        with open(path, "rb") as f:
+            data = f.read()
+        if repo == "team/bad" and kind == "blobs" and len(data) > 10000:
+            data = data[:5000] + b"X" + data[5001:]  # one corrupted byte in the layer
+        self._send(200, data, idx["mediaType"] if kind == "manifests" else "application/octet-stream")
+
+
+@pytest.fixture(scope="module")
+def registry(env):
+    import http.server
+    import threading
+    _RegistryHandler.layout = env["layout"]
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RegistryHandler)
+    _RegistryHandler.port = srv.server_address[1]
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield f"127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+    srv.server_close()
+    t.join(timeout=T)
+
+
+def test_pull_from_registry_with_token(env, registry):
+    env = _fresh_data(env)
+    r = atoll_run(env, "sh", "-c", "echo pulled", image=f"{registry}/team/busybox:latest")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "pulled\n"
+    assert _RegistryHandler.token_requests, "the token flow was not used"
+    # A second run uses the local store and cache.
+    r = atoll_run(env, "true", image=f"{registry}/team/busybox:latest")
+    assert r.returncode == 0, r.stderr
+
+
+def test_pull_corrupt_layer_is_refused(env, registry):
+    env = _fresh_data(env)
+    r = atoll_run(env, "true", image=f"{registry}/team/bad:latest")
+    assert r.returncode == 125
+    assert "digest mismatch" in r.stderr
+
+
+def test_pull_unknown_tag(env, registry):
+    env = _fresh_data(env)
+    r = atoll_run(env, "true", image=f"{registry}/team/busybox:nope")
+    assert r.returncode == 125
+    assert "404" in r.stderr
