@@ -48,7 +48,9 @@ int pi_rootfs_create(struct pi_ctr *c, char *msg, size_t msglen);
 int pi_spawn(struct pi_ctr *c, json_t *spec, struct pi_proc *p, char *msg, size_t msglen);
 
 /* seccomp.c */
-/* Install the default filter on the calling thread. 0 or -errno. */
+/* Compile the default filter once (init calls it before forking). 0 or -errno. */
+int pi_seccomp_prepare(void);
+/* Install the default filter on the calling thread (needs no_new_privs). 0 or -errno. */
 int pi_seccomp_apply(void);
 
 #endif

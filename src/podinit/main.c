@@ -452,6 +452,8 @@ int main(int argc, char **argv)
 		finish(1);
 	}
 	fcntl(sock, F_SETFD, FD_CLOEXEC);
+	if (pi_seccomp_prepare() < 0)
+		fprintf(stderr, "atoll-init: cannot compile the seccomp profile\n");
 	send_json(json_pack("{s:s,s:i,s:i}", "op", "ready", "version", PI_VERSION, "pid", (int)getpid()));
 
 	for (;;) {

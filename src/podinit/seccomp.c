@@ -7,9 +7,14 @@
  * the filter can inspect.
  */
 #include <errno.h>
+#include <linux/filter.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "podinit/init.h"
 
@@ -24,13 +29,14 @@ static const char *const denied[] = {
 	"ustat", "vm86", "vm86old", "adjtimex", "_sysctl", "lsm_set_self_attr", "fanotify_init",
 };
 
-int pi_seccomp_apply(void)
-{
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int r = 0;
+static struct sock_filter *prog_insns;
+static unsigned short prog_len;
 
-	if (!ctx)
-		return -ENOMEM;
+static int build(scmp_filter_ctx ctx)
+{
+	int r;
+
+
 	for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
 		int nr = seccomp_syscall_resolve_name(denied[i]);
 		if (nr == __NR_SCMP_ERROR)
@@ -47,8 +53,51 @@ int pi_seccomp_apply(void)
 		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
 					  SCMP_A0(SCMP_CMP_MASKED_EQ, ns[i], ns[i]))) < 0)
 			goto out;
-	r = seccomp_load(ctx);
+	r = 0;
 out:
+	return r;
+}
+
+int pi_seccomp_prepare(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r, fd = -1;
+
+	if (!ctx)
+		return -ENOMEM;
+	if ((r = build(ctx)) < 0)
+		goto out;
+	/* Compiled once here; every container process then loads the ready BPF with one prctl. */
+	fd = memfd_create("seccomp", MFD_CLOEXEC);
+	if (fd < 0 || (r = seccomp_export_bpf(ctx, fd)) < 0) {
+		r = r < 0 ? r : -errno;
+		goto out;
+	}
+	off_t len = lseek(fd, 0, SEEK_END);
+	if (len <= 0 || len % (off_t)sizeof(struct sock_filter) || len / (off_t)sizeof(struct sock_filter) > 4096) {
+		r = -EINVAL;
+		goto out;
+	}
+	prog_insns = malloc((size_t)len);
+	if (!prog_insns || pread(fd, prog_insns, (size_t)len, 0) != len) {
+		free(prog_insns);
+		prog_insns = NULL;
+		r = -EIO;
+		goto out;
+	}
+	prog_len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
 	seccomp_release(ctx);
 	return r;
+}
+
+int pi_seccomp_apply(void)
+{
+	if (!prog_insns && pi_seccomp_prepare() < 0)
+		return -EINVAL;
+	struct sock_fprog prog = { .len = prog_len, .filter = prog_insns };
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0 ? -errno : 0;
 }

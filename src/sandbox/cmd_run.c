@@ -29,7 +29,7 @@ static void usage(FILE *f)
 		"  --isolation vm|namespace   sandbox kind (default: vm with hardware virtualization)\n"
 		"  --cpus N                   CPU limit (fractions allowed)\n"
 		"  --memory SIZE              memory limit (k, m, g suffixes)\n"
-		"  --pids-limit N             process limit (default 4096)\n"
+		"  --pids-limit N             process limit (default: none, as docker)\n"
 		"  -e, --env K=V              set an environment variable (K alone: take ours)\n"
 		"  -w, --workdir DIR          working directory\n"
 		"  -u, --user UID[:GID]       user (a name is looked up in the image)\n"
@@ -212,7 +212,6 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	int c;
 
 	a->data_dir = "/var/lib/atoll";
-	a->pids = 4096;
 	a->env = xcalloc((size_t)argc + 1, sizeof(char *));
 	a->vols = xcalloc((size_t)argc + 1, sizeof(*a->vols));
 	optind = 1;
