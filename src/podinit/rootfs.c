@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -47,7 +48,10 @@ void pi_mount_pod(void)
 {
 	/* Nothing we mount may leak back to whoever gave us our root. */
 	mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-	if (!exists("/proc/self")) {
+	/* A /proc of another PID namespace would name the wrong processes: mount ours. */
+	char self[32] = "";
+	ssize_t sl = readlink("/proc/self", self, sizeof(self) - 1);
+	if (sl <= 0 || atoi(self) != getpid()) {
 		mkdir("/proc", 0555);
 		mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	}
@@ -267,6 +271,53 @@ static int lower_dir(const char *lower, const char *base, char *out, size_t outl
 	return 0;
 }
 
+/* The helper hands its namespace and root to init as descriptors, with no /proc lookups. */
+static int send_fds(int sock, int r, const char *msg)
+{
+	int fds[2] = { -1, -1 };
+	char cbuf[CMSG_SPACE(sizeof(fds))] = { 0 };
+	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (r == 0) {
+		fds[0] = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+		fds[1] = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fds[0] < 0 || fds[1] < 0)
+			r = -errno;
+	}
+	if (r == 0) {
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(fds));
+		memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+	}
+	if (sendmsg(sock, &mh, 0) < 0)
+		return -errno;
+	if (r) {
+		ssize_t w = write(sock, msg, strlen(msg) + 1);
+		(void)w;
+	}
+	return 0;
+}
+
+static int recv_fds(int sock, int *r, int fds[2])
+{
+	char cbuf[CMSG_SPACE(2 * sizeof(int))];
+	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+
+	fds[0] = fds[1] = -1;
+	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != sizeof(*r))
+		return -EIO;
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len == CMSG_LEN(2 * sizeof(int)))
+		memcpy(fds, CMSG_DATA(cm), 2 * sizeof(int));
+	return 0;
+}
+
 int pi_rootfs_create(struct pi_ctr *c, char *msg, size_t msglen)
 {
 	const char *lower = json_string_value(json_object_get(c->spec, "lower"));
@@ -285,17 +336,13 @@ int pi_rootfs_create(struct pi_ctr *c, char *msg, size_t msglen)
 	}
 	if (lower_dir(lower, base, lo, sizeof(lo)))
 		return -1;
-	if (pipe2(sync, O_CLOEXEC) < 0 || pipe2(release, O_CLOEXEC) < 0)
-		return fail(errno, "pipe");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0 || pipe2(release, O_CLOEXEC) < 0)
+		return fail(errno, "socketpair");
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(sync[0]);
 		close(release[1]);
-		int r = helper(c, lo, base);
-		ssize_t wn = write(sync[1], &r, sizeof(r));
-		if (r)
-			wn += write(sync[1], msg, strlen(msg) + 1);
-		(void)wn;
+		send_fds(sync[1], helper(c, lo, base), msg);
 		char b;
 		while (read(release[0], &b, 1) < 0 && errno == EINTR)
 			;
@@ -303,20 +350,18 @@ int pi_rootfs_create(struct pi_ctr *c, char *msg, size_t msglen)
 	}
 	close(sync[1]);
 	close(release[0]);
-	int r = -EIO;
-	if (pid < 0 || read(sync[0], &r, sizeof(r)) != sizeof(r)) {
+	int r = -EIO, fds[2];
+	if (pid < 0 || recv_fds(sync[0], &r, fds) < 0) {
 		e = fail(pid < 0 ? errno : EIO, "container setup helper");
 	} else if (r) {
 		ssize_t n = read(sync[0], msg, msglen - 1);
 		msg[n > 0 ? n : 0] = '\0';
 		e = r;
+	} else if (fds[0] < 0 || fds[1] < 0) {
+		e = fail(EIO, "keep the container namespace");
 	} else {
-		snprintf(p, sizeof(p), "/proc/%d/ns/mnt", pid);
-		c->mntfd = open(p, O_RDONLY | O_CLOEXEC);
-		snprintf(p, sizeof(p), "/proc/%d/root", pid);
-		c->rootfd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (c->mntfd < 0 || c->rootfd < 0)
-			e = fail(errno, "keep the container namespace");
+		c->mntfd = fds[0];
+		c->rootfd = fds[1];
 	}
 	close(sync[0]);
 	close(release[1]);

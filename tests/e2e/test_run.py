@@ -522,11 +522,14 @@ def test_podinit_init_containers_then_app_and_exec(pod):
     assert m["ok"]
     assert pod.exits[1]["status"] == 0
     # The containers have separate root filesystems.
-    r = pod.call({"op": "exec", "id": "app", "proc": 3, "args": ["sh", "-c", "cat /tmp/x 2>&1; echo $HOSTNAME"],
+    r = pod.call({"op": "exec", "id": "app", "proc": 3, "args": ["sh", "-c", "cat /tmp/x 2>&1; echo $HOSTNAME; ls /"],
                   "env": ["PATH=/bin"]})
     assert r["ok"], r
     assert pod.wait_exit(3)["status"] == 1 or pod.exits[3]["status"] == 0
     assert b"init-done" not in pod.out.get(3, b"")
+    # ... and each is the image, not the host: the busybox image has no /usr, no /lib.
+    listing = pod.out[3].split()
+    assert b"bin" in listing and b"usr" not in listing and b"lib" not in listing
     assert b"setup" in pod.out[1]
     # exec with a pty, then resize it and read the size back.
     assert pod.call({"op": "exec", "id": "app", "proc": 4, "tty": True, "stdin": True, "rows": 10, "cols": 50,
