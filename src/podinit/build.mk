@@ -1,7 +1,8 @@
-# atoll-init: the static PID 1 of every sandbox (src/podinit). Its protocol
+# atoll-init: the static PID 1 of every sandbox (src/podinit). Its objects are
+# built apart, without sanitizers (they cannot link statically). Its protocol
 # framing (proto.c) is also linked into build/atoll for the host side.
-PODINIT_SRCS := $(filter-out src/podinit/proto.c,$(wildcard src/podinit/*.c))
-PODINIT_OBJS := $(PODINIT_SRCS:src/%.c=$(B)/obj/%.o) $(B)/obj/podinit/proto.o
+PODINIT_CFLAGS = $(filter-out -fsanitize% -fno-sanitize%,$(CFLAGS))
+PODINIT_OBJS := $(patsubst src/%.c,$(B)/static/%.o,$(wildcard src/podinit/*.c))
 PODINIT_LIBS := -Wl,-Bstatic -ljansson -lseccomp
 
 all: $(B)/atoll-init
@@ -9,7 +10,11 @@ $(B)/atoll: $(B)/obj/podinit/proto.o
 $(UNITS): $(B)/obj/podinit/proto.o
 OBJS += $(B)/obj/podinit/proto.o
 
+$(B)/static/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PODINIT_CFLAGS) -MMD -MP -c -o $@ $<
+
 $(B)/atoll-init: $(PODINIT_OBJS)
-	$(CC) $(CFLAGS) -static -o $@ $^ $(PODINIT_LIBS)
+	$(CC) $(PODINIT_CFLAGS) -static -o $@ $^ $(PODINIT_LIBS)
 
 -include $(PODINIT_OBJS:.o=.d)

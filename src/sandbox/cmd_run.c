@@ -97,9 +97,8 @@ struct run_args {
 	int ncmd;
 };
 
-static json_t *strv_json(char **v)
+static json_t *strv_append(json_t *a, char **v)
 {
-	json_t *a = json_array();
 	for (; v && *v; v++)
 		json_array_append_new(a, json_string(*v));
 	return a;
@@ -108,14 +107,14 @@ static json_t *strv_json(char **v)
 /* The "create" message: the image config, overridden by the command line. */
 static json_t *container_spec(const struct run_args *a, const struct image_config *ic, const char *lower)
 {
-	json_t *args = json_array(), *env = strv_json(ic->env), *mounts = json_array();
+	json_t *args = strv_append(json_array(), ic->entrypoint), *env = strv_append(json_array(), ic->env);
+	json_t *mounts = json_array();
 
-	json_array_extend(args, strv_json(ic->entrypoint));
 	if (a->ncmd > 0)
 		for (int i = 0; i < a->ncmd; i++)
 			json_array_append_new(args, json_string(a->cmd[i]));
 	else
-		json_array_extend(args, strv_json(ic->cmd));
+		strv_append(args, ic->cmd);
 	for (size_t i = 0; i < a->nenv; i++) {
 		const char *kv = a->env[i], *eq = strchr(kv, '=');
 		_cleanup_free_ char *key = eq ? xstrndup(kv, (size_t)(eq - kv)) : xstrdup(kv);
@@ -283,17 +282,17 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
-	struct image img;
+	struct image img = { 0 };
 	struct atoll_err err = ERR_INIT;
-	int ret;
+	int ret = EXIT_ATOLL;
 
 	if (parse_args(argc, argv, &a) < 0)
-		return EXIT_ATOLL;
+		goto out;
 	for (size_t i = 0; i < a.nvols; i++) {
 		struct stat st;
 		if (stat(a.vols[i].host, &st) < 0) {
 			fprintf(stderr, "atoll run: volume %s: %s\n", a.vols[i].host, strerror(errno));
-			return EXIT_ATOLL;
+			goto out;
 		}
 	}
 	if (!a.isolation) {
@@ -303,15 +302,18 @@ int cmd_run(int argc, char **argv)
 				  : "no hardware virtualization: /dev/kvm is missing or PVM");
 	}
 	int vm = !strcmp(a.isolation, "vm");
-	if (vm && !a.guest_kernel && !hw_virt()) {
-		fprintf(stderr, "atoll: no hardware virtualization; pass --guest-kernel with a PVM-enlightened kernel\n");
-		return EXIT_ATOLL;
+	if (vm && !a.guest_kernel) {
+		if (hw_virt())
+			fprintf(stderr, "atoll: no guest kernel; pass --guest-kernel\n");
+		else
+			fprintf(stderr, "atoll: no hardware virtualization; pass --guest-kernel with a PVM-enlightened kernel\n");
+		goto out;
 	}
 	mkdir(a.data_dir, 0711);
 	double t0 = session_now();
 	if (image_prepare(a.image, a.data_dir, vm, &img, &err) < 0) {
 		fprintf(stderr, "atoll: %s\n", err.msg);
-		return EXIT_ATOLL;
+		goto out;
 	}
 	double t_img = session_now();
 	if (vm) {
@@ -324,6 +326,7 @@ int cmd_run(int argc, char **argv)
 	} else {
 		ret = run_namespace(&a, &img, t0, t_img);
 	}
+out:
 	image_release(&img);
 	free(a.env);
 	free(a.vols);
