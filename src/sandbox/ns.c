@@ -108,7 +108,8 @@ static int build_root(struct sandbox *sb, const struct sb_opts *o, int userns, c
 	snprintf(opt, sizeof(opt), "mode=0755,uid=%u,gid=%u,size=16m", sb->uid_base, sb->uid_base);
 	if (mount("atoll-pod", root, "tmpfs", MS_NOSUID | MS_NODEV, opt) < 0)
 		return errf(msg, len, errno, "tmpfs on %s", root);
-	static const char *const dirs[] = { "proc", "sys", "dev", "images", "images/0", "volumes", "run", "tmp" };
+	static const char *const dirs[] = { "proc", "sys", "dev", "images", "images/0", "volumes", "run", "tmp",
+					    ".oldroot" };
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", root, dirs[i]);
 		if (mkdir_owned(p, sb->uid_base, 0755) < 0)
@@ -203,9 +204,26 @@ static __attribute__((noreturn)) void child_main(struct sandbox *sb, int go, int
 		child_fail(report, "mount /proc");
 	if (mount("sysfs", "sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
 		child_fail(report, "mount /sys");
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
+	if (syscall(SYS_pivot_root, ".", ".oldroot") < 0 || chdir("/") < 0)
 		child_fail(report, "pivot_root");
-	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+	/*
+	 * Detaching the host's tree waits for an RCU grace period (milliseconds
+	 * on a busy host) after the tree is already gone from view; a throwaway
+	 * child pays for it while pod init starts. Until it is gone only pod
+	 * init, our own code, could see it; every container root is built from
+	 * a copy that detaches its own old root before any container process runs.
+	 */
+	pid_t det = fork();
+	if (det == 0) {
+		close(report);
+		close(sock);
+		close(go);
+		close(initfd);
+		umount2("/.oldroot", MNT_DETACH);
+		rmdir("/.oldroot");
+		_exit(0);
+	}
+	if (det < 0 && umount2("/.oldroot", MNT_DETACH) < 0)
 		child_fail(report, "detach the host root");
 	if (dup2(sock, 3) < 0)
 		child_fail(report, "dup2");
