@@ -235,9 +235,37 @@ static int mount_overlay(const char *lower, const char *base, const char *root)
 	return fail(errno, "overlay on %s", lower);
 }
 
+/*
+ * Unmount the pod's root from under the container's. MNT_DETACH hides the
+ * tree at once and then waits for an RCU grace period (milliseconds on a busy
+ * host) before returning; a throwaway child pays for that wait while we only
+ * wait for the tree to be gone from view, before any container process runs.
+ */
+static int detach_old_root(void)
+{
+	struct stat dev, old;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		umount2("/dev/.oldroot", MNT_DETACH);
+		rmdir("/dev/.oldroot");
+		_exit(0);
+	}
+	if (pid < 0)
+		return umount2("/dev/.oldroot", MNT_DETACH) < 0 ? fail(errno, "detach the old root") : 0;
+	for (int i = 0; i < 200000; i++) {
+		if (stat("/dev", &dev) < 0)
+			break;
+		if (stat("/dev/.oldroot", &old) < 0 || old.st_dev == dev.st_dev)
+			return 0;
+		sched_yield();
+	}
+	return fail(ETIMEDOUT, "detach the old root");
+}
+
 static int helper(struct pi_ctr *c, const char *lower, const char *base)
 {
-	char root[4096];
+	char root[4096], put_old[4200];
 
 	snprintf(root, sizeof(root), "%s/root", base);
 	if (unshare(CLONE_NEWNS) < 0)
@@ -246,11 +274,11 @@ static int helper(struct pi_ctr *c, const char *lower, const char *base)
 		return -1;
 	if (setup_proc_sys(root) || setup_dev(root) || setup_volumes(root, json_object_get(c->spec, "mounts")))
 		return -1;
-	if (chdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+	snprintf(put_old, sizeof(put_old), "%s/dev/.oldroot", root);
+	if (mkdir(put_old, 0700) < 0 || chdir(root) < 0 || syscall(SYS_pivot_root, ".", "dev/.oldroot") < 0 ||
+	    chdir("/") < 0)
 		return fail(errno, "pivot_root");
-	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
-		return fail(errno, "detach the old root");
-	return 0;
+	return detach_old_root();
 }
 
 /* A block device (a VM's image disk) is mounted once as erofs; a directory is used as is. */
