@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <linux/vm_sockets.h>
 #include <poll.h>
 #include <signal.h>
@@ -429,6 +430,8 @@ int main(int argc, char **argv)
 	struct pi_proc *owner[2 + 2 * PI_MAX_PROCS];
 	sigset_t mask;
 
+	/* Inherited descriptors (fd 4 may hold a lock for the pod's lifetime) stay out of containers. */
+	close_range(4, ~0U, CLOSE_RANGE_CLOEXEC);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGTERM);

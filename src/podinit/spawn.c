@@ -272,7 +272,7 @@ static __attribute__((noreturn)) void child(struct pi_ctr *c, json_t *spec, int 
 			die_child(126, "atoll-init: open %s: %s", slave, strerror(errno));
 		in = out = err = fd;
 	} else if (in < 0) {
-		in = open("/dev/null", O_RDONLY);
+		in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	}
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(126);

@@ -188,6 +188,7 @@ static __attribute__((noreturn)) void child_main(struct sandbox *sb, int go, int
 			child_fail(report, "join the sandbox cgroup");
 	if (read(go, &c, 1) != 1)
 		_exit(125); /* the host gave up */
+	report = fcntl(report, F_DUPFD_CLOEXEC, 10);
 	/*
 	 * We still carry the host's root IDs: enter the new root while the path
 	 * to it (maybe through 0700 directories) is ours to walk, then become the
@@ -225,7 +226,14 @@ static __attribute__((noreturn)) void child_main(struct sandbox *sb, int go, int
 	}
 	if (det < 0 && umount2("/.oldroot", MNT_DETACH) < 0)
 		child_fail(report, "detach the host root");
-	if (dup2(sock, 3) < 0)
+	/*
+	 * Pod init gets the protocol socket as fd 3 and the ID-range lock as fd 4:
+	 * holding the lock, the pod keeps its IDs until its last process is gone,
+	 * even after `atoll run` has returned.
+	 */
+	int s3 = fcntl(sock, F_DUPFD_CLOEXEC, 10), l4 = fcntl(sb->idlock, F_DUPFD_CLOEXEC, 10);
+	initfd = fcntl(initfd, F_DUPFD_CLOEXEC, 10);
+	if (s3 < 0 || l4 < 0 || initfd < 0 || dup2(s3, 3) < 0 || dup2(l4, 4) < 0)
 		child_fail(report, "dup2");
 	char *argv[] = { "atoll-init", "--fd", "3", NULL };
 	char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
