@@ -130,6 +130,29 @@ def test_vm_without_kernel_fails_clearly(env):
         assert "--guest-kernel" in r.stderr
 
 
+def test_vm_prepares_erofs_and_initramfs(env):
+    """The VM path up to the VMM: an erofs image of the root filesystem and an initramfs
+    holding pod init. No guest kernel runs on this host, so the VM itself cannot come up."""
+    env = _fresh_data(env)
+    cmd = [ATOLL, "run", "--isolation", "vm", "--guest-kernel", "/nonexistent/vmlinux", "--data-dir", env["data"],
+           env["img"], "--", "true"]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=T)
+    assert r.returncode == 125
+    assert "did not come up" in r.stderr
+    images = os.path.join(env["data"], "images")
+    erofs = [os.path.join(images, d, "rootfs.erofs") for d in os.listdir(images)
+             if os.path.exists(os.path.join(images, d, "rootfs.erofs"))]
+    assert len(erofs) == 1
+    with open(erofs[0], "rb") as f:
+        f.seek(1024)
+        assert f.read(4) == bytes.fromhex("e2e1f5e0")  # erofs superblock magic
+    with open(os.path.join(env["data"], "vm", "initrd.cpio"), "rb") as f:
+        data = f.read()
+    assert data.startswith(b"070701")
+    with open(INIT, "rb") as f:
+        assert f.read() in data
+
+
 def test_timings(env):
     r = atoll_run(env, "true", opts=["--timings"])
     assert r.returncode == 0
