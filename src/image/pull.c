@@ -6,7 +6,6 @@
  * the bearer-token flow (WWW-Authenticate realm/service/scope, anonymous).
  * Loopback registries and those in ATOLL_INSECURE_REGISTRIES use plain HTTP.
  */
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -16,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image/dl.h"
 #include "image/image.h"
 #include "lib/buf.h"
 #include "lib/xalloc.h"
@@ -347,6 +347,8 @@ char *image_pull(const struct image_ref *ref, const char *store_dir, struct atol
 	_cleanup_free_ char *name = NULL;
 	const char *want = ref->digest;
 
+	if (image_dl_curl(err))
+		return NULL;
 	_cleanup_free_ char *sha256 = xasprintf("%s/blobs/sha256", store_dir);
 	_cleanup_free_ char *sha512 = xasprintf("%s/blobs/sha512", store_dir);
 	if (mkdirs(sha256) < 0 || mkdirs(sha512) < 0) {

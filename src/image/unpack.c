@@ -5,8 +5,6 @@
  * directory) to what the lower layers left, the second extracts. Names are
  * checked before libarchive sees them, and device nodes are never created.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "image/dl.h"
 #include "image/image.h"
 #include "lib/xalloc.h"
 
@@ -248,6 +247,8 @@ int image_unpack_layer(const char *layer_path, const char *dir, struct atoll_err
 
 	if (rootfd < 0)
 		return err_set(err, 500, "UnpackError", "%s: %s", dir, strerror(errno));
+	if (image_dl_archive(err))
+		return -1;
 	_cleanup_free_ char *abs = realpath(layer_path, NULL);
 	if (!abs)
 		return err_set(err, 404, "BlobMissing", "layer %s: %s", layer_path, strerror(errno));
