@@ -251,9 +251,31 @@ def test_pids_limit(env):
     assert "can't fork" in r.stderr or "Resource temporarily unavailable" in r.stderr or r.returncode != 0
 
 
-def test_cpu_limit_is_set(env):
-    r = atoll_run(env, "true", opts=["--cpus", "0.5"])
-    assert r.returncode == 0
+def test_limits_seen_from_host(env):
+    marker = "66.321"
+    p = popen_run(env, "sh", "-c", f"echo ready; exec sleep {marker}",
+                  opts=["--cpus", "0.5", "--memory", "48m", "--pids-limit", "64"])
+    try:
+        wait_line(p, "ready")
+        pid = find_pid(marker)
+        with open(f"/proc/{pid}/cgroup") as f:
+            paths = dict(ln.strip().split(":", 2)[1:] for ln in f)
+        if "" in paths and len(paths) == 1:  # pure cgroup v2
+            base = "/sys/fs/cgroup" + paths[""]
+            assert open(base + "/cpu.max").read().split()[0] == "50000"
+            assert int(open(base + "/memory.max").read()) == 48 << 20
+            assert int(open(base + "/pids.max").read()) == 64
+        else:
+            assert int(open(f"/sys/fs/cgroup/cpu{paths['cpu']}/cpu.cfs_quota_us").read()) == 50000
+            assert int(open(f"/sys/fs/cgroup/memory{paths['memory']}/memory.limit_in_bytes").read()) == 48 << 20
+            assert int(open(f"/sys/fs/cgroup/pids{paths['pids']}/pids.max").read()) == 64
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.communicate(timeout=T)
+    # The sandbox's cgroups are removed once it is gone.
+    for ctrl, path in paths.items():
+        if "atoll/" in path:
+            assert not os.path.exists(f"/sys/fs/cgroup/{ctrl}{path}" if ctrl else "/sys/fs/cgroup" + path)
 
 
 # ---- isolation ----
@@ -323,6 +345,19 @@ def test_twenty_sandboxes_at_once(env):
     for i, (rc, out, err) in enumerate(outs):
         assert rc == 0, err
         assert out.split()[0] == f"n{i}"
+
+
+def test_concurrent_first_runs_share_one_preparation(env):
+    env = _fresh_data(env)
+    procs = [popen_run(env, "cat", "/etc/group") for _ in range(6)]
+    for p in procs:
+        out, err = p.communicate(timeout=T * 2)
+        assert p.returncode == 0, err
+        assert "app:x:1000:" in out
+    images = os.path.join(env["data"], "images")
+    prepared = [d for d in os.listdir(images) if d.startswith("sha256-") and not d.endswith(".lock")]
+    assert len(prepared) == 1
+    assert sorted(os.listdir(os.path.join(images, prepared[0]))) == ["ok", "rootfs"]
 
 
 # ---- interactive ----
