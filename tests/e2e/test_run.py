@@ -246,7 +246,7 @@ def test_memory_limit_oom(env):
 
 
 def test_pids_limit(env):
-    r = atoll_run(env, "sh", "-c", "for i in $(seq 1 40); do sleep 5 & done 2>/dev/null; echo done",
+    r = atoll_run(env, "sh", "-c", "for i in $(seq 1 40); do sleep 5 & done; echo done",
                   opts=["--pids-limit", "10"])
     assert "can't fork: Resource temporarily unavailable" in r.stderr
     assert r.returncode != 0
