@@ -313,6 +313,11 @@ int cmd_run(int argc, char **argv)
 				  : "no hardware virtualization: /dev/kvm is missing or PVM");
 	}
 	int vm = !strcmp(a.isolation, "vm");
+	if (!vm && geteuid() != 0) {
+		/* ID maps for a 65536-ID range and idmapped mounts need the host's root. */
+		fprintf(stderr, "atoll: namespace isolation needs root\n");
+		goto out;
+	}
 	if (vm && !a.guest_kernel) {
 		if (hw_virt())
 			fprintf(stderr, "atoll: no guest kernel; pass --guest-kernel\n");
