@@ -18,6 +18,7 @@
 
 #include "agent/agent.h"
 #include "agent/client.h"
+#include "agent/pods.h"
 #include "cmds.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -30,6 +31,7 @@ struct agent {
 	char node[256];
 	char ip[64];
 	char now_started[40];
+	char *data_dir;
 	bool registered;
 };
 
@@ -190,6 +192,7 @@ static void *run(void *arg)
 			sleep(1);
 		}
 	}
+	pods_start(&a->kc, a->node, a->data_dir);
 	for (;;) {
 		heartbeat(a);
 		sleep(RENEW_SECONDS);
@@ -203,12 +206,14 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	pthread_t t;
 
 	kclient_init(&a->kc, o->server, o->token, o->ca_file);
+	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
 	agent_node_name(o, a->node, sizeof(a->node));
 	host_ip(a->ip, sizeof(a->ip));
 	now_rfc3339(a->now_started, sizeof(a->now_started), false);
 	if (!o->async) {
 		if (register_node(a, err) < 0) {
 			kclient_release(&a->kc);
+			free(a->data_dir);
 			free(a);
 			return -1;
 		}

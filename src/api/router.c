@@ -121,7 +121,8 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
 	if (*c.t.sub && !((!strcmp(c.t.sub, "status") && (c.k->subresources & API_SUB_STATUS)) ||
 			  (!strcmp(c.t.sub, "scale") && (c.k->subresources & API_SUB_SCALE)) ||
-			  (!strcmp(c.t.sub, "finalize") && !strcmp(c.t.resource, "namespaces"))))
+			  (!strcmp(c.t.sub, "finalize") && !strcmp(c.t.resource, "namespaces")) ||
+			  (!strcmp(c.t.sub, "log") && !strcmp(c.t.resource, "pods") && !*c.t.group)))
 		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
 	if (!acceptable(r))
 		return reply_error(r, 406, "NotAcceptable",
@@ -161,6 +162,8 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 	}
 	if (!strcmp(c.t.sub, "scale"))
 		return scale_handle(&c);
+	if (!strcmp(c.t.sub, "log") && !strcmp(m, "GET"))
+		return pod_logs(&c);
 	if (!strcmp(m, "GET") && named)
 		return r->verb = "get", crud_get(&c);
 	if (!strcmp(m, "GET"))
