@@ -9,11 +9,28 @@
 #include <string.h>
 
 #include "agent/pods.h"
+#include "api/logs.h"
 #include "api/object.h"
 #include "api/pki.h"
 #include "api/request.h"
 #include "api/write.h"
 #include "lib/xalloc.h"
+
+/* Where the last `want` lines of text begin (len when want is 0). */
+static size_t tail_start(const char *text, size_t len, long want)
+{
+	size_t start = len;
+	long seen = 0;
+
+	if (want == 0)
+		return len;
+	while (start > 0) {
+		if (text[start - 1] == '\n' && start != len && ++seen == want)
+			break;
+		start--;
+	}
+	return start;
+}
 
 int pod_logs(struct api_call *c)
 {
@@ -49,8 +66,21 @@ int pod_logs(struct api_call *c)
 				   "a container name must be specified for pod %s, choose one of the containers",
 				   c->t.name);
 	}
-	_cleanup_free_ char *path = pods_log_path(c->r->srv->data_dir, obj_str(pod, "metadata.uid") ?: "", name);
+	_cleanup_free_ char *uid = xstrdup(obj_str(pod, "metadata.uid") ?: "");
+	_cleanup_free_ char *path = pods_log_path(c->r->srv->data_dir, uid, name);
 	json_decref(pod);
+	if (query_true(req_query(c->r, "follow"))) {
+		_cleanup_free_ char *key = obj_key(c->k, c->t.ns, c->t.name);
+		off_t from = 0;
+		const char *tl = req_query(c->r, "tailLines");
+		if (tl && atol(tl) >= 0) {
+			/* Start the stream that many lines before the end. */
+			size_t flen = 0;
+			_cleanup_free_ char *all = file_read(path, &flen);
+			from = all ? (off_t)tail_start(all, flen, atol(tl)) : 0;
+		}
+		return logs_follow(c->r, key, uid, path, from);
+	}
 	size_t len = 0;
 	char *text = file_read(path, &len);
 	if (!text) {
@@ -59,15 +89,7 @@ int pod_logs(struct api_call *c)
 	}
 	const char *tl = req_query(c->r, "tailLines");
 	if (tl && atol(tl) >= 0) {
-		long want_lines = atol(tl), seen = 0;
-		size_t start = len;
-		while (start > 0) {
-			if (text[start - 1] == '\n' && start != len && ++seen == want_lines)
-				break;
-			start--;
-		}
-		if (want_lines == 0)
-			start = len;
+		size_t start = tail_start(text, len, atol(tl));
 		memmove(text, text + start, len - start);
 		len -= start;
 	}

@@ -92,3 +92,12 @@ def test_restart_policy_always_restarts_with_backoff(node_server):
     cs = p["status"]["containerStatuses"][0]
     assert cs["lastState"]["terminated"]["exitCode"] == 1
     s.kubectl("delete", "pod", "crash", "--wait=false")
+
+
+def test_logs_follow_streams_until_the_container_ends(node_server):
+    s = node_server
+    s.request("POST", "/api/v1/namespaces/default/pods",
+              pod("ticker", s.image, "for i in 1 2 3 4 5; do echo tick-$i; sleep 0.3; done"))
+    wait_pod(s, "default", "ticker", lambda p: p.get("status", {}).get("phase") in ("Running", "Succeeded"))
+    p = s.kubectl("logs", "-f", "ticker", timeout=30)
+    assert [l for l in p.stdout.split() if l.startswith("tick-")] == [f"tick-{i}" for i in range(1, 6)]
