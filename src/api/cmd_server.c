@@ -1,11 +1,198 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* atoll server: placeholder, replaced by the API server. */
+/* atoll server: flags, data dir, PKI, store, HTTP, controllers; runs until SIGINT/SIGTERM. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "agent/agent.h"
+#include "api/bootstrap.h"
+#include "api/crd.h"
+#include "api/pki.h"
+#include "api/server.h"
+#include "api/watch.h"
 #include "cmds.h"
+#include "registry/registry.h"
+#include "controllers/controllers.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+#include "store/store.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: atoll server [options]\n"
+		"\n"
+		"Runs the Atoll control plane: a Kubernetes API server on HTTPS with its\n"
+		"embedded store (and, unless --no-node, a local node agent).\n"
+		"\n"
+		"  --data-dir DIR       state directory (default /var/lib/atoll)\n"
+		"  --listen HOST:PORT   address to serve on (default 127.0.0.1:6443; port 0 picks one)\n"
+		"  --store sqlite|etcd  storage backend (default sqlite)\n"
+		"  --no-node            run the control plane only\n"
+		"  --node-name NAME     name of the local node (default: the host name)\n"
+		"  --event-history N    revisions of events kept for watches (default 100000)\n"
+		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
+		"  -v, --verbose        debug logging\n"
+		"  -h, --help           this help\n");
+}
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[4096];
+
+	if (strlen(dir) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
 
 int cmd_server(int argc, char **argv)
 {
-	fprintf(stderr, "atoll server: not implemented yet\n");
-	return 2;
+	static const struct option opts[] = {
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "store", required_argument, NULL, 's' },
+		{ "no-node", no_argument, NULL, 'N' },
+		{ "node-name", required_argument, NULL, 'n' },
+		{ "event-history", required_argument, NULL, 'E' },
+		{ "max-requests-inflight", required_argument, NULL, 'M' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct api_server srv = { 0 };
+	struct atoll_err err = ERR_INIT;
+	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
+	bool no_node = false;
+	const char *node_name = NULL;
+	long long event_history = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': data_dir = optarg; break;
+		case 'l': listen = optarg; break;
+		case 's': backend = optarg; break;
+		case 'N': no_node = true; break;
+		case 'n': node_name = optarg; break;
+		case 'E': event_history = atoll(optarg); break;
+		case 'M': srv.max_inflight = atoi(optarg); break;
+		case 'v': log_level_max = LOG_DEBUG; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (srv.max_inflight <= 0)
+		srv.max_inflight = API_MAX_INFLIGHT;
+	if (optind < argc) {
+		fprintf(stderr, "atoll server: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (strcmp(backend, "sqlite"))
+		die("--store %s: only the sqlite backend is available in this build", backend);
+	const char *colon = strrchr(listen, ':');
+	if (!colon || colon == listen)
+		die("--listen %s: expected HOST:PORT", listen);
+	srv.listen_host = xstrndup(listen, (size_t)(colon - listen));
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535)
+		die("--listen %s: bad port", listen);
+	srv.port = (int)port;
+	int rc = mkdir_p(data_dir);
+	if (rc < 0)
+		die("cannot create %s: %s", data_dir, strerror(-rc));
+	srv.data_dir = xstrdup(data_dir);
+	clock_gettime(CLOCK_MONOTONIC, &srv.started);
+	signal(SIGPIPE, SIG_IGN);
+	/* Every watch is a connection: allow as many descriptors as the hard limit does. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+
+	struct pki pki;
+	if (pki_load(data_dir, srv.listen_host, &pki, &err) < 0)
+		die("%s", err.msg);
+	srv.ca_pem = pki.ca_pem;
+	srv.cert_pem = pki.cert_pem;
+	srv.key_pem = pki.key_pem;
+	srv.admin_token = pki.admin_token;
+
+	_cleanup_free_ char *db = xasprintf("%s/store.db", data_dir);
+	struct store_opts so = { .path = db, .log_keep = event_history };
+	srv.store = store_open(&so, &err);
+	if (!srv.store)
+		die("store: %s", err.msg);
+	if (bootstrap_objects(srv.store, &err) < 0)
+		die("bootstrap: %s", err.msg);
+	if (crd_load_all(srv.store, &err) < 0)
+		die("loading CRDs: %s", err.msg);
+	char rerr[256];
+	if (registry_init(&srv, rerr, sizeof(rerr)) < 0)
+		die("registry: %s", rerr);
+	if (http_start(&srv, &err) < 0)
+		die("%s", err.msg);
+	watch_ticker_start();
+	controllers_start(srv.store);
+
+	char url[300];
+	snprintf(url, sizeof(url), "https://%s:%d", srv.listen_host, srv.port);
+	_cleanup_free_ char *kc = xasprintf("%s/kubeconfig", data_dir);
+	if (pki_write_kubeconfig(kc, url, &pki, &err) < 0)
+		die("%s", err.msg);
+	srv.ready = true;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double ms = (double)(now.tv_sec - srv.started.tv_sec) * 1e3 +
+		    (double)(now.tv_nsec - srv.started.tv_nsec) / 1e6;
+	log_info("server", "serving on %s (ready in %.1f ms)", url, ms);
+	printf("Atoll API server is ready at %s\n"
+	       "Point kubectl at it with:\n"
+	       "  export KUBECONFIG=%s\n"
+	       "  kubectl get namespaces\n",
+	       url, kc);
+	fflush(stdout);
+	if (!no_node) {
+		/* The embedded agent talks to this server like any other node would. */
+		_cleanup_free_ char *ca = xasprintf("%s/pki/ca.crt", data_dir);
+		_cleanup_free_ char *local = xasprintf("https://127.0.0.1:%d", srv.port);
+		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
+					 .node_name = node_name, .data_dir = data_dir, .async = true };
+		if (agent_start(&ao, &err) < 0)
+			log_error("agent", "the local node did not register: %s", err.msg);
+	}
+
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	int sig;
+	sigwait(&set, &sig);
+	log_info("server", "signal %d: shutting down", sig);
+	srv.ready = false;
+	http_stop(&srv);
+	store_close(srv.store);
+	pki_release(&pki);
+	free(srv.listen_host);
+	free(srv.data_dir);
+	return 0;
 }

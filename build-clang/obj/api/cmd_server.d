@@ -1,3 +1,0 @@
-build-clang/obj/api/cmd_server.o: src/api/cmd_server.c src/cmds.h
-
-src/cmds.h:

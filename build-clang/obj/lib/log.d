@@ -1,3 +1,0 @@
-build-clang/obj/lib/log.o: src/lib/log.c src/lib/log.h
-
-src/lib/log.h:

@@ -1,3 +1,0 @@
-build-clang/obj/sandbox/cmd_run.o: src/sandbox/cmd_run.c src/cmds.h
-
-src/cmds.h:

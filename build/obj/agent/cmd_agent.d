@@ -1,2 +1,0 @@
-build/obj/agent/cmd_agent.o: src/agent/cmd_agent.c src/cmds.h
-src/cmds.h:

@@ -1,3 +1,0 @@
-build/obj/lib/buf.o: src/lib/buf.c src/lib/buf.h src/lib/xalloc.h
-src/lib/buf.h:
-src/lib/xalloc.h:

@@ -1,2 +1,0 @@
-build/obj/main.o: src/main.c src/cmds.h
-src/cmds.h:

@@ -1,0 +1,6 @@
+#!/bin/sh
+# `make up`: run a server with its embedded store in the foreground.
+set -e
+dir=${ATOLL_DATA_DIR:-/var/lib/atoll}
+listen=${ATOLL_LISTEN:-127.0.0.1:6443}
+exec "$(dirname "$0")/../build/atoll" server --data-dir "$dir" --listen "$listen"

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Label and field selector filtering of list and watch results. */
+#ifndef ATOLL_FILTER_H
+#define ATOLL_FILTER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "api/server.h"
+
+struct filter;
+
+/*
+ * From the request's labelSelector and fieldSelector parameters. Returns 0
+ * and *out (owned; NULL when there is nothing to filter), or -1 with err 400.
+ */
+int filter_from_req(struct api_req *r, struct filter **out, struct atoll_err *err);
+bool filter_match(const struct filter *f, const json_t *obj);
+void filter_free(struct filter *f);
+
+#endif

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * GET pods/NAME/log: a container's output, from the log file the node agent
+ * writes (the server's embedded agent shares its data dir). Supports
+ * container, tailLines and limitBytes; follow returns what is there now.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/pods.h"
+#include "api/logs.h"
+#include "api/object.h"
+#include "api/pki.h"
+#include "api/request.h"
+#include "api/write.h"
+#include "lib/xalloc.h"
+
+/* Where the last `want` lines of text begin (len when want is 0). */
+static size_t tail_start(const char *text, size_t len, long want)
+{
+	size_t start = len;
+	long seen = 0;
+
+	if (want == 0)
+		return len;
+	while (start > 0) {
+		if (text[start - 1] == '\n' && start != len && ++seen == want)
+			break;
+		start--;
+	}
+	return start;
+}
+
+int pod_logs(struct api_call *c)
+{
+	struct atoll_err err = ERR_INIT;
+	int64_t rev;
+	json_t *pod = write_get_current(c, &rev, &err);
+
+	c->r->verb = "get";
+	if (!pod)
+		return reply_status(c->r, &err, &c->t);
+	const char *want = req_query(c->r, "container");
+	json_t *cs = json_object_get(json_object_get(pod, "spec"), "containers");
+	const char *name = NULL;
+	size_t i;
+	json_t *ct;
+	json_array_foreach(cs, i, ct) {
+		const char *n = json_string_value(json_object_get(ct, "name"));
+		if (n && (!want || !strcmp(n, want)))
+			name = n;
+		if (name)
+			break;
+	}
+	if (!name) {
+		int rc = want ? reply_error(c->r, 400, "BadRequest", "container %s is not valid for pod %s", want, c->t.name)
+			      : reply_error(c->r, 400, "BadRequest",
+					    "a container name must be specified for pod %s", c->t.name);
+		json_decref(pod);
+		return rc;
+	}
+	if (!want && json_array_size(cs) > 1) {
+		json_decref(pod);
+		return reply_error(c->r, 400, "BadRequest",
+				   "a container name must be specified for pod %s, choose one of the containers",
+				   c->t.name);
+	}
+	_cleanup_free_ char *uid = xstrdup(obj_str(pod, "metadata.uid") ?: "");
+	_cleanup_free_ char *path = pods_log_path(c->r->srv->data_dir, uid, name);
+	json_decref(pod);
+	if (query_true(req_query(c->r, "follow"))) {
+		_cleanup_free_ char *key = obj_key(c->k, c->t.ns, c->t.name);
+		off_t from = 0;
+		const char *tl = req_query(c->r, "tailLines");
+		if (tl && atol(tl) >= 0) {
+			/* Start the stream that many lines before the end. */
+			size_t flen = 0;
+			_cleanup_free_ char *all = file_read(path, &flen);
+			from = all ? (off_t)tail_start(all, flen, atol(tl)) : 0;
+		}
+		return logs_follow(c->r, key, uid, path, from);
+	}
+	size_t len = 0;
+	char *text = file_read(path, &len);
+	if (!text) {
+		text = xstrdup("");
+		len = 0;
+	}
+	const char *tl = req_query(c->r, "tailLines");
+	if (tl && atol(tl) >= 0) {
+		size_t start = tail_start(text, len, atol(tl));
+		memmove(text, text + start, len - start);
+		len -= start;
+	}
+	const char *lb = req_query(c->r, "limitBytes");
+	if (lb && atol(lb) > 0 && (size_t)atol(lb) < len)
+		len = (size_t)atol(lb);
+	return reply_raw(c->r, 200, "text/plain", text, len);
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Streaming a container's log file for `kubectl logs -f`. */
+#ifndef ATOLL_LOGS_H
+#define ATOLL_LOGS_H
+
+#include <sys/types.h>
+
+struct api_req;
+
+/*
+ * Answer r with the file at path from offset `from` on, then whatever is
+ * appended, until the pod at pod_key (with this uid) is gone or finished.
+ */
+int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from);
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The server's certificate authority, serving certificate and admin token. */
+#ifndef ATOLL_PKI_H
+#define ATOLL_PKI_H
+
+#include "lib/err.h"
+
+struct pki {
+	char *ca_pem;      /* owned */
+	char *cert_pem;    /* owned: serving certificate */
+	char *key_pem;     /* owned: serving key */
+	char *admin_token; /* owned */
+};
+
+/*
+ * Load DIR/pki/, creating what is missing: an EC P-256 CA, a serving
+ * certificate for `host` (plus localhost and 127.0.0.1) and an admin bearer
+ * token. Files are written atomically with mode 0600.
+ */
+int pki_load(const char *data_dir, const char *host, struct pki *p, struct atoll_err *err);
+void pki_release(struct pki *p);
+
+/* Write an admin kubeconfig for server URL to path (atomically). */
+int pki_write_kubeconfig(const char *path, const char *url, const struct pki *p, struct atoll_err *err);
+
+/* Read a whole file (returns owned, NUL-terminated) or NULL. */
+char *file_read(const char *path, size_t *len);
+/* Write a file atomically: temporary, fsync, rename. Returns 0 or -errno. */
+int file_write_atomic(const char *path, const void *data, size_t len, int mode);
+
+#endif

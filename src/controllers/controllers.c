@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The list of controllers, started in order. */
+#include "controllers/controllers.h"
+
+void controllers_start(struct store *s)
+{
+	ctl_namespace_start(s);
+	ctl_gc_start(s);
+}

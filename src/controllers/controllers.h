@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* In-process controllers of the control plane. */
+#ifndef ATOLL_CONTROLLERS_H
+#define ATOLL_CONTROLLERS_H
+
+struct store;
+
+/* Start every controller's thread (garbage collector, namespace lifecycle, ...). */
+void controllers_start(struct store *s);
+
+void ctl_namespace_start(struct store *s); /* namespace.c */
+void ctl_gc_start(struct store *s);        /* gc.c */
+
+#endif

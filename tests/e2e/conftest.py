@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Fixtures: each test module gets its own `atoll server` on a free loopback port and data dir."""
+import json
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ATOLL = os.environ.get("ATOLL_BIN") or os.path.join(ROOT, "build", "atoll")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running `atoll server`; stop() kills it (gracefully or with SIGKILL)."""
+
+    def __init__(self, data_dir=None, port=None, args=(), node=False):
+        self.args = list(args) + ([] if node else ["--no-node"])
+        self.tmp = None
+        if data_dir is None:
+            self.tmp = tempfile.TemporaryDirectory(prefix="atoll-test-")
+            data_dir = self.tmp.name
+        self.data_dir = data_dir
+        self.port = port or free_port()
+        self.proc = None
+        self.start()
+
+    @property
+    def url(self):
+        return f"https://127.0.0.1:{self.port}"
+
+    @property
+    def kubeconfig(self):
+        return os.path.join(self.data_dir, "kubeconfig")
+
+    def start(self):
+        self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
+        self.proc = subprocess.Popen(
+            [ATOLL, "server", "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}",
+             *self.args],
+            stdout=self.log, stderr=self.log)
+        deadline = time.monotonic() + 20
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("atoll server exited: " + self.logtext())
+            try:
+                with urllib.request.urlopen(self.url + "/readyz", context=ctx, timeout=2) as r:
+                    if r.read() == b"ok" and os.path.exists(self.kubeconfig):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("atoll server did not become ready: " + self.logtext())
+
+    def logtext(self):
+        try:
+            with open(os.path.join(self.data_dir, "server.log"), "rb") as f:
+                return f.read().decode(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+        self.log.close()
+
+    def kill9(self):
+        self.stop(signal.SIGKILL)
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+    def close(self):
+        self.stop()
+        if self.tmp:
+            self.tmp.cleanup()
+
+    def kubectl(self, *args, input=None, check=True, timeout=60):
+        env = dict(os.environ, KUBECONFIG=self.kubeconfig)
+        p = subprocess.run(["kubectl", *args], input=input, capture_output=True, text=True, env=env,
+                           timeout=timeout)
+        if check and p.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+        return p
+
+    def kjson(self, *args):
+        return json.loads(self.kubectl(*args, "-o", "json").stdout)
+
+    def token(self):
+        with open(os.path.join(self.data_dir, "pki", "admin.token")) as f:
+            return f.read().strip()
+
+    def request(self, method, path, body=None, content_type="application/json", headers=None, token=True):
+        """Raw HTTPS request; returns (status, headers, body bytes)."""
+        ctx = ssl.create_default_context(cafile=os.path.join(self.data_dir, "pki", "ca.crt"))
+        data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        if token:
+            req.add_header("Authorization", "Bearer " + self.token())
+        if data is not None:
+            req.add_header("Content-Type", content_type)
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        try:
+            with urllib.request.urlopen(req, context=ctx, timeout=30) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = Server()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def fresh_server():
+    s = Server()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def ns(server, request):
+    """A namespace of the test's own, deleted afterwards."""
+    name = "t-" + request.node.name.lower().replace("_", "-")[:40].strip("-")
+    server.kubectl("create", "namespace", name, check=False)
+    if server.kubectl("get", "namespace", name, check=False).returncode != 0:
+        server.request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace",
+                                                      "metadata": {"name": name}})
+    yield name
+    server.kubectl("delete", "namespace", name, "--wait=false", check=False)
