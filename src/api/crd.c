@@ -178,18 +178,7 @@ void crd_mark_established(struct store *s, const json_t *crd_in)
 		}
 		char now[40];
 		obj_now(now, sizeof(now));
-		json_t *storedv = json_array();
-		if (crd_storage_version(crd))
-			json_array_append_new(storedv, json_string(crd_storage_version(crd)));
-		json_object_set_new(crd, "status", json_pack(
-			"{s:O,s:[{s:s,s:s,s:s,s:s,s:s},{s:s,s:s,s:s,s:s,s:s}],s:o}",
-			"acceptedNames", names,
-			"conditions",
-			"type", "NamesAccepted", "status", "True", "lastTransitionTime", now,
-			"reason", "NoConflicts", "message", "no conflicts found",
-			"type", "Established", "status", "True", "lastTransitionTime", now,
-			"reason", "InitialNamesAccepted", "message", "the initial names have been accepted",
-			"storedVersions", storedv));
+		crd_status_accept(crd, now);
 		int64_t nrev;
 		int rc = obj_store_put(s, key, crd, rev, &nrev, &err);
 		json_decref(crd);

@@ -154,5 +154,5 @@ void kinds_crd_validate(const struct api_kind *k, const json_t *obj, const json_
 	kinds_check_meta(k, obj, old, KINDS_NAME_SUBDOMAIN, causes);
 	crd_validate(obj, causes);
 	if (old)
-		kinds_check_immutable(causes, obj, old, "spec.scope");
+		crd_validate_update(obj, old, causes);
 }
