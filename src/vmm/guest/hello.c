@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Test guest: serial output, boot_params sanity (command line, e820), clean exit. */
+#include "lib.h"
+
+int guest_main(void)
+{
+	const char *cl = guest_cmdline();
+	uint8_t n820 = guest_boot_params[0x1e8];
+	uint64_t ram = 0;
+
+	gputs("ATOLL_GUEST_HELLO\n");
+	gprintf("cmdline: %s\n", cl);
+	for (int i = 0; i < n820; i++) {
+		uint64_t addr, size;
+		uint32_t type;
+
+		memcpy(&addr, guest_boot_params + 0x2d0 + 20 * i, 8);
+		memcpy(&size, guest_boot_params + 0x2d0 + 20 * i + 8, 8);
+		memcpy(&type, guest_boot_params + 0x2d0 + 20 * i + 16, 4);
+		gprintf("e820: %lx-%lx type %u\n", addr, addr + size, type);
+		if (type == 1)
+			ram += size;
+	}
+	EXPECT(n820 >= 3, "e820 has %u entries", n820);
+	EXPECT(ram > (1 << 20), "e820 RAM %lu KiB", ram >> 10);
+	EXPECT(guest_boot_params[0x210] == 0xff, "type_of_loader set by the VMM");
+	EXPECT(strstr_(cl, "atoll.test=hello") != NULL, "command line passed through");
+	/* Touch memory near the top of low RAM: lazily backed pages must work. */
+	volatile uint32_t *top = (volatile uint32_t *)(uintptr_t)(0x100000 + (4 << 20));
+	*top = 0x41544f4c;
+	EXPECT(*top == 0x41544f4c, "memory at 5 MiB is writable");
+	return guest_finish("hello");
+}
