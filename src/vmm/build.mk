@@ -1,7 +1,7 @@
 # atoll vmm extras: bare-metal test guests (build/guest/*.bin) and the virtqueue fuzzer.
 # Included by the top-level Makefile.
 
-GUEST_NAMES  := hello blk rng evil net
+GUEST_NAMES  := hello blk rng evil net vsock
 GUEST_DIR    := $(B)/guest
 GUEST_BINS   := $(GUEST_NAMES:%=$(GUEST_DIR)/%.bin)
 GUEST_CFLAGS := -std=c17 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \

@@ -44,34 +44,11 @@ struct blk_req_hdr {
 	uint64_t sector;
 };
 
-/* iovecs for `len` bytes of the chain's segments [first, first+nr) starting at byte `skip`. */
-static int chain_iovec(const struct virtq_chain *c, int first, int nr, uint64_t skip,
-		       uint64_t len, struct iovec *iov)
-{
-	int n = 0;
-
-	for (int k = first; k < first + nr && len; k++) {
-		uint64_t l = c->iov[k].len;
-
-		if (skip >= l) {
-			skip -= l;
-			continue;
-		}
-		l -= skip;
-		if (l > len)
-			l = len;
-		iov[n++] = (struct iovec){ c->iov[k].base + skip, l };
-		len -= l;
-		skip = 0;
-	}
-	return n;
-}
-
 static int do_rw(struct blk *b, const struct virtq_chain *c, bool write,
 		 uint64_t off, uint64_t len)
 {
-	int n = write ? chain_iovec(c, 0, c->nr_out, sizeof(struct blk_req_hdr), len, b->iov)
-		      : chain_iovec(c, c->nr_out, c->nr_in, 0, len, b->iov);
+	int n = write ? virtq_iovec(c, false, sizeof(struct blk_req_hdr), len, b->iov)
+		      : virtq_iovec(c, true, 0, len, b->iov);
 	uint64_t done = 0;
 
 	/* Loop over short transfers, bounded by the number of bytes left. */

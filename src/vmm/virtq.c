@@ -2,6 +2,7 @@
 /* Split virtqueue, device side: pop and check chains, push used entries. */
 #include <errno.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "vmm/virtq.h"
 
@@ -167,6 +168,11 @@ int virtq_pop(struct virtq *q, const struct guest_mem *m, struct virtq_chain *c)
 	return 1;
 }
 
+void virtq_unpop(struct virtq *q)
+{
+	q->last_avail--;
+}
+
 int virtq_push(struct virtq *q, const struct guest_mem *m, uint16_t head, uint32_t written)
 {
 	uint8_t *used = guest_ptr(m, q->used_gpa, USED_BYTES(q->size));
@@ -223,4 +229,25 @@ size_t virtq_copy_from(const struct virtq_chain *c, size_t off, void *dst, size_
 size_t virtq_copy_to(const struct virtq_chain *c, size_t off, const void *src, size_t len)
 {
 	return copy_iov(c, c->nr_out, c->nr_in, off, (uint8_t *)src, len, true);
+}
+
+int virtq_iovec(const struct virtq_chain *c, bool in, uint64_t skip, uint64_t len, struct iovec *iov)
+{
+	int first = in ? c->nr_out : 0, nr = in ? c->nr_in : c->nr_out, n = 0;
+
+	for (int k = first; k < first + nr && len; k++) {
+		uint64_t l = c->iov[k].len;
+
+		if (skip >= l) {
+			skip -= l;
+			continue;
+		}
+		l -= skip;
+		if (l > len)
+			l = len;
+		iov[n++] = (struct iovec){ c->iov[k].base + skip, l };
+		len -= l;
+		skip = 0;
+	}
+	return n;
 }

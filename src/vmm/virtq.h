@@ -81,6 +81,9 @@ bool virtq_rings_valid(const struct virtq *q, const struct guest_mem *m);
  */
 int virtq_pop(struct virtq *q, const struct guest_mem *m, struct virtq_chain *c);
 
+/* Put back the chain just popped, unused (the device had nothing for it). */
+void virtq_unpop(struct virtq *q);
+
 /* Return a chain to the guest with `written` bytes produced. 0 or -VQ_BAD_RING. */
 int virtq_push(struct virtq *q, const struct guest_mem *m, uint16_t head, uint32_t written);
 
@@ -90,5 +93,13 @@ bool virtq_want_irq(const struct virtq *q, const struct guest_mem *m);
 /* Scatter-gather copies over a chain's readable (out) or writable (in) part. */
 size_t virtq_copy_from(const struct virtq_chain *c, size_t off, void *dst, size_t len);
 size_t virtq_copy_to(const struct virtq_chain *c, size_t off, const void *src, size_t len);
+
+/*
+ * Fill iov with host iovecs for `len` bytes of the chain's readable (in=false)
+ * or writable (in=true) part, starting `skip` bytes in. iov needs room for
+ * VIRTQ_MAX_SIZE entries. Returns the number of entries.
+ */
+struct iovec;
+int virtq_iovec(const struct virtq_chain *c, bool in, uint64_t skip, uint64_t len, struct iovec *iov);
 
 #endif
