@@ -29,5 +29,18 @@ int guest_main(void)
 	volatile uint32_t *top = (volatile uint32_t *)(uintptr_t)(0x100000 + (4 << 20));
 	*top = 0x41544f4c;
 	EXPECT(*top == 0x41544f4c, "memory at 5 MiB is writable");
+	if (strstr_(cl, "atoll.wait=1")) {
+		/* For control-socket tests: tick until stopped, at most a minute. */
+		uint64_t t0 = rdtsc();
+
+		for (int tick = 0; within(t0, 60000); tick++) {
+			uint64_t t1 = rdtsc();
+
+			gprintf("tick %d\n", tick);
+			while (within(t1, 200))
+				cpu_relax();
+		}
+		return 3;
+	}
 	return guest_finish("hello");
 }

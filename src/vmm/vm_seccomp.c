@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * After set-up the VMM only runs vCPUs and moves bytes: drop every
+ * capability and install a syscall allowlist (libseccomp) on all threads.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/kvm.h>
+#include <seccomp.h>
+
+#include "lib/log.h"
+#include "vmm/vmm.h"
+
+static const int allowed[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
+	SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(preadv), SCMP_SYS(pwritev),
+	SCMP_SYS(fdatasync), SCMP_SYS(fsync), SCMP_SYS(lseek), SCMP_SYS(close),
+	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),
+	SCMP_SYS(accept4), SCMP_SYS(connect), SCMP_SYS(shutdown),
+	SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(sendmsg), SCMP_SYS(recvmsg),
+	SCMP_SYS(getsockopt), SCMP_SYS(fcntl), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
+	SCMP_SYS(unlink), SCMP_SYS(getrandom),
+	SCMP_SYS(futex), SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
+	SCMP_SYS(sched_yield), SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(tgkill),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rseq), SCMP_SYS(set_robust_list),
+	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(brk),
+	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(restart_syscall),
+};
+
+static int drop_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	/* Per-thread in the kernel; vCPU threads exist already, so they keep theirs
+	 * until they exit, but they only run KVM_RUN and device code under seccomp. */
+	if (syscall(SYS_capset, &h, d) < 0)
+		return -errno;
+	return 0;
+}
+
+int vm_sandbox_self(struct vm *vm)
+{
+	scmp_filter_ctx ctx;
+	int r;
+
+	/* The log's gmtime_r() loads time-zone data once; do it while open() is allowed. */
+	tzset();
+	if ((r = drop_caps()) < 0) {
+		log_error("vmm", "dropping capabilities: %s", strerror(-r));
+		return r;
+	}
+	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	if (!ctx)
+		return -ENOMEM;
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+	for (size_t i = 0; !r && i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	/* ioctl: only running vCPUs, and the tty check stdio makes. */
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				     SCMP_A1(SCMP_CMP_EQ, KVM_RUN));
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				     SCMP_A1(SCMP_CMP_EQ, TCGETS));
+	/* socket: Unix stream sockets for vsock connections only. */
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+				     SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	if (!r)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (r < 0) {
+		log_error("vmm", "seccomp filter: %s", strerror(-r));
+		return r;
+	}
+	log_debug("vmm", "seccomp filter installed, capabilities dropped");
+	return 0;
+}
