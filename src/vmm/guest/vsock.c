@@ -54,7 +54,7 @@ static bool send(uint32_t sport, uint32_t dport, uint16_t op, uint32_t flags, co
 int guest_main(void)
 {
 	bool connected = false, pong = false, closed1 = false, accepted = false, hello = false, closed2 = false;
-	int pkts = 0;
+	int pkts = 0, retries = 0;
 
 	gputs("ATOLL_GUEST_VSOCK\n");
 	if (!vdev_find(19, 0, &d) || !vdev_init(&d, 0, vq, 3)) {
@@ -93,6 +93,13 @@ int guest_main(void)
 					pong = true;
 					send(5555, 1234, OP_SHUTDOWN, 3, NULL, fwd1);
 				}
+			} else if (p->op == OP_RST && !connected && retries++ < 50) {
+				/* Nobody listening yet: try again a little later. */
+				uint64_t t1 = rdtsc();
+
+				while (within(t1, 100))
+					cpu_relax();
+				send(5555, 1234, OP_REQUEST, 0, NULL, 0);
 			} else if (p->op == OP_RST) {
 				closed1 = true;
 			} else if (p->op == OP_CREDIT_REQUEST) {
