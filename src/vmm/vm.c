@@ -106,10 +106,34 @@ void vm_pause(struct vm *vm, bool pause)
 	pthread_mutex_unlock(&vm->lock);
 }
 
-static int setup_memory(struct vm *vm)
+/*
+ * Registering memory with KVM waits for an SRCU grace period, milliseconds on
+ * this kind of host. Nothing else in set-up needs it (we write guest memory
+ * through our own mapping), so it runs on a helper thread meanwhile.
+ */
+static void *register_memory(void *arg)
+{
+	struct vm *vm = arg;
+
+	for (int i = 0; i < vm->mem.nr; i++) {
+		struct kvm_userspace_memory_region r = {
+			.slot = i,
+			.guest_phys_addr = vm->mem.r[i].gpa,
+			.memory_size = vm->mem.r[i].size,
+			.userspace_addr = (uintptr_t)vm->mem.r[i].host,
+		};
+
+		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+			return (void *)(intptr_t)-errno;
+	}
+	return NULL;
+}
+
+static int setup_memory(struct vm *vm, pthread_t *th)
 {
 	uint64_t size = vm->ram_size, low = size < VM_MMIO_HOLE ? size : VM_MMIO_HOLE;
 	uint8_t *host;
+	int r;
 
 	/* Reserve nothing up front: pages appear as the guest touches them. */
 	host = mmap(NULL, size, PROT_READ | PROT_WRITE,
@@ -122,18 +146,17 @@ static int setup_memory(struct vm *vm)
 		vm->mem.r[1] = (struct guest_region){ 1ULL << 32, size - low, host + low };
 		vm->mem.nr = 2;
 	}
-	for (int i = 0; i < vm->mem.nr; i++) {
-		struct kvm_userspace_memory_region r = {
-			.slot = i,
-			.guest_phys_addr = vm->mem.r[i].gpa,
-			.memory_size = vm->mem.r[i].size,
-			.userspace_addr = (uintptr_t)vm->mem.r[i].host,
-		};
-
-		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
-			return -errno;
-	}
+	if ((r = pthread_create(th, NULL, register_memory, vm)))
+		return -r;
 	return 0;
+}
+
+static int join_memory(pthread_t th)
+{
+	void *ret;
+
+	pthread_join(th, &ret);
+	return (int)(intptr_t)ret;
 }
 
 static int open_serial_out(const char *spec)
@@ -205,11 +228,14 @@ static void wake_read(void *arg, uint32_t events)
 		log_warn("vmm", "wake eventfd: %s", strerror(errno));
 }
 
+#define TRACE(vm, what) log_debug("vmm", "%7.2f ms: %s", (vm_now_ns() - (vm)->start_ns) / 1e6, what)
+
 int vm_create(struct vm *vm, struct vm_config *cfg)
 {
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 	struct buf cl = BUF_INIT;
 	static struct vm_ev wake_ev;
+	pthread_t mem_thread;
 	int r;
 
 	memset(vm, 0, sizeof(*vm));
@@ -235,13 +261,15 @@ int vm_create(struct vm *vm, struct vm_config *cfg)
 		log_error("vmm", "KVM_CREATE_VM: %s", strerror(errno));
 		return -errno;
 	}
+	TRACE(vm, "vm created");
 	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, 0xfffbd000UL) < 0 ||
 	    ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0 ||
 	    ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
 		log_error("vmm", "KVM irqchip/PIT set-up: %s", strerror(errno));
 		return -errno;
 	}
-	if ((r = setup_memory(vm)) < 0) {
+	TRACE(vm, "irqchip and PIT created");
+	if ((r = setup_memory(vm, &mem_thread)) < 0) {
 		log_error("vmm", "guest memory (%llu MiB): %s", (unsigned long long)cfg->mem_mib,
 			  strerror(-r));
 		return r;
@@ -249,10 +277,16 @@ int vm_create(struct vm *vm, struct vm_config *cfg)
 	vm->epfd = epoll_create1(EPOLL_CLOEXEC);
 	vm->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	wake_ev = (struct vm_ev){ vm->wake_fd, wake_read, vm };
-	if (vm->epfd < 0 || vm->wake_fd < 0 || vm_ev_add(vm, &wake_ev, EPOLLIN) < 0)
-		return -errno;
-	if ((r = setup_devices(vm)) < 0)
+	if (vm->epfd < 0 || vm->wake_fd < 0 || vm_ev_add(vm, &wake_ev, EPOLLIN) < 0) {
+		r = -errno;
+		join_memory(mem_thread);
 		return r;
+	}
+	r = setup_devices(vm);
+	if (r < 0) {
+		join_memory(mem_thread);
+		return r;
+	}
 
 	buf_adds(&cl, cfg->cmdline ? cfg->cmdline : "console=ttyS0 reboot=k panic=1");
 	for (int i = 0; i < vm->nr_devs; i++)
@@ -260,16 +294,21 @@ int vm_create(struct vm *vm, struct vm_config *cfg)
 			 (unsigned long long)vm->devs[i]->base, vm->devs[i]->irq);
 	r = vm_boot_load(vm, cl.p);
 	buf_release(&cl);
-	if (r < 0)
-		return r;
-	if ((r = vm_mptable_write(vm)) < 0)
-		return r;
-	for (int i = 0; i < vm->nr_vcpus; i++)
-		if ((r = vcpu_init(vm, i)) < 0) {
+	if (r == 0)
+		r = vm_mptable_write(vm);
+	TRACE(vm, "kernel loaded");
+	for (int i = 0; r == 0 && i < vm->nr_vcpus; i++)
+		if ((r = vcpu_init(vm, i)) < 0)
 			log_error("vmm", "vcpu%d: %s", i, strerror(-r));
-			return r;
-		}
-	return 0;
+	TRACE(vm, "vcpus created");
+	int m = join_memory(mem_thread);
+
+	TRACE(vm, "guest memory registered");
+	if (m < 0) {
+		log_error("vmm", "KVM_SET_USER_MEMORY_REGION: %s", strerror(-m));
+		return m;
+	}
+	return r;
 }
 
 static void on_kick(int sig)
@@ -292,6 +331,7 @@ int vm_run(struct vm *vm)
 	if (!vm->cfg->no_seccomp && vm_sandbox_self(vm) < 0)
 		return VM_EXIT_INTERNAL;
 
+	TRACE(vm, "sandboxed, starting vcpus");
 	pthread_mutex_lock(&vm->lock);
 	if (vm->state == VM_STARTING)
 		vm->state = VM_RUNNING;
