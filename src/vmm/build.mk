@@ -7,7 +7,7 @@ GUEST_BINS   := $(GUEST_NAMES:%=$(GUEST_DIR)/%.bin)
 GUEST_CFLAGS := -std=c17 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
                 -fno-stack-protector -fcf-protection=none -mno-red-zone -mgeneral-regs-only \
                 -mcmodel=small -fno-asynchronous-unwind-tables -fno-builtin
-GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,src/vmm/guest/guest.ld -Wl,--build-id=none \
+GUEST_LDFLAGS := -nostdlib -static -Wl,-T,src/vmm/guest/guest.ld -Wl,--build-id=none \
                  -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 .PHONY: vmm-guests fuzz-vmm

@@ -70,18 +70,15 @@ static void set_msrs(struct vcpu *c)
 		0x1a0,                           /* MISC_ENABLE */
 	};
 	enum { N = sizeof(idx) / sizeof(idx[0]) };
-	struct {
-		struct kvm_msrs h;
-		struct kvm_msr_entry e[N];
-	} m;
+	struct kvm_msrs *m = xcalloc(1, sizeof(*m) + N * sizeof(m->entries[0]));
 
-	memset(&m, 0, sizeof(m));
-	m.h.nmsrs = N;
+	m->nmsrs = N;
 	for (int i = 0; i < N; i++) {
-		m.e[i].index = idx[i];
-		m.e[i].data = idx[i] == 0x1a0 ? 1 /* fast strings */ : 0;
+		m->entries[i].index = idx[i];
+		m->entries[i].data = idx[i] == 0x1a0 ? 1 /* fast strings */ : 0;
 	}
-	int r = ioctl(c->fd, KVM_SET_MSRS, &m);
+	int r = ioctl(c->fd, KVM_SET_MSRS, m);
+	free(m);
 	if (r != N)
 		log_warn("vmm", "vcpu%d: set %d of %d MSRs", c->id, r, N);
 }

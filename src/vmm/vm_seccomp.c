@@ -34,6 +34,12 @@ static const int allowed[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(restart_syscall),
 };
 
+/* SCMP_A0() and friends leave datum_b out, which clang warns about. */
+static struct scmp_arg_cmp arg_eq(unsigned arg, scmp_datum_t v)
+{
+	return (struct scmp_arg_cmp){ .arg = arg, .op = SCMP_CMP_EQ, .datum_a = v, .datum_b = 0 };
+}
+
 static int drop_caps(void)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -68,14 +74,14 @@ int vm_sandbox_self(struct vm *vm)
 	/* ioctl: only running vCPUs, and the tty check stdio makes. */
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				     SCMP_A1(SCMP_CMP_EQ, KVM_RUN));
+				     arg_eq(1, KVM_RUN));
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				     SCMP_A1(SCMP_CMP_EQ, TCGETS));
+				     arg_eq(1, TCGETS));
 	/* socket: Unix stream sockets for vsock connections only. */
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-				     SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+				     arg_eq(0, AF_UNIX));
 	if (!r)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);
