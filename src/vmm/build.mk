@@ -4,6 +4,8 @@
 GUEST_NAMES  := hello blk rng evil net vsock
 GUEST_DIR    := $(B)/guest
 GUEST_BINS   := $(GUEST_NAMES:%=$(GUEST_DIR)/%.bin)
+# Guests are freestanding: the compiler without any sanitizer flags CC may carry.
+GUEST_CC     := $(firstword $(CC))
 GUEST_CFLAGS := -std=c17 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
                 -fno-stack-protector -fcf-protection=none -mno-red-zone -mgeneral-regs-only \
                 -mcmodel=small -fno-asynchronous-unwind-tables -fno-builtin
@@ -17,14 +19,14 @@ vmm-guests: $(GUEST_BINS)
 
 $(GUEST_DIR)/%.o: src/vmm/guest/%.c src/vmm/guest/lib.h
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+	$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 $(GUEST_DIR)/head.o: src/vmm/guest/head.S
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+	$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 $(GUEST_DIR)/%.elf: $(GUEST_DIR)/head.o $(GUEST_DIR)/lib.o $(GUEST_DIR)/%.o src/vmm/guest/guest.ld
-	$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
 
 # A bzImage: 1024 bytes of boot sector + setup header, then the 1 MiB image.
 $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf

@@ -44,12 +44,12 @@ int cmd_vmm(int argc, char **argv)
 		vm_config_free(&cfg);
 		return r > 0 ? 0 : 2;
 	}
-	if (vm_create(&vm, &cfg) < 0) {
+	if (vm_create(&vm, &cfg) < 0 || (cfg.api_sock && vm_api_start(&vm, cfg.api_sock) < 0)) {
 		log_error("vmm", "could not create the VM");
-		return VM_EXIT_INTERNAL;
+		vm_config_free(&cfg);
+		/* Like the normal exit: the half-built VM dies with the process. */
+		_exit(VM_EXIT_INTERNAL);
 	}
-	if (cfg.api_sock && vm_api_start(&vm, cfg.api_sock) < 0)
-		return VM_EXIT_INTERNAL;
 	if (!cfg.serial || !strcmp(cfg.serial, "stdio"))
 		serial_attach_input(vm.serial, &vm, STDIN_FILENO);
 	r = vm_run(&vm);

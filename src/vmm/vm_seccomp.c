@@ -32,6 +32,8 @@ static const int allowed[] = {
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rseq), SCMP_SYS(set_robust_list),
 	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(brk),
 	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(restart_syscall),
+	/* thread start-up in sanitizer builds */
+	SCMP_SYS(sigaltstack), SCMP_SYS(sched_getaffinity), SCMP_SYS(prlimit64), SCMP_SYS(getrlimit),
 };
 
 /* SCMP_A0() and friends leave datum_b out, which clang warns about. */

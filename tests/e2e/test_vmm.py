@@ -15,7 +15,9 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ATOLL = os.path.join(ROOT, os.environ.get("ATOLL_BIN", "build/atoll"))
-GUESTS = os.path.join(os.path.dirname(ATOLL), "guest")
+GUESTS = os.environ.get("ATOLL_GUEST_DIR") or os.path.join(os.path.dirname(ATOLL), "guest")
+if not os.path.isdir(GUESTS):  # e.g. a sanitizer build that did not build guests
+    GUESTS = os.path.join(ROOT, "build", "guest")
 HERE = os.path.dirname(os.path.abspath(__file__))
 PY = "/usr/bin/python3"
 TIMEOUT = 60
