@@ -104,5 +104,7 @@ struct virtio_dev *virtio_rng_create(struct vm *vm);
 /* For the fuzzer and unit tests: the same devices over a plain guest_mem, no VM. */
 struct virtio_dev *virtio_blk_new(const struct guest_mem *mem, int fd, uint64_t bytes, bool ro, const char *id);
 struct virtio_dev *virtio_rng_new(const struct guest_mem *mem);
+/* Free a device from *_new() (takes d; its fd stays the caller's). */
+void virtio_dev_free(struct virtio_dev *d);
 
 #endif

@@ -2,6 +2,7 @@
 /* virtio-mmio version 2 register file, feature negotiation, queues, interrupts. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -47,6 +48,15 @@ void virtio_dev_init(struct virtio_dev *d, const struct virtio_ops *ops, void *p
 	d->irq = irq;
 	d->irq_fd = irq_fd;
 	pthread_mutex_init(&d->lock, NULL);
+}
+
+void virtio_dev_free(struct virtio_dev *d)
+{
+	if (!d)
+		return;
+	pthread_mutex_destroy(&d->lock);
+	free(d->priv);
+	free(d);
 }
 
 static uint64_t offered(const struct virtio_dev *d)

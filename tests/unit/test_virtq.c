@@ -319,6 +319,7 @@ static void test_blk_device(void)
 	uint16_t s = 0;
 	virtio_mmio_access(d, 0x70, (uint8_t *)&s, 2, false);
 	CHECK(s == 0xffff);
+	virtio_dev_free(d);
 	close(fd);
 }
 
