@@ -33,6 +33,7 @@ struct serial {
 	int64_t first_out_ns;
 	struct vm_ev in_ev;
 	struct vm *vm;
+	bool in_paused;          /* RX full: stdin is not polled until the guest reads */
 };
 
 struct serial *serial_create(int out_fd, int irq_fd)
@@ -127,6 +128,10 @@ void serial_io(struct serial *s, unsigned off, uint8_t *data, bool write)
 				v = s->rx[s->rx_head];
 				s->rx_head = (s->rx_head + 1) % RX_SIZE;
 				s->rx_len--;
+				if (s->in_paused && !s->rx_len) {
+					s->in_paused = false;
+					vm_ev_mod(s->vm, &s->in_ev, EPOLLIN);
+				}
 			}
 			break;
 		case 1: v = dlab ? s->dlm : s->ier; break;
@@ -180,9 +185,14 @@ static void serial_in_ready(void *arg, uint32_t events)
 
 	pthread_mutex_lock(&s->lock);
 	room = RX_SIZE - s->rx_len;
+	if (room <= 0 && !s->in_paused) {
+		/* The guest is not reading: stop polling until it drains the FIFO. */
+		s->in_paused = true;
+		vm_ev_mod(s->vm, &s->in_ev, 0);
+	}
 	pthread_mutex_unlock(&s->lock);
 	if (room <= 0)
-		return; /* the guest has not drained; level-triggered epoll retries */
+		return;
 	n = read(s->in_ev.fd, buf, room);
 	if (n > 0) {
 		serial_input(s, buf, n);

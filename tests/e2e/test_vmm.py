@@ -80,6 +80,14 @@ def test_serial_to_file(tmp_path):
     assert "PASS hello" not in r.stdout
 
 
+def test_serial_input():
+    r = vmm("--kernel", guest("hello"), "--cmdline", "atoll.test=hello atoll.echo=1",
+            input="12345678\n")
+    assert "serial input: 12345678" in r.stdout, r.stdout + r.stderr
+    assert "PASS hello" in r.stdout
+    assert r.returncode == 0
+
+
 def test_bad_arguments(tmp_path):
     r = vmm()
     assert r.returncode == 2 and "no kernel" in r.stderr

@@ -29,6 +29,21 @@ int guest_main(void)
 	volatile uint32_t *top = (volatile uint32_t *)(uintptr_t)(0x100000 + (4 << 20));
 	*top = 0x41544f4c;
 	EXPECT(*top == 0x41544f4c, "memory at 5 MiB is writable");
+	if (strstr_(cl, "atoll.echo=1")) {
+		/* Serial input: read up to 8 bytes from COM1 (polling LSR.DR) and echo them. */
+		char in[9] = { 0 };
+		int n = 0;
+		uint64_t t0 = rdtsc();
+
+		while (n < 8 && within(t0, 10000)) {
+			if (inb(0x3f8 + 5) & 1)
+				in[n++] = inb(0x3f8);
+			else
+				cpu_relax();
+		}
+		gprintf("serial input: %s\n", in);
+		EXPECT(n == 8, "read 8 bytes from the serial port");
+	}
 	if (strstr_(cl, "atoll.wait=1")) {
 		/* For control-socket tests: tick until stopped, at most a minute. */
 		uint64_t t0 = rdtsc();
