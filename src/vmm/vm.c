@@ -262,18 +262,20 @@ int vm_create(struct vm *vm, struct vm_config *cfg)
 		return -errno;
 	}
 	TRACE(vm, "vm created");
-	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, 0xfffbd000UL) < 0 ||
-	    ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0 ||
-	    ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
-		log_error("vmm", "KVM irqchip/PIT set-up: %s", strerror(errno));
-		return -errno;
-	}
-	TRACE(vm, "irqchip and PIT created");
 	if ((r = setup_memory(vm, &mem_thread)) < 0) {
 		log_error("vmm", "guest memory (%llu MiB): %s", (unsigned long long)cfg->mem_mib,
 			  strerror(-r));
 		return r;
 	}
+	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, 0xfffbd000UL) < 0 ||
+	    ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0 ||
+	    ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
+		r = -errno;
+		log_error("vmm", "KVM irqchip/PIT set-up: %s", strerror(errno));
+		join_memory(mem_thread);
+		return r;
+	}
+	TRACE(vm, "irqchip and PIT created");
 	vm->epfd = epoll_create1(EPOLL_CLOEXEC);
 	vm->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	wake_ev = (struct vm_ev){ vm->wake_fd, wake_read, vm };
