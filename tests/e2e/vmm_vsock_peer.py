@@ -28,6 +28,35 @@ def serve_1234(path, result, deadline):
         srv.close()
 
 
+BULK = 100000
+
+
+def serve_bulk(path, result, deadline):
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(1)
+    srv.settimeout(max(0.1, deadline - time.monotonic()))
+    try:
+        c, _ = srv.accept()
+        c.settimeout(10)
+        c.sendall(bytes((i * 31) & 0xff for i in range(BULK)))
+        got = bytearray()
+        while len(got) < BULK:
+            chunk = c.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+        result["bulk_len"] = len(got)
+        result["bulk_ok"] = bytes(got) == bytes(((i % 4096) * 7 + 1) & 0xff for i in range(BULK))
+        c.sendall(b"bulk-ok")
+        result["bulk_eof"] = c.recv(100) == b""
+        c.close()
+    except OSError as e:
+        result["error3"] = repr(e)
+    finally:
+        srv.close()
+
+
 def connect_5000(path, result, deadline):
     while time.monotonic() < deadline:
         try:
@@ -57,15 +86,18 @@ def main():
     result = {}
     t1 = threading.Thread(target=serve_1234, args=(uds + "_1234", result, deadline))
     t1.start()
+    t3 = threading.Thread(target=serve_bulk, args=(uds + "_1235", result, deadline))
+    t3.start()
     while not os.path.exists(uds) and time.monotonic() < deadline:
         time.sleep(0.02)
     t2 = threading.Thread(target=connect_5000, args=(uds, result, deadline))
     t2.start()
     t1.join()
     t2.join()
+    t3.join()
     print(result, flush=True)
     ok = result.get("ping") == b"ping-from-guest" and result.get("hello") == b"hello-host" \
-        and result.get("ok", "").startswith("OK ")
+        and result.get("ok", "").startswith("OK ") and result.get("bulk_ok")
     return 0 if ok else 1
 
 

@@ -4,7 +4,9 @@
  *  1. connect to the host (CID 2) port 1234, send "ping-from-guest",
  *     expect "pong-from-host", shut down, expect RST;
  *  2. accept the host's connection to port 5000, expect "hello-guest",
- *     answer "hello-host", and close when the host shuts down.
+ *     answer "hello-host", and close when the host shuts down;
+ *  3. connect to port 1235 and move BULK bytes each way with credit-based
+ *     flow control (both sides check the byte pattern), then "bulk-ok".
  */
 #include "lib.h"
 
@@ -13,7 +15,7 @@ struct pkt {
 	uint32_t src_port, dst_port, len;
 	uint16_t type, op;
 	uint32_t flags, buf_alloc, fwd_cnt;
-	uint8_t data[256];
+	uint8_t data[4096];
 } __attribute__((packed));
 
 #define HDR 44
@@ -38,17 +40,90 @@ static void rx_post(uint16_t i)
 	vq_submit(&d, &vq[0], i);
 }
 
-static bool send(uint32_t sport, uint32_t dport, uint16_t op, uint32_t flags, const char *data, uint32_t fwd)
-{
-	uint32_t len = data ? strlen(data) : 0;
+#define BULK 100000
+#define BULK_ALLOC 65536
 
+static bool send_pkt(uint32_t sport, uint32_t dport, uint16_t op, uint32_t flags,
+		     const void *data, uint32_t len, uint32_t fwd)
+{
 	memset(&tx, 0, sizeof(tx));
-	tx = (struct pkt){ cid, 2, sport, dport, len, 1, op, flags, 4096, fwd, { 0 } };
+	tx = (struct pkt){ cid, 2, sport, dport, len, 1, op, flags, BULK_ALLOC, fwd, { 0 } };
 	if (len)
 		memcpy(tx.data, data, len);
 	vq[1].desc[0] = (struct vring_desc){ (uintptr_t)&tx, HDR + len, 0, 0 };
 	vq_submit(&d, &vq[1], 0);
 	return vq_wait(&vq[1], 2000, NULL) >= 0;
+}
+
+static bool send(uint32_t sport, uint32_t dport, uint16_t op, uint32_t flags, const char *data, uint32_t fwd)
+{
+	return send_pkt(sport, dport, op, flags, data, data ? strlen(data) : 0, fwd);
+}
+
+/* Connection 3: bulk transfer in both directions. */
+static struct {
+	bool requested, connected, ok, closed, bad;
+	uint32_t rx, tx, fwd, fwd_sent, peer_alloc, peer_fwd;
+} b;
+
+static void bulk_packet(const struct pkt *p)
+{
+	b.peer_alloc = p->buf_alloc;
+	b.peer_fwd = p->fwd_cnt;
+	if (p->op == OP_RESPONSE) {
+		b.connected = true;
+	} else if (p->op == OP_RW && b.rx < BULK) {
+		/* Guest code is emulated here (PVM): check every 61st byte, not all. */
+		for (uint32_t k = (61 - b.rx % 61) % 61; k < p->len && k < sizeof(p->data); k += 61)
+			if (p->data[k] != (uint8_t)((b.rx + k) * 31))
+				b.bad = true;
+		b.rx += p->len;
+		b.fwd += p->len;
+		if (b.fwd - b.fwd_sent >= BULK_ALLOC / 4 || b.rx >= BULK) {
+			send_pkt(6666, 1235, OP_CREDIT_UPDATE, 0, NULL, 0, b.fwd);
+			b.fwd_sent = b.fwd;
+		}
+	} else if (p->op == OP_RW) {
+		b.fwd += p->len;
+		if (p->len == 7 && !memcmp(p->data, "bulk-ok", 7) && b.tx == BULK) {
+			b.ok = true;
+			send_pkt(6666, 1235, OP_SHUTDOWN, 3, NULL, 0, b.fwd);
+		}
+	} else if (p->op == OP_RST) {
+		b.closed = true;
+	} else if (p->op == OP_CREDIT_REQUEST) {
+		send_pkt(6666, 1235, OP_CREDIT_UPDATE, 0, NULL, 0, b.fwd);
+	}
+}
+
+/* Send what the host's credit allows; true if more is waiting for credit. */
+static bool bulk_send(void)
+{
+	/* The pattern repeats every 4096 bytes, so it is built once. */
+	static uint8_t chunk[8192];
+	static bool filled;
+
+	if (!filled) {
+		for (uint32_t k = 0; k < sizeof(chunk); k++)
+			chunk[k] = (uint8_t)((k % 4096) * 7 + 1);
+		filled = true;
+	}
+
+	if (!b.connected || b.rx < BULK || b.tx >= BULK)
+		return false;
+	for (int n = 0; n < 64 && b.tx < BULK; n++) {
+		uint32_t credit = b.peer_alloc - (b.tx - b.peer_fwd), len = 4096;
+
+		if (b.tx - b.peer_fwd >= b.peer_alloc)
+			return true; /* wait for a credit update */
+		if (len > credit)
+			len = credit;
+		if (len > BULK - b.tx)
+			len = BULK - b.tx;
+		send_pkt(6666, 1235, OP_RW, 0, chunk + b.tx % 4096, len, b.fwd);
+		b.tx += len;
+	}
+	return b.tx < BULK;
 }
 
 int guest_main(void)
@@ -72,9 +147,15 @@ int guest_main(void)
 	EXPECT(send(5555, 1234, OP_REQUEST, 0, NULL, 0), "sent REQUEST to host port 1234");
 
 	uint64_t t0 = rdtsc();
-	while (!(closed1 && closed2) && within(t0, 20000)) {
+	while (!(closed1 && closed2 && b.closed) && within(t0, 30000)) {
 		uint32_t id;
-		int len = vq_wait(&vq[0], 200, &id);
+
+		if (closed1 && !b.requested) {
+			b.requested = true;
+			send(6666, 1235, OP_REQUEST, 0, NULL, 0);
+		}
+		bool more = bulk_send();
+		int len = vq_wait(&vq[0], more ? 1 : 200, &id);
 
 		if (len < 0)
 			continue;
@@ -105,6 +186,8 @@ int guest_main(void)
 			} else if (p->op == OP_CREDIT_REQUEST) {
 				send(5555, 1234, OP_CREDIT_UPDATE, 0, NULL, fwd1);
 			}
+		} else if (p->dst_port == 6666 && p->src_port == 1235) {
+			bulk_packet(p);
 		} else if (p->dst_port == 5000) {
 			if (p->op == OP_REQUEST && !accepted) {
 				accepted = true;
@@ -135,5 +218,9 @@ int guest_main(void)
 	EXPECT(accepted, "host -> guest connection on port 5000");
 	EXPECT(hello, "host sent hello-guest");
 	EXPECT(closed2, "host connection closed");
+	gprintf("bulk: received %u, sent %u\n", b.rx, b.tx);
+	EXPECT(b.rx == BULK && !b.bad, "received %d bytes from the host, pattern intact", BULK);
+	EXPECT(b.tx == BULK, "sent %d bytes to the host within its credit", BULK);
+	EXPECT(b.ok && b.closed, "host confirmed the bulk data");
 	return guest_finish("vsock");
 }
