@@ -35,7 +35,8 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 # libFuzzer (clang) over the virtqueue parser and the device request paths.
 FUZZ_SECONDS ?= 10
 FUZZ_VMM_SRCS := tests/fuzz/fuzz_virtq.c src/vmm/virtq.c src/vmm/guest_mem.c src/vmm/virtio_mmio.c \
-                 src/vmm/virtio_blk.c src/vmm/virtio_rng.c src/lib/log.c src/lib/xalloc.c
+                 src/vmm/virtio_blk.c src/vmm/virtio_rng.c src/vmm/virtio_net.c src/vmm/virtio_vsock.c \
+                 src/lib/log.c src/lib/xalloc.c
 $(B)/fuzz/fuzz_virtq: $(FUZZ_VMM_SRCS) src/vmm/virtq.h src/vmm/virtio.h
 	@mkdir -p $(dir $@)
 	clang -std=c17 -D_GNU_SOURCE -O1 -g -Isrc -DATOLL_FUZZ -fsanitize=fuzzer,address,undefined \

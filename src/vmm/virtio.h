@@ -104,6 +104,10 @@ struct virtio_dev *virtio_rng_create(struct vm *vm);
 /* For the fuzzer and unit tests: the same devices over a plain guest_mem, no VM. */
 struct virtio_dev *virtio_blk_new(const struct guest_mem *mem, int fd, uint64_t bytes, bool ro, const char *id);
 struct virtio_dev *virtio_rng_new(const struct guest_mem *mem);
+/* TX goes to fd, RX reads it (borrowed). */
+struct virtio_dev *virtio_net_new(const struct guest_mem *mem, int fd, const uint8_t mac[6]);
+/* Without a VM: guest connections go to <uds>_<port>; there is no host listener. */
+struct virtio_dev *virtio_vsock_new(const struct guest_mem *mem, uint64_t cid, const char *uds);
 /* Free a device from *_new() (takes d; its fd stays the caller's). */
 void virtio_dev_free(struct virtio_dev *d);
 

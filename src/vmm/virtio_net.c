@@ -171,9 +171,21 @@ static int tap_open(const char *name)
 	return fd;
 }
 
-struct virtio_dev *virtio_net_create(struct vm *vm, const char *tap, const uint8_t mac[6])
+struct virtio_dev *virtio_net_new(const struct guest_mem *mem, int fd, const uint8_t mac[6])
 {
 	static const uint8_t def_mac[6] = { 0x02, 0xa7, 0x01, 0x00, 0x00, 0x01 };
+	struct virtio_dev *d = xcalloc(1, sizeof(*d));
+	struct net *n = xcalloc(1, sizeof(*n));
+
+	memcpy(n->mac, mac ? mac : def_mac, 6);
+	virtio_dev_init(d, &net_ops, n, mem, 0, 0, -1);
+	n->ev = (struct vm_ev){ fd, net_ready, d };
+	n->rx_stalled = true;
+	return d;
+}
+
+struct virtio_dev *virtio_net_create(struct vm *vm, const char *tap, const uint8_t mac[6])
+{
 	struct virtio_dev *d;
 	struct net *n;
 	uint64_t base;
@@ -188,14 +200,13 @@ struct virtio_dev *virtio_net_create(struct vm *vm, const char *tap, const uint8
 		close(fd);
 		return NULL;
 	}
-	n = xcalloc(1, sizeof(*n));
-	d = xcalloc(1, sizeof(*d));
+	d = virtio_net_new(&vm->mem, fd, mac);
+	d->base = base;
+	d->irq = irq;
+	d->irq_fd = irq_fd;
+	n = d->priv;
 	n->vm = vm;
-	memcpy(n->mac, mac ? mac : def_mac, 6);
-	virtio_dev_init(d, &net_ops, n, &vm->mem, base, irq, irq_fd);
-	n->ev = (struct vm_ev){ fd, net_ready, d };
 	/* Registered with no events; DRIVER_OK turns EPOLLIN on. */
-	n->rx_stalled = true;
 	if (vm_ev_add(vm, &n->ev, 0) < 0) {
 		log_error("vmm", "tap %s: epoll: %s", tap, strerror(errno));
 		return NULL;

@@ -100,6 +100,9 @@ static struct conn *conn_new(struct virtio_dev *d, int fd, enum conn_state st, v
 {
 	struct vsock *v = d->priv;
 
+	if (!v->vm)
+		return NULL; /* a device without a VM (fuzzing) has no event loop */
+
 	for (int i = 0; i < MAX_CONNS; i++) {
 		if (v->conns[i])
 			continue;
@@ -470,6 +473,19 @@ static const struct virtio_ops vsock_ops = {
 	.reset = vsock_reset,
 };
 
+struct virtio_dev *virtio_vsock_new(const struct guest_mem *mem, uint64_t cid, const char *uds)
+{
+	struct virtio_dev *d = xcalloc(1, sizeof(*d));
+	struct vsock *v = xcalloc(1, sizeof(*v));
+
+	v->cid = cid;
+	v->uds = xstrdup(uds);
+	v->next_port = 1U << 30;
+	v->listen_ev.fd = -1;
+	virtio_dev_init(d, &vsock_ops, v, mem, 0, 0, -1);
+	return d;
+}
+
 struct virtio_dev *virtio_vsock_create(struct vm *vm, uint64_t cid, const char *uds)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -493,13 +509,12 @@ struct virtio_dev *virtio_vsock_create(struct vm *vm, uint64_t cid, const char *
 		log_error("vmm", "vsock: %s", strerror(-r));
 		return NULL;
 	}
-	v = xcalloc(1, sizeof(*v));
-	d = xcalloc(1, sizeof(*d));
+	d = virtio_vsock_new(&vm->mem, cid, uds);
+	d->base = base;
+	d->irq = irq;
+	d->irq_fd = irq_fd;
+	v = d->priv;
 	v->vm = vm;
-	v->cid = cid;
-	v->uds = xstrdup(uds);
-	v->next_port = 1U << 30;
-	virtio_dev_init(d, &vsock_ops, v, &vm->mem, base, irq, irq_fd);
 	v->listen_ev = (struct vm_ev){ fd, listen_ready, d };
 	if (vm_ev_add(vm, &v->listen_ev, EPOLLIN) < 0) {
 		log_error("vmm", "vsock: epoll: %s", strerror(errno));

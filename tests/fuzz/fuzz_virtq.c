@@ -6,6 +6,7 @@
  * sanitizer report is a bug: a hostile guest controls all of these bytes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static uint8_t *mem_buf;
 static struct guest_mem mem;
-static struct virtio_dev *blk, *rng;
+static struct virtio_dev *blk, *rng, *net, *vsock;
 static struct virtq_chain ch;
 
 /* The device constructors for a real VM are linked but never called here. */
@@ -34,6 +35,15 @@ int vm_next_dev_slot(struct vm *vm, uint64_t *base, int *irq_fd, int *irq)
 {
 	return -ENOSYS;
 }
+
+/* Devices without a VM never register with an event loop; reaching these is a bug. */
+struct vm_ev;
+int vm_ev_add(struct vm *vm, struct vm_ev *ev, uint32_t events);
+int vm_ev_mod(struct vm *vm, struct vm_ev *ev, uint32_t events);
+void vm_ev_del(struct vm *vm, struct vm_ev *ev);
+int vm_ev_add(struct vm *vm, struct vm_ev *ev, uint32_t events) { abort(); }
+int vm_ev_mod(struct vm *vm, struct vm_ev *ev, uint32_t events) { abort(); }
+void vm_ev_del(struct vm *vm, struct vm_ev *ev) { abort(); }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -46,6 +56,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	blk = virtio_blk_new(&mem, fd, 16 * 512, false, "fuzz");
 	rng = virtio_rng_new(&mem);
+	net = virtio_net_new(&mem, open("/dev/null", O_RDWR), NULL);
+	vsock = virtio_vsock_new(&mem, 3, "/nonexistent/atoll-fuzz");
 	return 0;
 }
 
@@ -57,6 +69,8 @@ static void w32(struct virtio_dev *d, uint64_t off, uint32_t v)
 /* Bring the device up with one queue whose layout comes from the input. */
 static void setup(struct virtio_dev *d, const uint8_t *ctl, bool indirect)
 {
+	int nq = d->ops->nr_queues;
+
 	uint32_t size = 1u << (ctl[0] % 9); /* 1..256, plus some invalid below */
 
 	if (ctl[1] & 0x80)
@@ -68,12 +82,15 @@ static void setup(struct virtio_dev *d, const uint8_t *ctl, bool indirect)
 	w32(d, 0x24, 1);
 	w32(d, 0x20, 1);
 	w32(d, 0x70, 11);
-	w32(d, 0x30, 0);
-	w32(d, 0x38, size);
-	w32(d, 0x80, (ctl[2] << 8) & ~15u);
-	w32(d, 0x90, (ctl[3] << 8) & ~1u);
-	w32(d, 0xa0, (ctl[4] << 8) & ~3u);
-	w32(d, 0x44, 1);
+	/* Every queue gets its own slice of the layout bytes, so rings may overlap. */
+	for (int q = 0; q < nq; q++) {
+		w32(d, 0x30, q);
+		w32(d, 0x38, size);
+		w32(d, 0x80, ((ctl[2] + 0x11 * q) << 8) & ~15u);
+		w32(d, 0x90, ((ctl[3] + 0x23 * q) << 8) & ~1u);
+		w32(d, 0xa0, ((ctl[4] + 0x35 * q) << 8) & ~3u);
+		w32(d, 0x44, 1);
+	}
 	w32(d, 0x70, 15);
 }
 
@@ -113,12 +130,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* 2. Devices through the transport; guest memory is re-seeded so rings are fresh. */
-	struct virtio_dev *d = (ctl[5] & 2) ? rng : blk;
+	struct virtio_dev *devs[4] = { blk, rng, net, vsock };
+	struct virtio_dev *d = devs[(ctl[5] >> 1) & 3];
 
 	memcpy(mem_buf, data, size < MEM_SIZE ? size : MEM_SIZE);
 	setup(d, ctl, ctl[5] & 4);
-	for (int kick = 0; kick < 4; kick++)
-		w32(d, 0x50, kick == 3 ? ctl[6] : 0);
+	for (int kick = 0; kick < 6; kick++)
+		w32(d, 0x50, kick == 5 ? ctl[6] : kick % d->ops->nr_queues);
 	uint32_t v;
 	virtio_mmio_access(d, 0x100 + (ctl[7] & 0x3f), (uint8_t *)&v, 4, false);
 	w32(d, 0x70, 0);
