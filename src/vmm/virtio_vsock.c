@@ -353,7 +353,7 @@ static void vsock_notify(struct virtio_dev *d, int q)
 	if (q == Q_TX) {
 		for (int n = 0; n < VIRTQ_MAX_SIZE && virtio_pop(d, Q_TX, &v->chain) == 1; n++) {
 			if (v->chain.out_len < HDR_LEN || v->chain.nr_in) {
-				virtio_fail(d, "TX chain without a packet header");
+				virtio_fail(d, "TX chain without a packet header, or with writable buffers");
 				return;
 			}
 			tx_packet(d, &v->chain);

@@ -178,11 +178,16 @@ def test_net(netns):
     assert r.returncode == 0
 
 
-def test_hostile_guest(tmp_path):
+def test_hostile_guest(tmp_path, netns):
     disk = tmp_path / "d.img"
     disk.write_bytes(b"ATOLLBLK".ljust(1 << 20, b"\0"))
-    r = vmm("--kernel", guest("evil"), "--disk", str(disk))
+    r = subprocess.run(netns + [ATOLL, "vmm", "--kernel", guest("evil"), "--disk", str(disk),
+                                "--vsock-cid", "3", "--vsock-uds", str(tmp_path / "v.sock"),
+                                "--tap", "tap0"],
+                       capture_output=True, text=True, timeout=TIMEOUT)
     assert "PASS evil" in r.stdout, r.stdout + r.stderr
+    assert "vsock RX buffer smaller than a header -> DEVICE_NEEDS_RESET" in r.stdout
+    assert "net TX chain with a writable buffer -> DEVICE_NEEDS_RESET" in r.stdout
     assert r.returncode == 0  # alive until the guest chose to exit
     errors = [l for l in r.stderr.splitlines() if "guest error" in l and "needs reset" in l]
     assert len(errors) >= 15, r.stderr

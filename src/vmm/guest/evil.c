@@ -4,7 +4,8 @@
  * loops, out-of-range addresses, huge lengths, bad indices, bad indirect
  * tables, rings outside memory) and garbage register and port accesses.
  * Each attack must end in DEVICE_NEEDS_RESET or an error status, never a
- * dead VMM, and a reset must bring the device back.
+ * dead VMM, and a reset must bring the device back. If the VM also has
+ * virtio-vsock or virtio-net devices, their request parsing is attacked too.
  */
 #include "lib.h"
 
@@ -78,8 +79,96 @@ static void ring_attack(const char *what, uint64_t desc, uint32_t size)
 	expect_reset(what);
 }
 
+/* --- other devices: malformed packets on their queues --- */
+
+static struct gvq oq[3];
+static uint8_t pkt[64] __attribute__((aligned(16)));
+static uint8_t small[8];
+
+static void dev_attack(struct vdev *dv, int nq, int q, const char *what)
+{
+	vq_submit(dv, &oq[q], 0);
+	uint32_t st = vdev_status(dv), isr = vdev_isr(dv);
+
+	EXPECT((st & ST_NEEDS_RESET) && (isr & 2), "%s -> DEVICE_NEEDS_RESET (status %x isr %x)", what, st, isr);
+	EXPECT(vdev_init(dv, 0, oq, nq), "device initialises again after reset (%s)", what);
+}
+
+static void put_vsock_hdr(uint64_t src_cid, uint32_t len, uint16_t op)
+{
+	uint64_t dst_cid = 2;
+	uint32_t ports[2] = { 7777, 1 };
+	uint16_t type = 1;
+	uint32_t credit[3] = { 0, 4096, 0 };
+
+	memset(pkt, 0, sizeof(pkt));
+	memcpy(pkt, &src_cid, 8);
+	memcpy(pkt + 8, &dst_cid, 8);
+	memcpy(pkt + 16, ports, 8);
+	memcpy(pkt + 24, &len, 4);
+	memcpy(pkt + 28, &type, 2);
+	memcpy(pkt + 30, &op, 2);
+	memcpy(pkt + 32, credit, 12);
+}
+
+static void attack_vsock(struct vdev *v)
+{
+	uint64_t cid;
+
+	EXPECT(vdev_init(v, 0, oq, 3), "vsock device initialises");
+	cid = vdev_cfg32(v, 0);
+	put_vsock_hdr(cid, 0, 1);
+	oq[1].desc[0] = (struct vring_desc){ (uintptr_t)pkt, 10, 0, 0 };
+	dev_attack(v, 3, 1, "vsock TX packet shorter than its header");
+
+	put_vsock_hdr(cid, 5000, 5);
+	oq[1].desc[0] = (struct vring_desc){ (uintptr_t)pkt, 44, 0, 0 };
+	dev_attack(v, 3, 1, "vsock TX header claims more payload than sent");
+
+	put_vsock_hdr(cid, 0, 1);
+	oq[1].desc[0] = (struct vring_desc){ (uintptr_t)pkt, 44, VRING_F_NEXT, 1 };
+	oq[1].desc[1] = (struct vring_desc){ (uintptr_t)small, 8, VRING_F_WRITE, 0 };
+	dev_attack(v, 3, 1, "vsock TX chain with a writable buffer");
+
+	/* A connection to a port nobody serves makes the device answer with RST,
+	 * which does not fit the 8-byte RX buffer offered. */
+	oq[0].desc[0] = (struct vring_desc){ (uintptr_t)small, 8, VRING_F_WRITE, 0 };
+	oq[0].avail.ring[0] = 0;
+	oq[0].avail.idx = 1;
+	put_vsock_hdr(cid, 0, 1);
+	oq[1].desc[0] = (struct vring_desc){ (uintptr_t)pkt, 44, 0, 0 };
+	dev_attack(v, 3, 1, "vsock RX buffer smaller than a header");
+
+	/* Wrong source CID and an unknown op: refused with RST, no reset. */
+	put_vsock_hdr(cid + 1, 0, 99);
+	oq[1].desc[0] = (struct vring_desc){ (uintptr_t)pkt, 44, 0, 0 };
+	vq_submit(v, &oq[1], 0);
+	EXPECT(vq_wait(&oq[1], 2000, NULL) >= 0 && !(vdev_status(v) & ST_NEEDS_RESET),
+	       "vsock packet with a foreign CID is refused without a reset");
+}
+
+static void attack_net(struct vdev *n)
+{
+	EXPECT(vdev_init(n, 0, oq, 2), "net device initialises");
+	memset(pkt, 0, sizeof(pkt));
+	oq[1].desc[0] = (struct vring_desc){ (uintptr_t)pkt, 6, 0, 0 };
+	dev_attack(n, 2, 1, "net TX chain shorter than the virtio-net header");
+
+	oq[1].desc[0] = (struct vring_desc){ (uintptr_t)pkt, 60, VRING_F_NEXT, 1 };
+	oq[1].desc[1] = (struct vring_desc){ (uintptr_t)small, 8, VRING_F_WRITE, 0 };
+	dev_attack(n, 2, 1, "net TX chain with a writable buffer");
+
+	/* A 70000-byte frame is dropped, the buffer returned, the device stays up. */
+	oq[1].desc[0] = (struct vring_desc){ 0x200000, 70000, 0, 0 };
+	vq_submit(n, &oq[1], 0);
+	EXPECT(vq_wait(&oq[1], 2000, NULL) >= 0 && !(vdev_status(n) & ST_NEEDS_RESET),
+	       "oversized frame dropped without a reset");
+}
+
 int guest_main(void)
 {
+	struct vdev other;
+
 	gputs("ATOLL_GUEST_EVIL\n");
 	if (!vdev_find(2, 0, &d) || !reinit(0)) {
 		gputs("FAIL evil: no usable virtio-blk device\n");
@@ -181,6 +270,11 @@ int guest_main(void)
 		outb(p, 0xa5);
 	}
 	expect_recovers("after register garbage");
+
+	if (vdev_find(19, 0, &other))
+		attack_vsock(&other);
+	if (vdev_find(1, 0, &other))
+		attack_net(&other);
 
 	return guest_finish("evil");
 }
