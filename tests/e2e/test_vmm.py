@@ -125,6 +125,33 @@ def test_blk(tmp_path):
     assert ro.read_bytes() == before
 
 
+def test_blk_and_rng_from_json(tmp_path):
+    rw, ro = tmp_path / "rw.img", tmp_path / "ro.img"
+    rw.write_bytes(b"ATOLLBLK".ljust(1 << 20, b"\0"))
+    ro.write_bytes(b"ATOLLRO".ljust(64 << 10, b"\0"))
+    serial = tmp_path / "serial.log"
+    cfg = {
+        "boot-source": {"kernel_image_path": guest("blk")},
+        "machine-config": {"vcpu_count": 1, "mem_size_mib": 32},
+        "drives": [
+            {"drive_id": "json-disk", "path_on_host": str(rw), "is_read_only": False},
+            {"drive_id": "ro", "path_on_host": str(ro), "is_read_only": True},
+        ],
+        "entropy": {},
+        "serial": f"file:{serial}",
+    }
+    p = tmp_path / "vm.json"
+    p.write_text(json.dumps(cfg))
+    r = vmm("--config", str(p))
+    out = serial.read_text()
+    assert "PASS blk" in out, out + r.stderr
+    assert "disk0 id: json-disk" in out
+    assert r.returncode == 0
+    # The same file booting the rng guest finds the entropy device after the disks.
+    r = vmm("--config", str(p), "--kernel", guest("rng"), "--serial", "stdio")
+    assert "PASS rng" in r.stdout, r.stdout + r.stderr
+
+
 def test_rng():
     r = vmm("--kernel", guest("rng"), "--rng")
     assert "PASS rng" in r.stdout, r.stdout + r.stderr
