@@ -184,7 +184,7 @@ static int setup_devices(struct vm *vm)
 	int out, irq;
 
 	out = open_serial_out(cfg->serial);
-	if (out == -2 || (out < 0 && errno && strcmp(cfg->serial ? cfg->serial : "", "none"))) {
+	if (out == -2 || (out < 0 && !strncmp(cfg->serial, "file:", 5))) {
 		log_error("vmm", "serial %s: %s", cfg->serial,
 			  out == -2 ? "want stdio, none or file:PATH" : strerror(errno));
 		return -EINVAL;

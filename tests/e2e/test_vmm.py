@@ -103,6 +103,10 @@ def test_bad_arguments(tmp_path):
     bad.write_text("{ not json")
     r = vmm("--config", str(bad))
     assert r.returncode == 2
+    r = vmm("--kernel", guest("hello"), "--serial", "tty:0")
+    assert r.returncode == 125 and "want stdio, none or file:PATH" in r.stderr
+    r = vmm("--kernel", guest("hello"), "--serial", f"file:{tmp_path}/no/such/dir/x")
+    assert r.returncode == 125
     r = vmm("--help")
     assert r.returncode == 0 and "--vsock-uds" in r.stdout
 
