@@ -27,6 +27,7 @@ static void usage(void)
 	       "  --rng               virtio-rng\n"
 	       "  --api-sock PATH     control socket (line JSON: status, pause, resume, stop)\n"
 	       "  --serial stdio|file:PATH|none   where COM1 output goes (default stdio)\n"
+	       "  --cgroup DIR        join this cgroup (its cgroup.procs) first; repeatable\n"
 	       "  --no-seccomp        skip the syscall filter (debugging)\n"
 	       "  --debug             verbose log\n"
 	       "\nSee docs/vmm.md.\n");
@@ -43,6 +44,10 @@ int cmd_vmm(int argc, char **argv)
 			usage();
 		vm_config_free(&cfg);
 		return r > 0 ? 0 : 2;
+	}
+	if (vm_join_cgroups(&cfg) < 0) {
+		vm_config_free(&cfg);
+		return VM_EXIT_INTERNAL;
 	}
 	if (vm_create(&vm, &cfg) < 0 || (cfg.api_sock && vm_api_start(&vm, cfg.api_sock) < 0)) {
 		log_error("vmm", "could not create the VM");

@@ -148,6 +148,7 @@ int vm_config_load_json(struct vm_config *cfg, const char *path)
 enum {
 	OPT_CONFIG = 256, OPT_KERNEL, OPT_INITRD, OPT_CMDLINE, OPT_MEM, OPT_CPUS, OPT_DISK,
 	OPT_TAP, OPT_MAC, OPT_CID, OPT_UDS, OPT_API, OPT_SERIAL, OPT_RNG, OPT_NOSECCOMP, OPT_DEBUG,
+	OPT_CGROUP,
 };
 
 static const struct option opts[] = {
@@ -167,6 +168,7 @@ static const struct option opts[] = {
 	{ "rng", no_argument, NULL, OPT_RNG },
 	{ "no-seccomp", no_argument, NULL, OPT_NOSECCOMP },
 	{ "debug", no_argument, NULL, OPT_DEBUG },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -239,6 +241,11 @@ int vm_config_parse_args(struct vm_config *cfg, int argc, char **argv)
 		case OPT_RNG: cfg->rng = true; break;
 		case OPT_NOSECCOMP: cfg->no_seccomp = true; break;
 		case OPT_DEBUG: log_level_max = LOG_DEBUG; break;
+		case OPT_CGROUP:
+			if (cfg->nr_cgroups == 8)
+				return log_error("vmm", "at most 8 --cgroup"), -EINVAL;
+			cfg->cgroups[cfg->nr_cgroups++] = xstrdup(optarg);
+			break;
 		case 'h': return 1;
 		default: return -EINVAL;
 		}
@@ -267,5 +274,7 @@ void vm_config_free(struct vm_config *cfg)
 	free(cfg->vsock_uds);
 	free(cfg->api_sock);
 	free(cfg->serial);
+	for (int i = 0; i < cfg->nr_cgroups; i++)
+		free(cfg->cgroups[i]);
 	memset(cfg, 0, sizeof(*cfg));
 }

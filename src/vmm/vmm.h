@@ -58,6 +58,8 @@ struct vm_config {
 	char *serial;         /* "stdio" (default), "file:PATH" or "none" */
 	bool rng;
 	bool no_seccomp;
+	char *cgroups[8];     /* cgroup directories to join before set-up (v1 hierarchies or v2) */
+	int nr_cgroups;
 };
 
 struct vm;
@@ -143,5 +145,7 @@ int vm_api_start(struct vm *vm, const char *path);
 
 /* vm_seccomp.c */
 int vm_sandbox_self(struct vm *vm);
+/* Move this process into each configured cgroup directory. */
+int vm_join_cgroups(const struct vm_config *cfg);
 
 #endif

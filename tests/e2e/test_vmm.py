@@ -289,6 +289,32 @@ def test_control_socket_and_sandbox(tmp_path):
     assert not os.path.exists(api)
 
 
+def test_own_cgroup(tmp_path):
+    base = "/sys/fs/cgroup/pids" if os.path.isdir("/sys/fs/cgroup/pids") else "/sys/fs/cgroup"
+    cg = os.path.join(base, "atoll-vmm-test-" + uuid.uuid4().hex[:8])
+    os.mkdir(cg)
+    try:
+        api = str(tmp_path / "api.sock")
+        p = subprocess.Popen([ATOLL, "vmm", "--kernel", guest("hello"), "--cmdline",
+                              "atoll.test=hello atoll.wait=1", "--api-sock", api, "--cgroup", cg,
+                              "--serial", "none"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 10
+            while not os.path.exists(api) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            procs = open(os.path.join(cg, "cgroup.procs")).read().split()
+            assert str(p.pid) in procs
+            _api(api, "stop")
+            p.communicate(timeout=20)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        assert p.returncode == 0
+    finally:
+        os.rmdir(cg)
+
+
 def test_full_linux_guest():
     kernel = os.environ.get("ATOLL_GUEST_KERNEL")
     if not kernel or not os.path.exists(kernel):
