@@ -122,6 +122,7 @@ def test_blk(tmp_path):
     assert "PASS blk" in r.stdout, r.stdout + r.stderr
     assert "disk0 id: atoll-test-disk" in r.stdout
     assert "write to read-only disk fails" in r.stdout
+    assert "ok: IRQ 5 arrived through the IOAPIC" in r.stdout
     assert r.returncode == 0
     data = rw.read_bytes()
     assert data[512:522] == b"GUESTWROTE"
