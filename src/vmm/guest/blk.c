@@ -14,12 +14,13 @@
 #define T_FLUSH 4
 #define T_GET_ID 8
 
-static struct gvq vq[1];
+static struct gvq vq[1], vq_ro[1];
 static struct { uint32_t type, reserved; uint64_t sector; } hdr;
 static uint8_t data[4096] __attribute__((aligned(512)));
 static volatile uint8_t status;
 
-static int blk_req(struct vdev *d, uint32_t type, uint64_t sector, void *buf, uint32_t len, bool dev_writes)
+static int blk_req_q(struct vdev *d, struct gvq *vq, uint32_t type, uint64_t sector, void *buf,
+		     uint32_t len, bool dev_writes)
 {
 	uint16_t n = 0;
 
@@ -41,6 +42,8 @@ static int blk_req(struct vdev *d, uint32_t type, uint64_t sector, void *buf, ui
 		return -1;
 	return status;
 }
+
+#define blk_req(d, ...) blk_req_q(d, (d) == &ro ? vq_ro : vq, __VA_ARGS__)
 
 /* --- interrupts: IDT, LAPIC, IOAPIC --- */
 
@@ -83,9 +86,10 @@ static void irq_setup(int irq)
 	ioapic_write(0x10 + 2 * irq, IRQ_VECTOR); /* fixed, physical, edge, high, unmasked */
 }
 
+static struct vdev d, ro;
+
 int guest_main(void)
 {
-	struct vdev d, ro;
 
 	gputs("ATOLL_GUEST_BLK\n");
 	if (!vdev_find(2, 0, &d) || !vdev_init(&d, 1u << 9, vq, 1)) {
@@ -124,7 +128,7 @@ int guest_main(void)
 	EXPECT(!(vdev_status(&d) & ST_NEEDS_RESET), "device still healthy");
 
 	if (vdev_find(2, 1, &ro)) {
-		EXPECT(vdev_init(&ro, 1u << 9, vq, 1), "init disk1");
+		EXPECT(vdev_init(&ro, 1u << 9, vq_ro, 1), "init disk1");
 		EXPECT((vdev_cfg32(&ro, 0) >= 1), "disk1 has sectors");
 		EXPECT(blk_req(&ro, T_IN, 0, data, 512, true) == 0, "read disk1");
 		EXPECT(!memcmp(data, "ATOLLRO", 7), "disk1 starts with ATOLLRO");
