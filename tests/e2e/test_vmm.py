@@ -72,6 +72,13 @@ def test_hello_json_config_multi_vcpu(tmp_path):
     assert r.returncode == 0
 
 
+def test_smp():
+    r = vmm("--kernel", guest("smp"), "--cpus", "3")
+    assert "MP table lists 3 processor(s)" in r.stdout, r.stdout + r.stderr
+    assert "2 of 2 application processor(s) up" in r.stdout
+    assert "PASS smp" in r.stdout and r.returncode == 0
+
+
 def test_serial_to_file(tmp_path):
     out = tmp_path / "serial.log"
     r = vmm("--kernel", guest("hello"), "--cmdline", "atoll.test=hello", "--serial", f"file:{out}")
