@@ -72,6 +72,15 @@ def test_hello_json_config_multi_vcpu(tmp_path):
     assert r.returncode == 0
 
 
+def test_initrd(tmp_path):
+    rd = tmp_path / "initrd"
+    rd.write_bytes(b"ATOLLRD" + bytes(range(256)) * 1000 + b"ATOLLRD")
+    r = vmm("--kernel", guest("hello"), "--cmdline", "atoll.test=hello", "--initrd", str(rd),
+            "--mem", "64")
+    assert f"{rd.stat().st_size} bytes" in r.stdout, r.stdout + r.stderr
+    assert "PASS hello" in r.stdout and r.returncode == 0
+
+
 def test_smp():
     r = vmm("--kernel", guest("smp"), "--cpus", "3")
     assert "MP table lists 3 processor(s)" in r.stdout, r.stdout + r.stderr

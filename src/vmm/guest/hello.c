@@ -29,6 +29,18 @@ int guest_main(void)
 	volatile uint32_t *top = (volatile uint32_t *)(uintptr_t)(0x100000 + (4 << 20));
 	*top = 0x41544f4c;
 	EXPECT(*top == 0x41544f4c, "memory at 5 MiB is writable");
+	uint32_t rd_addr, rd_size;
+
+	memcpy(&rd_addr, guest_boot_params + 0x218, 4);
+	memcpy(&rd_size, guest_boot_params + 0x21c, 4);
+	if (rd_size) {
+		const char *rd = (const char *)(uintptr_t)rd_addr;
+
+		gprintf("initrd at 0x%x, %u bytes\n", rd_addr, rd_size);
+		EXPECT(!(rd_addr & 0xfff), "initrd is page aligned");
+		EXPECT(!memcmp(rd, "ATOLLRD", 7), "initrd starts with ATOLLRD");
+		EXPECT(!memcmp(rd + rd_size - 7, "ATOLLRD", 7), "initrd ends with ATOLLRD");
+	}
 	if (strstr_(cl, "atoll.echo=1")) {
 		/* Serial input: read up to 8 bytes from COM1 (polling LSR.DR) and echo them. */
 		char in[9] = { 0 };
