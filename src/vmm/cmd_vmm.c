@@ -58,6 +58,10 @@ int cmd_vmm(int argc, char **argv)
 	if (!cfg.serial || !strcmp(cfg.serial, "stdio"))
 		serial_attach_input(vm.serial, &vm, STDIN_FILENO);
 	r = vm_run(&vm);
+	int64_t first = serial_first_output_ns(vm.serial);
+
+	if (first)
+		log_debug("vmm", "%7.2f ms: first guest output", (first - vm.start_ns) / 1e6);
 	log_info("vmm", "exit %d: %s", r, vm.exit_reason);
 	if (cfg.api_sock)
 		unlink(cfg.api_sock);
