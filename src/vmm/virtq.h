@@ -38,7 +38,8 @@ struct virtq {
 	uint16_t used_idx;   /* our copy of used->idx */
 };
 
-/* One segment of a chain, already translated to a host pointer. */
+/* One segment of a chain, already translated to a host pointer (borrowed:
+ * it points into guest memory, whose contents the guest may change at any time). */
 struct virtq_iov {
 	uint8_t *base;
 	uint32_t len;

@@ -71,7 +71,8 @@ struct vcpu {
 	pthread_t thread;
 };
 
-/* An fd the event loop watches; fn runs on the event-loop thread. */
+/* An fd the event loop watches; fn runs on the event-loop thread. The loop
+ * borrows the struct: it must stay valid until vm_ev_del(). */
 struct vm_ev {
 	int fd;
 	void (*fn)(void *arg, uint32_t events);
@@ -106,7 +107,8 @@ struct vm {
 	char exit_reason[128];
 };
 
-/* vm.c */
+/* vm.c. vm_create() fills *vm (caller's storage) and borrows cfg, which must
+ * outlive the VM; the VM's fds and memory are released by process exit. */
 int vm_create(struct vm *vm, struct vm_config *cfg);
 int vm_run(struct vm *vm);       /* starts vCPUs, serves events; returns exit status */
 void vm_request_exit(struct vm *vm, int code, const char *reason);
@@ -135,7 +137,7 @@ int vm_mptable_write(struct vm *vm);
 void vm_pio(struct vm *vm, uint16_t port, uint8_t *data, int size, bool write);
 void vm_mmio(struct vm *vm, uint64_t addr, uint8_t *data, int size, bool write);
 
-/* vm_config.c */
+/* vm_config.c: every string in vm_config is owned by it; vm_config_free() releases them. */
 int vm_config_parse_args(struct vm_config *cfg, int argc, char **argv);
 int vm_config_load_json(struct vm_config *cfg, const char *path);
 void vm_config_free(struct vm_config *cfg);
