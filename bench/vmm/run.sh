@@ -17,7 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86 is not installed" >&2; exit 1; }
 
 as --32 "$HERE/tinyfw.S" -o "$WORK/tinyfw.o"
-ld -m elf_i386 -Ttext 0 --oformat binary -o "$WORK/tinyfw.bin" "$WORK/tinyfw.o"
+ld -m elf_i386 -Ttext 0 -e 0 --oformat binary -o "$WORK/tinyfw.bin" "$WORK/tinyfw.o"
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, kernel $(uname -r), $RUNS runs each, interleaved"
 top -b -n1 | grep -m1 '%Cpu' || true
