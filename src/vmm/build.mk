@@ -3,7 +3,7 @@
 
 GUEST_NAMES  := hello blk rng evil net vsock smp
 GUEST_DIR    := $(B)/guest
-GUEST_BINS   := $(GUEST_NAMES:%=$(GUEST_DIR)/%.bin)
+GUEST_BINS   := $(GUEST_NAMES:%=$(GUEST_DIR)/%.bin) $(GUEST_NAMES:%=$(GUEST_DIR)/%.elf)
 # Guests are freestanding: the compiler without any sanitizer flags CC may carry.
 GUEST_CC     := $(firstword $(CC))
 GUEST_CFLAGS := -std=c17 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \

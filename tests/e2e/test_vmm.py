@@ -48,6 +48,13 @@ def test_hello():
     assert "debug-exit" in r.stderr
 
 
+def test_hello_elf():
+    # The same guest as an ELF: the vmlinux path (PT_LOAD at p_paddr, entry e_entry).
+    r = vmm("--kernel", guest("hello")[:-4] + ".elf", "--cmdline", "atoll.test=hello")
+    assert "PASS hello" in r.stdout, r.stdout + r.stderr
+    assert r.returncode == 0
+
+
 def test_guest_status_is_exit_code():
     # Without atoll.test=hello the guest reports FAIL and exits 1 through port 0xf4.
     r = vmm("--kernel", guest("hello"), "--cmdline", "something=else")
