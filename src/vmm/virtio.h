@@ -91,6 +91,13 @@ int virtio_pop(struct virtio_dev *d, int q, struct virtq_chain *c);
  */
 void virtio_fail(struct virtio_dev *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * Log a guest-caused problem and count it in d->errors. Only the first
+ * VIRTIO_LOG_LIMIT per device reach the log, so a hostile guest cannot flood it.
+ */
+#define VIRTIO_LOG_LIMIT 20
+void virtio_guest_warn(struct virtio_dev *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Whether the guest finished initialization and the device is usable. */
 bool virtio_live(const struct virtio_dev *d);
 

@@ -116,10 +116,9 @@ static void blk_request(struct virtio_dev *d, struct blk *b, struct virtq_chain 
 		/* sector * 512 + len <= size, written so that nothing overflows. */
 		if ((len % SECTOR) || h.sector > b->bytes / SECTOR ||
 		    len > b->bytes - h.sector * SECTOR) {
-			log_warn("vmm", "virtio-blk: %s of %llu bytes at sector %llu out of range",
-				 wr ? "write" : "read", (unsigned long long)len,
-				 (unsigned long long)h.sector);
-			d->errors++;
+			virtio_guest_warn(d, "%s of %llu bytes at sector %llu out of range",
+					  wr ? "write" : "read", (unsigned long long)len,
+					  (unsigned long long)h.sector);
 			status = BLK_S_IOERR;
 			break;
 		}

@@ -78,7 +78,17 @@ bool virtio_live(const struct virtio_dev *d)
 	return (d->status & VIRTIO_STATUS_DRIVER_OK) && !d->broken;
 }
 
-void virtio_fail(struct virtio_dev *d, const char *fmt, ...)
+static void guest_log(struct virtio_dev *d, const char *what, const char *msg)
+{
+	if (d->errors < VIRTIO_LOG_LIMIT)
+		log_warn("vmm", "%s@%#llx: %s%s", d->ops->name, (unsigned long long)d->base, what, msg);
+	else if (d->errors == VIRTIO_LOG_LIMIT)
+		log_warn("vmm", "%s@%#llx: more guest errors; not logging them any more",
+			 d->ops->name, (unsigned long long)d->base);
+	d->errors++;
+}
+
+void virtio_guest_warn(struct virtio_dev *d, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -86,11 +96,24 @@ void virtio_fail(struct virtio_dev *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	d->errors++;
-	if (d->broken)
+	guest_log(d, "", msg);
+}
+
+void virtio_fail(struct virtio_dev *d, const char *fmt, ...)
+{
+	char msg[256 + 32];
+	va_list ap;
+
+	if (d->broken) {
+		d->errors++;
 		return;
-	log_warn("vmm", "%s@%#llx: guest error: %s; device needs reset", d->ops->name,
-		 (unsigned long long)d->base, msg);
+	}
+	strcpy(msg, "guest error: ");
+	va_start(ap, fmt);
+	vsnprintf(msg + strlen(msg), 256, fmt, ap);
+	va_end(ap);
+	strcat(msg, "; device needs reset");
+	guest_log(d, "", msg);
 	d->broken = true;
 	d->status |= VIRTIO_STATUS_NEEDS_RESET;
 	virtio_irq(d, VIRTIO_INT_CONFIG);

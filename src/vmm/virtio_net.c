@@ -84,9 +84,8 @@ static void tx_process(struct virtio_dev *d, struct net *n)
 			return;
 		}
 		if (c->out_len > sizeof(n->tx)) {
-			d->errors++;
-			log_warn("vmm", "virtio-net: oversized TX frame (%llu bytes) dropped",
-				 (unsigned long long)c->out_len);
+			virtio_guest_warn(d, "oversized TX frame (%llu bytes) dropped",
+					  (unsigned long long)c->out_len);
 		} else {
 			size_t len = virtq_copy_from(c, 0, n->tx, c->out_len);
 

@@ -123,9 +123,10 @@ static struct conn *conn_new(struct virtio_dev *d, int fd, enum conn_state st, v
 	return NULL;
 }
 
-static void ctrl_push(struct vsock *v, struct conn *c, uint16_t op, uint32_t flags,
+static void ctrl_push(struct virtio_dev *d, struct conn *c, uint16_t op, uint32_t flags,
 		      uint32_t local, uint32_t peer)
 {
+	struct vsock *v = d->priv;
 	struct vsock_hdr h = {
 		.src_cid = HOST_CID, .dst_cid = v->cid, .src_port = local, .dst_port = peer,
 		.type = TYPE_STREAM, .op = op, .flags = flags, .buf_alloc = BUF_ALLOC,
@@ -133,7 +134,7 @@ static void ctrl_push(struct vsock *v, struct conn *c, uint16_t op, uint32_t fla
 	};
 
 	if (v->ctrl_len == CTRL_MAX) {
-		log_warn("vmm", "virtio-vsock: control queue full, dropping op %u", op);
+		virtio_guest_warn(d, "control queue full (the guest takes no RX buffers), dropping op %u", op);
 		return;
 	}
 	v->ctrl[(v->ctrl_head + v->ctrl_len++) % CTRL_MAX] = h;
@@ -224,7 +225,7 @@ static void conn_flush(struct vsock *v, struct conn *c)
 	}
 	/* Return credit once a quarter of the buffer has drained. */
 	if (c->fwd_cnt - c->fwd_sent >= BUF_ALLOC / 4)
-		ctrl_push(v, c, OP_CREDIT_UPDATE, 0, c->local_port, c->peer_port);
+		ctrl_push(c->dev, c, OP_CREDIT_UPDATE, 0, c->local_port, c->peer_port);
 }
 
 static void conn_ready(void *arg, uint32_t events);
@@ -253,10 +254,10 @@ static void guest_connect(struct virtio_dev *d, const struct vsock_hdr *h)
 	c->peer_port = h->src_port;
 	c->peer_buf_alloc = h->buf_alloc;
 	c->peer_fwd_cnt = h->fwd_cnt;
-	ctrl_push(v, c, OP_RESPONSE, 0, c->local_port, c->peer_port);
+	ctrl_push(d, c, OP_RESPONSE, 0, c->local_port, c->peer_port);
 	return;
 refuse:
-	ctrl_push(v, NULL, OP_RST, 0, h->dst_port, h->src_port);
+	ctrl_push(d, NULL, OP_RST, 0, h->dst_port, h->src_port);
 }
 
 static void tx_packet(struct virtio_dev *d, struct virtq_chain *ch)
@@ -273,7 +274,7 @@ static void tx_packet(struct virtio_dev *d, struct virtq_chain *ch)
 	}
 	if (h.src_cid != v->cid || h.dst_cid != HOST_CID || h.type != TYPE_STREAM) {
 		if (h.op != OP_RST)
-			ctrl_push(v, NULL, OP_RST, 0, h.dst_port, h.src_port);
+			ctrl_push(d, NULL, OP_RST, 0, h.dst_port, h.src_port);
 		return;
 	}
 	c = conn_find(v, h.dst_port, h.src_port);
@@ -284,7 +285,7 @@ static void tx_packet(struct virtio_dev *d, struct virtq_chain *ch)
 	switch (h.op) {
 	case OP_REQUEST:
 		if (c)
-			ctrl_push(v, NULL, OP_RST, 0, h.dst_port, h.src_port);
+			ctrl_push(d, NULL, OP_RST, 0, h.dst_port, h.src_port);
 		else
 			guest_connect(d, &h);
 		return;
@@ -298,18 +299,17 @@ static void tx_packet(struct virtio_dev *d, struct virtq_chain *ch)
 			if (write(c->ev.fd, ok, n) != n)
 				log_debug("vmm", "vsock: host socket did not take OK");
 		} else if (!c) {
-			ctrl_push(v, NULL, OP_RST, 0, h.dst_port, h.src_port);
+			ctrl_push(d, NULL, OP_RST, 0, h.dst_port, h.src_port);
 		}
 		return;
 	case OP_RW:
 		if (!c || c->state != C_OPEN) {
-			ctrl_push(v, NULL, OP_RST, 0, h.dst_port, h.src_port);
+			ctrl_push(d, NULL, OP_RST, 0, h.dst_port, h.src_port);
 			return;
 		}
 		if (h.len > BUF_ALLOC - c->tx_len) {
-			log_warn("vmm", "vsock: guest port %u overran its credit; resetting", h.src_port);
-			d->errors++;
-			ctrl_push(v, NULL, OP_RST, 0, c->local_port, c->peer_port);
+			virtio_guest_warn(d, "guest port %u overran its credit; resetting it", h.src_port);
+			ctrl_push(d, NULL, OP_RST, 0, c->local_port, c->peer_port);
 			conn_close(v, c);
 			return;
 		}
@@ -319,7 +319,7 @@ static void tx_packet(struct virtio_dev *d, struct virtq_chain *ch)
 		return;
 	case OP_CREDIT_REQUEST:
 		if (c)
-			ctrl_push(v, c, OP_CREDIT_UPDATE, 0, c->local_port, c->peer_port);
+			ctrl_push(d, c, OP_CREDIT_UPDATE, 0, c->local_port, c->peer_port);
 		return;
 	case OP_CREDIT_UPDATE:
 		return; /* credit already taken from the header */
@@ -328,7 +328,7 @@ static void tx_packet(struct virtio_dev *d, struct virtq_chain *ch)
 			return;
 		conn_flush(v, c);
 		if ((h.flags & SHUT_BOTH) == SHUT_BOTH || c->eof) {
-			ctrl_push(v, NULL, OP_RST, 0, c->local_port, c->peer_port);
+			ctrl_push(d, NULL, OP_RST, 0, c->local_port, c->peer_port);
 			conn_close(v, c);
 		} else if (h.flags & 2) {
 			shutdown(c->ev.fd, SHUT_WR);
@@ -342,7 +342,7 @@ static void tx_packet(struct virtio_dev *d, struct virtq_chain *ch)
 		}
 		return;
 	default:
-		ctrl_push(v, NULL, OP_RST, 0, h.dst_port, h.src_port);
+		ctrl_push(d, NULL, OP_RST, 0, h.dst_port, h.src_port);
 	}
 }
 
@@ -397,7 +397,7 @@ static void host_line(struct vsock *v, struct conn *c)
 	c->peer_port = port;
 	c->local_port = v->next_port++;
 	c->state = C_CONNECTING;
-	ctrl_push(v, c, OP_REQUEST, 0, c->local_port, c->peer_port);
+	ctrl_push(c->dev, c, OP_REQUEST, 0, c->local_port, c->peer_port);
 	rx_process(c->dev);
 	return;
 bad:
@@ -415,7 +415,7 @@ static void conn_ready(void *arg, uint32_t events)
 		host_line(v, c);
 	} else if (c->state == C_CONNECTING) {
 		if (events & (EPOLLHUP | EPOLLERR)) {
-			ctrl_push(v, NULL, OP_RST, 0, c->local_port, c->peer_port);
+			ctrl_push(d, NULL, OP_RST, 0, c->local_port, c->peer_port);
 			conn_close(v, c);
 			rx_process(d);
 		}
