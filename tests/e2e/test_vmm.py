@@ -48,6 +48,12 @@ def test_hello():
     assert "debug-exit" in r.stderr
 
 
+def test_guest_crash_is_reported():
+    r = vmm("--kernel", guest("hello"), "--cmdline", "atoll.test=hello atoll.crash=1")
+    assert "crashing" in r.stdout
+    assert r.returncode == 124 and "triple fault" in r.stderr
+
+
 def test_hello_elf():
     # The same guest as an ELF: the vmlinux path (PT_LOAD at p_paddr, entry e_entry).
     r = vmm("--kernel", guest("hello")[:-4] + ".elf", "--cmdline", "atoll.test=hello")

@@ -41,6 +41,13 @@ int guest_main(void)
 		EXPECT(!memcmp(rd, "ATOLLRD", 7), "initrd starts with ATOLLRD");
 		EXPECT(!memcmp(rd + rd_size - 7, "ATOLLRD", 7), "initrd ends with ATOLLRD");
 	}
+	if (strstr_(cl, "atoll.crash=1")) {
+		/* An exception with an empty IDT: #GP, #DF, then a triple fault. */
+		struct { uint16_t limit; uint64_t base; } __attribute__((packed)) none = { 0, 0 };
+
+		gputs("crashing\n");
+		__asm__ volatile("lidt %0; ud2" :: "m"(none));
+	}
 	if (strstr_(cl, "atoll.echo=1")) {
 		/* Serial input: read up to 8 bytes from COM1 (polling LSR.DR) and echo them. */
 		char in[9] = { 0 };
