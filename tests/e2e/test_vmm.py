@@ -48,6 +48,12 @@ def test_hello():
     assert "debug-exit" in r.stderr
 
 
+def test_i8042_reset_is_clean_exit():
+    r = vmm("--kernel", guest("hello"), "--cmdline", "atoll.test=hello atoll.reset=1")
+    assert "resetting" in r.stdout
+    assert r.returncode == 0 and "i8042" in r.stderr
+
+
 def test_guest_crash_is_reported():
     r = vmm("--kernel", guest("hello"), "--cmdline", "atoll.test=hello atoll.crash=1")
     assert "crashing" in r.stdout

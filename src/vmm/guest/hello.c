@@ -41,6 +41,13 @@ int guest_main(void)
 		EXPECT(!memcmp(rd, "ATOLLRD", 7), "initrd starts with ATOLLRD");
 		EXPECT(!memcmp(rd + rd_size - 7, "ATOLLRD", 7), "initrd ends with ATOLLRD");
 	}
+	if (strstr_(cl, "atoll.reset=1")) {
+		/* What Linux does for reboot=k: pulse the reset line through the i8042. */
+		gputs("resetting\n");
+		outb(0x64, 0xfe);
+		for (;;)
+			__asm__ volatile("hlt");
+	}
 	if (strstr_(cl, "atoll.crash=1")) {
 		/* An exception with an empty IDT: #GP, #DF, then a triple fault. */
 		struct { uint16_t limit; uint64_t base; } __attribute__((packed)) none = { 0, 0 };
