@@ -56,6 +56,8 @@ struct conn {
 	uint32_t peer_buf_alloc, peer_fwd_cnt, rx_cnt; /* host -> guest credit */
 	uint32_t fwd_cnt, fwd_sent;                    /* guest -> host credit */
 	bool readable, eof;
+	bool dead;             /* closed; freed by the event loop's reaper */
+	struct conn *next_dead;
 	char line[32];
 	int line_len;
 	uint32_t tx_len;
@@ -68,6 +70,7 @@ struct vsock {
 	char *uds;
 	struct vm_ev listen_ev;
 	struct conn *conns[MAX_CONNS];
+	struct conn *dead;     /* closed connections waiting for the reaper */
 	struct vsock_hdr ctrl[CTRL_MAX];
 	int ctrl_head, ctrl_len;
 	uint32_t next_port;
@@ -75,6 +78,11 @@ struct vsock {
 	struct iovec iov[VIRTQ_MAX_SIZE];
 };
 
+/*
+ * Lock held. Called from vCPU threads too, while the event loop may hold an
+ * event for this connection from before vm_ev_del(): so the memory lives on,
+ * marked dead, until the loop's reaper frees it after the batch.
+ */
 static void conn_close(struct vsock *v, struct conn *c)
 {
 	for (int i = 0; i < MAX_CONNS; i++)
@@ -82,7 +90,27 @@ static void conn_close(struct vsock *v, struct conn *c)
 			v->conns[i] = NULL;
 	vm_ev_del(v->vm, &c->ev);
 	close(c->ev.fd);
-	free(c);
+	c->dead = true;
+	c->next_dead = v->dead;
+	v->dead = c;
+}
+
+static void vsock_reap(void *arg)
+{
+	struct virtio_dev *d = arg;
+	struct vsock *v = d->priv;
+	struct conn *c;
+
+	pthread_mutex_lock(&d->lock);
+	c = v->dead;
+	v->dead = NULL;
+	pthread_mutex_unlock(&d->lock);
+	while (c) {
+		struct conn *next = c->next_dead;
+
+		free(c);
+		c = next;
+	}
 }
 
 static struct conn *conn_find(struct vsock *v, uint32_t local, uint32_t peer)
@@ -411,7 +439,9 @@ static void conn_ready(void *arg, uint32_t events)
 	struct vsock *v = d->priv;
 
 	pthread_mutex_lock(&d->lock);
-	if (c->state == C_LINE) {
+	if (c->dead) {
+		/* closed by a vCPU after this event was queued */
+	} else if (c->state == C_LINE) {
 		host_line(v, c);
 	} else if (c->state == C_CONNECTING) {
 		if (events & (EPOLLHUP | EPOLLERR)) {
@@ -516,7 +546,7 @@ struct virtio_dev *virtio_vsock_create(struct vm *vm, uint64_t cid, const char *
 	v = d->priv;
 	v->vm = vm;
 	v->listen_ev = (struct vm_ev){ fd, listen_ready, d };
-	if (vm_ev_add(vm, &v->listen_ev, EPOLLIN) < 0) {
+	if (vm_ev_add(vm, &v->listen_ev, EPOLLIN) < 0 || vm_add_reaper(vm, vsock_reap, d) < 0) {
 		log_error("vmm", "vsock: epoll: %s", strerror(errno));
 		return NULL;
 	}

@@ -48,6 +48,15 @@ void vm_ev_del(struct vm *vm, struct vm_ev *ev)
 		epoll_ctl(vm->epfd, EPOLL_CTL_DEL, ev->fd, NULL);
 }
 
+int vm_add_reaper(struct vm *vm, void (*fn)(void *arg), void *arg)
+{
+	if (vm->nr_reapers == (int)(sizeof(vm->reapers) / sizeof(vm->reapers[0])))
+		return -ENOSPC;
+	vm->reapers[vm->nr_reapers].fn = fn;
+	vm->reapers[vm->nr_reapers++].arg = arg;
+	return 0;
+}
+
 /* An eventfd that injects `gsi` through the in-kernel irqchip when written. */
 int vm_irqfd(struct vm *vm, int gsi)
 {
@@ -359,6 +368,8 @@ int vm_run(struct vm *vm)
 
 			ev->fn(ev->arg, evs[i].events);
 		}
+		for (int i = 0; i < vm->nr_reapers; i++)
+			vm->reapers[i].fn(vm->reapers[i].arg);
 	}
 	for (int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);

@@ -105,6 +105,8 @@ struct vm {
 	int parked;                 /* vCPUs waiting in pause */
 	int64_t start_ns;
 	char exit_reason[128];
+	struct { void (*fn)(void *); void *arg; } reapers[4];
+	int nr_reapers;
 };
 
 /* vm.c. vm_create() fills *vm (caller's storage) and borrows cfg, which must
@@ -116,6 +118,12 @@ void vm_pause(struct vm *vm, bool pause);
 int vm_ev_add(struct vm *vm, struct vm_ev *ev, uint32_t events);
 int vm_ev_mod(struct vm *vm, struct vm_ev *ev, uint32_t events);
 void vm_ev_del(struct vm *vm, struct vm_ev *ev);
+/*
+ * fn(arg) runs on the event-loop thread after each batch of events. Objects
+ * whose fds another thread removed from the loop may still appear in the
+ * batch being handled; free them there, not before.
+ */
+int vm_add_reaper(struct vm *vm, void (*fn)(void *arg), void *arg);
 int64_t vm_now_ns(void);
 
 /* vm.c: MMIO base, IRQ number and irqfd for the next virtio device. */
