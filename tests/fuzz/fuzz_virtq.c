@@ -44,6 +44,8 @@ void vm_ev_del(struct vm *vm, struct vm_ev *ev);
 int vm_ev_add(struct vm *vm, struct vm_ev *ev, uint32_t events) { abort(); }
 int vm_ev_mod(struct vm *vm, struct vm_ev *ev, uint32_t events) { abort(); }
 void vm_ev_del(struct vm *vm, struct vm_ev *ev) { abort(); }
+int vm_add_reaper(struct vm *vm, void (*fn)(void *arg), void *arg);
+int vm_add_reaper(struct vm *vm, void (*fn)(void *arg), void *arg) { abort(); }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
