@@ -107,6 +107,14 @@ def test_smp():
     assert "PASS smp" in r.stdout and r.returncode == 0
 
 
+def test_memory_above_the_hole():
+    # 5000 MiB: 3 GiB below the MMIO hole, the rest from 4 GiB; memory is only touched lazily.
+    r = vmm("--kernel", guest("hello"), "--cmdline", "atoll.test=hello", "--mem", "5000", "--cpus", "32")
+    assert "e820: 100000-c0000000 type 1" in r.stdout
+    assert "e820: 100000000-178800000 type 1" in r.stdout
+    assert "PASS hello" in r.stdout and r.returncode == 0
+
+
 def test_serial_to_file(tmp_path):
     out = tmp_path / "serial.log"
     r = vmm("--kernel", guest("hello"), "--cmdline", "atoll.test=hello", "--serial", f"file:{out}")
