@@ -50,11 +50,12 @@ fuzz: fuzz-vmm
 
 # Guest kernel for hosts with hardware virtualization (not part of make test).
 # Builds Debian's linux-source with src/vmm/guest-kernel.config applied on top
-# of allnoconfig, and caches the result keyed by source tarball and config.
+# of allnoconfig, and caches the result in GUEST_KERNEL_CACHE.
 # Needs: apt-get install linux-source-6.1 flex bison bc libelf-dev libssl-dev
 GUEST_KERNEL_SRC   ?= $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
 GUEST_KERNEL_CACHE ?= $(HOME)/.cache/atoll/guest-kernel
-GUEST_KERNEL_KEY    = $(shell cat $(GUEST_KERNEL_SRC) src/vmm/guest-kernel.config 2>/dev/null | sha256sum | cut -c1-16)
+# Keyed by the source tarball's name, size and mtime and by the config's content.
+GUEST_KERNEL_KEY    = $(shell { stat -c '%n %s %Y' $(GUEST_KERNEL_SRC); cat src/vmm/guest-kernel.config; } 2>/dev/null | sha256sum | cut -c1-16)
 GUEST_KERNEL        = $(GUEST_KERNEL_CACHE)/bzImage-$(GUEST_KERNEL_KEY)
 
 .PHONY: guest-kernel
@@ -63,8 +64,8 @@ guest-kernel:
 	@if [ -f "$(GUEST_KERNEL)" ]; then echo "$(GUEST_KERNEL) (cached)"; exit 0; fi; \
 	set -e; w="$(GUEST_KERNEL_CACHE)/work-$(GUEST_KERNEL_KEY)"; rm -rf "$$w"; mkdir -p "$$w"; \
 	tar -C "$$w" --strip-components=1 -xf "$(GUEST_KERNEL_SRC)"; \
-	$(MAKE) -C "$$w" KCONFIG_ALLCONFIG="$(CURDIR)/src/vmm/guest-kernel.config" allnoconfig >/dev/null; \
-	$(MAKE) -C "$$w" -j$$(nproc) bzImage; \
+	make -C "$$w" KCONFIG_ALLCONFIG="$(CURDIR)/src/vmm/guest-kernel.config" allnoconfig >/dev/null; \
+	make -C "$$w" -j$$(nproc) bzImage; \
 	cp "$$w/arch/x86/boot/bzImage" "$(GUEST_KERNEL).tmp"; mv "$(GUEST_KERNEL).tmp" "$(GUEST_KERNEL)"; \
 	cp "$$w/.config" "$(GUEST_KERNEL).config"; rm -rf "$$w"; \
 	ln -sf "$(notdir $(GUEST_KERNEL))" "$(GUEST_KERNEL_CACHE)/bzImage"; echo "$(GUEST_KERNEL)"
