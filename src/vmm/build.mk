@@ -50,7 +50,8 @@ fuzz: fuzz-vmm
 
 # Guest kernel for hosts with hardware virtualization (not part of make test).
 # Builds Debian's linux-source with src/vmm/guest-kernel.config applied on top
-# of allnoconfig, and caches the result in GUEST_KERNEL_CACHE.
+# of allnoconfig, and caches the result in GUEST_KERNEL_CACHE: bzImage, and
+# vmlinux (ELF, no decompressor: the faster boot).
 # Needs: apt-get install linux-source-6.1 flex bison bc libelf-dev libssl-dev
 GUEST_KERNEL_SRC   ?= $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
 GUEST_KERNEL_CACHE ?= $(HOME)/.cache/atoll/guest-kernel
@@ -66,6 +67,8 @@ guest-kernel:
 	tar -C "$$w" --strip-components=1 -xf "$(GUEST_KERNEL_SRC)"; \
 	make -C "$$w" KCONFIG_ALLCONFIG="$(CURDIR)/src/vmm/guest-kernel.config" allnoconfig >/dev/null; \
 	make -C "$$w" -j$$(nproc) bzImage; \
+	cp "$$w/vmlinux" "$(GUEST_KERNEL_CACHE)/vmlinux-$(GUEST_KERNEL_KEY)"; \
 	cp "$$w/arch/x86/boot/bzImage" "$(GUEST_KERNEL).tmp"; mv "$(GUEST_KERNEL).tmp" "$(GUEST_KERNEL)"; \
 	cp "$$w/.config" "$(GUEST_KERNEL).config"; rm -rf "$$w"; \
-	ln -sf "$(notdir $(GUEST_KERNEL))" "$(GUEST_KERNEL_CACHE)/bzImage"; echo "$(GUEST_KERNEL)"
+	ln -sf "$(notdir $(GUEST_KERNEL))" "$(GUEST_KERNEL_CACHE)/bzImage"; \
+	ln -sf "vmlinux-$(GUEST_KERNEL_KEY)" "$(GUEST_KERNEL_CACHE)/vmlinux"; echo "$(GUEST_KERNEL)"
