@@ -104,7 +104,7 @@ void vm_pause(struct vm *vm, bool pause)
 		pthread_mutex_lock(&vm->lock);
 		/* Wait (bounded) until every vCPU is parked, so "paused" is true when we answer. */
 		clock_gettime(CLOCK_REALTIME, &dl);
-		dl.tv_sec += 2;
+		dl.tv_sec += 10;
 		while (vm->state == VM_PAUSED && vm->parked < vm->nr_vcpus)
 			if (pthread_cond_timedwait(&vm->cond, &vm->lock, &dl) == ETIMEDOUT)
 				break;

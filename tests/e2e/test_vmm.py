@@ -208,12 +208,12 @@ def test_rng():
 
 def test_vsock(tmp_path):
     uds = str(tmp_path / "v.sock")
-    peer = subprocess.Popen([PY, os.path.join(HERE, "vmm_vsock_peer.py"), uds, "30"],
+    peer = subprocess.Popen([PY, os.path.join(HERE, "vmm_vsock_peer.py"), uds, "100"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         assert peer.stdout.readline().strip() == "ready"
-        r = vmm("--kernel", guest("vsock"), "--vsock-cid", "3", "--vsock-uds", uds)
-        out, _ = peer.communicate(timeout=40)
+        r = vmm("--kernel", guest("vsock"), "--vsock-cid", "3", "--vsock-uds", uds, timeout=120)
+        out, _ = peer.communicate(timeout=120)
     finally:
         if peer.poll() is None:
             peer.kill()

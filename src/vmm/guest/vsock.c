@@ -147,7 +147,7 @@ int guest_main(void)
 	EXPECT(send(5555, 1234, OP_REQUEST, 0, NULL, 0), "sent REQUEST to host port 1234");
 
 	uint64_t t0 = rdtsc();
-	while (!(closed1 && closed2 && b.closed) && within(t0, 30000)) {
+	while (!(closed1 && closed2 && b.closed) && within(t0, 90000)) {
 		uint32_t id;
 
 		if (closed1 && !b.requested) {
