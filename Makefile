@@ -62,7 +62,8 @@ asan:
 	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  ATOLL_BIN=$(CURDIR)/build-asan/atoll test-unit test-e2e
 
-bench: all
+bench: deps all
+	@./scripts/deps.sh scripts/debian-packages-bench.txt
 	./bench/run.sh
 
 clean:

@@ -1,9 +1,11 @@
 #!/bin/sh
-# Installs the Debian packages that building, running and testing Atoll need,
+# Installs the Debian packages that building, running and testing Atoll need
+# (or those of the list file given as $1),
 # and nothing when they are all there already. Needs root for apt-get.
 set -e
 here=$(dirname "$0")
-pkgs=$(grep -v '^#' "$here/debian-packages.txt" | awk '{print $1}' | grep .)
+list=${1:-$here/debian-packages.txt}
+pkgs=$(grep -v '^#' "$list" | awk '{print $1}' | grep .)
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
