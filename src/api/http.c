@@ -304,6 +304,8 @@ int http_start(struct api_server *srv, struct atoll_err *err)
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_HTTPS_MEM_KEY, srv->key_pem,
 		MHD_OPTION_HTTPS_MEM_CERT, srv->cert_pem,
+		/* Ask for (optional) client certificates from our CA: src/auth/auth_cert.c. */
+		MHD_OPTION_HTTPS_MEM_TRUST, srv->ca_pem,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)600,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)10000,

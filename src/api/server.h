@@ -69,6 +69,10 @@ struct api_req {
 	char *warnings;       /* owned: Warning header values, \n-separated */
 	bool registry;        /* a /v2 request, handled by src/registry */
 	void *reg;            /* the registry's per-request state */
+	/* Set by api_authenticate, with user: the caller's groups and uid. */
+	char groups[8][64];
+	int ngroups;
+	char uid[64];
 };
 
 /* Query parameter (decoded), NULL when absent. */

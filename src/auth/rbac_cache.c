@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* RBAC state cached from the store, rebuilt when a watch says it changed; the authorizer over it. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/selector.h"
+#include "auth/rbac_cache.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+#include "store/store.h"
+
+/*
+ * An immutable snapshot: readers take a reference and use it without locks
+ * (jansson values are only read, never changed, while shared).
+ */
+struct rbac_snap {
+	atomic_int refs;
+	json_t *croles;   /* name -> effective rules (aggregation applied) */
+	json_t *roles;    /* "ns/name" -> rules */
+	json_t *crbs;     /* [ClusterRoleBinding] */
+	json_t *rbs;      /* ns -> [RoleBinding] */
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rbac_snap *cur;
+static struct store_watch *watch;
+static atomic_bool dirty = true;
+static atomic_bool started;
+
+static void on_change(void *ctx)
+{
+	(void)ctx;
+	atomic_store(&dirty, true);
+}
+
+static void snap_unref(struct rbac_snap *s)
+{
+	if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
+		return;
+	json_decref(s->croles);
+	json_decref(s->roles);
+	json_decref(s->crbs);
+	json_decref(s->rbs);
+	free(s);
+}
+
+static void load(struct store *st, const char *res, void (*each)(json_t *obj, void *ctx), void *ctx)
+{
+	struct atoll_err err = ERR_INIT;
+	struct store_list l = { 0 };
+	_cleanup_free_ char *prefix = xasprintf(RBAC_GROUP "/%s/", res);
+
+	if (store_list(st, prefix, "", 0, &l, &err) < 0) {
+		log_msg(LOG_WARN, "rbac", "listing %s: %s", res, err.msg);
+		return;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		json_t *o = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
+		if (o)
+			each(o, ctx);
+		json_decref(o);
+	}
+	store_list_free(&l);
+}
+
+static void add_crole(json_t *o, void *ctx)
+{
+	json_object_set(ctx, json_string_value(json_object_get(json_object_get(o, "metadata"), "name")), o);
+}
+
+static void add_role(json_t *o, void *ctx)
+{
+	json_t *m = json_object_get(o, "metadata");
+	char key[400];
+
+	snprintf(key, sizeof(key), "%s/%s", json_string_value(json_object_get(m, "namespace")),
+		 json_string_value(json_object_get(m, "name")));
+	json_t *rules = json_object_get(o, "rules");
+	json_object_set_new(ctx, key, rules ? json_incref(rules) : json_array());
+}
+
+static void add_crb(json_t *o, void *ctx)
+{
+	json_array_append(ctx, o);
+}
+
+static void add_rb(json_t *o, void *ctx)
+{
+	const char *ns = json_string_value(json_object_get(json_object_get(o, "metadata"), "namespace"));
+	json_t *arr = json_object_get(ctx, ns ? ns : "");
+
+	if (!arr) {
+		arr = json_array();
+		json_object_set_new(ctx, ns ? ns : "", arr);
+	}
+	json_array_append(arr, o);
+}
+
+/* ClusterRole rules with aggregationRule applied: own rules plus those of every role selected. */
+static json_t *aggregate(json_t *all, json_t *role)
+{
+	json_t *rules = json_deep_copy(json_object_get(role, "rules"));
+	json_t *sels = json_object_get(json_object_get(role, "aggregationRule"), "clusterRoleSelectors");
+	size_t i;
+	json_t *sj;
+
+	if (!rules)
+		rules = json_array();
+	json_array_foreach(sels, i, sj) {
+		struct atoll_err err = ERR_INIT;
+		struct selector *sel = selector_from_json(sj, &err);
+		const char *name;
+		json_t *other;
+		if (!sel)
+			continue;
+		json_object_foreach(all, name, other) {
+			if (other == role || !selector_matches(sel, json_object_get(json_object_get(other, "metadata"), "labels")))
+				continue;
+			json_array_extend(rules, json_object_get(other, "rules"));
+		}
+		selector_free(sel);
+	}
+	return rules;
+}
+
+static struct rbac_snap *build(struct store *st)
+{
+	struct rbac_snap *s = xcalloc(1, sizeof(*s));
+	json_t *all = json_object();
+	const char *name;
+	json_t *role;
+
+	atomic_init(&s->refs, 1);
+	s->croles = json_object();
+	s->roles = json_object();
+	s->crbs = json_array();
+	s->rbs = json_object();
+	load(st, "clusterroles", add_crole, all);
+	load(st, "roles", add_role, s->roles);
+	load(st, "clusterrolebindings", add_crb, s->crbs);
+	load(st, "rolebindings", add_rb, s->rbs);
+	/*
+	 * Aggregation in two passes reaches roles that aggregate aggregated
+	 * roles (admin gathers edit, which gathers view), as the controller's
+	 * repeated reconciles do in Kubernetes.
+	 */
+	for (int pass = 0; pass < 3; pass++) {
+		json_t *next = json_object();
+		json_object_foreach(all, name, role) {
+			json_t *copy = json_copy(role);
+			if (json_object_get(role, "aggregationRule"))
+				json_object_set_new(copy, "rules", aggregate(all, role));
+			json_object_set_new(next, name, copy);
+		}
+		json_decref(all);
+		all = next;
+	}
+	json_object_foreach(all, name, role) {
+		json_t *rules = json_object_get(role, "rules");
+		json_object_set_new(s->croles, name, rules ? json_incref(rules) : json_array());
+	}
+	json_decref(all);
+	return s;
+}
+
+void rbac_init(struct store *s)
+{
+	if (atomic_load(&started))
+		return;
+	pthread_mutex_lock(&lock);
+	if (!atomic_load(&started)) {
+		struct atoll_err err = ERR_INIT;
+		rbac_defaults_create(s);
+		watch = store_watch_open(s, RBAC_GROUP "/", store_revision(s), on_change, NULL, &err);
+		if (!watch)
+			log_msg(LOG_WARN, "rbac", "watching roles: %s (the cache rebuilds on every request)",
+				err.msg);
+		atomic_store(&dirty, true);
+		atomic_store(&started, true);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+static struct rbac_snap *snap_get(struct store *st)
+{
+	struct rbac_snap *s;
+
+	rbac_init(st);
+	pthread_mutex_lock(&lock);
+	if (atomic_load(&dirty) || !cur) {
+		atomic_store(&dirty, watch == NULL);
+		/* Drain the events first: the watch notifies again only after it was read. */
+		struct store_event ev[64];
+		struct atoll_err err = ERR_INIT;
+		int n = 64;
+		for (int round = 0; watch && n == 64 && round < 100000; round++) {
+			n = store_watch_next(watch, ev, 64, &err);
+			for (int i = 0; i < n; i++)
+				store_event_release(&ev[i]);
+			if (n < 0) { /* fell behind: reopen at the current revision */
+				store_watch_close(watch);
+				watch = store_watch_open(st, RBAC_GROUP "/", store_revision(st), on_change, NULL, &err);
+			}
+		}
+		snap_unref(cur);
+		cur = build(st);
+	}
+	s = cur;
+	atomic_fetch_add(&s->refs, 1);
+	pthread_mutex_unlock(&lock);
+	return s;
+}
+
+static const json_t *ref_rules(struct rbac_snap *s, const json_t *ref, const char *ns)
+{
+	const char *kind = json_string_value(json_object_get(ref, "kind"));
+	const char *name = json_string_value(json_object_get(ref, "name"));
+	char key[400];
+
+	if (!kind || !name)
+		return NULL;
+	if (!strcmp(kind, "ClusterRole"))
+		return json_object_get(s->croles, name);
+	snprintf(key, sizeof(key), "%s/%s", ns, name);
+	return json_object_get(s->roles, key);
+}
+
+static bool binds(const json_t *b, const struct rbac_who *w, const char *ns)
+{
+	size_t i;
+	json_t *subj;
+
+	json_array_foreach(json_object_get(b, "subjects"), i, subj)
+		if (rbac_subject_matches(subj, w, ns))
+			return true;
+	return false;
+}
+
+/* Call fn for the rules of every binding of w (cluster, then ns) until it returns true. */
+static bool each_rules(struct rbac_snap *s, const struct rbac_who *w, const char *ns,
+		       bool (*fn)(const json_t *rules, void *ctx), void *ctx)
+{
+	size_t i;
+	json_t *b;
+
+	json_array_foreach(s->crbs, i, b)
+		if (binds(b, w, "") && fn(ref_rules(s, json_object_get(b, "roleRef"), ""), ctx))
+			return true;
+	if (!ns || !*ns)
+		return false;
+	json_array_foreach(json_object_get(s->rbs, ns), i, b)
+		if (binds(b, w, ns) && fn(ref_rules(s, json_object_get(b, "roleRef"), ns), ctx))
+			return true;
+	return false;
+}
+
+static bool allow_fn(const json_t *rules, void *ctx)
+{
+	return rbac_rules_allow(rules, ctx);
+}
+
+bool rbac_authorize(struct store *st, const struct rbac_who *w, const struct authz_attrs *a)
+{
+	if (rbac_who_in_group(w, "system:masters"))
+		return true;
+	struct rbac_snap *s = snap_get(st);
+	bool ok = each_rules(s, w, a->path ? "" : a->ns, allow_fn, (void *)a);
+	snap_unref(s);
+	return ok;
+}
+
+static bool collect_fn(const json_t *rules, void *ctx)
+{
+	json_array_extend(ctx, (json_t *)rules);
+	return false;
+}
+
+json_t *rbac_rules_of(struct store *st, const struct rbac_who *w, const char *ns)
+{
+	json_t *out = json_array();
+
+	if (rbac_who_in_group(w, "system:masters")) {
+		json_array_append_new(out, json_pack("{s:[s],s:[s],s:[s]}", "verbs", "*", "apiGroups", "*",
+						     "resources", "*"));
+		json_array_append_new(out, json_pack("{s:[s],s:[s]}", "verbs", "*", "nonResourceURLs", "*"));
+		return out;
+	}
+	struct rbac_snap *s = snap_get(st);
+	each_rules(s, w, ns, collect_fn, out);
+	/* Deep copy: the snapshot's values must not gain references from other threads' arrays. */
+	json_t *copy = json_deep_copy(out);
+	json_decref(out);
+	snap_unref(s);
+	return copy;
+}
+
+json_t *rbac_role_rules(struct store *st, const char *kind, const char *ns, const char *name)
+{
+	struct rbac_snap *s = snap_get(st);
+	json_t *ref = json_pack("{s:s,s:s}", "kind", kind, "name", name);
+	const json_t *r = ref_rules(s, ref, ns ? ns : "");
+	json_t *out = r ? json_deep_copy(r) : NULL;
+
+	json_decref(ref);
+	snap_unref(s);
+	return out;
+}
