@@ -46,4 +46,11 @@ int auth_serve(struct api_call *c);
 int auth_issue_cert(const char *data_dir, const char *user, const char *const *groups, int days,
 		    char **cert_pem, char **key_pem, struct atoll_err *err);
 
+/* The server URL in DATA/kubeconfig (owned), or NULL. */
+char *auth_server_url(const char *data_dir);
+
+/* Subcommands (also listed in src/cmds.h): src/auth/cmd_user.c, src/auth/cmd_namespace.c. */
+int cmd_user(int argc, char **argv);
+int cmd_namespace(int argc, char **argv);
+
 #endif
