@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/authz.h"
+#include "api/protobuf.h"
 #include "api/server.h"
 #include "auth/rbac_cache.h"
 #include "lib/xalloc.h"
@@ -47,8 +48,13 @@ static json_t *body_of(struct api_req *r)
 	char msg[128];
 	json_t *j;
 
+	const char *ct = req_header(r, "Content-Type");
 	if (!r->body.len)
 		return NULL;
+	if (ct && k8spb_content_type(ct)) {
+		struct atoll_err err = ERR_INIT;
+		return k8spb_decode(r->body.p, r->body.len, &err);
+	}
 	j = json_loadb(r->body.p, r->body.len, 0, NULL);
 	return j ? j : yaml_to_json(r->body.p, r->body.len, 100, msg, sizeof(msg));
 }
@@ -68,7 +74,7 @@ static json_t *stored(struct api_req *r, const struct authz_attrs *a)
 }
 
 static bool covers(struct api_req *r, const struct rbac_who *w, const char *ns, const json_t *rules,
-		   const char *what, const struct authz_attrs *a, char *why, size_t n)
+		   const char *what, const char *name, const struct authz_attrs *a, char *why, size_t n)
 {
 	json_t *mine = rbac_rules_of(r->srv->store, w, ns);
 	char miss[400] = "";
@@ -80,11 +86,15 @@ static bool covers(struct api_req *r, const struct rbac_who *w, const char *ns, 
 		if (!(ok = rbac_rules_cover(mine, rule, miss, sizeof(miss))))
 			break;
 	json_decref(mine);
-	if (!ok)
-		snprintf(why, n, "%s.%s \"%s\" is forbidden: user \"%s\" (groups=%s%s%s) is attempting to %s "
-			 "RBAC permissions not currently held:\n%s", a->resource, RBAC_GROUP,
-			 a->name && *a->name ? a->name : "", w->user, w->ngroups ? "[\"" : "[",
-			 w->ngroups ? w->groups[0] : "", w->ngroups ? "\",...]" : "]", what, miss);
+	if (!ok) {
+		char groups[600] = "";
+		size_t g = 0;
+		for (int k = 0; k < w->ngroups && g < sizeof(groups); k++)
+			g += (size_t)snprintf(groups + g, sizeof(groups) - g, "%s\"%s\"", k ? " " : "", w->groups[k]);
+		snprintf(why, n, "%s.%s \"%s\" is forbidden: user \"%s\" (groups=[%s]) is attempting to %s "
+			 "RBAC permissions not currently held:\n%s", a->resource, RBAC_GROUP, name, w->user,
+			 groups, what, miss);
+	}
 	return ok;
 }
 
@@ -108,11 +118,19 @@ static bool escalation_ok(struct api_req *r, const struct rbac_who *w, const str
 		return true;
 	json_t *body = body_of(r);
 	bool ok = true;
+	const char *oname = json_string_value(json_object_get(json_object_get(body, "metadata"), "name"));
+	if (!oname)
+		oname = a->name ? a->name : "";
+	if (!body && strcmp(a->verb, "patch")) {
+		snprintf(why, n, "%s.%s is forbidden: cannot check the request body for RBAC escalation",
+			 a->resource, RBAC_GROUP);
+		return false;
+	}
 	if (role) {
 		struct authz_attrs esc = *a;
 		esc.verb = "escalate";
 		if (!rbac_authorize(r->srv->store, w, &esc))
-			ok = covers(r, w, ns, json_object_get(body, "rules"), "grant", a, why, n);
+			ok = covers(r, w, ns, json_object_get(body, "rules"), "grant", oname, a, why, n);
 	} else {
 		json_t *ref = json_object_get(body, "roleRef"), *old = NULL;
 		if (!ref && (old = stored(r, a)))
@@ -126,7 +144,9 @@ static bool escalation_ok(struct api_req *r, const struct rbac_who *w, const str
 						    .subresource = "", .ns = ns, .name = name };
 			if (!rbac_authorize(r->srv->store, w, &bind)) {
 				json_t *rules = rbac_role_rules(r->srv->store, kind, ns, name);
-				ok = covers(r, w, ns, rules ? rules : json_array(), "grant", a, why, n);
+				if (!rules)
+					rules = json_array();
+				ok = covers(r, w, ns, rules, "grant", oname, a, why, n);
 				json_decref(rules);
 			}
 		}
