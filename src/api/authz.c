@@ -6,6 +6,7 @@
 #include "api/authz.h"
 #include "api/protobuf.h"
 #include "api/server.h"
+#include "auth/auth_psa.h"
 #include "auth/rbac_cache.h"
 #include "lib/xalloc.h"
 #include "lib/yaml.h"
@@ -167,5 +168,16 @@ bool authz_allowed(struct api_req *r, const struct authz_attrs *a, char *why, si
 		authz_denied_message(r->user, a, why, n);
 		return false;
 	}
-	return a->path || escalation_ok(r, &w, a, why, n);
+	if (a->path)
+		return true;
+	/* Pod Security Admission on pod creation: a 403 as in Kubernetes. */
+	if (!strcmp(a->verb, "create") && !*a->group && !strcmp(a->resource, "pods") &&
+	    (!a->subresource || !*a->subresource) && r->body.len) {
+		json_t *pod = body_of(r);
+		bool ok = psa_admit(r, a->ns, pod, why, n);
+		json_decref(pod);
+		if (!ok)
+			return false;
+	}
+	return escalation_ok(r, &w, a, why, n);
 }

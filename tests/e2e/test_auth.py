@@ -346,3 +346,22 @@ def test_resource_names_and_subresources(server, team):
 def test_unauthenticated(server, team):
     assert raw(server, "GET", "/api/v1/namespaces", None)[0] == 401
     assert raw(server, "GET", "/api/v1/namespaces", "not-a-token")[0] == 401
+
+
+def test_pod_security_baseline(server, team):
+    bad = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bad", "namespace": "team-a"},
+           "spec": {"hostNetwork": True, "volumes": [{"name": "h", "hostPath": {"path": "/"}}],
+                    "containers": [{"name": "c", "image": "busybox", "securityContext": {"privileged": True}}]}}
+    p = team["bob"].kubectl("apply", "-f", "-", input=json.dumps(bad))
+    assert p.returncode != 0
+    assert ('pods "bad" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true), '
+            'privileged (container "c" must not set securityContext.privileged=true), hostPath volumes '
+            '(volume "h")') in p.stderr
+    # A plain pod is fine; the same privileged pod is fine where no level is enforced.
+    assert team["bob"].kubectl("-n", "team-a", "run", "plain", "--image=busybox").returncode == 0
+    bad["metadata"]["namespace"] = "team-b"
+    assert server.kubectl("apply", "-f", "-", input=json.dumps(bad), check=False).returncode == 0
+    # warn=restricted: allowed, with a warning.
+    server.kubectl("label", "namespace", "team-b", "pod-security.kubernetes.io/warn=restricted")
+    p = server.kubectl("-n", "team-b", "run", "warned", "--image=busybox")
+    assert 'would violate PodSecurity "restricted:latest"' in p.stderr
