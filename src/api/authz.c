@@ -7,6 +7,7 @@
 #include "api/protobuf.h"
 #include "api/server.h"
 #include "auth/auth_psa.h"
+#include "auth/auth_quota.h"
 #include "auth/rbac_cache.h"
 #include "lib/xalloc.h"
 #include "lib/yaml.h"
@@ -179,5 +180,23 @@ bool authz_allowed(struct api_req *r, const struct authz_attrs *a, char *why, si
 		if (!ok)
 			return false;
 	}
-	return escalation_ok(r, &w, a, why, n);
+	if (!escalation_ok(r, &w, a, why, n))
+		return false;
+	/* LimitRange defaults and ResourceQuota, on creation of namespaced objects (src/auth/auth_quota.c). */
+	if (!strcmp(a->verb, "create") && a->ns && *a->ns && (!a->subresource || !*a->subresource) &&
+	    r->body.len && !r->registry) {
+		const char *ct = req_header(r, "Content-Type");
+		json_t *obj = body_of(r);
+		bool changed = false, ok = !obj || quota_admit(r, a, obj, &changed, why, n);
+		/* Defaults go into the body the create handler reads next (not for protobuf bodies). */
+		if (ok && changed && !(ct && k8spb_content_type(ct))) {
+			char *s = json_dumps(obj, JSON_COMPACT);
+			buf_reset(&r->body);
+			buf_adds(&r->body, s);
+			free(s);
+		}
+		json_decref(obj);
+		return ok;
+	}
+	return true;
 }

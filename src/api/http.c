@@ -15,7 +15,7 @@
 
 #include "api/server.h"
 #include "api/watch.h"
-#include "auth/auth_audit.h"
+#include "auth/auth.h"
 #include "registry/registry.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -66,7 +66,7 @@ static int queue(struct api_req *r, int code, struct MHD_Response *resp, const c
 		MHD_add_response_header(resp, "Retry-After", "1");
 	if (code == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"atoll\"");
-	audit_record(r, code); /* src/auth/auth_audit.c */
+	auth_on_response(r, code); /* quota reservations, audit log: src/auth */
 	ok = MHD_queue_response(r->conn, (unsigned)code, resp);
 	MHD_destroy_response(resp);
 	struct timespec t1;

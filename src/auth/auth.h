@@ -46,6 +46,9 @@ int auth_serve(struct api_call *c);
 int auth_issue_cert(const char *data_dir, const char *user, const char *const *groups, int days,
 		    char **cert_pem, char **key_pem, struct atoll_err *err);
 
+/* Called by the HTTP layer as it queues each response (quota reservations, audit log). */
+void auth_on_response(struct api_req *r, int code);
+
 /* The server URL in DATA/kubeconfig (owned), or NULL. */
 char *auth_server_url(const char *data_dir);
 
