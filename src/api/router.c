@@ -104,7 +104,7 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 	/* namespaces/NS/RESOURCE... unless RESOURCE is a subresource of the Namespace itself. */
 	if (n >= 3 && !strcmp(segs[0], "namespaces")) {
 		const struct api_kind *k = kinds_find(group, version, segs[2]);
-		if (k && k->namespaced) {
+		if ((k && k->namespaced) || auth_virtual_namespaced(group, segs[2])) {
 			if (copy(c.t.ns, sizeof(c.t.ns), segs[1]))
 				return reply_error(r, 400, "BadRequest", "namespace name too long");
 			i = 2;

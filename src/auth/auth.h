@@ -36,6 +36,8 @@ EVP_PKEY *auth_sa_key(const char *data_dir);
  * here (TokenRequest, SelfSubjectReview, *AccessReview, SelfSubjectRulesReview)?
  */
 bool auth_virtual(const char *group, const char *resource, const char *sub);
+/* Is resource of group a namespaced one of those (LocalSubjectAccessReview)? */
+bool auth_virtual_namespaced(const char *group, const char *resource);
 /* Serve one (authorizes it first). Answers the request; returns 0 or -1 as the router's handlers do. */
 int auth_serve(struct api_call *c);
 

@@ -28,8 +28,13 @@ bool auth_virtual(const char *group, const char *resource, const char *sub)
 		return !strcmp(resource, "selfsubjectreviews") || !strcmp(resource, "tokenreviews");
 	if (!strcmp(group, AUTHZ))
 		return !strcmp(resource, "selfsubjectaccessreviews") || !strcmp(resource, "subjectaccessreviews") ||
-		       !strcmp(resource, "selfsubjectrulesreviews");
+		       !strcmp(resource, "selfsubjectrulesreviews") || !strcmp(resource, "localsubjectaccessreviews");
 	return false;
+}
+
+bool auth_virtual_namespaced(const char *group, const char *resource)
+{
+	return !strcmp(group, AUTHZ) && !strcmp(resource, "localsubjectaccessreviews");
 }
 
 static const char *s_of(const json_t *o, const char *key)
@@ -264,7 +269,20 @@ int auth_serve(struct api_call *c)
 	if (!strcmp(res, "selfsubjectrulesreview") || !strcmp(res, "selfsubjectrulesreviews"))
 		return answer(c, in, "SelfSubjectRulesReview", rules_status(r, &w, s_of(spec, "namespace")));
 	json_t *st;
-	if (!strcmp(res, "subjectaccessreviews")) {
+	bool local = !strcmp(res, "localsubjectaccessreviews");
+	if (local) {
+		/* The namespace is the request's; the review may not name another. */
+		json_t *ra = json_object_get(spec, "resourceAttributes");
+		const char *rns = s_of(ra, "namespace");
+		if (!*c->t.ns || (*rns && strcmp(rns, c->t.ns))) {
+			json_decref(in);
+			return reply_error(r, 400, "BadRequest", "spec.resourceAttributes.namespace must match "
+					   "the namespace of the request");
+		}
+		if (ra)
+			json_object_set_new(ra, "namespace", json_string(c->t.ns));
+	}
+	if (!strcmp(res, "subjectaccessreviews") || local) {
 		const char *sg[16];
 		int n = 0;
 		size_t i;
@@ -282,6 +300,6 @@ int auth_serve(struct api_call *c)
 		return reply_error(r, 422, "Invalid", "spec: Invalid value: null: exactly one of "
 				   "nonResourceAttributes or resourceAttributes must be specified");
 	}
-	return answer(c, in, !strcmp(res, "subjectaccessreviews") ? "SubjectAccessReview" : "SelfSubjectAccessReview",
-		      st);
+	return answer(c, in, local ? "LocalSubjectAccessReview" : !strcmp(res, "subjectaccessreviews") ?
+		      "SubjectAccessReview" : "SelfSubjectAccessReview", st);
 }

@@ -365,3 +365,19 @@ def test_pod_security_baseline(server, team):
     server.kubectl("label", "namespace", "team-b", "pod-security.kubernetes.io/warn=restricted")
     p = server.kubectl("-n", "team-b", "run", "warned", "--image=busybox")
     assert 'would violate PodSecurity "restricted:latest"' in p.stderr
+
+
+def test_local_subject_access_review(server, team):
+    body = {"apiVersion": "authorization.k8s.io/v1", "kind": "LocalSubjectAccessReview",
+            "metadata": {"namespace": "team-a"},
+            "spec": {"user": "carol", "resourceAttributes": {"verb": "list", "resource": "pods"}}}
+    api = client.AuthorizationV1Api(config.new_client_from_config(team["alice"].kubeconfig))
+    out = api.create_namespaced_local_subject_access_review("team-a", body)
+    assert out.status.allowed is True and out.spec.resource_attributes.namespace == "team-a"
+    body["spec"]["resourceAttributes"]["verb"] = "delete"
+    assert api.create_namespaced_local_subject_access_review("team-a", body).status.allowed is False
+    # An admin of team-a may not ask in team-b.
+    body["metadata"]["namespace"] = "team-b"
+    with pytest.raises(client.exceptions.ApiException) as e:
+        api.create_namespaced_local_subject_access_review("team-b", body)
+    assert e.value.status == 403
