@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/object.h"
 #include "api/selector.h"
 #include "auth/rbac_cache.h"
 #include "lib/log.h"
@@ -98,16 +99,33 @@ static void add_rb(json_t *o, void *ctx)
 	json_array_append(arr, o);
 }
 
-/* ClusterRole rules with aggregationRule applied: own rules plus those of every role selected. */
+static void append_unique(json_t *rules, const json_t *more)
+{
+	size_t i, j;
+	json_t *r, *have;
+
+	json_array_foreach(more, i, r) {
+		bool dup = false;
+		json_array_foreach(rules, j, have)
+			if ((dup = json_equal(have, r)))
+				break;
+		if (!dup)
+			json_array_append(rules, r);
+	}
+}
+
+/*
+ * The rules of a ClusterRole with an aggregationRule: as Kubernetes'
+ * aggregation controller, the union of the rules of every other
+ * ClusterRole a selector matches (the role's own rules are replaced).
+ */
 static json_t *aggregate(json_t *all, json_t *role)
 {
-	json_t *rules = json_deep_copy(json_object_get(role, "rules"));
+	json_t *rules = json_array();
 	json_t *sels = json_object_get(json_object_get(role, "aggregationRule"), "clusterRoleSelectors");
 	size_t i;
 	json_t *sj;
 
-	if (!rules)
-		rules = json_array();
 	json_array_foreach(sels, i, sj) {
 		struct atoll_err err = ERR_INIT;
 		struct selector *sel = selector_from_json(sj, &err);
@@ -118,11 +136,36 @@ static json_t *aggregate(json_t *all, json_t *role)
 		json_object_foreach(all, name, other) {
 			if (other == role || !selector_matches(sel, json_object_get(json_object_get(other, "metadata"), "labels")))
 				continue;
-			json_array_extend(rules, json_object_get(other, "rules"));
+			append_unique(rules, json_object_get(other, "rules"));
 		}
 		selector_free(sel);
 	}
 	return rules;
+}
+
+/* Store the aggregated rules into the ClusterRole, as the controller does (best effort, CAS). */
+static void write_back(struct store *st, const char *name, const json_t *rules)
+{
+	struct atoll_err err = ERR_INIT;
+	struct store_kv kv = { 0 };
+	_cleanup_free_ char *key = xasprintf(RBAC_GROUP "/clusterroles//%s", name);
+	int64_t rev;
+
+	if (store_get(st, key, &kv, &err) < 0)
+		return;
+	json_t *o = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	if (o && !json_equal(json_object_get(o, "rules"), rules)) {
+		size_t len;
+		json_object_set(o, "rules", (json_t *)rules);
+		char *enc = obj_encode(o, &len);
+		struct blob *b = blob_new(enc, len);
+		free(enc);
+		if (store_put(st, key, b, kv.mod_rev, &rev, &err) < 0)
+			log_msg(LOG_DEBUG, "rbac", "aggregating %s: %s", name, err.msg);
+		blob_unref(b);
+	}
+	json_decref(o);
+	store_kv_release(&kv);
 }
 
 static struct rbac_snap *build(struct store *st)
@@ -142,7 +185,7 @@ static struct rbac_snap *build(struct store *st)
 	load(st, "clusterrolebindings", add_crb, s->crbs);
 	load(st, "rolebindings", add_rb, s->rbs);
 	/*
-	 * Aggregation in two passes reaches roles that aggregate aggregated
+	 * Three passes of aggregation reach roles that aggregate aggregated
 	 * roles (admin gathers edit, which gathers view), as the controller's
 	 * repeated reconciles do in Kubernetes.
 	 */
@@ -160,6 +203,8 @@ static struct rbac_snap *build(struct store *st)
 	json_object_foreach(all, name, role) {
 		json_t *rules = json_object_get(role, "rules");
 		json_object_set_new(s->croles, name, rules ? json_incref(rules) : json_array());
+		if (json_object_get(role, "aggregationRule"))
+			write_back(st, name, rules);
 	}
 	json_decref(all);
 	return s;
@@ -263,8 +308,12 @@ static bool allow_fn(const json_t *rules, void *ctx)
 
 bool rbac_authorize(struct store *st, const struct rbac_who *w, const struct authz_attrs *a)
 {
-	if (rbac_who_in_group(w, "system:masters"))
+	if (rbac_who_in_group(w, "system:masters")) {
+		/* Still rebuild after changes, so aggregated roles are written back soon. */
+		if (atomic_load(&dirty))
+			snap_unref(snap_get(st));
 		return true;
+	}
 	struct rbac_snap *s = snap_get(st);
 	bool ok = each_rules(s, w, a->path ? "" : a->ns, allow_fn, (void *)a);
 	snap_unref(s);

@@ -320,6 +320,10 @@ def test_aggregated_cluster_role(server, team):
     server.kubectl("apply", "-f", "-", input=json.dumps(role))
     assert carol.can("list", "secrets", "-n", "team-a") == "yes"
     assert carol.kubectl("-n", "team-a", "get", "secrets").returncode == 0
+    # As the aggregation controller does, the rules are written into view (and edit, admin).
+    for name in ("view", "edit", "admin"):
+        rules = server.kjson("get", "clusterrole", name)["rules"]
+        assert {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list"]} in rules, name
     assert carol.can("list", "secrets", "-n", "team-b") == "no"
     server.kubectl("delete", "clusterrole", "secrets-view")
     assert carol.can("list", "secrets", "-n", "team-a") == "no"
