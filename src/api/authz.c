@@ -6,6 +6,7 @@
 #include "api/authz.h"
 #include "api/protobuf.h"
 #include "api/server.h"
+#include "auth/auth.h"
 #include "auth/auth_psa.h"
 #include "auth/auth_quota.h"
 #include "auth/rbac_cache.h"
@@ -163,8 +164,14 @@ bool authz_allowed(struct api_req *r, const struct authz_attrs *a, char *why, si
 	const char *gs[8];
 	struct rbac_who w;
 
-	who_of(r, &w, gs);
 	rbac_init(r->srv->store); /* the default roles exist from the first request on */
+	/* kubectl --as: the request is then decided for the impersonated identity. */
+	if (!r->impersonation_done) {
+		r->impersonation_done = true;
+		if (auth_impersonate(r, why, n) < 0)
+			return false;
+	}
+	who_of(r, &w, gs);
 	if (!rbac_authorize(r->srv->store, &w, a)) {
 		authz_denied_message(r->user, a, why, n);
 		return false;

@@ -73,6 +73,7 @@ struct api_req {
 	char groups[8][64];
 	int ngroups;
 	char uid[64];
+	bool impersonation_done; /* Impersonate-* headers applied (by the first authz_allowed) */
 };
 
 /* Query parameter (decoded), NULL when absent. */

@@ -28,6 +28,13 @@ bool auth_from_sa_token(struct api_req *r, const char *token);
 /* A static token from DATA/pki/tokens.csv (token,user,uid,"group1,group2"), re-read when it changes. */
 bool auth_from_token_file(struct api_req *r, const char *token);
 
+/*
+ * Apply Impersonate-User/-Group/-Uid headers when the caller may impersonate
+ * them. Returns 0 (none asked), 1 (r's identity replaced), or -1 with the
+ * 403 message in why.
+ */
+int auth_impersonate(struct api_req *r, char *why, size_t n);
+
 /* The ServiceAccount signing key DATA/pki/sa.key (created when missing); borrowed, process-wide. */
 EVP_PKEY *auth_sa_key(const char *data_dir);
 

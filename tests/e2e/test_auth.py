@@ -385,3 +385,22 @@ def test_local_subject_access_review(server, team):
     with pytest.raises(client.exceptions.ApiException) as e:
         api.create_namespaced_local_subject_access_review("team-b", body)
     assert e.value.status == 403
+
+
+def test_impersonation(server, team):
+    # The admin may act as anyone; the decision is then the impersonated user's.
+    p = server.kubectl("--as=carol", "-n", "team-a", "get", "secrets", check=False)
+    assert 'secrets is forbidden: User "carol" cannot list resource "secrets"' in p.stderr
+    assert server.kubectl("--as=carol", "-n", "team-a", "auth", "can-i", "list", "pods").stdout.strip() == "yes"
+    info = json.loads(server.kubectl("--as=dave", "--as-group=devs", "auth", "whoami", "-o", "json").stdout)
+    assert info["status"]["userInfo"]["username"] == "dave"
+    assert "devs" in info["status"]["userInfo"]["groups"]
+    # Others need the impersonate verb.
+    p = team["alice"].kubectl("--as=bob", "-n", "team-a", "get", "pods")
+    assert 'users "bob" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the ' \
+        'cluster scope' in p.stderr
+    server.kubectl("create", "clusterrole", "as-bob", "--verb=impersonate", "--resource=users",
+                   "--resource-name=bob")
+    server.kubectl("create", "clusterrolebinding", "alice-as-bob", "--clusterrole=as-bob", "--user=alice")
+    assert team["alice"].kubectl("--as=bob", "-n", "team-a", "get", "pods").returncode == 0
+    assert "forbidden" in team["alice"].kubectl("--as=carol", "-n", "team-a", "get", "pods").stderr
