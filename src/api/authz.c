@@ -159,10 +159,17 @@ static bool escalation_ok(struct api_req *r, const struct rbac_who *w, const str
 	return ok;
 }
 
-bool authz_allowed(struct api_req *r, const struct authz_attrs *a, char *why, size_t n)
+bool authz_allowed(struct api_req *r, const struct authz_attrs *in, char *why, size_t n)
 {
 	const char *gs[8];
 	struct rbac_who w;
+	/* Callers may leave fields NULL: read them as "". */
+	struct authz_attrs norm = {
+		.verb = in->verb ? in->verb : "", .group = in->group ? in->group : "",
+		.resource = in->resource ? in->resource : "", .subresource = in->subresource ? in->subresource : "",
+		.ns = in->ns ? in->ns : "", .name = in->name ? in->name : "", .path = in->path,
+	};
+	const struct authz_attrs *a = &norm;
 
 	rbac_init(r->srv->store); /* the default roles exist from the first request on */
 	/* kubectl --as: the request is then decided for the impersonated identity. */
