@@ -208,6 +208,36 @@ static bool limit_ranges(struct store *s, const char *ns, json_t *pod, bool *cha
 	return ok;
 }
 
+/*
+ * The namespace's annotation atoll.dev/storage-classes (comma-separated)
+ * limits the StorageClasses its claims may name; absent, any is allowed.
+ */
+static bool storage_class_ok(struct store *s, const char *ns, const json_t *pvc, char *msg, size_t n)
+{
+	const char *sc = json_string_value(json_object_get(json_object_get(pvc, "spec"), "storageClassName"));
+	struct atoll_err err = ERR_INIT;
+	struct store_kv kv = { 0 };
+	_cleanup_free_ char *key = xasprintf("core/namespaces//%s", ns);
+
+	if (!sc || !*sc || store_get(s, key, &kv, &err) < 0)
+		return true;
+	json_t *o = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	store_kv_release(&kv);
+	const char *allowed = json_string_value(json_object_get(json_object_get(json_object_get(o, "metadata"),
+										  "annotations"), "atoll.dev/storage-classes"));
+	bool ok = !allowed;
+	for (const char *p = allowed; p && *p && !ok;) {
+		size_t len = strcspn(p, ",");
+		ok = len == strlen(sc) && !strncmp(p, sc, len);
+		p += len + (p[len] == ',');
+	}
+	if (!ok)
+		snprintf(msg, n, "storage class \"%s\" is not allowed in namespace \"%s\" (allowed: %s)", sc, ns,
+			 allowed);
+	json_decref(o);
+	return ok;
+}
+
 bool quota_admit(struct api_req *r, const struct authz_attrs *a, json_t *obj, bool *changed, char *why, size_t n)
 {
 	struct store *s = r->srv->store;
@@ -220,6 +250,11 @@ bool quota_admit(struct api_req *r, const struct authz_attrs *a, json_t *obj, bo
 		return true;
 	if (pods && !limit_ranges(s, a->ns, obj, changed, msg, sizeof(msg))) {
 		snprintf(why, n, "pods \"%s\" is forbidden: %s", name ? name : "", msg);
+		return false;
+	}
+	if (!*a->group && !strcmp(a->resource, "persistentvolumeclaims") &&
+	    !storage_class_ok(s, a->ns, obj, msg, sizeof(msg))) {
+		snprintf(why, n, "persistentvolumeclaims \"%s\" is forbidden: %s", name ? name : "", msg);
 		return false;
 	}
 	_cleanup_free_ char *prefix = xasprintf("core/resourcequotas/%s/", a->ns);

@@ -84,9 +84,11 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: atoll namespace create NAME [--cpu N] [--memory Q] [--storage Q] [--pods N]\n"
 		   "            [--owner U]... [--editor U]... [--viewer U]... [--pod-security LEVEL]\n"
+		   "            [--storage-class SC]...\n"
 		   "            [--data-dir DIR] [--server URL]\n"
 		   "  Owners get the admin role in NAME, editors edit, viewers view. The quota bounds\n"
-		   "  requests and limits of cpu and memory, storage requests and the pod count.\n");
+		   "  requests and limits of cpu and memory, storage requests and the pod count.\n"
+		   "  With --storage-class, claims may name only those StorageClasses.\n");
 }
 
 int cmd_namespace(int argc, char **argv)
@@ -97,12 +99,14 @@ int cmd_namespace(int argc, char **argv)
 		{ "owner", required_argument, NULL, 'O' },   { "editor", required_argument, NULL, 'E' },
 		{ "viewer", required_argument, NULL, 'V' },  { "pod-security", required_argument, NULL, 'P' },
 		{ "data-dir", required_argument, NULL, 'd' }, { "server", required_argument, NULL, 's' },
+		{ "storage-class", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
 	};
 	const char *cpu = NULL, *mem = NULL, *storage = NULL, *pods = NULL, *psa = "baseline";
 	const char *data_dir = "/var/lib/atoll", *server = NULL;
 	const char *users[3][16];
 	int nu[3] = { 0 }, c;
+	struct buf classes = BUF_INIT;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -114,6 +118,7 @@ int cmd_namespace(int argc, char **argv)
 		case 'E': if (nu[1] < 16) users[1][nu[1]++] = optarg; break;
 		case 'V': if (nu[2] < 16) users[2][nu[2]++] = optarg; break;
 		case 'P': psa = optarg; break;
+		case 'C': buf_addf(&classes, "%s%s", classes.len ? "," : "", optarg); break;
 		case 'd': data_dir = optarg; break;
 		case 's': server = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -121,6 +126,7 @@ int cmd_namespace(int argc, char **argv)
 		}
 	}
 	if (optind + 2 != argc || strcmp(argv[optind], "create")) {
+		buf_release(&classes);
 		usage(stderr);
 		return 2;
 	}
@@ -133,6 +139,7 @@ int cmd_namespace(int argc, char **argv)
 		fprintf(stderr, "atoll namespace: need %s/kubeconfig and %s (or --server)\n", data_dir, tok_path);
 		free(cl.token);
 		free(cl.ca_path);
+		buf_release(&classes);
 		return 1;
 	}
 	cl.token[strcspn(cl.token, "\r\n")] = '\0';
@@ -143,6 +150,10 @@ int cmd_namespace(int argc, char **argv)
 	json_t *o = json_pack("{s:s,s:s,s:{s:s,s:{s:s,s:s,s:s}}}", "apiVersion", "v1", "kind", "Namespace",
 			      "metadata", "name", ns, "labels", "pod-security.kubernetes.io/enforce", psa,
 			      "pod-security.kubernetes.io/warn", psa, "atoll.dev/tenant", "true");
+	if (classes.len)
+		json_object_set_new(json_object_get(o, "metadata"), "annotations",
+				    json_pack("{s:s}", "atoll.dev/storage-classes", classes.p));
+	buf_release(&classes);
 	snprintf(what, sizeof(what), "namespace/%s", ns);
 	rc |= post(&cl, "/api/v1/namespaces", o, what);
 	json_decref(o);

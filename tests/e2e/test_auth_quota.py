@@ -85,3 +85,24 @@ def test_object_count_quota(server):
     server.kubectl("-n", "team-n", "create", "deployment", "d1", "--image=busybox")
     p = server.kubectl("-n", "team-n", "create", "deployment", "d2", "--image=busybox", check=False)
     assert "exceeded quota: objects, requested: count/deployments.apps=1" in p.stderr
+
+
+def test_allowed_storage_classes(server):
+    atoll("namespace", "create", "team-s", "--storage", "10Gi", "--storage-class", "standard",
+          "--storage-class", "fast", "--data-dir", server.data_dir)
+
+    def pvc(name, sc, size="1Gi"):
+        return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": name},
+                "spec": {"storageClassName": sc, "accessModes": ["ReadWriteOnce"],
+                         "resources": {"requests": {"storage": size}}}}
+
+    assert raw(server, "POST", "/api/v1/namespaces/team-s/persistentvolumeclaims", server.token(),
+               pvc("a", "fast"))[0] == 201
+    code, body = raw(server, "POST", "/api/v1/namespaces/team-s/persistentvolumeclaims", server.token(),
+                     pvc("b", "gold"))
+    assert code == 403 and body["message"] == ('persistentvolumeclaims "b" is forbidden: storage class "gold" is '
+                                               'not allowed in namespace "team-s" (allowed: standard,fast)')
+    code, body = raw(server, "POST", "/api/v1/namespaces/team-s/persistentvolumeclaims", server.token(),
+                     pvc("c", "standard", "20Gi"))
+    assert code == 403 and "exceeded quota: quota, requested: requests.storage=20Gi, used: requests.storage=1Gi, " \
+        "limited: requests.storage=10Gi" in body["message"]
