@@ -18,6 +18,7 @@
  */
 struct rbac_snap {
 	atomic_int refs;
+	long gen;         /* the change generation it was built after */
 	json_t *croles;   /* name -> effective rules (aggregation applied) */
 	json_t *roles;    /* "ns/name" -> rules */
 	json_t *crbs;     /* [ClusterRoleBinding] */
@@ -25,15 +26,16 @@ struct rbac_snap {
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_rwlock_t snap_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct rbac_snap *cur;
 static struct store_watch *watch;
-static atomic_bool dirty = true;
+static atomic_long gen = 1; /* bumped by every change under rbac.authorization.k8s.io/ */
 static atomic_bool started;
 
 static void on_change(void *ctx)
 {
 	(void)ctx;
-	atomic_store(&dirty, true);
+	atomic_fetch_add(&gen, 1);
 }
 
 static void snap_unref(struct rbac_snap *s)
@@ -222,10 +224,23 @@ void rbac_init(struct store *s)
 		if (!watch)
 			log_msg(LOG_WARN, "rbac", "watching roles: %s (the cache rebuilds on every request)",
 				err.msg);
-		atomic_store(&dirty, true);
+		atomic_fetch_add(&gen, 1);
 		atomic_store(&started, true);
 	}
 	pthread_mutex_unlock(&lock);
+}
+
+/* The current snapshot with a reference, or NULL when it is older than the last change. */
+static struct rbac_snap *fresh_ref(long g)
+{
+	struct rbac_snap *s;
+
+	pthread_rwlock_rdlock(&snap_lock);
+	s = cur && cur->gen == g ? cur : NULL;
+	if (s)
+		atomic_fetch_add(&s->refs, 1);
+	pthread_rwlock_unlock(&snap_lock);
+	return s;
 }
 
 static struct rbac_snap *snap_get(struct store *st)
@@ -233,9 +248,14 @@ static struct rbac_snap *snap_get(struct store *st)
 	struct rbac_snap *s;
 
 	rbac_init(st);
+	if (!watch)
+		atomic_fetch_add(&gen, 1); /* no watch: every decision reads the store */
+	if ((s = fresh_ref(atomic_load(&gen))))
+		return s;
+	/* Stale: rebuild once (others wait here, so nobody decides on rules older than its request). */
 	pthread_mutex_lock(&lock);
-	if (atomic_load(&dirty) || !cur) {
-		atomic_store(&dirty, watch == NULL);
+	long g = atomic_load(&gen);
+	if (!(s = fresh_ref(g))) {
 		/* Drain the events first: the watch notifies again only after it was read. */
 		struct store_event ev[64];
 		struct atoll_err err = ERR_INIT;
@@ -249,11 +269,16 @@ static struct rbac_snap *snap_get(struct store *st)
 				watch = store_watch_open(st, RBAC_GROUP "/", store_revision(st), on_change, NULL, &err);
 			}
 		}
-		snap_unref(cur);
-		cur = build(st);
+		struct rbac_snap *fresh = build(st), *old;
+		fresh->gen = g;
+		atomic_fetch_add(&fresh->refs, 1); /* ours */
+		pthread_rwlock_wrlock(&snap_lock);
+		old = cur;
+		cur = fresh;
+		pthread_rwlock_unlock(&snap_lock);
+		snap_unref(old);
+		s = fresh;
 	}
-	s = cur;
-	atomic_fetch_add(&s->refs, 1);
 	pthread_mutex_unlock(&lock);
 	return s;
 }
@@ -310,8 +335,9 @@ bool rbac_authorize(struct store *st, const struct rbac_who *w, const struct aut
 {
 	if (rbac_who_in_group(w, "system:masters")) {
 		/* Still rebuild after changes, so aggregated roles are written back soon. */
-		if (atomic_load(&dirty))
-			snap_unref(snap_get(st));
+		long g = atomic_load(&gen);
+		struct rbac_snap *s = fresh_ref(g);
+		snap_unref(s ? s : snap_get(st));
 		return true;
 	}
 	struct rbac_snap *s = snap_get(st);
