@@ -23,7 +23,15 @@ struct rbac_snap {
 	json_t *roles;    /* "ns/name" -> rules */
 	json_t *crbs;     /* [ClusterRoleBinding] */
 	json_t *rbs;      /* ns -> [RoleBinding] */
+	/*
+	 * "scope\nU:user" or "scope\nG:group" -> [rules arrays] of every binding
+	 * naming that subject; scope is the namespace, "" for cluster bindings.
+	 * A decision is then a few lookups, however many bindings there are.
+	 */
+	json_t *index;
 };
+
+static void build_index(struct rbac_snap *s);
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_rwlock_t snap_lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -46,6 +54,7 @@ static void snap_unref(struct rbac_snap *s)
 	json_decref(s->roles);
 	json_decref(s->crbs);
 	json_decref(s->rbs);
+	json_decref(s->index);
 	free(s);
 }
 
@@ -270,6 +279,7 @@ static struct rbac_snap *snap_get(struct store *st)
 			}
 		}
 		struct rbac_snap *fresh = build(st), *old;
+		build_index(fresh);
 		fresh->gen = g;
 		atomic_fetch_add(&fresh->refs, 1); /* ours */
 		pthread_rwlock_wrlock(&snap_lock);
@@ -297,13 +307,70 @@ static const json_t *ref_rules(struct rbac_snap *s, const json_t *ref, const cha
 	return json_object_get(s->roles, key);
 }
 
-static bool binds(const json_t *b, const struct rbac_who *w, const char *ns)
+/* Index key of a binding subject ("" when the subject names nobody we know). */
+static void subject_key(const json_t *subj, const char *scope, const char *ns, char *out, size_t n)
 {
+	const char *kind = json_string_value(json_object_get(subj, "kind"));
+	const char *name = json_string_value(json_object_get(subj, "name"));
+	const char *sns = json_string_value(json_object_get(subj, "namespace"));
+
+	*out = '\0';
+	if (!kind || !name)
+		return;
+	if (!strcmp(kind, "User"))
+		snprintf(out, n, "%s\nU:%s", scope, name);
+	else if (!strcmp(kind, "Group"))
+		snprintf(out, n, "%s\nG:%s", scope, name);
+	else if (!strcmp(kind, "ServiceAccount"))
+		snprintf(out, n, "%s\nU:system:serviceaccount:%s:%s", scope, sns && *sns ? sns : ns, name);
+}
+
+static void index_binding(struct rbac_snap *s, const json_t *b, const char *ns)
+{
+	const json_t *rules = ref_rules(s, json_object_get(b, "roleRef"), ns);
 	size_t i;
 	json_t *subj;
 
-	json_array_foreach(json_object_get(b, "subjects"), i, subj)
-		if (rbac_subject_matches(subj, w, ns))
+	if (!rules)
+		return;
+	json_array_foreach(json_object_get(b, "subjects"), i, subj) {
+		char key[600];
+		subject_key(subj, ns, ns, key, sizeof(key));
+		if (!*key)
+			continue;
+		json_t *list = json_object_get(s->index, key);
+		if (!list) {
+			list = json_array();
+			json_object_set_new(s->index, key, list);
+		}
+		json_array_append(list, (json_t *)rules);
+	}
+}
+
+static void build_index(struct rbac_snap *s)
+{
+	const char *ns;
+	json_t *arr, *b;
+	size_t i;
+
+	s->index = json_object();
+	json_array_foreach(s->crbs, i, b)
+		index_binding(s, b, "");
+	json_object_foreach(s->rbs, ns, arr)
+		json_array_foreach(arr, i, b)
+			index_binding(s, b, ns);
+}
+
+static bool each_list(struct rbac_snap *s, const char *scope, char kind, const char *name,
+		      bool (*fn)(const json_t *rules, void *ctx), void *ctx)
+{
+	char key[600];
+	size_t i;
+	json_t *rules;
+
+	snprintf(key, sizeof(key), "%s\n%c:%s", scope, kind, name);
+	json_array_foreach(json_object_get(s->index, key), i, rules)
+		if (fn(rules, ctx))
 			return true;
 	return false;
 }
@@ -312,17 +379,15 @@ static bool binds(const json_t *b, const struct rbac_who *w, const char *ns)
 static bool each_rules(struct rbac_snap *s, const struct rbac_who *w, const char *ns,
 		       bool (*fn)(const json_t *rules, void *ctx), void *ctx)
 {
-	size_t i;
-	json_t *b;
+	const char *scopes[2] = { "", ns };
 
-	json_array_foreach(s->crbs, i, b)
-		if (binds(b, w, "") && fn(ref_rules(s, json_object_get(b, "roleRef"), ""), ctx))
+	for (int k = 0; k < ((ns && *ns) ? 2 : 1); k++) {
+		if (each_list(s, scopes[k], 'U', w->user, fn, ctx))
 			return true;
-	if (!ns || !*ns)
-		return false;
-	json_array_foreach(json_object_get(s->rbs, ns), i, b)
-		if (binds(b, w, ns) && fn(ref_rules(s, json_object_get(b, "roleRef"), ns), ctx))
-			return true;
+		for (int g = 0; g < w->ngroups; g++)
+			if (each_list(s, scopes[k], 'G', w->groups[g], fn, ctx))
+				return true;
+	}
 	return false;
 }
 
