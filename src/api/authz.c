@@ -132,8 +132,16 @@ static bool escalation_ok(struct api_req *r, const struct rbac_who *w, const str
 	if (role) {
 		struct authz_attrs esc = *a;
 		esc.verb = "escalate";
-		if (!rbac_authorize(r->srv->store, w, &esc))
-			ok = covers(r, w, ns, json_object_get(body, "rules"), "grant", oname, a, why, n);
+		if (!rbac_authorize(r->srv->store, w, &esc)) {
+			/* A JSON patch edits rules piecemeal; only whole rule lists can be checked. */
+			if (json_is_array(body)) {
+				snprintf(why, n, "%s.%s \"%s\" is forbidden: a JSON patch of rules needs the escalate "
+					 "verb; send a merge patch or the whole object", a->resource, RBAC_GROUP, oname);
+				ok = false;
+			} else {
+				ok = covers(r, w, ns, json_object_get(body, "rules"), "grant", oname, a, why, n);
+			}
+		}
 	} else {
 		json_t *ref = json_object_get(body, "roleRef"), *old = NULL;
 		if (!ref && (old = stored(r, a)))

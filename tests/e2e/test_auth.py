@@ -404,3 +404,22 @@ def test_impersonation(server, team):
     server.kubectl("create", "clusterrolebinding", "alice-as-bob", "--clusterrole=as-bob", "--user=alice")
     assert team["alice"].kubectl("--as=bob", "-n", "team-a", "get", "pods").returncode == 0
     assert "forbidden" in team["alice"].kubectl("--as=carol", "-n", "team-a", "get", "pods").stderr
+
+
+def test_escalation_by_patch_prevented(server, team):
+    alice = team["alice"]
+    alice.kubectl("-n", "team-a", "create", "role", "patchme", "--verb=get", "--resource=pods", check=True)
+    p = alice.kubectl("-n", "team-a", "patch", "role", "patchme", "--type=merge", "-p",
+                      '{"rules":[{"apiGroups":[""],"resources":["nodes"],"verbs":["get"]}]}')
+    assert "is attempting to grant RBAC permissions not currently held" in p.stderr
+    p = alice.kubectl("-n", "team-a", "patch", "role", "patchme", "--type=json", "-p",
+                      '[{"op":"add","path":"/rules/0/resources/-","value":"nodes"}]')
+    assert p.returncode != 0 and "forbidden" in p.stderr
+    assert alice.kubectl("-n", "team-a", "patch", "role", "patchme", "--type=merge", "-p",
+                         '{"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list"]}]}').returncode == 0
+    # Adding a subject to a binding of a role alice does not hold is refused too.
+    server.kubectl("create", "clusterrole", "node-reader", "--verb=get", "--resource=nodes")
+    server.kubectl("-n", "team-a", "create", "rolebinding", "root-b", "--clusterrole=node-reader", "--user=root")
+    p = alice.kubectl("-n", "team-a", "patch", "rolebinding", "root-b", "--type=merge", "-p",
+                      '{"subjects":[{"kind":"User","name":"bob","apiGroup":"rbac.authorization.k8s.io"}]}')
+    assert "is attempting to grant RBAC permissions not currently held" in p.stderr
