@@ -35,6 +35,16 @@ bool auth_from_token_file(struct api_req *r, const char *token);
  */
 int auth_impersonate(struct api_req *r, char *why, size_t n);
 
+/*
+ * Mint a ServiceAccount token (returns owned JWT, NULL on failure) for
+ * ns/sa with its uid, bound to pod/pod_uid when pod is not NULL, for the
+ * audiences aud (borrowed array; NULL or empty: the API server), valid
+ * from now (Unix seconds) for secs. The agent can use it for a pod's
+ * projected token without an HTTP round trip.
+ */
+char *auth_sa_mint(const char *data_dir, const char *ns, const char *sa, const char *sa_uid, const char *pod,
+		   const char *pod_uid, const json_t *aud, long long secs, long long now);
+
 /* The ServiceAccount signing key DATA/pki/sa.key (created when missing); borrowed, process-wide. */
 EVP_PKEY *auth_sa_key(const char *data_dir);
 

@@ -170,19 +170,13 @@ static int token_request(struct api_call *c, json_t *in)
 	aud = json_object_get(spec, "audiences");
 
 	time_t now = time(NULL);
-	json_t *claims = json_pack("{s:O,s:I,s:I,s:I,s:s,s:s,s:{s:s,s:{s:s,s:s}}}", "aud", aud,
-				   "exp", (json_int_t)now + secs, "iat", (json_int_t)now, "nbf", (json_int_t)now,
-				   "iss", AUTH_ISSUER, "sub", "", "kubernetes.io", "namespace", c->t.ns,
-				   "serviceaccount", "name", c->t.name, "uid", sa_uid);
-	char sub[400];
-	snprintf(sub, sizeof(sub), "system:serviceaccount:%s:%s", c->t.ns, c->t.name);
-	json_object_set_new(claims, "sub", json_string(sub));
+	const char *pod_name = NULL;
+	char pod_uid[64] = "";
 	const json_t *bound = json_object_get(spec, "boundObjectRef");
 	if (json_is_object(bound)) {
 		const char *kind = s_of(bound, "kind"), *name = s_of(bound, "name");
 		_cleanup_free_ char *pkey = xasprintf("core/pods/%s/%s", c->t.ns, name);
 		if (strcmp(kind, "Pod") || store_get(r->srv->store, pkey, &kv, &err) < 0) {
-			json_decref(claims);
 			json_decref(in);
 			return reply_error(r, strcmp(kind, "Pod") ? 400 : 404, strcmp(kind, "Pod") ? "BadRequest" : "NotFound",
 					   strcmp(kind, "Pod") ? "cannot bind token to object of kind %s" :
@@ -190,20 +184,17 @@ static int token_request(struct api_call *c, json_t *in)
 		}
 		json_t *pod = json_loadb(kv.value->data, kv.value->len, 0, NULL);
 		store_kv_release(&kv);
-		const char *puid = s_of(json_object_get(pod, "metadata"), "uid");
-		if (*s_of(bound, "uid") && strcmp(s_of(bound, "uid"), puid)) {
-			json_decref(pod);
-			json_decref(claims);
+		snprintf(pod_uid, sizeof(pod_uid), "%s", s_of(json_object_get(pod, "metadata"), "uid"));
+		json_decref(pod);
+		if (*s_of(bound, "uid") && strcmp(s_of(bound, "uid"), pod_uid)) {
 			json_decref(in);
 			return reply_error(r, 409, "Conflict", "the UID in the bound object reference (%s) does not "
 					   "match the UID in record", s_of(bound, "uid"));
 		}
-		json_object_set_new(json_object_get(claims, "kubernetes.io"), "pod",
-				    json_pack("{s:s,s:s}", "name", name, "uid", puid));
-		json_decref(pod);
+		pod_name = name;
 	}
-	_cleanup_free_ char *tok = jwt_sign(claims, auth_sa_key(r->srv->data_dir), NULL);
-	json_decref(claims);
+	_cleanup_free_ char *tok = auth_sa_mint(r->srv->data_dir, c->t.ns, c->t.name, sa_uid, pod_name, pod_uid,
+						aud, (long long)secs, (long long)now);
 	if (!tok) {
 		json_decref(in);
 		return reply_error(r, 500, "InternalError", "signing the token failed");

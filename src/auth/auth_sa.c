@@ -43,6 +43,26 @@ EVP_PKEY *auth_sa_key(const char *data_dir)
 	return sa_key;
 }
 
+char *auth_sa_mint(const char *data_dir, const char *ns, const char *sa, const char *sa_uid, const char *pod,
+		   const char *pod_uid, const json_t *aud, long long secs, long long now)
+{
+	char sub[400];
+	json_t *claims = json_pack("{s:o,s:I,s:I,s:I,s:s,s:s,s:{s:s,s:{s:s,s:s}}}", "aud",
+				   json_array_size(aud) ? json_incref((json_t *)aud) : json_pack("[s]", AUTH_AUDIENCE),
+				   "exp", (json_int_t)(now + secs), "iat", (json_int_t)now, "nbf", (json_int_t)now,
+				   "iss", AUTH_ISSUER, "sub", "", "kubernetes.io", "namespace", ns,
+				   "serviceaccount", "name", sa, "uid", sa_uid);
+
+	snprintf(sub, sizeof(sub), "system:serviceaccount:%s:%s", ns, sa);
+	json_object_set_new(claims, "sub", json_string(sub));
+	if (pod)
+		json_object_set_new(json_object_get(claims, "kubernetes.io"), "pod",
+				    json_pack("{s:s,s:s}", "name", pod, "uid", pod_uid ? pod_uid : ""));
+	char *tok = jwt_sign(claims, auth_sa_key(data_dir), NULL);
+	json_decref(claims);
+	return tok;
+}
+
 /* The stored object's metadata.uid, or NULL when absent (owned). */
 static char *uid_of(struct store *s, const char *res, const char *ns, const char *name)
 {
