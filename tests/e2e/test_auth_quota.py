@@ -41,6 +41,9 @@ def test_quota_exact_under_concurrent_creates(server):
             break
         time.sleep(0.1)
     assert used["pods"] == "7" and used["requests.cpu"] == "700m" and used["requests.memory"] == "896Mi"
+    # The admin sees usage against limits with kubectl describe namespace.
+    out = server.kubectl("describe", "namespace", "team-q").stdout
+    assert "Resource Quotas" in out and any(line.split() == ["pods", "7", "7"] for line in out.splitlines())
     # Deleting one frees its place.
     server.kubectl("-n", "team-q", "delete", "pod", "p0", "--wait=false", "--grace-period=0", "--force",
                    check=False)
