@@ -84,11 +84,12 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: atoll namespace create NAME [--cpu N] [--memory Q] [--storage Q] [--pods N]\n"
 		   "            [--owner U]... [--editor U]... [--viewer U]... [--pod-security LEVEL]\n"
-		   "            [--storage-class SC]...\n"
+		   "            [--storage-class SC]... [--allow-from-other-namespaces]\n"
 		   "            [--data-dir DIR] [--server URL]\n"
 		   "  Owners get the admin role in NAME, editors edit, viewers view. The quota bounds\n"
 		   "  requests and limits of cpu and memory, storage requests and the pod count.\n"
-		   "  With --storage-class, claims may name only those StorageClasses.\n");
+		   "  With --storage-class, claims may name only those StorageClasses. A NetworkPolicy\n"
+		   "  admits traffic from the namespace's own pods only, unless --allow-from-other-namespaces.\n");
 }
 
 int cmd_namespace(int argc, char **argv)
@@ -100,6 +101,7 @@ int cmd_namespace(int argc, char **argv)
 		{ "viewer", required_argument, NULL, 'V' },  { "pod-security", required_argument, NULL, 'P' },
 		{ "data-dir", required_argument, NULL, 'd' }, { "server", required_argument, NULL, 's' },
 		{ "storage-class", required_argument, NULL, 'C' },
+		{ "allow-from-other-namespaces", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
 	};
 	const char *cpu = NULL, *mem = NULL, *storage = NULL, *pods = NULL, *psa = "baseline";
@@ -107,6 +109,7 @@ int cmd_namespace(int argc, char **argv)
 	const char *users[3][16];
 	int nu[3] = { 0 }, c;
 	struct buf classes = BUF_INIT;
+	bool isolate = true;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -118,6 +121,7 @@ int cmd_namespace(int argc, char **argv)
 		case 'E': if (nu[1] < 16) users[1][nu[1]++] = optarg; break;
 		case 'V': if (nu[2] < 16) users[2][nu[2]++] = optarg; break;
 		case 'P': psa = optarg; break;
+		case 'A': isolate = false; break;
 		case 'C': buf_addf(&classes, "%s%s", classes.len ? "," : "", optarg); break;
 		case 'd': data_dir = optarg; break;
 		case 's': server = optarg; break;
@@ -188,6 +192,16 @@ int cmd_namespace(int argc, char **argv)
 	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/limitranges", ns);
 	rc |= post(&cl, path, o, "limitrange/defaults");
 	json_decref(o);
+	/* Default isolation: pods take traffic from their own namespace only. */
+	if (isolate) {
+		o = json_pack("{s:s,s:s,s:{s:s,s:s},s:{s:{},s:[s],s:[{s:[{s:{}}]}]}}", "apiVersion",
+			      "networking.k8s.io/v1", "kind", "NetworkPolicy", "metadata", "name",
+			      "allow-same-namespace", "namespace", ns, "spec", "podSelector", "policyTypes",
+			      "Ingress", "ingress", "from", "podSelector");
+		snprintf(path, sizeof(path), "/apis/networking.k8s.io/v1/namespaces/%s/networkpolicies", ns);
+		rc |= post(&cl, path, o, "networkpolicy/allow-same-namespace");
+		json_decref(o);
+	}
 	static const char *const prefix[] = { "owner", "editor", "viewer" };
 	static const char *const role[] = { "admin", "edit", "view" };
 	snprintf(path, sizeof(path), "/apis/rbac.authorization.k8s.io/v1/namespaces/%s/rolebindings", ns);

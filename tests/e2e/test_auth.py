@@ -75,6 +75,8 @@ def test_namespace_create_objects(server, team):
     assert server.kjson("-n", "team-a", "get", "limitrange", "defaults")["spec"]["limits"][0]["type"] == "Container"
     rb = server.kjson("-n", "team-a", "get", "rolebinding", "owner-alice")
     assert rb["roleRef"]["name"] == "admin" and rb["subjects"][0]["name"] == "alice"
+    np = server.kjson("-n", "team-a", "get", "networkpolicy", "allow-same-namespace")
+    assert np["spec"]["policyTypes"] == ["Ingress"] and np["spec"]["ingress"] == [{"from": [{"podSelector": {}}]}]
     ns = server.kjson("get", "namespace", "team-a")
     assert ns["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "baseline"
     # Running it again changes nothing and succeeds.
