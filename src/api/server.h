@@ -74,6 +74,7 @@ struct api_req {
 	int ngroups;
 	char uid[64];
 	bool impersonation_done; /* Impersonate-* headers applied (by the first authz_allowed) */
+	char audit_note[512];    /* Pod Security audit-level violations, for the audit log */
 };
 
 /* Query parameter (decoded), NULL when absent. */

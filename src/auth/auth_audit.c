@@ -117,6 +117,9 @@ void audit_record(struct api_req *r, int code)
 			       "stageTimestamp", now);
 	if (ref)
 		json_object_set_new(ev, "objectRef", ref);
+	if (r->audit_note[0])
+		json_object_set_new(ev, "annotations", json_pack("{s:s}", "pod-security.kubernetes.io/audit-violations",
+								 r->audit_note));
 	char *line = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(ev);
 	pthread_mutex_lock(&lock);

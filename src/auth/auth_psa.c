@@ -183,6 +183,8 @@ bool psa_admit(struct api_req *r, const char *ns, const json_t *pod, char *why, 
 	const json_t *labels = json_object_get(json_object_get(nsobj, "metadata"), "labels");
 	int enforce = level_of(json_string_value(json_object_get(labels, "pod-security.kubernetes.io/enforce")));
 	int warn = level_of(json_string_value(json_object_get(labels, "pod-security.kubernetes.io/warn")));
+	int audit = level_of(json_string_value(json_object_get(labels, "pod-security.kubernetes.io/audit")));
+	const char *av = json_string_value(json_object_get(labels, "pod-security.kubernetes.io/audit"));
 	const char *ev = json_string_value(json_object_get(labels, "pod-security.kubernetes.io/enforce"));
 	const char *wv = json_string_value(json_object_get(labels, "pod-security.kubernetes.io/warn"));
 	const char *name = json_string_value(json_object_get(json_object_get(pod, "metadata"), "name"));
@@ -191,6 +193,8 @@ bool psa_admit(struct api_req *r, const char *ns, const json_t *pod, char *why, 
 
 	if (warn > PSA_PRIVILEGED && !psa_check(pod, (enum psa_level)warn, v, sizeof(v)) && !(enforce >= warn))
 		req_warn(r, "would violate PodSecurity \"%s:latest\": %s", wv, v);
+	if (audit > PSA_PRIVILEGED && !psa_check(pod, (enum psa_level)audit, v, sizeof(v)))
+		snprintf(r->audit_note, sizeof(r->audit_note), "%.20s:latest: %.480s", av, v);
 	if (enforce > PSA_PRIVILEGED && !psa_check(pod, (enum psa_level)enforce, v, sizeof(v))) {
 		snprintf(why, n, "pods \"%s\" is forbidden: violates PodSecurity \"%s:latest\": %s", name ? name : "",
 			 ev, v);
