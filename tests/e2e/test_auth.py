@@ -425,3 +425,18 @@ def test_escalation_by_patch_prevented(server, team):
     p = alice.kubectl("-n", "team-a", "patch", "rolebinding", "root-b", "--type=merge", "-p",
                       '{"subjects":[{"kind":"User","name":"bob","apiGroup":"rbac.authorization.k8s.io"}]}')
     assert "is attempting to grant RBAC permissions not currently held" in p.stderr
+
+
+def test_token_review(server, team):
+    server.kubectl("-n", "team-a", "create", "serviceaccount", "reviewed")
+    tok = server.kubectl("-n", "team-a", "create", "token", "reviewed").stdout.strip()
+    review = {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenReview", "spec": {"token": tok}}
+    code, body = raw(server, "POST", "/apis/authentication.k8s.io/v1/tokenreviews", server.token(), review)
+    assert code == 201 and body["status"]["authenticated"] is True
+    assert body["status"]["user"]["username"] == "system:serviceaccount:team-a:reviewed"
+    review["spec"]["token"] = tok[:-4] + "AAAA"
+    code, body = raw(server, "POST", "/apis/authentication.k8s.io/v1/tokenreviews", server.token(), review)
+    assert code == 201 and body["status"]["authenticated"] is False
+    # Only those allowed to create tokenreviews may ask.
+    code, body = raw(server, "POST", "/apis/authentication.k8s.io/v1/tokenreviews", tok, review)
+    assert code == 403
