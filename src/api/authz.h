@@ -24,5 +24,7 @@ struct authz_attrs {
  * on deny writes a message for the 403 Status into why.
  */
 bool authz_allowed(struct api_req *r, const struct authz_attrs *a, char *why, size_t n);
+/* Kubernetes' 403 message for user denied a (used for SubjectAccessReview reasons too). */
+void authz_denied_message(const char *user, const struct authz_attrs *a, char *why, size_t n);
 
 #endif

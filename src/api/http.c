@@ -15,6 +15,7 @@
 
 #include "api/server.h"
 #include "api/watch.h"
+#include "auth/auth.h"
 #include "registry/registry.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -65,6 +66,7 @@ static int queue(struct api_req *r, int code, struct MHD_Response *resp, const c
 		MHD_add_response_header(resp, "Retry-After", "1");
 	if (code == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"atoll\"");
+	auth_on_response(r, code); /* quota reservations, audit log: src/auth */
 	ok = MHD_queue_response(r->conn, (unsigned)code, resp);
 	MHD_destroy_response(resp);
 	struct timespec t1;
@@ -304,6 +306,8 @@ int http_start(struct api_server *srv, struct atoll_err *err)
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_HTTPS_MEM_KEY, srv->key_pem,
 		MHD_OPTION_HTTPS_MEM_CERT, srv->cert_pem,
+		/* Ask for (optional) client certificates from our CA: src/auth/auth_cert.c. */
+		MHD_OPTION_HTTPS_MEM_TRUST, srv->ca_pem,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)600,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)10000,

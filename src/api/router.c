@@ -15,6 +15,7 @@
 #include "api/openapi.h"
 #include "api/request.h"
 #include "api/watch.h"
+#include "auth/auth.h"
 #include "cmds.h"
 #include "lib/xalloc.h"
 
@@ -103,7 +104,7 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 	/* namespaces/NS/RESOURCE... unless RESOURCE is a subresource of the Namespace itself. */
 	if (n >= 3 && !strcmp(segs[0], "namespaces")) {
 		const struct api_kind *k = kinds_find(group, version, segs[2]);
-		if (k && k->namespaced) {
+		if ((k && k->namespaced) || auth_virtual_namespaced(group, segs[2])) {
 			if (copy(c.t.ns, sizeof(c.t.ns), segs[1]))
 				return reply_error(r, 400, "BadRequest", "namespace name too long");
 			i = 2;
@@ -116,6 +117,9 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 	    (i + 2 < n && copy(c.t.sub, sizeof(c.t.sub), segs[i + 2])) || i + 3 < n)
 		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
 	snprintf(r->resource, sizeof(r->resource), "%s", c.t.resource);
+	/* TokenRequest and the access reviews are not stored kinds (src/auth). */
+	if (auth_virtual(c.t.group, c.t.resource, c.t.sub))
+		return auth_serve(&c);
 	c.k = kinds_find(group, version, c.t.resource);
 	if (!c.k)
 		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
@@ -292,6 +296,15 @@ int api_route(struct api_req *r)
 		return reply_error(r, 414, "RequestURITooLong", "the request path is too long");
 	snprintf(path, sizeof(path), "%s", url);
 	n = split(path, segs, 16);
+	/* Non-resource URLs: authorized by path (nonResourceURLs rules). */
+	bool resource = n >= 3 && (!strcmp(segs[0], "api") || (n >= 4 && !strcmp(segs[0], "apis")));
+	if (!resource) {
+		struct authz_attrs at = { .verb = "get", .group = "", .resource = "", .subresource = "",
+					  .ns = "", .name = "", .path = url };
+		char why[512];
+		if (!authz_allowed(r, &at, why, sizeof(why)))
+			return reply_json(r, 403, status_new(403, "Forbidden", why, NULL, NULL, NULL, NULL));
+	}
 	if (n == 0)
 		return reply_json(r, 200, json_pack("{s:[s,s,s,s,s,s,s,s]}", "paths", "/api", "/api/v1",
 						    "/apis", "/healthz", "/livez", "/metrics",

@@ -69,6 +69,12 @@ struct api_req {
 	char *warnings;       /* owned: Warning header values, \n-separated */
 	bool registry;        /* a /v2 request, handled by src/registry */
 	void *reg;            /* the registry's per-request state */
+	/* Set by api_authenticate, with user: the caller's groups and uid. */
+	char groups[8][64];
+	int ngroups;
+	char uid[64];
+	bool impersonation_done; /* Impersonate-* headers applied (by the first authz_allowed) */
+	char audit_note[512];    /* Pod Security audit-level violations, for the audit log */
 };
 
 /* Query parameter (decoded), NULL when absent. */

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Admission of creations against a namespace's LimitRanges (container
+ * defaults, min and max) and ResourceQuotas (compute, storage, object
+ * counts). Usage is counted from the store plus the creations admitted but
+ * not yet answered, under one lock, so concurrent creates never over-commit.
+ */
+#ifndef ATOLL_AUTH_QUOTA_H
+#define ATOLL_AUTH_QUOTA_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "api/authz.h"
+
+struct api_req;
+
+/*
+ * Admit the creation of obj (borrowed; for pods, LimitRange defaults are
+ * written into it and *changed set). false with the 403 message in why.
+ * An admitted creation holds a reservation until quota_release(r).
+ */
+bool quota_admit(struct api_req *r, const struct authz_attrs *a, json_t *obj, bool *changed, char *why, size_t n);
+/* The request is answered: drop its reservation and refresh status.used of the quotas it touched. */
+void quota_release(struct api_req *r, int code);
+
+#endif
