@@ -19,6 +19,8 @@ static const struct command commands[] = {
 	{ "agent",   cmd_agent,   "join this host to a control plane as a node" },
 	{ "run",     cmd_run,     "run one command in a fresh sandbox, like docker run --rm" },
 	{ "vmm",     cmd_vmm,     "the per-VM monitor process (internal)" },
+	{ "user",    cmd_user,    "add a user: a client certificate or token, as a kubeconfig" },
+	{ "namespace", cmd_namespace, "create a team's namespace: quota, limits, role bindings" },
 	{ "version", cmd_version, "print the version" },
 	{ "help",    cmd_help,    "list the subcommands" },
 };
@@ -35,7 +37,7 @@ static int cmd_help(int argc, char **argv)
 {
 	printf("usage: atoll <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		printf("  %-8s %s\n", commands[i].name, commands[i].help);
+		printf("  %-10s %s\n", commands[i].name, commands[i].help);
 	printf("\nRun 'atoll <command> --help' for a command's options.\n");
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "api/pki.h"
 #include "api/server.h"
 #include "api/watch.h"
+#include "auth/auth_audit.h"
 #include "cmds.h"
 #include "registry/registry.h"
 #include "controllers/controllers.h"
@@ -38,6 +39,7 @@ static void usage(FILE *f)
 		"  --node-name NAME     name of the local node (default: the host name)\n"
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
+		"  --audit-log PATH     append one JSON line per request to PATH\n"
 		"  -v, --verbose        debug logging\n"
 		"  -h, --help           this help\n");
 }
@@ -72,6 +74,7 @@ int cmd_server(int argc, char **argv)
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "event-history", required_argument, NULL, 'E' },
 		{ "max-requests-inflight", required_argument, NULL, 'M' },
+		{ "audit-log", required_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -93,6 +96,10 @@ int cmd_server(int argc, char **argv)
 		case 'n': node_name = optarg; break;
 		case 'E': event_history = atoll(optarg); break;
 		case 'M': srv.max_inflight = atoi(optarg); break;
+		case 'A':
+			if (audit_open(optarg) < 0)
+				die("--audit-log %s: cannot open", optarg);
+			break;
 		case 'v': log_level_max = LOG_DEBUG; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
