@@ -2,7 +2,8 @@
 CC      ?= cc
 PKGS    := libmicrohttpd jansson sqlite3 libcrypto libssl libcurl libarchive libseccomp gnutls yaml-0.1
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+# SAN: extra flags for sanitizer builds (kept apart so CFLAGS stays ours).
+override CFLAGS += $(SAN) -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            -Wstrict-prototypes -Wmissing-prototypes -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 B       ?= build
@@ -17,8 +18,10 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNITS   := $(UNIT_SRCS:tests/unit/%.c=$(B)/unit/%)
 
 PYTHON  := /usr/bin/python3
+ATOLL_BIN ?= $(abspath $(B)/atoll)
+export ATOLL_BIN
 
-.PHONY: all up test test-unit test-e2e bench asan fuzz clean deps
+.PHONY: all up test test-unit test-e2e test-fuzz bench asan fuzz clean deps
 all: $(B)/atoll
 
 $(B)/atoll: $(OBJS) $(MAIN)
@@ -33,7 +36,7 @@ $(B)/unit/%: tests/unit/%.c $(OBJS)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(OBJS) $(LDLIBS)
 
 -include $(OBJS:.o=.d) $(MAIN:.o=.d)
--include src/*/build.mk
+-include src/*/*.mk
 
 deps:
 	@./scripts/deps.sh
@@ -47,12 +50,17 @@ test-unit: $(UNITS)
 test-e2e: all
 	$(PYTHON) -m pytest -q tests/e2e $(PYTEST_ARGS)
 
-test: deps all test-unit test-e2e
+# Every fuzz target briefly; `make fuzz FUZZ_SECONDS=600` for a long run.
+fuzz:
+test-fuzz:
+	$(MAKE) fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-5}
+
+test: deps all test-unit test-fuzz test-e2e
 
 # Address and undefined-behaviour sanitizers over the whole suite.
 asan:
-	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	  ATOLL_BIN=build-asan/atoll test-unit test-e2e
+	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  ATOLL_BIN=$(CURDIR)/build-asan/atoll test-unit test-e2e
 
 bench: all
 	./bench/run.sh

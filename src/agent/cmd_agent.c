@@ -1,11 +1,74 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* atoll agent: placeholder until its issue lands. */
+/* atoll agent: join this host to a control plane as a node. */
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "agent/agent.h"
 #include "cmds.h"
+#include "lib/log.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: atoll agent --server URL --token TOKEN [options]\n"
+		"\n"
+		"Registers this host as a Node of the control plane at URL and keeps it alive.\n"
+		"\n"
+		"  --server URL       the API server (https://HOST:PORT)\n"
+		"  --token TOKEN      a bearer token the server accepts\n"
+		"  --ca-file FILE     the server's CA certificate (default DATA/pki/ca.crt when present)\n"
+		"  --node-name NAME   the Node's name (default: the host name)\n"
+		"  --data-dir DIR     state directory (default /var/lib/atoll)\n"
+		"  -h, --help         this help\n");
+}
 
 int cmd_agent(int argc, char **argv)
 {
-	fprintf(stderr, "atoll agent: not implemented yet\n");
-	return 2;
+	static const struct option opts[] = {
+		{ "server", required_argument, NULL, 's' },
+		{ "token", required_argument, NULL, 't' },
+		{ "ca-file", required_argument, NULL, 'c' },
+		{ "node-name", required_argument, NULL, 'n' },
+		{ "data-dir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct agent_opts o = { .data_dir = "/var/lib/atoll" };
+	struct atoll_err err = ERR_INIT;
+	char ca[4096];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': o.server = optarg; break;
+		case 't': o.token = optarg; break;
+		case 'c': o.ca_file = optarg; break;
+		case 'n': o.node_name = optarg; break;
+		case 'd': o.data_dir = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!o.server || !o.token) {
+		usage(stderr);
+		return 2;
+	}
+	if (!o.ca_file) {
+		snprintf(ca, sizeof(ca), "%s/pki/ca.crt", o.data_dir);
+		if (access(ca, R_OK) == 0)
+			o.ca_file = ca;
+	}
+	if (agent_start(&o, &err) < 0)
+		die("%s", err.msg);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	int sig;
+	sigwait(&set, &sig);
+	return 0;
 }

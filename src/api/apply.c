@@ -66,7 +66,12 @@ static json_t *fields_of(const struct api_kind *k, const json_t *v, const char *
 		_cleanup_free_ char *fk = xasprintf("f:%s", key);
 		const char *mk = json_is_array(cv) ? merge_key(k, cp) : NULL;
 		if (json_is_object(cv)) {
-			json_object_set_new(set, fk, fields_of(k, cv, cp));
+			json_t *sub = fields_of(k, cv, cp);
+			/* metadata itself is not a field anyone owns; only what is inside it. */
+			if (!*path && !strcmp(key, "metadata") && json_object_size(sub) == 0)
+				json_decref(sub);
+			else
+				json_object_set_new(set, fk, sub);
 		} else if (mk) {
 			json_t *items = json_object();
 			size_t i;

@@ -2,6 +2,7 @@
 /* Request bodies: JSON or YAML by Content-Type, with depth and shape limits. */
 #include <string.h>
 
+#include "api/protobuf.h"
 #include "api/request.h"
 #include "lib/yaml.h"
 
@@ -54,11 +55,13 @@ json_t *req_body_json(struct api_call *c)
 				return NULL;
 			}
 		}
-	} else if (ct && strstr(ct, "protobuf")) {
-		reply_error(r, 415, "UnsupportedMediaType",
-			    "the body of the request was in an unknown format - accepted media types include: "
-			    "application/json, application/yaml");
-		return NULL;
+	} else if (ct && k8spb_content_type(ct)) {
+		struct atoll_err err = ERR_INIT;
+		j = k8spb_decode(r->body.p, r->body.len, &err);
+		if (!j) {
+			reply_error(r, err.code, err.reason, "%s", err.msg);
+			return NULL;
+		}
 	} else {
 		/* jansson limits nesting itself (2048); we add our own, lower limit. */
 		j = json_loadb(r->body.p, r->body.len, 0, &jerr);

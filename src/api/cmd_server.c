@@ -6,15 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent/agent.h"
 #include "api/bootstrap.h"
 #include "api/crd.h"
 #include "api/pki.h"
 #include "api/server.h"
 #include "api/watch.h"
 #include "cmds.h"
+#include "registry/registry.h"
 #include "controllers/controllers.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -32,7 +35,9 @@ static void usage(FILE *f)
 		"  --listen HOST:PORT   address to serve on (default 127.0.0.1:6443; port 0 picks one)\n"
 		"  --store sqlite|etcd  storage backend (default sqlite)\n"
 		"  --no-node            run the control plane only\n"
+		"  --node-name NAME     name of the local node (default: the host name)\n"
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
+		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
 		"  -v, --verbose        debug logging\n"
 		"  -h, --help           this help\n");
 }
@@ -64,7 +69,9 @@ int cmd_server(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "store", required_argument, NULL, 's' },
 		{ "no-node", no_argument, NULL, 'N' },
+		{ "node-name", required_argument, NULL, 'n' },
 		{ "event-history", required_argument, NULL, 'E' },
+		{ "max-requests-inflight", required_argument, NULL, 'M' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -73,6 +80,7 @@ int cmd_server(int argc, char **argv)
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
 	bool no_node = false;
+	const char *node_name = NULL;
 	long long event_history = 0;
 	int c;
 
@@ -82,12 +90,16 @@ int cmd_server(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 's': backend = optarg; break;
 		case 'N': no_node = true; break;
+		case 'n': node_name = optarg; break;
 		case 'E': event_history = atoll(optarg); break;
+		case 'M': srv.max_inflight = atoi(optarg); break;
 		case 'v': log_level_max = LOG_DEBUG; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
+	if (srv.max_inflight <= 0)
+		srv.max_inflight = API_MAX_INFLIGHT;
 	if (optind < argc) {
 		fprintf(stderr, "atoll server: unexpected argument '%s'\n", argv[optind]);
 		return 2;
@@ -109,6 +121,12 @@ int cmd_server(int argc, char **argv)
 	srv.data_dir = xstrdup(data_dir);
 	clock_gettime(CLOCK_MONOTONIC, &srv.started);
 	signal(SIGPIPE, SIG_IGN);
+	/* Every watch is a connection: allow as many descriptors as the hard limit does. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 
 	struct pki pki;
 	if (pki_load(data_dir, srv.listen_host, &pki, &err) < 0)
@@ -127,6 +145,9 @@ int cmd_server(int argc, char **argv)
 		die("bootstrap: %s", err.msg);
 	if (crd_load_all(srv.store, &err) < 0)
 		die("loading CRDs: %s", err.msg);
+	char rerr[256];
+	if (registry_init(&srv, rerr, sizeof(rerr)) < 0)
+		die("registry: %s", rerr);
 	if (http_start(&srv, &err) < 0)
 		die("%s", err.msg);
 	watch_ticker_start();
@@ -142,14 +163,22 @@ int cmd_server(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double ms = (double)(now.tv_sec - srv.started.tv_sec) * 1e3 +
 		    (double)(now.tv_nsec - srv.started.tv_nsec) / 1e6;
-	log_info("server", "serving on %s (ready in %.1f ms)%s", url, ms,
-		 no_node ? "" : "; no local node agent in this build yet");
+	log_info("server", "serving on %s (ready in %.1f ms)", url, ms);
 	printf("Atoll API server is ready at %s\n"
 	       "Point kubectl at it with:\n"
 	       "  export KUBECONFIG=%s\n"
 	       "  kubectl get namespaces\n",
 	       url, kc);
 	fflush(stdout);
+	if (!no_node) {
+		/* The embedded agent talks to this server like any other node would. */
+		_cleanup_free_ char *ca = xasprintf("%s/pki/ca.crt", data_dir);
+		_cleanup_free_ char *local = xasprintf("https://127.0.0.1:%d", srv.port);
+		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
+					 .node_name = node_name, .data_dir = data_dir, .async = true };
+		if (agent_start(&ao, &err) < 0)
+			log_error("agent", "the local node did not register: %s", err.msg);
+	}
 
 	sigset_t set;
 	sigemptyset(&set);

@@ -190,14 +190,9 @@ void crd_mark_established(struct store *s, const json_t *crd_in)
 			"type", "Established", "status", "True", "lastTransitionTime", now,
 			"reason", "InitialNamesAccepted", "message", "the initial names have been accepted",
 			"storedVersions", storedv));
-		size_t len;
-		char *enc = obj_encode(crd, &len);
-		json_decref(crd);
-		struct blob *b = blob_new(enc, len);
-		free(enc);
 		int64_t nrev;
-		int rc = store_put(s, key, b, rev, &nrev, &err);
-		blob_unref(b);
+		int rc = obj_store_put(s, key, crd, rev, &nrev, &err);
+		json_decref(crd);
 		if (rc == 0 || err.code != 409)
 			return;
 	}

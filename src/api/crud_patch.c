@@ -77,13 +77,9 @@ int crud_patch(struct api_call *c)
 			return reply_error(c->r, 400, "BadRequest", "metadata.name cannot be changed by a patch");
 		}
 		if (!strcmp(c->t.sub, "status")) {
-			json_t *st = json_incref(json_object_get(obj, "status"));
+			json_t *st = write_status_only(old, obj);
 			json_decref(obj);
-			obj = json_deep_copy(old);
-			if (st)
-				json_object_set_new(obj, "status", st);
-			else
-				json_object_del(obj, "status");
+			obj = st;
 		}
 		apply_track_update(c, old, obj);
 		int rc = write_object(c, obj, old, expect, false);

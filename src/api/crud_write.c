@@ -5,9 +5,12 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "api/alloc.h"
 #include "api/apply.h"
 #include "api/object.h"
+#include "api/openapi.h"
 #include "api/schema.h"
+#include "api/strict.h"
 #include "api/write.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -84,6 +87,32 @@ static bool spec_changed(const json_t *a, const json_t *b)
 	return false;
 }
 
+/* An update that leaves out the allocated cluster IP or node ports keeps them. */
+static void keep_allocations(json_t *svc, const json_t *old)
+{
+	json_t *spec = json_object_get(svc, "spec");
+	const json_t *ospec = json_object_get(old, "spec");
+	size_t i;
+	json_t *p;
+
+	if (!json_is_object(spec))
+		return;
+	if (!json_object_get(spec, "clusterIP") && json_object_get(ospec, "clusterIP")) {
+		json_object_set(spec, "clusterIP", json_object_get(ospec, "clusterIP"));
+		json_object_set(spec, "clusterIPs", json_object_get(ospec, "clusterIPs"));
+	}
+	json_array_foreach(json_object_get(spec, "ports"), i, p) {
+		if (json_object_get(p, "nodePort"))
+			continue;
+		size_t j;
+		json_t *op;
+		json_array_foreach(json_object_get(ospec, "ports"), j, op)
+			if (json_equal(json_object_get(op, "port"), json_object_get(p, "port")) &&
+			    json_object_get(op, "nodePort"))
+				json_object_set(p, "nodePort", json_object_get(op, "nodePort"));
+	}
+}
+
 static bool has_generation(const struct api_kind *k, const json_t *obj)
 {
 	return k->crd || json_object_get(obj, "spec") != NULL;
@@ -151,17 +180,30 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 		else if (!create)
 			json_object_del(obj, "status");
 	}
-	/* fieldValidation=Strict: unknown fields of a custom resource are an error, not pruned. */
+	/*
+	 * fieldValidation: Strict makes unknown fields an error, Warn a
+	 * warning header; custom resources are checked against their schema,
+	 * built-in kinds against their OpenAPI schema.
+	 */
 	const char *fv = req_query(r, "fieldValidation");
-	const json_t *schema = c->k->crd ? json_object_get(json_object_get(c->k->crd, "schema"), "openAPIV3Schema") : NULL;
-	if (schema && fv && !strcmp(fv, "Strict")) {
-		json_t *unknown = json_array();
-		schema_unknown_fields(schema, obj, "", unknown);
-		if (json_array_size(unknown)) {
+	if (fv && (!strcmp(fv, "Strict") || !strcmp(fv, "Warn"))) {
+		const json_t *schema = c->k->crd ? json_object_get(json_object_get(c->k->crd, "schema"), "openAPIV3Schema") : NULL;
+		json_t *unknown = c->k->crd ? json_array() : openapi_unknown_fields(c->k, obj);
+		if (!unknown)
+			unknown = json_array();
+		if (schema)
+			schema_unknown_fields(schema, obj, "", unknown);
+		if (json_array_size(unknown) && !strcmp(fv, "Warn")) {
+			size_t i;
+			json_t *u;
+			json_array_foreach(unknown, i, u)
+				req_warn(r, "unknown field \"%s\"", json_string_value(u));
+		} else if (json_array_size(unknown)) {
 			struct buf msg = BUF_INIT;
 			size_t i;
 			json_t *u;
-			buf_adds(&msg, "strict decoding error: ");
+			buf_addf(&msg, "%s in version \"%s\" cannot be handled as a %s: strict decoding error: ",
+				 c->k->kind, c->k->version, c->k->kind);
 			json_array_foreach(unknown, i, u)
 				buf_addf(&msg, "%sunknown field \"%s\"", i ? ", " : "", json_string_value(u));
 			json_decref(unknown);
@@ -172,10 +214,19 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 		}
 		json_decref(unknown);
 	}
+	/* Like decoding into typed objects, built-in kinds keep no undeclared fields. */
+	if (!c->k->crd)
+		strict_prune(c->k, obj);
+	if (!create && !strcmp(c->k->resource, "services") && !*c->k->group)
+		keep_allocations(obj, old);
 	if (c->k->defaults)
 		c->k->defaults(c->k, obj);
 
 	json_t *causes = json_array();
+	if (create && !strcmp(c->k->resource, "services") && !*c->k->group && !c->dry_run &&
+	    alloc_service(r->srv->store, obj, &err) < 0)
+		json_array_append_new(causes, json_pack("{s:s,s:s,s:s}", "reason", "FieldValueInvalid",
+							"message", err.msg, "field", "spec.clusterIPs"));
 	obj_validate_meta(c->k, obj, causes);
 	if (c->k->validate)
 		c->k->validate(c->k, obj, old, causes);
@@ -247,6 +298,18 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 	json_decref(obj);
 	char *body = buf_detach(&out, &len);
 	return reply_raw(r, create ? 201 : 200, "application/json", body, len);
+}
+
+json_t *write_status_only(const json_t *old, const json_t *obj)
+{
+	json_t *out = json_deep_copy(old);
+	json_t *st = json_object_get(obj, "status");
+
+	if (st)
+		json_object_set(out, "status", st);
+	else
+		json_object_del(out, "status");
+	return out;
 }
 
 /* The body must be of this kind and, when it says so, of this namespace. */
@@ -347,15 +410,9 @@ int crud_update(struct api_call *c)
 	}
 	if (!strcmp(c->t.sub, "status")) {
 		/* Only status changes through /status. */
-		json_t *st = json_incref(json_object_get(obj, "status"));
-		json_t *m = json_deep_copy(json_object_get(old, "metadata"));
+		json_t *st = write_status_only(old, obj);
 		json_decref(obj);
-		obj = json_deep_copy(old);
-		if (st)
-			json_object_set_new(obj, "status", st);
-		else
-			json_object_del(obj, "status");
-		json_object_set_new(obj, "metadata", m);
+		obj = st;
 	}
 	apply_track_update(c, old, obj);
 	int rc = write_object(c, obj, old, expect, false);

@@ -123,12 +123,7 @@ int obj_delete(struct store *s, const struct api_kind *k, const char *ns, const 
 				json_object_set_new(meta, "deletionTimestamp", json_string(now));
 				json_object_set_new(meta, "deletionGracePeriodSeconds", json_integer(0));
 			}
-			size_t len;
-			char *enc = obj_encode(obj, &len);
-			struct blob *b = blob_new(enc, len);
-			free(enc);
-			rc = store_put(s, key, b, rev, &nrev, err);
-			blob_unref(b);
+			rc = obj_store_put(s, key, obj, rev, &nrev, err);
 		} else {
 			rc = store_delete(s, key, rev, &nrev, err);
 		}

@@ -158,3 +158,88 @@ json_t *discovery_core(const char *server_addr)
 			 "serverAddressByClientCIDRs", "clientCIDR", "0.0.0.0/0", "serverAddress",
 			 server_addr);
 }
+
+/* ---- Aggregated discovery (apidiscovery.k8s.io/v2): every group in one document ---- */
+
+struct agg_ctx {
+	bool core;     /* /api (core group only) or /apis (all named groups) */
+	json_t *items; /* APIGroupDiscovery in first-seen order */
+};
+
+static json_t *agg_group(json_t *items, const char *name)
+{
+	size_t i;
+	json_t *g;
+
+	json_array_foreach(items, i, g)
+		if (!strcmp(json_string_value(json_object_get(json_object_get(g, "metadata"), "name")) ?: "", name))
+			return g;
+	g = json_pack("{s:{s:s},s:[]}", "metadata", "name", name, "versions");
+	json_array_append_new(items, g);
+	return g;
+}
+
+static json_t *agg_version(json_t *group, const char *version, bool preferred)
+{
+	json_t *vs = json_object_get(group, "versions");
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(vs, i, v)
+		if (!strcmp(json_string_value(json_object_get(v, "version")), version))
+			return v;
+	v = json_pack("{s:s,s:[],s:s}", "version", version, "resources", "freshness", "Current");
+	/* The preferred (storage) version goes first, as clients take the first as preferred. */
+	if (preferred)
+		json_array_insert_new(vs, 0, v);
+	else
+		json_array_append_new(vs, v);
+	return v;
+}
+
+static int agg_add(const struct api_kind *k, void *p)
+{
+	struct agg_ctx *c = p;
+
+	if (c->core != !*k->group)
+		return 0;
+	json_t *g = agg_group(c->items, k->group);
+	json_t *v = agg_version(g, k->version, k->storage_version);
+	json_t *verbs = json_array();
+	const char *ro[] = { "get", "list", "watch" };
+	const char *all[] = { "create", "delete", "deletecollection", "get", "list", "patch", "update", "watch" };
+	for (int i = 0; i < (k->read_only ? 3 : 8); i++)
+		json_array_append_new(verbs, json_string(k->read_only ? ro[i] : all[i]));
+	json_t *r = json_pack("{s:s,s:{s:s,s:s,s:s},s:s,s:s,s:o}", "resource", k->resource, "responseKind",
+			      "group", k->group, "version", k->version, "kind", k->kind, "scope",
+			      k->namespaced ? "Namespaced" : "Cluster", "singularResource", k->singular,
+			      "verbs", verbs);
+	if (k->short_names[0])
+		json_object_set_new(r, "shortNames", str_array(k->short_names, 4));
+	if (k->categories[0])
+		json_object_set_new(r, "categories", str_array(k->categories, 3));
+	json_t *subs = json_array();
+	if (k->subresources & API_SUB_STATUS)
+		json_array_append_new(subs, json_pack("{s:s,s:{s:s,s:s,s:s},s:[s,s,s]}", "subresource", "status",
+						      "responseKind", "group", k->group, "version", k->version,
+						      "kind", k->kind, "verbs", "get", "patch", "update"));
+	if (k->subresources & API_SUB_SCALE)
+		json_array_append_new(subs, json_pack("{s:s,s:{s:s,s:s,s:s},s:[s,s,s]}", "subresource", "scale",
+						      "responseKind", "group", "autoscaling", "version", "v1",
+						      "kind", "Scale", "verbs", "get", "patch", "update"));
+	if (json_array_size(subs))
+		json_object_set_new(r, "subresources", subs);
+	else
+		json_decref(subs);
+	json_array_append_new(json_object_get(v, "resources"), r);
+	return 0;
+}
+
+json_t *discovery_aggregated(bool core)
+{
+	struct agg_ctx c = { core, json_array() };
+
+	kinds_foreach(agg_add, &c);
+	return json_pack("{s:s,s:s,s:{},s:o}", "kind", "APIGroupDiscoveryList", "apiVersion",
+			 "apidiscovery.k8s.io/v2", "metadata", "items", c.items);
+}

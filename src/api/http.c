@@ -15,6 +15,7 @@
 
 #include "api/server.h"
 #include "api/watch.h"
+#include "registry/registry.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -28,9 +29,35 @@ const char *req_header(struct api_req *r, const char *key)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
 }
 
+void req_warn(struct api_req *r, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* The text is a quoted string: escape quotes and backslashes; no newlines. */
+	char quoted[900];
+	size_t q = 0;
+	for (const char *p = msg; *p && q + 3 < sizeof(quoted); p++) {
+		if (*p == '"' || *p == '\\')
+			quoted[q++] = '\\';
+		quoted[q++] = (*p == '\n' || *p == '\r') ? ' ' : *p;
+	}
+	quoted[q] = '\0';
+	char *old = r->warnings;
+	r->warnings = xasprintf("%s%s299 - \"%s\"", old ? old : "", old ? "\n" : "", quoted);
+	free(old);
+}
+
 static int queue(struct api_req *r, int code, struct MHD_Response *resp, const char *ctype)
 {
 	enum MHD_Result ok;
+
+	for (char *save, *w = r->warnings ? strtok_r(r->warnings, "\n", &save) : NULL; w;
+	     w = strtok_r(NULL, "\n", &save))
+		MHD_add_response_header(resp, "Warning", w);
 
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
@@ -186,21 +213,44 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		buf_init(&r->body);
 		clock_gettime(CLOCK_MONOTONIC, &r->t0);
 		*con_cls = r;
+		/* The registry streams its own bodies and speaks its own errors. */
+		if (!strncmp(url, "/v2/", 4) || !strcmp(url, "/v2")) {
+			r->registry = true;
+			return registry_access(r, upload_data, upload_size) == 0 ? MHD_YES : MHD_NO;
+		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > API_MAX_BODY) {
-			reply_error(r, 413, "RequestEntityTooLarge",
-				    "the request body is larger than the limit of %u bytes",
-				    API_MAX_BODY);
+		/*
+		 * Too large: read and drop the body (clients write it before they
+		 * read), then answer 413. Past API_MAX_DISCARD we hang up.
+		 */
+		if (cl && strtoull(cl, NULL, 10) > API_MAX_BODY)
+			r->body_too_large = true;
+		/*
+		 * Count from the headers on, so slow uploads hold a slot too; a
+		 * request that becomes a watch gives its slot back.
+		 */
+		if (atomic_fetch_add(&srv->inflight, 1) >= srv->max_inflight) {
+			atomic_fetch_sub(&srv->inflight, 1);
+			reply_error(r, 429, "TooManyRequests",
+				    "too many requests in flight, please try again later");
 			return MHD_YES;
 		}
+		r->counted = true;
 		return MHD_YES;
 	}
+	if (r->registry)
+		return registry_access(r, upload_data, upload_size) == 0 ? MHD_YES : MHD_NO;
 	if (*upload_size) {
-		if (r->body.len + *upload_size > API_MAX_BODY)
+		r->received += *upload_size;
+		if (r->received > API_MAX_DISCARD)
+			return MHD_NO;
+		if (r->body_too_large || r->body.len + *upload_size > API_MAX_BODY) {
 			r->body_too_large = true;
-		else
+			buf_release(&r->body);
+		} else {
 			buf_add(&r->body, upload_data, *upload_size);
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -223,7 +273,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	if (r->counted)
 		atomic_fetch_sub(&r->srv->inflight, 1);
+	if (r->registry)
+		registry_done(r);
 	buf_release(&r->body);
+	free(r->warnings);
 	free(r);
 	*con_cls = NULL;
 }

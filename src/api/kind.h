@@ -65,6 +65,12 @@ struct api_kind {
 	 */
 	const char *const *merge_keys;
 	json_t *crd;                /* CRD-defined kinds: the CRD version's definition (owned) */
+	/*
+	 * Field selector labels this kind supports besides metadata.name and
+	 * metadata.namespace (NULL-terminated; NULL: only those two), as
+	 * Kubernetes; kinds_field_value() (kinds_fields.c) reads their values.
+	 */
+	const char *const *field_labels;
 };
 
 /* Lookup, thread-safe. group "" is core. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* apps/v1 workloads: Deployment, ReplicaSet, StatefulSet, DaemonSet defaults and validation. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/kinds_common.h"
@@ -94,7 +95,26 @@ static void check_workload(const struct api_kind *k, const json_t *obj, const js
 	}
 	if (!json_is_object(tmpl) || !json_is_object(json_object_get(tmpl, "spec")))
 		kinds_required(causes, "spec.template", NULL);
-	else
+	else if (json_array_size(json_object_get(spec, "volumeClaimTemplates"))) {
+		/* A StatefulSet's claim templates are volumes its containers may mount. */
+		json_auto_t *t = json_deep_copy(tmpl);
+		json_t *ts = json_object_get(t, "spec");
+		json_t *vols = json_object_get(ts, "volumes");
+		size_t i;
+		json_t *ct;
+
+		if (!json_is_array(vols)) {
+			vols = json_array();
+			json_object_set_new(ts, "volumes", vols);
+		}
+		json_array_foreach(json_object_get(spec, "volumeClaimTemplates"), i, ct) {
+			const char *n = kj_str(ct, "metadata.name");
+			if (n)
+				json_array_append_new(vols, json_pack("{s:s,s:{s:s}}", "name", n,
+								      "persistentVolumeClaim", "claimName", n));
+		}
+		kinds_podtemplate_validate(t, "spec.template", causes);
+	} else
 		kinds_podtemplate_validate(tmpl, "spec.template", causes);
 	if (rp && strcmp(rp, "Always"))
 		kinds_unsupported(causes, "spec.template.spec.restartPolicy", rp, always);
@@ -110,6 +130,48 @@ static void check_workload(const struct api_kind *k, const json_t *obj, const js
 }
 
 /* ---- Deployment ---- */
+
+/* An IntOrString count or percentage: -1 when malformed, else its value (percent or count). */
+static long long intstr_value(const json_t *v, bool *percent)
+{
+	const char *s = json_string_value(v);
+	char *end;
+	long long n;
+
+	*percent = false;
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (!s || !*s)
+		return -1;
+	n = strtoll(s, &end, 10);
+	if (end == s || strcmp(end, "%"))
+		return -1;
+	*percent = true;
+	return n;
+}
+
+static void check_rolling(json_t *causes, const json_t *ru, const char *field)
+{
+	json_t *mu = json_object_get(ru, "maxUnavailable"), *ms = json_object_get(ru, "maxSurge");
+	bool pu = false, ps = false;
+	long long u = mu ? intstr_value(mu, &pu) : 1, s = ms ? intstr_value(ms, &ps) : 1;
+	char f[128];
+
+	kinds_fmt(f, sizeof(f), "%s.maxUnavailable", field);
+	if (mu && u < 0)
+		kinds_invalid(causes, f, mu, "a valid percent string must be a numeric string "
+			      "followed by an ending '%' (e.g. '1%',  or '93%', regex used for "
+			      "validation is '[0-9]+%')");
+	else if (pu && u > 100)
+		kinds_invalid(causes, f, mu, "must not be greater than 100%");
+	else if (mu && ms && u == 0 && s == 0)
+		kinds_invalid(causes, f, mu, "may not be 0 when `maxSurge` is 0");
+	kinds_fmt(f, sizeof(f), "%s.maxSurge", field);
+	if (ms && s < 0)
+		kinds_invalid(causes, f, ms, "a valid percent string must be a numeric string "
+			      "followed by an ending '%' (e.g. '1%',  or '93%', regex used for "
+			      "validation is '[0-9]+%')");
+}
 
 void kinds_deployment_defaults(const struct api_kind *k, json_t *obj)
 {
@@ -142,6 +204,7 @@ void kinds_deployment_validate(const struct api_kind *k, const json_t *obj, cons
 	if (type && !strcmp(type, "Recreate") && kj_get(spec, "strategy.rollingUpdate"))
 		kinds_forbidden(causes, "spec.strategy.rollingUpdate",
 				"may not be specified when strategy `type` is 'Recreate'");
+	check_rolling(causes, kj_get(spec, "strategy.rollingUpdate"), "spec.strategy.rollingUpdate");
 	if (json_object_get(spec, "progressDeadlineSeconds") &&
 	    kj_int(spec, "progressDeadlineSeconds", 0) <= kj_int(spec, "minReadySeconds", 0))
 		kinds_invalid(causes, "spec.progressDeadlineSeconds",
@@ -252,4 +315,6 @@ void kinds_daemonset_validate(const struct api_kind *k, const json_t *obj, const
 	check_workload(k, obj, old, "daemonset", causes);
 	if (type && strcmp(type, "OnDelete") && strcmp(type, "RollingUpdate"))
 		kinds_unsupported(causes, "spec.updateStrategy.type", type, types);
+	check_rolling(causes, kj_get(obj, "spec.updateStrategy.rollingUpdate"),
+		      "spec.updateStrategy.rollingUpdate");
 }

@@ -129,7 +129,7 @@ void kinds_job_validate(const struct api_kind *k, const json_t *obj, const json_
 		kinds_check_immutable(causes, obj, old, "spec.selector");
 		kinds_check_immutable(causes, obj, old, "spec.template");
 		kinds_check_immutable(causes, obj, old, "spec.completionMode");
-		if (!json_equal(kj_get(obj, "spec.completionMode"), json_string("Indexed")))
+		if (strcmp(kj_str(obj, "spec.completionMode") ?: "", "Indexed"))
 			kinds_check_immutable(causes, obj, old, "spec.completions");
 	}
 }

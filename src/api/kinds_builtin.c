@@ -54,11 +54,13 @@ static const struct api_kind k_namespace = {
 	ROW("", "v1", "Namespace", "namespaces", "namespace", false),
 	.short_names = { "ns" }, .subresources = API_SUB_STATUS,
 	HOOKS(namespace), PRINT(namespace), .merge_keys = cond_keys,
+	.field_labels = kinds_namespace_fields,
 };
 static const struct api_kind k_pod = {
 	ROW("", "v1", "Pod", "pods", "pod", true),
 	.short_names = { "po" }, .categories = { "all" }, .subresources = API_SUB_STATUS,
 	HOOKS(pod), PRINT(pod), .merge_keys = pod_keys,
+	.field_labels = kinds_pod_fields,
 };
 static const struct api_kind k_service = {
 	ROW("", "v1", "Service", "services", "service", true),
@@ -76,6 +78,7 @@ static const struct api_kind k_configmap = {
 static const struct api_kind k_secret = {
 	ROW("", "v1", "Secret", "secrets", "secret", true),
 	HOOKS(secret), PRINT(secret), .merge_keys = meta_keys,
+	.field_labels = kinds_secret_fields,
 };
 static const struct api_kind k_serviceaccount = {
 	ROW("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", true),
@@ -86,10 +89,12 @@ static const struct api_kind k_node = {
 	ROW("", "v1", "Node", "nodes", "node", false),
 	.short_names = { "no" }, .subresources = API_SUB_STATUS,
 	HOOKS(node), PRINT(node), .merge_keys = node_keys,
+	.field_labels = kinds_node_fields,
 };
 static const struct api_kind k_event = {
 	ROW("", "v1", "Event", "events", "event", true),
 	.short_names = { "ev" }, HOOKS(event), PRINT(event), .merge_keys = meta_keys,
+	.field_labels = kinds_event_fields,
 };
 static const struct api_kind k_pv = {
 	ROW("", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", false),
@@ -125,6 +130,7 @@ static const struct api_kind k_replicaset = {
 	.short_names = { "rs" }, .categories = { "all" },
 	.subresources = API_SUB_STATUS | API_SUB_SCALE,
 	HOOKS(replicaset), PRINT(replicaset), .merge_keys = template_keys,
+	.field_labels = kinds_replicaset_fields,
 };
 static const struct api_kind k_statefulset = {
 	ROW("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true),
@@ -144,6 +150,7 @@ static const struct api_kind k_job = {
 	ROW("batch", "v1", "Job", "jobs", "job", true),
 	.categories = { "all" }, .subresources = API_SUB_STATUS,
 	HOOKS(job), PRINT(job), .merge_keys = template_keys,
+	.field_labels = kinds_job_fields,
 };
 static const struct api_kind k_cronjob = {
 	ROW("batch", "v1", "CronJob", "cronjobs", "cronjob", true),
@@ -164,6 +171,7 @@ static const struct api_kind k_endpointslice = {
 static const struct api_kind k_event2 = {
 	ROW("events.k8s.io", "v1", "Event", "events", "event", true),
 	.short_names = { "ev" }, HOOKS(event), PRINT(event), .merge_keys = meta_keys,
+	.field_labels = kinds_event_fields,
 };
 static const struct api_kind k_storageclass = {
 	ROW("storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", false),
@@ -172,37 +180,49 @@ static const struct api_kind k_storageclass = {
 };
 static const struct api_kind k_networkpolicy = {
 	ROW("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", "networkpolicy", true),
-	.short_names = { "netpol" }, .validate = kinds_validate_meta_only, PRINT(networkpolicy),
+	.short_names = { "netpol" }, .validate = kinds_networkpolicy_validate,
+	PRINT(networkpolicy),
 	.merge_keys = meta_keys,
 };
 static const struct api_kind k_ingress = {
 	ROW("networking.k8s.io", "v1", "Ingress", "ingresses", "ingress", true),
 	.short_names = { "ing" }, .subresources = API_SUB_STATUS,
-	.validate = kinds_validate_meta_only, PRINT(ingress), .merge_keys = meta_keys,
+	.validate = kinds_ingress_validate, PRINT(ingress), .merge_keys = meta_keys,
 };
 
 #define RBAC "rbac.authorization.k8s.io"
 static const struct api_kind k_role = {
 	ROW(RBAC, "v1", "Role", "roles", "role", true),
-	.validate = kinds_validate_meta_path, PRINT(created), .merge_keys = meta_keys,
+	.validate = kinds_role_validate, PRINT(created), .merge_keys = meta_keys,
 };
 static const struct api_kind k_clusterrole = {
 	ROW(RBAC, "v1", "ClusterRole", "clusterroles", "clusterrole", false),
-	.validate = kinds_validate_meta_path, PRINT(created), .merge_keys = meta_keys,
+	.validate = kinds_role_validate, PRINT(created), .merge_keys = meta_keys,
 };
 static const struct api_kind k_rolebinding = {
 	ROW(RBAC, "v1", "RoleBinding", "rolebindings", "rolebinding", true),
-	.validate = kinds_validate_meta_path, PRINT(rolebinding), .merge_keys = meta_keys,
+	.validate = kinds_rolebinding_validate, PRINT(rolebinding), .merge_keys = meta_keys,
 };
 static const struct api_kind k_clusterrolebinding = {
 	ROW(RBAC, "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", false),
-	.validate = kinds_validate_meta_path, PRINT(rolebinding), .merge_keys = meta_keys,
+	.validate = kinds_rolebinding_validate, PRINT(rolebinding), .merge_keys = meta_keys,
 };
 static const struct api_kind k_crd = {
 	ROW("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
 	    "customresourcedefinition", false),
 	.short_names = { "crd", "crds" }, .categories = { "api-extensions" },
-	.subresources = API_SUB_STATUS, HOOKS(crd), PRINT(created), .merge_keys = cond_keys,
+	.subresources = API_SUB_STATUS, HOOKS(crd), PRINT(created), .merge_keys = meta_keys,
+};
+
+/* ---- kinds kubectl's create commands use beyond the core set ---- */
+static const struct api_kind k_pdb = {
+	ROW("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", true),
+	.short_names = { "pdb" }, .subresources = API_SUB_STATUS,
+	.validate = kinds_validate_meta_only, .merge_keys = cond_keys,
+};
+static const struct api_kind k_priorityclass = {
+	ROW("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", false),
+	.short_names = { "pc" }, .validate = kinds_validate_meta_only, .merge_keys = meta_keys,
 };
 
 const struct api_kind *const kinds_builtin[] = {
@@ -212,7 +232,7 @@ const struct api_kind *const kinds_builtin[] = {
 	&k_job, &k_cronjob,
 	&k_lease, &k_endpointslice, &k_event2, &k_storageclass, &k_networkpolicy, &k_ingress,
 	&k_role, &k_clusterrole, &k_rolebinding, &k_clusterrolebinding,
-	&k_crd,
+	&k_crd, &k_pdb, &k_priorityclass,
 	NULL,
 };
 

@@ -110,6 +110,26 @@ bool kinds_selector_matches(const json_t *sel, const json_t *labels);
 /* A CronJob schedule; on error why says what is wrong (kinds_batch.c). */
 bool kinds_cron_valid(const char *sched, char *why, size_t whylen);
 
+/* Field selectors (kinds_fields.c): per-kind label lists, support and values. */
+extern const char *const kinds_pod_fields[], *const kinds_event_fields[],
+	*const kinds_secret_fields[], *const kinds_node_fields[], *const kinds_namespace_fields[],
+	*const kinds_replicaset_fields[], *const kinds_job_fields[];
+bool kinds_field_supported(const struct api_kind *k, const char *label);
+/*
+ * obj's value for a supported field label, as a string ("" when absent):
+ * borrowed from obj, or written to buf (n bytes) for numbers.
+ */
+const char *kinds_field_value(const struct api_kind *k, const json_t *obj, const char *label,
+			      char *buf, size_t n);
+
+/*
+ * The scale subresource (kinds_scale.c): kinds_scale_get() returns the owned
+ * autoscaling/v1 Scale of a workload; kinds_scale_set() copies a Scale's
+ * spec.replicas into obj, or appends causes and returns -1.
+ */
+json_t *kinds_scale_get(const struct api_kind *k, const json_t *obj);
+int kinds_scale_set(json_t *obj, const json_t *scale, json_t *causes);
+
 /* Lookups over the built-in table only (kinds_find covers CRDs too). */
 const struct api_kind *kinds_builtin_find(const char *group, const char *version,
 					  const char *resource);

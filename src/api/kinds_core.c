@@ -25,6 +25,10 @@ void kinds_service_defaults(const struct api_kind *k, json_t *obj)
 			kj_default_int(p, "targetPort", json_integer_value(json_object_get(p, "port")));
 	}
 	if (type && strcmp(type, "ExternalName")) {
+		const char *cip = kj_str(spec, "clusterIP");
+
+		if (cip && *cip && !json_is_array(json_object_get(spec, "clusterIPs")))
+			json_object_set_new(spec, "clusterIPs", json_pack("[s]", cip));
 		if (!json_is_array(json_object_get(spec, "ipFamilies")))
 			json_object_set_new(spec, "ipFamilies", json_pack("[s]", "IPv4"));
 		kj_default_str(spec, "ipFamilyPolicy", "SingleStack");
@@ -37,8 +41,14 @@ void kinds_service_defaults(const struct api_kind *k, json_t *obj)
 	kj_obj(kj_obj(obj, "status"), "loadBalancer");
 }
 
+/* Kubernetes' default --service-node-port-range. */
+#define NODE_PORT_MIN 30000
+#define NODE_PORT_MAX 32767
+
 static void check_service_ports(const json_t *spec, json_t *causes)
 {
+	const char *type = kj_str(spec, "type") ?: "ClusterIP";
+	bool node_ports = !strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer");
 	static const char *const protos[] = { "SCTP", "TCP", "UDP", NULL };
 	json_t *ports = json_object_get(spec, "ports");
 	json_auto_t *names = json_object();
@@ -75,10 +85,17 @@ static void check_service_ports(const json_t *spec, json_t *causes)
 		else if (json_is_string(tp) && !kinds_is_dns1123_label(json_string_value(tp)))
 			kinds_invalid(causes, f, tp, "must contain only alpha-numerics and '-'");
 		kinds_fmt(f, sizeof(f), "spec.ports[%zu].nodePort", i);
-		if (json_object_get(p, "nodePort") &&
-		    (kj_int(p, "nodePort", 0) < 0 || kj_int(p, "nodePort", 0) > 65535))
+		if (kj_int(p, "nodePort", 0) && !node_ports) {
+			char d[96];
+
+			kinds_fmt(d, sizeof(d), "may not be used when `type` is '%s'", type);
+			kinds_forbidden(causes, f, d);
+		} else if (kj_int(p, "nodePort", 0) && (kj_int(p, "nodePort", 0) < NODE_PORT_MIN ||
+							kj_int(p, "nodePort", 0) > NODE_PORT_MAX)) {
 			kinds_invalid(causes, f, json_object_get(p, "nodePort"),
-				      "must be between 1 and 65535, inclusive");
+				      "provided port is not in the valid range. The range of valid "
+				      "ports is 30000-32767");
+		}
 	}
 }
 
@@ -293,7 +310,13 @@ void kinds_serviceaccount_validate(const struct api_kind *k, const json_t *obj,
 
 void kinds_node_defaults(const struct api_kind *k, json_t *obj)
 {
+	json_t *status = json_object_get(obj, "status");
+	json_t *cap = json_object_get(status, "capacity");
+
 	kj_obj(obj, "spec");
+	/* As Kubernetes: a node that reports no allocatable offers its whole capacity. */
+	if (json_is_object(cap) && !json_is_object(json_object_get(status, "allocatable")))
+		json_object_set_new(status, "allocatable", json_deep_copy(cap));
 }
 
 void kinds_node_validate(const struct api_kind *k, const json_t *obj, const json_t *old,

@@ -34,6 +34,18 @@ KINDS_HOOKS(endpoints);
 KINDS_HOOKS(storageclass);
 KINDS_HOOKS(crd);
 
+/* RBAC (kinds_rbac.c): validation only */
+void kinds_role_validate(const struct api_kind *k, const json_t *obj, const json_t *old,
+			 json_t *causes);
+void kinds_rolebinding_validate(const struct api_kind *k, const json_t *obj, const json_t *old,
+				json_t *causes);
+
+/* networking (kinds_net.c): validation only */
+void kinds_ingress_validate(const struct api_kind *k, const json_t *obj, const json_t *old,
+			    json_t *causes);
+void kinds_networkpolicy_validate(const struct api_kind *k, const json_t *obj,
+				  const json_t *old, json_t *causes);
+
 /* Table printers (kinds_print_*.c) */
 KINDS_PRINT(pod);
 KINDS_PRINT(service);

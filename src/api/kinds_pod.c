@@ -179,6 +179,16 @@ void kinds_pod_defaults(const struct api_kind *k, json_t *obj)
 
 	kinds_podspec_defaults(spec);
 	requests_from_limits(spec);
+	if (json_is_true(json_object_get(spec, "hostNetwork"))) {
+		size_t i, j;
+		json_t *c, *p;
+
+		/* With the host's network a container port is a host port. */
+		json_array_foreach(json_object_get(spec, "containers"), i, c)
+			json_array_foreach(json_object_get(c, "ports"), j, p)
+				if (json_object_get(p, "containerPort"))
+					kj_default_int(p, "hostPort", kj_int(p, "containerPort", 0));
+	}
 	kj_default_bool(spec, "enableServiceLinks", true);
 	/* What the priority, service-account and toleration admission plugins add. */
 	kj_default_int(spec, "priority", 0);
@@ -220,7 +230,7 @@ static void check_protocol(json_t *causes, const char *f, const json_t *port)
 		kinds_unsupported(causes, f, p, protos);
 }
 
-/* An IANA service name, as container and service port names must be. */
+/* An IANA service name, as container port names must be: [-a-z0-9]+, a letter, no "--". */
 static void check_port_name(json_t *causes, const char *f, const char *s)
 {
 	bool letter = false;
@@ -228,7 +238,7 @@ static void check_port_name(json_t *causes, const char *f, const char *s)
 	if (strlen(s) > 15)
 		kinds_invalid_str(causes, f, s, "must be no more than 15 characters");
 	for (const char *c = s; *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
+		if (*c >= 'a' && *c <= 'z')
 			letter = true;
 		else if (!(*c >= '0' && *c <= '9') && *c != '-') {
 			kinds_invalid_str(causes, f, s, "must contain only alpha-numerics and '-'");
@@ -299,6 +309,29 @@ static void check_resources(json_t *causes, const char *f, const json_t *res)
 		kinds_fmt(ff, sizeof(ff), "%s.requests[%s]", f, name);
 		kinds_fmt(d, sizeof(d), "must be less than or equal to %s limit of %s", name, ls);
 		kinds_invalid(causes, ff, v, d);
+	}
+}
+
+/* A probe or lifecycle hook names exactly one handler. */
+static void check_handler(json_t *causes, const char *f, const json_t *h, bool probe)
+{
+	static const char *const kinds[] = { "exec", "httpGet", "tcpSocket", "grpc", "sleep" };
+	int n = 0;
+
+	if (!h)
+		return;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		n += json_object_get(h, kinds[i]) ? 1 : 0;
+	if (n == 0)
+		kinds_required(causes, f, "must specify a handler type");
+	else if (n > 1)
+		kinds_forbidden(causes, f, "may not specify more than 1 handler type");
+	if (probe && json_object_get(h, "timeoutSeconds") && kj_int(h, "timeoutSeconds", 0) < 1) {
+		char ff[340];
+
+		kinds_fmt(ff, sizeof(ff), "%s.timeoutSeconds", f);
+		kinds_invalid(causes, ff, json_object_get(h, "timeoutSeconds"),
+			      "must be greater than or equal to 1");
 	}
 }
 
@@ -378,6 +411,15 @@ static void check_container(json_t *causes, const char *f, const json_t *c,
 	}
 	kinds_fmt(ff, sizeof(ff), "%s.resources", f);
 	check_resources(causes, ff, json_object_get(c, "resources"));
+	static const char *const probes[] = { "livenessProbe", "readinessProbe", "startupProbe" };
+	for (size_t n = 0; n < 3; n++) {
+		kinds_fmt(ff, sizeof(ff), "%s.%s", f, probes[n]);
+		check_handler(causes, ff, json_object_get(c, probes[n]), true);
+	}
+	kinds_fmt(ff, sizeof(ff), "%s.lifecycle.postStart", f);
+	check_handler(causes, ff, kj_get(c, "lifecycle.postStart"), false);
+	kinds_fmt(ff, sizeof(ff), "%s.lifecycle.preStop", f);
+	check_handler(causes, ff, kj_get(c, "lifecycle.preStop"), false);
 }
 
 static void check_volumes(json_t *causes, const char *field, const json_t *volumes)
@@ -389,7 +431,13 @@ static void check_volumes(json_t *causes, const char *field, const json_t *volum
 
 	json_array_foreach(volumes, i, v) {
 		const char *name = json_string_value(json_object_get(v, "name"));
+		int sources = (int)json_object_size(v) - (json_object_get(v, "name") ? 1 : 0);
 
+		kinds_fmt(ff, sizeof(ff), "%s.volumes[%zu]", field, i);
+		if (sources == 0)
+			kinds_required(causes, ff, "must specify a volume type");
+		else if (sources > 1)
+			kinds_forbidden(causes, ff, "may not specify more than 1 volume type");
 		kinds_fmt(ff, sizeof(ff), "%s.volumes[%zu].name", field, i);
 		if (!name || !*name) {
 			kinds_required(causes, ff, NULL);

@@ -2,12 +2,14 @@
 /* Keys, metadata and encoding shared by every kind. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 
 #include "api/object.h"
 #include "lib/xalloc.h"
+#include "store/store.h"
 
 const char *obj_group_key(const char *group)
 {
@@ -124,6 +126,20 @@ char *obj_encode(json_t *obj, size_t *len)
 	if (len)
 		*len = s ? strlen(s) : 0;
 	return s;
+}
+
+int obj_store_put(struct store *s, const char *key, json_t *obj, int64_t expect, int64_t *rev,
+		  struct atoll_err *err)
+{
+	size_t len;
+	char *enc = obj_encode(obj, &len);
+	struct blob *b = blob_new(enc, len);
+	int rc;
+
+	free(enc);
+	rc = store_put(s, key, b, expect, rev, err);
+	blob_unref(b);
+	return rc;
 }
 
 void obj_splice_rv(struct buf *out, const char *json, size_t len, int64_t rev)

@@ -34,6 +34,14 @@ void obj_uuid(char *out, size_t n);
  */
 char *obj_encode(json_t *obj, size_t *len);
 
+struct store;
+/*
+ * Encode obj (borrowed) and write it at key if `expect` holds (STORE_ABSENT,
+ * STORE_ANY or a mod revision). Returns 0 with *rev, or -1 with err.
+ */
+int obj_store_put(struct store *s, const char *key, json_t *obj, int64_t expect, int64_t *rev,
+		  struct atoll_err *err);
+
 /* Append stored JSON to out with "resourceVersion":"rev" added to metadata. */
 void obj_splice_rv(struct buf *out, const char *json, size_t len, int64_t rev);
 

@@ -422,23 +422,30 @@ json_t *patch_json(const json_t *doc, const json_t *patch, struct atoll_err *err
 
 /* ---- JSON Merge Patch ---- */
 
-static json_t *merge(const json_t *target, const json_t *patch)
+/* Merge patch into target (taken, edited in place; NULL for none). Returns owned. */
+static json_t *merge(json_t *target, const json_t *patch)
 {
 	const char *k;
 	size_t kl;
 	json_t *v;
 
-	if (!json_is_object(patch))
+	if (!json_is_object(patch)) {
+		json_decref(target);
 		return json_deep_copy(patch);
-	json_t *out = json_is_object(target) ? json_deep_copy(target) : json_object();
+	}
+	if (!json_is_object(target)) {
+		json_decref(target);
+		target = json_object();
+	}
 	json_object_keylen_foreach((json_t *)patch, k, kl, v) {
 		if (json_is_null(v)) {
-			json_object_deln(out, k, kl);
+			json_object_deln(target, k, kl);
 			continue;
 		}
-		json_object_setn_new(out, k, kl, merge(json_object_getn(out, k, kl), v));
+		json_t *cur = json_incref(json_object_getn(target, k, kl));
+		json_object_setn_new(target, k, kl, merge(cur, v));
 	}
-	return out;
+	return target;
 }
 
 json_t *patch_merge(const json_t *doc, const json_t *patch, struct atoll_err *err)
@@ -447,7 +454,7 @@ json_t *patch_merge(const json_t *doc, const json_t *patch, struct atoll_err *er
 		err_set(err, 400, "BadRequest", "missing merge patch");
 		return NULL;
 	}
-	return merge(doc, patch);
+	return merge(doc ? json_deep_copy(doc) : NULL, patch);
 }
 
 /* ---- dispatch ---- */

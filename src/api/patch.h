@@ -31,7 +31,7 @@ enum patch_type patch_type_from_content_type(const char *ct);
 
 /* Limits Kubernetes applies as well: operations per JSON Patch, copied nodes. */
 #define PATCH_MAX_OPS 10000
-#define PATCH_MAX_COPY_NODES 1000000
+#define PATCH_MAX_COPY_NODES 100000
 
 /* RFC 6902. patch must be an array of operation objects. */
 json_t *patch_json(const json_t *doc, const json_t *patch, struct atoll_err *err);
@@ -52,6 +52,26 @@ json_t *patch_merge(const json_t *doc, const json_t *patch, struct atoll_err *er
  */
 json_t *patch_strategic(const json_t *orig, const json_t *patch, const char *const *merge_keys,
 			struct atoll_err *err);
+
+/*
+ * Merge-key tables of the built-in kinds (src/api/patch_keys.c), for
+ * struct api_kind.merge_keys. ObjectMeta's lists are implied.
+ *   pod          Pod (PodSpec at spec, pod status lists)
+ *   workload     Deployment, ReplicaSet, StatefulSet, DaemonSet, Job
+ *   cronjob      CronJob (PodSpec at spec.jobTemplate.spec.template.spec)
+ *   podtemplate  PodTemplate
+ *   service      Service
+ *   node         Node
+ *   conditions   kinds whose only merge list is status.conditions (Namespace, PVC)
+ * Kinds with no merge lists (ConfigMap, Secret, ...) can pass NULL.
+ */
+extern const char *const patch_keys_pod[];
+extern const char *const patch_keys_workload[];
+extern const char *const patch_keys_cronjob[];
+extern const char *const patch_keys_podtemplate[];
+extern const char *const patch_keys_service[];
+extern const char *const patch_keys_node[];
+extern const char *const patch_keys_conditions[];
 
 /* Dispatch on type; PATCH_APPLY/PATCH_NONE give 415 UnsupportedMediaType. */
 json_t *patch_apply(enum patch_type type, const json_t *doc, const json_t *patch,

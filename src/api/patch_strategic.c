@@ -63,6 +63,7 @@ static void path_pop(struct smp *s, size_t old)
 
 static json_t *smp_map(struct smp *s, json_t *orig, const json_t *patch);
 static json_t *smp_list(struct smp *s, json_t *orig, const json_t *patch, const char *key);
+static json_t *apply_order(json_t *merged, const json_t *order, const json_t *live, const char *key);
 
 /*
  * A value that enters the object from the patch: merged into an empty value
@@ -149,6 +150,11 @@ static json_t *smp_list(struct smp *s, json_t *orig, const json_t *patch, const 
 
 	if (check_elements(s, orig, patch, &maps) < 0)
 		goto fail;
+	if (!maps && *key && json_array_size(orig) + json_array_size(patch)) {
+		err_set(s->err, 422, "Invalid", "%s: list items must be objects with merge key %s",
+			s->path.p, key);
+		goto fail;
+	}
 	if (!maps) {
 		json_t *out = json_array();
 		json_array_foreach(orig, i, item)
@@ -157,6 +163,7 @@ static json_t *smp_list(struct smp *s, json_t *orig, const json_t *patch, const 
 		json_array_foreach(patch, i, item)
 			if (find_in(out, item, NULL) < 0)
 				json_array_append_new(out, json_deep_copy(item));
+		out = apply_order(out, patch, orig, NULL);
 		json_decref(orig);
 		return out;
 	}
@@ -196,6 +203,7 @@ static json_t *smp_list(struct smp *s, json_t *orig, const json_t *patch, const 
 	}
 	if (replace)
 		json_array_clear(orig);
+	json_t *live = json_copy(orig), *plist = json_array();
 	json_array_foreach(patch, i, item) {
 		if (json_object_get(item, DIRECTIVE))
 			continue;
@@ -204,20 +212,32 @@ static json_t *smp_list(struct smp *s, json_t *orig, const json_t *patch, const 
 		if (!replace && !key_of(item, key)) {
 			err_set(s->err, 422, "Invalid", "%s[%zu]: does not contain declared merge key: %s",
 				s->path.p, i, key);
-			goto fail;
+			goto fail_order;
 		}
 		if (at >= 0) {
 			merged = smp_map(s, json_incref(json_array_get(orig, (size_t)at)), item);
 			if (!merged)
-				goto fail;
+				goto fail_order;
 			json_array_set_new(orig, (size_t)at, merged);
 		} else {
 			if (!(merged = smp_new(s, item)))
-				goto fail;
+				goto fail_order;
 			json_array_append_new(orig, merged);
 		}
+		json_array_append(plist, item);
 	}
+	/*
+	 * As Kubernetes: items the patch names follow the patch order, the
+	 * others keep their live order, and new items go in front of them.
+	 */
+	if (!replace)
+		orig = apply_order(orig, plist, live, key);
+	json_decref(live);
+	json_decref(plist);
 	return orig;
+fail_order:
+	json_decref(live);
+	json_decref(plist);
 fail:
 	json_decref(orig);
 	return NULL;
@@ -287,6 +307,34 @@ static json_t *apply_order(json_t *merged, const json_t *order, const json_t *li
 	return out;
 }
 
+/* The patch list must name its items in the same relative order as the directive. */
+static int check_order(struct smp *s, const json_t *plist, const json_t *order, const char *key)
+{
+	size_t pi = 0, oi = 0, pn = json_array_size(plist), on = json_array_size(order);
+
+	while (pi < pn && oi < on) {
+		const json_t *p = json_array_get(plist, pi);
+		if (json_object_get(p, DIRECTIVE)) {
+			pi++;
+			continue;
+		}
+		const json_t *o = json_array_get(order, oi);
+		bool eq = key && *key ? key_of(p, key) && key_of(o, key) &&
+					json_equal(key_of(p, key), key_of(o, key))
+				      : json_equal(p, o);
+		if (eq)
+			pi++;
+		oi++;
+	}
+	while (pi < pn && json_object_get(json_array_get(plist, pi), DIRECTIVE))
+		pi++;
+	if (pi < pn)
+		return err_set(s->err, 400, "BadRequest",
+			       "%s: the order in the patch list doesn't match the $setElementOrder list",
+			       s->path.p);
+	return 0;
+}
+
 /* Merge the list named by a $setElementOrder/<field> directive, then order it. */
 static int set_order(struct smp *s, json_t *orig, const json_t *patch, const char *field,
 		     const json_t *order)
@@ -311,11 +359,20 @@ static int set_order(struct smp *s, json_t *orig, const json_t *patch, const cha
 			goto out;
 		}
 	}
+	if (!live && !plist) {
+		rc = 0;
+		goto out;
+	}
+	if (check_order(s, plist, order, key) < 0)
+		goto out;
 	json_t *live_copy = live ? json_copy(live) : json_array();
-	json_t *empty = json_array();
-	/* smp_list edits its list in place: give it its own, keep live_copy as the order. */
-	json_t *merged = smp_list(s, json_copy(live_copy), plist ? plist : empty, key ? key : "");
-	json_decref(empty);
+	json_t *merged;
+	if (!plist)
+		merged = json_copy(live_copy);
+	else if (!live || !key)
+		merged = smp_new(s, plist);
+	else /* smp_list edits its list in place: give it its own, keep live_copy as the order. */
+		merged = smp_list(s, json_copy(live_copy), plist, key);
 	if (merged) {
 		json_object_set_new(orig, field, apply_order(merged, order, live_copy, key));
 		rc = 0;
@@ -326,7 +383,7 @@ out:
 	return rc;
 }
 
-static int retain_keys(struct smp *s, json_t *orig, const json_t *keep)
+static int retain_keys(struct smp *s, json_t *orig, const json_t *patch, const json_t *keep)
 {
 	size_t i;
 	json_t *v;
@@ -340,6 +397,19 @@ static int retain_keys(struct smp *s, json_t *orig, const json_t *keep)
 		if (!json_is_string(v))
 			return err_set(s->err, 400, "BadRequest",
 				       "%s: invalid patch: $retainKeys must be a list of strings", s->path.p);
+	/* Every field the patch sets must be retained. */
+	json_object_foreach((json_t *)patch, k, v) {
+		if (json_is_null(v) || !strcmp(k, RETAIN_KEYS) || !strcmp(k, DIRECTIVE) ||
+		    has_prefix(k, DELETE_PRIM_PFX) || has_prefix(k, SET_ORDER_PFX))
+			continue;
+		bool found = false;
+		json_t *name;
+		json_array_foreach(keep, i, name)
+			found = found || !strcmp(json_string_value(name), k);
+		if (!found)
+			return err_set(s->err, 400, "BadRequest",
+				       "%s: invalid patch: field %.100s is not in $retainKeys", s->path.p, k);
+	}
 	json_object_foreach_safe(orig, tmp, k, v) {
 		bool found = false;
 		json_t *name;
@@ -390,7 +460,7 @@ static json_t *smp_map(struct smp *s, json_t *orig, const json_t *patch)
 		orig = json_object();
 	}
 	json_t *keep = json_object_get(patch, RETAIN_KEYS);
-	if (keep && retain_keys(s, orig, keep) < 0)
+	if (keep && retain_keys(s, orig, patch, keep) < 0)
 		goto fail;
 	json_object_foreach((json_t *)patch, k, v) {
 		if (has_prefix(k, SET_ORDER_PFX) && set_order(s, orig, patch, k + strlen(SET_ORDER_PFX), v) < 0)

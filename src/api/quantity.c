@@ -171,8 +171,10 @@ int quantity_parse(const char *s, struct quantity *q, struct atoll_err *err)
 			p++;
 		nf = (size_t)(p - fp);
 	}
-	if (ni + nf == 0)
-		return bad_format(err, s);
+	/*
+	 * No digits at all ("-", ".", "m", "Ki") reads as zero: Kubernetes'
+	 * scanner treats an empty numerator as "0", and we keep its behaviour.
+	 */
 	/* The suffix is letters of "eEinumkKMGTP", an optional sign, digits, then the end. */
 	const char *sfx = p;
 	while (*p && strchr("eEinumkKMGTP", *p))
@@ -455,4 +457,57 @@ char *quantity_canonical(const char *s, struct atoll_err *err)
 	char *out = xmalloc(need + 1);
 	quantity_format(&q, out, need + 1);
 	return out;
+}
+
+int quantity_from_json(const json_t *v, const char *field, struct quantity *q,
+		       struct atoll_err *err)
+{
+	char num[64];
+	const char *s;
+
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		if (strlen(s) != json_string_length(v))
+			return err_set(err, 400, "BadRequest", "%s: quantity contains a NUL byte", field);
+	} else if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+		s = num;
+	} else if (json_is_real(v)) {
+		/* 15 digits give back what the client wrote for any short decimal. */
+		snprintf(num, sizeof(num), "%.15g", json_real_value(v));
+		s = num;
+	} else {
+		return err_set(err, 400, "BadRequest", "%s: a quantity must be a string or a number", field);
+	}
+	if (quantity_parse(s, q, err) < 0)
+		return err_wrap(err, "%s", field);
+	return 0;
+}
+
+int quantity_canonicalize_list(json_t *list, const char *field, struct atoll_err *err)
+{
+	const char *k;
+	json_t *v;
+	struct quantity q;
+	char out[QUANTITY_STRLEN], where[256];
+
+	if (!list || json_is_null(list))
+		return 0;
+	if (!json_is_object(list))
+		return err_set(err, 400, "BadRequest", "%s: must be an object of quantities", field);
+	json_object_foreach(list, k, v) {
+		snprintf(where, sizeof(where), "%s[%s]", field, k);
+		if (quantity_from_json(v, where, &q, err) < 0)
+			return -1;
+		size_t n = quantity_format(&q, out, sizeof(out));
+		json_t *str = n < sizeof(out) ? json_string(out) : NULL;
+		if (!str) {
+			char *big = xmalloc(n + 1);
+			quantity_format(&q, big, n + 1);
+			str = json_string(big);
+			free(big);
+		}
+		json_object_set_new(list, k, str);
+	}
+	return 0;
 }

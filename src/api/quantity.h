@@ -9,6 +9,7 @@
 #ifndef ATOLL_QUANTITY_H
 #define ATOLL_QUANTITY_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,5 +66,19 @@ int quantity_add(const struct quantity *a, const struct quantity *b, struct quan
 size_t quantity_format(const struct quantity *q, char *out, size_t n);
 /* Parse and reformat; returns owned string or NULL with err 400. */
 char *quantity_canonical(const char *s, struct atoll_err *err);
+
+/*
+ * Read a JSON value as a quantity: a string, or a bare JSON number as
+ * Kubernetes also accepts. Returns 0 or -1 with err 400 naming field.
+ */
+int quantity_from_json(const json_t *v, const char *field, struct quantity *q,
+		       struct atoll_err *err);
+/*
+ * Rewrite every value of a ResourceList object ({"cpu":"1000m",...}) in
+ * canonical string form, in place, as Kubernetes stores them. field names
+ * the list in error messages ("spec.containers[0].resources.limits").
+ * NULL or JSON null is fine; anything else but an object is a 400.
+ */
+int quantity_canonicalize_list(json_t *list, const char *field, struct atoll_err *err);
 
 #endif

@@ -28,6 +28,7 @@ int crud_delete(struct api_call *c);
 int crud_delete_collection(struct api_call *c);
 int watch_start(struct api_call *c);
 int scale_handle(struct api_call *c);
+int pod_logs(struct api_call *c);
 /* Go's strconv.ParseBool truth: 1, t, T, true, TRUE, True. */
 bool query_true(const char *v);
 /* The Scale view of an object (owned). */

@@ -5,32 +5,18 @@
  * by verb.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "api/authz.h"
 #include "api/discovery.h"
+#include "api/object.h"
+#include "store/store.h"
 #include "api/openapi.h"
 #include "api/request.h"
 #include "api/watch.h"
 #include "cmds.h"
 #include "lib/xalloc.h"
-
-static bool authenticated(struct api_req *r)
-{
-	const char *h = req_header(r, "Authorization");
-
-	if (!h || strncmp(h, "Bearer ", 7))
-		return false;
-	/* Constant-time compare: the token is a secret. */
-	const char *tok = h + 7, *want = r->srv->admin_token;
-	size_t n = strlen(want), m = strlen(tok);
-	unsigned char diff = (unsigned char)(n != m);
-	for (size_t i = 0; i < n; i++)
-		diff |= (unsigned char)(want[i] ^ (i < m ? tok[i] : 0));
-	if (diff)
-		return false;
-	snprintf(r->user, sizeof(r->user), "admin");
-	return true;
-}
 
 bool query_true(const char *v)
 {
@@ -74,6 +60,39 @@ static bool acceptable(struct api_req *r)
 	return !a || !*a || strstr(a, "json") || strstr(a, "*/*") || strstr(a, "application/*");
 }
 
+/* Did the client ask for aggregated discovery (apidiscovery.k8s.io v2)? */
+static bool wants_aggregated(struct api_req *r)
+{
+	const char *a = req_header(r, "Accept");
+
+	return a && strstr(a, "as=APIGroupDiscoveryList") && strstr(a, "g=apidiscovery.k8s.io;v=v2");
+}
+
+static int reply_aggregated(struct api_req *r, bool core)
+{
+	json_t *doc = discovery_aggregated(core);
+	char *s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	json_decref(doc);
+	return reply_raw(r, 200, DISCOVERY_AGG_CTYPE, s, strlen(s));
+}
+
+/* The RBAC verb of a request. */
+static const char *verb_of(const char *m, bool named, bool watch)
+{
+	if (!strcmp(m, "GET") || !strcmp(m, "HEAD"))
+		return watch ? "watch" : named ? "get" : "list";
+	if (!strcmp(m, "POST"))
+		return "create";
+	if (!strcmp(m, "PUT"))
+		return "update";
+	if (!strcmp(m, "PATCH"))
+		return "patch";
+	if (!strcmp(m, "DELETE"))
+		return named ? "delete" : "deletecollection";
+	return "unknown";
+}
+
 static int route_resource(struct api_req *r, char **segs, int n, const char *group, const char *version)
 {
 	struct api_call c = { .r = r };
@@ -102,7 +121,8 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
 	if (*c.t.sub && !((!strcmp(c.t.sub, "status") && (c.k->subresources & API_SUB_STATUS)) ||
 			  (!strcmp(c.t.sub, "scale") && (c.k->subresources & API_SUB_SCALE)) ||
-			  (!strcmp(c.t.sub, "finalize") && !strcmp(c.t.resource, "namespaces"))))
+			  (!strcmp(c.t.sub, "finalize") && !strcmp(c.t.resource, "namespaces")) ||
+			  (!strcmp(c.t.sub, "log") && !strcmp(c.t.resource, "pods") && !*c.t.group)))
 		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
 	if (!acceptable(r))
 		return reply_error(r, 406, "NotAcceptable",
@@ -120,22 +140,30 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 	const char *watch = req_query(r, "watch");
 	bool is_watch = query_true(watch);
 	bool named = *c.t.name != '\0';
+	struct authz_attrs at = {
+		.verb = verb_of(m, named, is_watch), .group = c.t.group, .resource = c.t.resource,
+		.subresource = c.t.sub, .ns = c.t.ns, .name = c.t.name,
+	};
+	char why[512];
+	if (!authz_allowed(r, &at, why, sizeof(why)))
+		return reply_json(r, 403, status_new(403, "Forbidden", why, c.t.group, c.t.resource,
+						     named ? c.t.name : NULL, NULL));
 	bool write = strcmp(m, "GET") && strcmp(m, "HEAD");
 
 	if (write && c.k->read_only)
 		return reply_error(r, 405, "MethodNotAllowed", "%s is read-only", c.k->resource);
 	if (!strcmp(m, "GET") && is_watch && !named) {
 		r->verb = NULL;
+		if (r->counted) { /* watches do not count against the in-flight limit */
+			atomic_fetch_sub(&r->srv->inflight, 1);
+			r->counted = false;
+		}
 		return watch_start(&c);
 	}
-	/* Everything but watches counts against the in-flight limit. */
-	if (atomic_fetch_add(&r->srv->inflight, 1) >= API_MAX_INFLIGHT) {
-		atomic_fetch_sub(&r->srv->inflight, 1);
-		return reply_error(r, 429, "TooManyRequests", "too many requests in flight, please try again later");
-	}
-	r->counted = true;
 	if (!strcmp(c.t.sub, "scale"))
 		return scale_handle(&c);
+	if (!strcmp(c.t.sub, "log") && !strcmp(m, "GET"))
+		return pod_logs(&c);
 	if (!strcmp(m, "GET") && named)
 		return r->verb = "get", crud_get(&c);
 	if (!strcmp(m, "GET"))
@@ -160,16 +188,93 @@ static int reply_doc(struct api_req *r, json_t *doc)
 	return reply_json(r, 200, doc);
 }
 
+static int reply_text_doc(struct api_req *r, const char *text, size_t len)
+{
+	if (!text)
+		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
+	return reply_raw(r, 200, "application/json", xstrndup(text, len), len);
+}
+
+/* The CRD objects that serve group (borrowed from the returned array, owned). */
+static json_t *crds_of_group(struct api_req *r, const char *group)
+{
+	struct atoll_err err = ERR_INIT;
+	struct store_list l = { 0 };
+	json_t *out = json_array();
+
+	if (store_list(r->srv->store, "apiextensions.k8s.io/customresourcedefinitions/", "", 0, &l, &err) < 0)
+		return out;
+	for (size_t i = 0; i < l.n; i++) {
+		json_t *crd = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
+		const char *g = json_string_value(json_object_get(json_object_get(crd, "spec"), "group"));
+		if (g && (!group || !strcmp(g, group)))
+			json_array_append(out, crd);
+		json_decref(crd);
+	}
+	store_list_free(&l);
+	return out;
+}
+
+/* The v3 index: built-in group-versions plus those CRDs serve. */
+static json_t *v3_index(struct api_req *r)
+{
+	json_t *shared = openapi_v3_index();
+	json_t *idx = json_deep_copy(shared);
+	json_decref(shared);
+	json_t *paths = json_object_get(idx, "paths");
+	json_t *crds = crds_of_group(r, NULL);
+	size_t i, j;
+	json_t *crd, *v;
+
+	json_array_foreach(crds, i, crd) {
+		const json_t *spec = json_object_get(crd, "spec");
+		const char *g = json_string_value(json_object_get(spec, "group"));
+		json_array_foreach(json_object_get(spec, "versions"), j, v) {
+			const char *ver = json_string_value(json_object_get(v, "name"));
+			if (!ver || !json_is_true(json_object_get(v, "served")))
+				continue;
+			char key[300], url[400];
+			snprintf(key, sizeof(key), "apis/%s/%s", g, ver);
+			snprintf(url, sizeof(url), "/openapi/v3/%s?hash=%s", key,
+				 obj_str(crd, "metadata.uid") ? obj_str(crd, "metadata.uid") : "0");
+			json_object_set_new(paths, key, json_pack("{s:s}", "serverRelativeURL", url));
+		}
+	}
+	json_decref(crds);
+	return idx;
+}
+
 static int route_openapi(struct api_req *r, char **segs, int n)
 {
-	if (n == 2 && !strcmp(segs[1], "v2"))
-		return reply_doc(r, openapi_v2());
+	size_t len;
+	const char *text;
+
+	if (n == 2 && !strcmp(segs[1], "v2")) {
+		/* client-go asks for the protobuf form; others get JSON. */
+		const char *a = req_header(r, "Accept");
+		if (a && strstr(a, "protobuf") && (text = openapi_v2_protobuf(&len)))
+			return reply_raw(r, 200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+					 xstrndup(text, len), len);
+		return text = openapi_v2_text(&len), reply_text_doc(r, text, len);
+	}
 	if (n == 2 && !strcmp(segs[1], "v3"))
-		return reply_doc(r, openapi_v3_index());
+		return reply_json(r, 200, v3_index(r));
 	if (n == 4 && !strcmp(segs[1], "v3") && !strcmp(segs[2], "api"))
-		return reply_doc(r, openapi_v3_gv("", segs[3]));
-	if (n == 5 && !strcmp(segs[1], "v3") && !strcmp(segs[2], "apis"))
-		return reply_doc(r, openapi_v3_gv(segs[3], segs[4]));
+		return text = openapi_v3_gv_text("", segs[3], &len, NULL), reply_text_doc(r, text, len);
+	if (n == 5 && !strcmp(segs[1], "v3") && !strcmp(segs[2], "apis")) {
+		text = openapi_v3_gv_text(segs[3], segs[4], &len, NULL);
+		if (text)
+			return reply_text_doc(r, text, len);
+		json_t *crds = crds_of_group(r, segs[3]);
+		size_t nc = json_array_size(crds);
+		const json_t **arr = xcalloc(nc ? nc : 1, sizeof(*arr));
+		for (size_t i = 0; i < nc; i++)
+			arr[i] = json_array_get(crds, i);
+		json_t *doc = openapi_v3_crd_gv(arr, nc, segs[3], segs[4]);
+		free(arr);
+		json_decref(crds);
+		return reply_doc(r, doc);
+	}
 	return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
 }
 
@@ -181,7 +286,7 @@ int api_route(struct api_req *r)
 
 	if (!strcmp(url, "/healthz") || !strcmp(url, "/livez") || !strcmp(url, "/readyz"))
 		return reply_text(r, r->srv->ready ? 200 : 503, r->srv->ready ? "ok" : "starting");
-	if (!authenticated(r))
+	if (!api_authenticate(r))
 		return reply_error(r, 401, "Unauthorized", "Unauthorized");
 	if (strlen(url) >= sizeof(path))
 		return reply_error(r, 414, "RequestURITooLong", "the request path is too long");
@@ -207,6 +312,8 @@ int api_route(struct api_req *r)
 	if (!strcmp(segs[0], "openapi"))
 		return route_openapi(r, segs, n);
 	if (!strcmp(segs[0], "api")) {
+		if (n == 1 && wants_aggregated(r))
+			return reply_aggregated(r, true);
 		if (n == 1) {
 			char addr[128];
 			snprintf(addr, sizeof(addr), "%s:%d", r->srv->listen_host, r->srv->port);
@@ -217,6 +324,8 @@ int api_route(struct api_req *r)
 		return route_resource(r, segs + 2, n - 2, "", segs[1]);
 	}
 	if (!strcmp(segs[0], "apis")) {
+		if (n == 1 && wants_aggregated(r))
+			return reply_aggregated(r, false);
 		if (n == 1)
 			return reply_json(r, 200, discovery_groups());
 		if (n == 2)

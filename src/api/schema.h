@@ -10,10 +10,13 @@
  * which {reason, message, field} objects are appended (see api_cause()).
  *
  * Deviations from Kubernetes, on purpose or for now:
- *  - `pattern` is ECMA-262 in Kubernetes; here it is translated to POSIX ERE
- *    (<regex.h>): \d \w \s \D \W \S, \. style escapes, (?: ) groups and
- *    character-class escapes are handled; lazy quantifiers, lookaround and
- *    backreferences are rejected as invalid patterns. Matching is bytewise.
+ *  - `pattern` is ECMA-262 (Kubernetes runs it with Go's RE2). Atoll has
+ *    its own linear-time matcher over code points (schema_re.c): classes
+ *    with \d \w \s \D \W \S, escapes (\xHH, \uHHHH, \cX, symbols),
+ *    groups ((?:) and named), alternation, greedy and lazy quantifiers,
+ *    {n,m}, ^ $ \b \B. Refused as invalid: backreferences and lookaround
+ *    (RE2 lacks them too), repeat counts over 1000 (as RE2) and patterns
+ *    over 20000 instructions once repetitions are expanded.
  *  - x-kubernetes-validations (CEL) rules are accepted but not evaluated.
  *  - uniqueItems: true is refused by schema_check_structural() as Kubernetes
  *    does, but schema_validate() still enforces it if given.
@@ -81,6 +84,20 @@ void schema_unknown_fields(const json_t *schema, const json_t *obj, const char *
 void crd_default(json_t *crd);
 /* Validate a (defaulted) CRD; borrows crd, appends causes. */
 void crd_validate(const json_t *crd, json_t *causes);
+/*
+ * Validate an update (both borrowed): crd_validate() plus immutable
+ * spec.scope and spec.group, and every old status.storedVersions entry
+ * must still be in spec.versions.
+ */
+void crd_validate_update(const json_t *crd, const json_t *old, json_t *causes);
+/*
+ * Mark an accepted CRD (modified in place) as Kubernetes does once its
+ * names are free: status.acceptedNames = spec.names, conditions
+ * NamesAccepted and Established True (lastTransitionTime `now`, an RFC 3339
+ * string, or none if NULL), the storage version added to
+ * status.storedVersions. Checking names against other kinds is the caller's.
+ */
+void crd_status_accept(json_t *crd, const char *now);
 /* The name of the storage version (borrowed from crd) or NULL. */
 const char *crd_storage_version(const json_t *crd);
 /* The versions[] entry named `version` (borrowed) or NULL. */

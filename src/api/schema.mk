@@ -11,7 +11,7 @@ fuzz: fuzz-schema
 $(FUZZ_DIR)/fuzz_schema: tests/fuzz/fuzz_schema.c $(SCHEMA_FUZZ_SRCS) $(wildcard src/api/schema*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -O1 -g -std=c17 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=undefined -o $@ tests/fuzz/fuzz_schema.c $(SCHEMA_FUZZ_SRCS) -ljansson -lm
+	  -fno-sanitize-recover=undefined -o $@ tests/fuzz/fuzz_schema.c $(SCHEMA_FUZZ_SRCS) -ljansson -lyaml -lm
 
 fuzz-schema: $(FUZZ_DIR)/fuzz_schema
 	@mkdir -p $(FUZZ_DIR)/corpus-schema

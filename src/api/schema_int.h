@@ -4,7 +4,6 @@
 #define ATOLL_SCHEMA_INT_H
 
 #include <jansson.h>
-#include <regex.h>
 #include <stdbool.h>
 
 /* "a" + "b" -> "a.b", "" + "b" -> "b". Returns owned. */
@@ -45,10 +44,14 @@ bool schema_check_keywords(const json_t *s, const char *path, bool in_junctor, j
 void schema_check_list_map(const json_t *s, const char *path, json_t *causes);
 
 /*
- * Compile an ECMA-262 style pattern (as CRDs use) into a POSIX ERE.
- * Returns 0, or -1 with a short reason in err (size n) when the pattern
- * uses something that has no ERE equivalent or does not compile.
+ * ECMA-262 patterns (schema_re.c), matched in time linear in the input.
+ * schema_re_compile returns an owned matcher, or NULL with a reason in err
+ * (size n). schema_re_match searches like ECMA's test(), unanchored: 1 on a
+ * match, 0 on none, -1 when it gave up (too many steps for this input).
  */
-int schema_regex_compile(regex_t *re, const char *pattern, char *err, size_t n);
+struct schema_re;
+struct schema_re *schema_re_compile(const char *pattern, char *err, size_t n);
+int schema_re_match(const struct schema_re *re, const char *s);
+void schema_re_free(struct schema_re *re);
 
 #endif

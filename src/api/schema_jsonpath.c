@@ -371,7 +371,9 @@ int schema_jsonpath_set(json_t *obj, const char *jsonPath, json_t *value)
 			json_t *next = json_object_get(v, s->name);
 			if (!next || json_is_null(next)) {
 				next = json_object();
-				json_object_set_new(v, s->name, next);
+				/* On failure (a key that is not UTF-8) jansson frees next. */
+				if (json_object_set_new(v, s->name, next) < 0)
+					goto out;
 			}
 			v = next;
 		} else {

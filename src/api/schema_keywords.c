@@ -148,14 +148,13 @@ static void check_value(const char *key, const json_t *v, const char *path, json
 				"Unsupported value: \"%s\": supported values: \"array\", \"boolean\", "
 				"\"integer\", \"number\", \"object\", \"string\"", json_string_value(v));
 	else if (!strcmp(key, "pattern")) {
-		regex_t re;
 		char err[128];
-		if (schema_regex_compile(&re, json_string_value(v), err, sizeof(err)) < 0)
+		struct schema_re *re = schema_re_compile(json_string_value(v), err, sizeof(err));
+		if (!re)
 			schema_cause_at(causes, "FieldValueInvalid", path, key,
 					"Invalid value: %s: must be a valid regular expression, but isn't: %s",
 					schema_fmt_value(v, val, sizeof(val)), err);
-		else
-			regfree(&re);
+		schema_re_free(re);
 	} else if (!strcmp(key, "multipleOf") && json_number_value(v) <= 0)
 		schema_cause_at(causes, "FieldValueInvalid", path, key,
 				"Invalid value: %s: must be greater than zero", schema_fmt_value(v, val, sizeof(val)));

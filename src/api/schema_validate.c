@@ -182,14 +182,15 @@ static void check_string(const json_t *s, const json_t *v, const char *path, jso
 		invalid(causes, path, v, what);
 	}
 	if (json_is_string(k = json_object_get(s, "pattern"))) {
-		regex_t re;
 		char err[128];
 		const char *pat = json_string_value(k);
-		if (schema_regex_compile(&re, pat, err, sizeof(err)) == 0) {
-			bool ok = regexec(&re, str, 0, NULL, 0) == 0;
-			regfree(&re);
-			if (!ok) {
-				char *w = xasprintf("should match '%s'", pat);
+		struct schema_re *re = schema_re_compile(pat, err, sizeof(err));
+		if (re) {
+			int m = schema_re_match(re, str);
+			schema_re_free(re);
+			if (m <= 0) {
+				char *w = xasprintf(m ? "could not be checked against '%s' in time" :
+						    "should match '%s'", pat);
 				invalid(causes, path, v, w);
 				free(w);
 			}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/selector.h"
+#include "lib/buf.h"
 #include "lib/xalloc.h"
 
 enum sel_op { OP_IN, OP_NOTIN, OP_EXISTS, OP_NOT_EXISTS, OP_GT, OP_LT };
@@ -16,6 +17,7 @@ struct sel_req {
 	char **vals;      /* owned strings */
 	size_t nvals;
 	long long num;    /* OP_GT / OP_LT operand */
+	const char *sym;  /* the operator as written: "=", "==", "in", ... ("" exists, "!" not) */
 };
 
 struct selector {
@@ -126,7 +128,7 @@ bool selector_label_value_ok(const char *value, const char **why)
 
 /* ---- building ---- */
 
-static struct sel_req *req_add(struct selector *s, const char *key, enum sel_op op)
+static struct sel_req *req_add(struct selector *s, const char *key, enum sel_op op, const char *sym)
 {
 	if (s->n == s->alloc) {
 		s->alloc = s->alloc ? 2 * s->alloc : 4;
@@ -136,6 +138,7 @@ static struct sel_req *req_add(struct selector *s, const char *key, enum sel_op 
 	memset(r, 0, sizeof(*r));
 	r->key = xstrdup(key);
 	r->op = op;
+	r->sym = sym;
 	return r;
 }
 
@@ -340,21 +343,23 @@ static int parse_req(struct lexer *l, struct selector *s, struct atoll_err *err)
 	enum tok next = peek(l);
 	struct sel_req *r;
 	if (negated || next == T_END || next == T_COMMA) {
-		r = req_add(s, key, negated ? OP_NOT_EXISTS : OP_EXISTS);
+		r = req_add(s, key, negated ? OP_NOT_EXISTS : OP_EXISTS, negated ? "!" : "");
 	} else {
 		lex(l);
 		if (next == T_IDENT && lit_is(l, "in")) {
-			r = req_add(s, key, OP_IN);
+			r = req_add(s, key, OP_IN, "in");
 			if (parse_set(l, r, err))
 				return -1;
 		} else if (next == T_IDENT && lit_is(l, "notin")) {
-			r = req_add(s, key, OP_NOTIN);
+			r = req_add(s, key, OP_NOTIN, "notin");
 			if (parse_set(l, r, err))
 				return -1;
 		} else if (next == T_EQ || next == T_EQEQ || next == T_NE || next == T_GT || next == T_LT) {
 			enum sel_op op = next == T_NE ? OP_NOTIN : next == T_GT ? OP_GT :
 					 next == T_LT ? OP_LT : OP_IN;
-			r = req_add(s, key, op);
+			const char *sym = next == T_NE ? "!=" : next == T_GT ? ">" : next == T_LT ? "<" :
+					  next == T_EQEQ ? "==" : "=";
+			r = req_add(s, key, op, sym);
 			enum tok v = peek(l);
 			if (v == T_END || v == T_COMMA) {
 				req_add_val(r, "", 0);
@@ -436,7 +441,7 @@ struct selector *selector_from_json(const json_t *ls, struct atoll_err *err)
 					"selector.matchLabels: Invalid value: value of \"%.100s\" must be a string", k);
 				goto fail;
 			}
-			struct sel_req *r = req_add(s, k, OP_IN);
+			struct sel_req *r = req_add(s, k, OP_IN, "=");
 			req_add_val(r, json_string_value(v), json_string_length(v));
 			if (req_check(r, err, 422, "Invalid", "selector.matchLabels: ") < 0)
 				goto fail;
@@ -473,7 +478,8 @@ struct selector *selector_from_json(const json_t *ls, struct atoll_err *err)
 					where, o);
 				goto fail;
 			}
-			struct sel_req *r = req_add(s, json_string_value(key), sop);
+			static const char *const syms[] = { "in", "notin", "", "!" };
+			struct sel_req *r = req_add(s, json_string_value(key), sop, syms[sop]);
 			if (vals && !json_is_null(vals)) {
 				size_t j;
 				json_t *sv;
@@ -548,4 +554,56 @@ bool selector_matches(const struct selector *s, const json_t *labels)
 bool selector_empty(const struct selector *s)
 {
 	return !s || (!s->nothing && s->n == 0);
+}
+
+/* ---- string form ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *selector_format(const struct selector *s)
+{
+	struct buf b = BUF_INIT;
+	size_t n = s && !s->nothing ? s->n : 0;
+	size_t *order = xcalloc(n ? n : 1, sizeof(*order));
+
+	/* Requirements sorted by key (stable), values sorted, as Kubernetes prints them. */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		while (j > 0 && strcmp(s->r[order[j - 1]].key, s->r[i].key) > 0) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct sel_req *r = &s->r[order[i]];
+		if (i)
+			buf_addc(&b, ',');
+		if (r->op == OP_NOT_EXISTS)
+			buf_addc(&b, '!');
+		buf_adds(&b, r->key);
+		if (r->op == OP_EXISTS || r->op == OP_NOT_EXISTS)
+			continue;
+		bool set = !strcmp(r->sym, "in") || !strcmp(r->sym, "notin");
+		char **vals = xmalloc((r->nvals ? r->nvals : 1) * sizeof(*vals));
+		memcpy(vals, r->vals, r->nvals * sizeof(*vals));
+		qsort(vals, r->nvals, sizeof(*vals), cmp_str);
+		if (set)
+			buf_addf(&b, " %s (", r->sym);
+		else
+			buf_adds(&b, r->sym);
+		for (size_t v = 0; v < r->nvals; v++) {
+			if (v)
+				buf_addc(&b, ',');
+			buf_adds(&b, vals[v]);
+		}
+		if (set)
+			buf_addc(&b, ')');
+		free(vals);
+	}
+	free(order);
+	return buf_detach(&b, NULL);
 }

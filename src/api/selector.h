@@ -35,6 +35,12 @@ struct selector *selector_from_json(const json_t *label_selector, struct atoll_e
 
 /* labels: borrowed JSON object of string values, or NULL (no labels). */
 bool selector_matches(const struct selector *sel, const json_t *labels);
+/*
+ * The canonical string form, as Kubernetes prints a selector (Scale
+ * status.selector, kubectl): requirements sorted by key, set values sorted,
+ * "" for everything and for nothing. Returns owned.
+ */
+char *selector_format(const struct selector *sel);
 /* True when sel has no requirements and selects everything. */
 bool selector_empty(const struct selector *sel);
 void selector_free(struct selector *sel);

@@ -22,6 +22,7 @@ struct MHD_Connection;
 struct api_watch;
 
 #define API_MAX_BODY       (3u << 20)   /* request bodies over 3 MiB: 413 */
+#define API_MAX_DISCARD    (16u << 20)  /* oversized bodies read and dropped up to this, then we hang up */
 #define API_MAX_OBJECT     (1536u << 10) /* stored objects over 1.5 MiB: 413 */
 #define API_MAX_DEPTH      100           /* JSON nesting deeper than this: 400 */
 #define API_MAX_INFLIGHT   400           /* non-watch requests in flight before 429 */
@@ -35,6 +36,7 @@ struct api_server {
 	char *admin_token;
 	char *cert_pem, *key_pem, *ca_pem; /* owned */
 	atomic_int inflight;
+	int max_inflight;       /* --max-requests-inflight */
 	atomic_int watches;
 	struct timespec started;
 	atomic_bool ready;
@@ -57,17 +59,23 @@ struct api_req {
 	const char *url;
 	struct buf body;
 	bool body_too_large;
+	size_t received;      /* body bytes so far */
 	const char *verb;     /* for metrics: get, list, watch, create, ... */
 	char resource[64];    /* for metrics */
 	struct timespec t0;
 	bool counted;         /* counted in srv->inflight */
 	struct api_watch *watch; /* non-NULL for a streaming watch */
 	char user[128];
+	char *warnings;       /* owned: Warning header values, \n-separated */
+	bool registry;        /* a /v2 request, handled by src/registry */
+	void *reg;            /* the registry's per-request state */
 };
 
 /* Query parameter (decoded), NULL when absent. */
 const char *req_query(struct api_req *r, const char *key);
 const char *req_header(struct api_req *r, const char *key);
+/* Add a Warning: 299 header to the response. */
+void req_warn(struct api_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
  * Responses. Each queues the response on the connection; call exactly once.
@@ -85,6 +93,12 @@ int reply_invalid(struct api_req *r, const char *kind, const char *name, json_t 
 /* Build a Kubernetes Status object (returns owned). */
 json_t *status_new(int code, const char *reason, const char *message, const char *group,
 		   const char *kind, const char *name, json_t *causes);
+
+/*
+ * Authenticate from the Authorization header (bearer token). Fills r->user
+ * and returns true when the caller is known.
+ */
+bool api_authenticate(struct api_req *r);
 
 /* Routing entry point, called once the body is complete. */
 int api_route(struct api_req *r);

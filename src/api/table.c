@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/kind.h"
 #include "api/table.h"
 #include "lib/buf.h"
 #include "lib/xalloc.h"
@@ -222,4 +223,124 @@ char *table_container_names(const json_t *podspec)
 char *table_container_images(const json_t *podspec)
 {
 	return join_containers(podspec, "image");
+}
+
+/* ---- whole tables ---- */
+
+json_t *table_jsonpath(const json_t *obj, const char *path)
+{
+	const json_t *cur = obj;
+	const char *p = path;
+
+	/* kubectl's printer columns accept "{.a.b}" and ".a.b"; we take both. */
+	if (*p == '{')
+		p++;
+	while (cur && *p && *p != '}') {
+		if (*p == '.') {
+			size_t n;
+
+			p++;
+			n = strcspn(p, ".[}");
+			cur = json_object_getn(cur, p, n);
+			p += n;
+		} else if (*p == '[') {
+			char *end;
+			long i = strtol(p + 1, &end, 10);
+
+			if (*end != ']')
+				return NULL;
+			cur = json_array_get(cur, i < 0 ? json_array_size(cur) + (size_t)i : (size_t)i);
+			p = end + 1;
+		} else {
+			return NULL;
+		}
+	}
+	return (json_t *)cur;
+}
+
+static json_t *crd_columns(const json_t *pcs)
+{
+	json_t *cols = table_columns_default();
+	size_t i;
+	json_t *c;
+
+	/* NAME first, then the declared columns; AGE only when none is declared. */
+	json_array_remove(cols, 1);
+	json_array_foreach(pcs, i, c) {
+		const char *type = json_string_value(json_object_get(c, "type"));
+
+		json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s,s:I}",
+			"name", json_string_value(json_object_get(c, "name")) ?: "",
+			"type", type ? type : "string",
+			"format", json_string_value(json_object_get(c, "format")) ?: "",
+			"description", json_string_value(json_object_get(c, "description")) ?: "",
+			"priority", (json_int_t)json_integer_value(json_object_get(c, "priority"))));
+	}
+	return cols;
+}
+
+static json_t *crd_row(const json_t *pcs, const json_t *obj)
+{
+	json_t *row = json_pack("[s]", table_name(obj));
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(pcs, i, c) {
+		const char *type = json_string_value(json_object_get(c, "type")) ?: "string";
+		json_t *v = table_jsonpath(obj, json_string_value(json_object_get(c, "jsonPath")) ?: "");
+
+		if (!v || json_is_null(v)) {
+			json_array_append_new(row, json_null());
+		} else if (!strcmp(type, "date") && json_is_string(v)) {
+			char age[32];
+
+			table_age(json_string_value(v), age, sizeof(age));
+			json_array_append_new(row, json_string(age));
+		} else if (json_is_string(v) || json_is_number(v) || json_is_boolean(v)) {
+			json_array_append(row, v);
+		} else {
+			char *s = json_dumps(v, JSON_COMPACT);
+
+			json_array_append_new(row, json_string(s ? s : ""));
+			free(s);
+		}
+	}
+	return row;
+}
+
+json_t *table_build(const struct api_kind *k, const json_t *objs, const char *include,
+		    const char *rv, const char *cont)
+{
+	json_t *pcs = k->crd ? json_object_get(k->crd, "additionalPrinterColumns") : NULL;
+	json_t *rows = json_array(), *meta = json_object(), *table;
+	size_t i;
+	json_t *o;
+
+	if (!json_array_size(pcs))
+		pcs = NULL;
+	json_array_foreach(objs, i, o) {
+		json_t *cells = pcs ? crd_row(pcs, o) : k->row ? k->row(k, o) : table_row_default(o);
+		json_t *row = json_pack("{s:o}", "cells", cells);
+
+		if (include && !strcmp(include, "Object"))
+			json_object_set(row, "object", o);
+		else if (!include || strcmp(include, "None")) {
+			json_t *pom = json_pack("{s:s,s:s}", "kind", "PartialObjectMetadata",
+						"apiVersion", "meta.k8s.io/v1");
+			json_t *m = json_object_get(o, "metadata");
+
+			json_object_set_new(pom, "metadata", m ? json_incref(m) : json_object());
+			json_object_set_new(row, "object", pom);
+		}
+		json_array_append_new(rows, row);
+	}
+	if (rv)
+		json_object_set_new(meta, "resourceVersion", json_string(rv));
+	if (cont && *cont)
+		json_object_set_new(meta, "continue", json_string(cont));
+	table = json_pack("{s:s,s:s,s:o,s:o,s:o}", "kind", "Table", "apiVersion", "meta.k8s.io/v1",
+			  "metadata", meta, "columnDefinitions",
+			  pcs ? crd_columns(pcs) : k->columns ? k->columns(k)
+			  : table_columns_default(), "rows", rows);
+	return table;
 }

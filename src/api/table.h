@@ -10,6 +10,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+struct api_kind;
+
 struct table_col {
 	const char *name;   /* "Name", "Ready"; kubectl upper-cases it */
 	const char *type;   /* "string", "integer", "number", "boolean", "date" */
@@ -48,5 +50,18 @@ char *table_container_names(const json_t *podspec);
 char *table_container_images(const json_t *podspec);
 /* A string cell, "<none>" when s is NULL or empty. Returns owned json. */
 json_t *table_str_or_none(const char *s);
+
+/*
+ * A whole meta.k8s.io/v1 Table for objs (a JSON array, borrowed) of kind k:
+ * the kind's columns and rows, or for CRDs their additionalPrinterColumns,
+ * else NAME and AGE. include is the includeObject parameter: "None",
+ * "Object", or "Metadata" (NULL; the default: PartialObjectMetadata). rv and
+ * cont (may be NULL) go to the Table's metadata. Returns owned.
+ */
+json_t *table_build(const struct api_kind *k, const json_t *objs, const char *include,
+		    const char *rv, const char *cont);
+
+/* The value at a simple JSONPath (".spec.replicas", ".status.conditions[0].type"); borrowed. */
+json_t *table_jsonpath(const json_t *obj, const char *path);
 
 #endif

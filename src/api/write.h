@@ -15,6 +15,12 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 /* Read the current object (owned) and its revision; NULL with err 404. */
 json_t *write_get_current(struct api_call *c, int64_t *rev, struct atoll_err *err);
 
+/*
+ * For writes through the status subresource: a copy of old whose status is
+ * obj's (returns owned; borrows both).
+ */
+json_t *write_status_only(const json_t *old, const json_t *obj);
+
 /* Hooks run after a successful write or delete (controllers: CRDs, namespaces). */
 void write_after(struct api_call *c, const json_t *obj, bool deleted);
 

@@ -43,15 +43,10 @@ static bool has_finalizer(const json_t *meta, const char *f)
 static void put_object(struct store *s, const char *key, json_t *obj, int64_t rev)
 {
 	struct atoll_err err = ERR_INIT;
-	size_t len;
 	int64_t nrev;
-	char *enc = obj_encode(obj, &len);
-	struct blob *b = blob_new(enc, len);
 
-	free(enc);
-	if (store_put(s, key, b, rev, &nrev, &err) < 0)
+	if (obj_store_put(s, key, obj, rev, &nrev, &err) < 0)
 		dirty = true; /* raced: the next pass retries */
-	blob_unref(b);
 }
 
 static void remove_finalizer(json_t *meta, const char *f)

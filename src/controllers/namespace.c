@@ -71,12 +71,7 @@ static void finish(struct store *s, const char *key, json_t *nsobj, int64_t rev)
 		return;
 	}
 	json_object_set_new(spec, "finalizers", kept);
-	size_t len;
-	char *enc = obj_encode(nsobj, &len);
-	struct blob *b = blob_new(enc, len);
-	free(enc);
-	store_put(s, key, b, rev, &nrev, &err);
-	blob_unref(b);
+	obj_store_put(s, key, nsobj, rev, &nrev, &err);
 }
 
 static void tick(struct ctl_loop *l)

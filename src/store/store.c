@@ -22,8 +22,14 @@ static void store_free(struct store *s)
 
 struct store *store_open(const struct store_opts *o, struct atoll_err *err)
 {
-	struct store *s = xcalloc(1, sizeof(*s));
+	struct store *s;
 	pthread_rwlockattr_t attr;
+
+	if (!o || !o->path || !*o->path) {
+		err_set(err, 500, "InternalError", "store: no database path");
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
 
 	pthread_rwlockattr_init(&attr);
 	/* Readers are many and frequent: without this the writer could starve. */

@@ -52,6 +52,7 @@ struct store_opts {
 
 /* Opens (creating if needed). Returns owned store, NULL with err set. */
 struct store *store_open(const struct store_opts *o, struct atoll_err *err);
+/* Close every watch first; no put/delete may be in flight. */
 void store_close(struct store *s);
 
 /* Current global revision (the newest committed one). */
@@ -84,7 +85,7 @@ int store_get(struct store *s, const char *key, struct store_kv *out, struct ato
 int store_put(struct store *s, const char *key, struct blob *value, int64_t expect,
 	      int64_t *rev, struct atoll_err *err);
 
-/* Delete key if `expect` holds (STORE_ANY or a mod_rev). 404 when absent. */
+/* Delete key if `expect` holds (STORE_ANY or a mod_rev; STORE_ABSENT acts as ANY). 404 when absent. */
 int store_delete(struct store *s, const char *key, int64_t expect, int64_t *rev,
 		 struct atoll_err *err);
 
@@ -113,7 +114,7 @@ struct store_event {
 	bool created;        /* PUT that created the key (ADDED vs MODIFIED) */
 	char *key;           /* owned by the event */
 	struct blob *value;  /* PUT: new value; DELETE: the last value before deletion */
-	struct blob *prev;   /* previous value, NULL when created */
+	struct blob *prev;   /* previous value, NULL when created (DELETE: same as value) */
 };
 
 /*
@@ -123,6 +124,15 @@ struct store_event {
  * new events may be there. from_rev: deliver events with rev > from_rev.
  * Returns NULL with err 410 Gone (reason "Expired") when from_rev is older
  * than the oldest revision the store still keeps events for.
+ *
+ * Notify contract: it is called only for commits with a key under the
+ * prefix, and at most once between two store_watch_next calls; so after a
+ * wake, call store_watch_next until it returns fewer than max (events that
+ * are already there at open need a first call without a wake). notify runs
+ * under the store's watcher-list lock: it must not open or close watches,
+ * and store_watch_close must not be called while holding a lock that notify
+ * takes; once store_watch_close returns it is never called again. One
+ * thread at a time per cursor; different cursors are independent.
  */
 struct store_watch;
 typedef void (*store_notify_fn)(void *ctx);
@@ -131,10 +141,16 @@ struct store_watch *store_watch_open(struct store *s, const char *prefix, int64_
 /*
  * Take up to max pending events into out[] (caller frees each with
  * store_event_release). Returns the count (0 when none), or -1 with err
- * 410 when the watcher fell so far behind that events were dropped.
+ * 410 when the watcher fell so far behind that events were dropped. A
+ * cursor behind the in-memory ring reads the on-disk event log (a few
+ * milliseconds); only when that is trimmed too does it get 410.
  */
 int store_watch_next(struct store_watch *w, struct store_event *out, int max, struct atoll_err *err);
-/* Newest revision this cursor has seen (for bookmarks). */
+/*
+ * Newest revision this cursor has seen (for bookmarks). A watcher with no
+ * unread events is carried along by the writer, so this stays current
+ * even when nothing under its prefix changes.
+ */
 int64_t store_watch_rev(struct store_watch *w);
 void store_watch_close(struct store_watch *w);
 void store_event_release(struct store_event *ev);

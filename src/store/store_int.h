@@ -57,7 +57,7 @@ struct ring_ev {
 	int64_t rev;
 	enum store_event_type type;
 	bool created;
-	int64_t create_rev;      /* PUT: the key's create_rev after it */
+	int64_t create_rev;      /* of the incarnation written (PUT) or deleted */
 	char *key;               /* owned */
 	struct blob *value;      /* owned reference */
 	struct blob *prev;       /* owned reference or NULL */
@@ -91,6 +91,7 @@ struct db {
 	sqlite3_stmt *read_log;
 	pthread_mutex_t rlock;
 	char *path;
+	int lockfd;              /* flock()ed "<path>-lock": one process per database */
 };
 
 int db_open(struct db *db, const char *path, bool no_fsync, struct atoll_err *err);

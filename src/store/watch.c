@@ -15,7 +15,12 @@ struct store_watch {
 	struct store *s;
 	char *prefix;            /* owned */
 	size_t plen;
-	int64_t cursor;          /* events up to here were delivered or skipped */
+	/*
+	 * Events up to here were delivered or skipped. Atomic: the writer moves
+	 * an idle, caught-up cursor past batches it has no key in, so quiet
+	 * watchers neither fall out of the log nor report stale bookmarks.
+	 */
+	int64_t cursor;
 	store_notify_fn notify;
 	void *ctx;
 	int pending;             /* atomic: notified and not read since */
@@ -91,6 +96,16 @@ void ring_push(struct ring *r, const struct ring_ev *ev)
 
 /* ---- watchers ---- */
 
+static int64_t cur_get(const struct store_watch *w)
+{
+	return __atomic_load_n(&w->cursor, __ATOMIC_SEQ_CST);
+}
+
+static void cur_set(struct store_watch *w, int64_t rev)
+{
+	__atomic_store_n(&w->cursor, rev, __ATOMIC_SEQ_CST);
+}
+
 static bool key_matches(const struct store_watch *w, const char *key)
 {
 	return !strncmp(key, w->prefix, w->plen);
@@ -149,7 +164,7 @@ void store_watch_close(struct store_watch *w)
 
 int64_t store_watch_rev(struct store_watch *w)
 {
-	return w->cursor;
+	return cur_get(w);
 }
 
 void store_event_release(struct store_event *ev)
@@ -172,13 +187,16 @@ static int ring_read(struct store_watch *w, struct store_event *out, int max, in
 	const struct ring *r = &w->s->ring;
 	int n = 0;
 
-	if (w->cursor + 1 < r->first) {
+	int64_t from = cur_get(w);
+
+	if (from + 1 < r->first) {
 		*log_to = r->first - 1;
 		return -1;
 	}
-	for (int64_t rev = w->cursor + 1; rev <= r->last && n < max; rev++) {
+	/* Stores may undo a concurrent skip by the writer; that only re-scans non-matching events. */
+	for (int64_t rev = from + 1; rev <= r->last && n < max; rev++) {
 		const struct ring_ev *e = ring_at(r, rev);
-		w->cursor = rev;
+		cur_set(w, rev);
 		if (!key_matches(w, e->key))
 			continue;
 		struct store_event *o = &out[n++];
@@ -205,7 +223,8 @@ int store_watch_next(struct store_watch *w, struct store_event *out, int max, st
 		int got;
 
 		pthread_rwlock_rdlock(&s->lock);
-		if (w->cursor >= s->rev) {
+		int64_t from = cur_get(w);
+		if (from >= s->rev) {
 			pthread_rwlock_unlock(&s->lock);
 			break;
 		}
@@ -215,13 +234,13 @@ int store_watch_next(struct store_watch *w, struct store_event *out, int max, st
 			n += got;
 			break;
 		}
-		got = db_read_log(&s->db, w->prefix, w->cursor, log_to, out + n, max - n, &scanned, err);
+		got = db_read_log(&s->db, w->prefix, from, log_to, out + n, max - n, &scanned, err);
 		if (got < 0) {
 			while (n > 0)
 				store_event_release(&out[--n]);
 			return -1;
 		}
-		w->cursor = scanned;
+		cur_set(w, scanned);
 		n += got;
 	}
 	return n;
@@ -243,11 +262,15 @@ void watch_notify_all(struct store *s, const struct ring_ev *evs, size_t n)
 	 */
 	pthread_mutex_lock(&s->wlock);
 	for (struct store_watch *w = s->watchers; w; w = w->next) {
-		if (!w->notify || __atomic_load_n(&w->pending, __ATOMIC_SEQ_CST))
+		if (__atomic_load_n(&w->pending, __ATOMIC_SEQ_CST))
 			continue;
-		if (!batch_matches(w, evs, n))
+		if (!batch_matches(w, evs, n)) {
+			int64_t caught_up = evs[0].rev - 1;
+			__atomic_compare_exchange_n(&w->cursor, &caught_up, evs[n - 1].rev, false,
+						    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 			continue;
-		if (!__atomic_exchange_n(&w->pending, 1, __ATOMIC_SEQ_CST))
+		}
+		if (w->notify && !__atomic_exchange_n(&w->pending, 1, __ATOMIC_SEQ_CST))
 			w->notify(w->ctx);
 	}
 	pthread_mutex_unlock(&s->wlock);

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ATOLL = os.environ.get("ATOLL_BIN", os.path.join(ROOT, "build", "atoll"))
+ATOLL = os.environ.get("ATOLL_BIN") or os.path.join(ROOT, "build", "atoll")
 
 
 def free_port():
@@ -25,8 +25,8 @@ def free_port():
 class Server:
     """A running `atoll server`; stop() kills it (gracefully or with SIGKILL)."""
 
-    def __init__(self, data_dir=None, port=None, args=()):
-        self.args = list(args)
+    def __init__(self, data_dir=None, port=None, args=(), node=False):
+        self.args = list(args) + ([] if node else ["--no-node"])
         self.tmp = None
         if data_dir is None:
             self.tmp = tempfile.TemporaryDirectory(prefix="atoll-test-")
@@ -47,7 +47,7 @@ class Server:
     def start(self):
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
         self.proc = subprocess.Popen(
-            [ATOLL, "server", "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}", "--no-node",
+            [ATOLL, "server", "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}",
              *self.args],
             stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 20

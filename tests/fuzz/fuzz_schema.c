@@ -44,11 +44,41 @@ static const char *some_string(const json_t *v, int depth)
 	return NULL;
 }
 
+/* The raw bytes as a JSONPath and as a pattern, against a fixed object. */
+static void raw_strings(const uint8_t *data, size_t size)
+{
+	static const char fixed[] = "{\"spec\":{\"a\":[{\"n\":1,\"t\":\"x\"},{\"n\":2}],\"b.c\":\"d\"}}";
+	char text[513];
+	size_t n = size < sizeof(text) - 1 ? size : sizeof(text) - 1;
+
+	memcpy(text, data, n);
+	text[n] = '\0';
+	json_t *obj = json_loads(fixed, 0, NULL);
+	json_t *v = schema_jsonpath_get(obj, text);
+	json_decref(v);
+	json_t *one = json_integer(1);
+	schema_jsonpath_set(obj, text, one);
+	json_decref(one);
+	json_decref(obj);
+
+	json_t *pat = json_stringn(text, n);
+	if (pat) {
+		json_t *schema = json_pack("{s:s,s:o}", "type", "string", "pattern", pat);
+		json_t *causes = json_array(), *str = json_string("some value 123");
+		schema_validate(schema, str, "x", causes);
+		schema_check_structural(schema, causes);
+		json_decref(str);
+		json_decref(causes);
+		json_decref(schema);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	json_t *schema = NULL, *obj = NULL;
 	const uint8_t *nul = memchr(data, 0, size);
 
+	raw_strings(data, size);
 	if (nul) {
 		schema = parse(data, (size_t)(nul - data));
 		obj = parse(nul + 1, size - (size_t)(nul - data) - 1);
@@ -85,6 +115,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	crd_validate(copy, causes);
 	crd_storage_version(copy);
 	crd_version(copy, "v1");
+	crd_validate_update(copy, obj, causes);
+	crd_status_accept(copy, "2024-01-01T00:00:00Z");
+	crd_status_accept(copy, NULL);
 	json_decref(copy);
 	/* schema doubles as a CRD version with additionalPrinterColumns. */
 	json_t *cols = crd_table_columns(schema), *row = crd_table_row(schema, obj);

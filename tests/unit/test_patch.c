@@ -259,10 +259,13 @@ static void test_strategic(void)
 		     "'spec':{'containers':[{'name':'c1','image':'i1','args':['x','y'],"
 		     "'env':[{'name':'A','value':'1'},{'name':'B','value':'2'}],"
 		     "'ports':[{'containerPort':80,'protocol':'TCP'}]},{'name':'c2','image':'new'}]}}"));
-	/* A new container is appended; nulls in new values are dropped. */
+	/*
+	 * A new container goes in front of the live ones (Kubernetes' order
+	 * without $setElementOrder); nulls in new values are dropped.
+	 */
 	CHECK(smp_ok("{'spec':{'containers':[{'name':'c1'}]}}",
 		     "{'spec':{'containers':[{'name':'c3','image':'i3','command':null}]}}",
-		     "{'spec':{'containers':[{'name':'c1'},{'name':'c3','image':'i3'}]}}"));
+		     "{'spec':{'containers':[{'name':'c3','image':'i3'},{'name':'c1'}]}}"));
 	/* env merges by name, ports by containerPort, args (no key) are replaced. */
 	CHECK(smp_ok("{'spec':{'containers':[{'name':'c1','args':['x','y'],"
 		     "'env':[{'name':'A','value':'1'},{'name':'B','value':'2'}],"
@@ -304,7 +307,11 @@ static void test_strategic(void)
 		     "{'metadata':{'finalizers':['b']}}"));
 	CHECK(smp_ok("{'metadata':{'finalizers':['a','b']}}",
 		     "{'metadata':{'$deleteFromPrimitiveList/finalizers':['a','z'],'finalizers':['c']}}",
-		     "{'metadata':{'finalizers':['b','c']}}"));
+		     "{'metadata':{'finalizers':['c','b']}}"));
+	CHECK(smp_ok("{'metadata':{'finalizers':['a','b']}}", "{'metadata':{'finalizers':['c']}}",
+		     "{'metadata':{'finalizers':['c','a','b']}}"));
+	CHECK(smp_ok("{'metadata':{'finalizers':['a','b','c']}}", "{'metadata':{'finalizers':['c','a']}}",
+		     "{'metadata':{'finalizers':['b','c','a']}}"));
 	CHECK(smp_ok("{'metadata':{}}", "{'metadata':{'$deleteFromPrimitiveList/finalizers':['a']}}",
 		     "{'metadata':{}}"));
 	CHECK(smp_ok("{'metadata':{'finalizers':['a']}}", "{'metadata':{'finalizers':null}}", "{'metadata':{}}"));
@@ -334,7 +341,7 @@ static void test_strategic(void)
 		     "'volumeMounts':[{'mountPath':'/a','name':'v'}]}]}}",
 		     "{'spec':{'volumes':[{'name':'w','configMap':{'name':'cm'}}],'containers':[{'name':'c',"
 		     "'volumeMounts':[{'mountPath':'/a','readOnly':true},{'mountPath':'/b','name':'w'}]}]}}",
-		     "{'spec':{'volumes':[{'name':'v','emptyDir':{}},{'name':'w','configMap':{'name':'cm'}}],"
+		     "{'spec':{'volumes':[{'name':'w','configMap':{'name':'cm'}},{'name':'v','emptyDir':{}}],"
 		     "'containers':[{'name':'c','volumeMounts':[{'mountPath':'/a','name':'v','readOnly':true},"
 		     "{'mountPath':'/b','name':'w'}]}]}}"));
 	/* $retainKeys drops the keys not named. */
@@ -376,9 +383,14 @@ static void test_strategic(void)
 	CHECK(smp_code(POD, "{'spec':{'$patch':1}}") == 400);
 	CHECK(smp_code(POD, "{'spec':{'containers':[['x']]}}") == 422);                /* list of lists */
 	CHECK(smp_code(POD, "{'spec':{'containers':['x']}}") == 422);                  /* mismatched */
+	CHECK(smp_code("{}", "{'spec':{'containers':['x']}}") == 422);                 /* keyed list of strings */
+	CHECK(smp_ok("{'spec':{'containers':[]}}", "{'spec':{'containers':[]}}", "{'spec':{'containers':[]}}"));
 	CHECK(smp_code("{'spec':{'bad':[{'a':1}]}}", "{'spec':{'bad':[{'a':2}]}}") == 422);
 	CHECK(smp_code(POD, "{'spec':{'$retainKeys':'x'}}") == 400);
 	CHECK(smp_code(POD, "{'spec':{'$retainKeys':[1]}}") == 400);
+	CHECK(smp_code(POD, "{'spec':{'$retainKeys':['a'],'b':1}}") == 400);   /* b not retained */
+	CHECK(smp_code(POD, "{'spec':{'$setElementOrder/containers':[{'name':'c1'},{'name':'c2'}],"
+			    "'containers':[{'name':'c2'},{'name':'c1'}]}}") == 400);  /* order mismatch */
 	CHECK(smp_code(POD, "{'spec':{'$setElementOrder/containers':{}}}") == 400);
 	CHECK(smp_code(POD, "{'spec':{'$setElementOrder/containers':[{'x':1}]}}") == 400);
 	CHECK(smp_code(POD, "{'metadata':{'$setElementOrder/name':['a']}}") == 422);
@@ -431,8 +443,43 @@ static void test_helpers(void)
 	json_decref(b);
 }
 
+static bool keyed_ok(const char *const *table, const char *doc, const char *patch, const char *want)
+{
+	struct atoll_err err;
+	return same(run(PATCH_STRATEGIC, doc, patch, table, &err), want);
+}
+
+static void test_builtin_keys(void)
+{
+	/* Deployment: template containers by name, their env by name. */
+	CHECK(keyed_ok(patch_keys_workload,
+		       "{'spec':{'template':{'spec':{'containers':[{'name':'a','env':[{'name':'X','value':'1'}]}]}}}}",
+		       "{'spec':{'template':{'spec':{'containers':[{'name':'a','env':[{'name':'X','value':'2'}]}]}}}}",
+		       "{'spec':{'template':{'spec':{'containers':[{'name':'a','env':[{'name':'X','value':'2'}]}]}}}}"));
+	/* Pod: initContainers' volumeMounts by mountPath, conditions by type. */
+	CHECK(keyed_ok(patch_keys_pod,
+		       "{'spec':{'initContainers':[{'name':'i','volumeMounts':[{'mountPath':'/a','name':'v'}]}]},"
+		       "'status':{'conditions':[{'type':'Ready','status':'False'}]}}",
+		       "{'spec':{'initContainers':[{'name':'i','volumeMounts':[{'mountPath':'/a','readOnly':true}]}]},"
+		       "'status':{'conditions':[{'type':'Ready','status':'True'}]}}",
+		       "{'spec':{'initContainers':[{'name':'i','volumeMounts':[{'mountPath':'/a','name':'v','readOnly':true}]}]},"
+		       "'status':{'conditions':[{'type':'Ready','status':'True'}]}}"));
+	CHECK(keyed_ok(patch_keys_cronjob,
+		       "{'spec':{'jobTemplate':{'spec':{'template':{'spec':{'containers':[{'name':'a'},{'name':'b'}]}}}}}}",
+		       "{'spec':{'jobTemplate':{'spec':{'template':{'spec':{'containers':[{'name':'b','image':'x'}]}}}}}}",
+		       "{'spec':{'jobTemplate':{'spec':{'template':{'spec':{'containers':[{'name':'a'},{'name':'b','image':'x'}]}}}}}}"));
+	CHECK(keyed_ok(patch_keys_node, "{'spec':{'podCIDRs':['10.0.0.0/24']}}", "{'spec':{'podCIDRs':['10.0.0.0/24']}}",
+		       "{'spec':{'podCIDRs':['10.0.0.0/24']}}"));
+	CHECK(keyed_ok(patch_keys_service, "{'spec':{'ports':[{'port':80,'name':'a'}]}}",
+		       "{'spec':{'ports':[{'port':80,'name':'b'}]}}", "{'spec':{'ports':[{'port':80,'name':'b'}]}}"));
+	/* Tolerations are atomic. */
+	CHECK(keyed_ok(patch_keys_pod, "{'spec':{'tolerations':[{'key':'a'}]}}", "{'spec':{'tolerations':[{'key':'b'}]}}",
+		       "{'spec':{'tolerations':[{'key':'b'}]}}"));
+}
+
 int main(void)
 {
+	test_builtin_keys();
 	test_json_patch_rfc();
 	test_json_patch_more();
 	test_merge_patch();

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Resource quantities: parsing, canonical form, comparison, arithmetic. */
+#include <jansson.h>
 #include <stdint.h>
 
 #include "api/quantity.h"
@@ -109,6 +110,7 @@ static void test_canonical(void)
 	CHECK_STR(canon("0.1Ki"), "102400m");
 	CHECK_STR(canon("-2Ki"), "-2Ki");
 	CHECK_STR(canon("1.0000001Ki"), "1024000102400n");
+	CHECK_STR(canon("62.5Ki"), "64000");          /* binary, not a multiple of 1024 */
 
 	/* Decimal exponent. */
 	CHECK_STR(canon("1e3"), "1e3");
@@ -127,9 +129,14 @@ static void test_canonical(void)
 
 	/* Malformed. */
 	CHECK_STR(canon(""), "ERR");
-	CHECK_STR(canon("-"), "ERR");
-	CHECK_STR(canon("."), "ERR");
-	CHECK_STR(canon("+"), "ERR");
+	/* Kubernetes reads a missing numerator as zero. */
+	CHECK_STR(canon("-"), "0");
+	CHECK_STR(canon("."), "0");
+	CHECK_STR(canon("+"), "0");
+	CHECK_STR(canon("m"), "0");
+	CHECK_STR(canon("Ki"), "0");
+	CHECK_STR(canon("-.e5"), "0");
+	CHECK_STR(canon("--"), "ERR");
 	CHECK_STR(canon("abc"), "ERR");
 	CHECK_STR(canon("1K"), "ERR");
 	CHECK_STR(canon("1i"), "ERR");
@@ -246,8 +253,44 @@ static void test_cmp_add(void)
 	CHECK(!quantity_is_zero(&a));
 }
 
+static void test_json(void)
+{
+	struct atoll_err err = ERR_INIT;
+	json_t *l = json_loads("{\"cpu\":\"1000m\",\"memory\":\"1024Mi\",\"pods\":110,"
+			       "\"x/gpu\":0.5,\"ephemeral-storage\":\"1.5Gi\"}", 0, NULL);
+
+	CHECK(quantity_canonicalize_list(l, "status.capacity", &err) == 0);
+	CHECK_STR(json_string_value(json_object_get(l, "cpu")), "1");
+	CHECK_STR(json_string_value(json_object_get(l, "memory")), "1Gi");
+	CHECK_STR(json_string_value(json_object_get(l, "pods")), "110");
+	CHECK_STR(json_string_value(json_object_get(l, "x/gpu")), "500m");
+	CHECK_STR(json_string_value(json_object_get(l, "ephemeral-storage")), "1536Mi");
+	json_decref(l);
+
+	l = json_loads("{\"cpu\":\"1\",\"memory\":\"lots\"}", 0, NULL);
+	CHECK(quantity_canonicalize_list(l, "spec.containers[0].resources.limits", &err) < 0);
+	CHECK(err.code == 400 && strstr(err.msg, "spec.containers[0].resources.limits[memory]"));
+	json_decref(l);
+	l = json_loads("{\"cpu\":true}", 0, NULL);
+	CHECK(quantity_canonicalize_list(l, "x", &err) < 0 && err.code == 400);
+	json_decref(l);
+	l = json_loads("[]", 0, NULL);
+	CHECK(quantity_canonicalize_list(l, "x", &err) < 0);
+	json_decref(l);
+	CHECK(quantity_canonicalize_list(NULL, "x", &err) == 0);
+	CHECK(quantity_canonicalize_list(json_null(), "x", &err) == 0);
+
+	struct quantity q;
+	json_t *r = json_real(0.1);
+	CHECK(quantity_from_json(r, "f", &q, &err) == 0);
+	quantity_format(&q, out, sizeof(out));
+	CHECK_STR(out, "100m");
+	json_decref(r);
+}
+
 int main(void)
 {
+	test_json();
 	test_canonical();
 	test_values();
 	test_cmp_add();

@@ -3,6 +3,7 @@
 #include <jansson.h>
 
 #include "api/schema.h"
+#include "api/schema_int.h"
 #include "t.h"
 
 /* Parse JSON written with single quotes (tests only; no ' in the data). */
@@ -189,14 +190,107 @@ static void test_formats_and_patterns(void)
 	EXPECT(V(p3, "'a b'"), "FieldValueInvalid", NULL, NULL);
 	/* Unanchored: a pattern matches anywhere, as ECMA test() does. */
 	CLEAN(V("{'type':'string','pattern':'b+'}", "'abbc'"));
-	const char *p4 = "{'type':'string','pattern':'^[]a-]+$'}";
-	json_t *c = json_array(), *s = J(p4);
-	CHECK(schema_check_structural(s, c) > 0); /* [] is an empty class in ECMA: refused */
-	json_decref(s);
-	json_decref(c);
+	/* [] is the empty class in ECMA: it matches nothing. */
+	EXPECT(V("{'type':'string','pattern':'^[]a]$'}", "']'"), "FieldValueInvalid", NULL, "should match");
+	/* Counted repetition works; blow-ups and ECMA syntax errors are refused. */
+	const char *ip = "{'type':'string','pattern':'^(\\\\d{1,3}\\\\.){3}\\\\d{1,3}$'}";
+	CLEAN(V(ip, "'10.0.0.1'"));
+	EXPECT(V(ip, "'10.0.0'"), "FieldValueInvalid", NULL, "should match");
+	CLEAN(V("{'type':'string','pattern':'^a{2,}b{0,1}c{1}x{$'}", "'aaacx{'"));
+	static const char *const bad[] = { "a++", "a**", "*a", "(+)", "a{1001}", "((a{100}){100}){100}",
+					   "a)", "(a", "[a", "(?=a)", "(?!a)", "(?<=a)", "\\1", "^*", "\\bx+\\b*",
+					   "[b-a]", "a{3,2}", "\\q", "[\\B]", "\\x4", "\\u12" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *bs = json_pack("{s:s,s:s}", "type", "string", "pattern", bad[i]);
+		json_t *bc = json_array();
+		if (!schema_check_structural(bs, bc)) {
+			fprintf(stderr, "pattern %s accepted\n", bad[i]);
+			CHECK(0);
+		}
+		json_decref(bc);
+		json_decref(bs);
+	}
 	const char *p5 = "{'type':'string','pattern':'^[a\\\\]\\\\-^]+$'}";
 	CLEAN(V(p5, "'a]-^'"));
 	EXPECT(V(p5, "'ab'"), "FieldValueInvalid", NULL, NULL);
+}
+
+static int re_is(const char *pattern, const char *input)
+{
+	char err[128];
+	struct schema_re *re = schema_re_compile(pattern, err, sizeof(err));
+	if (!re) {
+		fprintf(stderr, "pattern %s: %s\n", pattern, err);
+		return -1;
+	}
+	int m = schema_re_match(re, input);
+	schema_re_free(re);
+	return m;
+}
+
+static void test_regex(void)
+{
+	static const struct { const char *pat, *in; int want; } cases[] = {
+		{ "abc", "xxabcxx", 1 }, { "^abc$", "xxabcxx", 0 }, { "^abc$", "abc", 1 },
+		{ "^a*$", "", 1 }, { "^a+$", "", 0 }, { "^a?b$", "b", 1 }, { "^a?b$", "aab", 0 },
+		{ "^(ab|cd)+$", "abcdab", 1 }, { "^(ab|cd)+$", "abc", 0 }, { "^a{2,3}$", "a", 0 },
+		{ "^a{2,3}$", "aa", 1 }, { "^a{2,3}$", "aaaa", 0 }, { "^a{2,}$", "aaaaaaa", 1 },
+		{ "^a{2}$", "aa", 1 }, { "^a{0}b$", "b", 1 }, { "^x{,2}$", "x{,2}", 1 }, { "^a{$", "a{", 1 },
+		{ "^[a-c]+$", "abcab", 1 }, { "^[^a-c]+$", "xyz", 1 }, { "^[^a-c]+$", "xaz", 0 },
+		{ "^\\d+\\.\\d+$", "1.25", 1 }, { "^\\d+\\.\\d+$", "1x25", 0 }, { "^\\D+$", "ab", 1 },
+		{ "^\\w+$", "a_Z9", 1 }, { "^\\w+$", "a-b", 0 }, { "^\\W$", "-", 1 }, { "^\\s$", " ", 1 },
+		{ "^\\S+$", "ab c", 0 }, { "^[\\w.-]+$", "a.b-c_d", 1 }, { "^[\\D]$", "5", 0 },
+		{ "^[^\\d\\s]+$", "ab", 1 }, { "^[^\\d\\s]+$", "a b", 0 }, { "^.$", "\n", 0 },
+		{ "^.$", "\xc3\xa9", 1 }, { "^.{2}$", "\xc3\xa9\xc3\xa9", 1 }, { "^[\\u00e9]$", "\xc3\xa9", 1 },
+		{ "^\\x41$", "A", 1 }, { "^\\/\\*$", "/*", 1 }, { "^a.c$", "abc", 1 }, { "^a\\.c$", "abc", 0 },
+		{ "\\bfoo\\b", "a foo b", 1 }, { "\\bfoo\\b", "afoob", 0 }, { "\\Boo\\B", "afoob", 1 },
+		{ "^(?:a|b)*c$", "ababc", 1 }, { "^(?<n>x)y$", "xy", 1 }, { "a*?b", "aab", 1 }, { "^$", "", 1 },
+		{ "^(|a)$", "", 1 }, { "^()*$", "", 1 }, { "^[]a-]+$", "]", 0 }, { "^[^]$", "x", 1 }, { "^[a\\]\\-^]+$", "a]-^", 1 },
+		{ "^[-a]$", "-", 1 }, { "^[a-]$", "-", 1 }, { "^\\[\\]$", "[]", 1 }, { "x|^y", "zy", 0 },
+		{ "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "my-app.example.com", 1 },
+		{ "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "-bad.example.com", 0 },
+		{ "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "1h30m", 1 }, { "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "1d", 0 },
+		{ "^(\\*\\.)?[a-z]+$", "*.example", 1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int got = re_is(cases[i].pat, cases[i].in);
+		if (got != cases[i].want)
+			fprintf(stderr, "regex %s on \"%s\": got %d want %d\n", cases[i].pat, cases[i].in, got,
+				cases[i].want);
+		CHECK(got == cases[i].want);
+	}
+	/* Linear time: patterns that make backtracking (or glibc) slow are quick here. */
+	char big[4001];
+	memset(big, 'a', 4000);
+	big[4000] = '\0';
+	CHECK(re_is("^(a|a)*b$", big) == 0);
+	CHECK(re_is("^.{0,1000}.{0,1000}$", big) == 0);
+	CHECK(re_is("^(a{1,2}){1,500}$", big) == 0);
+	CHECK(re_is("^(a+)+$", big) == 1);
+	/* A pathological pattern on a long input gives up instead of running long. */
+	size_t hl = 200000;
+	char *huge = malloc(hl + 1);
+	memset(huge, 'a', hl);
+	huge[hl] = '\0';
+	CHECK(re_is("(a{1,1000}){1,5}b", huge) == -1);
+	json_t *hs = J("{'type':'string','pattern':'(a{1,1000}){1,5}b'}"), *hv = json_string(huge), *hc = json_array();
+	schema_validate(hs, hv, "spec.s", hc);
+	EXPECT(hc, "FieldValueInvalid", "spec.s", "could not be checked against");
+	json_decref(hs);
+	json_decref(hv);
+	free(huge);
+	/* Nesting: 150 groups are fine, 300 are refused. */
+	char deep[700];
+	for (int d = 150; d <= 300; d += 150) {
+		memset(deep, '(', (size_t)d);
+		deep[d] = 'a';
+		memset(deep + d + 1, ')', (size_t)d);
+		deep[2 * d + 1] = '\0';
+		char err[128];
+		struct schema_re *re = schema_re_compile(deep, err, sizeof(err));
+		CHECK((re != NULL) == (d == 150));
+		schema_re_free(re);
+	}
 }
 
 static void test_special(void)
@@ -589,6 +683,46 @@ static void test_crd(void)
 	EXPECT(CV("{'spec':null}"), "FieldValueRequired", "spec", NULL);
 }
 
+static void test_crd_status(void)
+{
+	json_t *crd = J(CRD), *c = json_array();
+	crd_default(crd);
+	crd_status_accept(crd, "2024-05-01T10:00:00Z");
+	json_t *st = json_object_get(crd, "status");
+	JSON_IS(json_object_get(st, "storedVersions"), "['v1']");
+	JSON_IS(json_object_get(json_object_get(st, "acceptedNames"), "listKind"), "'WidgetList'");
+	JSON_IS(json_object_get(st, "conditions"),
+		"[{'type':'NamesAccepted','status':'True','reason':'NoConflicts','message':'no conflicts found',"
+		"'lastTransitionTime':'2024-05-01T10:00:00Z'},{'type':'Established','status':'True',"
+		"'reason':'InitialNamesAccepted','message':'the initial names have been accepted',"
+		"'lastTransitionTime':'2024-05-01T10:00:00Z'}]");
+	/* Again later: no duplicates, transition times kept. */
+	crd_status_accept(crd, "2024-06-01T00:00:00Z");
+	CHECK(json_array_size(json_object_get(st, "conditions")) == 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(st, "conditions"), 1),
+						    "lastTransitionTime")), "2024-05-01T10:00:00Z");
+	JSON_IS(json_object_get(st, "storedVersions"), "['v1']");
+
+	/* Updates: scope and group immutable, stored versions must stay. */
+	json_t *upd = json_deep_copy(crd);
+	crd_validate_update(upd, crd, c);
+	CLEAN(c);
+	json_object_set_new(json_object_get(upd, "spec"), "scope", json_string("Cluster"));
+	c = json_array();
+	crd_validate_update(upd, crd, c);
+	EXPECT(c, "FieldValueInvalid", "spec.scope", "field is immutable");
+	json_decref(upd);
+	upd = json_deep_copy(crd);
+	json_t *vers = json_object_get(json_object_get(upd, "spec"), "versions");
+	json_array_remove(vers, 0);
+	json_object_set_new(json_array_get(vers, 0), "storage", json_true());
+	c = json_array();
+	crd_validate_update(upd, crd, c);
+	EXPECT(c, "FieldValueInvalid", "status.storedVersions[0]", "must appear in spec.versions");
+	json_decref(upd);
+	json_decref(crd);
+}
+
 static void test_jsonpath(void)
 {
 	json_t *o = J("{'spec':{'replicas':3,'list':[{'name':'a'},{'name':'b'},{'x':1}]},"
@@ -661,6 +795,9 @@ static void test_jsonpath(void)
 	CHECK(schema_jsonpath_set(o, ".spec.list[9].name", n) < 0);
 	CHECK(schema_jsonpath_set(o, ".spec.replicas.x", n) < 0);
 	CHECK(schema_jsonpath_set(o, ".spec.list[*].name", n) < 0);
+	/* A key that is not UTF-8 is refused, not half-created (found by the fuzzer). */
+	CHECK(schema_jsonpath_set(o, ".new\xda\xda.x", n) < 0);
+	CHECK(schema_jsonpath_set(o, ".spec.x\xda", n) < 0);
 	json_decref(n);
 	v = schema_jsonpath_get(o, ".spec.replicas");
 	JSON_IS(v, "5");
@@ -735,12 +872,14 @@ int main(void)
 	test_types();
 	test_keywords();
 	test_formats_and_patterns();
+	test_regex();
 	test_special();
 	test_junctors();
 	test_default();
 	test_prune();
 	test_structural();
 	test_crd();
+	test_crd_status();
 	test_jsonpath();
 	test_columns();
 	return T_DONE();

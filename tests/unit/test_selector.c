@@ -265,8 +265,64 @@ static void test_field(void)
 	json_decref(o);
 }
 
+static int fmt_ok(const char *in, bool json, const char *want)
+{
+	struct atoll_err err = ERR_INIT;
+	struct selector *s;
+
+	if (json) {
+		char *c = strdup(in);
+		for (char *p = c; *p; p++)
+			if (*p == '\'')
+				*p = '"';
+		json_t *j = json_loads(c, JSON_DECODE_ANY, NULL);
+		free(c);
+		s = selector_from_json(j, &err);
+		json_decref(j);
+	} else {
+		s = selector_parse(in, &err);
+	}
+	char *got = selector_format(s);
+	int ok = s && !strcmp(got, want);
+	if (!ok)
+		fprintf(stderr, "  format %s: got \"%s\" want \"%s\"\n", in, got, want);
+	free(got);
+	selector_free(s);
+	return ok;
+}
+
+static void test_format(void)
+{
+	CHECK(fmt_ok("", false, ""));
+	CHECK(fmt_ok("b=1, a==2,c!=3", false, "a==2,b=1,c!=3"));
+	CHECK(fmt_ok("x in (z, y,z), !w, v, n>4, m<2, k notin ()", false,
+		     "k notin (),m<2,n>4,v,!w,x in (y,z)"));
+	CHECK(fmt_ok("{'matchLabels':{'app':'web','tier':'fe'}}", true, "app=web,tier=fe"));
+	CHECK(fmt_ok("{'matchLabels':{'b':'1'},'matchExpressions':[{'key':'a','operator':'In','values':['y','x']},"
+		     "{'key':'c','operator':'DoesNotExist'},{'key':'d','operator':'Exists'},"
+		     "{'key':'e','operator':'NotIn','values':['q']}]}", true,
+		     "a in (x,y),b=1,!c,d,e notin (q)"));
+	CHECK(fmt_ok("{}", true, ""));
+	CHECK(fmt_ok("null", true, ""));
+	char *f = selector_format(NULL);
+	CHECK_STR(f, "");
+	free(f);
+
+	/* The string form parses back to the same selector. */
+	struct selector *s = selector_parse("x in (b,a),!y,z=1", NULL);
+	char *a = selector_format(s);
+	struct selector *s2 = selector_parse(a, NULL);
+	char *b = selector_format(s2);
+	CHECK(s2 && !strcmp(a, b));
+	free(a);
+	free(b);
+	selector_free(s);
+	selector_free(s2);
+}
+
 int main(void)
 {
+	test_format();
 	test_label_grammar();
 	test_label_syntax();
 	test_label_json();

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The node agent: registers its Node, renews its Lease, reports node status. */
+#ifndef ATOLL_AGENT_H
+#define ATOLL_AGENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/err.h"
+
+struct agent_opts {
+	const char *server;    /* API server URL */
+	const char *token;     /* bearer token */
+	const char *ca_file;   /* the server's CA certificate (PEM file) */
+	const char *node_name; /* NULL: the host name */
+	const char *data_dir;
+	bool async;            /* register in the background (the server's embedded agent) */
+};
+
+/*
+ * Register the node (synchronously unless o->async, so errors surface), then
+ * keep it alive in a thread. Strings in o are copied.
+ */
+int agent_start(const struct agent_opts *o, struct atoll_err *err);
+
+/* The node name agent_start uses for o (host name when unset); writes into out. */
+void agent_node_name(const struct agent_opts *o, char *out, size_t n);
+
+#endif

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Node registration and heartbeats: the Node object with capacity, addresses,
+ * conditions and nodeInfo, and a Lease in kube-node-lease renewed every 10 s,
+ * as the kubelet does.
+ */
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent/agent.h"
+#include "agent/client.h"
+#include "agent/pods.h"
+#include "cmds.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+#define LEASE_SECONDS 40
+#define RENEW_SECONDS 10
+
+struct agent {
+	struct kclient kc;
+	char node[256];
+	char ip[64];
+	char now_started[40];
+	char *data_dir;
+	bool registered;
+};
+
+void agent_node_name(const struct agent_opts *o, char *out, size_t n)
+{
+	char host[256] = "localhost";
+
+	if (o->node_name && *o->node_name) {
+		snprintf(out, n, "%s", o->node_name);
+		return;
+	}
+	gethostname(host, sizeof(host) - 1);
+	/* Node names are DNS subdomains: lower case. */
+	for (char *p = host; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	snprintf(out, n, "%s", host);
+}
+
+static void now_rfc3339(char *out, size_t n, bool micro)
+{
+	struct timeval tv;
+	struct tm tm;
+	char base[32];
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (micro)
+		snprintf(out, n, "%s.%06ldZ", base, (long)tv.tv_usec);
+	else
+		snprintf(out, n, "%sZ", base);
+}
+
+/* The first non-loopback IPv4 address, as the node's InternalIP (reported, never contacted). */
+static void host_ip(char *out, size_t n)
+{
+	struct ifaddrs *ifs, *i;
+
+	snprintf(out, n, "127.0.0.1");
+	if (getifaddrs(&ifs) < 0)
+		return;
+	for (i = ifs; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+			continue;
+		struct in_addr a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+		if ((ntohl(a.s_addr) >> 24) == 127)
+			continue;
+		inet_ntop(AF_INET, &a, out, (socklen_t)n);
+		break;
+	}
+	freeifaddrs(ifs);
+}
+
+static json_t *node_status(struct agent *a)
+{
+	struct sysinfo si;
+	struct utsname u;
+	char now[40], cpu[24], mem[32], alloc_mem[32];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	sysinfo(&si);
+	uname(&u);
+	now_rfc3339(now, sizeof(now), false);
+	unsigned long long kib = (unsigned long long)si.totalram * si.mem_unit / 1024;
+	snprintf(cpu, sizeof(cpu), "%ld", ncpu > 0 ? ncpu : 1);
+	snprintf(mem, sizeof(mem), "%lluKi", kib);
+	/* Keep 256 MiB back for the host and Atoll itself. */
+	snprintf(alloc_mem, sizeof(alloc_mem), "%lluKi", kib > 262144 ? kib - 262144 : kib);
+	json_t *cond = json_array();
+	const char *types[] = { "MemoryPressure", "DiskPressure", "PIDPressure", "Ready" };
+	const char *reasons[] = { "KubeletHasSufficientMemory", "KubeletHasNoDiskPressure",
+				  "KubeletHasSufficientPID", "KubeletReady" };
+	const char *msgs[] = { "atoll agent has sufficient memory available",
+			       "atoll agent has no disk pressure", "atoll agent has sufficient PID available",
+			       "atoll agent is posting ready status" };
+	for (int i = 0; i < 4; i++)
+		json_array_append_new(cond, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "type", types[i], "status",
+						      i == 3 ? "True" : "False", "lastHeartbeatTime", now,
+						      "lastTransitionTime", a->now_started, "reason", reasons[i],
+						      "message", msgs[i]));
+	return json_pack("{s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},s:o,s:[{s:s,s:s},{s:s,s:s}],"
+			 "s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}}",
+			 "capacity", "cpu", cpu, "memory", mem, "pods", "110", "ephemeral-storage", "100Gi",
+			 "allocatable", "cpu", cpu, "memory", alloc_mem, "pods", "110", "ephemeral-storage", "95Gi",
+			 "conditions", cond,
+			 "addresses", "type", "InternalIP", "address", a->ip, "type", "Hostname", "address", a->node,
+			 "nodeInfo", "kubeletVersion", "v1.32.0-atoll." ATOLL_VERSION, "kubeProxyVersion", "",
+			 "containerRuntimeVersion", "atoll://" ATOLL_VERSION, "kernelVersion", u.release,
+			 "osImage", "Linux", "operatingSystem", "linux", "architecture", "amd64",
+			 "machineID", "");
+}
+
+static int register_node(struct agent *a, struct atoll_err *err)
+{
+	_cleanup_free_ char *path = xasprintf("/api/v1/nodes/%s", a->node);
+	json_t *cur = NULL;
+	int code = kclient_do(&a->kc, "GET", path, NULL, NULL, &cur, err);
+
+	if (code < 0)
+		return -1;
+	if (code == 404) {
+		json_decref(cur);
+		json_t *node = json_pack("{s:s,s:s,s:{s:s,s:{s:s,s:s,s:s,s:s}},s:{},s:o}", "apiVersion", "v1",
+					 "kind", "Node", "metadata", "name", a->node, "labels",
+					 "kubernetes.io/hostname", a->node, "kubernetes.io/os", "linux",
+					 "kubernetes.io/arch", "amd64", "atoll.dev/isolation", "namespace",
+					 "spec", "status", node_status(a));
+		code = kclient_do(&a->kc, "POST", "/api/v1/nodes", NULL, node, NULL, err);
+		json_decref(node);
+		if (code == 201 || code == 409)
+			return 0;
+		return code < 0 ? -1 : err_set(err, code, "Failed", "registering node %s: HTTP %d", a->node, code);
+	}
+	json_decref(cur);
+	if (code != 200)
+		return err_set(err, code, "Failed", "reading node %s: HTTP %d", a->node, code);
+	return 0;
+}
+
+static void heartbeat(struct agent *a)
+{
+	struct atoll_err err = ERR_INIT;
+	char now[40];
+	_cleanup_free_ char *npath = xasprintf("/api/v1/nodes/%s/status", a->node);
+	_cleanup_free_ char *lpath = xasprintf("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/%s",
+					       a->node);
+
+	json_t *st = json_pack("{s:o}", "status", node_status(a));
+	int code = kclient_do(&a->kc, "PATCH", npath, "application/merge-patch+json", st, NULL, &err);
+	json_decref(st);
+	if (code == 404)
+		register_node(a, &err);
+	now_rfc3339(now, sizeof(now), true);
+	json_t *lease = json_pack("{s:s,s:s,s:{s:s,s:s},s:{s:s,s:i,s:s}}", "apiVersion", "coordination.k8s.io/v1",
+				  "kind", "Lease", "metadata", "name", a->node, "namespace", "kube-node-lease",
+				  "spec", "holderIdentity", a->node, "leaseDurationSeconds", LEASE_SECONDS,
+				  "renewTime", now);
+	_cleanup_free_ char *apply = xasprintf("%s?fieldManager=atoll-agent&force=true", lpath);
+	code = kclient_do(&a->kc, "PATCH", apply, "application/apply-patch+yaml", lease, NULL, &err);
+	json_decref(lease);
+	if (code < 0 || code >= 300)
+		log_warn("agent", "renewing lease of %s: %s", a->node, code < 0 ? err.msg : "refused");
+}
+
+static void *run(void *arg)
+{
+	struct agent *a = arg;
+
+	for (int tries = 0; !a->registered; tries++) {
+		struct atoll_err err = ERR_INIT;
+		if (register_node(a, &err) == 0) {
+			a->registered = true;
+			log_info("agent", "node %s registered", a->node);
+		} else {
+			if (tries % 30 == 0)
+				log_warn("agent", "registering node %s: %s; retrying", a->node, err.msg);
+			sleep(1);
+		}
+	}
+	pods_start(&a->kc, a->node, a->data_dir);
+	for (;;) {
+		heartbeat(a);
+		sleep(RENEW_SECONDS);
+	}
+	return NULL;
+}
+
+int agent_start(const struct agent_opts *o, struct atoll_err *err)
+{
+	struct agent *a = xcalloc(1, sizeof(*a)); /* lives as long as the process */
+	pthread_t t;
+
+	kclient_init(&a->kc, o->server, o->token, o->ca_file);
+	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
+	agent_node_name(o, a->node, sizeof(a->node));
+	host_ip(a->ip, sizeof(a->ip));
+	now_rfc3339(a->now_started, sizeof(a->now_started), false);
+	if (!o->async) {
+		if (register_node(a, err) < 0) {
+			kclient_release(&a->kc);
+			free(a->data_dir);
+			free(a);
+			return -1;
+		}
+		a->registered = true;
+		log_info("agent", "node %s registered", a->node);
+	}
+	pthread_create(&t, NULL, run, a);
+	pthread_detach(t);
+	return 0;
+}

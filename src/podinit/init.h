@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Pod init internals: containers, processes, and the pieces that set them up. */
+#ifndef ATOLL_PODINIT_INIT_H
+#define ATOLL_PODINIT_INIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PI_MAX_CTRS  32
+#define PI_MAX_PROCS 256
+
+struct pi_ctr {
+	char id[64];
+	int used;
+	int is_init;     /* an init container: later starts wait for it to succeed */
+	int mntfd;       /* its mount namespace, after create */
+	int rootfd;      /* its root directory, for opening its /dev/pts/ptmx */
+	json_t *spec;    /* the create message (owned reference) */
+	int state;       /* 0 created, 1 running, 2 exited ok, 3 failed */
+};
+
+struct pi_proc {
+	uint32_t num;    /* host-chosen process number, names stream frames */
+	pid_t pid;       /* 0 when the slot is free */
+	int out, err;    /* pipes (or the pty master in out), -1 when closed */
+	int in;          /* stdin pipe or pty master, -1 when none */
+	int tty;
+	struct pi_ctr *ctr;
+	int is_main;     /* the container's main process */
+};
+
+/* rootfs.c */
+/* Mount /proc, /sys, /dev, /dev/pts, /dev/shm, /run, /tmp where missing; bring up lo. */
+void pi_mount_pod(void);
+/*
+ * Build the container's root in a fresh mount namespace (overlay of spec
+ * "lower" + a writable upper, volume binds, /proc /sys /dev, masked paths),
+ * then keep its namespace and root open in c. 0 or -errno, msg filled.
+ */
+int pi_rootfs_create(struct pi_ctr *c, char *msg, size_t msglen);
+
+/* spawn.c */
+/*
+ * Fork a process in container c from spec (args, env, cwd, user, tty, stdin).
+ * Fills p's pid and fds. 0 or -errno, msg filled.
+ */
+int pi_spawn(struct pi_ctr *c, json_t *spec, struct pi_proc *p, char *msg, size_t msglen);
+
+/* seccomp.c */
+/* Compile the default filter once (init calls it before forking). 0 or -errno. */
+int pi_seccomp_prepare(void);
+/* Install the default filter on the calling thread (needs no_new_privs). 0 or -errno. */
+int pi_seccomp_apply(void);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Namespace sandboxes: a pod init in fresh user, PID, mount, network, UTS,
+ * IPC and cgroup namespaces, with a UID/GID range of its own, idmapped image
+ * and volume mounts, and cgroup limits (v1/hybrid or v2).
+ * Low tier: functions return 0 or -errno and fill a caller buffer with why.
+ */
+#ifndef ATOLL_SANDBOX_H
+#define ATOLL_SANDBOX_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define SB_IDS_PER_SANDBOX 65536u
+#define SB_IDS_FIRST       100000u
+#define SB_IDS_SLOTS       4096u
+
+struct sb_volume {
+	const char *host;  /* borrowed */
+	const char *guest; /* borrowed */
+	int readonly;
+};
+
+struct sb_opts {
+	const char *data_dir;     /* borrowed */
+	const char *rootfs;       /* unpacked image tree (borrowed) */
+	const char *init_path;    /* atoll-init (borrowed) */
+	long cpu_milli;           /* 0: no limit */
+	long long memory;         /* bytes, 0: no limit */
+	long pids;                /* 0: no limit */
+	const struct sb_volume *vols;
+	size_t nvols;
+};
+
+struct sb_cgroup {
+	int v2;
+	int n;
+	char *dirs[4];     /* owned: cgroup directories we created */
+	int procs_fd[4];   /* their cgroup.procs, open for writing (v1) */
+	char *mem;         /* borrowed from dirs: where OOM kills are counted */
+	int v2fd;          /* v2 directory, for CLONE_INTO_CGROUP; -1 otherwise */
+};
+
+struct sandbox {
+	char id[32];
+	pid_t pid;         /* pod init, as seen from the host */
+	int sock;          /* host end of the protocol socket */
+	unsigned uid_base; /* first host uid of the range; pod uid 0 maps here */
+	int idlock;        /* flock held for the range while the sandbox lives */
+	char *dir;         /* DATA/sandboxes/ID (owned) */
+	struct sb_cgroup cg;
+};
+
+/* cgroup.c */
+int sb_cgroup_create(struct sb_cgroup *cg, const char *name, const struct sb_opts *o, char *msg, size_t len);
+/* Number of OOM kills so far, or -1 when unknown. */
+long sb_cgroup_oom_kills(const struct sb_cgroup *cg);
+void sb_cgroup_destroy(struct sb_cgroup *cg);
+
+/* idrange.c */
+int sb_idrange_alloc(const char *data_dir, unsigned *base, int *lockfd);
+
+/* ns.c */
+/* Create the sandbox and exec pod init in it; the host then talks over sb->sock. */
+int sandbox_create(struct sandbox *sb, const struct sb_opts *o, char *msg, size_t len);
+/* Wait for pod init to exit; returns its wait status. */
+int sandbox_wait(struct sandbox *sb);
+/* Remove what sandbox_create made on the host (cgroups, directories, the ID lock). */
+void sandbox_destroy(struct sandbox *sb);
+
+#endif

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Pods bound to the server's own node run in namespace sandboxes: status, exit codes, logs, restarts, deletion."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+from conftest import Server
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@pytest.fixture(scope="module")
+def node_server():
+    s = Server(node=True, args=["--node-name", "n1"])
+    img = tempfile.mkdtemp(prefix="atoll-img-")
+    subprocess.run(["/usr/bin/python3",
+                    os.path.join(HERE, "mkimage.py"), img], check=True, capture_output=True)
+    s.image = f"oci:{img}:latest"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and s.request("GET", "/api/v1/nodes/n1")[0] != 200:
+        time.sleep(0.2)
+    yield s
+    s.close()
+    subprocess.run(["rm", "-rf", img])
+
+
+def pod(name, image, cmd, restart="Never"):
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+            "spec": {"nodeName": "n1", "restartPolicy": restart,
+                     "containers": [{"name": "main", "image": image, "command": ["sh", "-c", cmd]}]}}
+
+
+def wait_pod(s, ns, name, pred, timeout=30):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        code, _, body = s.request("GET", f"/api/v1/namespaces/{ns}/pods/{name}")
+        if code == 200:
+            last = json.loads(body)
+            if pred(last):
+                return last
+        time.sleep(0.2)
+    raise AssertionError(f"pod {name} never got there: {json.dumps(last)[:2000] if last else None}")
+
+
+def test_pod_runs_to_completion_with_exit_code_and_logs(node_server):
+    s = node_server
+    s.request("POST", "/api/v1/namespaces/default/pods",
+              pod("done", s.image, "echo out-line; echo err-line >&2; exit 3"))
+    p = wait_pod(s, "default", "done", lambda p: p.get("status", {}).get("phase") == "Failed")
+    st = p["status"]["containerStatuses"][0]["state"]["terminated"]
+    assert st["exitCode"] == 3 and st["reason"] == "Error"
+    logs = s.kubectl("logs", "done").stdout
+    assert "out-line" in logs and "err-line" in logs
+    assert s.kubectl("logs", "done", "--tail=1").stdout.strip() in ("out-line", "err-line")
+    s.request("POST", "/api/v1/namespaces/default/pods", pod("ok", s.image, "exit 0"))
+    p = wait_pod(s, "default", "ok", lambda p: p.get("status", {}).get("phase") == "Succeeded")
+    assert p["status"]["containerStatuses"][0]["state"]["terminated"]["reason"] == "Completed"
+
+
+def test_running_pod_is_ready_and_stops_on_delete(node_server):
+    s = node_server
+    marker = f"atoll-test-{os.getpid()}-{time.monotonic_ns()}"
+    s.request("POST", "/api/v1/namespaces/default/pods", pod("long", s.image, f"echo up; sleep 300; : {marker}"))
+    p = wait_pod(s, "default", "long", lambda p: p.get("status", {}).get("phase") == "Running" and
+                 p["status"]["containerStatuses"][0]["ready"])
+    assert [c["status"] for c in p["status"]["conditions"] if c["type"] == "Ready"] == ["True"]
+    out = s.kubectl("get", "pod", "long").stdout
+    assert "1/1" in out and "Running" in out
+    assert subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()
+    s.kubectl("delete", "pod", "long", "--wait=false")
+    # The sandbox goes away: no `atoll run` for this pod remains.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        ps = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()
+        if not ps:
+            break
+        time.sleep(0.2)
+    assert not subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()
+
+
+def test_restart_policy_always_restarts_with_backoff(node_server):
+    s = node_server
+    s.request("POST", "/api/v1/namespaces/default/pods", pod("crash", s.image, "exit 1", restart="Always"))
+    p = wait_pod(s, "default", "crash",
+                 lambda p: p.get("status", {}).get("containerStatuses", [{}])[0].get("restartCount", 0) >= 2)
+    cs = p["status"]["containerStatuses"][0]
+    assert cs["lastState"]["terminated"]["exitCode"] == 1
+    s.kubectl("delete", "pod", "crash", "--wait=false")
