@@ -114,18 +114,29 @@ stats() {
 		      printf "%.1f %.1f %.1f\n", v[1], m, v[NR] }')
 }
 
-# bench KEY THREADS CONNS URL [VAR=VALUE...]: one wrk run for SECS seconds,
-# its "key value" lines land in R[KEY_*].
+# CPU ticks (user + system) used so far by process PID.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# bench KEY THREADS CONNS URL [VAR=VALUE...]: one wrk run for SECS seconds
+# against the server SPID; its "key value" lines land in R[KEY_*], and the
+# server's CPU time per request in R[KEY_cpu_us] (steadier than req/s on a
+# busy machine).
 bench() {
-	local key=$1 t=$2 c=$3 url=$4 k v
+	local key=$1 t=$2 c=$3 url=$4 k v c0
 	shift 4
+	c0=$(cpu_ticks "$SPID")
 	env "$@" wrk -t"$t" -c"$c" -d"${SECS}s" --timeout 5s -s "$LUA" "$url" >"$TMP/$key.wrk" 2>&1 ||
 		{ cat "$TMP/$key.wrk" >&2; exit 1; }
 	while read -r k v; do
 		R[${key}_$k]=$v
 	done < <(grep -E '^[a-z0-9_]+ [0-9.]+$' "$TMP/$key.wrk")
-	printf '  %-14s %9s req/s  p50 %6s us  p99 %6s us  errors %s\n' "$key" \
-		"${R[${key}_rps]}" "${R[${key}_p50_us]}" "${R[${key}_p99_us]}" "${R[${key}_errors]}"
+	R[${key}_cpu_us]=$(awk -v a="$c0" -v b="$(cpu_ticks "$SPID")" -v n="${R[${key}_requests]}" \
+		-v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", n ? (b - a) / hz * 1e6 / n : 0 }')
+	printf '  %-14s %9s req/s  p50 %6s us  p99 %6s us  server CPU %4s us/req  errors %s\n' "$key" \
+		"${R[${key}_rps]}" "${R[${key}_p50_us]}" "${R[${key}_p99_us]}" "${R[${key}_cpu_us]}" \
+		"${R[${key}_errors]}"
 }
 
 # load KEY URL VAR=VALUE...: create NOBJ objects with wrk (2 threads, 8
@@ -223,6 +234,7 @@ CURL=(curl -sS --cacert "$A/pki/ca.crt" -H "Authorization: Bearer $TOKEN")
 	"$URL$CM_PATH"
 OBJ_JSON=$("${CURL[@]}" "$URL$CM_PATH/bench-get")
 R[get_bytes]=${#OBJ_JSON}
+SPID=$APID
 bench atoll_get1 1 1 "$URL$CM_PATH/bench-get" BENCH_MODE=get BENCH_TOKEN="$TOKEN" BENCH_PATH="$CM_PATH/bench-get"
 bench atoll_get8 2 8 "$URL$CM_PATH/bench-get" BENCH_MODE=get BENCH_TOKEN="$TOKEN" BENCH_PATH="$CM_PATH/bench-get"
 bench atoll_create8 2 8 "$URL" BENCH_MODE=create BENCH_TOKEN="$TOKEN" BENCH_PATH="$CM_PATH" BENCH_PREFIX=c
@@ -287,6 +299,7 @@ start_etcd "$TMP/etcd-a"
 value=$(printf '%s' "$OBJ_JSON" | base64 -w0)
 key=$(printf '/bench/get' | base64 -w0)
 curl -sS -o /dev/null -d "{\"key\":\"$key\",\"value\":\"$value\"}" "$EURL/v3/kv/put"
+SPID=$EPID
 bench etcd_get1 1 1 "$EURL" BENCH_MODE=etcd_get BENCH_KEY=/bench/get
 bench etcd_get8 2 8 "$EURL" BENCH_MODE=etcd_get BENCH_KEY=/bench/get
 bench etcd_put8 2 8 "$EURL" BENCH_MODE=etcd_put BENCH_PREFIX=p
@@ -339,6 +352,10 @@ row "create/put 8 conns, /s" "${R[atoll_create8_rps]}" "${R[etcd_put8_rps]}" \
 row "create/put 8 conns, p99 ms" "$(ms "${R[atoll_create8_p99_us]}")" "$(ms "${R[etcd_put8_p99_us]}")" \
 	"$(ratio "${R[atoll_create8_p99_us]}" "${R[etcd_put8_p99_us]}")" 21 \
 	"$(ratio "$(ms "${R[atoll_create8_p99_us]}")" 21)" "<= 10"
+row "server CPU per GET, us" "${R[atoll_get8_cpu_us]}" "${R[etcd_get8_cpu_us]}" \
+	"$(ratio "${R[atoll_get8_cpu_us]}" "${R[etcd_get8_cpu_us]}")" - - -
+row "server CPU per create, us" "${R[atoll_create8_cpu_us]}" "${R[etcd_put8_cpu_us]}" \
+	"$(ratio "${R[atoll_create8_cpu_us]}" "${R[etcd_put8_cpu_us]}")" - - -
 row "RSS idle, MiB" "${R[atoll_idle_rss]}" "${R[etcd_idle_rss]}" \
 	"$(ratio "${R[atoll_idle_rss]}" "${R[etcd_idle_rss]}")" "269+47 MB" \
 	"$(ratio "${R[atoll_idle_rss]}" 301)" -
