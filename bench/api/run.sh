@@ -177,21 +177,24 @@ echo "  atoll: $ATOLL; $(etcd --version | head -1); $(wrk -v 2>&1 | head -1 | cu
 
 # ---------------------------------------------------------------- ready
 say "ready time: exec to /readyz ok, fresh data dir, $RUNS runs"
-ext=() own=()
+ext=() own=() cpu=()
 for i in $(seq "$RUNS"); do
 	port=$(free_port)
 	d=$TMP/ready-$i
 	mkdir -p "$d"
 	v=$("$HERE/ready.py" "https://127.0.0.1:$port/readyz" ok "$d/log" -- \
 		"$ATOLL" server --data-dir "$d/data" --listen "127.0.0.1:$port" --no-node)
-	ext+=("${v#ready_ms }")
+	ext+=("$(sed -n 's/^ready_ms //p' <<<"$v")")
+	cpu+=("$(sed -n 's/^cpu_ms //p' <<<"$v")")
 	own+=("$(sed -n 's/.*ready in \([0-9.]*\) ms.*/\1/p' "$d/log" | head -1)")
 	rm -rf "$d"
 done
 stats atoll_ready "${ext[@]}"
 stats atoll_ready_own "${own[@]}"
+stats atoll_ready_cpu "${cpu[@]}"
 echo "  atoll measured  ms: ${ext[*]}"
 echo "  atoll own log   ms: ${own[*]}"
+echo "  atoll CPU used  ms: ${cpu[*]}"
 
 etcd_cmd() { # DIR CLIENT_PORT PEER_PORT
 	echo etcd --name bench --data-dir "$1" \
@@ -199,7 +202,7 @@ etcd_cmd() { # DIR CLIENT_PORT PEER_PORT
 		--listen-peer-urls "http://127.0.0.1:$3" --initial-advertise-peer-urls "http://127.0.0.1:$3" \
 		--initial-cluster "bench=http://127.0.0.1:$3" --log-level error
 }
-ext=()
+ext=() cpu=()
 for i in $(seq "$RUNS"); do
 	cp=$(free_port)
 	pp=$(free_port)
@@ -208,11 +211,14 @@ for i in $(seq "$RUNS"); do
 	# shellcheck disable=SC2046
 	v=$("$HERE/ready.py" "http://127.0.0.1:$cp/health" '"health":"true"' "$d/log" -- \
 		$(etcd_cmd "$d/data" "$cp" "$pp"))
-	ext+=("${v#ready_ms }")
+	ext+=("$(sed -n 's/^ready_ms //p' <<<"$v")")
+	cpu+=("$(sed -n 's/^cpu_ms //p' <<<"$v")")
 	rm -rf "$d"
 done
 stats etcd_ready "${ext[@]}"
+stats etcd_ready_cpu "${cpu[@]}"
 echo "  etcd measured   ms: ${ext[*]}"
+echo "  etcd CPU used   ms: ${cpu[*]}"
 
 # ---------------------------------------------------------------- atoll
 start_atoll() { # DIR PORT
@@ -368,6 +374,8 @@ row "LIST all $NOBJ, ms (median)" "${R[atoll_list_med]}" "${R[etcd_list_med]}" \
 row "ready, ms (median)" "${R[atoll_ready_med]}" "${R[etcd_ready_med]}" \
 	"$(ratio "${R[atoll_ready_med]}" "${R[etcd_ready_med]}")" "3000-4000" \
 	"$(ratio "${R[atoll_ready_med]}" 3500)" "< 100"
+row "CPU used until ready, ms" "${R[atoll_ready_cpu_med]}" "${R[etcd_ready_cpu_med]}" \
+	"$(ratio "${R[atoll_ready_cpu_med]}" "${R[etcd_ready_cpu_med]}")" - - -
 echo
 echo "Ready ms min/median/max: Atoll ${R[atoll_ready_min]}/${R[atoll_ready_med]}/${R[atoll_ready_max]}" \
 	"(own log ${R[atoll_ready_own_min]}/${R[atoll_ready_own_med]}/${R[atoll_ready_own_max]})," \
