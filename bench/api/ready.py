@@ -57,18 +57,21 @@ def main():
         p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
         ready = None
         cpu = 0.0
-        while time.monotonic() - t0 < 30 and p.poll() is None:
-            if expect in probe(url, ctx):
-                ready = time.monotonic() - t0
-                cpu = cpu_ms(p.pid)
-                break
-            time.sleep(0.001)
-        p.send_signal(signal.SIGTERM)
         try:
-            p.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+            while time.monotonic() - t0 < 30 and p.poll() is None:
+                if expect in probe(url, ctx):
+                    ready = time.monotonic() - t0
+                    cpu = cpu_ms(p.pid)
+                    break
+                time.sleep(0.001)
+        finally:
+            # Also on Ctrl-C or an exception: never leave the server behind.
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
     if ready is None:
         sys.exit("ready.py: %s never answered %r" % (url, expect))
     print("ready_ms %.1f" % (ready * 1000))
