@@ -196,11 +196,11 @@ echo "  atoll measured  ms: ${ext[*]}"
 echo "  atoll own log   ms: ${own[*]}"
 echo "  atoll CPU used  ms: ${cpu[*]}"
 
-etcd_cmd() { # DIR CLIENT_PORT PEER_PORT
-	echo etcd --name bench --data-dir "$1" \
+etcd_cmd() { # DIR CLIENT_PORT PEER_PORT: sets ECMD
+	ECMD=(etcd --name bench --data-dir "$1" \
 		--listen-client-urls "http://127.0.0.1:$2" --advertise-client-urls "http://127.0.0.1:$2" \
 		--listen-peer-urls "http://127.0.0.1:$3" --initial-advertise-peer-urls "http://127.0.0.1:$3" \
-		--initial-cluster "bench=http://127.0.0.1:$3" --log-level error
+		--initial-cluster "bench=http://127.0.0.1:$3" --log-level error)
 }
 ext=() cpu=()
 for i in $(seq "$RUNS"); do
@@ -208,9 +208,8 @@ for i in $(seq "$RUNS"); do
 	pp=$(free_port)
 	d=$TMP/eready-$i
 	mkdir -p "$d"
-	# shellcheck disable=SC2046
-	v=$("$HERE/ready.py" "http://127.0.0.1:$cp/health" '"health":"true"' "$d/log" -- \
-		$(etcd_cmd "$d/data" "$cp" "$pp"))
+	etcd_cmd "$d/data" "$cp" "$pp"
+	v=$("$HERE/ready.py" "http://127.0.0.1:$cp/health" '"health":"true"' "$d/log" -- "${ECMD[@]}")
 	ext+=("$(sed -n 's/^ready_ms //p' <<<"$v")")
 	cpu+=("$(sed -n 's/^cpu_ms //p' <<<"$v")")
 	rm -rf "$d"
@@ -292,8 +291,8 @@ start_etcd() { # DIR
 	local cp pp
 	cp=$(free_port)
 	pp=$(free_port)
-	# shellcheck disable=SC2046
-	$(etcd_cmd "$1" "$cp" "$pp") >"$1.log" 2>&1 &
+	etcd_cmd "$1" "$cp" "$pp"
+	"${ECMD[@]}" >"$1.log" 2>&1 &
 	PIDS+=($!)
 	EPID=$!
 	EURL=http://127.0.0.1:$cp
