@@ -2,6 +2,7 @@
 /* atoll server: flags, data dir, PKI, store, HTTP, controllers; runs until SIGINT/SIGTERM. */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,8 @@ int cmd_server(int argc, char **argv)
 	srv.data_dir = xstrdup(data_dir);
 	clock_gettime(CLOCK_MONOTONIC, &srv.started);
 	signal(SIGPIPE, SIG_IGN);
+	/* Many HTTP threads: without a cap each keeps a malloc arena of freed memory. */
+	mallopt(M_ARENA_MAX, 2);
 	/* Every watch is a connection: allow as many descriptors as the hard limit does. */
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {

@@ -102,6 +102,9 @@ int crud_list(struct api_call *c)
 		return reply_status(r, &err, &c->t);
 
 	struct buf items = BUF_INIT;
+	obj_api_version(c->k, apiv, sizeof(apiv));
+	buf_addf(&items, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"items\":[", c->k->list_kind, apiv);
+	size_t items_start = items.len;
 	json_t **objs = NULL;
 	size_t nobjs = 0, aobjs = 0, taken = 0;
 	int64_t list_rev = 0;
@@ -146,7 +149,7 @@ int crud_list(struct api_call *c)
 				objs[nobjs++] = o;
 			} else {
 				json_decref(o);
-				if (items.len)
+				if (items.len > items_start)
 					buf_addc(&items, ',');
 				obj_splice_rv(&items, kv->value->data, kv->value->len, kv->mod_rev);
 			}
@@ -188,20 +191,20 @@ int crud_list(struct api_call *c)
 			json_object_set_new(json_object_get(t, "metadata"), "continue", json_string(ctok));
 		return reply_json(r, 200, t);
 	}
-	struct buf out = BUF_INIT;
-	obj_api_version(c->k, apiv, sizeof(apiv));
-	buf_addf(&out, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{\"resourceVersion\":\"%s\"",
-		 c->k->list_kind, apiv, rv);
+	/*
+	 * The items were written straight into the response buffer; metadata
+	 * goes after them (key order does not matter in JSON) so a large list
+	 * is never copied.
+	 */
+	buf_adds(&items, "],\"metadata\":{");
+	buf_addf(&items, "\"resourceVersion\":\"%s\"", rv);
 	if (ctok) {
-		buf_addf(&out, ",\"continue\":\"%s\"", ctok);
+		buf_addf(&items, ",\"continue\":\"%s\"", ctok);
 		if (!req_query(r, "labelSelector") && !req_query(r, "fieldSelector"))
-			buf_addf(&out, ",\"remainingItemCount\":%zu", remaining);
+			buf_addf(&items, ",\"remainingItemCount\":%zu", remaining);
 	}
-	buf_adds(&out, "},\"items\":[");
-	buf_add(&out, items.p, items.len);
-	buf_adds(&out, "]}");
-	buf_release(&items);
+	buf_adds(&items, "}}");
 	size_t len;
-	char *body = buf_detach(&out, &len);
+	char *body = buf_detach(&items, &len);
 	return reply_raw(r, 200, "application/json", body, len);
 }

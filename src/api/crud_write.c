@@ -10,7 +10,6 @@
 #include "api/object.h"
 #include "api/openapi.h"
 #include "api/schema.h"
-#include "api/strict.h"
 #include "api/write.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -215,8 +214,7 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 		json_decref(unknown);
 	}
 	/* Like decoding into typed objects, built-in kinds keep no undeclared fields. */
-	if (!c->k->crd)
-		strict_prune(c->k, obj);
+	openapi_prune_unknown(c->k, obj);
 	if (!create && !strcmp(c->k->resource, "services") && !*c->k->group)
 		keep_allocations(obj, old);
 	if (c->k->defaults)

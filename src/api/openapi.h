@@ -63,6 +63,12 @@ char *openapi_gv_path(const char *group, const char *version);
  */
 struct api_kind;
 json_t *openapi_unknown_fields(const struct api_kind *k, const json_t *obj);
+/*
+ * Drop from obj (in place) the fields openapi_unknown_fields would report, as
+ * decoding into typed objects does; status is left alone. Uses only the
+ * static type tables (no document is built).
+ */
+void openapi_prune_unknown(const struct api_kind *k, json_t *obj);
 
 /*
  * CRDs. openapi_crd_schema() wraps one CRD version's openAPIV3Schema (or a

@@ -79,6 +79,21 @@ static void pass(struct ctl_loop *l)
 		dirty = true;
 		return;
 	}
+	/*
+	 * Nothing to collect unless some object names an owner or waits on a
+	 * GC finalizer: a byte search finds out without parsing anything.
+	 */
+	bool work = false;
+	for (size_t i = 0; i < all.n && !work; i++) {
+		const struct blob *b = all.items[i].value;
+		work = memmem(b->data, b->len, "\"ownerReferences\"", 17) ||
+		       memmem(b->data, b->len, "\"foregroundDeletion\"", 20) ||
+		       memmem(b->data, b->len, "\"orphan\"", 8);
+	}
+	if (!work) {
+		store_list_free(&all);
+		return;
+	}
 	/* uid -> index into all.items */
 	json_t *uids = json_object();
 	json_t **objs = xcalloc(all.n ? all.n : 1, sizeof(*objs));
