@@ -196,6 +196,7 @@ static void run_batch(struct store *s, struct wreq *reqs, size_t nreq, struct ri
 		watch_notify_all(s, *evs, n);
 	while (n)
 		ring_ev_release(&(*evs)[--n]);
+	ckpt_after_batch(&s->db);
 }
 
 static void *writer_main(void *arg)

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Store basics: CRUD with conditions and error codes, ordered lists, revisions across reopen. */
+#include <sys/stat.h>
+
 #include "t.h"
 #include "test_store_util.h"
 
@@ -275,6 +277,29 @@ static void test_list_model(const struct tdir *t)
 	store_close(s);
 }
 
+/* Checkpoints keep the WAL small: 8,000 writes of 1 KiB would leave ~100 MiB in it without. */
+static void test_wal_bounded(const struct tdir *t)
+{
+	struct store_opts o = { .no_fsync = true };
+	struct store *s = topen(t, &o);
+	char key[48], val[1024], wal[128];
+	struct stat st;
+	bool ok = true;
+
+	memset(val, 'v', sizeof(val) - 1);
+	val[sizeof(val) - 1] = '\0';
+	for (int i = 0; i < 8000; i++) {
+		snprintf(key, sizeof(key), "core/configmaps/default/cm%05d", i);
+		ok &= tput(s, key, val, STORE_ABSENT) > 0;
+	}
+	CHECK(ok);
+	snprintf(wal, sizeof(wal), "%s-wal", t->db);
+	CHECK(stat(wal, &st) == 0 && st.st_size < (60 << 20));
+	if (st.st_size >= (60 << 20))
+		fprintf(stderr, "WAL: %lld bytes\n", (long long)st.st_size);
+	store_close(s);
+}
+
 int main(void)
 {
 	struct tdir t;
@@ -289,6 +314,10 @@ int main(void)
 
 	tdir_make(&t);
 	test_list_model(&t);
+	tdir_remove(&t);
+
+	tdir_make(&t);
+	test_wal_bounded(&t);
 	tdir_remove(&t);
 	return T_DONE();
 }
