@@ -8,7 +8,8 @@
  * that was added meanwhile, so the checkpoint is complete and the next
  * write starts the WAL over from its beginning (a reused WAL, not a growing
  * one, keeps every commit's fsync cheap). The writer does that last step
- * itself because it would otherwise hold the write lock nearly always.
+ * itself: under load it holds the write lock nearly always, so another
+ * thread could only get it by making the writer wait anyway.
  */
 #include <string.h>
 
