@@ -85,7 +85,10 @@ int store_get(struct store *s, const char *key, struct store_kv *out, struct ato
 int store_put(struct store *s, const char *key, struct blob *value, int64_t expect,
 	      int64_t *rev, struct atoll_err *err);
 
-/* Delete key if `expect` holds (STORE_ANY or a mod_rev; STORE_ABSENT acts as ANY). 404 when absent. */
+/*
+ * Delete key if `expect` holds (STORE_ANY or a mod_rev; STORE_ABSENT acts
+ * as ANY). 404 when absent.
+ */
 int store_delete(struct store *s, const char *key, int64_t expect, int64_t *rev,
 		 struct atoll_err *err);
 
