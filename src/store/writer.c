@@ -106,7 +106,7 @@ static int check(const struct wreq *r, const struct kstate *ks)
 	return 0;
 }
 
-/* Turn requests into events; a failed condition only sets its request's error. Returns the count. */
+/* Requests to events; a failed condition only sets its request's error. Returns the count. */
 static size_t build_events(struct store *s, struct wreq *reqs, struct ring_ev *evs,
 			   struct overlay *ov)
 {
