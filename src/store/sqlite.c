@@ -117,6 +117,9 @@ int db_open(struct db *db, const char *path, bool no_fsync, struct atoll_err *er
 	memset(db, 0, sizeof(*db));
 	db->lockfd = -1;
 	pthread_mutex_init(&db->rlock, NULL);
+	pthread_mutex_init(&db->ckpt_mu, NULL);
+	pthread_cond_init(&db->ckpt_cond, NULL);
+	pthread_cond_init(&db->ckpt_done, NULL);
 	db->path = xstrdup(path);
 	if (db_lock(db, path, err) < 0 || db_conn(path, &db->w, err) < 0)
 		goto fail;
@@ -125,13 +128,6 @@ int db_open(struct db *db, const char *path, bool no_fsync, struct atoll_err *er
 	    /* Keep the WAL file from growing without bound after a burst. */
 	    db_exec(db->w, "PRAGMA journal_size_limit=67108864", err) < 0 ||
 	    db_exec(db->w, "PRAGMA cache_size=-4096", err) < 0 ||
-	    /*
-	     * Checkpoints run inside a commit and delay the writes queued behind
-	     * it; smaller ones (2 MiB of WAL) keep that delay short. A separate
-	     * checkpoint thread measured worse: the WAL then rarely restarts, so
-	     * every commit's fsync also has to extend the file.
-	     */
-	    db_exec(db->w, "PRAGMA wal_autocheckpoint=500", err) < 0 ||
 	    db_exec(db->w, schema, err) < 0)
 		goto fail;
 	/* The schema's version, for a future migration to recognize. */
@@ -158,6 +154,8 @@ int db_open(struct db *db, const char *path, bool no_fsync, struct atoll_err *er
 	    db_prep(db->r, "SELECT rev, key, type, created, value, prev FROM log"
 		    " WHERE rev > ?1 AND rev <= ?2 ORDER BY rev", &db->read_log, err) < 0)
 		goto fail;
+	if (ckpt_start(db, err) < 0)
+		goto fail;
 	return 0;
 fail:
 	err_wrap(err, "open %s", path);
@@ -170,11 +168,15 @@ void db_close(struct db *db)
 	sqlite3_stmt *st[] = { db->put, db->del, db->log, db->trim, db->begin, db->commit,
 			       db->rollback, db->read_log };
 
+	ckpt_stop(db);
 	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
 		sqlite3_finalize(st[i]);
 	sqlite3_close(db->r);
 	sqlite3_close(db->w);
 	pthread_mutex_destroy(&db->rlock);
+	pthread_mutex_destroy(&db->ckpt_mu);
+	pthread_cond_destroy(&db->ckpt_cond);
+	pthread_cond_destroy(&db->ckpt_done);
 	if (db->lockfd >= 0)
 		close(db->lockfd);
 	free(db->path);

@@ -85,7 +85,10 @@ int store_get(struct store *s, const char *key, struct store_kv *out, struct ato
 int store_put(struct store *s, const char *key, struct blob *value, int64_t expect,
 	      int64_t *rev, struct atoll_err *err);
 
-/* Delete key if `expect` holds (STORE_ANY or a mod_rev; STORE_ABSENT acts as ANY). 404 when absent. */
+/*
+ * Delete key if `expect` holds (STORE_ANY or a mod_rev; STORE_ABSENT acts
+ * as ANY). 404 when absent.
+ */
 int store_delete(struct store *s, const char *key, int64_t expect, int64_t *rev,
 		 struct atoll_err *err);
 
@@ -129,7 +132,8 @@ struct store_event {
  * prefix, and at most once between two store_watch_next calls; so after a
  * wake, call store_watch_next until it returns fewer than max (events that
  * are already there at open need a first call without a wake). notify runs
- * under the store's watcher-list lock: it must not open or close watches,
+ * on the writer thread, under the store's watcher-list lock: it must not
+ * write (store_put/store_delete would wait for itself), open or close watches,
  * and store_watch_close must not be called while holding a lock that notify
  * takes; once store_watch_close returns it is never called again. One
  * thread at a time per cursor; different cursors are independent.

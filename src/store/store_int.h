@@ -3,6 +3,7 @@
  * Internals of the SQLite store, shared by its files:
  *   index.c   in-memory current state (hash for get, AVL tree for ordered lists)
  *   sqlite.c  database open, schema, load, batch write, event-log reads
+ *   checkpoint.c  WAL checkpoints on a thread of their own
  *   writer.c  the writer thread: group commit of queued puts and deletes
  *   watch.c   the ring of recent events, watch cursors and notification
  *   store.c   the public functions that glue these together
@@ -92,6 +93,16 @@ struct db {
 	pthread_mutex_t rlock;
 	char *path;
 	int lockfd;              /* flock()ed "<path>-lock": one process per database */
+
+	/* checkpoint.c */
+	sqlite3 *c;              /* the checkpointer's connection */
+	pthread_t ckpt_thread;
+	pthread_mutex_t ckpt_mu;
+	pthread_cond_t ckpt_cond;   /* wakes the checkpointer */
+	pthread_cond_t ckpt_done;   /* its pass ended (state tail) */
+	bool ckpt_want, ckpt_stop, ckpt_started;
+	int wal_frames;          /* frames in the WAL after the last commit */
+	int ckpt_state;          /* atomic: idle, bulk (thread copying), tail (writer's turn) */
 };
 
 int db_open(struct db *db, const char *path, bool no_fsync, struct atoll_err *err);
@@ -110,6 +121,12 @@ int db_write_batch(struct db *db, const struct ring_ev *evs, size_t n, int64_t k
 int db_read_log(struct db *db, const char *prefix, int64_t from, int64_t to,
 		struct store_event *out, int max, int64_t *scanned, struct atoll_err *err);
 uint64_t db_bytes(struct db *db);
+
+/* Checkpoints: started by db_open (hooks the writer connection), stopped by db_close. */
+int ckpt_start(struct db *db, struct atoll_err *err);
+void ckpt_stop(struct db *db);
+/* Writer thread, after each batch is acknowledged: the short last step of a checkpoint. */
+void ckpt_after_batch(struct db *db);
 
 /* ---- writer.c ---- */
 

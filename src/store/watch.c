@@ -185,9 +185,8 @@ void store_event_release(struct store_event *ev)
 static int ring_read(struct store_watch *w, struct store_event *out, int max, int64_t *log_to)
 {
 	const struct ring *r = &w->s->ring;
-	int n = 0;
-
 	int64_t from = cur_get(w);
+	int n = 0;
 
 	if (from + 1 < r->first) {
 		*log_to = r->first - 1;

@@ -106,7 +106,7 @@ static int check(const struct wreq *r, const struct kstate *ks)
 	return 0;
 }
 
-/* Turn requests into events (failed conditions complete at once). Returns the count. */
+/* Requests to events; a failed condition only sets its request's error. Returns the count. */
 static size_t build_events(struct store *s, struct wreq *reqs, struct ring_ev *evs,
 			   struct overlay *ov)
 {
@@ -196,6 +196,7 @@ static void run_batch(struct store *s, struct wreq *reqs, size_t nreq, struct ri
 		watch_notify_all(s, *evs, n);
 	while (n)
 		ring_ev_release(&(*evs)[--n]);
+	ckpt_after_batch(&s->db);
 }
 
 static void *writer_main(void *arg)

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Store basics: CRUD with conditions and error codes, ordered lists, revisions across reopen. */
+#include <sys/stat.h>
+
 #include "t.h"
 #include "test_store_util.h"
 
@@ -85,10 +87,29 @@ static void test_crud(const struct tdir *t)
 		CHECK(store_put(s, "bin", b, STORE_ANY, NULL, &err) == 0);
 		blob_unref(b);
 	}
+	/* A large value (3 MiB, like a big Secret) goes through the log and overflow pages. */
+	{
+		size_t big = 3 << 20;
+		char *p = malloc(big);
+		for (size_t i = 0; i < big; i++)
+			p[i] = 'a' + i % 23;
+		struct blob *b = blob_new(p, big);
+		CHECK(store_put(s, "big", b, STORE_ABSENT, NULL, &err) == 0);
+		CHECK(store_delete(s, "big", STORE_ANY, NULL, &err) == 0);
+		CHECK(store_put(s, "big", b, STORE_ABSENT, NULL, &err) == 0);
+		blob_unref(b);
+		store_close(s);
+		s = topen(t, NULL);
+		CHECK(store_get(s, "big", &kv, &err) == 0);
+		CHECK(kv.value->len == big && !memcmp(kv.value->data, p, big));
+		store_kv_release(&kv);
+		CHECK(store_delete(s, "big", STORE_ANY, NULL, &err) == 0);
+		free(p);
+	}
 	store_close(s);
 
 	s = topen(t, NULL);
-	CHECK(store_revision(s) == 8);
+	CHECK(store_revision(s) == 12);
 	CHECK(store_get(s, "bin", &kv, &err) == 0);
 	CHECK(kv.value->len == 3 && !memcmp(kv.value->data, "a\0b", 3));
 	store_kv_release(&kv);
@@ -101,14 +122,14 @@ static void test_crud(const struct tdir *t)
 	CHECK(kv.create_rev == 6 && kv.mod_rev == 6);
 	store_kv_release(&kv);
 	/* The revision survives a reopen even when the newest write was a delete. */
-	CHECK(tdel(s, "bin", STORE_ANY) == 9);
+	CHECK(tdel(s, "bin", STORE_ANY) == 13);
 	store_close(s);
 	s = topen(t, NULL);
-	CHECK(store_revision(s) == 9);
-	CHECK(tput(s, "x", "y", STORE_ANY) == 10);
+	CHECK(store_revision(s) == 13);
+	CHECK(tput(s, "x", "y", STORE_ANY) == 14);
 	struct store_stats st;
 	store_stats(s, &st);
-	CHECK(st.revision == 10 && st.keys == 4 && st.db_bytes > 0 && st.watchers == 0);
+	CHECK(st.revision == 14 && st.keys == 4 && st.db_bytes > 0 && st.watchers == 0);
 	store_close(s);
 }
 
@@ -256,6 +277,29 @@ static void test_list_model(const struct tdir *t)
 	store_close(s);
 }
 
+/* Checkpoints keep the WAL small: 8,000 writes of 1 KiB would leave ~100 MiB in it without. */
+static void test_wal_bounded(const struct tdir *t)
+{
+	struct store_opts o = { .no_fsync = true };
+	struct store *s = topen(t, &o);
+	char key[48], val[1024], wal[128];
+	struct stat st;
+	bool ok = true;
+
+	memset(val, 'v', sizeof(val) - 1);
+	val[sizeof(val) - 1] = '\0';
+	for (int i = 0; i < 8000; i++) {
+		snprintf(key, sizeof(key), "core/configmaps/default/cm%05d", i);
+		ok &= tput(s, key, val, STORE_ABSENT) > 0;
+	}
+	CHECK(ok);
+	snprintf(wal, sizeof(wal), "%s-wal", t->db);
+	CHECK(stat(wal, &st) == 0 && st.st_size < (60 << 20));
+	if (st.st_size >= (60 << 20))
+		fprintf(stderr, "WAL: %lld bytes\n", (long long)st.st_size);
+	store_close(s);
+}
+
 int main(void)
 {
 	struct tdir t;
@@ -270,6 +314,10 @@ int main(void)
 
 	tdir_make(&t);
 	test_list_model(&t);
+	tdir_remove(&t);
+
+	tdir_make(&t);
+	test_wal_bounded(&t);
 	tdir_remove(&t);
 	return T_DONE();
 }

@@ -145,7 +145,8 @@ static void run_creates(struct store *s, const char *prefix, int count, int nthr
 	qsort(lat, count, sizeof(*lat), cmp_double);
 	if (report)
 		printf("creates: %d threads%s: %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-		       nthreads, rate ? " paced" : "", count / el, lat[count / 2] * 1e3, lat[count * 99 / 100] * 1e3,
+		       nthreads, rate ? " paced" : "", count / el, lat[count / 2] * 1e3,
+		       lat[count * 99 / 100] * 1e3,
 		       lat[count - 1] * 1e3);
 	free(lat);
 }

@@ -241,6 +241,145 @@ static int read_acks(int fd, char *acks, size_t cap, size_t *len, int want)
 	return lines;
 }
 
+/*
+ * Updates and deletes: thread t cycles over its 10 keys; op i is on key
+ * i % 10 and, by its phase i / 10, a put (phases 0, 1 mod 3) or a delete
+ * (phase 2 mod 3). Each thread acknowledges "t i" in order, so after a kill
+ * every key must be as the last acknowledged op left it, or as the one op
+ * that was in flight (the next one) made it.
+ */
+#define MUT_KEYS 10
+
+static bool mut_is_delete(int i)
+{
+	return (i / MUT_KEYS) % 3 == 2;
+}
+
+static void mut_key(char *key, size_t n, int t, int j)
+{
+	snprintf(key, n, "mut/t%d/k%d", t, j);
+}
+
+static void *mutator_main(void *arg)
+{
+	struct wthread *w = arg;
+	struct atoll_err err = ERR_INIT;
+	char key[64], line[32];
+
+	for (int i = 0; i < w->count; i++) {
+		int64_t rev;
+		int rc;
+		mut_key(key, sizeof(key), w->id, i % MUT_KEYS);
+		if (mut_is_delete(i)) {
+			rc = store_delete(w->s, key, STORE_ANY, &rev, &err);
+		} else {
+			struct blob *v = make_value(key, i);
+			rc = store_put(w->s, key, v, STORE_ANY, &rev, &err);
+			blob_unref(v);
+		}
+		if (rc < 0)
+			_exit(4);
+		int n = snprintf(line, sizeof(line), "%d %d\n", w->id, i);
+		if (write(w->wfd, line, n) != n)
+			_exit(3);
+	}
+	return NULL;
+}
+
+/* Does the stored state of key (kv, or absent) match what op i left? i < 0: never written. */
+static bool mut_state_is(const char *key, const struct store_kv *kv, bool present, int i)
+{
+	if (i < 0 || mut_is_delete(i))
+		return !present;
+	if (!present)
+		return false;
+	struct blob *want = make_value(key, i);
+	bool ok = want->len == kv->value->len && !memcmp(want->data, kv->value->data, want->len);
+	blob_unref(want);
+	return ok;
+}
+
+static void test_kill9_updates(const struct tdir *t, unsigned seed)
+{
+	static char acks[1 << 20];
+	struct atoll_err err = ERR_INIT;
+
+	for (int round = 0; round < 2; round++) {
+		int fds[2], last[4] = { -1, -1, -1, -1 };
+		size_t len = 0;
+		int want = 50 + (int)((seed = seed * 1103515245 + 12345) >> 8) % 1000;
+
+		CHECK(pipe(fds) == 0);
+		pid_t pid = fork();
+		if (pid == 0) {
+			struct store *s = topen(t, NULL);
+			static struct wthread w[4];
+			pthread_t th[4];
+			close(fds[0]);
+			for (int i = 0; i < 4; i++) {
+				w[i] = (struct wthread){ .s = s, .id = i, .count = 1 << 30, .wfd = fds[1] };
+				pthread_create(&th[i], NULL, mutator_main, &w[i]);
+			}
+			for (int i = 0; i < 4; i++)
+				pthread_join(th[i], NULL);
+			_exit(0);
+		}
+		close(fds[1]);
+		int got = read_acks(fds[0], acks, sizeof(acks), &len, want);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		read_acks(fds[0], acks, sizeof(acks), &len, 0);
+		close(fds[0]);
+		CHECK(got >= want);
+
+		/* Per thread, acknowledgements come in op order. */
+		bool ordered = true;
+		for (char *line = acks, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+			int th, i;
+			if (sscanf(line, "%d %d", &th, &i) != 2 || th < 0 || th > 3) {
+				ordered = false;
+				continue;
+			}
+			ordered &= i == last[th] + 1;
+			last[th] = i;
+		}
+		CHECK(ordered);
+
+		struct store *s = topen(t, NULL);
+		bool ok = true;
+		for (int th = 0; th < 4; th++) {
+			for (int j = 0; j < MUT_KEYS; j++) {
+				char key[64];
+				struct store_kv kv;
+				mut_key(key, sizeof(key), th, j);
+				bool present = store_get(s, key, &kv, &err) == 0;
+				/* The newest acknowledged op on key j, and the op that may have been in flight. */
+				int acked = last[th] - ((last[th] - j) % MUT_KEYS + MUT_KEYS) % MUT_KEYS;
+				int next = last[th] + 1;
+				bool match = mut_state_is(key, &kv, present, acked < 0 ? -1 : acked) ||
+					     (next % MUT_KEYS == j && mut_state_is(key, &kv, present, next));
+				if (!match)
+					fprintf(stderr, "%s: acked op %d, next %d, present %d\n", key, acked,
+						next, present);
+				ok &= match;
+				if (present)
+					store_kv_release(&kv);
+			}
+		}
+		CHECK(ok);
+		store_close(s);
+		/* The next round rewrites from op 0: start from an empty key space. */
+		s = topen(t, NULL);
+		for (int th = 0; th < 4; th++)
+			for (int j = 0; j < MUT_KEYS; j++) {
+				char key[64];
+				mut_key(key, sizeof(key), th, j);
+				store_delete(s, key, STORE_ANY, NULL, &err);
+			}
+		store_close(s);
+	}
+}
+
 static void test_kill9(const struct tdir *t)
 {
 	static char acks[4 << 20];
@@ -308,6 +447,10 @@ int main(void)
 
 	tdir_make(&t);
 	test_kill9(&t);
+	tdir_remove(&t);
+
+	tdir_make(&t);
+	test_kill9_updates(&t, (unsigned)time(NULL) ^ 0x5bd1e995u);
 	tdir_remove(&t);
 	return T_DONE();
 }
