@@ -6,4 +6,6 @@ void controllers_start(struct store *s)
 {
 	ctl_namespace_start(s);
 	ctl_gc_start(s);
+	ctl_replicaset_start(s);
+	ctl_deployment_start(s);
 }

@@ -10,5 +10,7 @@ void controllers_start(struct store *s);
 
 void ctl_namespace_start(struct store *s); /* namespace.c */
 void ctl_gc_start(struct store *s);        /* gc.c */
+void ctl_replicaset_start(struct store *s); /* replicaset.c */
+void ctl_deployment_start(struct store *s); /* deployment.c */
 
 #endif

@@ -1,0 +1,186 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Workload controllers and the scheduler against the real server, driven by kubectl.
+
+There is no node agent here: tests create Node objects and play the kubelet
+by patching pod status, then check what the controllers make of it.
+"""
+import json
+import subprocess
+import time
+
+
+def poll(fn, timeout=15, every=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = fn()
+        if v:
+            return v
+        time.sleep(every)
+    return None
+
+
+def apply(server, ns, obj):
+    server.kubectl("apply", "-n", ns, "-f", "-", input=json.dumps(obj))
+
+
+def pods(server, ns, selector=None):
+    args = ["get", "pods", "-n", ns]
+    if selector:
+        args += ["-l", selector]
+    return server.kjson(*args)["items"]
+
+
+def live(items):
+    return [p for p in items if not p["metadata"].get("deletionTimestamp")]
+
+
+def make_ready(server, ns, pod, ip="10.0.0.5"):
+    status = {"status": {"phase": "Running", "podIP": ip,
+                         "conditions": [{"type": "Ready", "status": "True"}]}}
+    server.kubectl("patch", "pod", pod["metadata"]["name"], "-n", ns, "--subresource=status",
+                   "--type=merge", "-p", json.dumps(status), check=False)
+
+
+def ready_all(server, ns, selector=None):
+    """Play the kubelet: mark every live pod not yet ready as Running and Ready."""
+    n = 0
+    for i, p in enumerate(live(pods(server, ns, selector))):
+        conds = {c["type"]: c["status"] for c in p.get("status", {}).get("conditions", [])}
+        if conds.get("Ready") != "True":
+            make_ready(server, ns, p, f"10.0.0.{10 + i}")
+            n += 1
+    return n
+
+
+def deployment(name, image="busybox:1", replicas=3, strategy=None):
+    d = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+         "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                  "template": {"metadata": {"labels": {"app": name}},
+                               "spec": {"containers": [{"name": "c", "image": image}]}}}}
+    if strategy:
+        d["spec"]["strategy"] = strategy
+    return d
+
+
+def rollout(server, ns, name, timeout=30):
+    """Drive a rollout to completion by readying pods, then check kubectl rollout status agrees."""
+    def done():
+        ready_all(server, ns, f"app={name}")
+        p = server.kubectl("rollout", "status", f"deployment/{name}", "-n", ns, "--timeout=1s", check=False)
+        return p.returncode == 0
+    assert poll(done, timeout, 0.3), server.kjson("get", "deployment", name, "-n", ns)
+
+
+def rs_of(server, ns, name):
+    return [r for r in server.kjson("get", "rs", "-n", ns)["items"]
+            if r["metadata"]["name"].startswith(name + "-")]
+
+
+def test_replicaset_creates_adopts_and_counts(server, ns):
+    orphan = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "orphan", "labels": {"app": "rs1"}},
+              "spec": {"containers": [{"name": "c", "image": "busybox:1"}]}}
+    apply(server, ns, orphan)
+    rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "rs1"},
+          "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "rs1"}},
+                   "template": {"metadata": {"labels": {"app": "rs1"}},
+                                "spec": {"containers": [{"name": "c", "image": "busybox:1"}]}}}}
+    apply(server, ns, rs)
+    assert poll(lambda: len(live(pods(server, ns, "app=rs1"))) == 3)
+    items = live(pods(server, ns, "app=rs1"))
+    names = sorted(p["metadata"]["name"] for p in items)
+    assert "orphan" in names
+    for p in items:
+        assert p["metadata"]["ownerReferences"][0]["name"] == "rs1"
+        assert p["metadata"]["ownerReferences"][0]["controller"] is True
+        if p["metadata"]["name"] != "orphan":
+            assert len(p["metadata"]["name"]) == len("rs1-") + 5
+    ready_all(server, ns, "app=rs1")
+    assert poll(lambda: server.kjson("get", "rs", "rs1", "-n", ns)["status"].get("readyReplicas") == 3)
+    server.kubectl("scale", "rs", "rs1", "-n", ns, "--replicas=1")
+    assert poll(lambda: len(live(pods(server, ns, "app=rs1"))) == 1)
+    # A deleted pod is replaced.
+    p = live(pods(server, ns, "app=rs1"))[0]
+    server.kubectl("delete", "pod", p["metadata"]["name"], "-n", ns, "--wait=false")
+    assert poll(lambda: [q for q in live(pods(server, ns, "app=rs1"))
+                         if q["metadata"]["name"] != p["metadata"]["name"]])
+
+
+def test_deployment_rollout_scale_and_undo(server, ns):
+    apply(server, ns, deployment("web"))
+    rollout(server, ns, "web")
+    d = server.kjson("get", "deployment", "web", "-n", ns)
+    st = d["status"]
+    assert st["observedGeneration"] == d["metadata"]["generation"]
+    assert st["replicas"] == st["updatedReplicas"] == st["readyReplicas"] == st["availableReplicas"] == 3
+    conds = {c["type"]: c for c in st["conditions"]}
+    assert conds["Available"]["status"] == "True"
+    assert conds["Progressing"]["reason"] == "NewReplicaSetAvailable"
+    rs1 = rs_of(server, ns, "web")
+    assert len(rs1) == 1
+    hash1 = rs1[0]["metadata"]["labels"]["pod-template-hash"]
+    assert rs1[0]["metadata"]["name"] == "web-" + hash1
+    assert rs1[0]["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "1"
+
+    # Rolling update: never more than replicas + maxSurge (1) pods, never fewer than 3 - 0 available.
+    server.kubectl("set", "image", "deployment/web", "c=busybox:2", "-n", ns)
+    seen_max = 0
+
+    def done():
+        nonlocal seen_max
+        seen_max = max(seen_max, len(live(pods(server, ns, "app=web"))))
+        ready_all(server, ns, "app=web")
+        p = server.kubectl("rollout", "status", "deployment/web", "-n", ns, "--timeout=1s", check=False)
+        return p.returncode == 0
+    assert poll(done, 40, 0.2)
+    assert seen_max <= 4
+    rss = {r["metadata"]["annotations"]["deployment.kubernetes.io/revision"]: r for r in rs_of(server, ns, "web")}
+    assert set(rss) == {"1", "2"}, [(r["metadata"]["name"], r["metadata"].get("annotations"), r["spec"]["template"]["spec"]["containers"][0]["image"]) for r in rs_of(server, ns, "web")]
+    assert rss["2"]["spec"]["template"]["spec"]["containers"][0]["image"] == "busybox:2"
+    assert poll(lambda: all(p["spec"]["containers"][0]["image"] == "busybox:2"
+                            for p in live(pods(server, ns, "app=web"))))
+
+    # Scale up and down.
+    server.kubectl("scale", "deployment/web", "--replicas=5", "-n", ns)
+    rollout(server, ns, "web")
+    assert len(live(pods(server, ns, "app=web"))) == 5
+    server.kubectl("scale", "deployment/web", "--replicas=2", "-n", ns)
+    assert poll(lambda: len(live(pods(server, ns, "app=web"))) == 2)
+    rollout(server, ns, "web")
+
+    # Undo goes back to revision 1's template, which becomes revision 3.
+    server.kubectl("rollout", "undo", "deployment/web", "-n", ns)
+    rollout(server, ns, "web")
+    d = server.kjson("get", "deployment", "web", "-n", ns)
+    assert d["spec"]["template"]["spec"]["containers"][0]["image"] == "busybox:1"
+    rs = {r["metadata"]["name"]: r for r in rs_of(server, ns, "web")}
+    assert rs["web-" + hash1]["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "3"
+    assert rs["web-" + hash1]["spec"]["replicas"] == 2
+    assert poll(lambda: all(p["spec"]["containers"][0]["image"] == "busybox:1"
+                            for p in live(pods(server, ns, "app=web"))))
+    hist = server.kubectl("rollout", "history", "deployment/web", "-n", ns).stdout
+    assert "2" in hist and "3" in hist
+
+
+def test_deployment_recreate(server, ns):
+    apply(server, ns, deployment("rec", replicas=2, strategy={"type": "Recreate"}))
+    rollout(server, ns, "rec")
+    server.kubectl("set", "image", "deployment/rec", "c=busybox:2", "-n", ns)
+
+    def no_mix():
+        images = {p["spec"]["containers"][0]["image"] for p in live(pods(server, ns, "app=rec"))}
+        assert len(images) <= 1, images  # Recreate never runs old and new together
+        ready_all(server, ns, "app=rec")
+        return images == {"busybox:2"} and server.kubectl(
+            "rollout", "status", "deployment/rec", "-n", ns, "--timeout=1s", check=False).returncode == 0
+    assert poll(no_mix, 30, 0.2)
+
+
+def test_deployment_scale_to_zero_and_back(server, ns):
+    apply(server, ns, deployment("zero", replicas=2))
+    rollout(server, ns, "zero")
+    server.kubectl("scale", "deployment/zero", "--replicas=0", "-n", ns)
+    assert poll(lambda: not live(pods(server, ns, "app=zero")))
+    rollout(server, ns, "zero")
+    server.kubectl("scale", "deployment/zero", "--replicas=2", "-n", ns)
+    rollout(server, ns, "zero")
+    assert len(live(pods(server, ns, "app=zero"))) == 2
