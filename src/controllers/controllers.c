@@ -8,4 +8,5 @@ void controllers_start(struct store *s)
 	ctl_gc_start(s);
 	ctl_replicaset_start(s);
 	ctl_deployment_start(s);
+	ctl_scheduler_start(s);
 }

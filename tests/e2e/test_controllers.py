@@ -184,3 +184,91 @@ def test_deployment_scale_to_zero_and_back(server, ns):
     server.kubectl("scale", "deployment/zero", "--replicas=2", "-n", ns)
     rollout(server, ns, "zero")
     assert len(live(pods(server, ns, "app=zero"))) == 2
+
+
+def node(name, cpu="2", memory="4Gi", labels=None, taints=None):
+    n = {"apiVersion": "v1", "kind": "Node",
+         "metadata": {"name": name, "labels": dict({"kubernetes.io/hostname": name}, **(labels or {}))},
+         "spec": {},
+         "status": {"allocatable": {"cpu": cpu, "memory": memory, "pods": "110"},
+                    "capacity": {"cpu": cpu, "memory": memory, "pods": "110"},
+                    "conditions": [{"type": "Ready", "status": "True"}]}}
+    if taints:
+        n["spec"]["taints"] = taints
+    return n
+
+
+def create_node(server, n):
+    server.kubectl("apply", "-f", "-", input=json.dumps(n))
+    # Status is a subresource: write it the way the kubelet does.
+    server.kubectl("patch", "node", n["metadata"]["name"], "--subresource=status", "--type=merge",
+                   "-p", json.dumps({"status": n["status"]}))
+
+
+def pod(name, cpu=None, node_selector=None, tolerations=None, labels=None, anti=None):
+    c = {"name": "c", "image": "busybox:1"}
+    if cpu:
+        c["resources"] = {"requests": {"cpu": cpu}}
+    p = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": labels or {}},
+         "spec": {"containers": [c]}}
+    if node_selector:
+        p["spec"]["nodeSelector"] = node_selector
+    if tolerations:
+        p["spec"]["tolerations"] = tolerations
+    if anti:
+        p["spec"]["affinity"] = {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+            {"labelSelector": {"matchLabels": anti}, "topologyKey": "kubernetes.io/hostname"}]}}
+    return p
+
+
+def node_of(server, ns, name):
+    return server.kjson("get", "pod", name, "-n", ns)["spec"].get("nodeName")
+
+
+def test_scheduler(fresh_server):
+    server, ns = fresh_server, "default"
+    create_node(server, node("small", cpu="1", labels={"disk": "hdd"}))
+    create_node(server, node("big", cpu="4", labels={"disk": "ssd"}))
+    create_node(server, node("tainted", cpu="8", taints=[{"key": "dedicated", "value": "db",
+                                                           "effect": "NoSchedule"}]))
+    # Requests: 3 cpus fit only on big (tainted is excluded by its taint).
+    apply(server, ns, pod("p-cpu", cpu="3"))
+    assert poll(lambda: node_of(server, ns, "p-cpu")) == "big"
+    p = server.kjson("get", "pod", "p-cpu", "-n", ns)
+    assert {c["type"]: c["status"] for c in p["status"]["conditions"]}["PodScheduled"] == "True"
+    # Now big has 1 cpu left and small 1: a 2-cpu pod fits nowhere.
+    apply(server, ns, pod("p-nofit", cpu="2"))
+
+    def failed():
+        p = server.kjson("get", "pod", "p-nofit", "-n", ns)
+        c = {c["type"]: c for c in p.get("status", {}).get("conditions", [])}.get("PodScheduled")
+        return c and c["status"] == "False" and c
+    c = poll(failed)
+    assert c["reason"] == "Unschedulable"
+    assert c["message"].startswith("0/3 nodes are available: ")
+    assert "2 Insufficient cpu" in c["message"] and "1 node(s) had untolerated taint" in c["message"]
+    evs = server.kjson("get", "events", "-n", ns, "--field-selector", "involvedObject.name=p-nofit")["items"]
+    assert any(e["reason"] == "FailedScheduling" and "0/3 nodes are available" in e["message"] for e in evs)
+    # Freeing cpu lets it through.
+    server.kubectl("delete", "pod", "p-cpu", "-n", ns, "--wait=false")
+    server.kubectl("patch", "pod", "p-cpu", "-n", ns, "--subresource=status", "--type=merge",
+                   "-p", '{"status":{"phase":"Succeeded"}}', check=False)
+    assert poll(lambda: node_of(server, ns, "p-nofit")) == "big"
+    # nodeSelector.
+    apply(server, ns, pod("p-sel", node_selector={"disk": "hdd"}))
+    assert poll(lambda: node_of(server, ns, "p-sel")) == "small"
+    # Tolerations open the tainted node (and it is the emptiest).
+    apply(server, ns, pod("p-tol", cpu="5", tolerations=[{"key": "dedicated", "operator": "Equal",
+                                                          "value": "db", "effect": "NoSchedule"}]))
+    assert poll(lambda: node_of(server, ns, "p-tol")) == "tainted"
+    # Anti-affinity on hostname spreads pods with the same label over distinct nodes.
+    for i in range(3):
+        apply(server, ns, pod(f"spread-{i}", labels={"app": "spread"}, anti={"app": "spread"},
+                              tolerations=[{"operator": "Exists"}]))
+    got = [poll(lambda i=i: node_of(server, ns, f"spread-{i}")) for i in range(3)]
+    assert sorted(got) == ["big", "small", "tainted"]
+    apply(server, ns, pod("spread-3", labels={"app": "spread"}, anti={"app": "spread"},
+                          tolerations=[{"operator": "Exists"}]))
+    c = poll(lambda: (lambda p: {c["type"]: c for c in p.get("status", {}).get("conditions", [])}.get(
+        "PodScheduled"))(server.kjson("get", "pod", "spread-3", "-n", ns)))
+    assert c["status"] == "False" and "3 node(s) didn't match pod anti-affinity rules" in c["message"]
