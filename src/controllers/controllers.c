@@ -9,4 +9,5 @@ void controllers_start(struct store *s)
 	ctl_replicaset_start(s);
 	ctl_deployment_start(s);
 	ctl_scheduler_start(s);
+	ctl_endpoints_start(s);
 }

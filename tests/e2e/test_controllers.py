@@ -272,3 +272,56 @@ def test_scheduler(fresh_server):
     c = poll(lambda: (lambda p: {c["type"]: c for c in p.get("status", {}).get("conditions", [])}.get(
         "PodScheduled"))(server.kjson("get", "pod", "spread-3", "-n", ns)))
     assert c["status"] == "False" and "3 node(s) didn't match pod anti-affinity rules" in c["message"]
+
+
+def test_endpoints_follow_ready_pods(server, ns):
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "labels": {"tier": "front"}},
+           "spec": {"selector": {"app": "ep"}, "ports": [{"name": "http", "port": 80, "targetPort": "web"},
+                                                          {"name": "metrics", "port": 9090}]}}
+    apply(server, ns, svc)
+    for i in range(2):
+        p = pod(f"ep-{i}", labels={"app": "ep"})
+        p["spec"]["containers"][0]["ports"] = [{"name": "web", "containerPort": 8080}]
+        apply(server, ns, p)
+    apply(server, ns, pod("other", labels={"app": "other"}))
+
+    def eps():
+        r = server.kubectl("get", "endpoints", "web", "-n", ns, "-o", "json", check=False)
+        return json.loads(r.stdout) if r.returncode == 0 else None
+    assert poll(eps)
+    assert not eps().get("subsets")  # no pod has an IP yet
+    make_ready(server, ns, {"metadata": {"name": "ep-0"}}, "10.0.0.1")
+    server.kubectl("patch", "pod", "ep-1", "-n", ns, "--subresource=status", "--type=merge",
+                   "-p", '{"status":{"phase":"Running","podIP":"10.0.0.2"}}')
+    make_ready(server, ns, {"metadata": {"name": "other"}}, "10.0.0.3")
+
+    def subsets():
+        e = eps()
+        s = e.get("subsets") or []
+        return s if s and s[0].get("addresses") and s[0].get("notReadyAddresses") else None
+    s = poll(subsets)
+    assert s, eps()
+    assert [a["ip"] for a in s[0]["addresses"]] == ["10.0.0.1"]
+    assert s[0]["addresses"][0]["targetRef"]["name"] == "ep-0"
+    assert [a["ip"] for a in s[0]["notReadyAddresses"]] == ["10.0.0.2"]
+    assert sorted((p["name"], p["port"]) for p in s[0]["ports"]) == [("http", 8080), ("metrics", 9090)]
+    assert eps()["metadata"]["labels"]["tier"] == "front"
+
+    def slice_():
+        items = server.kjson("get", "endpointslices", "-n", ns, "-l", "kubernetes.io/service-name=web")["items"]
+        return items[0] if len(items) == 1 and len(items[0].get("endpoints") or []) == 2 else None
+    sl = poll(slice_)
+    assert sl and sl["addressType"] == "IPv4"
+    assert sl["metadata"]["ownerReferences"][0]["kind"] == "Service"
+    ready = {e["targetRef"]["name"]: e["conditions"]["ready"] for e in sl["endpoints"]}
+    assert ready == {"ep-0": True, "ep-1": False}
+    # ep-1 becomes ready, ep-0 goes away.
+    make_ready(server, ns, {"metadata": {"name": "ep-1"}}, "10.0.0.2")
+    server.kubectl("delete", "pod", "ep-0", "-n", ns, "--wait=false")
+    assert poll(lambda: [a["ip"] for s in (eps().get("subsets") or []) for a in s.get("addresses", [])] == ["10.0.0.2"])
+    assert poll(lambda: [e["addresses"] for e in (server.kjson("get", "endpointslices", "-n", ns)["items"][0]
+                                                 .get("endpoints") or [])] == [["10.0.0.2"]])
+    # Deleting the Service removes both.
+    server.kubectl("delete", "service", "web", "-n", ns)
+    assert poll(lambda: eps() is None)
+    assert poll(lambda: not server.kjson("get", "endpointslices", "-n", ns)["items"])
