@@ -10,4 +10,5 @@ void controllers_start(struct store *s)
 	ctl_deployment_start(s);
 	ctl_scheduler_start(s);
 	ctl_endpoints_start(s);
+	ctl_job_start(s);
 }

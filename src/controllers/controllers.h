@@ -14,5 +14,6 @@ void ctl_replicaset_start(struct store *s); /* replicaset.c */
 void ctl_deployment_start(struct store *s); /* deployment.c */
 void ctl_scheduler_start(struct store *s);  /* scheduler.c */
 void ctl_endpoints_start(struct store *s);  /* endpoints.c */
+void ctl_job_start(struct store *s);        /* job.c */
 
 #endif

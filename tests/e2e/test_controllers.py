@@ -325,3 +325,69 @@ def test_endpoints_follow_ready_pods(server, ns):
     server.kubectl("delete", "service", "web", "-n", ns)
     assert poll(lambda: eps() is None)
     assert poll(lambda: not server.kjson("get", "endpointslices", "-n", ns)["items"])
+
+
+def set_phase(server, ns, name, phase):
+    server.kubectl("patch", "pod", name, "-n", ns, "--subresource=status", "--type=merge",
+                   "-p", json.dumps({"status": {"phase": phase}}))
+
+
+def job(name, completions=None, parallelism=None, backoff=None, ttl=None):
+    j = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name},
+         "spec": {"template": {"spec": {"restartPolicy": "Never",
+                                        "containers": [{"name": "c", "image": "busybox:1"}]}}}}
+    for k, v in (("completions", completions), ("parallelism", parallelism), ("backoffLimit", backoff),
+                 ("ttlSecondsAfterFinished", ttl)):
+        if v is not None:
+            j["spec"][k] = v
+    return j
+
+
+def job_pods(server, ns, name, phase=None):
+    items = live(pods(server, ns, f"batch.kubernetes.io/job-name={name}"))
+    return [p for p in items if phase is None or p.get("status", {}).get("phase", "Pending") == phase]
+
+
+def test_job_completions_and_parallelism(server, ns):
+    apply(server, ns, job("work", completions=3, parallelism=2))
+    assert poll(lambda: len(job_pods(server, ns, "work")) == 2)
+    time.sleep(0.3)
+    assert len(job_pods(server, ns, "work")) == 2  # parallelism caps what runs at once
+    p = job_pods(server, ns, "work")
+    assert p[0]["metadata"]["name"].startswith("work-")
+    assert p[0]["metadata"]["ownerReferences"][0]["kind"] == "Job"
+    assert p[0]["spec"]["restartPolicy"] == "Never"
+    st = poll(lambda: server.kjson("get", "job", "work", "-n", ns).get("status", {}).get("active") == 2)
+    assert st
+    for q in p:
+        set_phase(server, ns, q["metadata"]["name"], "Succeeded")
+    # One more pod for the third completion, not two.
+    assert poll(lambda: len(job_pods(server, ns, "work", "Pending")) == 1)
+    time.sleep(0.3)
+    assert len(job_pods(server, ns, "work", "Pending")) == 1
+    set_phase(server, ns, job_pods(server, ns, "work", "Pending")[0]["metadata"]["name"], "Succeeded")
+    server.kubectl("wait", "--for=condition=complete", "job/work", "-n", ns, "--timeout=15s")
+    st = server.kjson("get", "job", "work", "-n", ns)["status"]
+    assert st["succeeded"] == 3 and not st.get("active") and st["completionTime"]
+
+
+def test_job_backoff_limit(server, ns):
+    apply(server, ns, job("flaky", backoff=1))
+    for i in range(2):
+        assert poll(lambda: job_pods(server, ns, "flaky", "Pending"))
+        set_phase(server, ns, job_pods(server, ns, "flaky", "Pending")[0]["metadata"]["name"], "Failed")
+    server.kubectl("wait", "--for=condition=failed", "job/flaky", "-n", ns, "--timeout=15s")
+    st = server.kjson("get", "job", "flaky", "-n", ns)["status"]
+    assert st["failed"] == 2
+    c = {c["type"]: c for c in st["conditions"]}["Failed"]
+    assert c["reason"] == "BackoffLimitExceeded"
+    time.sleep(0.3)
+    assert not job_pods(server, ns, "flaky", "Pending")
+
+
+def test_job_ttl_after_finished(server, ns):
+    apply(server, ns, job("brief", ttl=0))
+    assert poll(lambda: job_pods(server, ns, "brief"))
+    set_phase(server, ns, job_pods(server, ns, "brief")[0]["metadata"]["name"], "Succeeded")
+    assert poll(lambda: server.kubectl("get", "job", "brief", "-n", ns, check=False).returncode != 0)
+    assert poll(lambda: not pods(server, ns, "batch.kubernetes.io/job-name=brief"))
