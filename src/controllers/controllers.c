@@ -11,4 +11,5 @@ void controllers_start(struct store *s)
 	ctl_scheduler_start(s);
 	ctl_endpoints_start(s);
 	ctl_job_start(s);
+	ctl_cronjob_start(s);
 }

@@ -15,5 +15,6 @@ void ctl_deployment_start(struct store *s); /* deployment.c */
 void ctl_scheduler_start(struct store *s);  /* scheduler.c */
 void ctl_endpoints_start(struct store *s);  /* endpoints.c */
 void ctl_job_start(struct store *s);        /* job.c */
+void ctl_cronjob_start(struct store *s);    /* cronjob.c */
 
 #endif

@@ -391,3 +391,51 @@ def test_job_ttl_after_finished(server, ns):
     set_phase(server, ns, job_pods(server, ns, "brief")[0]["metadata"]["name"], "Succeeded")
     assert poll(lambda: server.kubectl("get", "job", "brief", "-n", ns, check=False).returncode != 0)
     assert poll(lambda: not pods(server, ns, "batch.kubernetes.io/job-name=brief"))
+
+
+def test_cronjob_creates_jobs_on_schedule():
+    import os
+    from conftest import Server
+    # A minute of schedule per 0.5 s of real time: "*/1 * * * *" fires about twice a second.
+    os.environ["ATOLL_CRONJOB_CLOCK_SPEED"] = "120"
+    try:
+        server = Server()
+    finally:
+        del os.environ["ATOLL_CRONJOB_CLOCK_SPEED"]
+    try:
+        ns = "default"
+        cj = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "tick"},
+              "spec": {"schedule": "*/1 * * * *", "concurrencyPolicy": "Forbid",
+                       "successfulJobsHistoryLimit": 2,
+                       "jobTemplate": {"metadata": {"labels": {"from": "cron"}},
+                                       "spec": {"template": {"spec": {
+                                           "restartPolicy": "Never",
+                                           "containers": [{"name": "c", "image": "busybox:1"}]}}}}}}
+        apply(server, ns, cj)
+        jobs = lambda: server.kjson("get", "jobs", "-n", ns, "-l", "from=cron")["items"]
+        first = poll(jobs, 10)
+        assert first and len(first) == 1
+        j = first[0]
+        assert j["metadata"]["name"].startswith("tick-")
+        assert j["metadata"]["ownerReferences"][0]["kind"] == "CronJob"
+        assert "batch.kubernetes.io/cronjob-scheduled-timestamp" in j["metadata"]["annotations"]
+        assert poll(lambda: server.kjson("get", "cronjob", "tick", "-n", ns).get("status", {}).get("active"))
+        # Forbid: no second Job while the first runs.
+        time.sleep(1.5)
+        assert len(jobs()) == 1
+        # Finish each job's pod; new runs follow, and only 2 finished ones are kept.
+        def finish_all():
+            for p in live(pods(server, ns)):
+                if p.get("status", {}).get("phase", "Pending") == "Pending":
+                    set_phase(server, ns, p["metadata"]["name"], "Succeeded")
+            done = [x for x in jobs() if any(c["type"] == "Complete" and c["status"] == "True"
+                                             for c in x.get("status", {}).get("conditions", []))]
+            return len(done) >= 2 and done
+        assert poll(finish_all, 20, 0.3)
+        time.sleep(1)
+        finish_all()
+        assert poll(lambda: len([x for x in jobs() if x.get("status", {}).get("succeeded")]) <= 2, 10)
+        st = server.kjson("get", "cronjob", "tick", "-n", ns)["status"]
+        assert st["lastScheduleTime"] and st["lastSuccessfulTime"]
+    finally:
+        server.close()
