@@ -12,4 +12,5 @@ void controllers_start(struct store *s)
 	ctl_endpoints_start(s);
 	ctl_job_start(s);
 	ctl_cronjob_start(s);
+	ctl_serviceaccount_start(s);
 }

@@ -16,5 +16,6 @@ void ctl_scheduler_start(struct store *s);  /* scheduler.c */
 void ctl_endpoints_start(struct store *s);  /* endpoints.c */
 void ctl_job_start(struct store *s);        /* job.c */
 void ctl_cronjob_start(struct store *s);    /* cronjob.c */
+void ctl_serviceaccount_start(struct store *s); /* serviceaccount.c */
 
 #endif

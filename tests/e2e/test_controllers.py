@@ -439,3 +439,10 @@ def test_cronjob_creates_jobs_on_schedule():
         assert st["lastScheduleTime"] and st["lastSuccessfulTime"]
     finally:
         server.close()
+
+
+def test_default_service_account_everywhere(server, ns):
+    assert poll(lambda: server.kubectl("get", "sa", "default", "-n", ns, check=False).returncode == 0)
+    assert poll(lambda: server.kubectl("get", "sa", "default", "-n", "kube-system", check=False).returncode == 0)
+    server.kubectl("delete", "sa", "default", "-n", ns)
+    assert poll(lambda: server.kubectl("get", "sa", "default", "-n", ns, check=False).returncode == 0)
