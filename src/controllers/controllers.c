@@ -13,4 +13,5 @@ void controllers_start(struct store *s)
 	ctl_job_start(s);
 	ctl_cronjob_start(s);
 	ctl_serviceaccount_start(s);
+	ctl_nodelifecycle_start(s);
 }

@@ -17,5 +17,6 @@ void ctl_endpoints_start(struct store *s);  /* endpoints.c */
 void ctl_job_start(struct store *s);        /* job.c */
 void ctl_cronjob_start(struct store *s);    /* cronjob.c */
 void ctl_serviceaccount_start(struct store *s); /* serviceaccount.c */
+void ctl_nodelifecycle_start(struct store *s); /* nodelifecycle.c */
 
 #endif

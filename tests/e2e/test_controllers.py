@@ -446,3 +446,45 @@ def test_default_service_account_everywhere(server, ns):
     assert poll(lambda: server.kubectl("get", "sa", "default", "-n", "kube-system", check=False).returncode == 0)
     server.kubectl("delete", "sa", "default", "-n", ns)
     assert poll(lambda: server.kubectl("get", "sa", "default", "-n", ns, check=False).returncode == 0)
+
+
+def lease(name, renew):
+    return {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+            "metadata": {"name": name, "namespace": "kube-node-lease"},
+            "spec": {"holderIdentity": name, "leaseDurationSeconds": 40, "renewTime": renew}}
+
+
+def utc(offset=0):
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(time.time() + offset))
+
+
+def test_node_lifecycle_unreachable_and_eviction(fresh_server):
+    server, ns = fresh_server, "default"
+    create_node(server, node("lost"))
+    # Its agent last renewed the lease two minutes ago.
+    server.kubectl("apply", "-f", "-", input=json.dumps(lease("lost", utc(-120))))
+    unreachable = {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"}
+    # "plain" gets the API's default 300 s toleration of unreachable, as in Kubernetes.
+    for name, tols in (("plain", None), ("zero", [dict(unreachable, tolerationSeconds=0)]),
+                       ("short", [dict(unreachable, tolerationSeconds=1)]),
+                       ("forever", [unreachable])):
+        p = pod(name, tolerations=tols)
+        p["spec"]["nodeName"] = "lost"
+        apply(server, ns, p)
+
+    def state():
+        n = server.kjson("get", "node", "lost")
+        ready = {c["type"]: c for c in n["status"]["conditions"]}["Ready"]
+        taints = {(t["key"], t["effect"]) for t in n["spec"].get("taints", [])}
+        return n if ready["status"] == "Unknown" and ("node.kubernetes.io/unreachable", "NoExecute") in taints else None
+    n = poll(state)
+    assert n, server.kjson("get", "node", "lost")
+    assert {c["type"]: c for c in n["status"]["conditions"]}["Ready"]["reason"] == "NodeStatusUnknown"
+    names = lambda: {p["metadata"]["name"] for p in live(pods(server, ns))}
+    assert poll(lambda: "zero" not in names())
+    assert poll(lambda: "short" not in names())
+    time.sleep(1.2)
+    assert "forever" in names() and "plain" in names()
+    # The agent comes back: the taints go.
+    server.kubectl("apply", "-f", "-", input=json.dumps(lease("lost", utc())))
+    assert poll(lambda: not server.kjson("get", "node", "lost")["spec"].get("taints"))
