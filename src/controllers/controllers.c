@@ -14,4 +14,5 @@ void controllers_start(struct store *s)
 	ctl_cronjob_start(s);
 	ctl_serviceaccount_start(s);
 	ctl_nodelifecycle_start(s);
+	ctl_daemonset_start(s);
 }

@@ -80,6 +80,9 @@ json_t *ctl_pod_from_template(const json_t *tmpl);
 /* Whether the object is marked "dirty" by an event on any of the NULL-terminated prefixes. */
 bool ctl_key_has_prefix(const char *key, const char *const *prefixes);
 
+/* A short, stable hash of a JSON value (FNV-1a over its canonical form) in name-safe letters. */
+void ctl_hash(const json_t *v, char *out, size_t n);
+
 /* n random lowercase alphanumerics (Kubernetes' generateName alphabet) into out[n+1]. */
 void ctl_rand_suffix(char *out, size_t n);
 

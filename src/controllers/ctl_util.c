@@ -301,3 +301,20 @@ bool ctl_key_has_prefix(const char *key, const char *const *prefixes)
 			return true;
 	return false;
 }
+
+void ctl_hash(const json_t *v, char *out, size_t n)
+{
+	static const char alpha[] = "bcdfghjklmnpqrstvwxz2456789";
+	char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	uint32_t h = 2166136261u;
+	char dec[16];
+	size_t i;
+
+	for (const char *p = s ? s : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	free(s);
+	snprintf(dec, sizeof(dec), "%u", h);
+	for (i = 0; dec[i] && i + 1 < n; i++)
+		out[i] = alpha[(unsigned char)(dec[i] + i) % (sizeof(alpha) - 1)];
+	out[i] = 0;
+}

@@ -488,3 +488,32 @@ def test_node_lifecycle_unreachable_and_eviction(fresh_server):
     # The agent comes back: the taints go.
     server.kubectl("apply", "-f", "-", input=json.dumps(lease("lost", utc())))
     assert poll(lambda: not server.kjson("get", "node", "lost")["spec"].get("taints"))
+
+
+def test_daemonset_one_pod_per_node(fresh_server):
+    server, ns = fresh_server, "default"
+    create_node(server, node("a"))
+    create_node(server, node("b"))
+    create_node(server, node("c", taints=[{"key": "gpu", "value": "yes", "effect": "NoSchedule"}]))
+    ds = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+          "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                   "template": {"metadata": {"labels": {"app": "agent"}},
+                                "spec": {"containers": [{"name": "c", "image": "busybox:1"}]}}}}
+    apply(server, ns, ds)
+    on_nodes = lambda: sorted(p["spec"].get("nodeName", "") for p in live(pods(server, ns, "app=agent")))
+    assert poll(lambda: on_nodes() == ["a", "b"]), on_nodes()
+    create_node(server, node("d"))
+    assert poll(lambda: on_nodes() == ["a", "b", "d"]), on_nodes()
+    server.kubectl("delete", "node", "b")
+    assert poll(lambda: on_nodes() == ["a", "d"]), on_nodes()
+
+    def rolled():
+        ready_all(server, ns, "app=agent")
+        return server.kubectl("rollout", "status", "ds/agent", "-n", ns, "--timeout=1s", check=False).returncode == 0
+    assert poll(rolled, 20, 0.3)
+    st = server.kjson("get", "ds", "agent", "-n", ns)["status"]
+    assert st["desiredNumberScheduled"] == st["numberReady"] == st["updatedNumberScheduled"] == 2
+    server.kubectl("set", "image", "ds/agent", "c=busybox:2", "-n", ns)
+    assert poll(rolled, 20, 0.3)
+    images = {p["spec"]["nodeName"]: p["spec"]["containers"][0]["image"] for p in live(pods(server, ns, "app=agent"))}
+    assert images == {"a": "busybox:2", "d": "busybox:2"}
