@@ -15,4 +15,5 @@ void controllers_start(struct store *s)
 	ctl_serviceaccount_start(s);
 	ctl_nodelifecycle_start(s);
 	ctl_daemonset_start(s);
+	ctl_statefulset_start(s);
 }

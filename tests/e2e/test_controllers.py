@@ -517,3 +517,48 @@ def test_daemonset_one_pod_per_node(fresh_server):
     assert poll(rolled, 20, 0.3)
     images = {p["spec"]["nodeName"]: p["spec"]["containers"][0]["image"] for p in live(pods(server, ns, "app=agent"))}
     assert images == {"a": "busybox:2", "d": "busybox:2"}
+
+
+def test_statefulset_ordered_with_claims(server, ns):
+    sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+           "spec": {"replicas": 3, "serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
+                    "template": {"metadata": {"labels": {"app": "db"}},
+                                 "spec": {"containers": [{"name": "c", "image": "busybox:1",
+                                                          "volumeMounts": [{"name": "data", "mountPath": "/d"}]}]}},
+                    "volumeClaimTemplates": [{"metadata": {"name": "data"},
+                                              "spec": {"accessModes": ["ReadWriteOnce"],
+                                                       "resources": {"requests": {"storage": "1Gi"}}}}]}}
+    apply(server, ns, sts)
+    names = lambda: sorted(p["metadata"]["name"] for p in live(pods(server, ns, "app=db")))
+    assert poll(lambda: names() == ["db-0"])
+    time.sleep(0.3)
+    assert names() == ["db-0"]  # db-1 waits for db-0 to be running and ready
+    p0 = server.kjson("get", "pod", "db-0", "-n", ns)
+    assert p0["spec"]["hostname"] == "db-0" and p0["spec"]["subdomain"] == "db"
+    assert {"name": "data", "persistentVolumeClaim": {"claimName": "data-db-0"}} in p0["spec"]["volumes"]
+    assert p0["metadata"]["labels"]["statefulset.kubernetes.io/pod-name"] == "db-0"
+    for want in (["db-0", "db-1"], ["db-0", "db-1", "db-2"]):
+        ready_all(server, ns, "app=db")
+        assert poll(lambda: names() == want), names()
+    claims = sorted(c["metadata"]["name"] for c in server.kjson("get", "pvc", "-n", ns)["items"])
+    assert claims == ["data-db-0", "data-db-1", "data-db-2"]
+
+    def rolled():
+        ready_all(server, ns, "app=db")
+        return server.kubectl("rollout", "status", "sts/db", "-n", ns, "--timeout=1s", check=False).returncode == 0
+    assert poll(rolled, 20, 0.3)
+    # Update: pods are replaced from the highest ordinal down.
+    server.kubectl("set", "image", "sts/db", "c=busybox:2", "-n", ns)
+    order = []
+
+    def updated():
+        for p in live(pods(server, ns, "app=db")):
+            if p["spec"]["containers"][0]["image"] == "busybox:2" and p["metadata"]["name"] not in order:
+                order.append(p["metadata"]["name"])
+        return rolled() and len(order) == 3
+    assert poll(updated, 30, 0.3), order
+    assert order == ["db-2", "db-1", "db-0"]
+    # Scale down removes the highest ordinals; the claims stay.
+    server.kubectl("scale", "sts/db", "--replicas=1", "-n", ns)
+    assert poll(lambda: names() == ["db-0"]), names()
+    assert len(server.kjson("get", "pvc", "-n", ns)["items"]) == 3
