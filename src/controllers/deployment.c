@@ -117,9 +117,10 @@ static json_t *annotations(json_t *obj)
 	return a;
 }
 
-static void set_rs(struct store *s, struct ctl_obj *rs, long long replicas, long long revision,
-		   long long deploy_replicas, long long max_surge)
+static void set_rs(struct store *s, const json_t *dep, struct ctl_obj *rs, long long replicas,
+		   long long revision, long long deploy_replicas, long long max_surge)
 {
+	long long was = spec_replicas(rs->obj);
 	json_t *copy = json_deep_copy(rs->obj);
 	json_t *ann = annotations(copy);
 	char buf[32];
@@ -139,6 +140,9 @@ static void set_rs(struct store *s, struct ctl_obj *rs, long long replicas, long
 			json_object_set_new(json_object_get(copy, "metadata"), "generation",
 					    json_integer(json_integer_value(gen) + 1));
 		if (ctl_put(s, rs->key, copy, rs->rev) == 0) {
+			if (was != replicas)
+				ctl_event(s, dep, "Normal", "ScalingReplicaSet", "Scaled %s replica set %s from %lld to %lld",
+					  replicas > was ? "up" : "down", obj_name(rs->obj), was, replicas);
 			json_decref(rs->obj);
 			rs->obj = copy;
 			rs->rev = 0; /* stale now: a second write this pass must not win */
@@ -192,6 +196,9 @@ static void create_rs(struct store *s, const json_t *dep, const char *hash, long
 		json_object_set(json_object_get(rs, "spec"), "minReadySeconds", mrs);
 	if (ctl_create(s, "apps", "replicasets", obj_namespace(dep), rs, dep) < 0)
 		log_warn("deployment", "creating ReplicaSet %s-%s failed", obj_name(dep), hash);
+	else
+		ctl_event(s, dep, "Normal", "ScalingReplicaSet", "Scaled up replica set %s from 0 to %lld",
+			  obj_name(rs), replicas);
 	json_decref(rs);
 	dirty = true;
 }
@@ -343,17 +350,17 @@ static void sync_one(struct store *s, struct ctl_obj *d, struct ctl_list *rss)
 		if (recreate) {
 			for (size_t i = 0; i < nown; i++)
 				if (own[i] != newrs && spec_replicas(own[i]->obj) > 0)
-					set_rs(s, own[i], 0, 0, want, 0);
+					set_rs(s, dep, own[i], 0, 0, want, 0);
 			if (!old_pods)
 				target = want;
-			set_rs(s, newrs, target, newrev, want, 0);
+			set_rs(s, dep, newrs, target, newrev, want, 0);
 		} else {
 			long long all = old_spec + cur;
 			if (cur > want)
 				target = want;
 			else if (cur < want && all < want + surge)
 				target = cur + (want + surge - all < want - cur ? want + surge - all : want - cur);
-			set_rs(s, newrs, target, newrev, want, surge);
+			set_rs(s, dep, newrs, target, newrev, want, surge);
 			all = old_spec + target;
 			long long min_avail = want - unavail;
 			long long new_unavail = target - rs_available(newrs->obj);
@@ -365,7 +372,7 @@ static void sync_one(struct store *s, struct ctl_obj *d, struct ctl_list *rss)
 				long long sp = spec_replicas(own[i]->obj), bad = sp - rs_available(own[i]->obj);
 				if (bad > 0) {
 					long long dd = bad < down ? bad : down;
-					set_rs(s, own[i], sp - dd, 0, want, surge);
+					set_rs(s, dep, own[i], sp - dd, 0, want, surge);
 					down -= dd;
 				}
 			}
@@ -380,7 +387,7 @@ static void sync_one(struct store *s, struct ctl_obj *d, struct ctl_list *rss)
 				long long dd = sp < can ? sp : can;
 				dd = dd < down ? dd : down;
 				if (dd > 0) {
-					set_rs(s, own[i], sp - dd, 0, want, surge);
+					set_rs(s, dep, own[i], sp - dd, 0, want, surge);
 					down -= dd;
 					can -= dd;
 				}

@@ -150,13 +150,17 @@ static void sync_one(struct store *s, struct ctl_obj *rso, struct ctl_list *pods
 						    json_sprintf("%s-", obj_name(rs)));
 				if (ctl_create(s, "", "pods", ns, pod, rs) < 0)
 					log_warn("replicaset", "creating a pod for %s/%s failed", ns, obj_name(rs));
+				else
+					ctl_event(s, rs, "Normal", "SuccessfulCreate", "Created pod: %s", obj_name(pod));
 				json_decref(pod);
 			}
 			dirty = true;
 		} else if (diff < 0) {
 			qsort(active, nactive, sizeof(*active), cmp_delete_order);
 			for (long long i = 0; i < -diff; i++)
-				ctl_delete(s, "", "pods", ns, obj_name(active[i]));
+				if (ctl_delete(s, "", "pods", ns, obj_name(active[i])) == 0)
+					ctl_event(s, rs, "Normal", "SuccessfulDelete", "Deleted pod: %s",
+						  obj_name(active[i]));
 			dirty = true;
 		}
 	}
