@@ -77,7 +77,7 @@ void ctl_event(struct store *s, const json_t *obj, const char *type, const char 
 /* A new Pod (owned) from a pod template (borrowed): its labels, annotations and spec. */
 json_t *ctl_pod_from_template(const json_t *tmpl);
 
-/* Whether the object is marked "dirty" by an event on any of the NULL-terminated prefixes. */
+/* Whether key starts with one of the NULL-terminated prefixes (for on_event filters). */
 bool ctl_key_has_prefix(const char *key, const char *const *prefixes);
 
 /* A short, stable hash of a JSON value (FNV-1a over its canonical form) in name-safe letters. */

@@ -36,26 +36,19 @@ static json_t *bare_template(const json_t *tmpl)
 	return t;
 }
 
-/* FNV-1a over the canonical template, spelled in a vowel-free alphabet (no words in names). */
+/* The pod-template-hash: the bare template's hash, salted with the collision count. */
 static void template_hash(const json_t *tmpl, long long collisions, char *out, size_t n)
 {
 	json_t *t = bare_template(tmpl);
-	char *s = json_dumps(t, JSON_COMPACT | JSON_SORT_KEYS);
-	static const char alpha[] = "bcdfghjklmnpqrstvwxz2456789";
-	uint32_t h = 2166136261u;
-	char dec[32];
 
-	for (const char *p = s; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	if (collisions)
-		h = (h ^ (uint32_t)collisions) * 16777619u;
-	snprintf(dec, sizeof(dec), "%u", h);
-	size_t i;
-	for (i = 0; dec[i] && i + 1 < n; i++)
-		out[i] = alpha[(unsigned char)dec[i] % (sizeof(alpha) - 1)];
-	out[i] = 0;
-	free(s);
-	json_decref(t);
+	if (collisions) {
+		json_t *salted = json_pack("[o, I]", t, (json_int_t)collisions);
+		ctl_hash(salted, out, n);
+		json_decref(salted);
+	} else {
+		ctl_hash(t, out, n);
+		json_decref(t);
+	}
 }
 
 /* An int-or-percent of total; round up for surge, down for unavailable. */
@@ -82,8 +75,6 @@ static long long kj_int_or(const json_t *o, const char *field, long long def)
 {
 	json_t *v = json_object_get(json_object_get(o, "spec"), field);
 
-	if (!strcmp(field, "collisionCount"))
-		v = json_object_get(json_object_get(o, "status"), field);
 	return json_is_integer(v) ? json_integer_value(v) : def;
 }
 
@@ -204,7 +195,7 @@ static void create_rs(struct store *s, const json_t *dep, const char *hash, long
 }
 
 static void write_status(struct store *s, struct ctl_obj *d, struct ctl_obj **own, size_t nown,
-			 struct ctl_obj *newrs, long long max_unavail)
+			 struct ctl_obj *newrs, long long max_unavail, long long collisions)
 {
 	json_t *dep = d->obj;
 	long long want = spec_replicas(dep), total = 0, ready = 0, avail = 0, spec_sum = 0;
@@ -219,6 +210,8 @@ static void write_status(struct store *s, struct ctl_obj *d, struct ctl_obj **ow
 	json_t *old = json_object_get(dep, "status");
 	json_t *st = json_is_object(old) ? json_deep_copy(old) : json_object();
 	json_object_set(st, "observedGeneration", json_object_get(json_object_get(dep, "metadata"), "generation"));
+	if (collisions > 0)
+		json_object_set_new(st, "collisionCount", json_integer(collisions));
 	json_object_set_new(st, "replicas", json_integer(total));
 	json_object_set_new(st, "updatedReplicas", json_integer(updated));
 	json_object_set_new(st, "readyReplicas", json_integer(ready));
@@ -292,6 +285,7 @@ static void sync_one(struct store *s, struct ctl_obj *d, struct ctl_list *rss)
 	struct ctl_obj **own = xcalloc(rss->n + 1, sizeof(*own));
 	struct ctl_obj *newrs = NULL;
 	size_t nown = 0;
+	long long collisions = -1; /* -1: unchanged */
 	long long max_old_rev = 0;
 
 	if (!uid || !ns || ctl_terminating(dep)) {
@@ -332,8 +326,20 @@ static void sync_one(struct store *s, struct ctl_obj *d, struct ctl_list *rss)
 
 	if (!newrs && !paused) {
 		char hash[32];
-		long long coll = kj_int_or(dep, "collisionCount", 0);
-		template_hash(json_object_get(spec, "template"), coll, hash, sizeof(hash));
+		long long coll = json_integer_value(json_object_get(json_object_get(dep, "status"), "collisionCount"));
+		/* A ReplicaSet of that name that is not ours (or has another template): salt the hash. */
+		for (int tries = 0; tries < 16; tries++) {
+			template_hash(json_object_get(spec, "template"), coll, hash, sizeof(hash));
+			_cleanup_free_ char *rsname = xasprintf("%s-%s", obj_name(dep), hash);
+			bool taken = false;
+			for (size_t i = 0; i < rss->n; i++)
+				taken |= !strcmp(obj_name(rss->v[i].obj) ?: "", rsname) &&
+					 !strcmp(obj_namespace(rss->v[i].obj) ?: "", ns);
+			if (!taken)
+				break;
+			coll++;
+		}
+		collisions = coll;
 		long long n;
 		if (recreate)
 			n = old_spec || old_pods ? 0 : want;
@@ -406,7 +412,7 @@ static void sync_one(struct store *s, struct ctl_obj *d, struct ctl_list *rss)
 			ctl_delete(s, "apps", "replicasets", ns, obj_name(own[i]->obj));
 			empty--;
 		}
-	write_status(s, d, own, nown, newrs, unavail);
+	write_status(s, d, own, nown, newrs, unavail, collisions);
 	free(own);
 }
 
