@@ -247,11 +247,10 @@ static void write_status(struct store *s, struct ctl_obj *d, struct ctl_obj **ow
 				reason = json_string_value(json_object_get(c, "reason"));
 				last = ctl_parse_time(json_string_value(json_object_get(c, "lastUpdateTime")));
 			}
-		bool progressed = !old || !json_equal(json_object_get(old, "updatedReplicas"),
-						       json_object_get(st, "updatedReplicas")) ||
-				  !json_equal(json_object_get(old, "availableReplicas"),
-					      json_object_get(st, "availableReplicas")) ||
-				  !json_equal(json_object_get(old, "replicas"), json_object_get(st, "replicas"));
+		/* Absent counts are zero (json_equal says NULL differs from NULL). */
+		bool progressed = !old || status_int(dep, "updatedReplicas") != updated ||
+				  status_int(dep, "availableReplicas") != avail ||
+				  status_int(dep, "replicas") != total;
 		if (reason && !strcmp(reason, "ProgressDeadlineExceeded") && !progressed) {
 			/* stays failed until something moves */
 		} else if (!progressed && reason && !strcmp(reason, "ReplicaSetUpdated") && last &&

@@ -48,6 +48,19 @@ static bool finished(const json_t *job, int64_t *when)
 	return false;
 }
 
+static long long pod_restarts(const json_t *pod)
+{
+	long long n = 0;
+	size_t i;
+	json_t *cs;
+
+	if (strcmp(obj_str(pod, "spec.restartPolicy") ?: "", "OnFailure"))
+		return 0;
+	json_array_foreach(json_object_get(json_object_get(pod, "status"), "containerStatuses"), i, cs)
+		n += json_integer_value(json_object_get(cs, "restartCount"));
+	return n;
+}
+
 static void ttl(struct store *s, const json_t *job)
 {
 	int64_t when;
@@ -98,7 +111,7 @@ static void sync_one(struct store *s, struct ctl_obj *jo, struct ctl_list *pods)
 	}
 	json_t **active = xcalloc(pods->n + 1, sizeof(*active));
 	size_t nactive = 0;
-	long long succeeded = 0, failed = 0, ready = 0;
+	long long succeeded = 0, failed = 0, ready = 0, restarts = 0;
 	for (size_t i = 0; i < pods->n; i++) {
 		json_t *p = pods->v[i].obj;
 		const char *cuid = ctl_controller_uid(p);
@@ -112,6 +125,7 @@ static void sync_one(struct store *s, struct ctl_obj *jo, struct ctl_list *pods)
 		else if (!ctl_terminating(p)) {
 			active[nactive++] = p;
 			ready += ctl_pod_ready(p);
+			restarts += pod_restarts(p);
 		}
 	}
 	json_t *old = json_object_get(job, "status");
@@ -134,7 +148,8 @@ static void sync_one(struct store *s, struct ctl_obj *jo, struct ctl_list *pods)
 	bool done = false;
 	long long want;
 
-	if (failed > backoff) {
+	/* With restartPolicy OnFailure, failures are restarts in place: they count too. */
+	if (failed + restarts > backoff) {
 		finish(st, "Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
 		done = true;
 	} else if (deadline && started && ctl_now() - started >= deadline) {

@@ -586,3 +586,32 @@ def test_statefulset_ordered_with_claims(server, ns):
     server.kubectl("scale", "sts/db", "--replicas=1", "-n", ns)
     assert poll(lambda: names() == ["db-0"]), names()
     assert len(server.kjson("get", "pvc", "-n", ns)["items"]) == 3
+
+
+def test_job_on_failure_restarts_count_against_backoff(server, ns):
+    j = job("restarts", backoff=2)
+    j["spec"]["template"]["spec"]["restartPolicy"] = "OnFailure"
+    apply(server, ns, j)
+    p = poll(lambda: job_pods(server, ns, "restarts"))
+    status = {"status": {"phase": "Running", "containerStatuses": [
+        {"name": "c", "image": "busybox:1", "imageID": "", "ready": False, "restartCount": 3,
+         "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}}
+    server.request("PATCH", f"/api/v1/namespaces/{ns}/pods/{p[0]['metadata']['name']}/status",
+                   json.dumps(status).encode(), content_type="application/merge-patch+json")
+    server.kubectl("wait", "--for=condition=failed", "job/restarts", "-n", ns, "--timeout=15s")
+    assert poll(lambda: not job_pods(server, ns, "restarts"))
+
+
+def test_deployment_progress_deadline(server, ns):
+    d = deployment("stuck", replicas=1)
+    d["spec"]["progressDeadlineSeconds"] = 1
+    apply(server, ns, d)
+
+    def exceeded():
+        st = get(server, f"/apis/apps/v1/namespaces/{ns}/deployments/stuck").get("status", {})
+        c = {c["type"]: c for c in st.get("conditions", [])}.get("Progressing")
+        return c and c["status"] == "False" and c
+    c = poll(exceeded, 10)
+    assert c and c["reason"] == "ProgressDeadlineExceeded"
+    p = server.kubectl("rollout", "status", "deployment/stuck", "-n", ns, "--timeout=5s", check=False)
+    assert p.returncode != 0 and "exceeded its progress deadline" in p.stderr
