@@ -15,6 +15,7 @@
 #include "controllers/controllers.h"
 #include "controllers/ctl.h"
 #include "controllers/loop.h"
+#include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -59,6 +60,93 @@ static long long pod_restarts(const json_t *pod)
 	json_array_foreach(json_object_get(json_object_get(pod, "status"), "containerStatuses"), i, cs)
 		n += json_integer_value(json_object_get(cs, "restartCount"));
 	return n;
+}
+
+#define INDEX_ANN "batch.kubernetes.io/job-completion-index"
+#define MAX_INDEXES 100000
+
+static long long pod_index(const json_t *pod)
+{
+	const char *v = json_string_value(json_object_get(
+		json_object_get(json_object_get(pod, "metadata"), "annotations"), INDEX_ANN));
+	char *end;
+
+	if (!v || !*v)
+		return -1;
+	long long i = strtoll(v, &end, 10);
+	return *end || i < 0 ? -1 : i;
+}
+
+/* Mark the indexes of "1,3-5" in done[0..n). */
+static void parse_indexes(const char *s, char *done, long long n)
+{
+	while (s && *s) {
+		char *end;
+		long long a = strtoll(s, &end, 10), b = a;
+		if (end == s)
+			return;
+		if (*end == '-')
+			b = strtoll(end + 1, &end, 10);
+		for (long long i = a; i <= b && i < n; i++)
+			if (i >= 0)
+				done[i] = 1;
+		s = *end == ',' ? end + 1 : NULL;
+	}
+}
+
+/* "1,3-5" from done[0..n). Returns owned. */
+static char *format_indexes(const char *done, long long n)
+{
+	struct buf b = BUF_INIT;
+
+	for (long long i = 0; i < n; i++) {
+		if (!done[i])
+			continue;
+		long long j = i;
+		while (j + 1 < n && done[j + 1])
+			j++;
+		if (b.len)
+			buf_addc(&b, ',');
+		if (j > i)
+			buf_addf(&b, "%lld-%lld", i, j);
+		else
+			buf_addf(&b, "%lld", i);
+		i = j;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* An Indexed Job's pod: the index as annotation, label, hostname and JOB_COMPLETION_INDEX. */
+static void set_index(json_t *pod, const json_t *job, long long idx)
+{
+	json_t *meta = json_object_get(pod, "metadata");
+	json_t *spec = json_object_get(pod, "spec");
+	char v[32];
+
+	snprintf(v, sizeof(v), "%lld", idx);
+	json_t *ann = json_object_get(meta, "annotations");
+	if (!json_is_object(ann)) {
+		ann = json_object();
+		json_object_set_new(meta, "annotations", ann);
+	}
+	json_object_set_new(ann, INDEX_ANN, json_string(v));
+	json_t *labels = json_object_get(meta, "labels");
+	if (json_is_object(labels))
+		json_object_set_new(labels, INDEX_ANN, json_string(v));
+	json_object_set_new(meta, "generateName", json_sprintf("%s-%lld-", obj_name(job), idx));
+	json_object_set_new(spec, "hostname", json_sprintf("%s-%lld", obj_name(job), idx));
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(spec, "containers"), i, c) {
+		json_t *env = json_object_get(c, "env");
+		if (!json_is_array(env)) {
+			env = json_array();
+			json_object_set_new(c, "env", env);
+		}
+		json_array_append_new(env, json_pack("{s:s, s:{s:{s:s}}}", "name", "JOB_COMPLETION_INDEX",
+						     "valueFrom", "fieldRef", "fieldPath",
+						     "metadata.annotations['" INDEX_ANN "']"));
+	}
 }
 
 static void ttl(struct store *s, const json_t *job)
@@ -111,6 +199,14 @@ static void sync_one(struct store *s, struct ctl_obj *jo, struct ctl_list *pods)
 	}
 	json_t **active = xcalloc(pods->n + 1, sizeof(*active));
 	size_t nactive = 0;
+	json_t *comp = json_object_get(json_object_get(job, "spec"), "completions");
+	bool indexed = !strcmp(obj_str(job, "spec.completionMode") ?: "", "Indexed") && json_is_integer(comp);
+	long long nidx = indexed ? json_integer_value(comp) : 0;
+	if (nidx > MAX_INDEXES)
+		nidx = MAX_INDEXES;
+	char *done_idx = xcalloc((size_t)nidx + 1, 1), *busy_idx = xcalloc((size_t)nidx + 1, 1);
+	if (indexed)
+		parse_indexes(obj_str(job, "status.completedIndexes"), done_idx, nidx);
 	long long succeeded = 0, failed = 0, ready = 0, restarts = 0;
 	for (size_t i = 0; i < pods->n; i++) {
 		json_t *p = pods->v[i].obj;
@@ -118,13 +214,21 @@ static void sync_one(struct store *s, struct ctl_obj *jo, struct ctl_list *pods)
 		if (!cuid || strcmp(cuid, uid))
 			continue;
 		const char *ph = obj_str(p, "status.phase");
-		if (ph && !strcmp(ph, "Succeeded"))
+		long long idx = indexed ? pod_index(p) : -1;
+		if (idx >= nidx)
+			idx = -1;
+		if (ph && !strcmp(ph, "Succeeded")) {
 			succeeded++;
+			if (idx >= 0)
+				done_idx[idx] = 1;
+		}
 		else if (ph && !strcmp(ph, "Failed"))
 			failed++;
 		else if (!ctl_terminating(p)) {
 			active[nactive++] = p;
 			ready += ctl_pod_ready(p);
+			if (idx >= 0)
+				busy_idx[idx] = 1;
 			restarts += pod_restarts(p);
 		}
 	}
@@ -140,7 +244,15 @@ static void sync_one(struct store *s, struct ctl_obj *jo, struct ctl_list *pods)
 	if (!json_object_get(st, "startTime") && !json_is_true(json_object_get(json_object_get(job, "spec"), "suspend")))
 		json_object_set_new(st, "startTime", json_string(now));
 
-	json_t *comp = json_object_get(json_object_get(job, "spec"), "completions");
+	if (indexed) {
+		succeeded = 0;
+		for (long long i = 0; i < nidx; i++)
+			succeeded += done_idx[i];
+		char *ci = format_indexes(done_idx, nidx);
+		if (*ci)
+			json_object_set_new(st, "completedIndexes", json_string(ci));
+		free(ci);
+	}
 	long long parallelism = spec_int(job, "parallelism", 1);
 	long long backoff = spec_int(job, "backoffLimit", 6);
 	long long deadline = spec_int(job, "activeDeadlineSeconds", 0);
@@ -170,10 +282,21 @@ static void sync_one(struct store *s, struct ctl_obj *jo, struct ctl_list *pods)
 		dirty = true; /* time alone can fail it */
 	if ((long long)nactive < want) {
 		json_t *tmpl = json_object_get(json_object_get(job, "spec"), "template");
+		long long next = 0;
 		for (long long i = (long long)nactive; i < want && i < 500; i++) {
 			json_t *pod = ctl_pod_from_template(tmpl);
 			json_object_set_new(json_object_get(pod, "metadata"), "generateName",
 					    json_sprintf("%s-", obj_name(job)));
+			if (indexed) {
+				while (next < nidx && (done_idx[next] || busy_idx[next]))
+					next++;
+				if (next == nidx) {
+					json_decref(pod);
+					break;
+				}
+				busy_idx[next] = 1;
+				set_index(pod, job, next);
+			}
 			ctl_create(s, "", "pods", ns, pod, job);
 			json_decref(pod);
 		}
@@ -200,6 +323,8 @@ static void sync_one(struct store *s, struct ctl_obj *jo, struct ctl_list *pods)
 	ctl_write_status(s, jo, st);
 	json_decref(st);
 	free(active);
+	free(done_idx);
+	free(busy_idx);
 }
 
 static void tick(struct ctl_loop *l)

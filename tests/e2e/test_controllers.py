@@ -615,3 +615,27 @@ def test_deployment_progress_deadline(server, ns):
     assert c and c["reason"] == "ProgressDeadlineExceeded"
     p = server.kubectl("rollout", "status", "deployment/stuck", "-n", ns, "--timeout=5s", check=False)
     assert p.returncode != 0 and "exceeded its progress deadline" in p.stderr
+
+
+def test_indexed_job(server, ns):
+    j = job("idx", completions=3, parallelism=3)
+    j["spec"]["completionMode"] = "Indexed"
+    apply(server, ns, j)
+    assert poll(lambda: len(job_pods(server, ns, "idx")) == 3)
+    by_index = {p["metadata"]["annotations"]["batch.kubernetes.io/job-completion-index"]: p
+                for p in job_pods(server, ns, "idx")}
+    assert sorted(by_index) == ["0", "1", "2"]
+    p1 = by_index["1"]
+    assert p1["metadata"]["name"].startswith("idx-1-") and p1["spec"]["hostname"] == "idx-1"
+    env = {e["name"]: e for e in p1["spec"]["containers"][0]["env"]}
+    assert "JOB_COMPLETION_INDEX" in env
+    # Index 1 fails: it is retried under the same index; 0 and 2 succeed.
+    set_phase(server, ns, by_index["1"]["metadata"]["name"], "Failed")
+    set_phase(server, ns, by_index["0"]["metadata"]["name"], "Succeeded")
+    set_phase(server, ns, by_index["2"]["metadata"]["name"], "Succeeded")
+    retry = poll(lambda: job_pods(server, ns, "idx", "Pending"))
+    assert retry and [p["metadata"]["annotations"]["batch.kubernetes.io/job-completion-index"] for p in retry] == ["1"]
+    assert poll(lambda: get(server, f"/apis/batch/v1/namespaces/{ns}/jobs/idx")["status"].get("completedIndexes") == "0,2")
+    set_phase(server, ns, retry[0]["metadata"]["name"], "Succeeded")
+    server.kubectl("wait", "--for=condition=complete", "job/idx", "-n", ns, "--timeout=15s")
+    assert get(server, f"/apis/batch/v1/namespaces/{ns}/jobs/idx")["status"]["completedIndexes"] == "0-2"
