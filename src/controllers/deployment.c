@@ -274,6 +274,35 @@ static void write_status(struct store *s, struct ctl_obj *d, struct ctl_obj **ow
 	json_decref(st);
 }
 
+/* Adopt an orphan ReplicaSet of dep's namespace that dep's selector picks (as Kubernetes does). */
+static bool adopt(struct store *s, struct ctl_obj *rs, const json_t *dep, const struct selector *sel)
+{
+	if (strcmp(obj_namespace(rs->obj) ?: "", obj_namespace(dep) ?: "") || ctl_terminating(rs->obj) ||
+	    !selector_matches(sel, json_object_get(json_object_get(rs->obj, "metadata"), "labels")))
+		return false;
+	json_t *copy = json_deep_copy(rs->obj);
+	json_t *meta = obj_meta(copy);
+	json_t *refs = json_object_get(meta, "ownerReferences");
+	if (!json_is_array(refs)) {
+		refs = json_array();
+		json_object_set_new(meta, "ownerReferences", refs);
+	}
+	json_array_append_new(refs, json_pack("{s:s?, s:s?, s:s?, s:s?, s:b, s:b}",
+					      "apiVersion", obj_str(dep, "apiVersion"), "kind", obj_str(dep, "kind"),
+					      "name", obj_name(dep), "uid", obj_str(dep, "metadata.uid"),
+					      "controller", 1, "blockOwnerDeletion", 1));
+	if (ctl_put(s, rs->key, copy, rs->rev) < 0) {
+		json_decref(copy);
+		dirty = true;
+		return false;
+	}
+	json_decref(rs->obj);
+	rs->obj = copy;
+	rs->rev = 0; /* stale: later writes this pass must re-read */
+	dirty = true;
+	return true;
+}
+
 static void sync_one(struct store *s, struct ctl_obj *d, struct ctl_list *rss)
 {
 	json_t *dep = d->obj;
@@ -292,8 +321,12 @@ static void sync_one(struct store *s, struct ctl_obj *d, struct ctl_list *rss)
 		return;
 	}
 	json_t *bare = bare_template(json_object_get(spec, "template"));
+	struct atoll_err err = ERR_INIT;
+	struct selector *sel = selector_from_json(json_object_get(spec, "selector"), &err);
 	for (size_t i = 0; i < rss->n; i++) {
 		const char *cuid = ctl_controller_uid(rss->v[i].obj);
+		if (!cuid && sel && adopt(s, &rss->v[i], dep, sel))
+			cuid = uid;
 		if (!cuid || strcmp(cuid, uid))
 			continue;
 		own[nown++] = &rss->v[i];
@@ -303,6 +336,7 @@ static void sync_one(struct store *s, struct ctl_obj *d, struct ctl_list *rss)
 		json_decref(b);
 	}
 	json_decref(bare);
+	selector_free(sel);
 	qsort(own, nown, sizeof(*own), cmp_revision);
 	for (size_t i = 0; i < nown; i++)
 		if (own[i] != newrs && revision_of(own[i]->obj) > max_old_rev)

@@ -90,6 +90,25 @@ static void adopt(struct store *s, struct ctl_obj *p, const json_t *rs)
 	}
 }
 
+/* Drop our controller reference from a pod that no longer matches the selector. */
+static void release(struct store *s, struct ctl_obj *p, const char *uid)
+{
+	json_t *copy = json_deep_copy(p->obj);
+	json_t *meta = json_object_get(copy, "metadata");
+	json_t *refs = json_object_get(meta, "ownerReferences");
+
+	for (size_t i = 0; i < json_array_size(refs); i++)
+		if (!strcmp(json_string_value(json_object_get(json_array_get(refs, i), "uid")) ?: "", uid)) {
+			json_array_remove(refs, i);
+			break;
+		}
+	if (!json_array_size(refs))
+		json_object_del(meta, "ownerReferences");
+	if (ctl_put(s, p->key, copy, p->rev) < 0)
+		dirty = true;
+	json_decref(copy);
+}
+
 static void sync_one(struct store *s, struct ctl_obj *rso, struct ctl_list *pods)
 {
 	json_t *rs = rso->obj;
@@ -126,6 +145,10 @@ static void sync_one(struct store *s, struct ctl_obj *rso, struct ctl_list *pods
 		}
 		if (!cuid || strcmp(cuid, uid) || !ctl_pod_active(p->obj))
 			continue;
+		if (!selector_matches(sel, labels)) {
+			release(s, p, uid); /* relabelled out of the set: no longer ours */
+			continue;
+		}
 		active[nactive++] = p->obj;
 		bool fully = true;
 		const char *k;

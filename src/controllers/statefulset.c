@@ -75,7 +75,10 @@ static void ensure_claims(struct store *s, const json_t *sts, long long i)
 		json_object_set_new(pvc, "metadata", meta);
 		v = json_object_get(t, "spec");
 		json_object_set_new(pvc, "spec", v ? json_deep_copy(v) : json_object());
-		if (ctl_create(s, "", "persistentvolumeclaims", obj_namespace(sts), pvc, NULL) < 0)
+		/* whenDeleted: Delete makes the claims the StatefulSet's, for the garbage collector. */
+		bool owned = !strcmp(obj_str(sts, "spec.persistentVolumeClaimRetentionPolicy.whenDeleted") ?: "",
+				     "Delete");
+		if (ctl_create(s, "", "persistentvolumeclaims", obj_namespace(sts), pvc, owned ? sts : NULL) < 0)
 			log_warn("statefulset", "creating claim %s failed", name);
 		json_decref(pvc);
 	}

@@ -639,3 +639,25 @@ def test_indexed_job(server, ns):
     set_phase(server, ns, retry[0]["metadata"]["name"], "Succeeded")
     server.kubectl("wait", "--for=condition=complete", "job/idx", "-n", ns, "--timeout=15s")
     assert get(server, f"/apis/batch/v1/namespaces/{ns}/jobs/idx")["status"]["completedIndexes"] == "0-2"
+
+
+def test_adoption_and_release(server, ns):
+    apply(server, ns, deployment("keep", replicas=2))
+    rollout(server, ns, "keep")
+    before = {p["metadata"]["name"] for p in live(pods(server, ns, "app=keep"))}
+    rs_before = [r["metadata"]["name"] for r in rs_of(server, ns, "keep")]
+    server.kubectl("delete", "deployment", "keep", "-n", ns, "--cascade=orphan")
+    assert poll(lambda: all(not r["metadata"].get("ownerReferences") for r in rs_of(server, ns, "keep")))
+    # A new Deployment with the same template adopts the ReplicaSet and its pods.
+    apply(server, ns, deployment("keep", replicas=2))
+    assert poll(lambda: all(r["metadata"].get("ownerReferences", [{}])[0].get("kind") == "Deployment"
+                            for r in rs_of(server, ns, "keep")))
+    rollout(server, ns, "keep")
+    assert [r["metadata"]["name"] for r in rs_of(server, ns, "keep")] == rs_before
+    assert {p["metadata"]["name"] for p in live(pods(server, ns, "app=keep"))} == before
+    # A pod relabelled out of the selector is released and replaced.
+    victim = sorted(before)[0]
+    server.kubectl("label", "pod", victim, "-n", ns, "app=debug", "--overwrite")
+    assert poll(lambda: not get(server, f"/api/v1/namespaces/{ns}/pods/{victim}")["metadata"].get("ownerReferences"))
+    assert poll(lambda: len(live(pods(server, ns, "app=keep"))) == 2)
+    assert get(server, f"/api/v1/namespaces/{ns}/pods/{victim}") is not None
