@@ -142,6 +142,7 @@ static void sync_one(struct store *s, struct ctl_obj *rso, struct ctl_list *pods
 		    selector_matches(sel, labels)) {
 			adopt(s, p, rs);
 			cuid = uid;
+			labels = json_object_get(json_object_get(p->obj, "metadata"), "labels"); /* p->obj was replaced */
 		}
 		if (!cuid || strcmp(cuid, uid) || !ctl_pod_active(p->obj))
 			continue;
