@@ -97,6 +97,13 @@ static json_t *build_subsets(const json_t *svc, json_t **pods, size_t n, json_t 
 		bool ready = ctl_pod_ready(pods[i]) || publish;
 		json_t *addr = json_pack("{s:s, s:s?, s:o}", "ip", ip, "nodeName", node, "targetRef",
 					 target_ref(pods[i]));
+		/* Pods with a hostname in this (headless) service's subdomain get DNS names. */
+		const char *host = obj_str(pods[i], "spec.hostname");
+		const char *subdomain = obj_str(pods[i], "spec.subdomain");
+		if (host && subdomain && !strcmp(subdomain, obj_name(svc) ?: ""))
+			json_object_set_new(addr, "hostname", json_string(host));
+		else
+			host = NULL;
 		json_t *sub = NULL, *s;
 		size_t k;
 		json_array_foreach(subsets, k, s)
@@ -125,6 +132,8 @@ static json_t *build_subsets(const json_t *svc, json_t **pods, size_t n, json_t 
 					       "targetRef", target_ref(pods[i]));
 			if (node)
 				json_object_set_new(ep, "nodeName", json_string(node));
+			if (host)
+				json_object_set_new(ep, "hostname", json_string(host));
 			json_array_append_new(slice_eps, ep);
 		}
 		json_decref(ports);

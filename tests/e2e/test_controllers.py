@@ -586,6 +586,11 @@ def test_statefulset_ordered_with_claims(server, ns):
     server.kubectl("scale", "sts/db", "--replicas=1", "-n", ns)
     assert poll(lambda: names() == ["db-0"]), names()
     assert len(server.kjson("get", "pvc", "-n", ns)["items"]) == 3
+    # The headless Service's endpoints name the pod for DNS.
+    apply(server, ns, {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "db"},
+                       "spec": {"clusterIP": "None", "selector": {"app": "db"}, "ports": [{"port": 5432}]}})
+    ep = poll(lambda: (get(server, f"/api/v1/namespaces/{ns}/endpoints/db") or {}).get("subsets"))
+    assert ep and ep[0]["addresses"][0]["hostname"] == "db-0"
 
 
 def test_job_on_failure_restarts_count_against_backoff(server, ns):
