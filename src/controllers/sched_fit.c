@@ -14,6 +14,7 @@ static const char *const reason_text[SCHED_NREASONS] = {
 	[SCHED_SELECTOR] = "node(s) didn't match Pod's node affinity/selector",
 	[SCHED_TAINT] = "node(s) had untolerated taint",
 	[SCHED_ANTI_AFFINITY] = "node(s) didn't match pod anti-affinity rules",
+	[SCHED_AFFINITY] = "node(s) didn't match pod affinity rules",
 	[SCHED_PODS] = "Too many pods",
 	[SCHED_CPU] = "Insufficient cpu",
 	[SCHED_MEMORY] = "Insufficient memory",
@@ -233,36 +234,71 @@ static bool ns_listed(const json_t *term, const char *own_ns, const char *ns)
 	return in_values(nss, ns);
 }
 
+/* Does a required term (hostname topology only) of a pod in term_ns select other? */
+static bool term_selects(const json_t *term, const char *term_ns, const json_t *other)
+{
+	struct atoll_err err = ERR_INIT;
+
+	if (!str_eq(json_object_get(term, "topologyKey"), "kubernetes.io/hostname"))
+		return false; /* only hostname topology: one node is one domain */
+	if (!ns_listed(term, term_ns, json_string_value(jget(other, "metadata", "namespace"))))
+		return false;
+	struct selector *sel = selector_from_json(json_object_get(term, "labelSelector"), &err);
+	bool m = sel && selector_matches(sel, jget(other, "metadata", "labels"));
+	selector_free(sel);
+	return m;
+}
+
+static json_t *required_terms(const json_t *pod, const char *kind)
+{
+	return jget(jget(jget(pod, "spec", "affinity"), kind, NULL),
+		    "requiredDuringSchedulingIgnoredDuringExecution", NULL);
+}
+
 bool sched_anti_affinity_ok(const json_t *pod, const json_t *const *node_pods, size_t n)
 {
-	json_t *terms = jget(jget(jget(pod, "spec", "affinity"), "podAntiAffinity", NULL),
-			     "requiredDuringSchedulingIgnoredDuringExecution", NULL);
 	const char *own_ns = json_string_value(jget(pod, "metadata", "namespace"));
 	size_t i;
 	json_t *t;
 
-	json_array_foreach(terms, i, t) {
-		if (!str_eq(json_object_get(t, "topologyKey"), "kubernetes.io/hostname"))
-			continue; /* only hostname topology: one node is one domain */
-		struct atoll_err err = ERR_INIT;
-		struct selector *sel = selector_from_json(json_object_get(t, "labelSelector"), &err);
-		if (!sel)
-			continue;
-		for (size_t j = 0; j < n; j++) {
-			const char *ns = json_string_value(jget(node_pods[j], "metadata", "namespace"));
-			if (ns_listed(t, own_ns, ns) &&
-			    selector_matches(sel, jget(node_pods[j], "metadata", "labels"))) {
-				selector_free(sel);
+	json_array_foreach(required_terms(pod, "podAntiAffinity"), i, t)
+		for (size_t j = 0; j < n; j++)
+			if (term_selects(t, own_ns, node_pods[j]))
 				return false;
-			}
-		}
-		selector_free(sel);
+	/* Symmetry: pods already there may refuse this one. */
+	for (size_t j = 0; j < n; j++) {
+		const char *ns = json_string_value(jget(node_pods[j], "metadata", "namespace"));
+		json_array_foreach(required_terms(node_pods[j], "podAntiAffinity"), i, t)
+			if (term_selects(t, ns, pod))
+				return false;
+	}
+	return true;
+}
+
+bool sched_affinity_ok(const json_t *pod, const json_t *const *node_pods, size_t n,
+		       const json_t *const *all_pods, size_t nall)
+{
+	const char *own_ns = json_string_value(jget(pod, "metadata", "namespace"));
+	size_t i;
+	json_t *t;
+
+	json_array_foreach(required_terms(pod, "podAffinity"), i, t) {
+		bool here = false, anywhere = false;
+		for (size_t j = 0; j < n && !here; j++)
+			here = term_selects(t, own_ns, node_pods[j]);
+		if (here)
+			continue;
+		for (size_t j = 0; j < nall && !anywhere; j++)
+			anywhere = all_pods[j] != pod && term_selects(t, own_ns, all_pods[j]);
+		/* The first pod of a group that selects itself may go anywhere. */
+		if (anywhere || !term_selects(t, own_ns, pod))
+			return false;
 	}
 	return true;
 }
 
 enum sched_reason sched_fit(const json_t *pod, const json_t *node, const struct sched_res *used,
-			    const json_t *const *node_pods, size_t n)
+			    const json_t *const *node_pods, size_t n, const json_t *const *all_pods, size_t nall)
 {
 	struct sched_res want, alloc;
 
@@ -274,6 +310,8 @@ enum sched_reason sched_fit(const json_t *pod, const json_t *node, const struct 
 		return SCHED_TAINT;
 	if (!sched_anti_affinity_ok(pod, node_pods, n))
 		return SCHED_ANTI_AFFINITY;
+	if (!sched_affinity_ok(pod, node_pods, n, all_pods, nall))
+		return SCHED_AFFINITY;
 	sched_pod_requests(pod, &want);
 	sched_node_allocatable(node, &alloc);
 	if (used->pods + 1 > alloc.pods)

@@ -3,7 +3,7 @@
  * The scheduler's fit predicates, pure functions over Pod and Node JSON:
  * resource requests against allocatable minus what bound pods request,
  * nodeSelector and required node affinity, taints and tolerations, and
- * required pod anti-affinity on kubernetes.io/hostname.
+ * required pod affinity and anti-affinity on kubernetes.io/hostname.
  */
 #ifndef ATOLL_SCHED_FIT_H
 #define ATOLL_SCHED_FIT_H
@@ -20,6 +20,7 @@ enum sched_reason {
 	SCHED_SELECTOR,
 	SCHED_TAINT,
 	SCHED_ANTI_AFFINITY,
+	SCHED_AFFINITY,
 	SCHED_PODS,
 	SCHED_CPU,
 	SCHED_MEMORY,
@@ -46,15 +47,27 @@ bool sched_taints_ok(const json_t *pod, const json_t *node);
 bool sched_node_matches(const json_t *pod, const json_t *node);
 /* One nodeSelectorTerm's matchExpressions and matchFields all hold for node. */
 bool sched_term_matches(const json_t *term, const json_t *node);
-/* Required anti-affinity terms on hostname: no pod bound to the node (node_pods) matches. */
+/*
+ * Required anti-affinity terms on hostname: no pod bound to the node
+ * (node_pods) matches, and none of those pods' own terms match pod.
+ */
 bool sched_anti_affinity_ok(const json_t *pod, const json_t *const *node_pods, size_t n);
+/*
+ * Required affinity terms on hostname: a pod on the node matches each term;
+ * a term no pod anywhere (all_pods) matches is waived when pod matches it
+ * itself (the first of a co-located group).
+ */
+bool sched_affinity_ok(const json_t *pod, const json_t *const *node_pods, size_t n,
+		       const json_t *const *all_pods, size_t nall);
 
 /*
  * The first reason node does not fit pod, or SCHED_FIT. used: the requests
- * of pods already bound to the node; node_pods: those pods (borrowed).
+ * of pods already bound to the node; node_pods: those pods; all_pods:
+ * every bound pod (all borrowed).
  */
 enum sched_reason sched_fit(const json_t *pod, const json_t *node, const struct sched_res *used,
-			    const json_t *const *node_pods, size_t n);
+			    const json_t *const *node_pods, size_t n, const json_t *const *all_pods,
+			    size_t nall);
 
 /*
  * "0/N nodes are available: 1 Insufficient cpu, 2 node(s) didn't match

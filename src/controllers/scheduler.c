@@ -65,7 +65,7 @@ static bool wants_us(const json_t *pod)
 	       ctl_pod_active(pod);
 }
 
-static void bind(struct store *s, struct ctl_obj *p, struct node_state *n)
+static bool bind(struct store *s, struct ctl_obj *p, struct node_state *n)
 {
 	json_t *copy = json_deep_copy(p->obj);
 	json_t *st = json_object_get(copy, "status");
@@ -95,10 +95,11 @@ static void bind(struct store *s, struct ctl_obj *p, struct node_state *n)
 		p->obj = copy;
 		ctl_event(s, copy, "Normal", "Scheduled", "Successfully assigned %s/%s to %s",
 			  obj_namespace(copy), obj_name(copy), node);
-	} else {
-		json_decref(copy);
-		dirty = true;
+		return true;
 	}
+	json_decref(copy);
+	dirty = true;
+	return false;
 }
 
 static void unschedulable(struct store *s, struct ctl_obj *p, const char *msg)
@@ -127,7 +128,23 @@ static void unschedulable(struct store *s, struct ctl_obj *p, const char *msg)
 	json_decref(st);
 }
 
-static void schedule(struct store *s, struct ctl_obj *p, struct node_state *nodes, size_t nn)
+/* Every pod bound so far (borrowed), for pod affinity across nodes. */
+struct bound {
+	const json_t **v;
+	size_t n, cap;
+};
+
+static void bound_add(struct bound *b, const json_t *pod)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		b->v = xrealloc(b->v, b->cap * sizeof(*b->v));
+	}
+	b->v[b->n++] = pod;
+}
+
+static void schedule(struct store *s, struct ctl_obj *p, struct node_state *nodes, size_t nn,
+		     struct bound *all)
 {
 	int counts[SCHED_NREASONS] = { 0 };
 	struct node_state *best = NULL;
@@ -135,7 +152,7 @@ static void schedule(struct store *s, struct ctl_obj *p, struct node_state *node
 
 	for (size_t i = 0; i < nn; i++) {
 		enum sched_reason r = sched_fit(p->obj, nodes[i].node, &nodes[i].used, nodes[i].pods,
-						nodes[i].npods);
+						nodes[i].npods, all->v, all->n);
 		if (r != SCHED_FIT) {
 			counts[r]++;
 			continue;
@@ -147,7 +164,8 @@ static void schedule(struct store *s, struct ctl_obj *p, struct node_state *node
 		}
 	}
 	if (best) {
-		bind(s, p, best);
+		if (bind(s, p, best))
+			bound_add(all, p->obj);
 		return;
 	}
 	char msg[512];
@@ -172,6 +190,7 @@ static void tick(struct ctl_loop *l)
 		return;
 	}
 	struct node_state *ns = xcalloc(nodes.n + 1, sizeof(*ns));
+	struct bound all = { 0 };
 	for (size_t i = 0; i < nodes.n; i++)
 		ns[i].node = nodes.v[i].obj;
 	for (size_t i = 0; i < pods.n; i++) {
@@ -181,13 +200,15 @@ static void tick(struct ctl_loop *l)
 		for (size_t j = 0; j < nodes.n; j++)
 			if (!strcmp(obj_name(ns[j].node) ?: "", nn))
 				add_pod(&ns[j], pods.v[i].obj);
+		bound_add(&all, pods.v[i].obj);
 	}
 	for (size_t i = 0; i < pods.n; i++)
 		if (wants_us(pods.v[i].obj))
-			schedule(l->store, &pods.v[i], ns, nodes.n);
+			schedule(l->store, &pods.v[i], ns, nodes.n, &all);
 	for (size_t i = 0; i < nodes.n; i++)
 		free(ns[i].pods);
 	free(ns);
+	free(all.v);
 	ctl_list_free(&pods);
 	ctl_list_free(&nodes);
 }

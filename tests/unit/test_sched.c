@@ -41,19 +41,19 @@ static void test_fit_resources(void)
 	json_t *free_pod = J("{\"spec\":{\"containers\":[{}]}}");
 	struct sched_res used = { 0 };
 
-	CHECK(sched_fit(pod, node, &used, NULL, 0) == SCHED_FIT);
+	CHECK(sched_fit(pod, node, &used, NULL, 0, NULL, 0) == SCHED_FIT);
 	used.cpu_milli = 600;
-	CHECK(sched_fit(pod, node, &used, NULL, 0) == SCHED_CPU);
+	CHECK(sched_fit(pod, node, &used, NULL, 0, NULL, 0) == SCHED_CPU);
 	used.cpu_milli = 500;
-	CHECK(sched_fit(pod, node, &used, NULL, 0) == SCHED_FIT);
+	CHECK(sched_fit(pod, node, &used, NULL, 0, NULL, 0) == SCHED_FIT);
 	used.mem_bytes = 600 << 20;
-	CHECK(sched_fit(pod, node, &used, NULL, 0) == SCHED_MEMORY);
+	CHECK(sched_fit(pod, node, &used, NULL, 0, NULL, 0) == SCHED_MEMORY);
 	/* A pod with no requests always fits resources, but not past the pod count. */
 	used.cpu_milli = 2000;
 	used.pods = 1;
-	CHECK(sched_fit(free_pod, node, &used, NULL, 0) == SCHED_FIT);
+	CHECK(sched_fit(free_pod, node, &used, NULL, 0, NULL, 0) == SCHED_FIT);
 	used.pods = 2;
-	CHECK(sched_fit(free_pod, node, &used, NULL, 0) == SCHED_PODS);
+	CHECK(sched_fit(free_pod, node, &used, NULL, 0, NULL, 0) == SCHED_PODS);
 	json_decref(node);
 	json_decref(pod);
 	json_decref(free_pod);
@@ -70,7 +70,7 @@ static void test_selectors(void)
 	json_decref(p);
 	p = J("{\"spec\":{\"nodeSelector\":{\"disk\":\"hdd\"}}}");
 	CHECK(!sched_node_matches(p, node));
-	CHECK(sched_fit(p, node, &used, NULL, 0) == SCHED_SELECTOR);
+	CHECK(sched_fit(p, node, &used, NULL, 0, NULL, 0) == SCHED_SELECTOR);
 	json_decref(p);
 	/* Terms are ORed; expressions within a term ANDed. */
 	p = J("{\"spec\":{\"affinity\":{\"nodeAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":"
@@ -106,8 +106,8 @@ static void test_taints(void)
 
 	p = J("{\"spec\":{}}");
 	CHECK(!sched_taints_ok(p, node));
-	CHECK(sched_fit(p, node, &used, NULL, 0) == SCHED_TAINT);
-	CHECK(sched_fit(p, unsched, &used, NULL, 0) == SCHED_UNSCHEDULABLE);
+	CHECK(sched_fit(p, node, &used, NULL, 0, NULL, 0) == SCHED_TAINT);
+	CHECK(sched_fit(p, unsched, &used, NULL, 0, NULL, 0) == SCHED_UNSCHEDULABLE);
 	json_decref(p);
 	p = J("{\"spec\":{\"tolerations\":[{\"key\":\"dedicated\",\"operator\":\"Equal\",\"value\":\"db\",\"effect\":\"NoSchedule\"}]}}");
 	CHECK(sched_taints_ok(p, node));
@@ -145,12 +145,45 @@ static void test_anti_affinity(void)
 	CHECK(!sched_anti_affinity_ok(p, on_node, 2));
 	json_t *node = J("{\"metadata\":{\"name\":\"n\"}}");
 	struct sched_res used = { 0 };
-	CHECK(sched_fit(p, node, &used, on_node, 2) == SCHED_ANTI_AFFINITY);
+	CHECK(sched_fit(p, node, &used, on_node, 2, NULL, 0) == SCHED_ANTI_AFFINITY);
 	json_decref(node);
 	json_decref(p);
 	json_decref(same);
 	json_decref(other_ns);
 	json_decref(other);
+}
+
+static void test_symmetric_anti_affinity_and_affinity(void)
+{
+	json_t *incoming = J("{\"metadata\":{\"namespace\":\"a\",\"labels\":{\"app\":\"web\"}},\"spec\":{}}");
+	json_t *picky = J("{\"metadata\":{\"namespace\":\"a\",\"labels\":{\"app\":\"db\"}},\"spec\":{\"affinity\":"
+			  "{\"podAntiAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":[{\"labelSelector\":"
+			  "{\"matchLabels\":{\"app\":\"web\"}},\"topologyKey\":\"kubernetes.io/hostname\"}]}}}}");
+	const json_t *on_node[1] = { picky };
+
+	/* The pod already there refuses web pods, though the web pod has no rules of its own. */
+	CHECK(!sched_anti_affinity_ok(incoming, on_node, 1));
+	json_decref(incoming);
+
+	json_t *follower = J("{\"metadata\":{\"namespace\":\"a\",\"labels\":{\"app\":\"cache\"}},\"spec\":{\"affinity\":"
+			     "{\"podAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":[{\"labelSelector\":"
+			     "{\"matchLabels\":{\"app\":\"db\"}},\"topologyKey\":\"kubernetes.io/hostname\"}]}}}}");
+	json_t *self = J("{\"metadata\":{\"namespace\":\"a\",\"labels\":{\"app\":\"db\"}},\"spec\":{\"affinity\":"
+			 "{\"podAffinity\":{\"requiredDuringSchedulingIgnoredDuringExecution\":[{\"labelSelector\":"
+			 "{\"matchLabels\":{\"app\":\"db\"}},\"topologyKey\":\"kubernetes.io/hostname\"}]}}}}");
+	const json_t *all[1] = { picky };
+	CHECK(sched_affinity_ok(follower, on_node, 1, all, 1));  /* a db pod is on this node */
+	CHECK(!sched_affinity_ok(follower, NULL, 0, all, 1));    /* not on this one */
+	CHECK(!sched_affinity_ok(follower, NULL, 0, NULL, 0));   /* no db anywhere, and it is no db */
+	CHECK(sched_affinity_ok(self, NULL, 0, NULL, 0));        /* first of its own group */
+	CHECK(!sched_affinity_ok(self, NULL, 0, all, 1));        /* the group exists elsewhere */
+	json_t *node = J("{\"metadata\":{\"name\":\"n\"}}");
+	struct sched_res used = { 0 };
+	CHECK(sched_fit(follower, node, &used, NULL, 0, all, 1) == SCHED_AFFINITY);
+	json_decref(node);
+	json_decref(follower);
+	json_decref(self);
+	json_decref(picky);
 }
 
 static void test_message(void)
@@ -175,6 +208,7 @@ int main(void)
 	test_selectors();
 	test_taints();
 	test_anti_affinity();
+	test_symmetric_anti_affinity_and_affinity();
 	test_message();
 	return T_DONE();
 }
