@@ -16,4 +16,5 @@ void controllers_start(struct store *s)
 	ctl_nodelifecycle_start(s);
 	ctl_daemonset_start(s);
 	ctl_statefulset_start(s);
+	ctl_podgc_start(s);
 }

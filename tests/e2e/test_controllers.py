@@ -666,3 +666,27 @@ def test_adoption_and_release(server, ns):
     assert poll(lambda: not get(server, f"/api/v1/namespaces/{ns}/pods/{victim}")["metadata"].get("ownerReferences"))
     assert poll(lambda: len(live(pods(server, ns, "app=keep"))) == 2)
     assert get(server, f"/api/v1/namespaces/{ns}/pods/{victim}") is not None
+
+
+def test_pods_of_deleted_nodes_are_collected():
+    import os
+    from conftest import Server
+    os.environ["ATOLL_PODGC_QUARANTINE_SECONDS"] = "1"
+    try:
+        server = Server()
+    finally:
+        del os.environ["ATOLL_PODGC_QUARANTINE_SECONDS"]
+    try:
+        ns = "default"
+        create_node(server, node("doomed"))
+        apply(server, ns, deployment("moved", replicas=1))
+        assert poll(lambda: [p for p in live(pods(server, ns, "app=moved")) if p["spec"].get("nodeName") == "doomed"])
+        first = live(pods(server, ns, "app=moved"))[0]["metadata"]["name"]
+        create_node(server, node("spare"))
+        server.kubectl("delete", "node", "doomed")
+        # The pod goes after the quarantine; its ReplicaSet's replacement lands on the spare node.
+        assert poll(lambda: [p for p in live(pods(server, ns, "app=moved"))
+                             if p["metadata"]["name"] != first and p["spec"].get("nodeName") == "spare"], 15)
+        assert poll(lambda: first not in {p["metadata"]["name"] for p in pods(server, ns, "app=moved")})
+    finally:
+        server.close()
