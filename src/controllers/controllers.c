@@ -17,4 +17,5 @@ void controllers_start(struct store *s)
 	ctl_daemonset_start(s);
 	ctl_statefulset_start(s);
 	ctl_podgc_start(s);
+	ctl_eventttl_start(s);
 }

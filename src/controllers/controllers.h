@@ -21,5 +21,6 @@ void ctl_nodelifecycle_start(struct store *s); /* nodelifecycle.c */
 void ctl_daemonset_start(struct store *s);  /* daemonset.c */
 void ctl_statefulset_start(struct store *s); /* statefulset.c */
 void ctl_podgc_start(struct store *s);      /* podgc.c */
+void ctl_eventttl_start(struct store *s);   /* eventttl.c */
 
 #endif

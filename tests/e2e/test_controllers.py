@@ -690,3 +690,28 @@ def test_pods_of_deleted_nodes_are_collected():
         assert poll(lambda: first not in {p["metadata"]["name"] for p in pods(server, ns, "app=moved")})
     finally:
         server.close()
+
+
+def test_old_events_expire():
+    import os
+    from conftest import Server
+    os.environ["ATOLL_EVENT_TTL_SECONDS"] = "2"
+    try:
+        server = Server()
+    finally:
+        del os.environ["ATOLL_EVENT_TTL_SECONDS"]
+    try:
+        ns = "default"
+        old = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 60))
+        ev = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "stale"},
+              "involvedObject": {"kind": "Pod", "name": "x", "namespace": ns},
+              "reason": "Test", "message": "old", "type": "Normal",
+              "firstTimestamp": old, "lastTimestamp": old}
+        apply(server, ns, ev)
+        fresh = dict(ev, metadata={"name": "fresh"})
+        fresh["lastTimestamp"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 60))
+        apply(server, ns, fresh)
+        assert poll(lambda: get(server, f"/api/v1/namespaces/{ns}/events/stale") is None, 10)
+        assert get(server, f"/api/v1/namespaces/{ns}/events/fresh") is not None
+    finally:
+        server.close()
