@@ -233,7 +233,10 @@ static void write_status(struct store *s, struct ctl_obj *d, struct ctl_obj **ow
 	char msg[512];
 	const char *rsname = newrs ? obj_name(newrs->obj) : obj_name(dep);
 	bool complete = newrs && updated == want && total == want && avail >= want;
-	if (complete) {
+	if (json_is_true(json_object_get(json_object_get(dep, "spec"), "paused"))) {
+		/* No progress is expected while paused: the deadline does not run. */
+		ctl_set_condition(st, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused");
+	} else if (complete) {
 		snprintf(msg, sizeof(msg), "ReplicaSet \"%s\" has successfully progressed.", rsname);
 		ctl_set_condition(st, "Progressing", "True", "NewReplicaSetAvailable", msg);
 	} else {

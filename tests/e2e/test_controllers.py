@@ -152,6 +152,18 @@ def test_deployment_rollout_scale_and_undo(server, ns):
     assert poll(lambda: all(p["spec"]["containers"][0]["image"] == "busybox:2"
                             for p in live(pods(server, ns, "app=web"))))
 
+    # Paused: template changes wait for resume.
+    server.kubectl("rollout", "pause", "deployment/web", "-n", ns)
+    server.kubectl("set", "image", "deployment/web", "c=busybox:3", "-n", ns)
+    c = poll(lambda: {c["type"]: c for c in get(server, f"/apis/apps/v1/namespaces/{ns}/deployments/web")
+                      ["status"]["conditions"]}["Progressing"]["reason"] == "DeploymentPaused")
+    assert c and len(rs_of(server, ns, "web")) == 2
+    server.kubectl("rollout", "undo", "deployment/web", "-n", ns, check=False)  # refused while paused
+    server.kubectl("set", "image", "deployment/web", "c=busybox:2", "-n", ns)
+    server.kubectl("rollout", "resume", "deployment/web", "-n", ns)
+    rollout(server, ns, "web")
+    assert len(rs_of(server, ns, "web")) == 2
+
     # Scale up and down.
     server.kubectl("scale", "deployment/web", "--replicas=5", "-n", ns)
     rollout(server, ns, "web")
