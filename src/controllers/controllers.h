@@ -10,5 +10,17 @@ void controllers_start(struct store *s);
 
 void ctl_namespace_start(struct store *s); /* namespace.c */
 void ctl_gc_start(struct store *s);        /* gc.c */
+void ctl_replicaset_start(struct store *s); /* replicaset.c */
+void ctl_deployment_start(struct store *s); /* deployment.c */
+void ctl_scheduler_start(struct store *s);  /* scheduler.c */
+void ctl_endpoints_start(struct store *s);  /* endpoints.c */
+void ctl_job_start(struct store *s);        /* job.c */
+void ctl_cronjob_start(struct store *s);    /* cronjob.c */
+void ctl_serviceaccount_start(struct store *s); /* serviceaccount.c */
+void ctl_nodelifecycle_start(struct store *s); /* nodelifecycle.c */
+void ctl_daemonset_start(struct store *s);  /* daemonset.c */
+void ctl_statefulset_start(struct store *s); /* statefulset.c */
+void ctl_podgc_start(struct store *s);      /* podgc.c */
+void ctl_eventttl_start(struct store *s);   /* eventttl.c */
 
 #endif

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Helpers the workload controllers share: listing objects with their
+ * revisions, compare-and-swap writes, creating owned children that look
+ * like API-created objects, conditions, events and pod state.
+ */
+#ifndef ATOLL_CTL_H
+#define ATOLL_CTL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct ctl_obj {
+	char *key;    /* owned */
+	json_t *obj;  /* owned */
+	int64_t rev;  /* mod_rev when listed */
+};
+
+struct ctl_list {
+	struct ctl_obj *v;
+	size_t n;
+};
+
+/* Every object under prefix ("apps/deployments/" or ".../ns/"). Returns 0 or -1. */
+int ctl_list(struct store *s, const char *prefix, struct ctl_list *out);
+void ctl_list_free(struct ctl_list *l);
+
+/* Store prefix of a resource in a namespace (ns NULL: all). group "" is core. Returns owned. */
+char *ctl_prefix(const char *group, const char *resource, const char *ns);
+
+/* Replace key with obj if its mod_rev is still rev (borrows obj). Returns 0, or -1 (raced / gone). */
+int ctl_put(struct store *s, const char *key, json_t *obj, int64_t rev);
+
+/*
+ * Create obj (borrowed; metadata.name or generateName set by the caller) as
+ * group/resource in ns, filling uid, creationTimestamp, generation, the
+ * kind's defaults and, when owner is non-NULL, a controller ownerReference
+ * to it. Returns 0 (409 when it exists) or -1.
+ */
+int ctl_create(struct store *s, const char *group, const char *resource, const char *ns,
+	       json_t *obj, const json_t *owner);
+
+/* Delete with Kubernetes semantics (finalizers, background propagation). Returns 0 or -1. */
+int ctl_delete(struct store *s, const char *group, const char *resource, const char *ns,
+	       const char *name);
+
+/* The uid of obj's controller ownerReference, or NULL (borrowed). */
+const char *ctl_controller_uid(const json_t *obj);
+bool ctl_terminating(const json_t *obj);
+
+/* Pod state as controllers see it. */
+bool ctl_pod_ready(const json_t *pod);      /* condition Ready True */
+bool ctl_pod_finished(const json_t *pod);   /* phase Succeeded or Failed */
+bool ctl_pod_active(const json_t *pod);     /* neither finished nor terminating */
+
+/*
+ * Set status.conditions[type] (status must be an object), keeping
+ * lastTransitionTime unless the status value changes.
+ */
+void ctl_set_condition(json_t *status, const char *type, const char *cstatus, const char *reason,
+		       const char *message);
+const char *ctl_condition(const json_t *obj, const char *type); /* its status, or NULL */
+
+/*
+ * Write the object's new status if it differs from the stored one: obj is
+ * the listed object (borrowed), status the new value (borrowed).
+ */
+void ctl_write_status(struct store *s, const struct ctl_obj *o, json_t *status);
+
+/* Record an Event about obj (type "Normal"/"Warning"). */
+void ctl_event(struct store *s, const json_t *obj, const char *type, const char *reason,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* A new Pod (owned) from a pod template (borrowed): its labels, annotations and spec. */
+json_t *ctl_pod_from_template(const json_t *tmpl);
+
+/* Whether key starts with one of the NULL-terminated prefixes (for on_event filters). */
+bool ctl_key_has_prefix(const char *key, const char *const *prefixes);
+
+/* A short, stable hash of a JSON value (FNV-1a over its canonical form) in name-safe letters. */
+void ctl_hash(const json_t *v, char *out, size_t n);
+
+/* n random lowercase alphanumerics (Kubernetes' generateName alphabet) into out[n+1]. */
+void ctl_rand_suffix(char *out, size_t n);
+
+/* Current wall time in seconds, and RFC 3339 parsing (0 when unparsable). */
+int64_t ctl_now(void);
+int64_t ctl_parse_time(const char *rfc3339);
+
+#endif
