@@ -25,6 +25,9 @@ struct pi_proc {
 	pid_t pid;       /* 0 when the slot is free */
 	int out, err;    /* pipes (or the pty master in out), -1 when closed */
 	int in;          /* stdin pipe or pty master, -1 when none */
+	char *pend;      /* stdin bytes the process has not taken yet (owned) */
+	size_t pend_len;
+	int close_in;    /* close stdin once pend is written */
 	int tty;
 	struct pi_ctr *ctr;
 	int is_main;     /* the container's main process */

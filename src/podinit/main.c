@@ -94,6 +94,49 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+#define PI_STDIN_HIGH (1u << 20) /* stop reading the host while this much stdin waits */
+
+static void close_stdin(struct pi_proc *p)
+{
+	close_fd(&p->in);
+	free(p->pend);
+	p->pend = NULL;
+	p->pend_len = 0;
+	p->close_in = 0;
+}
+
+/* Write what the process will take now; never blocks (a full pipe must not stall init). */
+static void flush_stdin(struct pi_proc *p)
+{
+	size_t done = 0;
+
+	while (p->in >= 0 && done < p->pend_len) {
+		ssize_t n = write(p->in, p->pend + done, p->pend_len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			close_stdin(p); /* the reader is gone */
+			return;
+		}
+		done += (size_t)n;
+	}
+	memmove(p->pend, p->pend + done, p->pend_len - done);
+	p->pend_len -= done;
+	if (!p->pend_len && p->close_in && !p->tty)
+		close_stdin(p);
+}
+
+static size_t stdin_backlog(void)
+{
+	size_t n = 0;
+	for (int i = 0; i < PI_MAX_PROCS; i++)
+		if (procs[i].pid)
+			n += procs[i].pend_len;
+	return n;
+}
+
 /* Forward what fd holds now; closes it at EOF. */
 static void pump(struct pi_proc *p, int *fd, uint8_t type)
 {
@@ -112,7 +155,7 @@ static void pump(struct pi_proc *p, int *fd, uint8_t type)
 			return;
 		close_fd(fd); /* EOF, or EIO on a pty whose last user left */
 		if (fd == &p->out && p->tty)
-			close_fd(&p->in);
+			close_stdin(p);
 	}
 }
 
@@ -183,7 +226,7 @@ static void on_exit_status(struct pi_proc *p, int st)
 	pump(p, &p->err, PI_STDERR);
 	close_fd(&p->out);
 	close_fd(&p->err);
-	close_fd(&p->in);
+	close_stdin(p);
 	if (WIFEXITED(st))
 		json_object_set_new(ev, "status", json_integer(WEXITSTATUS(st)));
 	else
@@ -345,8 +388,10 @@ static void handle_ctl(const char *data, size_t len)
 		else
 			reply(seq, NULL, NULL);
 	} else if (!strcmp(op, "close_stdin")) {
-		if (p && !p->tty)
-			close_fd(&p->in);
+		if (p && !p->tty) {
+			p->close_in = 1;
+			flush_stdin(p);
+		}
 		reply(seq, p ? NULL : "no such process", NULL);
 	} else if (!strcmp(op, "stats")) {
 		reply(seq, NULL, stats());
@@ -363,21 +408,16 @@ static void handle_ctl(const char *data, size_t len)
 static void handle_stdin(const struct pi_frame *f)
 {
 	struct pi_proc *p = find_proc(f->proc);
-	size_t done = 0;
 
-	if (!p || p->in < 0)
+	if (!p || p->in < 0 || !f->len)
 		return;
-	while (done < f->len) {
-		ssize_t n = write(p->in, f->data + done, f->len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			if (!p->tty)
-				close_fd(&p->in);
-			return;
-		}
-		done += (size_t)n;
-	}
+	char *np = realloc(p->pend, p->pend_len + f->len);
+	if (!np)
+		return; /* dropped; stdin is best effort under memory pressure */
+	p->pend = np;
+	memcpy(p->pend + p->pend_len, f->data, f->len);
+	p->pend_len += f->len;
+	flush_stdin(p);
 }
 
 /* An inherited socket (>= 0 and *listening = 0), or a listening one bound before our mounts hide its path. */
@@ -426,8 +466,8 @@ static int poll_timeout(void)
 int main(int argc, char **argv)
 {
 	struct pi_reader rd = { 0 };
-	struct pollfd pfd[2 + 2 * PI_MAX_PROCS];
-	struct pi_proc *owner[2 + 2 * PI_MAX_PROCS];
+	struct pollfd pfd[2 + 3 * PI_MAX_PROCS];
+	struct pi_proc *owner[2 + 3 * PI_MAX_PROCS];
 	sigset_t mask;
 
 	/* Inherited descriptors (fd 4 may hold a lock for the pod's lifetime) stay out of containers. */
@@ -461,7 +501,7 @@ int main(int argc, char **argv)
 
 	for (;;) {
 		int n = 0;
-		pfd[n++] = (struct pollfd){ .fd = sock, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = sock, .events = stdin_backlog() < PI_STDIN_HIGH ? POLLIN : 0 };
 		pfd[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 		for (int i = 0; i < PI_MAX_PROCS; i++) {
 			if (!procs[i].pid)
@@ -470,13 +510,20 @@ int main(int argc, char **argv)
 				owner[n] = &procs[i], pfd[n++] = (struct pollfd){ .fd = procs[i].out, .events = POLLIN };
 			if (procs[i].err >= 0)
 				owner[n] = &procs[i], pfd[n++] = (struct pollfd){ .fd = procs[i].err, .events = POLLIN };
+			if (procs[i].in >= 0 && procs[i].pend_len)
+				owner[n] = &procs[i], pfd[n++] = (struct pollfd){ .fd = procs[i].in, .events = POLLOUT };
 		}
 		if (poll(pfd, (nfds_t)n, poll_timeout()) < 0 && errno != EINTR)
 			finish(1);
 		for (int i = 2; i < n; i++) {
 			struct pi_proc *p = owner[i];
-			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) || !p->pid)
+			if (!pfd[i].revents || !p->pid)
 				continue;
+			if (pfd[i].events == POLLOUT) {
+				if (pfd[i].fd == p->in)
+					flush_stdin(p);
+				continue;
+			}
 			if (pfd[i].fd == p->out)
 				pump(p, &p->out, PI_STDOUT);
 			else if (pfd[i].fd == p->err)

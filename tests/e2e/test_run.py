@@ -398,6 +398,15 @@ def test_interactive_stdin_pipe(env):
     assert r.stdout == "line1\nline2\n"
 
 
+def test_interactive_large_stdin_through_cat(env):
+    """Megabytes both ways at once: neither side may block the other."""
+    data = os.urandom(3 << 20)
+    cmd = [ATOLL, "run", "--isolation", "namespace", "--data-dir", env["data"], "-i", env["img"], "--", "cat"]
+    r = subprocess.run(cmd, input=data, capture_output=True, timeout=T)
+    assert r.returncode == 0
+    assert r.stdout == data
+
+
 # ---- broken images ----
 
 def _broken_copy(env, name):
