@@ -218,6 +218,38 @@ static void run_pending(void)
 	}
 }
 
+/* Recent exits, so a "wait" for a process that is already gone can still be answered. */
+#define PI_EXITS 64
+static struct { uint32_t num; int st; } exits[PI_EXITS];
+static unsigned nexits;
+/* "wait" requests not answered yet. */
+static struct { uint32_t num; json_int_t seq; } waiters[PI_MAX_PROCS];
+
+static json_t *status_json(int st)
+{
+	return WIFEXITED(st) ? json_pack("{s:i}", "status", WEXITSTATUS(st))
+			     : json_pack("{s:i}", "signal", WTERMSIG(st));
+}
+
+static void handle_wait(uint32_t num, json_int_t seq)
+{
+	if (find_proc(num)) {
+		for (int i = 0; i < PI_MAX_PROCS; i++)
+			if (!waiters[i].num) {
+				waiters[i].num = num;
+				waiters[i].seq = seq;
+				return;
+			}
+		return reply(seq, "too many waiters", NULL);
+	}
+	for (unsigned i = 0; i < PI_EXITS && i < nexits; i++) {
+		unsigned k = (nexits - 1 - i) % PI_EXITS;
+		if (exits[k].num == num)
+			return reply(seq, NULL, status_json(exits[k].st));
+	}
+	reply(seq, "no such process", NULL);
+}
+
 static void on_exit_status(struct pi_proc *p, int st)
 {
 	json_t *ev = json_pack("{s:s,s:i}", "op", "exit", "proc", (int)p->num);
@@ -237,6 +269,13 @@ static void on_exit_status(struct pi_proc *p, int st)
 			p->ctr->state = (WIFEXITED(st) && WEXITSTATUS(st) == 0) ? 2 : 3;
 	}
 	send_json(ev);
+	exits[nexits % PI_EXITS].num = p->num;
+	exits[nexits++ % PI_EXITS].st = st;
+	for (int i = 0; i < PI_MAX_PROCS; i++)
+		if (waiters[i].num == p->num) {
+			reply(waiters[i].seq, NULL, status_json(st));
+			waiters[i].num = 0;
+		}
 	p->pid = 0;
 	run_pending();
 }
@@ -393,6 +432,8 @@ static void handle_ctl(const char *data, size_t len)
 			flush_stdin(p);
 		}
 		reply(seq, p ? NULL : "no such process", NULL);
+	} else if (!strcmp(op, "wait")) {
+		handle_wait((uint32_t)json_integer_value(json_object_get(m, "proc")), seq);
 	} else if (!strcmp(op, "stats")) {
 		reply(seq, NULL, stats());
 	} else if (!strcmp(op, "stop")) {

@@ -541,6 +541,16 @@ class Pod:
             if m.get("op") == "reply" and m["seq"] == seq:
                 return m
 
+    def reply_for(self, seq):
+        """The reply to seq, whether it was already read or is still to come."""
+        end = time.monotonic() + T
+        while time.monotonic() < end:
+            for m in self.events:
+                if m.get("op") == "reply" and m.get("seq") == seq:
+                    return m
+            self.ctl_next()
+        raise AssertionError(f"no reply to {seq}")
+
     def wait_exit(self, proc):
         end = time.monotonic() + T
         while proc not in self.exits and time.monotonic() < end:
@@ -610,8 +620,14 @@ def test_podinit_init_containers_then_app_and_exec(pod):
     # signal, stats, then stop with a grace period
     st = pod.call({"op": "stats"})
     assert any(p["proc"] == 2 for p in st["procs"])
+    wait_seq = pod.send({"op": "wait", "proc": 2})
     assert pod.call({"op": "signal", "proc": 2, "signal": 15})["ok"]
     assert pod.wait_exit(2)["signal"] == 15
+    m = pod.reply_for(wait_seq)
+    assert m["ok"] and m["signal"] == 15
+    # A wait for a process that has already exited is answered from the recent exits.
+    r = pod.call({"op": "wait", "proc": 1})
+    assert r["ok"] and r["status"] == 0
     assert b"app podhost" in pod.out[2]
     assert pod.call({"op": "stop", "grace_ms": 1000})["ok"]
 
