@@ -34,7 +34,7 @@ struct pi_proc {
 };
 
 /* rootfs.c */
-/* Mount /proc, /sys, /dev, /dev/pts, /dev/shm, /run, /tmp where missing; bring up lo. */
+/* Mount /proc, /sys, /dev, /dev/pts, /dev/shm and /run where missing; bring up lo. */
 void pi_mount_pod(void);
 /*
  * Build the container's root in a fresh mount namespace (overlay of spec

@@ -391,6 +391,43 @@ def test_interactive_tty(env):
     assert b"/dev/pts/" in out
 
 
+def test_interactive_tty_resize(env):
+    import fcntl
+    import termios
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(ATOLL, [ATOLL, "run", "--isolation", "namespace", "--data-dir", env["data"], "-it",
+                         env["img"], "--", "sh"])
+    out = b""
+    try:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        os.write(fd, b"stty size\n")
+        end = time.monotonic() + T
+        while b"24 80" not in out and time.monotonic() < end:
+            if select.select([fd], [], [], 0.5)[0]:
+                out += os.read(fd, 4096)
+        # The terminal changes size: atoll gets SIGWINCH and resizes the pod's pty.
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+        time.sleep(0.3)
+        os.write(fd, b"stty size; exit\n")
+        while time.monotonic() < end:
+            if not select.select([fd], [], [], 0.5)[0]:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+    finally:
+        _, st = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(st) == 0
+    assert b"24 80" in out
+    assert b"40 100" in out
+
+
 def test_interactive_stdin_pipe(env):
     cmd = [ATOLL, "run", "--isolation", "namespace", "--data-dir", env["data"], "-i", env["img"], "--", "cat"]
     r = subprocess.run(cmd, input="line1\nline2\n", capture_output=True, text=True, timeout=T)
