@@ -788,3 +788,48 @@ def test_pull_unknown_tag(env, registry):
     r = atoll_run(env, "true", image=f"{registry}/team/busybox:nope")
     assert r.returncode == 125
     assert "404" in r.stderr
+
+
+# ---- interoperability with real tools: skopeo layouts, the distribution registry ----
+
+def test_layout_written_by_skopeo(env):
+    d = os.path.join(env["dir"], "skopeo-layout")
+    subprocess.run(["skopeo", "copy", "-q", f"oci:{env['layout']}:latest", f"oci:{d}:v2"], check=True, timeout=T)
+    r = atoll_run(env, "sh", "-c", "echo via-skopeo", image=f"oci:{d}:v2")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "via-skopeo\n"
+
+
+def test_pull_from_distribution_registry(env):
+    import shutil
+    import socket as sk
+    if not shutil.which("docker-registry"):
+        pytest.fail("docker-registry (Debian package docker-registry) is not installed")
+    s = sk.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    root = tempfile.mkdtemp(dir=env["dir"])
+    cfg = os.path.join(root, "config.yml")
+    with open(cfg, "w") as f:
+        f.write(f"version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n"
+                f"storage:\n  filesystem:\n    rootdirectory: {root}/data\n"
+                f"http:\n  addr: 127.0.0.1:{port}\n")
+    reg = subprocess.Popen(["docker-registry", "serve", cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        end = time.monotonic() + T
+        while time.monotonic() < end:
+            try:
+                sk.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        subprocess.run(["skopeo", "copy", "-q", "--dest-tls-verify=false", f"oci:{env['layout']}:latest",
+                        f"docker://127.0.0.1:{port}/team/busybox:1"], check=True, timeout=T)
+        env = _fresh_data(env)
+        r = atoll_run(env, "sh", "-c", "echo from-distribution", image=f"127.0.0.1:{port}/team/busybox:1")
+        assert r.returncode == 0, r.stderr
+        assert r.stdout == "from-distribution\n"
+    finally:
+        reg.terminate()
+        reg.wait(timeout=T)
