@@ -158,7 +158,8 @@ static int run_namespace(struct run_args *a, struct image *img, double t0, doubl
 	struct session_result res;
 	char msg[1024] = "";
 	_cleanup_free_ char *init = find_init();
-	struct sb_opts o = { .data_dir = a->data_dir, .rootfs = img->rootfs, .init_path = init,
+	const char *images[] = { img->rootfs };
+	struct sb_opts o = { .data_dir = a->data_dir, .images = images, .nimages = 1, .init_path = init,
 			     .cpu_milli = a->cpu_milli, .memory = a->memory, .pids = a->pids,
 			     .vols = a->vols, .nvols = a->nvols };
 

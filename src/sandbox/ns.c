@@ -108,7 +108,7 @@ static int build_root(struct sandbox *sb, const struct sb_opts *o, int userns, c
 	snprintf(opt, sizeof(opt), "mode=0755,uid=%u,gid=%u,size=16m", sb->uid_base, sb->uid_base);
 	if (mount("atoll-pod", root, "tmpfs", MS_NOSUID | MS_NODEV, opt) < 0)
 		return errf(msg, len, errno, "tmpfs on %s", root);
-	static const char *const dirs[] = { "proc", "sys", "dev", "images", "images/0", "volumes", "run", "tmp",
+	static const char *const dirs[] = { "proc", "sys", "dev", "images", "volumes", "run", "tmp",
 					    ".oldroot" };
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", root, dirs[i]);
@@ -126,9 +126,13 @@ static int build_root(struct sandbox *sb, const struct sb_opts *o, int userns, c
 		if (mount(src, p, NULL, MS_BIND, NULL) < 0)
 			return errf(msg, len, errno, "bind %s", src);
 	}
-	snprintf(p, sizeof(p), "%s/images/0", root);
-	if (idmapped_bind(o->rootfs, p, userns, 1, msg, len))
-		return -1;
+	for (size_t i = 0; i < o->nimages; i++) {
+		snprintf(p, sizeof(p), "%s/images/%zu", root, i);
+		if (mkdir_owned(p, sb->uid_base, 0755) < 0)
+			return errf(msg, len, errno, "mkdir %s", p);
+		if (idmapped_bind(o->images[i], p, userns, 1, msg, len))
+			return -1;
+	}
 	for (size_t i = 0; i < o->nvols; i++) {
 		snprintf(p, sizeof(p), "%s/volumes/%zu", root, i);
 		if (mkdir_owned(p, sb->uid_base, 0755) < 0)

@@ -23,7 +23,8 @@ struct sb_volume {
 
 struct sb_opts {
 	const char *data_dir;     /* borrowed */
-	const char *rootfs;       /* unpacked image tree (borrowed) */
+	const char *const *images; /* unpacked image trees, mounted at /images/0.. (borrowed) */
+	size_t nimages;
 	const char *init_path;    /* atoll-init (borrowed) */
 	long cpu_milli;           /* 0: no limit */
 	long long memory;         /* bytes, 0: no limit */
