@@ -290,6 +290,14 @@ def test_sees_only_its_own_processes(env):
     assert int(r.stdout) <= 4
 
 
+def test_orphans_are_reaped(env):
+    # The inner shell exits at once; its background sleep is left to pod init, which reaps it.
+    r = atoll_run(env, "sh", "-c", 'sh -c "sleep 0.1 &"; sleep 0.6; ps -o stat,comm')
+    assert r.returncode == 0
+    states = [ln.split()[0] for ln in r.stdout.splitlines()[1:]]
+    assert states and not any(st.startswith("Z") for st in states), r.stdout
+
+
 def test_cannot_see_host_files(env):
     secret = os.path.join("/tmp", f"atoll-secret-{os.getpid()}")
     with open(secret, "w") as f:
