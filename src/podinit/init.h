@@ -34,6 +34,8 @@ struct pi_proc {
 };
 
 /* rootfs.c */
+/* PID 1 of a VM whose root is an initramfs: re-run from a tmpfs root (returns only on failure). */
+void pi_leave_initramfs(char **argv);
 /* Mount /proc, /sys, /dev, /dev/pts, /dev/shm and /run where missing; bring up lo. */
 void pi_mount_pod(void);
 /*

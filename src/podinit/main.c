@@ -511,6 +511,9 @@ int main(int argc, char **argv)
 	struct pi_proc *owner[2 + 3 * PI_MAX_PROCS];
 	sigset_t mask;
 
+	/* Booted by a kernel (no arguments): containers need a root that pivot_root can leave. */
+	if (getpid() == 1 && argc == 1)
+		pi_leave_initramfs(argv);
 	/* Inherited descriptors (fd 4 may hold a lock for the pod's lifetime) stay out of containers. */
 	close_range(4, ~0U, CLOSE_RANGE_CLOEXEC);
 	sigemptyset(&mask);
