@@ -328,7 +328,8 @@ static void begin_stop(json_int_t seq, json_int_t grace_ms)
 
 static __attribute__((noreturn)) void finish(int code)
 {
-	if (vm_mode) {
+	if (vm_mode && getpid() == 1) {
+		/* The VM's last process: power off (in a PID namespace this only ends the namespace). */
 		sync();
 		reboot(RB_POWER_OFF);
 	}

@@ -153,6 +153,45 @@ def test_vm_prepares_erofs_and_initramfs(env):
         assert f.read() in data
 
 
+def test_init_leaves_an_initramfs_root(env):
+    """Booted by a kernel from an initramfs (no arguments, PID 1, a ramfs/tmpfs root), pod init
+    re-runs itself from a tmpfs mounted over it, so that container roots can pivot_root away.
+    Emulated with a tmpfs root in fresh mount and PID namespaces; init then waits on vsock."""
+    root = tempfile.mkdtemp(dir=env["dir"])
+    subprocess.run(["mount", "-t", "tmpfs", "atoll-test", root], check=True, timeout=T)
+    p = None
+    try:
+        import shutil
+        shutil.copy(INIT, os.path.join(root, "init"))
+        p = subprocess.Popen(["unshare", "-m", "-p", "-f", "--propagation", "private", "chroot", root, "/init"],
+                             stderr=subprocess.DEVNULL)
+        end = time.monotonic() + T
+        pid = None
+        while time.monotonic() < end and pid is None:
+            for c in open(f"/proc/{p.pid}/task/{p.pid}/children").read().split():
+                env_ = open(f"/proc/{c}/environ", "rb").read().split(b"\0")
+                if b"ATOLL_INIT_SWITCHED=1" in env_:
+                    pid = int(c)
+            time.sleep(0.05)
+        assert pid, "pod init did not re-run itself"
+        end = time.monotonic() + T
+        mounts = ""
+        while time.monotonic() < end and " /run " not in mounts:
+            mounts = open(f"/proc/{pid}/mountinfo").read()
+            time.sleep(0.05)
+        rootline = [ln for ln in mounts.splitlines() if ln.split()[4] == "/"][0]
+        assert " - tmpfs root " in rootline
+        assert " /proc " in mounts and " /dev/pts " in mounts
+    finally:
+        if p:
+            # First PID 1 of the namespace (unshare's child; that ends the namespace), then unshare.
+            for c in open(f"/proc/{p.pid}/task/{p.pid}/children").read().split():
+                os.kill(int(c), signal.SIGKILL)
+            p.kill()
+            p.wait(timeout=T)
+        subprocess.run(["umount", "-l", root], timeout=T)
+
+
 def test_timings(env):
     r = atoll_run(env, "true", opts=["--timings"])
     assert r.returncode == 0
