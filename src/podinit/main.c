@@ -594,8 +594,10 @@ int main(int argc, char **argv)
 				else if (f.type == PI_STDIN)
 					handle_stdin(&f);
 			}
-			if (r < 0)
+			if (r < 0) {
+				signal_all(SIGKILL); /* a host that breaks the framing is not to be trusted */
 				finish(1);
+			}
 		}
 		if (stopping) {
 			reap();

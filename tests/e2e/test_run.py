@@ -739,6 +739,21 @@ def test_podinit_stop_escalates_to_sigkill(pod):
     assert pod.exits[1]["signal"] == 9
 
 
+def test_podinit_ends_on_a_malformed_frame(pod):
+    base = {"lower": pod.lower, "env": ["PATH=/bin"]}
+    assert pod.call({**base, "op": "create", "id": "victim", "proc": 1, "args": ["sleep", "100"]})["ok"]
+    assert pod.call({"op": "start", "id": "victim"})["ok"]
+    pod.s.sendall(struct.pack(">IB3xI", 5 << 20, 1, 0))  # longer than any frame may be
+    end = time.monotonic() + T
+    while time.monotonic() < end:
+        try:
+            if not pod.s.recv(65536):
+                break
+        except OSError:
+            break
+    assert pod.p.wait(timeout=T) is not None  # init (and with it the pod) is gone
+
+
 def test_podinit_rejects_bad_messages(pod):
     assert not pod.call({"op": "frobnicate"})["ok"]
     assert not pod.call({"op": "create", "id": "../x", "lower": pod.lower, "proc": 1, "args": ["true"]})["ok"]
