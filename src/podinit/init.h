@@ -34,6 +34,11 @@ struct pi_proc {
 };
 
 /* rootfs.c */
+/*
+ * Detach the mount tree at path (the host's, left by pivot_root) in a child:
+ * MNT_DETACH waits for an RCU grace period after the tree is out of view.
+ */
+void pi_detach_async(const char *path);
 /* PID 1 of a VM whose root is an initramfs: re-run from a tmpfs root (returns only on failure). */
 void pi_leave_initramfs(char **argv);
 /* Mount /proc, /sys, /dev, /dev/pts, /dev/shm and /run where missing; bring up lo. */

@@ -527,6 +527,9 @@ int main(int argc, char **argv)
 	int sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	pending = json_array();
 
+	for (int i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "--old-root"))
+			pi_detach_async(argv[i + 1]);
 	int listening;
 	sock = open_host(argc, argv, &listening);
 	pi_mount_pod();

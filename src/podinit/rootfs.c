@@ -78,6 +78,23 @@ void pi_mount_pod(void)
 	lo_up();
 }
 
+void pi_detach_async(const char *path)
+{
+	/*
+	 * Until it is gone only pod init (our own code) could reach it: every
+	 * container root is built from a copy that detaches its own old root
+	 * before any container process runs.
+	 */
+	pid_t pid = fork();
+	if (pid == 0) {
+		umount2(path, MNT_DETACH);
+		rmdir(path);
+		_exit(0);
+	}
+	if (pid < 0)
+		umount2(path, MNT_DETACH);
+}
+
 /*
  * Booted from an initramfs (a VM), our root is rootfs, which pivot_root
  * cannot leave, so container roots could not be built. Move into a tmpfs

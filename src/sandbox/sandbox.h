@@ -48,7 +48,7 @@ struct sandbox {
 	int sock;          /* host end of the protocol socket */
 	unsigned uid_base; /* first host uid of the range; pod uid 0 maps here */
 	int idlock;        /* flock held for the range while the sandbox lives */
-	char *dir;         /* DATA/sandboxes/ID (owned) */
+	char *dir;         /* DATA/sandboxes/ids/SLOT.d, kept between sandboxes (owned) */
 	struct sb_cgroup cg;
 };
 
@@ -59,7 +59,7 @@ long sb_cgroup_oom_kills(const struct sb_cgroup *cg);
 void sb_cgroup_destroy(struct sb_cgroup *cg);
 
 /* idrange.c */
-int sb_idrange_alloc(const char *data_dir, unsigned *base, int *lockfd);
+int sb_idrange_alloc(const char *data_dir, unsigned *base, int *lockfd, unsigned *slot);
 
 /* ns.c */
 /* Create the sandbox and exec pod init in it; the host then talks over sb->sock. */
