@@ -706,6 +706,9 @@ def test_podinit_init_containers_then_app_and_exec(pod):
     # signal, stats, then stop with a grace period
     st = pod.call({"op": "stats"})
     assert any(p["proc"] == 2 for p in st["procs"])
+    end = time.monotonic() + T  # app's first line, before it is signalled
+    while b"app podhost" not in pod.out.get(2, b"") and time.monotonic() < end:
+        pod.frame_into_out()
     wait_seq = pod.send({"op": "wait", "proc": 2})
     assert pod.call({"op": "signal", "proc": 2, "signal": 15})["ok"]
     assert pod.wait_exit(2)["signal"] == 15
