@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <linux/close_range.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -333,4 +335,42 @@ void sandbox_destroy(struct sandbox *sb)
 	if (sb->idlock >= 0)
 		close(sb->idlock);
 	sb->idlock = -1;
+}
+
+void sandbox_reap_later(struct sandbox *sb)
+{
+	int pfd = sb->pid > 0 ? (int)syscall(SYS_pidfd_open, sb->pid, 0) : -1;
+	pid_t r = pfd >= 0 ? fork() : -1;
+
+	if (r == 0) {
+		/* Hold nothing of the caller's: whoever reads its stdout must see EOF when it exits. */
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (dup2(pfd, 3) < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
+			_exit(1);
+		close_range(4, ~0U, 0);
+		setsid();
+		struct pollfd p = { .fd = 3, .events = POLLIN };
+		poll(&p, 1, 60000);
+		for (int i = 0; i < sb->cg.n; i++)
+			sb->cg.procs_fd[i] = -1;
+		sb->cg.v2fd = -1;
+		sb_cgroup_destroy(&sb->cg);
+		_exit(0);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	if (r < 0) {
+		sandbox_wait(sb); /* no reaper: do it ourselves */
+		return;
+	}
+	/* The reaper owns the cgroups now: forget them without removing them. */
+	for (int i = 0; i < sb->cg.n; i++) {
+		free(sb->cg.dirs[i]);
+		sb->cg.dirs[i] = NULL;
+		if (sb->cg.procs_fd[i] >= 0)
+			close(sb->cg.procs_fd[i]);
+	}
+	sb->cg.n = 0;
+	sb->cg.mem = NULL;
+	sb->pid = 0;
 }

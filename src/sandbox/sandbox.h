@@ -66,6 +66,11 @@ int sb_idrange_alloc(const char *data_dir, unsigned *base, int *lockfd, unsigned
 int sandbox_create(struct sandbox *sb, const struct sb_opts *o, char *msg, size_t len);
 /* Wait for pod init to exit; returns its wait status. */
 int sandbox_wait(struct sandbox *sb);
+/*
+ * Leave the pod to die on its own: a forked reaper waits for pod init and
+ * then removes the cgroups, so the caller need not wait for the teardown.
+ */
+void sandbox_reap_later(struct sandbox *sb);
 /* Remove what sandbox_create made on the host (cgroups, directories, the ID lock). */
 void sandbox_destroy(struct sandbox *sb);
 

@@ -312,10 +312,14 @@ def test_limits_seen_from_host(env):
     finally:
         p.send_signal(signal.SIGTERM)
         p.communicate(timeout=T)
-    # The sandbox's cgroups are removed once it is gone.
+    # The sandbox's cgroups are removed once it is gone (by a reaper, after atoll run returned).
     for ctrl, path in paths.items():
         if "atoll/" in path:
-            assert not os.path.exists(f"/sys/fs/cgroup/{ctrl}{path}" if ctrl else "/sys/fs/cgroup" + path)
+            d = f"/sys/fs/cgroup/{ctrl}{path}" if ctrl else "/sys/fs/cgroup" + path
+            end = time.monotonic() + T
+            while os.path.exists(d) and time.monotonic() < end:
+                time.sleep(0.02)
+            assert not os.path.exists(d)
 
 
 # ---- isolation ----
