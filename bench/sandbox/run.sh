@@ -78,9 +78,9 @@ lines = [
     "idmapped read-only image under an overlay, seccomp, capabilities; no cgroup, since no limit was asked for).",
     f"- `crun`: `crun run` of an OCI bundle holding the same tree, config from `crun spec` with "
     f"args `/bin/true` ({crun_v}).",
-    "- `atoll-memory`: the same with `--memory 512m`: a memory cgroup is made and joined, and `atoll run` "
-    "then waits for the pod to be torn down so that it can remove the cgroup (plain `atoll` returns as soon "
-    "as the command's status is known and lets the kernel finish the teardown).",
+    "- `atoll-memory`: the same with `--memory 512m`: a v1 memory cgroup is made and joined (joining waits "
+    "for an RCU grace period); a reaper process removes it once the pod is gone. Both `atoll` rows return as "
+    "soon as the command's status is known and let the kernel finish the teardown; crun waits for it.",
     "- Both run in one private mount namespace with `/sys/fs/cgroup/unified` unmounted (crun refuses hybrid cgroups).",
     "",
     "| command | min ms | median ms | max ms | mean ms | user CPU ms | system CPU ms |",
