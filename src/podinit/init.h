@@ -25,13 +25,23 @@ struct pi_proc {
 	pid_t pid;       /* 0 when the slot is free */
 	int out, err;    /* pipes (or the pty master in out), -1 when closed */
 	int in;          /* stdin pipe or pty master, -1 when none */
+	char *pend;      /* stdin bytes the process has not taken yet (owned) */
+	size_t pend_len;
+	int close_in;    /* close stdin once pend is written */
 	int tty;
 	struct pi_ctr *ctr;
 	int is_main;     /* the container's main process */
 };
 
 /* rootfs.c */
-/* Mount /proc, /sys, /dev, /dev/pts, /dev/shm, /run, /tmp where missing; bring up lo. */
+/*
+ * Detach the mount tree at path (the host's, left by pivot_root) in a child:
+ * MNT_DETACH waits for an RCU grace period after the tree is out of view.
+ */
+void pi_detach_async(const char *path);
+/* PID 1 of a VM whose root is an initramfs: re-run from a tmpfs root (returns only on failure). */
+void pi_leave_initramfs(char **argv);
+/* Mount /proc, /sys, /dev, /dev/pts, /dev/shm and /run where missing; bring up lo. */
 void pi_mount_pod(void);
 /*
  * Build the container's root in a fresh mount namespace (overlay of spec

@@ -94,6 +94,49 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+#define PI_STDIN_HIGH (1u << 20) /* stop reading the host while this much stdin waits */
+
+static void close_stdin(struct pi_proc *p)
+{
+	close_fd(&p->in);
+	free(p->pend);
+	p->pend = NULL;
+	p->pend_len = 0;
+	p->close_in = 0;
+}
+
+/* Write what the process will take now; never blocks (a full pipe must not stall init). */
+static void flush_stdin(struct pi_proc *p)
+{
+	size_t done = 0;
+
+	while (p->in >= 0 && done < p->pend_len) {
+		ssize_t n = write(p->in, p->pend + done, p->pend_len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			close_stdin(p); /* the reader is gone */
+			return;
+		}
+		done += (size_t)n;
+	}
+	memmove(p->pend, p->pend + done, p->pend_len - done);
+	p->pend_len -= done;
+	if (!p->pend_len && p->close_in && !p->tty)
+		close_stdin(p);
+}
+
+static size_t stdin_backlog(void)
+{
+	size_t n = 0;
+	for (int i = 0; i < PI_MAX_PROCS; i++)
+		if (procs[i].pid)
+			n += procs[i].pend_len;
+	return n;
+}
+
 /* Forward what fd holds now; closes it at EOF. */
 static void pump(struct pi_proc *p, int *fd, uint8_t type)
 {
@@ -112,7 +155,7 @@ static void pump(struct pi_proc *p, int *fd, uint8_t type)
 			return;
 		close_fd(fd); /* EOF, or EIO on a pty whose last user left */
 		if (fd == &p->out && p->tty)
-			close_fd(&p->in);
+			close_stdin(p);
 	}
 }
 
@@ -175,6 +218,38 @@ static void run_pending(void)
 	}
 }
 
+/* Recent exits, so a "wait" for a process that is already gone can still be answered. */
+#define PI_EXITS 64
+static struct { uint32_t num; int st; } exits[PI_EXITS];
+static unsigned nexits;
+/* "wait" requests not answered yet. */
+static struct { uint32_t num; json_int_t seq; } waiters[PI_MAX_PROCS];
+
+static json_t *status_json(int st)
+{
+	return WIFEXITED(st) ? json_pack("{s:i}", "status", WEXITSTATUS(st))
+			     : json_pack("{s:i}", "signal", WTERMSIG(st));
+}
+
+static void handle_wait(uint32_t num, json_int_t seq)
+{
+	if (find_proc(num)) {
+		for (int i = 0; i < PI_MAX_PROCS; i++)
+			if (!waiters[i].num) {
+				waiters[i].num = num;
+				waiters[i].seq = seq;
+				return;
+			}
+		return reply(seq, "too many waiters", NULL);
+	}
+	for (unsigned i = 0; i < PI_EXITS && i < nexits; i++) {
+		unsigned k = (nexits - 1 - i) % PI_EXITS;
+		if (exits[k].num == num)
+			return reply(seq, NULL, status_json(exits[k].st));
+	}
+	reply(seq, "no such process", NULL);
+}
+
 static void on_exit_status(struct pi_proc *p, int st)
 {
 	json_t *ev = json_pack("{s:s,s:i}", "op", "exit", "proc", (int)p->num);
@@ -183,7 +258,7 @@ static void on_exit_status(struct pi_proc *p, int st)
 	pump(p, &p->err, PI_STDERR);
 	close_fd(&p->out);
 	close_fd(&p->err);
-	close_fd(&p->in);
+	close_stdin(p);
 	if (WIFEXITED(st))
 		json_object_set_new(ev, "status", json_integer(WEXITSTATUS(st)));
 	else
@@ -194,6 +269,13 @@ static void on_exit_status(struct pi_proc *p, int st)
 			p->ctr->state = (WIFEXITED(st) && WEXITSTATUS(st) == 0) ? 2 : 3;
 	}
 	send_json(ev);
+	exits[nexits % PI_EXITS].num = p->num;
+	exits[nexits++ % PI_EXITS].st = st;
+	for (int i = 0; i < PI_MAX_PROCS; i++)
+		if (waiters[i].num == p->num) {
+			reply(waiters[i].seq, NULL, status_json(st));
+			waiters[i].num = 0;
+		}
 	p->pid = 0;
 	run_pending();
 }
@@ -246,7 +328,8 @@ static void begin_stop(json_int_t seq, json_int_t grace_ms)
 
 static __attribute__((noreturn)) void finish(int code)
 {
-	if (vm_mode) {
+	if (vm_mode && getpid() == 1) {
+		/* The VM's last process: power off (in a PID namespace this only ends the namespace). */
 		sync();
 		reboot(RB_POWER_OFF);
 	}
@@ -345,9 +428,13 @@ static void handle_ctl(const char *data, size_t len)
 		else
 			reply(seq, NULL, NULL);
 	} else if (!strcmp(op, "close_stdin")) {
-		if (p && !p->tty)
-			close_fd(&p->in);
+		if (p && !p->tty) {
+			p->close_in = 1;
+			flush_stdin(p);
+		}
 		reply(seq, p ? NULL : "no such process", NULL);
+	} else if (!strcmp(op, "wait")) {
+		handle_wait((uint32_t)json_integer_value(json_object_get(m, "proc")), seq);
 	} else if (!strcmp(op, "stats")) {
 		reply(seq, NULL, stats());
 	} else if (!strcmp(op, "stop")) {
@@ -363,21 +450,16 @@ static void handle_ctl(const char *data, size_t len)
 static void handle_stdin(const struct pi_frame *f)
 {
 	struct pi_proc *p = find_proc(f->proc);
-	size_t done = 0;
 
-	if (!p || p->in < 0)
+	if (!p || p->in < 0 || !f->len)
 		return;
-	while (done < f->len) {
-		ssize_t n = write(p->in, f->data + done, f->len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			if (!p->tty)
-				close_fd(&p->in);
-			return;
-		}
-		done += (size_t)n;
-	}
+	char *np = realloc(p->pend, p->pend_len + f->len);
+	if (!np)
+		return; /* dropped; stdin is best effort under memory pressure */
+	p->pend = np;
+	memcpy(p->pend + p->pend_len, f->data, f->len);
+	p->pend_len += f->len;
+	flush_stdin(p);
 }
 
 /* An inherited socket (>= 0 and *listening = 0), or a listening one bound before our mounts hide its path. */
@@ -426,10 +508,13 @@ static int poll_timeout(void)
 int main(int argc, char **argv)
 {
 	struct pi_reader rd = { 0 };
-	struct pollfd pfd[2 + 2 * PI_MAX_PROCS];
-	struct pi_proc *owner[2 + 2 * PI_MAX_PROCS];
+	struct pollfd pfd[2 + 3 * PI_MAX_PROCS];
+	struct pi_proc *owner[2 + 3 * PI_MAX_PROCS];
 	sigset_t mask;
 
+	/* Booted by a kernel (no arguments): containers need a root that pivot_root can leave. */
+	if (getpid() == 1 && argc == 1)
+		pi_leave_initramfs(argv);
 	/* Inherited descriptors (fd 4 may hold a lock for the pod's lifetime) stay out of containers. */
 	close_range(4, ~0U, CLOSE_RANGE_CLOEXEC);
 	sigemptyset(&mask);
@@ -442,6 +527,9 @@ int main(int argc, char **argv)
 	int sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	pending = json_array();
 
+	for (int i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "--old-root"))
+			pi_detach_async(argv[i + 1]);
 	int listening;
 	sock = open_host(argc, argv, &listening);
 	pi_mount_pod();
@@ -461,7 +549,7 @@ int main(int argc, char **argv)
 
 	for (;;) {
 		int n = 0;
-		pfd[n++] = (struct pollfd){ .fd = sock, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = sock, .events = stdin_backlog() < PI_STDIN_HIGH ? POLLIN : 0 };
 		pfd[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 		for (int i = 0; i < PI_MAX_PROCS; i++) {
 			if (!procs[i].pid)
@@ -470,13 +558,20 @@ int main(int argc, char **argv)
 				owner[n] = &procs[i], pfd[n++] = (struct pollfd){ .fd = procs[i].out, .events = POLLIN };
 			if (procs[i].err >= 0)
 				owner[n] = &procs[i], pfd[n++] = (struct pollfd){ .fd = procs[i].err, .events = POLLIN };
+			if (procs[i].in >= 0 && procs[i].pend_len)
+				owner[n] = &procs[i], pfd[n++] = (struct pollfd){ .fd = procs[i].in, .events = POLLOUT };
 		}
 		if (poll(pfd, (nfds_t)n, poll_timeout()) < 0 && errno != EINTR)
 			finish(1);
 		for (int i = 2; i < n; i++) {
 			struct pi_proc *p = owner[i];
-			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) || !p->pid)
+			if (!pfd[i].revents || !p->pid)
 				continue;
+			if (pfd[i].events == POLLOUT) {
+				if (pfd[i].fd == p->in)
+					flush_stdin(p);
+				continue;
+			}
 			if (pfd[i].fd == p->out)
 				pump(p, &p->out, PI_STDOUT);
 			else if (pfd[i].fd == p->err)
@@ -502,8 +597,10 @@ int main(int argc, char **argv)
 				else if (f.type == PI_STDIN)
 					handle_stdin(&f);
 			}
-			if (r < 0)
+			if (r < 0) {
+				signal_all(SIGKILL); /* a host that breaks the framing is not to be trusted */
 				finish(1);
+			}
 		}
 		if (stopping) {
 			reap();

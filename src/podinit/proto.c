@@ -22,17 +22,23 @@ static uint32_t get32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+void pi_header(unsigned char hdr[PI_HDR_LEN], uint8_t type, uint32_t proc, uint32_t len)
+{
+	memset(hdr, 0, PI_HDR_LEN);
+	put32(hdr, len);
+	hdr[4] = type;
+	put32(hdr + 8, proc);
+}
+
 int pi_send(int fd, uint8_t type, uint32_t proc, const void *data, size_t len)
 {
-	unsigned char hdr[PI_HDR_LEN] = { 0 };
+	unsigned char hdr[PI_HDR_LEN];
 	struct iovec iov[2];
 	size_t total = PI_HDR_LEN + len, done = 0;
 
 	if (len > PI_MAX_PAYLOAD)
 		return -EMSGSIZE;
-	put32(hdr, (uint32_t)len);
-	hdr[4] = type;
-	put32(hdr + 8, proc);
+	pi_header(hdr, type, proc, (uint32_t)len);
 	while (done < total) {
 		int n = 0;
 		if (done < PI_HDR_LEN) {

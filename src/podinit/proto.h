@@ -37,6 +37,8 @@ struct pi_reader {
 	size_t len, cap, off;
 };
 
+/* Encode a frame header into hdr. */
+void pi_header(unsigned char hdr[PI_HDR_LEN], uint8_t type, uint32_t proc, uint32_t len);
 /* Write one whole frame (blocking, retries on EINTR/EAGAIN). 0 or -errno. */
 int pi_send(int fd, uint8_t type, uint32_t proc, const void *data, size_t len);
 /* Read what is available into r. >0 bytes read, 0 at EOF, -errno (-EAGAIN when nothing). */

@@ -17,6 +17,8 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -74,6 +76,62 @@ void pi_mount_pod(void)
 	mkdir("/tmp", 01777);
 	mkdir("/run/atoll", 0700);
 	lo_up();
+}
+
+void pi_detach_async(const char *path)
+{
+	/*
+	 * Until it is gone only pod init (our own code) could reach it: every
+	 * container root is built from a copy that detaches its own old root
+	 * before any container process runs.
+	 */
+	pid_t pid = fork();
+	if (pid == 0) {
+		umount2(path, MNT_DETACH);
+		rmdir(path);
+		_exit(0);
+	}
+	if (pid < 0)
+		umount2(path, MNT_DETACH);
+}
+
+/*
+ * Booted from an initramfs (a VM), our root is rootfs, which pivot_root
+ * cannot leave, so container roots could not be built. Move into a tmpfs
+ * mounted over it (the switch_root way) and run again from there.
+ */
+void pi_leave_initramfs(char **argv)
+{
+	struct statfs sf;
+	char buf[65536];
+
+	if (getenv("ATOLL_INIT_SWITCHED"))
+		return; /* we are the re-run */
+	if (statfs("/", &sf) < 0 || (sf.f_type != RAMFS_MAGIC && sf.f_type != TMPFS_MAGIC))
+		return;
+	if (mkdir("/.root", 0755) < 0 || mount("root", "/.root", "tmpfs", 0, "mode=0755") < 0)
+		return;
+	int in = open("/init", O_RDONLY | O_CLOEXEC);
+	int out = open("/.root/init", O_WRONLY | O_CREAT | O_CLOEXEC, 0755);
+	ssize_t n = 0;
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			n = -1;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (n < 0 || chdir("/.root") < 0) {
+		umount2("/.root", MNT_DETACH);
+		return;
+	}
+	static const char *const dirs[] = { "dev", "proc", "sys", "run", "tmp" };
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		mkdir(dirs[i], 0755);
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return;
+	setenv("ATOLL_INIT_SWITCHED", "1", 1);
+	execv("/init", argv);
 }
 
 /* ---- the helper, running in the container's new mount namespace ---- */

@@ -356,6 +356,8 @@ int pi_spawn(struct pi_ctr *c, json_t *spec, struct pi_proc *p, char *msg, size_
 		p->in = inp[1];
 	}
 	fcntl(p->out, F_SETFL, O_NONBLOCK);
+	if (p->in >= 0)
+		fcntl(p->in, F_SETFL, O_NONBLOCK);
 	if (p->err >= 0)
 		fcntl(p->err, F_SETFL, O_NONBLOCK);
 	return 0;

@@ -158,7 +158,8 @@ static int run_namespace(struct run_args *a, struct image *img, double t0, doubl
 	struct session_result res;
 	char msg[1024] = "";
 	_cleanup_free_ char *init = find_init();
-	struct sb_opts o = { .data_dir = a->data_dir, .rootfs = img->rootfs, .init_path = init,
+	const char *images[] = { img->rootfs };
+	struct sb_opts o = { .data_dir = a->data_dir, .images = images, .nimages = 1, .init_path = init,
 			     .cpu_milli = a->cpu_milli, .memory = a->memory, .pids = a->pids,
 			     .vols = a->vols, .nvols = a->nvols };
 
@@ -176,19 +177,16 @@ static int run_namespace(struct run_args *a, struct image *img, double t0, doubl
 	/* The command is done: closing the socket tells init to kill what is left and exit. */
 	close(sb.sock);
 	sb.sock = -1;
-	long ooms = -1;
-	if (sb.cg.n > 0) {
-		/* Cgroups can only be removed once empty. */
-		sandbox_wait(&sb);
-		ooms = sb_cgroup_oom_kills(&sb.cg);
-	} else {
-		/*
-		 * Nothing on the host needs the pod to be gone: it dies on its own
-		 * (its init holds the ID range until then), and we do not wait for
-		 * the kernel to tear its namespaces down.
-		 */
-		sb.pid = 0;
-	}
+	/* An OOM kill is counted before the killed process's exit reaches us. */
+	long ooms = sb_cgroup_oom_kills(&sb.cg);
+	/*
+	 * The pod dies on its own (its init holds the ID range until then); we
+	 * do not wait for the kernel to tear its namespaces down, and a reaper
+	 * removes its cgroups, if any, once they are empty.
+	 */
+	if (sb.cg.n > 0)
+		sandbox_reap_later(&sb);
+	sb.pid = 0;
 	double t_end = session_now();
 	sandbox_destroy(&sb);
 	if (r < 0) {

@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <linux/close_range.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -108,7 +110,7 @@ static int build_root(struct sandbox *sb, const struct sb_opts *o, int userns, c
 	snprintf(opt, sizeof(opt), "mode=0755,uid=%u,gid=%u,size=16m", sb->uid_base, sb->uid_base);
 	if (mount("atoll-pod", root, "tmpfs", MS_NOSUID | MS_NODEV, opt) < 0)
 		return errf(msg, len, errno, "tmpfs on %s", root);
-	static const char *const dirs[] = { "proc", "sys", "dev", "images", "images/0", "volumes", "run", "tmp",
+	static const char *const dirs[] = { "proc", "sys", "dev", "images", "volumes", "run", "tmp",
 					    ".oldroot" };
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", root, dirs[i]);
@@ -126,9 +128,13 @@ static int build_root(struct sandbox *sb, const struct sb_opts *o, int userns, c
 		if (mount(src, p, NULL, MS_BIND, NULL) < 0)
 			return errf(msg, len, errno, "bind %s", src);
 	}
-	snprintf(p, sizeof(p), "%s/images/0", root);
-	if (idmapped_bind(o->rootfs, p, userns, 1, msg, len))
-		return -1;
+	for (size_t i = 0; i < o->nimages; i++) {
+		snprintf(p, sizeof(p), "%s/images/%zu", root, i);
+		if (mkdir_owned(p, sb->uid_base, 0755) < 0)
+			return errf(msg, len, errno, "mkdir %s", p);
+		if (idmapped_bind(o->images[i], p, userns, 1, msg, len))
+			return -1;
+	}
 	for (size_t i = 0; i < o->nvols; i++) {
 		snprintf(p, sizeof(p), "%s/volumes/%zu", root, i);
 		if (mkdir_owned(p, sb->uid_base, 0755) < 0)
@@ -209,23 +215,9 @@ static __attribute__((noreturn)) void child_main(struct sandbox *sb, int go, int
 		child_fail(report, "pivot_root");
 	/*
 	 * Detaching the host's tree waits for an RCU grace period (milliseconds
-	 * on a busy host) after the tree is already gone from view; a throwaway
-	 * child pays for it while pod init starts. Until it is gone only pod
-	 * init, our own code, could see it; every container root is built from
-	 * a copy that detaches its own old root before any container process runs.
+	 * on a busy host); pod init does it in a throwaway child once it runs
+	 * (--old-root), so nobody waits for it.
 	 */
-	pid_t det = fork();
-	if (det == 0) {
-		close(report);
-		close(sock);
-		close(go);
-		close(initfd);
-		umount2("/.oldroot", MNT_DETACH);
-		rmdir("/.oldroot");
-		_exit(0);
-	}
-	if (det < 0 && umount2("/.oldroot", MNT_DETACH) < 0)
-		child_fail(report, "detach the host root");
 	/*
 	 * Pod init gets the protocol socket as fd 3 and the ID-range lock as fd 4:
 	 * holding the lock, the pod keeps its IDs until its last process is gone,
@@ -235,7 +227,7 @@ static __attribute__((noreturn)) void child_main(struct sandbox *sb, int go, int
 	initfd = fcntl(initfd, F_DUPFD_CLOEXEC, 10);
 	if (s3 < 0 || l4 < 0 || initfd < 0 || dup2(s3, 3) < 0 || dup2(l4, 4) < 0)
 		child_fail(report, "dup2");
-	char *argv[] = { "atoll-init", "--fd", "3", NULL };
+	char *argv[] = { "atoll-init", "--fd", "3", "--old-root", "/.oldroot", NULL };
 	char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	syscall(SYS_execveat, initfd, "", argv, envp, AT_EMPTY_PATH);
 	child_fail(report, "exec pod init");
@@ -253,11 +245,12 @@ int sandbox_create(struct sandbox *sb, const struct sb_opts *o, char *msg, size_
 	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
 		return errf(msg, len, errno, "%s", "getrandom");
 	snprintf(sb->id, sizeof(sb->id), "%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
-	if ((r = sb_idrange_alloc(o->data_dir, &sb->uid_base, &sb->idlock)) < 0)
+	unsigned slot;
+	if ((r = sb_idrange_alloc(o->data_dir, &sb->uid_base, &sb->idlock, &slot)) < 0)
 		return errf(msg, len, -r, "%s", "allocate a UID range");
-	sb->dir = xasprintf("%s/sandboxes/%s", o->data_dir, sb->id);
+	sb->dir = xasprintf("%s/sandboxes/ids/%u.d", o->data_dir, slot);
 	snprintf(p, sizeof(p), "%s/root", sb->dir);
-	if (mkdir(sb->dir, 0711) < 0 || mkdir(p, 0755) < 0)
+	if ((mkdir(sb->dir, 0711) < 0 && errno != EEXIST) || (mkdir(p, 0755) < 0 && errno != EEXIST))
 		return errf(msg, len, errno, "mkdir %s", sb->dir);
 	if ((r = sb_cgroup_create(&sb->cg, sb->id, o, msg, len)) < 0)
 		return r;
@@ -328,8 +321,6 @@ int sandbox_wait(struct sandbox *sb)
 
 void sandbox_destroy(struct sandbox *sb)
 {
-	char p[4200];
-
 	if (sb->pid > 0) {
 		kill(sb->pid, SIGKILL);
 		sandbox_wait(sb);
@@ -338,15 +329,48 @@ void sandbox_destroy(struct sandbox *sb)
 		close(sb->sock);
 	sb->sock = -1;
 	sb_cgroup_destroy(&sb->cg);
-	if (sb->dir) {
-		/* The mounts lived in the sandbox's mount namespace, which is gone now. */
-		snprintf(p, sizeof(p), "%s/root", sb->dir);
-		rmdir(p);
-		rmdir(sb->dir);
-		free(sb->dir);
-		sb->dir = NULL;
-	}
+	/* The slot's directory stays for its next sandbox; the mounts lived only in this one's namespace. */
+	free(sb->dir);
+	sb->dir = NULL;
 	if (sb->idlock >= 0)
 		close(sb->idlock);
 	sb->idlock = -1;
+}
+
+void sandbox_reap_later(struct sandbox *sb)
+{
+	int pfd = sb->pid > 0 ? (int)syscall(SYS_pidfd_open, sb->pid, 0) : -1;
+	pid_t r = pfd >= 0 ? fork() : -1;
+
+	if (r == 0) {
+		/* Hold nothing of the caller's: whoever reads its stdout must see EOF when it exits. */
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (dup2(pfd, 3) < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
+			_exit(1);
+		close_range(4, ~0U, 0);
+		setsid();
+		struct pollfd p = { .fd = 3, .events = POLLIN };
+		poll(&p, 1, 60000);
+		for (int i = 0; i < sb->cg.n; i++)
+			sb->cg.procs_fd[i] = -1;
+		sb->cg.v2fd = -1;
+		sb_cgroup_destroy(&sb->cg);
+		_exit(0);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	if (r < 0) {
+		sandbox_wait(sb); /* no reaper: do it ourselves */
+		return;
+	}
+	/* The reaper owns the cgroups now: forget them without removing them. */
+	for (int i = 0; i < sb->cg.n; i++) {
+		free(sb->cg.dirs[i]);
+		sb->cg.dirs[i] = NULL;
+		if (sb->cg.procs_fd[i] >= 0)
+			close(sb->cg.procs_fd[i]);
+	}
+	sb->cg.n = 0;
+	sb->cg.mem = NULL;
+	sb->pid = 0;
 }

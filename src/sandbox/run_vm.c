@@ -122,6 +122,7 @@ int run_vm(const struct run_vm_opts *o, json_t *spec)
 		return 125;
 	}
 	unlink(uds);
+	double t_spawn = session_now();
 	pid_t vmm = fork();
 	if (vmm == 0) {
 		int devnull = open("/dev/null", O_WRONLY);
@@ -154,7 +155,7 @@ int run_vm(const struct run_vm_opts *o, json_t *spec)
 		return 125;
 	}
 	if (o->timings)
-		fprintf(stderr, "atoll: timings (ms): init ready %.2f, command start %.2f, exit %.2f\n", 0.0,
-			(t.started - t.ready) * 1e3, (t.exited - t.started) * 1e3);
+		fprintf(stderr, "atoll: timings (ms): VM boot to init ready %.2f, command start %.2f, exit %.2f\n",
+			(t.ready - t_spawn) * 1e3, (t.started - t.ready) * 1e3, (t.exited - t.started) * 1e3);
 	return res.signal ? 128 + res.signal : res.status;
 }

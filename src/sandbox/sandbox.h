@@ -23,7 +23,8 @@ struct sb_volume {
 
 struct sb_opts {
 	const char *data_dir;     /* borrowed */
-	const char *rootfs;       /* unpacked image tree (borrowed) */
+	const char *const *images; /* unpacked image trees, mounted at /images/0.. (borrowed) */
+	size_t nimages;
 	const char *init_path;    /* atoll-init (borrowed) */
 	long cpu_milli;           /* 0: no limit */
 	long long memory;         /* bytes, 0: no limit */
@@ -47,7 +48,7 @@ struct sandbox {
 	int sock;          /* host end of the protocol socket */
 	unsigned uid_base; /* first host uid of the range; pod uid 0 maps here */
 	int idlock;        /* flock held for the range while the sandbox lives */
-	char *dir;         /* DATA/sandboxes/ID (owned) */
+	char *dir;         /* DATA/sandboxes/ids/SLOT.d, kept between sandboxes (owned) */
 	struct sb_cgroup cg;
 };
 
@@ -58,13 +59,18 @@ long sb_cgroup_oom_kills(const struct sb_cgroup *cg);
 void sb_cgroup_destroy(struct sb_cgroup *cg);
 
 /* idrange.c */
-int sb_idrange_alloc(const char *data_dir, unsigned *base, int *lockfd);
+int sb_idrange_alloc(const char *data_dir, unsigned *base, int *lockfd, unsigned *slot);
 
 /* ns.c */
 /* Create the sandbox and exec pod init in it; the host then talks over sb->sock. */
 int sandbox_create(struct sandbox *sb, const struct sb_opts *o, char *msg, size_t len);
 /* Wait for pod init to exit; returns its wait status. */
 int sandbox_wait(struct sandbox *sb);
+/*
+ * Leave the pod to die on its own: a forked reaper waits for pod init and
+ * then removes the cgroups, so the caller need not wait for the teardown.
+ */
+void sandbox_reap_later(struct sandbox *sb);
 /* Remove what sandbox_create made on the host (cgroups, directories, the ID lock). */
 void sandbox_destroy(struct sandbox *sb);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/buf.h"
 #include "podinit/proto.h"
 #include "sandbox/session.h"
 
@@ -25,14 +26,52 @@ double session_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * Everything we send goes through one buffer written without blocking: if we
+ * blocked on the socket while pod init blocked sending us output, neither
+ * would ever read again. Stdin is read only while the buffer is short.
+ */
+#define OUT_HIGH (256u << 10)
+
+static struct buf outq = BUF_INIT;
+static size_t outq_off;
+
+static void queue(uint8_t type, uint32_t proc, const void *data, size_t len)
+{
+	unsigned char hdr[PI_HDR_LEN];
+
+	pi_header(hdr, type, proc, (uint32_t)len);
+	buf_add(&outq, hdr, sizeof(hdr));
+	buf_add(&outq, data, len);
+}
+
+static int flush_out(int sock)
+{
+	while (outq_off < outq.len) {
+		ssize_t n = write(sock, outq.p + outq_off, outq.len - outq_off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n < 0)
+			return -errno;
+		outq_off += (size_t)n;
+	}
+	buf_reset(&outq);
+	outq_off = 0;
+	return 0;
+}
+
 static int send_ctl(int sock, json_t *o)
 {
 	char *s = json_dumps(o, JSON_COMPACT);
-	int r = s ? pi_send(sock, PI_CTL, 0, s, strlen(s)) : -ENOMEM;
 
-	free(s);
 	json_decref(o);
-	return r;
+	if (!s)
+		return -ENOMEM;
+	queue(PI_CTL, 0, s, strlen(s));
+	free(s);
+	return flush_out(sock);
 }
 
 static void write_all(int fd, const char *p, size_t n)
@@ -75,6 +114,7 @@ int session_run(int sock, json_t *create_msg, int interactive, int tty, struct s
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	int sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
+	fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
 	json_t *create = json_deep_copy(create_msg);
 	json_object_set_new(create, "op", json_string("create"));
 	json_object_set_new(create, "seq", json_integer(1));
@@ -101,9 +141,10 @@ int session_run(int sock, json_t *create_msg, int interactive, int tty, struct s
 		raw = tcsetattr(0, TCSANOW, &r) == 0;
 	}
 	while (!done) {
-		struct pollfd pfd[3] = { { .fd = sock, .events = POLLIN },
+		size_t backlog = outq.len - outq_off;
+		struct pollfd pfd[3] = { { .fd = sock, .events = POLLIN | (backlog ? POLLOUT : 0) },
 					 { .fd = sigfd, .events = POLLIN },
-					 { .fd = in_open ? 0 : -1, .events = POLLIN } };
+					 { .fd = in_open && backlog < OUT_HIGH ? 0 : -1, .events = POLLIN } };
 		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN) {
@@ -121,12 +162,18 @@ int session_run(int sock, json_t *create_msg, int interactive, int tty, struct s
 			char buf[32768];
 			ssize_t n = read(0, buf, sizeof(buf));
 			if (n > 0) {
-				pi_send(sock, PI_STDIN, MAIN_PROC, buf, (size_t)n);
+				queue(PI_STDIN, MAIN_PROC, buf, (size_t)n);
 			} else if (n == 0 || errno != EINTR) {
 				in_open = 0;
 				if (!tty)
 					send_ctl(sock, json_pack("{s:s,s:I,s:i}", "op", "close_stdin", "seq", seq++,
 								 "proc", MAIN_PROC));
+			}
+		}
+		if ((pfd[0].revents & POLLOUT) || (outq.len > outq_off && (pfd[2].revents & POLLIN))) {
+			if (flush_out(sock) < 0) {
+				snprintf(res->error, sizeof(res->error), "pod init went away");
+				break;
 			}
 		}
 		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -182,6 +229,8 @@ out:
 	if (raw)
 		tcsetattr(0, TCSANOW, &saved);
 	pi_reader_release(&rd);
+	buf_release(&outq);
+	outq_off = 0;
 	/* Signals stay blocked: the caller still has a sandbox to clean up. */
 	if (sigfd >= 0)
 		close(sigfd);
