@@ -200,6 +200,7 @@ int cmd_server(int argc, char **argv)
 	log_info("server", "signal %d: shutting down", sig);
 	srv.ready = false;
 	http_stop(&srv);
+	controllers_stop();
 	store_close(srv.store);
 	pki_release(&pki);
 	free(srv.listen_host);

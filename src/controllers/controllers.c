@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The list of controllers, started in order. */
 #include "controllers/controllers.h"
+#include "controllers/loop.h"
 
 void controllers_start(struct store *s)
 {
@@ -18,4 +19,9 @@ void controllers_start(struct store *s)
 	ctl_statefulset_start(s);
 	ctl_podgc_start(s);
 	ctl_eventttl_start(s);
+}
+
+void controllers_stop(void)
+{
+	ctl_loops_stop();
 }

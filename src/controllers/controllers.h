@@ -7,6 +7,8 @@ struct store;
 
 /* Start every controller's thread (garbage collector, namespace lifecycle, ...). */
 void controllers_start(struct store *s);
+/* Stop them all and wait (call before closing the store). */
+void controllers_stop(void);
 
 void ctl_namespace_start(struct store *s); /* namespace.c */
 void ctl_gc_start(struct store *s);        /* gc.c */

@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The event loop every in-process controller runs on. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <time.h>
 
 #include "controllers/loop.h"
 #include "lib/log.h"
+
+/* Every loop's thread, so the server can stop them before it closes the store. */
+#define MAX_LOOPS 64
+static pthread_t threads[MAX_LOOPS];
+static int nthreads;
+static pthread_mutex_t threads_mu = PTHREAD_MUTEX_INITIALIZER;
+static atomic_bool stopping;
 
 struct loop_state {
 	pthread_mutex_t mu;
@@ -39,7 +47,7 @@ static void *run(void *arg)
 	}
 	if (l->on_tick)
 		l->on_tick(l);
-	for (;;) {
+	while (!atomic_load(&stopping)) {
 		struct store_event evs[64];
 		int n = store_watch_next(w, evs, 64, &err);
 		if (n < 0) {
@@ -81,6 +89,7 @@ static void *run(void *arg)
 		st.pending = 0;
 		pthread_mutex_unlock(&st.mu);
 	}
+	store_watch_close(w);
 	return NULL;
 }
 
@@ -89,5 +98,21 @@ void ctl_loop_start(struct ctl_loop *l)
 	pthread_t t;
 
 	pthread_create(&t, NULL, run, l);
-	pthread_detach(t);
+	pthread_mutex_lock(&threads_mu);
+	if (nthreads < MAX_LOOPS)
+		threads[nthreads++] = t;
+	else
+		pthread_detach(t);
+	pthread_mutex_unlock(&threads_mu);
+}
+
+void ctl_loops_stop(void)
+{
+	atomic_store(&stopping, true);
+	pthread_mutex_lock(&threads_mu);
+	/* Each loop wakes at least once a second and then sees the flag. */
+	for (int i = 0; i < nthreads; i++)
+		pthread_join(threads[i], NULL);
+	nthreads = 0;
+	pthread_mutex_unlock(&threads_mu);
 }

@@ -21,4 +21,7 @@ struct ctl_loop {
 /* Start the loop's thread (l must outlive it; controllers run for the process's lifetime). */
 void ctl_loop_start(struct ctl_loop *l);
 
+/* Stop every loop and wait for its thread (before the store is closed). */
+void ctl_loops_stop(void);
+
 #endif
