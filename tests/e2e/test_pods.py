@@ -101,3 +101,34 @@ def test_logs_follow_streams_until_the_container_ends(node_server):
     wait_pod(s, "default", "ticker", lambda p: p.get("status", {}).get("phase") in ("Running", "Succeeded"))
     p = s.kubectl("logs", "-f", "ticker", timeout=30)
     assert [l for l in p.stdout.split() if l.startswith("tick-")] == [f"tick-{i}" for i in range(1, 6)]
+
+
+def test_deployment_pods_run_in_sandboxes(node_server):
+    s = node_server
+    manifest = f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web}}
+spec:
+  replicas: 3
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers:
+      - name: app
+        image: "{s.image}"
+        command: [sh, -c, 'echo started; while true; do sleep 1; done']
+"""
+    s.kubectl("apply", "-f", "-", input=manifest)
+    s.kubectl("rollout", "status", "deploy/web", "--timeout=60s", timeout=90)
+    pods = s.kjson("get", "pods", "-l", "app=web")["items"]
+    assert len(pods) == 3
+    assert all(p["status"]["phase"] == "Running" and p["spec"]["nodeName"] == "n1" for p in pods)
+    assert "started" in s.kubectl("logs", "deploy/web").stdout
+    s.kubectl("scale", "deploy/web", "--replicas=1")
+    s.kubectl("rollout", "status", "deploy/web", "--timeout=60s", timeout=90)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(s.kjson("get", "pods", "-l", "app=web")["items"]) != 1:
+        time.sleep(0.2)
+    assert len(s.kjson("get", "pods", "-l", "app=web")["items"]) == 1
+    s.kubectl("delete", "deploy/web")
