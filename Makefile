@@ -5,7 +5,10 @@ CFLAGS  ?= -O2 -g
 # SAN: extra flags for sanitizer builds (kept apart so CFLAGS stays ours).
 override CFLAGS += $(SAN) -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            -Wstrict-prototypes -Wmissing-prototypes -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+# libcurl and libarchive are dlopen()ed on first use (src/image/dl.c); --as-needed
+# keeps them, and anything else unused, out of every start of the binary.
+LDFLAGS += -Wl,--as-needed
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldl -lpthread -lm
 B       ?= build
 
 # Every .c of these folders goes into the one binary; src/podinit and
@@ -25,7 +28,7 @@ export ATOLL_BIN
 all: $(B)/atoll
 
 $(B)/atoll: $(OBJS) $(MAIN)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -33,7 +36,7 @@ $(B)/obj/%.o: src/%.c
 
 $(B)/unit/%: tests/unit/%.c $(OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(OBJS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(OBJS) $(LDLIBS)
 
 -include $(OBJS:.o=.d) $(MAIN:.o=.d)
 -include src/*/*.mk

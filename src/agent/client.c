@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Requests and watch streams against the API server with libcurl. */
-#include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "agent/client.h"
+#include "image/dl.h" /* libcurl, loaded on first use */
 #include "lib/xalloc.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+static int curl_loaded = -1;
+
 static void global_init(void)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	struct atoll_err err = ERR_INIT;
+
+	curl_loaded = image_dl_curl(&err);
+	if (curl_loaded == 0)
+		curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 void kclient_init(struct kclient *c, const char *server, const char *token, const char *ca_file)
@@ -66,6 +72,8 @@ static CURL *handle(struct kclient *c, const char *method, const char *path, str
 int kclient_do(struct kclient *c, const char *method, const char *path, const char *ctype,
 	       const json_t *body, json_t **out, struct atoll_err *err)
 {
+	if (curl_loaded < 0)
+		return err_set(err, 500, "InternalError", "libcurl could not be loaded");
 	struct curl_slist *hdrs = NULL;
 	struct buf resp = BUF_INIT;
 	char *data = body ? json_dumps(body, JSON_COMPACT) : NULL;
@@ -129,6 +137,8 @@ static size_t on_stream(char *p, size_t sz, size_t n, void *ud)
 int kclient_watch(struct kclient *c, const char *path, kclient_event_fn fn, void *ctx,
 		  struct atoll_err *err)
 {
+	if (curl_loaded < 0)
+		return err_set(err, 500, "InternalError", "libcurl could not be loaded");
 	struct curl_slist *hdrs = NULL;
 	struct stream s = { BUF_INIT, fn, ctx, 0 };
 	CURL *h = handle(c, "GET", path, &hdrs, NULL);

@@ -4,67 +4,38 @@
  * Namespace, a ResourceQuota, a LimitRange and RoleBindings to admin, edit
  * and view), created through the API with the admin token.
  */
-#include <curl/curl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "agent/client.h"
 #include "api/pki.h"
 #include "auth/auth.h"
 #include "lib/buf.h"
 #include "lib/xalloc.h"
 
-struct api_client {
-	const char *server;
-	char *token, *ca_path; /* owned */
-};
-
-static size_t collect(char *p, size_t sz, size_t n, void *ctx)
-{
-	buf_add(ctx, p, sz * n);
-	return sz * n;
-}
-
 /* POST obj (borrowed) to path; 409 counts as done. Returns 0, or -1 after printing why. */
-static int post(struct api_client *cl, const char *path, const json_t *obj, const char *what)
+static int post(struct kclient *cl, const char *path, const json_t *obj, const char *what)
 {
-	CURL *h = curl_easy_init();
-	_cleanup_free_ char *url = xasprintf("%s%s", cl->server, path);
-	_cleanup_free_ char *auth = xasprintf("Authorization: Bearer %s", cl->token);
-	_cleanup_free_ char *body = json_dumps(obj, JSON_COMPACT);
-	struct curl_slist *hdrs = curl_slist_append(NULL, auth);
-	struct buf resp = BUF_INIT;
-	long code = 0;
-
-	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h, CURLOPT_CAINFO, cl->ca_path);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-	CURLcode rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(h);
+	struct atoll_err err = ERR_INIT;
+	json_t *st = NULL;
+	int code = kclient_do(cl, "POST", path, NULL, obj, &st, &err);
 	int ret = 0;
-	if (rc != CURLE_OK) {
-		fprintf(stderr, "atoll namespace: %s: %s\n", url, curl_easy_strerror(rc));
+
+	if (code < 0) {
+		fprintf(stderr, "atoll namespace: %s\n", err.msg);
 		ret = -1;
 	} else if (code == 409) {
 		printf("%s unchanged (already exists)\n", what);
 	} else if (code / 100 != 2) {
-		json_t *st = json_loadb(resp.p ? resp.p : "", resp.len, 0, NULL);
 		const char *msg = json_string_value(json_object_get(st, "message"));
-		fprintf(stderr, "atoll namespace: creating %s: %ld %s\n", what, code, msg ? msg : "");
-		json_decref(st);
+		fprintf(stderr, "atoll namespace: creating %s: %d %s\n", what, code, msg ? msg : "");
 		ret = -1;
 	} else {
 		printf("%s created\n", what);
 	}
-	buf_release(&resp);
+	json_decref(st);
 	return ret;
 }
 
@@ -137,17 +108,16 @@ int cmd_namespace(int argc, char **argv)
 	const char *ns = argv[optind + 1];
 	_cleanup_free_ char *url = server ? xstrdup(server) : auth_server_url(data_dir);
 	_cleanup_free_ char *tok_path = xasprintf("%s/pki/admin.token", data_dir);
-	struct api_client cl = { .server = url, .token = file_read(tok_path, NULL),
-				 .ca_path = xasprintf("%s/pki/ca.crt", data_dir) };
-	if (!url || !cl.token) {
+	_cleanup_free_ char *token = file_read(tok_path, NULL);
+	_cleanup_free_ char *ca_path = xasprintf("%s/pki/ca.crt", data_dir);
+	if (!url || !token) {
 		fprintf(stderr, "atoll namespace: need %s/kubeconfig and %s (or --server)\n", data_dir, tok_path);
-		free(cl.token);
-		free(cl.ca_path);
 		buf_release(&classes);
 		return 1;
 	}
-	cl.token[strcspn(cl.token, "\r\n")] = '\0';
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	token[strcspn(token, "\r\n")] = '\0';
+	struct kclient cl;
+	kclient_init(&cl, url, token, ca_path);
 	int rc = 0;
 	char path[400], what[400];
 
@@ -213,8 +183,6 @@ int cmd_namespace(int argc, char **argv)
 			json_decref(o);
 		}
 out:
-	curl_global_cleanup();
-	free(cl.token);
-	free(cl.ca_path);
+	kclient_release(&cl);
 	return rc ? 1 : 0;
 }

@@ -190,19 +190,8 @@ static void sync_one(struct store *s, struct ctl_obj *co, struct ctl_list *jobs)
 
 static void tick(struct ctl_loop *l)
 {
-	struct ctl_list cjs, jobs;
-
 	/* Time drives this controller: look every tick (about once a second). */
-	if (ctl_list(l->store, "batch/cronjobs/", &cjs) < 0)
-		return;
-	if (!cjs.n || ctl_list(l->store, "batch/jobs/", &jobs) < 0) {
-		ctl_list_free(&cjs);
-		return;
-	}
-	for (size_t i = 0; i < cjs.n; i++)
-		sync_one(l->store, &cjs.v[i], &jobs);
-	ctl_list_free(&cjs);
-	ctl_list_free(&jobs);
+	ctl_sync_owners(l->store, NULL, "batch/cronjobs/", "batch/jobs/", sync_one);
 }
 
 static struct ctl_loop loop = {

@@ -90,4 +90,14 @@ void ctl_rand_suffix(char *out, size_t n);
 int64_t ctl_now(void);
 int64_t ctl_parse_time(const char *rfc3339);
 
+/*
+ * The usual tick of an owner controller: list the owners under owner_prefix
+ * and their possible children under child_prefix, then sync each owner.
+ * With a dirty flag (NULL: always run), skips when clean and sets it again
+ * when a list fails, so the next tick retries.
+ */
+typedef void (*ctl_sync_fn)(struct store *s, struct ctl_obj *owner, struct ctl_list *children);
+void ctl_sync_owners(struct store *s, bool *dirty, const char *owner_prefix, const char *child_prefix,
+		     ctl_sync_fn sync);
+
 #endif

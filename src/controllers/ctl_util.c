@@ -318,3 +318,33 @@ void ctl_hash(const json_t *v, char *out, size_t n)
 		out[i] = alpha[(unsigned char)(dec[i] + i) % (sizeof(alpha) - 1)];
 	out[i] = 0;
 }
+
+void ctl_sync_owners(struct store *s, bool *dirty, const char *owner_prefix, const char *child_prefix,
+		     ctl_sync_fn sync)
+{
+	struct ctl_list owners, children;
+
+	if (dirty && !*dirty)
+		return;
+	if (dirty)
+		*dirty = false;
+	if (ctl_list(s, owner_prefix, &owners) < 0) {
+		if (dirty)
+			*dirty = true;
+		return;
+	}
+	if (!owners.n) {
+		ctl_list_free(&owners);
+		return;
+	}
+	if (ctl_list(s, child_prefix, &children) < 0) {
+		if (dirty)
+			*dirty = true;
+		ctl_list_free(&owners);
+		return;
+	}
+	for (size_t i = 0; i < owners.n; i++)
+		sync(s, &owners.v[i], &children);
+	ctl_list_free(&owners);
+	ctl_list_free(&children);
+}

@@ -454,24 +454,7 @@ static void sync_one(struct store *s, struct ctl_obj *d, struct ctl_list *rss)
 
 static void tick(struct ctl_loop *l)
 {
-	struct ctl_list deps, rss;
-
-	if (!dirty)
-		return;
-	dirty = false;
-	if (ctl_list(l->store, "apps/deployments/", &deps) < 0) {
-		dirty = true;
-		return;
-	}
-	if (ctl_list(l->store, "apps/replicasets/", &rss) < 0) {
-		dirty = true;
-		ctl_list_free(&deps);
-		return;
-	}
-	for (size_t i = 0; i < deps.n; i++)
-		sync_one(l->store, &deps.v[i], &rss);
-	ctl_list_free(&deps);
-	ctl_list_free(&rss);
+	ctl_sync_owners(l->store, &dirty, "apps/deployments/", "apps/replicasets/", sync_one);
 }
 
 static void on_event(struct ctl_loop *l, const struct store_event *ev)

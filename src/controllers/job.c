@@ -329,24 +329,7 @@ static void sync_one(struct store *s, struct ctl_obj *jo, struct ctl_list *pods)
 
 static void tick(struct ctl_loop *l)
 {
-	struct ctl_list jobs, pods;
-
-	if (!dirty)
-		return;
-	dirty = false;
-	if (ctl_list(l->store, "batch/jobs/", &jobs) < 0) {
-		dirty = true;
-		return;
-	}
-	if (ctl_list(l->store, "core/pods/", &pods) < 0) {
-		dirty = true;
-		ctl_list_free(&jobs);
-		return;
-	}
-	for (size_t i = 0; i < jobs.n; i++)
-		sync_one(l->store, &jobs.v[i], &pods);
-	ctl_list_free(&jobs);
-	ctl_list_free(&pods);
+	ctl_sync_owners(l->store, &dirty, "batch/jobs/", "core/pods/", sync_one);
 }
 
 static void on_event(struct ctl_loop *l, const struct store_event *ev)

@@ -205,24 +205,7 @@ static void sync_one(struct store *s, struct ctl_obj *rso, struct ctl_list *pods
 
 static void tick(struct ctl_loop *l)
 {
-	struct ctl_list rss, pods;
-
-	if (!dirty)
-		return;
-	dirty = false;
-	if (ctl_list(l->store, "apps/replicasets/", &rss) < 0) {
-		dirty = true;
-		return;
-	}
-	if (ctl_list(l->store, "core/pods/", &pods) < 0) {
-		dirty = true;
-		ctl_list_free(&rss);
-		return;
-	}
-	for (size_t i = 0; i < rss.n; i++)
-		sync_one(l->store, &rss.v[i], &pods);
-	ctl_list_free(&rss);
-	ctl_list_free(&pods);
+	ctl_sync_owners(l->store, &dirty, "apps/replicasets/", "core/pods/", sync_one);
 }
 
 static void on_event(struct ctl_loop *l, const struct store_event *ev)

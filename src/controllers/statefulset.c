@@ -240,23 +240,7 @@ static void sync_one(struct store *s, struct ctl_obj *so, struct ctl_list *pods)
 
 static void tick(struct ctl_loop *l)
 {
-	struct ctl_list stss, pods;
-
-	if (!dirty)
-		return;
-	dirty = false;
-	if (ctl_list(l->store, "apps/statefulsets/", &stss) < 0) {
-		dirty = true;
-		return;
-	}
-	if (!stss.n || ctl_list(l->store, "core/pods/", &pods) < 0) {
-		ctl_list_free(&stss);
-		return;
-	}
-	for (size_t i = 0; i < stss.n; i++)
-		sync_one(l->store, &stss.v[i], &pods);
-	ctl_list_free(&stss);
-	ctl_list_free(&pods);
+	ctl_sync_owners(l->store, &dirty, "apps/statefulsets/", "core/pods/", sync_one);
 }
 
 static void on_event(struct ctl_loop *l, const struct store_event *ev)
