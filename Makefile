@@ -5,10 +5,14 @@ CFLAGS  ?= -O2 -g
 # SAN: extra flags for sanitizer builds (kept apart so CFLAGS stays ours).
 override CFLAGS += $(SAN) -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            -Wstrict-prototypes -Wmissing-prototypes -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libcurl and libarchive are dlopen()ed on first use (src/image/dl.c); --as-needed
-# keeps them, and anything else unused, out of every start of the binary.
+# Loaded with dlopen() on first use, not linked: src/image/dl.c (libcurl,
+# libarchive) and src/lib/serverlibs.c (the server's). With --as-needed the
+# binary maps only what every start needs.
+DLOPENED := libmicrohttpd gnutls sqlite3 libcurl libarchive
+# Unit tests build test archives with libarchive themselves.
+TEST_LDLIBS := $(shell pkg-config --libs libarchive 2>/dev/null)
 LDFLAGS += -Wl,--as-needed
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldl -lpthread -lm
+LDLIBS  += $(shell pkg-config --libs $(filter-out $(DLOPENED),$(PKGS)) 2>/dev/null) -ldl -lpthread -lm
 B       ?= build
 
 # Every .c of these folders goes into the one binary; src/podinit and
@@ -36,7 +40,7 @@ $(B)/obj/%.o: src/%.c
 
 $(B)/unit/%: tests/unit/%.c $(OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(OBJS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(OBJS) $(LDLIBS) $(TEST_LDLIBS)
 
 -include $(OBJS:.o=.d) $(MAIN:.o=.d)
 -include src/*/*.mk

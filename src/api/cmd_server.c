@@ -19,6 +19,7 @@
 #include "api/watch.h"
 #include "auth/auth_audit.h"
 #include "cmds.h"
+#include "lib/serverlibs.h"
 #include "registry/registry.h"
 #include "controllers/controllers.h"
 #include "lib/log.h"
@@ -138,6 +139,8 @@ int cmd_server(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 
+	if (serverlibs_load(&err) < 0)
+		die("%s", err.msg);
 	struct pki pki;
 	if (pki_load(data_dir, srv.listen_host, &pki, &err) < 0)
 		die("%s", err.msg);

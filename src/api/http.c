@@ -5,7 +5,7 @@
  * router. Watches suspend their connection instead of holding a thread.
  */
 #include <arpa/inet.h>
-#include <microhttpd.h>
+#include "lib/serverlibs.h"
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>

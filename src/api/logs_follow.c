@@ -6,7 +6,7 @@
  * ends when the pod is gone or its container has finished and all is sent.
  */
 #include <fcntl.h>
-#include <microhttpd.h>
+#include "lib/serverlibs.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

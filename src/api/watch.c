@@ -5,7 +5,7 @@
  * connection, and the store's commit notification resumes it. A ticker
  * resumes watches whose timeout or bookmark is due.
  */
-#include <microhttpd.h>
+#include "lib/serverlibs.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

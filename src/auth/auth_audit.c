@@ -2,7 +2,7 @@
 /* The audit log: who did what to which object, and the answer, one JSON line per request. */
 #include <errno.h>
 #include <jansson.h>
-#include <microhttpd.h>
+#include "lib/serverlibs.h"
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdatomic.h>

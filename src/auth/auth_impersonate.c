@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Impersonation (kubectl --as/--as-group): Impersonate-User/-Group/-Uid headers, allowed by the "impersonate" verb. */
-#include <microhttpd.h>
+#include "lib/serverlibs.h"
 #include <stdio.h>
 #include <string.h>
 

@@ -29,6 +29,8 @@ struct store *store_open(const struct store_opts *o, struct atoll_err *err)
 		err_set(err, 500, "InternalError", "store: no database path");
 		return NULL;
 	}
+	if (serverlibs_load(err) < 0) /* SQLite is loaded on first use */
+		return NULL;
 	s = xcalloc(1, sizeof(*s));
 
 	pthread_rwlockattr_init(&attr);

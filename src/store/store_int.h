@@ -16,7 +16,7 @@
 #define ATOLL_STORE_INT_H
 
 #include <pthread.h>
-#include <sqlite3.h>
+#include "lib/serverlibs.h"
 
 #include "store/store.h"
 
