@@ -69,8 +69,10 @@ static int verror(struct api_req *r, int code, const char *ecode, json_t *detail
 	if (detail)
 		json_object_set_new(e, "detail", detail);
 	json_t *doc = json_pack("{s:[o]}", "errors", e);
-	char *s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(doc);
+	if (!s) /* a message that is not UTF-8 */
+		s = xasprintf("{\"errors\":[{\"code\":\"%s\",\"message\":\"\"}]}", ecode);
 	struct MHD_Response *resp = reg_resp_buf(s, strlen(s));
 	if (!resp)
 		return -1;

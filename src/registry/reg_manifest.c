@@ -176,9 +176,10 @@ static int manifest_put(struct api_req *r, struct reg_req *st)
 		snprintf(mt, sizeof(mt), "%.*s", (int)strcspn(ct, "; "), ct);
 	const char *field = json_string_value(json_object_get(m, "mediaType"));
 	if (field && *mt && strcmp(field, mt)) {
+		int rc = reg_error(r, 400, "MANIFEST_INVALID", "mediaType %s does not match Content-Type %s",
+				   field, mt);
 		json_decref(m);
-		return reg_error(r, 400, "MANIFEST_INVALID", "mediaType %s does not match Content-Type %s",
-				 field, mt);
+		return rc;
 	}
 	if (!*mt && field)
 		snprintf(mt, sizeof(mt), "%s", field);
