@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Blob reads (HEAD, GET with Range, streamed from the file) and blob unlinking. */
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <microhttpd.h>
@@ -40,6 +41,32 @@ static int parse_range(const char *h, uint64_t size, uint64_t *a, uint64_t *b)
 	return 0;
 }
 
+#define BLOB_BLOCK (256u << 10)
+
+struct blob_reader {
+	int fd;
+	uint64_t start;
+};
+
+static ssize_t blob_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct blob_reader *br = cls;
+	ssize_t k;
+
+	do
+		k = pread(br->fd, buf, max, (off_t)(br->start + pos));
+	while (k < 0 && errno == EINTR);
+	return k > 0 ? k : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void blob_free(void *cls)
+{
+	struct blob_reader *br = cls;
+
+	close(br->fd);
+	free(br);
+}
+
 int reg_blob_request(struct api_req *r, struct reg_req *st)
 {
 	const char *d = st->ref;
@@ -74,12 +101,32 @@ int reg_blob_request(struct api_req *r, struct reg_req *st)
 		code = 206;
 	}
 	uint64_t len = size ? b - a + 1 : 0;
-	/* The response owns fd from here; MHD reads it as the client drains. */
-	struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(len, fd, a);
-	if (!resp) {
+	/*
+	 * The response owns the file from here and reads it as the client
+	 * drains; large blocks keep TLS records full and syscalls few.
+	 */
+	struct MHD_Response *resp;
+	if (len <= BLOB_BLOCK && strcmp(r->method, "HEAD")) {
+		/* Small: one buffer, so the headers and the body leave in one write. */
+		char *buf = xmalloc(len ? len : 1);
+		ssize_t k = len ? pread(fd, buf, len, (off_t)a) : 0;
 		close(fd);
+		if (k != (ssize_t)len) {
+			free(buf);
+			return reg_error(r, 500, "UNKNOWN", "cannot read blob %s", d);
+		}
+		resp = reg_resp_buf(buf, len);
+		goto headers;
+	}
+	struct blob_reader *br = xmalloc(sizeof(*br));
+	br->fd = fd;
+	br->start = a;
+	resp = MHD_create_response_from_callback(len, BLOB_BLOCK, blob_read, br, blob_free);
+	if (!resp) {
+		blob_free(br);
 		return -1;
 	}
+headers:
 	reg_hdr(resp, "Docker-Content-Digest", "%s", d);
 	reg_hdr(resp, "ETag", "\"%s\"", d);
 	reg_hdr(resp, "Accept-Ranges", "bytes");
