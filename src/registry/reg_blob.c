@@ -75,6 +75,7 @@ int reg_blob_request(struct api_req *r, struct reg_req *st)
 		_cleanup_free_ char *link = reg_repo_path(st->repo, "_layers", d);
 		if (unlink(link) < 0)
 			return reg_error(r, 404, "BLOB_UNKNOWN", "blob %s is not in %s", d, st->repo);
+		reg_sync_image(r, st->repo);
 		return reg_queue(r, 202, reg_resp_buf(NULL, 0), NULL);
 	}
 	if (!reg_linked(st->repo, "_layers", d) && !reg_linked(st->repo, "_manifests", d))

@@ -115,6 +115,9 @@ int reg_tags_request(struct api_req *r, struct reg_req *st);
 int reg_referrers_request(struct api_req *r, struct reg_req *st);
 int reg_catalog_request(struct api_req *r, struct reg_req *st);
 
+/* reg_kind.c: rewrite the repository's Image object in the API store. */
+void reg_sync_image(struct api_req *r, const char *repo);
+
 /* reg_gc.c: remove blobs no repository links and stale upload sessions. */
 void reg_gc(unsigned grace_seconds, unsigned upload_ttl_seconds);
 int reg_gc_start(void);

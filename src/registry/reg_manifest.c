@@ -80,6 +80,7 @@ static int manifest_delete(struct api_req *r, struct reg_req *st)
 		if (unlink(p) < 0)
 			return reg_error(r, 404, "MANIFEST_UNKNOWN", "tag %s not found in %s", st->ref,
 					 st->repo);
+		reg_sync_image(r, st->repo);
 		return reg_queue(r, 202, reg_resp_buf(NULL, 0), NULL);
 	}
 	_cleanup_free_ char *lp = reg_repo_path(st->repo, "_manifests", st->ref);
@@ -101,6 +102,7 @@ static int manifest_delete(struct api_req *r, struct reg_req *st)
 		unlink(ref);
 	}
 	json_decref(m);
+	reg_sync_image(r, st->repo);
 	return reg_queue(r, 202, reg_resp_buf(NULL, 0), NULL);
 }
 
@@ -244,6 +246,7 @@ static int manifest_put(struct api_req *r, struct reg_req *st)
 	if (subject)
 		reg_hdr(resp, "OCI-Subject", "%s", json_string_value(json_object_get(subject, "digest")));
 	json_decref(m);
+	reg_sync_image(r, st->repo);
 	return reg_queue(r, 201, resp, NULL);
 }
 

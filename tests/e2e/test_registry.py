@@ -194,3 +194,24 @@ def test_second_server_unaffected(server, tmp_path):
         assert st == 404
     finally:
         other.close()
+
+
+def test_images_visible_with_kubectl(server, reg, tmp_path):
+    """Each repository is a read-only Image in its namespace (needs the `images` kind in the API)."""
+    if server.kubectl("api-resources", check=False).stdout.find("images") < 0:
+        pytest.skip("the API does not serve the images kind")
+    src = str(tmp_path / "src")
+    digest = make_image(src, [{"f": os.urandom(10_000)}])
+    reg.push(src, "default/shown:1.0")
+    reg.push(src, "default/shown:latest")
+    img = server.kjson("get", "image", "shown", "-n", "default")
+    assert img["spec"]["repository"] == "default/shown"
+    assert {t["name"]: t["digest"] for t in img["status"]["tags"]} == {"1.0": digest, "latest": digest}
+    assert img["status"]["size"] == sum(len(b) for b in blobs_of(src).values())
+    out = server.kubectl("get", "images", "-n", "default").stdout
+    assert "shown" in out and "1.0,latest" in out and digest[:19] in out
+    p = server.kubectl("delete", "image", "shown", "-n", "default", check=False)
+    assert p.returncode != 0
+    reg.skopeo("delete", "--creds", "x:" + server.token(), "--cert-dir", reg.certs,
+               f"docker://{reg.host}/default/shown:1.0")
+    assert server.kubectl("get", "image", "shown", "-n", "default", check=False).returncode != 0
