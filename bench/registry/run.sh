@@ -10,7 +10,8 @@
 #   - manifest GETs/s with wrk: by tag at 1 and 8 connections, by digest at 8
 #   - RSS idle, after the pushes, and at the end (VmHWM = peak)
 # Atoll is called with credentials (Basic for skopeo, so its token flow runs; Bearer for curl/wrk);
-# distribution runs without authentication, as in its default configuration.
+# distribution runs without authentication, as in its default configuration. Both servers run
+# side by side and every run alternates between them, so a noisy neighbour hits both alike.
 # Usage: RUNS=5 DUR=5 bench/registry/run.sh   (needs skopeo, wrk, curl, docker-registry, openssl)
 set -uo pipefail
 RUNS=${RUNS:-5}; DUR=${DUR:-5}
@@ -63,11 +64,12 @@ layout("big", [{"random.bin": os.urandom(64 << 20)}, {"bin/busybox": open("/bin/
 layout("many", [{f"f{i}/data": os.urandom(4096)} for i in range(200)])
 PY
 
-# --- the two servers -------------------------------------------------------------------------
+# --- the two servers, both running; runs alternate between them so load drifts hit both --------
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
 	-addext subjectAltName=IP:127.0.0.1 -keyout "$W/dist.key" -out "$W/dist.crt" 2>/dev/null
-mkdir -p "$W/dist-certs"; cp "$W/dist.crt" "$W/dist-certs/ca.crt"
-DPORT=$(free_port); APORT=$(free_port)
+mkdir -p "$W/distribution-certs"; cp "$W/dist.crt" "$W/distribution-certs/ca.crt"
+declare -A PORT PID
+PORT[distribution]=$(free_port); PORT[atoll]=$(free_port)
 cat > "$W/registry.yml" <<EOC
 version: 0.1
 log:
@@ -80,85 +82,87 @@ storage:
   delete:
     enabled: true
 http:
-  addr: 127.0.0.1:$DPORT
+  addr: 127.0.0.1:${PORT[distribution]}
   tls:
     certificate: $W/dist.crt
     key: $W/dist.key
 EOC
-PID=
-start_dist() {
-	rm -rf "$W/dist-data"; mkdir -p "$W/dist-data"
-	docker-registry serve "$W/registry.yml" > "$W/dist.log" 2>&1 & PID=$!
-	for _ in $(seq 1 200); do curl -sf -o /dev/null --cacert "$W/dist.crt" https://127.0.0.1:$DPORT/v2/ && return 0; sleep 0.05; done
-	echo "docker-registry did not start"; cat "$W/dist.log"; exit 1
-}
-start_atoll() {
+TOK=
+stop_srv() { local p=${PID[$1]:-}; [ -n "$p" ] && kill "$p" 2>/dev/null; [ -n "$p" ] && wait "$p" 2>/dev/null; PID[$1]=; }
+# (Re)start a server with empty registry storage.
+start_srv() {
+	stop_srv "$1"
+	if [ "$1" = distribution ]; then
+		rm -rf "$W/dist-data"; mkdir -p "$W/dist-data"
+		docker-registry serve "$W/registry.yml" > "$W/dist.log" 2>&1 & PID[distribution]=$!
+		for _ in $(seq 1 200); do curl -sf -o /dev/null --cacert "$W/dist.crt" https://127.0.0.1:${PORT[distribution]}/v2/ && return 0; sleep 0.05; done
+		echo "docker-registry did not start"; cat "$W/dist.log"; exit 1
+	fi
 	rm -rf "$W/atoll-data/registry"
-	"$ATOLL" server --data-dir "$W/atoll-data" --listen 127.0.0.1:$APORT --no-node > "$W/atoll.log" 2>&1 & PID=$!
-	for _ in $(seq 1 200); do [ -f "$W/atoll-data/kubeconfig" ] && curl -sf -o /dev/null -k https://127.0.0.1:$APORT/readyz && break; sleep 0.05; done
+	"$ATOLL" server --data-dir "$W/atoll-data" --listen 127.0.0.1:${PORT[atoll]} --no-node > "$W/atoll.log" 2>&1 & PID[atoll]=$!
+	for _ in $(seq 1 200); do [ -f "$W/atoll-data/kubeconfig" ] && curl -sf -o /dev/null -k https://127.0.0.1:${PORT[atoll]}/readyz && break; sleep 0.05; done
 	mkdir -p "$W/atoll-certs"; cp "$W/atoll-data/pki/ca.crt" "$W/atoll-certs/ca.crt"
 	TOK=$(cat "$W/atoll-data/pki/admin.token")
 }
-stop_srv() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=; }
-trap 'stop_srv; rm -rf "$W/dist-data" "$W/atoll-data" "$W/pull" "$W/big" "$W/many"' EXIT
-rss() { awk '/VmRSS|VmHWM/{printf "%s=%s ", $1, $2}' /proc/$PID/status; }
+trap 'stop_srv distribution; stop_srv atoll; rm -rf "$W/dist-data" "$W/atoll-data" "$W/pull" "$W/big" "$W/many"' EXIT
+rss() { awk '/VmRSS|VmHWM/{printf "%s=%s ", $1, $2}' /proc/${PID[$1]}/status; }
+SERVERS="distribution atoll"
+# Atoll gets credentials (Basic for skopeo, so its token flow runs; Bearer for curl and wrk).
+creds() { [ "$1" = atoll ] && echo "--$2-creds x:$TOK"; }
+hdrs() { HDR=(); [ "$1" = atoll ] && HDR=(-H "Authorization: Bearer $TOK"); return 0; }
+url() { echo "127.0.0.1:${PORT[$1]}/v2/default"; }
 
-# bench NAME PORT CERTDIR CREDS-ARGS... ; server started by the caller's start function
-bench() {
-	local name=$1 start=$2 port=$3 certs=$4 auth=$5
-	local creds=(); [ -n "$auth" ] && creds=(--creds "x:$TOK")
-	local hdr=(); [ -n "$auth" ] && hdr=(-H "Authorization: Bearer $TOK")
-	local img i t
-	for img in big many; do
-		for i in $(seq 1 "$RUNS"); do
-			stop_srv; $start; rm -f "$CACHE"
-			[ "$img" = big ] && [ "$i" = 1 ] && { sleep 1; log "$name rss_idle $(rss)"; }
-			[ -n "$auth" ] && creds=(--dest-creds "x:$TOK")
-			t=$(ts); skopeo copy -q --dest-cert-dir "$certs" "${creds[@]}" oci:$W/$img:latest \
-				docker://127.0.0.1:$port/default/$img:latest >/dev/null || log "$name push $img FAILED"
-			log "$name push_$img $(el $t)"
-		done
-		# The last push stays: pull it RUNS times and (for big) read it.
-		[ -n "$auth" ] && creds=(--src-creds "x:$TOK")
-		for i in $(seq 1 "$RUNS"); do
-			rm -rf "$W/pull"; rm -f "$CACHE"
-			t=$(ts); skopeo copy -q --src-cert-dir "$certs" "${creds[@]}" docker://127.0.0.1:$port/default/$img:latest \
-				oci:$W/pull:latest >/dev/null || log "$name pull $img FAILED"
-			log "$name pull_$img $(el $t)"
-		done
-		cmp -s "$W/pull/blobs/sha256/$(cut -d: -f2 < $W/$img.manifest)" "$W/$img/blobs/sha256/$(cut -d: -f2 < $W/$img.manifest)" \
-			|| log "$name pull_$img MISMATCH"
-		[ "$img" = many ] && break
-		log "$name rss_after_push $(rss)"
-		for i in $(seq 1 "$RUNS"); do
-			log "$name blob_get_MBps $(curl -s -o /dev/null --cacert $certs/ca.crt "${hdr[@]}" -w '%{speed_download}' \
-				https://127.0.0.1:$port/v2/default/big/blobs/$(cat $W/big.bigblob) | awk '{printf "%.1f", $1/1e6}')"
-		done
-		local H='Accept: application/vnd.oci.image.manifest.v1+json' c ref
-		log "$name manifest_check $(curl -s -o /dev/null --cacert $certs/ca.crt "${hdr[@]}" -H "$H" -w '%{http_code}' \
-			https://127.0.0.1:$port/v2/default/big/manifests/latest)"
-		for ref in tag digest; do
-			for c in 1 8; do
-				[ $ref = digest ] && [ $c = 1 ] && continue
-				for i in 1 2 3; do
-					wrk -t$([ $c = 1 ] && echo 1 || echo 2) -c$c -d${DUR}s -H "$H" "${hdr[@]}" \
-						https://127.0.0.1:$port/v2/default/big/manifests/$([ $ref = tag ] && echo latest || cat $W/big.manifest) > $W/wrk.out
-					grep -q "Non-2xx" $W/wrk.out && log "$name wrk NON-2xx: $(grep Non-2xx $W/wrk.out)"
-					log "$name wrk_${ref}_c$c $(awk '/Requests\/sec/{print $2}' $W/wrk.out)"
-				done
-			done
-		done
-		log "$name rss_end $(rss)"
-	done
-	stop_srv
+push() { # server image
+	rm -f "$CACHE"
+	local t=$(ts)
+	skopeo copy -q --dest-cert-dir "$W/$1-certs" $(creds $1 dest) oci:$W/$2:latest \
+		docker://127.0.0.1:${PORT[$1]}/default/$2:latest >/dev/null || log "$1 push $2 FAILED"
+	log "$1 push_$2 $(el $t)"
+}
+pull() {
+	rm -rf "$W/pull"; rm -f "$CACHE"
+	local t=$(ts) m
+	skopeo copy -q --src-cert-dir "$W/$1-certs" $(creds $1 src) docker://127.0.0.1:${PORT[$1]}/default/$2:latest \
+		oci:$W/pull:latest >/dev/null || log "$1 pull $2 FAILED"
+	log "$1 pull_$2 $(el $t)"
+	m=$(cut -d: -f2 < $W/$2.manifest)
+	cmp -s "$W/pull/blobs/sha256/$m" "$W/$2/blobs/sha256/$m" || log "$1 pull_$2 MISMATCH"
 }
 
 : > "$OUT"
-echo "== docker-registry (distribution) on :$DPORT"
-bench distribution start_dist "$DPORT" "$W/dist-certs" ""
-echo "== atoll on :$APORT"
-start_atoll; stop_srv
-bench atoll start_atoll "$APORT" "$W/atoll-certs" yes
+echo "== servers: distribution :${PORT[distribution]}, atoll :${PORT[atoll]}"
+for s in $SERVERS; do start_srv $s; done
+sleep 1
+for s in $SERVERS; do log "$s rss_idle $(rss $s)"; done
+echo "== 64 MiB image: push into an empty registry, pull, blob GET, manifest GETs"
+for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do start_srv $s; push $s big; done; done
+for s in $SERVERS; do log "$s rss_after_push $(rss $s)"; done
+for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do pull $s big; done; done
+for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do
+	hdrs $s
+	log "$s blob_get_MBps $(curl -s -o /dev/null --cacert $W/$s-certs/ca.crt "${HDR[@]}" -w '%{speed_download}' \
+		https://$(url $s)/big/blobs/$(cat $W/big.bigblob) | awk '{printf "%.1f", $1/1e6}')"
+done; done
+H='Accept: application/vnd.oci.image.manifest.v1+json'
+for s in $SERVERS; do
+	hdrs $s
+	log "$s manifest_check $(curl -s -o /dev/null --cacert $W/$s-certs/ca.crt "${HDR[@]}" -H "$H" -w '%{http_code}' https://$(url $s)/big/manifests/latest)"
+done
+for ref in tag digest; do for c in 1 8; do
+	[ $ref = digest ] && [ $c = 1 ] && continue
+	for i in 1 2 3; do for s in $SERVERS; do
+		hdrs $s
+		wrk -t$([ $c = 1 ] && echo 1 || echo 2) -c$c -d${DUR}s -H "$H" "${HDR[@]}" \
+			https://$(url $s)/big/manifests/$([ $ref = tag ] && echo latest || cat $W/big.manifest) > $W/wrk.out
+		grep -q "Non-2xx" $W/wrk.out && log "$s wrk NON-2xx: $(grep Non-2xx $W/wrk.out)"
+		log "$s wrk_${ref}_c$c $(awk '/Requests\/sec/{print $2}' $W/wrk.out)"
+	done; done
+done; done
+for s in $SERVERS; do log "$s rss_end $(rss $s)"; done
+echo "== 200 small layers: push into an empty registry, pull"
+for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do start_srv $s; push $s many; done; done
+for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do pull $s many; done; done
+for s in $SERVERS; do stop_srv $s; done
 
 echo "== summary (median of runs; ratio = how many times better atoll is, >1 is better)"
 /usr/bin/python3 - "$OUT" <<'PY'

@@ -57,6 +57,7 @@ struct reg_req {
 	int fd;              /* upload data file, -1 when none */
 	char *tmp;           /* file to remove if the request dies (monolithic upload) */
 	uint64_t size;       /* bytes in the upload file */
+	uint64_t flushed;    /* writeback started up to here */
 	bool collect;        /* keep the body in memory (manifests) */
 	struct buf body;
 	int fail_code;       /* an error found while reading the body: answer it at the end */
@@ -74,6 +75,9 @@ int reg_error(struct api_req *r, int code, const char *ecode, const char *fmt, .
 int reg_error_detail(struct api_req *r, int code, const char *ecode, json_t *detail,
 		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int reg_reply_json(struct api_req *r, int code, json_t *obj, const char *ctype); /* takes obj */
+
+/* registry.c: a valid repository name "<namespace>/<name>..."; fills ns. */
+bool reg_name_ok(const char *name, char *ns, size_t nsn);
 
 /* reg_auth.c */
 /* Authenticate and authorize `want` on st->repo (0 = only authenticate). Returns 0 when allowed, 1 after answering 401/403. */

@@ -19,6 +19,8 @@
 #include "lib/xalloc.h"
 #include "registry/reg_int.h"
 
+#define WRITEBACK_STEP (8u << 20)
+
 static bool uuid_ok(const char *u)
 {
 	size_t n = 0;
@@ -94,7 +96,7 @@ static int open_session(struct api_req *r, struct reg_req *st, bool for_write)
 			close(fd);
 		return reg_error(r, 404, "BLOB_UPLOAD_UNKNOWN", "upload session %s is gone", st->ref), 1;
 	}
-	st->size = (uint64_t)sb.st_size;
+	st->size = st->flushed = (uint64_t)sb.st_size;
 	if (for_write)
 		st->fd = fd;
 	else
@@ -119,10 +121,8 @@ static int try_mount(struct api_req *r, struct reg_req *st, const char *digest, 
 	char ns[64];
 	const char *slash = strchr(from, '/');
 
-	if (!slash || !reg_digest_valid(digest) || strlen(from) >= REG_MAX_NAME ||
-	    strstr(from, "..") || from[0] == '/' || strstr(from, "/_"))
+	if (!slash || !reg_digest_valid(digest) || !reg_name_ok(from, ns, sizeof(ns)))
 		return 1;
-	snprintf(ns, sizeof(ns), "%.*s", (int)(slash - from), from);
 	if (!reg_may_pull(r, st, from))
 		return 1;
 	if (!reg_linked(from, "_layers", digest) && !reg_linked(from, "_manifests", digest))
@@ -180,11 +180,13 @@ int reg_upload_begin(struct api_req *r, struct reg_req *st)
 			cr += 6;
 		if (sscanf(cr, "%llu-%llu", &a, &b) != 2 || b < a || a != st->size) {
 			/* Out of order: tell the client where the session stands. */
-			struct MHD_Response *resp = reg_resp_buf(NULL, 0);
+			char *b = xasprintf("{\"errors\":[{\"code\":\"BLOB_UPLOAD_INVALID\",\"message\":"
+					    "\"the chunk must start at byte %" PRIu64 "\"}]}", st->size);
+			struct MHD_Response *resp = reg_resp_buf(b, strlen(b));
 			reg_hdr(resp, "Location", "/v2/%s/blobs/uploads/%s", st->repo, st->ref);
 			reg_hdr(resp, "Range", "0-%" PRIu64, st->size ? st->size - 1 : 0);
 			reg_hdr(resp, "Docker-Upload-UUID", "%s", st->ref);
-			return reg_queue(r, 416, resp, NULL);
+			return reg_queue(r, 416, resp, "application/json");
 		}
 	}
 	check_length(r, st);
@@ -215,6 +217,15 @@ int reg_upload_chunk(struct api_req *r, struct reg_req *st, const char *data, si
 		data += k;
 		len -= (size_t)k;
 		st->size += (uint64_t)k;
+	}
+	/*
+	 * Start writeback as the bytes arrive, so the fsync before the blob
+	 * becomes visible finds little left to write.
+	 */
+	if (st->size - st->flushed >= WRITEBACK_STEP) {
+		sync_file_range(st->fd, (off_t)st->flushed, (off_t)(st->size - st->flushed),
+				SYNC_FILE_RANGE_WRITE);
+		st->flushed = st->size;
 	}
 	return 0;
 }

@@ -94,7 +94,7 @@ static bool component_ok(const char *s, size_t n)
 }
 
 /* Repository names are <namespace>/<name>[/<more>], the namespace a DNS label. */
-static bool name_ok(const char *name, char *ns, size_t nsn)
+bool reg_name_ok(const char *name, char *ns, size_t nsn)
 {
 	size_t n = strlen(name), parts = 0;
 
@@ -186,7 +186,7 @@ static int route(struct api_req *r, struct reg_req *st)
 	if (head >= REG_MAX_NAME)
 		return reg_error(r, 400, "NAME_INVALID", "repository name too long"), 1;
 	snprintf(st->repo, sizeof(st->repo), "%.*s", (int)head, p);
-	if (!name_ok(st->repo, st->ns, sizeof(st->ns)))
+	if (!reg_name_ok(st->repo, st->ns, sizeof(st->ns)))
 		return reg_error(r, 400, "NAME_INVALID",
 				 "invalid repository name %s: use <namespace>/<name>", st->repo), 1;
 	if (st->op != REG_TAGS && st->op != REG_UPLOAD_START) {
@@ -285,7 +285,9 @@ int registry_access(struct api_req *r, const char *upload_data, size_t *upload_s
 		 * before the request is complete makes libmicrohttpd close the
 		 * connection, and clients keep theirs alive.
 		 */
-		if (is(r, "GET") || is(r, "HEAD") || is(r, "DELETE")) {
+		const char *cl = req_header(r, "Content-Length");
+		bool body = (cl && strtoull(cl, NULL, 10) > 0) || req_header(r, "Transfer-Encoding");
+		if (!body) {
 			st->deferred = true;
 			return 0;
 		}
@@ -314,7 +316,8 @@ int registry_access(struct api_req *r, const char *upload_data, size_t *upload_s
 	}
 	if (st->deferred) {
 		st->deferred = false;
-		return begin(r, st) < 0 && !st->answered ? -1 : 0;
+		if (begin(r, st) < 0 && !st->answered)
+			return -1;
 	}
 	if (st->answered)
 		return 0;
@@ -324,6 +327,8 @@ int registry_access(struct api_req *r, const char *upload_data, size_t *upload_s
 	}
 	if (st->collect)
 		return reg_manifest_request(r, st);
+	if (st->op != REG_UPLOAD_START && st->op != REG_UPLOAD)
+		return reg_error(r, 500, "UNKNOWN", "the request was not answered");
 	return reg_upload_end(r, st);
 }
 
