@@ -261,9 +261,18 @@ int reg_link(const char *repo, const char *sub, const char *digest, const void *
 	_cleanup_free_ char *p = reg_repo_path(repo, sub, digest);
 
 	if (!len) {
+		/* An empty file has no content to tear: create it, make the name durable. */
 		struct stat sb;
 		if (stat(p, &sb) == 0)
 			return 0;
+		if (reg_mkdirs(p, true) < 0)
+			return -1;
+		int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return -1;
+		close(fd);
+		fsync_dir_of(p);
+		return 0;
 	}
 	return reg_write_atomic(p, data, len);
 }
