@@ -17,7 +17,7 @@ set -uo pipefail
 RUNS=${RUNS:-5}; DUR=${DUR:-5}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ATOLL=${ATOLL_BIN:-$ROOT/build/atoll}
-W=$(mktemp -d /tmp/atoll-regbench.XXXXXX)
+W=$(mktemp -d -t atoll-regbench.XXXXXX)
 CACHE=/var/lib/containers/cache/blob-info-cache-v1.boltdb
 OUT=$W/results.txt
 for t in skopeo wrk curl docker-registry openssl; do

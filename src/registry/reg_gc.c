@@ -8,7 +8,6 @@
  */
 #include <dirent.h>
 #include <pthread.h>
-#include <search.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
