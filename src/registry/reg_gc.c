@@ -7,6 +7,7 @@
  * are linked (re-linking an existing blob keeps it).
  */
 #include <dirent.h>
+#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,9 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/server.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "registry/reg_int.h"
+#include "store/store.h"
 
 #define GC_INTERVAL 3600
 #define GC_GRACE    3600
@@ -115,6 +118,38 @@ void reg_gc(unsigned grace_seconds, unsigned upload_ttl_seconds)
 	if (removed || uploads)
 		log_info("registry", "gc: removed %u unreferenced blobs and %u stale upload files", removed,
 			 uploads);
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)flag;
+	(void)f;
+	remove(path);
+	return 0;
+}
+
+void reg_gc_namespaces(struct api_server *srv)
+{
+	_cleanup_free_ char *repos = xasprintf("%s/repos", reg_g.root);
+	size_t n;
+	char **ns = reg_list_dir(repos, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		struct store_kv kv = { 0 };
+		struct atoll_err e = { 0 };
+		_cleanup_free_ char *key = xasprintf("core/namespaces//%s", ns[i]);
+		if (store_get(srv->store, key, &kv, &e) == 0) {
+			store_kv_release(&kv);
+			continue;
+		}
+		if (e.code != 404) /* only a namespace known to be gone takes its images along */
+			continue;
+		_cleanup_free_ char *dir = xasprintf("%s/%s", repos, ns[i]);
+		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		log_info("registry", "removed the repositories of deleted namespace %s", ns[i]);
+	}
+	reg_free_list(ns, n);
 }
 
 static void *gc_loop(void *arg)

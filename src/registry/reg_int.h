@@ -124,6 +124,8 @@ void reg_sync_image(struct api_req *r, const char *repo);
 
 /* reg_gc.c: remove blobs no repository links and stale upload sessions. */
 void reg_gc(unsigned grace_seconds, unsigned upload_ttl_seconds);
+/* Remove the repositories of namespaces that no longer exist (at start, before serving). */
+void reg_gc_namespaces(struct api_server *srv);
 int reg_gc_start(void);
 
 #endif

@@ -62,7 +62,11 @@ int registry_init(struct api_server *srv, char *err, size_t errlen)
 	}
 	if (load_key(err, errlen) < 0)
 		return -1;
-	/* Nothing is being pushed yet: collect without a grace period, then keep collecting. */
+	/*
+	 * Nothing is being pushed yet: drop the repositories of deleted
+	 * namespaces, collect without a grace period, then keep collecting.
+	 */
+	reg_gc_namespaces(srv);
 	reg_gc(0, 24 * 3600);
 	if (reg_gc_start() < 0) {
 		snprintf(err, errlen, "cannot start the registry collector");

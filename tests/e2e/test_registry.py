@@ -217,3 +217,30 @@ def test_images_visible_with_kubectl(server, reg, tmp_path):
     reg.skopeo("delete", "--creds", "x:" + server.token(), "--cert-dir", reg.certs,
                f"docker://{reg.host}/default/shown:1.0")
     assert server.kubectl("get", "image", "shown", "-n", "default", check=False).returncode != 0
+
+
+def test_deleted_namespace_takes_its_images(fresh_server, tmp_path):
+    reg = Reg(fresh_server, tmp_path)
+    fresh_server.kubectl("create", "namespace", "reg-gone")
+    src = str(tmp_path / "src")
+    make_image(src, [{"f": os.urandom(50_000)}])
+    reg.push(src, "reg-gone/app:1")
+    reg.push(src, "default/stays:1")
+    only = str(tmp_path / "only")
+    make_image(only, [{"g": os.urandom(50_000)}])
+    reg.push(only, "reg-gone/only:1")
+    fresh_server.kubectl("delete", "namespace", "reg-gone", "--timeout=60s")
+    deadline = time.monotonic() + 60
+    while fresh_server.kubectl("get", "namespace", "reg-gone", check=False).returncode == 0:
+        assert time.monotonic() < deadline, "namespace not deleted"
+        time.sleep(0.2)
+    fresh_server.restart()  # the collector runs at start
+    root = os.path.join(fresh_server.data_dir, "registry")
+    assert not os.path.exists(os.path.join(root, "repos", "reg-gone"))
+    assert not set(blobs_of(only)) & set(os.listdir(os.path.join(root, "blobs", "sha256")))
+    st, _, _ = reg.request("GET", "/v2/reg-gone/app/manifests/1")
+    assert st == 404
+    # Blobs still used by another namespace stay.
+    dst = str(tmp_path / "dst")
+    reg.pull("default/stays:1", dst)
+    assert blobs_of(dst) == blobs_of(src)
