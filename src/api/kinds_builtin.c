@@ -4,6 +4,7 @@
 
 #include "api/kinds_hooks.h"
 #include "api/kinds_common.h"
+#include "registry/registry.h"
 
 /*
  * Strategic-merge keys, as Kubernetes' patchMergeKey tags. Paths name object
@@ -225,6 +226,13 @@ static const struct api_kind k_priorityclass = {
 	.short_names = { "pc" }, .validate = kinds_validate_meta_only, .merge_keys = meta_keys,
 };
 
+/* The embedded registry's repositories, read-only (src/registry/reg_kind.c). */
+static const struct api_kind k_image = {
+	ROW("", "v1", "Image", "images", "image", true),
+	.read_only = true, .validate = kinds_validate_meta_only, .merge_keys = meta_keys,
+	.columns = registry_image_columns, .row = registry_image_row,
+};
+
 const struct api_kind *const kinds_builtin[] = {
 	&k_namespace, &k_pod, &k_service, &k_endpoints, &k_configmap, &k_secret,
 	&k_serviceaccount, &k_node, &k_event, &k_pv, &k_pvc, &k_resourcequota, &k_limitrange,
@@ -232,7 +240,7 @@ const struct api_kind *const kinds_builtin[] = {
 	&k_job, &k_cronjob,
 	&k_lease, &k_endpointslice, &k_event2, &k_storageclass, &k_networkpolicy, &k_ingress,
 	&k_role, &k_clusterrole, &k_rolebinding, &k_clusterrolebinding,
-	&k_crd, &k_pdb, &k_priorityclass,
+	&k_crd, &k_pdb, &k_priorityclass, &k_image,
 	NULL,
 };
 

@@ -565,6 +565,26 @@ OA_TYPE(t_priorityclass, "io.k8s.api.scheduling.v1.PriorityClass", "PriorityClas
 	{ "description", "string", "When to use this class." },
 	{ "preemptionPolicy", "string", "Never or PreemptLowerPriority." });
 
+/* ---- the embedded registry's read-only view ---- */
+
+OA_TYPE(t_image, "io.k8s.api.core.v1.Image", "Image is a repository of the namespace's registry project "
+	"(read-only; written by the registry).",
+	TYPEMETA,
+	{ "spec", "io.k8s.api.core.v1.ImageSpec", "Which repository." },
+	{ "status", "io.k8s.api.core.v1.ImageStatus", "Its tags, manifests and size." });
+
+OA_TYPE(t_imagespec, "io.k8s.api.core.v1.ImageSpec", "Which repository an Image shows.",
+	{ "repository", "string", "The repository, <namespace>/<name>." });
+
+OA_TYPE(t_imagestatus, "io.k8s.api.core.v1.ImageStatus", "What a repository holds.",
+	{ "tags", "[]io.k8s.api.core.v1.ImageTag", "Tags and the digests they point to." },
+	{ "manifests", "integer", "Number of manifests." },
+	{ "size", "integer", "Bytes of the blobs it references." });
+
+OA_TYPE(t_imagetag, "io.k8s.api.core.v1.ImageTag", "A tag of a repository.",
+	{ "name", "string", "The tag." },
+	{ "digest", "string", "The manifest digest it points to." });
+
 const struct oa_type *const oa_types_more[] = {
 	&t_deploy, &t_deployspec, &t_deploystrategy, &t_rollingdeploy, &t_deploystatus,
 	&t_deploycond, &t_rs, &t_rsspec, &t_rsstatus, &t_rscond, &t_sts, &t_stsspec,
@@ -575,5 +595,6 @@ const struct oa_type *const oa_types_more[] = {
 	&t_sliceep, &t_sliceport, &t_event2, &t_sc, &t_netpol, &t_netpolspec, &t_ingress,
 	&t_ingspec, &t_ingstatus, &t_role, &t_crole, &t_rule, &t_rb, &t_crb, &t_subject,
 	&t_roleref, &t_crd, &t_crdspec, &t_crdnames, &t_crdversion, &t_crdstatus, &t_pdb,
-	&t_pdbspec, &t_pdbstatus, &t_priorityclass, NULL,
+	&t_pdbspec, &t_pdbstatus, &t_priorityclass, &t_image, &t_imagespec, &t_imagestatus, &t_imagetag,
+	NULL,
 };

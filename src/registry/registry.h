@@ -9,6 +9,7 @@
 #ifndef ATOLL_REGISTRY_H
 #define ATOLL_REGISTRY_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 struct api_req;
@@ -26,5 +27,14 @@ int registry_access(struct api_req *r, const char *upload_data, size_t *upload_s
 
 /* The request is over (answered or aborted): free r->reg. */
 void registry_done(struct api_req *r);
+
+/*
+ * The read-only `images` kind (core group, v1, namespaced): the registry
+ * writes one Image per repository to core/images/<ns>/<name>; these print
+ * its kubectl table (both return owned JSON).
+ */
+struct api_kind;
+json_t *registry_image_columns(const struct api_kind *k);
+json_t *registry_image_row(const struct api_kind *k, const json_t *obj);
 
 #endif

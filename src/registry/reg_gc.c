@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Garbage collection: blobs that no repository links (layers, manifests) and
+ * upload sessions untouched for a day. Safe while pushes run because a blob
+ * is only removed when it is older than a grace period: a push links its
+ * blobs within seconds of storing them, and a manifest PUT checks its blobs
+ * are linked (re-linking an existing blob keeps it).
+ */
+#include <dirent.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/server.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+#include "registry/reg_int.h"
+#include "store/store.h"
+
+#define GC_INTERVAL 3600
+#define GC_GRACE    3600
+
+struct mark {
+	char **v;
+	size_t n, cap;
+};
+
+static void mark_add(struct mark *m, const char *alg_hex)
+{
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		m->v = xrealloc(m->v, m->cap * sizeof(*m->v));
+	}
+	m->v[m->n++] = xstrdup(alg_hex);
+}
+
+/* Every linked digest ("alg-hex") under a repository tree. */
+static void mark_walk(const char *dir, int depth, struct mark *m)
+{
+	size_t k;
+	char **ents = reg_list_dir(dir, &k);
+
+	for (size_t i = 0; i < k; i++) {
+		_cleanup_free_ char *sub = xasprintf("%s/%s", dir, ents[i]);
+		if (!strcmp(ents[i], "_layers") || !strcmp(ents[i], "_manifests")) {
+			size_t j;
+			char **links = reg_list_dir(sub, &j);
+			for (size_t x = 0; x < j; x++)
+				mark_add(m, links[x]);
+			reg_free_list(links, j);
+			continue;
+		}
+		if (ents[i][0] == '_' || depth >= 16)
+			continue;
+		struct stat sb;
+		if (stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+			mark_walk(sub, depth + 1, m);
+	}
+	reg_free_list(ents, k);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void sweep_blobs(const char *alg, struct mark *m, time_t cutoff, unsigned *removed)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/blobs/%s", reg_g.root, alg);
+	size_t k;
+	char **ents = reg_list_dir(dir, &k);
+
+	for (size_t i = 0; i < k; i++) {
+		char key[200];
+		snprintf(key, sizeof(key), "%s-%s", alg, ents[i]);
+		const char *kp = key;
+		if (m->n && bsearch(&kp, m->v, m->n, sizeof(*m->v), cmp_str))
+			continue;
+		_cleanup_free_ char *p = xasprintf("%s/%s", dir, ents[i]);
+		struct stat sb;
+		if (stat(p, &sb) == 0 && sb.st_mtime <= cutoff && unlink(p) == 0)
+			(*removed)++;
+	}
+	reg_free_list(ents, k);
+}
+
+void reg_gc(unsigned grace_seconds, unsigned upload_ttl_seconds)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct mark m = { 0 };
+	unsigned removed = 0, uploads = 0;
+	time_t now = time(NULL);
+
+	pthread_mutex_lock(&lock);
+	_cleanup_free_ char *repos = xasprintf("%s/repos", reg_g.root);
+	mark_walk(repos, 0, &m);
+	if (m.n)
+		qsort(m.v, m.n, sizeof(*m.v), cmp_str);
+	sweep_blobs("sha256", &m, now - (time_t)grace_seconds, &removed);
+	sweep_blobs("sha512", &m, now - (time_t)grace_seconds, &removed);
+	reg_free_list(m.v, m.n);
+
+	_cleanup_free_ char *up = xasprintf("%s/uploads", reg_g.root);
+	size_t k;
+	char **ents = reg_list_dir(up, &k);
+	for (size_t i = 0; i < k; i++) {
+		_cleanup_free_ char *p = xasprintf("%s/%s", up, ents[i]);
+		struct stat sb;
+		if (stat(p, &sb) == 0 && sb.st_mtime <= now - (time_t)upload_ttl_seconds && unlink(p) == 0)
+			uploads++;
+	}
+	reg_free_list(ents, k);
+	pthread_mutex_unlock(&lock);
+	if (removed || uploads)
+		log_info("registry", "gc: removed %u unreferenced blobs and %u stale upload files", removed,
+			 uploads);
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)flag;
+	(void)f;
+	remove(path);
+	return 0;
+}
+
+void reg_gc_namespaces(struct api_server *srv)
+{
+	_cleanup_free_ char *repos = xasprintf("%s/repos", reg_g.root);
+	size_t n;
+	char **ns = reg_list_dir(repos, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		struct store_kv kv = { 0 };
+		struct atoll_err e = { 0 };
+		_cleanup_free_ char *key = xasprintf("core/namespaces//%s", ns[i]);
+		if (store_get(srv->store, key, &kv, &e) == 0) {
+			store_kv_release(&kv);
+			continue;
+		}
+		if (e.code != 404) /* only a namespace known to be gone takes its images along */
+			continue;
+		_cleanup_free_ char *dir = xasprintf("%s/%s", repos, ns[i]);
+		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		log_info("registry", "removed the repositories of deleted namespace %s", ns[i]);
+	}
+	reg_free_list(ns, n);
+}
+
+static void *gc_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		sleep(GC_INTERVAL);
+		reg_gc(GC_GRACE, 24 * 3600);
+	}
+	return NULL;
+}
+
+int reg_gc_start(void)
+{
+	static bool started;
+	pthread_t t;
+
+	if (started)
+		return 0;
+	if (pthread_create(&t, NULL, gc_loop, NULL))
+		return -1;
+	pthread_detach(t);
+	started = true;
+	return 0;
+}
