@@ -105,6 +105,8 @@ json_t *status_new(int code, const char *reason, const char *message, const char
  * and returns true when the caller is known.
  */
 bool api_authenticate(struct api_req *r);
+/* The same for one bearer token given directly (a registry's Basic password). */
+bool api_authenticate_token(struct api_req *r, const char *tok);
 
 /* Routing entry point, called once the body is complete. */
 int api_route(struct api_req *r);

@@ -14,6 +14,7 @@
 
 #include "lib/serverlibs.h"
 #include "api/authz.h"
+#include "auth/auth.h"
 #include "api/server.h"
 #include "lib/xalloc.h"
 #include "registry/reg_int.h"
@@ -54,16 +55,6 @@ static int b64_dec(const char *in, unsigned char *out, size_t outn)
 	int k = EVP_DecodeBlock(out, (unsigned char *)t, (int)o);
 	/* EVP_DecodeBlock counts padding as data bytes. */
 	return k < 0 ? -1 : k - (int)pad;
-}
-
-static bool token_eq(const char *a, const char *b)
-{
-	size_t n = strlen(a), m = strlen(b);
-	unsigned char d = (unsigned char)(n != m);
-
-	for (size_t i = 0; i < n; i++)
-		d |= (unsigned char)(a[i] ^ (i < m ? b[i] : 0));
-	return !d;
 }
 
 static unsigned parse_actions(const char *s)
@@ -151,6 +142,12 @@ static bool verify_token(struct api_req *r, struct reg_req *st, const char *tok)
 		return false;
 	}
 	snprintf(r->user, sizeof(r->user), "%s", sub);
+	r->ngroups = 0;
+	size_t gi;
+	json_t *g;
+	json_array_foreach(json_object_get(j, "groups"), gi, g)
+		if (json_is_string(g))
+			auth_add_group(r, json_string_value(g));
 	st->scopes = json_incref(access);
 	json_decref(j);
 	return true;
@@ -176,10 +173,7 @@ static bool authenticate(struct api_req *r, struct reg_req *st)
 		dec[k] = '\0';
 		char *colon = strchr((char *)dec, ':');
 		/* The password is an API token; the user name is informational. */
-		if (!colon || !r->srv->admin_token || !token_eq(r->srv->admin_token, colon + 1))
-			return false;
-		snprintf(r->user, sizeof(r->user), "admin");
-		return true;
+		return colon && api_authenticate_token(r, colon + 1);
 	}
 	return false;
 }
@@ -270,8 +264,12 @@ int reg_token_endpoint(struct api_req *r, struct reg_req *st)
 	struct scope_ctx c = { r, json_array() };
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_scope, &c);
 	time_t now = time(NULL);
-	json_t *pl = json_pack("{s:s,s:I,s:I,s:o}", "sub", r->user, "iat", (json_int_t)now, "exp",
-			       (json_int_t)now + REG_TOKEN_TTL, "access", c.access);
+	json_t *groups = json_array();
+	for (int i = 0; i < r->ngroups; i++)
+		json_array_append_new(groups, json_string(r->groups[i]));
+	/* The holder's groups travel with the token: authorization is checked again at use. */
+	json_t *pl = json_pack("{s:s,s:o,s:I,s:I,s:o}", "sub", r->user, "groups", groups, "iat",
+			       (json_int_t)now, "exp", (json_int_t)now + REG_TOKEN_TTL, "access", c.access);
 	char *ps = json_dumps(pl, JSON_COMPACT);
 	json_decref(pl);
 	size_t pn = strlen(ps);
