@@ -68,8 +68,8 @@ static const char *restart_policy(const struct pod *p)
 	return rp ? rp : "Always";
 }
 
-/* Build the argv of `atoll run` for a container (owned strings in a NULL-terminated array). */
-static char **run_argv(struct loop *l, const json_t *c)
+/* Build the argv of `atoll run` for a container of p (owned strings in a NULL-terminated array). */
+static char **run_argv(struct loop *l, const struct pod *p, const json_t *c)
 {
 	size_t n = 0, cap = 64;
 	char **av = xcalloc(cap, sizeof(*av));
@@ -86,6 +86,10 @@ static char **run_argv(struct loop *l, const json_t *c)
 	ADD(xstrdup("namespace"));
 	ADD(xstrdup("--data-dir"));
 	ADD(xasprintf("%s/agent", l->data_dir));
+	/* As the kubelet does: spec.hostname, else the pod's name, cut to a DNS label. */
+	const char *hn = json_string_value(json_object_get(p->spec, "hostname"));
+	ADD(xstrdup("--hostname"));
+	ADD(xstrndup(hn && *hn ? hn : p->name, 63));
 	json_array_foreach(json_object_get(c, "env"), i, v) {
 		const char *name = json_string_value(json_object_get(v, "name"));
 		const char *val = json_string_value(json_object_get(v, "value"));
@@ -136,7 +140,7 @@ static void start_ctr(struct loop *l, struct pod *p, size_t i)
 	json_t *c = json_array_get(json_object_get(p->spec, "containers"), i);
 	_cleanup_free_ char *dir = xasprintf("%s/pods/%s", l->data_dir, p->uid);
 	_cleanup_free_ char *log = pods_log_path(l->data_dir, p->uid, p->c[i].name);
-	char **av = run_argv(l, c);
+	char **av = run_argv(l, p, c);
 
 	mkdir(l->data_dir, 0700);
 	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);

@@ -32,6 +32,7 @@ static void usage(FILE *f)
 		"  --pids-limit N             process limit (default: none, as docker)\n"
 		"  -e, --env K=V              set an environment variable (K alone: take ours)\n"
 		"  -w, --workdir DIR          working directory\n"
+		"      --hostname NAME        the sandbox's host name (default atoll)\n"
 		"  -u, --user UID[:GID]       user (a name is looked up in the image)\n"
 		"  -v, --volume HOST:GUEST[:ro] bind a host directory\n"
 		"  -i, --interactive          keep stdin open\n"
@@ -85,7 +86,7 @@ static char *find_init(void)
 }
 
 struct run_args {
-	const char *isolation, *data_dir, *guest_kernel, *workdir, *user, *image;
+	const char *isolation, *data_dir, *guest_kernel, *workdir, *user, *image, *hostname;
 	long cpu_milli, pids;
 	long long memory;
 	int interactive, tty, timings;
@@ -143,7 +144,7 @@ static json_t *container_spec(const struct run_args *a, const struct image_confi
 	}
 	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:s}", "id", "main", "lower", lower, "args", args,
 			 "env", env, "cwd", a->workdir ? a->workdir : (ic->workdir ? ic->workdir : "/"), "user",
-			 a->user ? a->user : (ic->user ? ic->user : ""), "mounts", mounts, "hostname", "atoll");
+			 a->user ? a->user : (ic->user ? ic->user : ""), "mounts", mounts, "hostname", a->hostname ? a->hostname : "atoll");
 }
 
 static int exit_code(const struct session_result *r)
@@ -215,6 +216,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "interactive", no_argument, NULL, 'i' },     { "tty", no_argument, NULL, 't' },
 		{ "timings", no_argument, NULL, 'T' },         { "data-dir", required_argument, NULL, 'D' },
 		{ "guest-kernel", required_argument, NULL, 'K' }, { "help", no_argument, NULL, 'h' },
+		{ "hostname", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -255,6 +257,12 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			break;
 		case 'u':
 			a->user = optarg;
+			break;
+		case 'H':
+			/* The kernel takes up to 64 bytes; Kubernetes hostnames are DNS labels (63). */
+			if (!*optarg || strlen(optarg) > 63)
+				return fprintf(stderr, "atoll run: --hostname must be 1 to 63 characters\n"), -1;
+			a->hostname = optarg;
 			break;
 		case 'v': {
 			char *g = strchr(optarg, ':');

@@ -51,13 +51,14 @@ def wait_pod(s, ns, name, pred, timeout=30):
 def test_pod_runs_to_completion_with_exit_code_and_logs(node_server):
     s = node_server
     s.request("POST", "/api/v1/namespaces/default/pods",
-              pod("done", s.image, "echo out-line; echo err-line >&2; exit 3"))
+              pod("done", s.image, "echo out-line; echo err-line >&2; echo host-$(hostname); exit 3"))
     p = wait_pod(s, "default", "done", lambda p: p.get("status", {}).get("phase") == "Failed")
     st = p["status"]["containerStatuses"][0]["state"]["terminated"]
     assert st["exitCode"] == 3 and st["reason"] == "Error"
     logs = s.kubectl("logs", "done").stdout
     assert "out-line" in logs and "err-line" in logs
-    assert s.kubectl("logs", "done", "--tail=1").stdout.strip() in ("out-line", "err-line")
+    assert "host-done" in logs          # the pod's name is its host name
+    assert s.kubectl("logs", "done", "--tail=1").stdout.strip() == "host-done"
     s.request("POST", "/api/v1/namespaces/default/pods", pod("ok", s.image, "exit 0"))
     p = wait_pod(s, "default", "ok", lambda p: p.get("status", {}).get("phase") == "Succeeded")
     assert p["status"]["containerStatuses"][0]["state"]["terminated"]["reason"] == "Completed"
