@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "api/server.h"
+#include "api/logs.h"
 #include "api/watch.h"
 #include "auth/auth.h"
 #include "registry/registry.h"
@@ -327,7 +328,21 @@ int http_start(struct api_server *srv, struct atoll_err *err)
 
 void http_stop(struct api_server *srv)
 {
-	if (srv->daemon)
-		MHD_stop_daemon(srv->daemon);
+	if (!srv->daemon)
+		return;
+	/*
+	 * libmicrohttpd aborts when stopped with suspended connections: stop
+	 * accepting, end the streams, and give them a moment to close.
+	 */
+	MHD_socket lsock = MHD_quiesce_daemon(srv->daemon);
+	for (int i = 0; i < 100; i++) {
+		watch_shutdown();
+		if (logs_follow_shutdown() == 0 && watch_count() == 0)
+			break;
+		usleep(20 * 1000);
+	}
+	MHD_stop_daemon(srv->daemon);
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
 	srv->daemon = NULL;
 }

@@ -13,4 +13,7 @@ struct api_req;
  */
 int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from);
 
+/* End every follower (at shutdown); returns how many were still open. */
+int logs_follow_shutdown(void);
+
 #endif

@@ -26,7 +26,7 @@ struct follower {
 	char *uid;
 	char *container;
 	int fd;
-	bool suspended, closed;
+	bool suspended, closed, ending;
 	int idle_ticks;     /* checks with nothing new; the pod is looked at every few */
 	struct follower *next, *prev;
 };
@@ -61,8 +61,10 @@ static ssize_t follow_read(void *cls, uint64_t pos, char *buf, size_t max)
 	ssize_t n;
 
 	pthread_mutex_lock(&f->mu);
-	n = read(f->fd, buf, max);
-	if (n > 0) {
+	n = f->ending ? 0 : read(f->fd, buf, max);
+	if (f->ending) {
+		n = MHD_CONTENT_READER_END_OF_STREAM;
+	} else if (n > 0) {
 		f->idle_ticks = 0;
 	} else if (++f->idle_ticks % 8 == 0 && !still_running(f)) {
 		n = MHD_CONTENT_READER_END_OF_STREAM;
@@ -114,6 +116,24 @@ static void *timer(void *arg)
 		pthread_mutex_unlock(&list_mu);
 	}
 	return NULL;
+}
+
+int logs_follow_shutdown(void)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&list_mu);
+	for (struct follower *f = followers; f; f = f->next, n++) {
+		pthread_mutex_lock(&f->mu);
+		f->ending = true;
+		if (f->suspended && !f->closed) {
+			f->suspended = false;
+			MHD_resume_connection(f->conn);
+		}
+		pthread_mutex_unlock(&f->mu);
+	}
+	pthread_mutex_unlock(&list_mu);
+	return n;
 }
 
 static void timer_start(void)

@@ -238,6 +238,21 @@ static void *ticker(void *arg)
 	return NULL;
 }
 
+void watch_shutdown(void)
+{
+	pthread_mutex_lock(&list_mu);
+	for (struct api_watch *w = watches; w; w = w->next) {
+		pthread_mutex_lock(&w->mu);
+		w->ending = true;
+		if (w->suspended && !w->closed) {
+			w->suspended = false;
+			MHD_resume_connection(w->conn);
+		}
+		pthread_mutex_unlock(&w->mu);
+	}
+	pthread_mutex_unlock(&list_mu);
+}
+
 void watch_ticker_start(void)
 {
 	pthread_t t;

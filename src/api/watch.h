@@ -8,4 +8,10 @@ void watch_ticker_start(void);
 /* Number of open watches (for /metrics). */
 int watch_count(void);
 
+/*
+ * End every watch stream (their connections are resumed so they can close);
+ * libmicrohttpd refuses to stop while connections are suspended.
+ */
+void watch_shutdown(void);
+
 #endif

@@ -19,6 +19,7 @@
 #include "lib/err.h"
 
 #define SERVERLIBS_MHD(X) \
+	X(MHD_quiesce_daemon) \
 	X(MHD_add_response_header) X(MHD_create_response_from_buffer) X(MHD_create_response_from_callback) \
 	X(MHD_create_response_from_fd) X(MHD_create_response_from_fd_at_offset64) X(MHD_destroy_response) \
 	X(MHD_get_connection_info) X(MHD_get_connection_values) X(MHD_get_daemon_info) \
@@ -58,6 +59,7 @@ int serverlibs_load(struct atoll_err *err);
 #define MHD_get_daemon_info dl_MHD_get_daemon_info
 #define MHD_lookup_connection_value dl_MHD_lookup_connection_value
 #define MHD_queue_response dl_MHD_queue_response
+#define MHD_quiesce_daemon dl_MHD_quiesce_daemon
 #define MHD_resume_connection dl_MHD_resume_connection
 #define MHD_start_daemon dl_MHD_start_daemon
 #define MHD_stop_daemon dl_MHD_stop_daemon
