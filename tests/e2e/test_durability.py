@@ -66,3 +66,27 @@ def test_concurrent_creates_all_acknowledged(server):
     assert codes == [201] * 200
     names = {i["metadata"]["name"] for i in server.kjson("get", "cm", "-n", "default")["items"]}
     assert all(f"cc-{i}" in names for i in range(200))
+
+
+def test_sigterm_with_open_watches_exits_cleanly():
+    s = Server(node=True, args=["--node-name", "stopper"])
+    try:
+        import ssl as _ssl
+        import socket as _socket
+        ctx = _ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = _ssl.CERT_NONE
+        conns = []
+        for _ in range(5):
+            c = ctx.wrap_socket(_socket.create_connection(("127.0.0.1", s.port), timeout=10))
+            c.sendall(("GET /api/v1/configmaps?watch=1&timeoutSeconds=60 HTTP/1.1\r\nHost: x\r\n"
+                       f"Authorization: Bearer {s.token()}\r\n\r\n").encode())
+            assert c.recv(100).startswith(b"HTTP/1.1 200")
+            conns.append(c)
+        time.sleep(1)  # the node agent's own pod watch is open too
+        s.proc.send_signal(signal.SIGTERM)
+        assert s.proc.wait(timeout=15) == 0, s.logtext()
+        for c in conns:
+            c.close()
+    finally:
+        s.close()
