@@ -61,6 +61,7 @@ struct reg_req {
 	bool collect;        /* keep the body in memory (manifests) */
 	struct buf body;
 	int fail_code;       /* an error found while reading the body: answer it at the end */
+	bool out_of_order;  /* PATCH not at the session's end: drain, then 416 */
 	const char *fail_err;
 	char fail_msg[200];
 };

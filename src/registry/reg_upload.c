@@ -179,14 +179,12 @@ int reg_upload_begin(struct api_req *r, struct reg_req *st)
 		if (!strncmp(cr, "bytes ", 6))
 			cr += 6;
 		if (sscanf(cr, "%llu-%llu", &a, &b) != 2 || b < a || a != st->size) {
-			/* Out of order: tell the client where the session stands. */
-			char *b = xasprintf("{\"errors\":[{\"code\":\"BLOB_UPLOAD_INVALID\",\"message\":"
-					    "\"the chunk must start at byte %" PRIu64 "\"}]}", st->size);
-			struct MHD_Response *resp = reg_resp_buf(b, strlen(b));
-			reg_hdr(resp, "Location", "/v2/%s/blobs/uploads/%s", st->repo, st->ref);
-			reg_hdr(resp, "Range", "0-%" PRIu64, st->size ? st->size - 1 : 0);
-			reg_hdr(resp, "Docker-Upload-UUID", "%s", st->ref);
-			return reg_queue(r, 416, resp, "application/json");
+			/*
+			 * Out of order: read and drop the body (clients write it before
+			 * they read), then tell the client where the session stands.
+			 */
+			st->out_of_order = true;
+			return 0;
 		}
 	}
 	check_length(r, st);
@@ -196,6 +194,8 @@ int reg_upload_begin(struct api_req *r, struct reg_req *st)
 int reg_upload_chunk(struct api_req *r, struct reg_req *st, const char *data, size_t len)
 {
 	(void)r;
+	if (st->out_of_order)
+		return 0;
 	if (st->size + len > reg_g.max_upload) {
 		st->fail_code = 413;
 		st->fail_err = "SIZE_INVALID";
@@ -249,6 +249,15 @@ int reg_upload_end(struct api_req *r, struct reg_req *st)
 	if (st->fd >= 0) {
 		close(st->fd);
 		st->fd = -1;
+	}
+	if (st->out_of_order) {
+		char *b = xasprintf("{\"errors\":[{\"code\":\"BLOB_UPLOAD_INVALID\",\"message\":"
+				    "\"the chunk must start at byte %" PRIu64 "\"}]}", st->size);
+		struct MHD_Response *resp = reg_resp_buf(b, strlen(b));
+		reg_hdr(resp, "Location", "/v2/%s/blobs/uploads/%s", st->repo, st->ref);
+		reg_hdr(resp, "Range", "0-%" PRIu64, st->size ? st->size - 1 : 0);
+		reg_hdr(resp, "Docker-Upload-UUID", "%s", st->ref);
+		return reg_queue(r, 416, resp, "application/json");
 	}
 	if (st->op == REG_UPLOAD_START) {
 		if (!st->tmp) /* a new session */
