@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "agent/client.h"
+#include "agent/env.h"
 #include "agent/pods.h"
 #include "api/quantity.h"
 #include "lib/log.h"
@@ -28,11 +29,13 @@ struct ctr {
 	char finished[40];
 	time_t next_start;  /* back-off: do not start before */
 	bool done;          /* will not run again */
+	char config_error[300]; /* why it cannot start yet (CreateContainerConfigError) */
 };
 
 struct pod {
 	char *uid, *ns, *name;
 	json_t *spec;       /* owned copy */
+	json_t *obj;        /* owned: {metadata, spec}, for the downward API */
 	struct ctr *c;
 	size_t n;
 	char started[40];
@@ -68,8 +71,12 @@ static const char *restart_policy(const struct pod *p)
 	return rp ? rp : "Always";
 }
 
-/* Build the argv of `atoll run` for a container of p (owned strings in a NULL-terminated array). */
-static char **run_argv(struct loop *l, const struct pod *p, const json_t *c)
+/*
+ * Build the argv of `atoll run` for a container of p (owned strings in a
+ * NULL-terminated array), or NULL with why when its configuration cannot be
+ * resolved yet.
+ */
+static char **run_argv(struct loop *l, const struct pod *p, const json_t *c, char *why, size_t why_len)
 {
 	size_t n = 0, cap = 64;
 	char **av = xcalloc(cap, sizeof(*av));
@@ -90,14 +97,18 @@ static char **run_argv(struct loop *l, const struct pod *p, const json_t *c)
 	const char *hn = json_string_value(json_object_get(p->spec, "hostname"));
 	ADD(xstrdup("--hostname"));
 	ADD(xstrndup(hn && *hn ? hn : p->name, 63));
-	json_array_foreach(json_object_get(c, "env"), i, v) {
-		const char *name = json_string_value(json_object_get(v, "name"));
-		const char *val = json_string_value(json_object_get(v, "value"));
-		if (name) {
-			ADD(xstrdup("--env"));
-			ADD(xasprintf("%s=%s", name, val ? val : ""));
-		}
+	json_t *env = env_resolve(l->kc, p->obj, c, why, why_len);
+	if (!env) {
+		for (size_t j = 0; j < n; j++)
+			free(av[j]);
+		free(av);
+		return NULL;
 	}
+	json_array_foreach(env, i, v) {
+		ADD(xstrdup("--env"));
+		ADD(xstrdup(json_string_value(v)));
+	}
+	json_decref(env);
 	const char *wd = json_string_value(json_object_get(c, "workingDir"));
 	if (wd) {
 		ADD(xstrdup("-w"));
@@ -140,7 +151,15 @@ static void start_ctr(struct loop *l, struct pod *p, size_t i)
 	json_t *c = json_array_get(json_object_get(p->spec, "containers"), i);
 	_cleanup_free_ char *dir = xasprintf("%s/pods/%s", l->data_dir, p->uid);
 	_cleanup_free_ char *log = pods_log_path(l->data_dir, p->uid, p->c[i].name);
-	char **av = run_argv(l, p, c);
+	char **av = run_argv(l, p, c, p->c[i].config_error, sizeof(p->c[i].config_error));
+
+	if (!av) {
+		/* Try again shortly: the ConfigMap or Secret may appear. */
+		p->c[i].next_start = time(NULL) + 2;
+		p->dirty = true;
+		return;
+	}
+	p->c[i].config_error[0] = '\0';
 
 	mkdir(l->data_dir, 0700);
 	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
@@ -185,6 +204,9 @@ static json_t *ctr_status(const struct pod *p, size_t i, const json_t *c)
 
 	if (k->pid)
 		state = json_pack("{s:{s:s}}", "running", "startedAt", k->started);
+	else if (k->config_error[0] && !k->done)
+		state = json_pack("{s:{s:s,s:s}}", "waiting", "reason", "CreateContainerConfigError", "message",
+				  k->config_error);
 	else if (k->done || k->last_exit < 0)
 		state = k->last_exit < 0 ? json_pack("{s:{s:s}}", "waiting", "reason", "ContainerCreating")
 					 : json_pack("{s:{s:i,s:s,s:s,s:s}}", "terminated", "exitCode",
@@ -223,7 +245,11 @@ static void report(struct loop *l, struct pod *p)
 		if (!p->c[i].pid)
 			all_running = false;
 	}
-	const char *phase = all_done ? (all_ok ? "Succeeded" : "Failed") : "Running";
+	bool any_started = false;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->c[i].pid || p->c[i].last_exit >= 0)
+			any_started = true;
+	const char *phase = all_done ? (all_ok ? "Succeeded" : "Failed") : any_started ? "Running" : "Pending";
 	const char *ready = all_running && !all_done ? "True" : "False";
 	json_t *conds = json_pack("[{s:s,s:s,s:s},{s:s,s:s,s:s},{s:s,s:s,s:s},{s:s,s:s,s:s}]",
 				  "type", "Initialized", "status", "True", "lastTransitionTime", p->started,
@@ -280,6 +306,7 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 			p->ns = xstrdup(json_string_value(json_object_get(json_object_get(obj, "metadata"), "namespace")) ?: "");
 			p->name = xstrdup(json_string_value(json_object_get(json_object_get(obj, "metadata"), "name")) ?: "");
 			p->spec = json_deep_copy(json_object_get(obj, "spec"));
+			p->obj = json_pack("{s:O,s:O}", "metadata", json_object_get(obj, "metadata"), "spec", p->spec);
 			json_t *cs = json_object_get(p->spec, "containers");
 			p->n = json_array_size(cs);
 			p->c = xcalloc(p->n ? p->n : 1, sizeof(*p->c));
@@ -316,6 +343,7 @@ static void free_pod(struct pod *p)
 		free(p->c[i].name);
 	free(p->c);
 	json_decref(p->spec);
+	json_decref(p->obj);
 	free(p->uid);
 	free(p->ns);
 	free(p->name);

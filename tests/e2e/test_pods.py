@@ -133,3 +133,31 @@ spec:
         time.sleep(0.2)
     assert len(s.kjson("get", "pods", "-l", "app=web")["items"]) == 1
     s.kubectl("delete", "deploy/web")
+
+
+def test_env_from_configmaps_secrets_and_the_downward_api(node_server):
+    s = node_server
+    p = pod("envy", s.image, 'echo "A=$A B=$B S=$S NAME=$NAME NS=$NS APP=$APP P_x=$P_x"')
+    c = p["spec"]["containers"][0]
+    p["metadata"]["labels"] = {"app": "envy"}
+    c["env"] = [
+        {"name": "A", "value": "plain"},
+        {"name": "B", "valueFrom": {"configMapKeyRef": {"name": "envcm", "key": "b"}}},
+        {"name": "S", "valueFrom": {"secretKeyRef": {"name": "envsec", "key": "s"}}},
+        {"name": "NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+        {"name": "NS", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
+        {"name": "APP", "valueFrom": {"fieldRef": {"fieldPath": "metadata.labels['app']"}}},
+    ]
+    c["envFrom"] = [{"configMapRef": {"name": "envcm"}, "prefix": "P_"}]
+    s.request("POST", "/api/v1/namespaces/default/pods", p)
+    # The ConfigMap is missing: the container waits with CreateContainerConfigError.
+    w = wait_pod(s, "default", "envy", lambda p: p.get("status", {}).get("containerStatuses", [{}])[0]
+                 .get("state", {}).get("waiting", {}).get("reason") == "CreateContainerConfigError")
+    assert w["status"]["phase"] == "Pending"
+    s.request("POST", "/api/v1/namespaces/default/configmaps",
+              {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "envcm"}, "data": {"b": "from-cm", "x": "1"}})
+    s.request("POST", "/api/v1/namespaces/default/secrets",
+              {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "envsec"}, "data": {"s": "c2VjcmV0"}})
+    wait_pod(s, "default", "envy", lambda p: p.get("status", {}).get("phase") == "Succeeded")
+    out = s.kubectl("logs", "envy").stdout
+    assert "A=plain B=from-cm S=secret NAME=envy NS=default APP=envy P_x=1" in out, out
