@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -170,6 +171,11 @@ static void start_ctr(struct loop *l, struct pod *p, size_t i)
 	if (pid == 0) {
 		/* Child: its own process group so stop signals reach the sandbox only. */
 		setpgid(0, 0);
+		/*
+		 * Running pods are not adopted by a restarted agent yet, so they go
+		 * with it rather than run on unseen (atoll run forwards the signal).
+		 */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		int devnull = open("/dev/null", O_RDONLY);
 		dup2(devnull, 0);
 		if (fd >= 0) {

@@ -133,6 +133,10 @@ spec:
         time.sleep(0.2)
     assert len(s.kjson("get", "pods", "-l", "app=web")["items"]) == 1
     s.kubectl("delete", "deploy/web")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and s.kjson("get", "pods", "-l", "app=web")["items"]:
+        time.sleep(0.2)
+    assert s.kjson("get", "pods", "-l", "app=web")["items"] == []
 
 
 def test_env_from_configmaps_secrets_and_the_downward_api(node_server):
@@ -161,3 +165,24 @@ def test_env_from_configmaps_secrets_and_the_downward_api(node_server):
     wait_pod(s, "default", "envy", lambda p: p.get("status", {}).get("phase") == "Succeeded")
     out = s.kubectl("logs", "envy").stdout
     assert "A=plain B=from-cm S=secret NAME=envy NS=default APP=envy P_x=1" in out, out
+
+
+def test_pods_stop_with_the_server(tmp_path):
+    # Pods are not adopted by a restarted agent yet, so they must not outlive it.
+    s = Server(node=True, args=["--node-name", "n1"])
+    try:
+        img = str(tmp_path / "img")
+        subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img], check=True, capture_output=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and s.request("GET", "/api/v1/nodes/n1")[0] != 200:
+            time.sleep(0.2)
+        marker = f"atoll-test-stop-{os.getpid()}-{time.monotonic_ns()}"
+        s.request("POST", "/api/v1/namespaces/default/pods", pod("stays", f"oci:{img}:latest", f"sleep 300; : {marker}"))
+        wait_pod(s, "default", "stays", lambda p: p.get("status", {}).get("phase") == "Running")
+        assert subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()
+    finally:
+        s.close()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode == 0:
+        time.sleep(0.2)
+    assert subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode != 0
