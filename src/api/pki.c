@@ -99,7 +99,7 @@ static char *pem_of_cert(X509 *c)
 	return out;
 }
 
-static void add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
+void pki_add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
 {
 	X509V3_CTX ctx;
 	X509_EXTENSION *ex;
@@ -112,9 +112,7 @@ static void add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
 	}
 }
 
-/* A certificate for key, signed by (issuer, ikey); self-signed when issuer is NULL. */
-static X509 *cert_new(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *ikey,
-		      const char *san, long days)
+X509 *pki_cert_start(EVP_PKEY *key, long backdate, long days)
 {
 	X509 *c = X509_new();
 	unsigned char serial[16];
@@ -125,22 +123,31 @@ static X509 *cert_new(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *ike
 	BIGNUM *bn = BN_bin2bn(serial, sizeof(serial), NULL);
 	BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(c));
 	BN_free(bn);
-	X509_gmtime_adj(X509_getm_notBefore(c), -3600);
+	X509_gmtime_adj(X509_getm_notBefore(c), -backdate);
 	X509_gmtime_adj(X509_getm_notAfter(c), days * 86400L);
 	X509_set_pubkey(c, key);
+	return c;
+}
+
+/* A certificate for key, signed by (issuer, ikey); self-signed when issuer is NULL. */
+static X509 *cert_new(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *ikey,
+		      const char *san, long days)
+{
+	X509 *c = pki_cert_start(key, 3600, days);
+
 	X509_NAME *name = X509_get_subject_name(c);
 	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
 	X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer) : name);
 	if (!issuer) {
-		add_ext(c, c, NID_basic_constraints, "critical,CA:TRUE");
-		add_ext(c, c, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
-		add_ext(c, c, NID_subject_key_identifier, "hash");
+		pki_add_ext(c, c, NID_basic_constraints, "critical,CA:TRUE");
+		pki_add_ext(c, c, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
+		pki_add_ext(c, c, NID_subject_key_identifier, "hash");
 	} else {
-		add_ext(c, issuer, NID_basic_constraints, "critical,CA:FALSE");
-		add_ext(c, issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
-		add_ext(c, issuer, NID_ext_key_usage, "serverAuth,clientAuth");
+		pki_add_ext(c, issuer, NID_basic_constraints, "critical,CA:FALSE");
+		pki_add_ext(c, issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+		pki_add_ext(c, issuer, NID_ext_key_usage, "serverAuth,clientAuth");
 		if (san)
-			add_ext(c, issuer, NID_subject_alt_name, san);
+			pki_add_ext(c, issuer, NID_subject_alt_name, san);
 	}
 	X509_sign(c, issuer ? ikey : key, EVP_sha256());
 	return c;

@@ -3,6 +3,9 @@
 #ifndef ATOLL_PKI_H
 #define ATOLL_PKI_H
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "lib/err.h"
 
 struct pki {
@@ -19,6 +22,15 @@ struct pki {
  */
 int pki_load(const char *data_dir, const char *host, struct pki *p, struct atoll_err *err);
 void pki_release(struct pki *p);
+
+/*
+ * A new certificate for key (returns owned): version 3, a random serial,
+ * valid from `backdate` seconds ago for `days` days. Callers add the subject,
+ * issuer and extensions, then sign it.
+ */
+X509 *pki_cert_start(EVP_PKEY *key, long backdate, long days);
+/* Add extension nid (OpenSSL config syntax, e.g. "critical,CA:FALSE") to cert. */
+void pki_add_ext(X509 *cert, X509 *issuer, int nid, const char *value);
 
 /* Write an admin kubeconfig for server URL to path (atomically). */
 int pki_write_kubeconfig(const char *path, const char *url, const struct pki *p, struct atoll_err *err);

@@ -78,8 +78,7 @@ static int reply_aggregated(struct api_req *r, bool core)
 	return reply_raw(r, 200, DISCOVERY_AGG_CTYPE, s, strlen(s));
 }
 
-/* The RBAC verb of a request. */
-static const char *verb_of(const char *m, bool named, bool watch)
+const char *api_verb(const char *m, bool named, bool watch)
 {
 	if (!strcmp(m, "GET") || !strcmp(m, "HEAD"))
 		return watch ? "watch" : named ? "get" : "list";
@@ -145,7 +144,7 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 	bool is_watch = query_true(watch);
 	bool named = *c.t.name != '\0';
 	struct authz_attrs at = {
-		.verb = verb_of(m, named, is_watch), .group = c.t.group, .resource = c.t.resource,
+		.verb = api_verb(m, named, is_watch), .group = c.t.group, .resource = c.t.resource,
 		.subresource = c.t.sub, .ns = c.t.ns, .name = c.t.name,
 	};
 	char why[512];

@@ -108,6 +108,9 @@ bool api_authenticate(struct api_req *r);
 /* The same for one bearer token given directly (a registry's Basic password). */
 bool api_authenticate_token(struct api_req *r, const char *tok);
 
+/* The RBAC verb of an HTTP method on one object (named) or a collection. */
+const char *api_verb(const char *method, bool named, bool watch);
+
 /* Routing entry point, called once the body is complete. */
 int api_route(struct api_req *r);
 

@@ -75,17 +75,8 @@ static const char *verb_of(struct api_req *r, const json_t *ref)
 
 	if (r->verb && strcmp(r->verb, "other"))
 		return r->verb;
-	if (!strcmp(m, "GET") || !strcmp(m, "HEAD"))
-		return !ref ? "get" : named ? "get" : "list";
-	if (!strcmp(m, "POST"))
-		return "create";
-	if (!strcmp(m, "PUT"))
-		return "update";
-	if (!strcmp(m, "PATCH"))
-		return "patch";
-	if (!strcmp(m, "DELETE"))
-		return named ? "delete" : "deletecollection";
-	return "unknown";
+	/* Non-resource requests (no ref) are "get" like a named object. */
+	return api_verb(m, named || !ref, false);
 }
 
 void audit_record(struct api_req *r, int code)

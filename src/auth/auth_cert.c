@@ -90,34 +90,15 @@ int auth_issue_cert(const char *data_dir, const char *user, const char *const *g
 		return err_set(err, 500, "InternalError", "cannot read the CA in %s/pki", data_dir);
 	}
 	EVP_PKEY *key = EVP_EC_gen("P-256");
-	X509 *c = X509_new();
-	unsigned char serial[16];
-	X509_set_version(c, 2);
-	RAND_bytes(serial, sizeof(serial));
-	serial[0] &= 0x7f;
-	BIGNUM *bn = BN_bin2bn(serial, sizeof(serial), NULL);
-	BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(c));
-	BN_free(bn);
-	X509_gmtime_adj(X509_getm_notBefore(c), -300);
-	X509_gmtime_adj(X509_getm_notAfter(c), (long)days * 86400L);
-	X509_set_pubkey(c, key);
+	X509 *c = pki_cert_start(key, 300, (long)days);
 	X509_NAME *name = X509_get_subject_name(c);
 	for (int i = 0; groups && groups[i]; i++)
 		X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)groups[i], -1, -1, 0);
 	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)user, -1, -1, 0);
 	X509_set_issuer_name(c, X509_get_subject_name(ca));
-	static const int nids[] = { NID_basic_constraints, NID_key_usage, NID_ext_key_usage };
-	static const char *const vals[] = { "critical,CA:FALSE", "critical,digitalSignature,keyEncipherment",
-					    "clientAuth" };
-	for (size_t i = 0; i < 3; i++) {
-		X509V3_CTX ctx;
-		X509V3_set_ctx(&ctx, ca, c, NULL, NULL, 0);
-		X509_EXTENSION *ex = X509V3_EXT_conf_nid(NULL, &ctx, nids[i], vals[i]);
-		if (ex) {
-			X509_add_ext(c, ex, -1);
-			X509_EXTENSION_free(ex);
-		}
-	}
+	pki_add_ext(c, ca, NID_basic_constraints, "critical,CA:FALSE");
+	pki_add_ext(c, ca, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+	pki_add_ext(c, ca, NID_ext_key_usage, "clientAuth");
 	X509_sign(c, cakey, EVP_sha256());
 	*cert_pem = pem_of(wr_cert, c);
 	*key_pem = pem_of(wr_key, key);
