@@ -17,7 +17,7 @@ B       ?= build
 
 # Every .c of these folders goes into the one binary; src/podinit and
 # src/vmm/guest build separately (static init, bare-metal test guests).
-MODULES := lib api store controllers agent vmm sandbox image registry auth
+MODULES := lib api store controllers agent vmm sandbox image registry auth shim net
 SRCS    := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 OBJS    := $(SRCS:src/%.c=$(B)/obj/%.o)
 MAIN    := $(B)/obj/main.o

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Pod networking on a node: a bridge (atoll0) holding the node's pod range
+ * (Node.spec.podCIDR, a /24 of 10.244.0.0/16), one veth per pod into the
+ * pod's network namespace, an IP per pod, masquerade for traffic leaving the
+ * node, routes to other nodes' pod ranges, Services (ClusterIP, NodePort,
+ * LoadBalancer) and NetworkPolicy in one nftables table, and cluster DNS.
+ *
+ * Conventions shared with the rest of Atoll:
+ *   Service ClusterIPs: 10.96.0.0/12 (api/alloc.c); the cluster DNS Service
+ *   is kube-system/kube-dns at NET_DNS_IP, port 53 UDP and TCP; the domain is
+ *   cluster.local.
+ *   A pod's /etc/resolv.conf and /etc/hosts are files in its pod directory
+ *   (POD_DIR/etc/), created empty before the sandbox exists (so they can be
+ *   bound into containers) and filled by net_pod_files once the IP is known.
+ */
+#ifndef ATOLL_NET_H
+#define ATOLL_NET_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lib/err.h"
+
+#define NET_POD_RANGE   "10.244.0.0/16"
+#define NET_DNS_IP      "10.96.0.10"
+#define NET_DOMAIN      "cluster.local"
+#define NET_BRIDGE      "atoll0"
+
+/*
+ * Attach the network namespace of process pid (a pod's init) to the node's
+ * bridge: a veth pair, an address from pod_cidr (leased in data_dir under
+ * pod_uid, so a pod keeps its IP across agent restarts), the default route,
+ * lo up. Writes the pod's IP into ip. Idempotent per pod_uid.
+ */
+int net_pod_attach(const char *data_dir, const char *pod_cidr, const char *pod_uid, pid_t pid,
+		   char *ip, size_t iplen, struct atoll_err *err);
+
+/* Remove the pod's veth (if left) and release its address. */
+void net_pod_detach(const char *data_dir, const char *pod_uid);
+
+/*
+ * Fill POD_DIR/etc/resolv.conf (cluster DNS, search path for namespace ns)
+ * and POD_DIR/etc/hosts (localhost, hostname -> ip). 0 or -1 with err.
+ */
+int net_pod_files(const char *pod_dir, const char *ns, const char *hostname, const char *ip,
+		  struct atoll_err *err);
+
+#endif

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The pod shim: one `atoll shim` process per pod, detached from the agent,
+ * that owns the pod's sandbox (one pod init, all of the pod's containers),
+ * its network attachment, its log files and its state. The agent, and the
+ * agent's streaming server (exec, attach, port-forward), talk to it over a
+ * Unix socket in the pod's directory; because the shim outlives the agent, a
+ * restarted agent adopts running pods by connecting again.
+ *
+ * Pod directory (DATA/pods/<uid>/, made by the agent):
+ *   sandbox.json  written by the agent before shim_spawn: see below
+ *   shim.sock     the shim's socket
+ *   shim.pid      the shim's pid
+ *   state.json    written atomically by the shim on every change: see below
+ *   <ctr>.log     a container's output, CRI format, one line each:
+ *                 "<RFC3339Nano UTC> <stdout|stderr> <F|P> <bytes>\n"
+ *                 (P: a partial line, continued by the next record)
+ *   <ctr>.log.1   the previous instance's output (kubectl logs --previous)
+ *
+ * sandbox.json: {"hostname", "images": [rootfs dirs, mounted at /images/N],
+ *   "volumes": [{"host","guest","readonly"}] (visible in the sandbox),
+ *   "cpu_milli", "memory" (bytes), "pids", "network": bool,
+ *   "namespace" (the pod's Kubernetes namespace, for per-namespace cgroups)}
+ *
+ * state.json: {"pid": init pid, "podIP": "10.x.y.z" or absent,
+ *   "containers": {NAME: {"state": "created|running|exited", "pid",
+ *   "startedAt", "finishedAt", "exitCode", "signal", "oomKilled",
+ *   "restarts"}}}
+ *
+ * Wire protocol on shim.sock: the pod init framing (podinit/proto.h). Every
+ * connection starts with one control frame, a JSON request with an "op":
+ *
+ * Control connections (many requests, each answered by one reply frame
+ * {"op":"reply","ok":true|false,"error":...,...}):
+ *   {"op":"create", container spec as pod init's create, without "proc"}
+ *   {"op":"start","id"}            start (or restart) a created/exited container
+ *   {"op":"signal","id","signal"}  signal a container's main process
+ *   {"op":"state"}                 reply carries "state": the state.json object
+ *   {"op":"stop","grace_ms"}       stop everything; the shim tears the pod
+ *                                  down (network, cgroups) and exits after
+ *                                  replying
+ *
+ * Stream connections (the first request turns the connection into one
+ * stream; after its reply only frames of that stream flow):
+ *   {"op":"exec","id","args","tty","stdin","rows","cols"}: a new process in
+ *     container id; stdin frames (type 2, proc 1) go to it, stdout/stderr
+ *     frames (proc 1) come back, control frames {"op":"resize","rows","cols"}
+ *     and {"op":"close_stdin"} go to it, and {"op":"exit","status"|"signal"}
+ *     comes last, then the shim closes the connection.
+ *   {"op":"attach","id","stdin"}: the container's live output (and its stdin
+ *     when the container has one); ends with {"op":"exit",...}.
+ *   {"op":"portforward","port"}: after the reply the connection carries raw
+ *     bytes to and from TCP 127.0.0.1:port inside the pod's network namespace.
+ */
+#ifndef ATOLL_SHIM_H
+#define ATOLL_SHIM_H
+
+#include <jansson.h>
+
+#include "lib/err.h"
+
+/*
+ * Start the shim of the pod whose directory is pod_dir (sandbox.json must be
+ * there) and wait until its socket answers. data_dir is the agent's data dir
+ * (UID ranges, image cache). Returns 0, or -1 with err.
+ */
+int shim_spawn(const char *pod_dir, const char *data_dir, struct atoll_err *err);
+
+/* Connect to a pod's shim: a socket fd, or -1 with err (no shim running). */
+int shim_connect(const char *pod_dir, struct atoll_err *err);
+
+/*
+ * One request on a control connection: sends req (borrowed), returns the
+ * reply (owned) when ok, NULL with err when not ok or on a broken connection.
+ */
+json_t *shim_call(int fd, const json_t *req, struct atoll_err *err);
+
+/*
+ * Open a stream connection: connects, sends req (borrowed), reads the reply.
+ * Returns the fd ready for stream frames, or -1 with err.
+ */
+int shim_open_stream(const char *pod_dir, const json_t *req, struct atoll_err *err);
+
+/* `atoll shim`: the shim process itself. */
+int cmd_shim(int argc, char **argv);
+
+#endif
