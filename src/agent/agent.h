@@ -15,6 +15,7 @@ struct agent_opts {
 	const char *node_name; /* NULL: the host name */
 	const char *data_dir;
 	bool async;            /* register in the background (the server's embedded agent) */
+	const char *dns_listen; /* also serve cluster DNS on this IP:PORT (tests: loopback); NULL: none */
 };
 
 /*

@@ -18,6 +18,7 @@
 
 #include "agent/agent.h"
 #include "agent/client.h"
+#include "agent/netsvc.h"
 #include "agent/pods.h"
 #include "cmds.h"
 #include "lib/log.h"
@@ -32,6 +33,7 @@ struct agent {
 	char ip[64];
 	char now_started[40];
 	char *data_dir;
+	char *dns_listen; /* NULL: none */
 	bool registered;
 };
 
@@ -193,6 +195,9 @@ static void *run(void *arg)
 		}
 	}
 	pods_start(&a->kc, a->node, a->data_dir);
+	const char *dns[1] = { a->dns_listen };
+	agent_dns_start(&a->kc, a->node, dns, a->dns_listen ? 1 : 0);
+	agent_netpol_start(&a->kc, a->node);
 	for (;;) {
 		heartbeat(a);
 		sleep(RENEW_SECONDS);
@@ -207,6 +212,7 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 
 	kclient_init(&a->kc, o->server, o->token, o->ca_file);
 	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
+	a->dns_listen = o->dns_listen ? xstrdup(o->dns_listen) : NULL;
 	agent_node_name(o, a->node, sizeof(a->node));
 	host_ip(a->ip, sizeof(a->ip));
 	now_rfc3339(a->now_started, sizeof(a->now_started), false);
@@ -214,6 +220,7 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 		if (register_node(a, err) < 0) {
 			kclient_release(&a->kc);
 			free(a->data_dir);
+			free(a->dns_listen);
 			free(a);
 			return -1;
 		}

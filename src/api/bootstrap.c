@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The default namespaces, created at start when missing. */
+/* The default namespaces and Services (kubernetes, kube-dns), created at start when missing. */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +9,29 @@
 #include "store/store.h"
 
 static const char *const namespaces[] = { "default", "kube-system", "kube-public", "kube-node-lease" };
+
+/* Store svc (borrowed) at key unless something is there already. */
+static int put_absent(struct store *s, const char *key, json_t *svc, struct atoll_err *err)
+{
+	struct store_kv kv = { 0 };
+	struct atoll_err e2 = ERR_INIT;
+	char uid[64], now[64];
+	int64_t rev;
+
+	if (store_get(s, key, &kv, &e2) == 0) {
+		store_kv_release(&kv);
+		return 0;
+	}
+	obj_uuid(uid, sizeof(uid));
+	obj_now(now, sizeof(now));
+	json_t *md = json_object_get(svc, "metadata");
+	json_object_set_new(md, "uid", json_string(uid));
+	json_object_set_new(md, "creationTimestamp", json_string(now));
+	int rc = obj_store_put(s, key, svc, STORE_ABSENT, &rev, err);
+	if (rc < 0 && err->code != 409)
+		return -1;
+	return 0;
+}
 
 int bootstrap_objects(struct store *s, struct atoll_err *err)
 {
@@ -36,28 +59,31 @@ int bootstrap_objects(struct store *s, struct atoll_err *err)
 			return -1;
 	}
 	/* The "kubernetes" Service names the API server inside the cluster. */
-	_cleanup_free_ char *key = xasprintf("core/services/default/kubernetes");
-	struct store_kv kv = { 0 };
-	struct atoll_err e2 = ERR_INIT;
-	if (store_get(s, key, &kv, &e2) == 0) {
-		store_kv_release(&kv);
-		return 0;
-	}
-	char uid[64], now[64];
-	int64_t rev;
-	obj_uuid(uid, sizeof(uid));
-	obj_now(now, sizeof(now));
 	json_t *svc = json_pack(
-		"{s:s,s:s,s:{s:s,s:s,s:s,s:s,s:{s:s,s:s}},"
+		"{s:s,s:s,s:{s:s,s:s,s:{s:s,s:s}},"
 		"s:{s:s,s:[s],s:[s],s:s,s:s,s:s,s:[{s:s,s:i,s:s,s:i}]},s:{s:{}}}",
 		"apiVersion", "v1", "kind", "Service", "metadata", "name", "kubernetes", "namespace", "default",
-		"uid", uid, "creationTimestamp", now, "labels", "component", "apiserver", "provider", "kubernetes",
+		"labels", "component", "apiserver", "provider", "kubernetes",
 		"spec", "clusterIP", "10.96.0.1", "clusterIPs", "10.96.0.1", "ipFamilies", "IPv4",
 		"ipFamilyPolicy", "SingleStack", "type", "ClusterIP", "sessionAffinity", "None", "ports",
 		"name", "https", "port", 443, "protocol", "TCP", "targetPort", 6443, "status", "loadBalancer");
-	int rc = obj_store_put(s, key, svc, STORE_ABSENT, &rev, err);
+	int rc = put_absent(s, "core/services/default/kubernetes", svc, err);
 	json_decref(svc);
-	if (rc < 0 && err->code != 409)
+	if (rc < 0)
 		return -1;
-	return 0;
+	/*
+	 * Cluster DNS: each node agent serves it and publishes itself in an
+	 * EndpointSlice of this selectorless Service (agent/dns.c, docs/dns.md).
+	 */
+	svc = json_pack("{s:s,s:s,s:{s:s,s:s,s:{s:s,s:s}},"
+			"s:{s:s,s:[s],s:[s],s:s,s:s,s:s,s:[{s:s,s:i,s:s,s:i},{s:s,s:i,s:s,s:i}]},s:{s:{}}}",
+			"apiVersion", "v1", "kind", "Service", "metadata", "name", "kube-dns", "namespace",
+			"kube-system", "labels", "k8s-app", "kube-dns", "kubernetes.io/name", "CoreDNS", "spec",
+			"clusterIP", "10.96.0.10", "clusterIPs", "10.96.0.10", "ipFamilies", "IPv4", "ipFamilyPolicy",
+			"SingleStack", "type", "ClusterIP", "sessionAffinity", "None", "ports", "name", "dns", "port",
+			53, "protocol", "UDP", "targetPort", 53, "name", "dns-tcp", "port", 53, "protocol", "TCP",
+			"targetPort", 53, "status", "loadBalancer");
+	rc = put_absent(s, "core/services/kube-system/kube-dns", svc, err);
+	json_decref(svc);
+	return rc;
 }
