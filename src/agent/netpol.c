@@ -1,7 +1,169 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* NetworkPolicy enforcement loop (filled in by the policy compiler's commit). */
+/*
+ * The agent's NetworkPolicy loop: caches Pods, Namespaces and
+ * NetworkPolicies, compiles the node's ruleset when they change and applies
+ * it once the pod bridge exists (so a node without a pod network, or a test
+ * server, never touches the host's nftables).
+ */
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent/client.h"
+#include "agent/kcache.h"
 #include "agent/netsvc.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+#include "net/net.h"
+#include "net/policy.h"
+
+struct netpol {
+	char *node;
+	struct kcache *pods, *nss, *pols;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool dirty;
+	char *applied; /* the ruleset in force, NULL before the first */
+};
+
+static void changed(void *ctx)
+{
+	struct netpol *l = ctx;
+
+	pthread_mutex_lock(&l->mu);
+	l->dirty = true;
+	pthread_cond_signal(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+}
+
+static bool bridge_ip(char *out, size_t n)
+{
+	struct ifaddrs *ifs, *i;
+	bool found = false;
+
+	if (getifaddrs(&ifs) < 0)
+		return false;
+	for (i = ifs; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || strcmp(i->ifa_name, NET_BRIDGE))
+			continue;
+		inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, out, (socklen_t)n);
+		found = true;
+	}
+	freeifaddrs(ifs);
+	return found;
+}
+
+/* Pod-to-pod traffic on one bridge is switched, not routed: br_netfilter shows it to the forward hook. */
+static void bridge_nf_on(void)
+{
+	const char *path = "/proc/sys/net/bridge/bridge-nf-call-iptables";
+	char v[8] = "";
+	FILE *f = fopen(path, "re");
+
+	if (f) {
+		if (!fgets(v, sizeof(v), f))
+			v[0] = '\0';
+		fclose(f);
+	}
+	if (v[0] == '1')
+		return;
+	f = fopen(path, "we");
+	if (!f || fputs("1\n", f) < 0)
+		log_warn("netpol", "cannot enable %s: policies will miss traffic between pods of this node", path);
+	else
+		log_info("netpol", "enabled %s", path);
+	if (f)
+		fclose(f);
+}
+
+/*
+ * The node's DNS serves on the bridge address; to policies it is a
+ * host-network pod of kube-system labelled k8s-app=kube-dns, as CoreDNS pods
+ * are elsewhere, so the usual "allow DNS to kube-dns" egress rules work.
+ */
+static json_t *node_dns_pod(const char *ip)
+{
+	return json_pack("{s:{s:s,s:s,s:{s:s}},s:{s:b,s:[{s:s,s:[{s:s,s:i,s:s},{s:s,s:i,s:s}]}]},s:{s:s,s:s}}",
+			 "metadata", "name", "node-dns", "namespace", "kube-system", "labels", "k8s-app", "kube-dns",
+			 "spec", "hostNetwork", 1, "containers", "name", "dns", "ports", "name", "dns", "containerPort",
+			 53, "protocol", "UDP", "name", "dns-tcp", "containerPort", 53, "protocol", "TCP", "status",
+			 "podIP", ip, "phase", "Running");
+}
+
+/* Compile and apply; false when it must be tried again (no bridge yet, nft refused). */
+static bool sync_once(struct netpol *l)
+{
+	char gw[INET_ADDRSTRLEN];
+
+	if (!bridge_ip(gw, sizeof(gw)))
+		return false; /* no pod network here (yet) */
+	json_t *pods = kcache_items(l->pods);
+	json_array_append_new(pods, node_dns_pod(gw));
+	json_t *in = json_pack("{s:s,s:o,s:o,s:o}", "node", l->node, "pods", pods, "namespaces",
+			       kcache_items(l->nss), "networkPolicies", kcache_items(l->pols));
+	struct atoll_err err = ERR_INIT;
+	char *rules = policy_compile(in, &err);
+	size_t npol = json_array_size(json_object_get(in, "networkPolicies"));
+	json_decref(in);
+	if (!rules) {
+		log_error("netpol", "%s", err.msg);
+		return true;
+	}
+	if ((l->applied && !strcmp(rules, l->applied)) || (!l->applied && !npol)) {
+		free(rules);
+		return true;
+	}
+	bridge_nf_on();
+	if (policy_nft_run(rules, &err) < 0) {
+		log_error("netpol", "applying the ruleset: %s", err.msg);
+		free(rules);
+		return false;
+	}
+	log_info("netpol", "ruleset applied (%zu policies)", npol);
+	free(l->applied);
+	l->applied = rules;
+	return true;
+}
+
+static void *run(void *arg)
+{
+	struct netpol *l = arg;
+	bool retry = false;
+
+	for (;;) {
+		pthread_mutex_lock(&l->mu);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 2;
+		if (!l->dirty)
+			pthread_cond_timedwait(&l->cv, &l->mu, &ts);
+		bool go = (l->dirty || retry) && kcache_synced(l->pods) && kcache_synced(l->nss) &&
+			  kcache_synced(l->pols);
+		if (go)
+			l->dirty = false;
+		pthread_mutex_unlock(&l->mu);
+		if (go)
+			retry = !sync_once(l);
+	}
+	return NULL;
+}
 
 void agent_netpol_start(struct kclient *kc, const char *node)
 {
+	struct netpol *l = xcalloc(1, sizeof(*l)); /* lives as long as the process */
+	pthread_t t;
+
+	l->node = xstrdup(node);
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->cv, NULL);
+	l->pods = kcache_start(kc, "/api/v1/pods", changed, l);
+	l->nss = kcache_start(kc, "/api/v1/namespaces", changed, l);
+	l->pols = kcache_start(kc, "/apis/networking.k8s.io/v1/networkpolicies", changed, l);
+	pthread_create(&t, NULL, run, l);
+	pthread_detach(t);
 }

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * NetworkPolicy enforcement: Pods, Namespaces and NetworkPolicies in, one
+ * nftables ruleset out (table `inet atoll-policy`), applied atomically.
+ * docs/network-policy.md gives the semantics and the shape of the ruleset.
+ */
+#ifndef ATOLL_POLICY_H
+#define ATOLL_POLICY_H
+
+#include <jansson.h>
+
+#include "lib/err.h"
+
+#define POLICY_TABLE "atoll-policy"
+
+/*
+ * Compile the ruleset for one node. in (borrowed) is an object:
+ *   "node": the node whose pods are enforced (spec.nodeName); absent: every pod,
+ *   "pods", "namespaces", "networkPolicies": arrays of API objects.
+ * Pods without an IP, finished pods and host-network pods are never
+ * isolated; host-network pods (such as the node's DNS, see agent/netpol.c)
+ * can still be peers. The text replaces the whole table in one transaction.
+ * Returns owned text; NULL with err 422 when in is not such an object.
+ * Pure: no I/O.
+ */
+char *policy_compile(const json_t *in, struct atoll_err *err);
+
+/*
+ * Run an nftables script (libnftables, loaded on first use) in the calling
+ * thread's network namespace. 0, or -1 with err carrying nft's message.
+ */
+int policy_nft_run(const char *script, struct atoll_err *err);
+
+#endif
