@@ -95,3 +95,15 @@ def query(port, name, qtype="A", tcp=False, host="127.0.0.1", timeout=2.0):
 
 def addrs(r):
     return sorted(v for _, t, v in r["answer"] if t == 1)
+
+
+if __name__ == "__main__":
+    # python3 dns_util.py HOST PORT NAME [TYPE]: print the reply as JSON (run inside a test netns).
+    import json
+    import sys
+    try:
+        rep = query(int(sys.argv[2]), sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else "A", host=sys.argv[1])
+    except OSError as e:
+        print(json.dumps({"error": str(e)}))
+        sys.exit(1)
+    print(json.dumps({"rcode": rep["rcode"], "addrs": addrs(rep)}))
