@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "shim/shim.h"
 #include "shim/shim_int.h"
 
 void shim_log_timestamp(const struct timespec *ts, char *out, size_t n)
@@ -119,4 +120,37 @@ void shim_log_close(struct shim_log *l)
 	if (l->fd >= 0)
 		close(l->fd);
 	l->fd = -1;
+}
+
+size_t shim_log_decode(const char *in, size_t len, int timestamps, struct buf *out)
+{
+	size_t used = 0;
+	bool cont = false; /* the last record was partial: its line goes on */
+
+	while (used < len) {
+		const char *rec = in + used, *nl = memchr(rec, '\n', len - used);
+		if (!nl)
+			break;
+		size_t n = (size_t)(nl - rec);
+		used += n + 1;
+		/* "<time> <stream> <tag> <content>"; anything else is passed through as a line. */
+		const char *sp1 = memchr(rec, ' ', n);
+		const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', n - (size_t)(sp1 + 1 - rec)) : NULL;
+		if (!sp2 || (size_t)(sp2 + 2 - rec) > n || sp2[2] != ' ' || (sp2[1] != 'F' && sp2[1] != 'P')) {
+			buf_add(out, rec, n);
+			buf_addc(out, '\n');
+			cont = false;
+			continue;
+		}
+		const char *content = sp2 + 3;
+		if (timestamps && !cont) {
+			buf_add(out, rec, (size_t)(sp1 - rec));
+			buf_addc(out, ' ');
+		}
+		buf_add(out, content, (size_t)(nl - content));
+		cont = sp2[1] == 'P';
+		if (!cont)
+			buf_addc(out, '\n');
+	}
+	return used;
 }
