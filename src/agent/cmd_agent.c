@@ -24,6 +24,8 @@ static void usage(FILE *f)
 		"  --data-dir DIR     state directory (default /var/lib/atoll)\n"
 		"  --dns-listen IP:PORT  also serve cluster DNS there (it always serves on the pod\n"
 		"                     bridge's address, port 53, once the pod network is up)\n"
+		"  --stop-pods-on-exit  stop this node's pods when the agent exits (default: they run on\n"
+		"                     and the next agent adopts them)\n"
 		"  -h, --help         this help\n");
 }
 
@@ -36,6 +38,7 @@ int cmd_agent(int argc, char **argv)
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "dns-listen", required_argument, NULL, 'D' },
+		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -52,6 +55,7 @@ int cmd_agent(int argc, char **argv)
 		case 'n': o.node_name = optarg; break;
 		case 'd': o.data_dir = optarg; break;
 		case 'D': o.dns_listen = optarg; break;
+		case 'S': o.stop_pods_on_exit = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -74,5 +78,6 @@ int cmd_agent(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	int sig;
 	sigwait(&set, &sig);
+	agent_exit();
 	return 0;
 }

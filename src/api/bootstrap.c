@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The default namespaces and Services (kubernetes, kube-dns), created at start when missing. */
+/* The default namespaces, Services (kubernetes, kube-dns) and RuntimeClasses, created at start when missing. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,8 +10,8 @@
 
 static const char *const namespaces[] = { "default", "kube-system", "kube-public", "kube-node-lease" };
 
-/* Store svc (borrowed) at key unless something is there already. */
-static int put_absent(struct store *s, const char *key, json_t *svc, struct atoll_err *err)
+/* Create obj (taken) at key unless something is there already. */
+static int ensure(struct store *s, const char *key, json_t *obj, struct atoll_err *err)
 {
 	struct store_kv kv = { 0 };
 	struct atoll_err e2 = ERR_INIT;
@@ -20,21 +20,39 @@ static int put_absent(struct store *s, const char *key, json_t *svc, struct atol
 
 	if (store_get(s, key, &kv, &e2) == 0) {
 		store_kv_release(&kv);
+		json_decref(obj);
 		return 0;
 	}
 	obj_uuid(uid, sizeof(uid));
 	obj_now(now, sizeof(now));
-	json_t *md = json_object_get(svc, "metadata");
+	json_t *md = json_object_get(obj, "metadata");
 	json_object_set_new(md, "uid", json_string(uid));
 	json_object_set_new(md, "creationTimestamp", json_string(now));
-	int rc = obj_store_put(s, key, svc, STORE_ABSENT, &rev, err);
-	if (rc < 0 && err->code != 409)
+	int rc = obj_store_put(s, key, obj, STORE_ABSENT, &rev, err);
+	json_decref(obj);
+	return rc < 0 && err->code != 409 ? -1 : 0;
+}
+
+/*
+ * The sandboxes pods may ask for by spec.runtimeClassName. Nodes whose KVM
+ * has hardware virtualization carry atoll.dev/runtime-vm=true (src/agent/node.c).
+ */
+static int runtime_classes(struct store *s, struct atoll_err *err)
+{
+	if (ensure(s, "node.k8s.io/runtimeclasses//atoll-namespace",
+		   json_pack("{s:s,s:s,s:{s:s},s:s}", "apiVersion", "node.k8s.io/v1", "kind", "RuntimeClass",
+			     "metadata", "name", "atoll-namespace", "handler", "namespace"), err) < 0)
 		return -1;
-	return 0;
+	return ensure(s, "node.k8s.io/runtimeclasses//atoll-vm",
+		      json_pack("{s:s,s:s,s:{s:s},s:s,s:{s:{s:s}}}", "apiVersion", "node.k8s.io/v1", "kind",
+				"RuntimeClass", "metadata", "name", "atoll-vm", "handler", "vm", "scheduling",
+				"nodeSelector", "atoll.dev/runtime-vm", "true"), err);
 }
 
 int bootstrap_objects(struct store *s, struct atoll_err *err)
 {
+	if (runtime_classes(s, err) < 0)
+		return -1;
 	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
 		_cleanup_free_ char *key = xasprintf("core/namespaces//%s", namespaces[i]);
 		struct store_kv kv = { 0 };
@@ -59,31 +77,29 @@ int bootstrap_objects(struct store *s, struct atoll_err *err)
 			return -1;
 	}
 	/* The "kubernetes" Service names the API server inside the cluster. */
-	json_t *svc = json_pack(
-		"{s:s,s:s,s:{s:s,s:s,s:{s:s,s:s}},"
-		"s:{s:s,s:[s],s:[s],s:s,s:s,s:s,s:[{s:s,s:i,s:s,s:i}]},s:{s:{}}}",
-		"apiVersion", "v1", "kind", "Service", "metadata", "name", "kubernetes", "namespace", "default",
-		"labels", "component", "apiserver", "provider", "kubernetes",
-		"spec", "clusterIP", "10.96.0.1", "clusterIPs", "10.96.0.1", "ipFamilies", "IPv4",
-		"ipFamilyPolicy", "SingleStack", "type", "ClusterIP", "sessionAffinity", "None", "ports",
-		"name", "https", "port", 443, "protocol", "TCP", "targetPort", 6443, "status", "loadBalancer");
-	int rc = put_absent(s, "core/services/default/kubernetes", svc, err);
-	json_decref(svc);
-	if (rc < 0)
+	if (ensure(s, "core/services/default/kubernetes",
+		   json_pack("{s:s,s:s,s:{s:s,s:s,s:{s:s,s:s}},"
+			     "s:{s:s,s:[s],s:[s],s:s,s:s,s:s,s:[{s:s,s:i,s:s,s:i}]},s:{s:{}}}",
+			     "apiVersion", "v1", "kind", "Service", "metadata", "name", "kubernetes", "namespace",
+			     "default", "labels", "component", "apiserver", "provider", "kubernetes", "spec",
+			     "clusterIP", "10.96.0.1", "clusterIPs", "10.96.0.1", "ipFamilies", "IPv4",
+			     "ipFamilyPolicy", "SingleStack", "type", "ClusterIP", "sessionAffinity", "None", "ports",
+			     "name", "https", "port", 443, "protocol", "TCP", "targetPort", 6443, "status",
+			     "loadBalancer"),
+		   err) < 0)
 		return -1;
 	/*
 	 * Cluster DNS: each node agent serves it and publishes itself in an
 	 * EndpointSlice of this selectorless Service (agent/dns.c, docs/dns.md).
 	 */
-	svc = json_pack("{s:s,s:s,s:{s:s,s:s,s:{s:s,s:s}},"
-			"s:{s:s,s:[s],s:[s],s:s,s:s,s:s,s:[{s:s,s:i,s:s,s:i},{s:s,s:i,s:s,s:i}]},s:{s:{}}}",
-			"apiVersion", "v1", "kind", "Service", "metadata", "name", "kube-dns", "namespace",
-			"kube-system", "labels", "k8s-app", "kube-dns", "kubernetes.io/name", "CoreDNS", "spec",
-			"clusterIP", "10.96.0.10", "clusterIPs", "10.96.0.10", "ipFamilies", "IPv4", "ipFamilyPolicy",
-			"SingleStack", "type", "ClusterIP", "sessionAffinity", "None", "ports", "name", "dns", "port",
-			53, "protocol", "UDP", "targetPort", 53, "name", "dns-tcp", "port", 53, "protocol", "TCP",
-			"targetPort", 53, "status", "loadBalancer");
-	rc = put_absent(s, "core/services/kube-system/kube-dns", svc, err);
-	json_decref(svc);
-	return rc;
+	return ensure(s, "core/services/kube-system/kube-dns",
+		      json_pack("{s:s,s:s,s:{s:s,s:s,s:{s:s,s:s}},"
+				"s:{s:s,s:[s],s:[s],s:s,s:s,s:s,s:[{s:s,s:i,s:s,s:i},{s:s,s:i,s:s,s:i}]},s:{s:{}}}",
+				"apiVersion", "v1", "kind", "Service", "metadata", "name", "kube-dns", "namespace",
+				"kube-system", "labels", "k8s-app", "kube-dns", "kubernetes.io/name", "CoreDNS", "spec",
+				"clusterIP", "10.96.0.10", "clusterIPs", "10.96.0.10", "ipFamilies", "IPv4",
+				"ipFamilyPolicy", "SingleStack", "type", "ClusterIP", "sessionAffinity", "None", "ports",
+				"name", "dns", "port", 53, "protocol", "UDP", "targetPort", 53, "name", "dns-tcp", "port",
+				53, "protocol", "TCP", "targetPort", 53, "status", "loadBalancer"),
+		      err);
 }
