@@ -29,7 +29,8 @@ class NetnsServer:
         self.port = free_port()
         self.log = open(os.path.join(self.dir, "server.log"), "ab")
         self.proc = subprocess.Popen(["ip", "netns", "exec", net.node, ATOLL, "server", "--data-dir", self.dir,
-                                      "--listen", f"127.0.0.1:{self.port}", "--node-name", "n1"],
+                                      "--listen", f"127.0.0.1:{self.port}", "--node-name", "n1",
+                                      "--stop-pods-on-exit"],
                                      stdout=self.log, stderr=self.log)
         for _ in range(200):
             r = net.node_exec("curl", "-sk", f"https://127.0.0.1:{self.port}/readyz", check=False)
