@@ -19,6 +19,7 @@ struct kcache {
 	json_t *objs; /* "ns/name" -> object */
 	char rv[32];
 	bool synced, relist;
+	unsigned long events; /* seen by on_event, for spotting streams that end at once */
 };
 
 static void key_of(const json_t *obj, char *out, size_t n)
@@ -36,6 +37,7 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 	char key[600];
 	const char *rv = json_string_value(json_object_get(json_object_get(obj, "metadata"), "resourceVersion"));
 
+	c->events++;
 	if (!strcmp(type, "ERROR")) {
 		c->relist = true; /* 410 Gone and friends: start over */
 		return 1;
@@ -107,9 +109,13 @@ static void *run(void *arg)
 			_cleanup_free_ char *w = xasprintf("%s%swatch=1&allowWatchBookmarks=true&timeoutSeconds=300"
 							   "&resourceVersion=%s", c->path, sep, rv);
 			struct atoll_err err = ERR_INIT;
-			if (kclient_watch(c->kc, w, on_event, c, &err) < 0) {
+			unsigned long before = c->events;
+			/* A stream that fails, or ends without a single event, counts as a failure: no busy loop. */
+			if (kclient_watch(c->kc, w, on_event, c, &err) < 0 || c->events == before) {
 				fails++;
 				sleep(1);
+			} else {
+				fails = 0;
 			}
 		}
 	}

@@ -94,12 +94,13 @@ struct relay {
 static void *relay_thread(void *arg)
 {
 	struct relay *r = arg;
-	uint8_t out[4096];
+	uint8_t *out = xmalloc(65536);
 	bool fw;
-	size_t n = serve(r->s, r->msg, r->len, true, true, out, sizeof(out), &fw);
+	size_t n = serve(r->s, r->msg, r->len, true, true, out, 65536, &fw);
 
 	if (n)
 		sendto(r->fd, out, n, 0, (struct sockaddr *)&r->from, r->fromlen);
+	free(out);
 	atomic_fetch_sub(&r->s->relays, 1);
 	free(r);
 	return NULL;
@@ -113,27 +114,29 @@ struct listener {
 static void *udp_thread(void *arg)
 {
 	struct listener *l = arg;
-	static _Thread_local uint8_t in[65536], out[65536];
+	uint8_t *in = xmalloc(65536), *out = xmalloc(65536); /* live as long as the thread */
 
 	for (;;) {
 		struct sockaddr_storage from;
 		socklen_t fl = sizeof(from);
-		ssize_t len = recvfrom(l->fd, in, sizeof(in), 0, (struct sockaddr *)&from, &fl);
+		ssize_t len = recvfrom(l->fd, in, 65536, 0, (struct sockaddr *)&from, &fl);
 		if (len < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("dns", "udp: %s", strerror(errno));
+			free(in);
+			free(out);
 			return NULL;
 		}
 		bool fw;
-		size_t n = serve(l->s, in, (size_t)len, true, false, out, sizeof(out), &fw);
+		size_t n = serve(l->s, in, (size_t)len, true, false, out, 65536, &fw);
 		if (n)
 			sendto(l->fd, out, n, 0, (struct sockaddr *)&from, fl);
 		if (!fw)
 			continue;
 		if (atomic_fetch_add(&l->s->relays, 1) >= MAX_RELAYS) {
 			atomic_fetch_sub(&l->s->relays, 1);
-			n = dns_error_reply(in, (size_t)len, DNS_R_SERVFAIL, out, sizeof(out));
+			n = dns_error_reply(in, (size_t)len, DNS_R_SERVFAIL, out, 65536);
 			if (n)
 				sendto(l->fd, out, n, 0, (struct sockaddr *)&from, fl);
 			continue;
