@@ -122,3 +122,22 @@ def test_deny_all_ingress_then_lifted(net):
     assert not net.can_connect("b", net.ip("c"), 80)
     apply(net, [])
     assert net.can_connect("b", net.ip("c"), 80)
+
+
+def test_every_rule_form_loads(net):
+    """nft takes every form the compiler writes: protocols, ranges, overlapping ports, excepts, named ports."""
+    rules = apply(net, [
+        policy("team-a", "forms", {
+            "podSelector": {}, "policyTypes": ["Ingress", "Egress"],
+            "ingress": [{"from": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.1.0.0/16", "10.1.2.0/24"]}},
+                                  {"namespaceSelector": {}, "podSelector": {"matchExpressions": [
+                                      {"key": "app", "operator": "In", "values": ["client", "web"]}]}}],
+                         "ports": [{"port": 80}, {"port": 80, "endPort": 90}, {"protocol": "UDP"},
+                                   {"protocol": "SCTP", "port": 9}, {"port": "http"}, {"port": "alt"}]},
+                        {}],
+            "egress": [{"to": [{"ipBlock": {"cidr": "10.244.0.3/32"}}], "ports": [{"port": "http"}]},
+                       {"ports": [{"port": "http"}, {"protocol": "UDP", "port": 53}]}]})])
+    assert "sctp" in rules and "80-90" in rules and "10.1.0.0/16" in rules
+    assert net.can_connect("b", net.ip("a"), 80)
+    assert net.can_connect("a", net.ip("b"), 80)       # egress to a named port of a peer pod
+    apply(net, [])
