@@ -86,6 +86,8 @@ static void *run(void *arg)
 {
 	struct dnsloop *l = arg;
 	bool published = false;
+	time_t next_listen = 0; /* after a failed bind (port 53 taken), try again later, quietly */
+	int tries = 0;
 
 	for (;;) {
 		pthread_mutex_lock(&l->mu);
@@ -108,13 +110,16 @@ static void *run(void *arg)
 			json_decref(p);
 		}
 		char gw[INET_ADDRSTRLEN];
-		if (!l->gw[0] && bridge_ip(gw, sizeof(gw))) {
+		if (!l->gw[0] && time(NULL) >= next_listen && bridge_ip(gw, sizeof(gw))) {
 			struct atoll_err err = ERR_INIT;
 			_cleanup_free_ char *addr = xasprintf("%s:53", gw);
-			if (dns_server_listen(l->srv, addr, NULL, &err) == 0)
+			if (dns_server_listen(l->srv, addr, NULL, &err) == 0) {
 				snprintf(l->gw, sizeof(l->gw), "%s", gw);
-			else
-				log_warn("dns", "%s", err.msg);
+			} else {
+				if (tries++ % 10 == 0)
+					log_warn("dns", "%s; trying again every 30 s", err.msg);
+				next_listen = time(NULL) + 30;
+			}
 		}
 		if (l->gw[0] && !published)
 			published = publish(l) == 0;

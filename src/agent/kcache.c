@@ -10,17 +10,35 @@
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
+#define MAX_LISTENERS 4
+
 struct kcache {
+	struct kcache *next; /* all caches, so loops share one per collection */
 	struct kclient *kc;
 	char *path;
-	kcache_changed_fn fn;
-	void *ctx;
+	struct {
+		kcache_changed_fn fn;
+		void *ctx;
+	} on[MAX_LISTENERS];
+	int non;
 	pthread_mutex_t mu;
 	json_t *objs; /* "ns/name" -> object */
 	char rv[32];
 	bool synced, relist;
 	unsigned long events; /* seen by on_event, for spotting streams that end at once */
 };
+
+static pthread_mutex_t all_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct kcache *all;
+
+static void notify(struct kcache *c)
+{
+	pthread_mutex_lock(&all_mu);
+	int n = c->non;
+	pthread_mutex_unlock(&all_mu);
+	for (int i = 0; i < n; i++)
+		c->on[i].fn(c->on[i].ctx);
+}
 
 static void key_of(const json_t *obj, char *out, size_t n)
 {
@@ -55,7 +73,7 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 		changed = false; /* BOOKMARK */
 	pthread_mutex_unlock(&c->mu);
 	if (changed)
-		c->fn(c->ctx);
+		notify(c);
 	return 0;
 }
 
@@ -85,7 +103,7 @@ static int list(struct kcache *c)
 	c->synced = true;
 	pthread_mutex_unlock(&c->mu);
 	json_decref(l);
-	c->fn(c->ctx);
+	notify(c);
 	return 0;
 }
 
@@ -124,15 +142,31 @@ static void *run(void *arg)
 
 struct kcache *kcache_start(struct kclient *kc, const char *path, kcache_changed_fn fn, void *ctx)
 {
-	struct kcache *c = xcalloc(1, sizeof(*c));
+	struct kcache *c;
 	pthread_t t;
 
+	pthread_mutex_lock(&all_mu);
+	for (c = all; c; c = c->next) {
+		if (c->kc == kc && !strcmp(c->path, path) && c->non < MAX_LISTENERS) {
+			c->on[c->non].fn = fn;
+			c->on[c->non].ctx = ctx;
+			c->non++;
+			pthread_mutex_unlock(&all_mu);
+			fn(ctx); /* it may have listed already */
+			return c;
+		}
+	}
+	c = xcalloc(1, sizeof(*c));
 	c->kc = kc;
 	c->path = xstrdup(path);
-	c->fn = fn;
-	c->ctx = ctx;
+	c->on[0].fn = fn;
+	c->on[0].ctx = ctx;
+	c->non = 1;
 	c->objs = json_object();
 	pthread_mutex_init(&c->mu, NULL);
+	c->next = all;
+	all = c;
+	pthread_mutex_unlock(&all_mu);
 	pthread_create(&t, NULL, run, c);
 	pthread_detach(t);
 	return c;

@@ -19,7 +19,9 @@ typedef void (*kcache_changed_fn)(void *ctx);
 /*
  * Start caching the collection at path ("/api/v1/services"; a query such as
  * "?fieldSelector=..." may follow). kc is borrowed for the process's life.
- * Returns owned (lives as long as the process).
+ * A second start for the same kc and path shares the first cache (and fn
+ * joins its listeners, called once at once). Returns a cache that lives as
+ * long as the process.
  */
 struct kcache *kcache_start(struct kclient *kc, const char *path, kcache_changed_fn fn, void *ctx);
 
