@@ -78,8 +78,8 @@ static size_t serve(struct dns_server *s, const uint8_t *msg, size_t len, bool u
 	}
 	if (up.n && (n = dns_forward(&up, msg, len, out, cap)))
 		return n;
-	/* No resolver for names outside the cluster (or none answered). */
-	return dns_error_reply(msg, len, up.n ? DNS_R_SERVFAIL : DNS_R_REFUSED, out, cap);
+	/* No resolver for names outside the cluster, or none answered: not ours to answer. */
+	return dns_error_reply(msg, len, DNS_R_REFUSED, out, cap);
 }
 
 struct relay {

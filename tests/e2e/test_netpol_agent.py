@@ -116,7 +116,7 @@ def dns(net, pod, name, timeout=3):
     """Ask the node's DNS (10.244.0.1:53) from inside pod's namespace."""
     ns, _ = net.pods[pod]
     r = sh("ip", "netns", "exec", ns, "/usr/bin/python3", os.path.join(HERE, "dns_util.py"), net.gateway, "53",
-           name, check=False, timeout=timeout + 20)
+           name, "A", str(timeout), check=False, timeout=timeout + 20)
     return json.loads(r.stdout) if r.stdout.strip() else {"error": r.stderr}
 
 
@@ -126,6 +126,9 @@ def test_dns_on_the_bridge_and_kube_dns_endpoint(env):
              "DNS on 10.244.0.1:53")
     r = dns(net, "b", "nope.default.svc.cluster.local")
     assert r["rcode"] == "NXDOMAIN"
+    # Other names go to the host's resolvers, out of reach from this namespace (no uplink): REFUSED.
+    r = dns(net, "b", "example.com", timeout=10)
+    assert r.get("rcode") == "REFUSED", r
     wait_for(lambda: srv.kubectl("-n", "kube-system", "get", "endpointslice", "kube-dns-n1", check=False)
              .returncode == 0, "the kube-dns EndpointSlice")
     sl = json.loads(srv.kubectl("-n", "kube-system", "get", "endpointslice", "kube-dns-n1", "-o", "json").stdout)
