@@ -37,21 +37,25 @@ class NetnsServer:
             if r.stdout == "ok" and os.path.exists(os.path.join(self.dir, "kubeconfig")):
                 break
             if self.proc.poll() is not None:
-                break
+                self.fail("exited")
             time.sleep(0.1)
         else:
-            self.close()
-            raise RuntimeError("server did not start: " + self.logtext())
+            self.fail("did not become ready")
+
+    def fail(self, why):
+        text = self.logtext()
+        self.close()
+        raise RuntimeError(f"server {why}: {text}")
 
     def logtext(self):
         with open(os.path.join(self.dir, "server.log"), "rb") as f:
-            return f.read().decode(errors="replace")[-4000:]
+            return f.read().decode(errors="replace")[-12000:]
 
     def kubectl(self, *args, input=None, check=True):
         r = self.net.node_exec("kubectl", "--kubeconfig", os.path.join(self.dir, "kubeconfig"), *args,
                                input=input, check=False, timeout=60)
         if check and r.returncode != 0:
-            raise AssertionError(f"kubectl {args}: {r.stdout}{r.stderr}")
+            raise AssertionError(f"kubectl {args}: {r.stdout}{r.stderr}\nserver log:\n{self.logtext()}")
         return r
 
     def apply(self, obj):
