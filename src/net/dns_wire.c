@@ -176,6 +176,21 @@ void dns_w_name(struct dns_writer *w, const char *name)
 	dns_w_bytes(w, "", 1);
 }
 
+bool dns_name_ok(const char *name)
+{
+	size_t total = 1;
+
+	while (*name) {
+		size_t l = strcspn(name, ".");
+		if (l == 0 || l > 63 || (total += l + 1) > DNS_NAME_MAX)
+			return false;
+		name += l;
+		if (*name == '.' && !*++name)
+			return false; /* a trailing dot: an empty last label */
+	}
+	return true;
+}
+
 void dns_lower(char *dst, const char *src, size_t n)
 {
 	size_t i = 0;

@@ -75,6 +75,9 @@ void dns_w_name(struct dns_writer *w, const char *name);
 /* Patch a 16-bit value at offset off (already written). */
 void dns_w_put16(struct dns_writer *w, size_t off, uint16_t v);
 
+/* Whether a dotted name can go on the wire: labels of 1 to 63 bytes, 255 bytes in all. */
+bool dns_name_ok(const char *name);
+
 /* Lower-case ASCII copy (n includes the NUL room). */
 void dns_lower(char *dst, const char *src, size_t n);
 

@@ -255,10 +255,15 @@ struct dns_zone *dns_zone_build(const char *domain, const json_t *services, cons
 	json_array_foreach(pods, i, o)
 		pod(&b, o);
 	qsort(b.rr, b.n, sizeof(*b.rr), rr_cmp);
-	/* Two slices naming one address, or a port listed twice, would repeat a record. */
+	/*
+	 * Two slices naming one address, or a port listed twice, would repeat a
+	 * record; names that cannot go on the wire (a 70-byte hostname in a
+	 * hand-written slice, an odd externalName) are left out.
+	 */
 	size_t k = 0;
 	for (i = 0; i < b.n; i++) {
-		if (k && same_rr(&b.rr[k - 1], &b.rr[i])) {
+		if ((k && same_rr(&b.rr[k - 1], &b.rr[i])) || !dns_name_ok(b.rr[i].name) ||
+		    (b.rr[i].target && !dns_name_ok(b.rr[i].target))) {
 			free(b.rr[i].name);
 			free(b.rr[i].target);
 		} else {

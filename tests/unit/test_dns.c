@@ -188,6 +188,14 @@ static void test_zone(void)
 	CHECK(count(z, "9.9.96.10.in-addr.arpa", DNS_T_PTR, DNS_LOOKUP_NXDOMAIN) == 0);
 	CHECK(count(z, "web.shop.svc.cluster.local", DNS_T_ANY, DNS_LOOKUP_FOUND) == 3);
 	dns_zone_free(z);
+	/* Names that cannot be encoded stay out of the zone. */
+	json_t *svcs = json_loads("[{\"metadata\":{\"name\":\"e\",\"namespace\":\"n\"},\"spec\":{\"type\":"
+				  "\"ExternalName\",\"externalName\":\"a..b\"}}]", 0, NULL);
+	z = dns_zone_build("cluster.local", svcs, NULL, NULL);
+	CHECK(count(z, "e.n.svc.cluster.local", DNS_T_A, DNS_LOOKUP_NXDOMAIN) == 0);
+	dns_zone_free(z);
+	json_decref(svcs);
+	CHECK(dns_name_ok("a.b") && dns_name_ok("") && !dns_name_ok("a..b") && !dns_name_ok("a.") && !dns_name_ok(".a"));
 }
 
 static void test_answer(void)
