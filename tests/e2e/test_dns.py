@@ -165,3 +165,25 @@ def test_bad_packets_do_not_hurt(dns):
         c.sendall(b"\xff\xff\x00")
     r = query(dns.dns_port, f"kubernetes.default.svc.{D}", tcp=True)
     assert addrs(r) == ["10.96.0.1"]
+
+
+def test_statefulset_style_hostname_subdomain(dns):
+    """A pod with hostname and subdomain behind a headless Service of that name: the endpoints
+    controller writes the hostname into the EndpointSlice, and DNS answers host.subdomain.ns.svc."""
+    dns.kubectl("create", "namespace", "dns-s")
+    apply(dns, {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "sub", "namespace": "dns-s"},
+                "spec": {"clusterIP": "None", "selector": {"app": "db"}, "ports": [{"name": "pg", "port": 5432}]}})
+    apply(dns, {"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "db-0", "namespace": "dns-s", "labels": {"app": "db"}},
+                "spec": {"nodeName": "elsewhere", "hostname": "db-0", "subdomain": "sub",
+                         "containers": [{"name": "c", "image": "busybox"}]}})
+    code, _, body = dns.request("PATCH", "/api/v1/namespaces/dns-s/pods/db-0/status",
+                                {"status": {"phase": "Running", "podIP": "10.244.4.2", "podIPs": [{"ip": "10.244.4.2"}],
+                                            "conditions": [{"type": "Ready", "status": "True"}]}},
+                                content_type="application/merge-patch+json")
+    assert code == 200, body
+    wait_answer(dns, f"db-0.sub.dns-s.svc.{D}", lambda r: addrs(r) == ["10.244.4.2"])
+    r = query(dns.dns_port, f"sub.dns-s.svc.{D}")
+    assert addrs(r) == ["10.244.4.2"]
+    r = query(dns.dns_port, f"_pg._tcp.sub.dns-s.svc.{D}", "SRV")
+    assert [v[2:] for _, t, v in r["answer"]] == [(5432, f"db-0.sub.dns-s.svc.{D}")]
