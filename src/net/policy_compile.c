@@ -352,8 +352,14 @@ static void do_rule(const struct emit *e, const char *pns, const struct pset *se
 	const char *pf = e->ingress ? "saddr" : "daddr";
 	bool any = json_array_size(peers) == 0;
 	struct pset pp = { 0 };
-	json_t *conds = json_array(), *peer, *port;
+	json_t *conds, *peer, *port;
 	size_t i;
+
+	/* Malformed peers or ports (not lists) allow nothing rather than everything. */
+	if ((peers && !json_is_null(peers) && !json_is_array(peers)) ||
+	    (ports && !json_is_null(ports) && !json_is_array(ports)))
+		return;
+	conds = json_array();
 
 	if (any)
 		json_array_append_new(conds, json_string(""));

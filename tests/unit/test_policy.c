@@ -214,6 +214,11 @@ static void test_deterministic_and_bad_input(void)
 	CHECK(has(t, "ip daddr 10.244.0.3 jump ingress"));
 	CHECK(has(t, "\tchain ingress {\n\t\tcounter drop\n"));
 	free(t);
+	/* So do peers or ports that are not lists. */
+	t = compile("[{\"metadata\":{\"name\":\"p\",\"namespace\":\"team-b\"},\"spec\":{\"podSelector\":{},"
+		    "\"ingress\":[{\"from\":{\"podSelector\":{}}},{\"ports\":\"80\"}]}}]");
+	CHECK(has(t, "\tchain ingress {\n\t\tcounter drop\n"));
+	free(t);
 }
 
 int main(void)
