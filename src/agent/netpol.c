@@ -24,7 +24,7 @@
 
 struct netpol {
 	char *node;
-	struct kcache *pods, *nss, *pols;
+	struct kcache *pods, *nss, *pols, *slices;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool dirty;
@@ -82,7 +82,7 @@ static void bridge_nf_on(void)
 }
 
 /*
- * The node's DNS serves on the bridge address; to policies it is a
+ * Every node's DNS serves on its bridge address; to policies each is a
  * host-network pod of kube-system labelled k8s-app=kube-dns, as CoreDNS pods
  * are elsewhere, so the usual "allow DNS to kube-dns" egress rules work.
  */
@@ -102,8 +102,23 @@ static bool sync_once(struct netpol *l)
 
 	if (!bridge_ip(gw, sizeof(gw)))
 		return false; /* no pod network here (yet) */
-	json_t *pods = kcache_items(l->pods);
+	json_t *pods = kcache_items(l->pods), *slices = kcache_items(l->slices), *sl, *ep, *a;
+	size_t i, j, k;
 	json_array_append_new(pods, node_dns_pod(gw));
+	/* Other nodes' DNS, as they published it (agent/dns.c): the kube-dns Service may send queries there. */
+	json_array_foreach(slices, i, sl) {
+		const json_t *md = json_object_get(sl, "metadata"), *lb = json_object_get(md, "labels");
+		const char *ns = json_string_value(json_object_get(md, "namespace"));
+		const char *svc = json_string_value(json_object_get(lb, "kubernetes.io/service-name"));
+		const char *by = json_string_value(json_object_get(lb, "endpointslice.kubernetes.io/managed-by"));
+		if (!ns || !svc || !by || strcmp(ns, "kube-system") || strcmp(svc, "kube-dns") || strcmp(by, "atoll-agent"))
+			continue;
+		json_array_foreach(json_object_get(sl, "endpoints"), j, ep)
+			json_array_foreach(json_object_get(ep, "addresses"), k, a)
+				if (json_is_string(a) && strcmp(json_string_value(a), gw))
+					json_array_append_new(pods, node_dns_pod(json_string_value(a)));
+	}
+	json_decref(slices);
 	json_t *in = json_pack("{s:s,s:o,s:o,s:o}", "node", l->node, "pods", pods, "namespaces",
 			       kcache_items(l->nss), "networkPolicies", kcache_items(l->pols));
 	struct atoll_err err = ERR_INIT;
@@ -143,7 +158,7 @@ static void *run(void *arg)
 		if (!l->dirty)
 			pthread_cond_timedwait(&l->cv, &l->mu, &ts);
 		bool go = (l->dirty || retry) && kcache_synced(l->pods) && kcache_synced(l->nss) &&
-			  kcache_synced(l->pols);
+			  kcache_synced(l->pols) && kcache_synced(l->slices);
 		if (go)
 			l->dirty = false;
 		pthread_mutex_unlock(&l->mu);
@@ -164,6 +179,7 @@ void agent_netpol_start(struct kclient *kc, const char *node)
 	l->pods = kcache_start(kc, "/api/v1/pods", changed, l);
 	l->nss = kcache_start(kc, "/api/v1/namespaces", changed, l);
 	l->pols = kcache_start(kc, "/apis/networking.k8s.io/v1/networkpolicies", changed, l);
+	l->slices = kcache_start(kc, "/apis/discovery.k8s.io/v1/endpointslices", changed, l);
 	pthread_create(&t, NULL, run, l);
 	pthread_detach(t);
 }
