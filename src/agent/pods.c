@@ -268,7 +268,8 @@ static void *tick_thread(void *arg)
 	return NULL;
 }
 
-void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip)
+void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip,
+		bool pod_network)
 {
 	struct loop *l = xcalloc(1, sizeof(*l)); /* lives as long as the process */
 	pthread_t t;
@@ -278,6 +279,7 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	l->data_dir = xstrdup(data_dir);
 	l->agent_dir = xasprintf("%s/agent", data_dir);
 	l->host_ip = host_ip ? xstrdup(host_ip) : NULL;
+	l->pod_network = pod_network;
 	pthread_mutex_init(&l->mu, NULL);
 	the_loop = l;
 	pthread_create(&t, NULL, watch_thread, l);

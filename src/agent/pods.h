@@ -11,11 +11,16 @@
 
 struct kclient;
 
+#include <stdbool.h>
+
 /*
  * Start the pod loop for node (strings copied; kc borrowed for the process's
- * life). host_ip (may be NULL) is reported as the pods' hostIP.
+ * life). host_ip (may be NULL) is reported as the pods' hostIP. With
+ * pod_network, pods get a network of their own (src/net) when the Node has a
+ * spec.podCIDR.
  */
-void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip);
+void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip,
+		bool pod_network);
 
 /*
  * Stop every pod's sandbox and wait up to timeout_s for them: for an agent

@@ -57,6 +57,7 @@ struct pod {
 struct loop {
 	struct kclient *kc;
 	char *node, *data_dir, *agent_dir, *host_ip;
+	bool pod_network;       /* give pods a network when the Node has a podCIDR */
 	pthread_mutex_t mu;
 	struct pod *pods;
 };
@@ -73,6 +74,8 @@ bool pods_will_restart(const struct pod *p, const struct pctr *c, int exit_code)
 /* The shim's entry for container c, or NULL. */
 json_t *pods_ctr_state(const struct pod *p, const struct pctr *c);
 void pods_now(char *out, size_t n);
+/* The Node's spec.podCIDR (returns owned), or NULL. */
+char *pods_node_cidr(struct loop *l);
 
 /* pods_status.c */
 /* The pod's status as the kubelet reports it (returns owned). */
