@@ -344,7 +344,9 @@ static bool drive(struct loop *l, struct pod *p)
 		json_t *st = pods_ctr_state(p, c);
 		const char *s = json_string_value(json_object_get(st, "state"));
 		if (!st || !s || !strcmp(s, "creating")) {
-			if (!st && now >= c->next_start)
+			/* Not there yet, or its create failed (the reason is in config_error): (re)create. */
+			bool failed = st && json_object_get(st, "error");
+			if ((!st || failed) && now >= c->next_start)
 				run_ctr(l, p, c, false);
 			return false;
 		}

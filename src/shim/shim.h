@@ -31,6 +31,8 @@
  *   "containers": {NAME: {"state": "created|running|exited", "pid",
  *   "startedAt", "finishedAt", "exitCode", "signal", "oomKilled",
  *   "restarts"}}}
+ *   (state "creating" with an "error" when the create failed: a create of
+ *   the same id may be sent again)
  *
  * Wire protocol on shim.sock: the pod init framing (podinit/proto.h). Every
  * connection starts with one control frame, a JSON request with an "op":
