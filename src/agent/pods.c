@@ -28,6 +28,11 @@
 
 static struct loop *the_loop;
 
+char *pods_dir_path(const char *data_dir, const char *uid)
+{
+	return xasprintf("%s/pods/%s", data_dir, uid);
+}
+
 char *pods_log_path(const char *data_dir, const char *uid, const char *container)
 {
 	return xasprintf("%s/pods/%s/%s.log", data_dir, uid, container);
@@ -62,7 +67,7 @@ static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 	p->uid = xstrdup(uid);
 	p->ns = xstrdup(json_string_value(json_object_get(meta, "namespace")) ?: "");
 	p->name = xstrdup(json_string_value(json_object_get(meta, "name")) ?: "");
-	p->dir = xasprintf("%s/pods/%s", l->data_dir, uid);
+	p->dir = pods_dir_path(l->data_dir, uid);
 	p->spec = json_deep_copy(json_object_get(obj, "spec"));
 	p->obj = json_pack("{s:O,s:O}", "metadata", meta, "spec", p->spec);
 	p->fd = p->stop_fd = -1;

@@ -29,6 +29,9 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
  */
 void pods_stop_all(int timeout_s);
 
+/* A pod's directory, DATA/pods/<uid>, where its shim's socket is (returns owned path). */
+char *pods_dir_path(const char *data_dir, const char *uid);
+
 /* The log file of a pod's container (returns owned path). */
 char *pods_log_path(const char *data_dir, const char *uid, const char *container);
 
