@@ -184,6 +184,16 @@ def test_a_failing_init_container_fails_the_pod(node_server):
     delete_and_wait(s, "badinit")
 
 
+def test_user_workdir_and_args_over_the_image(node_server):
+    s = node_server
+    c = {"name": "main", "image": s.image, "command": ["sh", "-c"], "args": ['echo "u=$(id -u):$(id -g) wd=$(pwd) $0"', "arg0"],
+         "workingDir": "/tmp/work", "securityContext": {"runAsUser": 1000, "runAsGroup": 1001}}
+    create(s, pod("who", [c]))
+    wait_pod(s, "who", lambda p: phase(p) == "Succeeded")
+    assert logs(s, "who").strip() == "u=1000:1001 wd=/tmp/work arg0"
+    delete_and_wait(s, "who")
+
+
 # ---- restarts ----
 
 def test_restarts_with_backoff_keep_the_previous_log(node_server):
@@ -216,6 +226,30 @@ def test_oom_killed(node_server):
     t = statuses(p)["hog"]["state"]["terminated"]
     assert t["exitCode"] == 137 and t["reason"] == "OOMKilled", t
     delete_and_wait(s, "hog")
+
+
+def test_a_dead_sandbox_is_replaced(node_server):
+    s = node_server
+    uid = create(s, pod("phoenix", [ctr("main", s.image, "echo up; exec sleep 303")], restart="Always"))
+    wait_pod(s, "phoenix", lambda p: phase(p) == "Running" and statuses(p)["main"]["ready"])
+    d = pod_dir(s, uid)
+    shim_pid = int(open(os.path.join(d, "shim.pid")).read())
+    init_pid = json.load(open(os.path.join(d, "state.json")))["pid"]
+    os.kill(init_pid, signal.SIGKILL)
+    # The shim notices, records the end and leaves; the agent starts a new sandbox.
+    assert pid_gone(shim_pid)
+    deadline = time.monotonic() + T
+    new_pid = shim_pid
+    while time.monotonic() < deadline and new_pid == shim_pid:
+        try:
+            new_pid = int(open(os.path.join(d, "shim.pid")).read())
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.2)
+    assert new_pid != shim_pid
+    wait_pod(s, "phoenix", lambda p: phase(p) == "Running" and statuses(p)["main"]["ready"])
+    delete_and_wait(s, "phoenix")
+    assert wait_gone("sleep 303")
 
 
 # ---- the shim's own protocol ----
