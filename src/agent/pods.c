@@ -321,6 +321,7 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	pthread_detach(t);
 	pthread_create(&t, NULL, tick_thread, l);
 	pthread_detach(t);
+	pods_probe_start(l);
 }
 
 void pods_stop_all(int timeout_s)

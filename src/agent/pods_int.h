@@ -8,9 +8,19 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "agent/probe.h"
 #include "image/image.h"
 
 #define PODS_MAX_BACKOFF 40 /* seconds; Kubernetes goes to 300 */
+
+/* The probes of one container instance (pods_probe.c): liveness, readiness, startup. */
+struct pctr_probes {
+	char instance[64];      /* startedAt of the instance these belong to */
+	struct probe_state st[3];
+	bool has[3];            /* the spec has this probe */
+	bool busy[3];           /* a check is running */
+	bool killed;            /* killed for a failed probe; no more checks for this instance */
+};
 
 struct pctr {
 	char *name;
@@ -22,6 +32,7 @@ struct pctr {
 	json_t *cur_term;       /* the last termination seen (owned), or NULL */
 	json_t *prev_term;      /* the one before it (owned), or NULL */
 	char config_error[600]; /* why it cannot be created yet */
+	struct pctr_probes pr;  /* under the loop's lock */
 };
 
 struct pod {
@@ -76,6 +87,13 @@ json_t *pods_ctr_state(const struct pod *p, const struct pctr *c);
 void pods_now(char *out, size_t n);
 /* The Node's spec.podCIDR (returns owned), or NULL. */
 char *pods_node_cidr(struct loop *l);
+
+/* pods_probe.c */
+/* Start the thread that runs the containers' probes. */
+void pods_probe_start(struct loop *l);
+/* Whether c counts as ready (its readiness probe, if any, passes) and as started (startup probe). */
+bool pods_probe_ready(const struct pctr *c);
+bool pods_probe_started(const struct pctr *c);
 
 /* pods_status.c */
 /* The pod's status as the kubelet reports it (returns owned). */

@@ -18,10 +18,12 @@
 #include "api/server.h"
 #include "api/watch.h"
 #include "auth/auth_audit.h"
+#include "auth/auth_quota.h"
 #include "cmds.h"
 #include "lib/serverlibs.h"
 #include "registry/registry.h"
 #include "controllers/controllers.h"
+#include "controllers/ctl.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -170,6 +172,8 @@ int cmd_server(int argc, char **argv)
 	if (http_start(&srv, &err) < 0)
 		die("%s", err.msg);
 	watch_ticker_start();
+	/* Objects controllers create pass LimitRanges and quotas like API creates. */
+	ctl_set_admission(quota_create_internal);
 	controllers_start(srv.store);
 
 	char url[300];
