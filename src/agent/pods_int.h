@@ -32,6 +32,7 @@ struct pctr {
 	json_t *cur_term;       /* the last termination seen (owned), or NULL */
 	json_t *prev_term;      /* the one before it (owned), or NULL */
 	char config_error[600]; /* why it cannot be created yet */
+	int restarts_base;      /* restarts before the current sandbox (it replaced one that died) */
 	struct pctr_probes pr;  /* under the loop's lock */
 };
 

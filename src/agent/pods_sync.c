@@ -251,10 +251,10 @@ static json_t *create_req(struct loop *l, struct pod *p, struct pctr *c)
 		snprintf(user, sizeof(user), "%s", ic->user ? ic->user : "");
 	char lower[32];
 	snprintf(lower, sizeof(lower), "/images/%zu", c->image);
-	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b}", "op", "create", "id", c->name, "lower", lower,
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b,s:i}", "op", "create", "id", c->name, "lower", lower,
 			 "args", argv, "env", env, "cwd", wd && *wd ? wd : (ic->workdir && *ic->workdir ? ic->workdir : "/"),
 			 "user", user, "init", c->is_init, "tty", json_is_true(json_object_get(c->spec, "tty")),
-			 "stdin", json_is_true(json_object_get(c->spec, "stdin")));
+			 "stdin", json_is_true(json_object_get(c->spec, "stdin")), "restarts", c->restarts_base);
 }
 
 static bool call(struct pod *p, json_t *req, char *why, size_t n)
@@ -402,6 +402,15 @@ static void shim_lost(struct pod *p)
 	if (st) {
 		json_decref(p->state);
 		p->state = st;
+	}
+	/* Containers that ran come back in the next sandbox as restarts. */
+	for (size_t i = 0; i < p->n; i++) {
+		json_t *cs = pods_ctr_state(p, &p->c[i]);
+		const char *s = json_string_value(json_object_get(cs, "state"));
+		if (s && (!strcmp(s, "running") || !strcmp(s, "exited")))
+			p->c[i].restarts_base = (int)json_integer_value(json_object_get(cs, "restarts")) + 1;
+		if (s && !strcmp(s, "exited"))
+			saw_exit(p, &p->c[i], cs);
 	}
 	log_warn("agent", "pod %s/%s: its sandbox ended unexpectedly", p->ns, p->name);
 }

@@ -40,6 +40,9 @@
  * Control connections (many requests, each answered by one reply frame
  * {"op":"reply","ok":true|false,"error":...,...}):
  *   {"op":"create", container spec as pod init's create, without "proc"}
+ *                                  (optional "restarts": the count to start
+ *                                  from, for a container carried over from
+ *                                  a sandbox that died)
  *   {"op":"start","id"}            start (or restart) a created/exited container
  *   {"op":"signal","id","signal"}  signal a container's main process
  *   {"op":"state"}                 reply carries "state": the state.json object

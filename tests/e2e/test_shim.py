@@ -247,7 +247,9 @@ def test_a_dead_sandbox_is_replaced(node_server):
             pass
         time.sleep(0.2)
     assert new_pid != shim_pid
-    wait_pod(s, "phoenix", lambda p: phase(p) == "Running" and statuses(p)["main"]["ready"])
+    p = wait_pod(s, "phoenix", lambda p: phase(p) == "Running" and statuses(p)["main"]["ready"])
+    assert statuses(p)["main"]["restartCount"] == 1
+    assert statuses(p)["main"]["lastState"]["terminated"]["exitCode"] == 137
     delete_and_wait(s, "phoenix")
     assert wait_gone("sleep 303")
 
