@@ -43,6 +43,7 @@ struct agent {
 	char now_started[40];
 	char *data_dir;
 	bool registered;
+	bool pod_network;
 };
 
 void agent_node_name(const struct agent_opts *o, char *out, size_t n)
@@ -206,7 +207,7 @@ static void *run(void *arg)
 			sleep(1);
 		}
 	}
-	pods_start(&a->kc, a->node, a->data_dir, a->ip);
+	pods_start(&a->kc, a->node, a->data_dir, a->ip, a->pod_network);
 	for (;;) {
 		heartbeat(a);
 		sleep(renew_seconds());
@@ -229,6 +230,7 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 
 	kclient_init(&a->kc, o->server, o->token, o->ca_file);
 	stop_pods_on_exit = o->stop_pods_on_exit;
+	a->pod_network = o->pod_network;
 	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
 	agent_node_name(o, a->node, sizeof(a->node));
 	host_ip(a->ip, sizeof(a->ip));

@@ -32,6 +32,7 @@ struct pctr {
 	json_t *cur_term;       /* the last termination seen (owned), or NULL */
 	json_t *prev_term;      /* the one before it (owned), or NULL */
 	char config_error[600]; /* why it cannot be created yet */
+	int restarts_base;      /* restarts before the current sandbox (it replaced one that died) */
 	struct pctr_probes pr;  /* under the loop's lock */
 };
 
@@ -68,6 +69,7 @@ struct pod {
 struct loop {
 	struct kclient *kc;
 	char *node, *data_dir, *agent_dir, *host_ip;
+	bool pod_network;       /* give pods a network when the Node has a podCIDR */
 	pthread_mutex_t mu;
 	struct pod *pods;
 };
@@ -84,6 +86,8 @@ bool pods_will_restart(const struct pod *p, const struct pctr *c, int exit_code)
 /* The shim's entry for container c, or NULL. */
 json_t *pods_ctr_state(const struct pod *p, const struct pctr *c);
 void pods_now(char *out, size_t n);
+/* The Node's spec.podCIDR (returns owned), or NULL. */
+char *pods_node_cidr(struct loop *l);
 
 /* pods_probe.c */
 /* Start the thread that runs the containers' probes. */
