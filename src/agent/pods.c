@@ -146,10 +146,12 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 		return 0;
 	pthread_mutex_lock(&l->mu);
 	struct pod *p = find(l, uid);
-	bool gone = !strcmp(type, "DELETED");
+	bool gone = !strcmp(type, "DELETED"), news = false;
 	if (gone || json_object_get(meta, "deletionTimestamp")) {
-		if (p)
+		if (p) {
+			news = !p->deleting;
 			begin_delete(p, meta, gone);
+		}
 	} else if (!p) {
 		const char *phase = json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
 		if (!phase || (strcmp(phase, "Succeeded") && strcmp(phase, "Failed"))) {
@@ -159,9 +161,12 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 				snprintf(p->started, sizeof(p->started), "%s", st);
 			p->next = l->pods;
 			l->pods = p;
+			news = true;
 		}
 	}
 	pthread_mutex_unlock(&l->mu);
+	if (news)
+		pods_wake(l);
 	return 0;
 }
 
@@ -292,15 +297,33 @@ static void tick(struct loop *l)
 	pthread_mutex_unlock(&l->mu);
 }
 
+/* Ticks every TICK_MS, and at once when the watch brings a new or deleted pod (pods_wake). */
 static void *tick_thread(void *arg)
 {
 	struct loop *l = arg;
 
 	for (;;) {
 		tick(l);
-		usleep(TICK_MS * 1000);
+		struct timespec dl;
+		clock_gettime(CLOCK_MONOTONIC, &dl);
+		dl.tv_nsec += TICK_MS * 1000000L;
+		dl.tv_sec += dl.tv_nsec / 1000000000L;
+		dl.tv_nsec %= 1000000000L;
+		pthread_mutex_lock(&l->wake_mu);
+		while (!l->woken && pthread_cond_timedwait(&l->wake, &l->wake_mu, &dl) == 0)
+			;
+		l->woken = false;
+		pthread_mutex_unlock(&l->wake_mu);
 	}
 	return NULL;
+}
+
+void pods_wake(struct loop *l)
+{
+	pthread_mutex_lock(&l->wake_mu);
+	l->woken = true;
+	pthread_cond_signal(&l->wake);
+	pthread_mutex_unlock(&l->wake_mu);
 }
 
 void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip,
@@ -316,6 +339,12 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	l->host_ip = host_ip ? xstrdup(host_ip) : NULL;
 	l->pod_network = pod_network;
 	pthread_mutex_init(&l->mu, NULL);
+	pthread_mutex_init(&l->wake_mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&l->wake, &ca);
+	pthread_condattr_destroy(&ca);
 	the_loop = l;
 	pthread_create(&t, NULL, watch_thread, l);
 	pthread_detach(t);

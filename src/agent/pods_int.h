@@ -55,6 +55,7 @@ struct pod {
 	time_t retry_at;        /* sandbox set-up back-off */
 	int setup_failures;
 	bool finished;          /* terminal: the shim was told to stop, status is final */
+	bool acted;             /* pods_sync started a container in this round */
 	bool deleting;
 	bool api_gone;          /* the API object is deleted (not only marked) */
 	long grace;             /* seconds for a graceful stop */
@@ -72,7 +73,14 @@ struct loop {
 	bool pod_network;       /* give pods a network when the Node has a podCIDR */
 	pthread_mutex_t mu;
 	struct pod *pods;
+	pthread_mutex_t wake_mu; /* guards woken; never held with mu */
+	pthread_cond_t wake;
+	bool woken;
 };
+
+/* pods.c */
+/* Run the next tick now rather than at its time (the watch saw a new or deleted pod). */
+void pods_wake(struct loop *l);
 
 /* pods_sync.c */
 /* Bring the pod's sandbox up (adopting a running shim when there is one) and drive its containers. */

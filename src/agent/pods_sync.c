@@ -298,7 +298,9 @@ static void run_ctr(struct loop *l, struct pod *p, struct pctr *c, bool created)
 		log_warn("agent", "pod %s/%s: start %s: %s", p->ns, p->name, c->name, why);
 		snprintf(c->config_error, sizeof(c->config_error), "%s", why);
 		c->next_start = time(NULL) + 2;
+		return;
 	}
+	p->acted = true;
 }
 
 /* Notice a new exit: remember its termination and when a restart may come. */
@@ -456,7 +458,21 @@ void pods_sync(struct loop *l, struct pod *p)
 		shim_lost(p);
 		return;
 	}
-	if (drive(l, p)) {
+	/*
+	 * Started something: look again at once, so that the next container
+	 * (after an init container, say) and the status need not wait a tick.
+	 */
+	bool done = drive(l, p);
+	for (int round = 0; !done && p->acted && round < 8; round++) {
+		p->acted = false;
+		if (!refresh_state(p)) {
+			shim_lost(p);
+			return;
+		}
+		done = drive(l, p);
+	}
+	p->acted = false;
+	if (done) {
 		/* The end: the sandbox goes, the status stays as it was last seen. */
 		refresh_state(p);
 		for (size_t i = 0; i < p->n; i++) {
