@@ -70,7 +70,7 @@ static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 	p->dir = pods_dir_path(l->data_dir, uid);
 	p->spec = json_deep_copy(json_object_get(obj, "spec"));
 	p->obj = json_pack("{s:O,s:O}", "metadata", meta, "spec", p->spec);
-	p->fd = p->stop_fd = -1;
+	p->fd = p->stop_fd = p->spawn_fd = -1;
 	json_t *ics = json_object_get(p->spec, "initContainers"), *cs = json_object_get(p->spec, "containers");
 	p->ninit = json_array_size(ics);
 	p->n = p->ninit + json_array_size(cs);
@@ -108,6 +108,8 @@ static void free_pod(struct pod *p)
 		close(p->fd);
 	if (p->stop_fd >= 0)
 		close(p->stop_fd);
+	if (p->spawn_fd >= 0)
+		close(p->spawn_fd); /* the shim still comes up; the next agent's orphan sweep stops it */
 	json_decref(p->spec);
 	json_decref(p->obj);
 	json_decref(p->state);
@@ -272,10 +274,20 @@ static void finish_delete(struct loop *l, struct pod *p)
 
 static void tick(struct loop *l)
 {
+	shim_reap();
 	pthread_mutex_lock(&l->mu);
+	for (struct pod *p = l->pods; p; p = p->next)
+		pods_spawn_early(l, p);
 	for (struct pod **pp = &l->pods; *pp;) {
 		struct pod *p = *pp;
 		if (p->deleting) {
+			/* A shim on its way up is let finish, so that the stop below reaches it. */
+			if (p->spawn_fd >= 0) {
+				struct atoll_err err = ERR_INIT;
+				int fd = p->spawn_fd;
+				p->spawn_fd = -1;
+				shim_spawn_finish(fd, p->dir, &err);
+			}
 			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, p->grace))
 				p->finished = true;
 			else if (pods_stop_done(p))
@@ -351,6 +363,7 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	pthread_create(&t, NULL, tick_thread, l);
 	pthread_detach(t);
 	pods_probe_start(l);
+	pods_report_start(l);
 }
 
 void pods_stop_all(int timeout_s)

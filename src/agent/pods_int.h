@@ -56,6 +56,8 @@ struct pod {
 	int setup_failures;
 	bool finished;          /* terminal: the shim was told to stop, status is final */
 	bool acted;             /* pods_sync started a container in this round */
+	int spawn_fd;           /* a shim being started reports here, -1 when none */
+	bool early_failed;      /* pods_spawn_early could not start the sandbox (why in error) */
 	bool deleting;
 	bool api_gone;          /* the API object is deleted (not only marked) */
 	long grace;             /* seconds for a graceful stop */
@@ -83,6 +85,8 @@ struct loop {
 void pods_wake(struct loop *l);
 
 /* pods_sync.c */
+/* Fork the shim of a pod that needs a new sandbox without waiting for it, so new pods start in parallel. */
+void pods_spawn_early(struct loop *l, struct pod *p);
 /* Bring the pod's sandbox up (adopting a running shim when there is one) and drive its containers. */
 void pods_sync(struct loop *l, struct pod *p);
 /* Tell the shim to stop (without waiting); true when nothing is left to stop. */
@@ -103,6 +107,12 @@ void pods_probe_start(struct loop *l);
 /* Whether c counts as ready (its readiness probe, if any, passes) and as started (startup probe). */
 bool pods_probe_ready(const struct pctr *c);
 bool pods_probe_started(const struct pctr *c);
+
+/* pods_report.c */
+/* Start the threads that send statuses. */
+void pods_report_start(struct loop *l);
+/* Send text (a status, JSON) as the status of the pod uid at path; replaces one not yet sent. */
+void pods_report_queue(const char *uid, const char *path, const char *text);
 
 /* pods_status.c */
 /* The pod's status as the kubelet reports it (returns owned). */
