@@ -292,7 +292,7 @@ class ShimConn:
 
 def test_exec_attach_and_portforward_streams(node_server):
     s = node_server
-    uid = create(s, pod("streams", [ctr("srv", s.image, "echo ready; while true; do echo pong | nc -l -p 8080; done")]))
+    uid = create(s, pod("streams", [ctr("srv", s.image, "nc -ll -p 8082 -e cat & echo ready; while true; do echo pong | nc -l -p 8080; done")]))
     wait_pod(s, "streams", lambda p: phase(p) == "Running")
     d = pod_dir(s, uid)
     # exec: stdin in, stdout and stderr out, the exit status last.
@@ -336,6 +336,27 @@ def test_exec_attach_and_portforward_streams(node_server):
         if b"pong" not in got:
             time.sleep(0.2)
     assert got == b"pong\n"
+    # Many bytes both ways through an echo server, then a half-close: all come back, then EOF.
+    blob = os.urandom(300000)
+    deadline = time.monotonic() + T
+    while True:
+        c = ShimConn(d)
+        r = c.call({"op": "portforward", "port": 8082})
+        if r["ok"] or time.monotonic() > deadline:
+            break
+        c.close()
+        time.sleep(0.2)
+    assert r["ok"], r
+    c.s.sendall(blob)
+    c.s.shutdown(socket.SHUT_WR)
+    back = c.buf
+    while True:
+        chunk = c.s.recv(65536)
+        if not chunk:
+            break
+        back += chunk
+    assert back == blob
+    c.close()
     c = ShimConn(d)
     r = c.call({"op": "portforward", "port": 8081})
     assert not r["ok"] and "refused" in r["error"].lower()
