@@ -315,6 +315,21 @@ def test_exec_attach_and_portforward_streams(node_server):
             ex = json.loads(data)
     assert out == b"out-streams\nfrom-stdin\n" and err == b"err\n" and ex == {"op": "exit", "status": 7}
     c.close()
+    # exec with a terminal, resized on the way.
+    c = ShimConn(d)
+    assert c.call({"op": "exec", "id": "srv", "args": ["sh"], "tty": True, "stdin": True, "rows": 10, "cols": 50})["ok"]
+    c.ctl({"op": "resize", "rows": 33, "cols": 77})
+    c.send(2, 1, b"stty size; exit 3\n")
+    out, ex = b"", None
+    while ex is None:
+        f = c.frame()
+        assert f, "the shim closed the exec stream early"
+        if f[0] == 1:
+            ex = json.loads(f[2])
+        else:
+            out += f[2]
+    assert b"33 77" in out and ex == {"op": "exit", "status": 3}
+    c.close()
     # exec in a container that does not exist is refused on the reply.
     c = ShimConn(d)
     assert not c.call({"op": "exec", "id": "nope", "args": ["true"]})["ok"]
