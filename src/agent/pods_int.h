@@ -96,6 +96,11 @@ void pods_probe_start(struct loop *l);
 bool pods_probe_ready(const struct pctr *c);
 bool pods_probe_started(const struct pctr *c);
 
+/* pods_events.c */
+/* Post an Event about pod p (and container c, may be NULL). */
+void pods_event(struct loop *l, const struct pod *p, const struct pctr *c, const char *type, const char *reason,
+		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* pods_status.c */
 /* The pod's status as the kubelet reports it (returns owned). */
 json_t *pods_status(struct loop *l, struct pod *p);

@@ -206,6 +206,10 @@ def test_restarts_with_backoff_keep_the_previous_log(node_server):
     assert "attempt-" in logs(s, "crashy", "--previous")
     p = wait_pod(s, "crashy", lambda p: "waiting" in statuses(p)["main"]["state"])
     assert statuses(p)["main"]["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    # As the kubelet does, the agent tells the story in events.
+    evs = json.loads(s.request("GET", "/api/v1/namespaces/default/events")[2])["items"]
+    reasons = {e["reason"] for e in evs if e["involvedObject"].get("name") == "crashy"}
+    assert {"Pulled", "Created", "Started", "BackOff"} <= reasons, reasons
     delete_and_wait(s, "crashy")
 
 
