@@ -186,27 +186,22 @@ static void network(struct shim *s)
 		fail("%s: %s", hosts, strerror(errno));
 }
 
-static int sock_addr(const char *dir, struct sockaddr_un *un)
-{
-	memset(un, 0, sizeof(*un));
-	un->sun_family = AF_UNIX;
-	if ((size_t)snprintf(un->sun_path, sizeof(un->sun_path), "%s/shim.sock", dir) >= sizeof(un->sun_path))
-		return -ENAMETOOLONG;
-	return 0;
-}
-
 static void listen_sock(struct shim *s)
 {
 	struct sockaddr_un un;
+	int dirfd;
+	_cleanup_free_ char *path = xasprintf("%s/shim.sock", s->dir);
 
-	if (sock_addr(s->dir, &un) < 0)
-		fail("%s/shim.sock: path too long for a socket", s->dir);
-	unlink(un.sun_path);
+	if (shim_sock_addr(s->dir, &un, &dirfd) < 0)
+		fail("%s: %s", s->dir, strerror(errno));
+	unlink(path);
 	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&un, sizeof(un)) < 0 ||
 	    listen(s->listen_fd, 64) < 0)
-		fail("%s: %s", un.sun_path, strerror(errno));
-	chmod(un.sun_path, 0600);
+		fail("%s: %s", path, strerror(errno));
+	if (dirfd >= 0)
+		close(dirfd);
+	chmod(path, 0600);
 }
 
 int cmd_shim(int argc, char **argv)

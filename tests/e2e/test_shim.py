@@ -397,6 +397,25 @@ def test_exec_attach_and_portforward_streams(node_server):
     delete_and_wait(s, "streams")
 
 
+def test_a_long_data_dir_path(tmp_path):
+    # DATA/pods/<uid>/shim.sock can be longer than a socket address holds.
+    data = tmp_path / ("d" * 60)
+    data.mkdir()
+    img = mkimage()
+    s = Server(data_dir=str(data), node=True, args=["--node-name", "n1"])
+    try:
+        wait_node(s)
+        uid = create(s, pod("longpath", [ctr("main", f"oci:{img}:latest", "echo long-ok; exec sleep 304")]))
+        assert len(os.path.join(pod_dir(s, uid), "shim.sock")) > 108
+        wait_pod(s, "longpath", lambda p: phase(p) == "Running")
+        assert "long-ok" in logs(s, "longpath")
+        delete_and_wait(s, "longpath")
+        assert wait_gone("sleep 304")
+    finally:
+        s.close()
+        subprocess.run(["rm", "-rf", img])
+
+
 # ---- adoption ----
 
 def test_a_restarted_agent_adopts_running_pods(tmp_path):
