@@ -105,6 +105,8 @@ int shim_open_stream(const char *pod_dir, const json_t *req, struct atoll_err *e
  * records only; returns how many bytes of in it consumed.
  */
 size_t shim_log_decode(const char *in, size_t len, int timestamps, struct buf *out);
+/* The same, leaving out records stamped before since ("YYYY-MM-DDTHH:MM:SS...", UTC; NULL: none). */
+size_t shim_log_decode_since(const char *in, size_t len, int timestamps, const char *since, struct buf *out);
 
 /* `atoll shim`: the shim process itself. */
 int cmd_shim(int argc, char **argv);

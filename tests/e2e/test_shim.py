@@ -151,6 +151,8 @@ def test_two_containers_share_one_sandbox(node_server):
     assert rec[1] == "stdout" and rec[2] == "F" and rec[3] == "a-pair\n"
     ts = logs(s, "pair", "-c", "a", "--timestamps")
     assert ts.startswith(rec[0] + " a-pair")
+    assert "a-pair" in logs(s, "pair", "-c", "a", "--since=1h")
+    assert logs(s, "pair", "-c", "a", "--since-time=2999-01-01T00:00:00Z") == ""
     delete_and_wait(s, "pair")
     assert wait_gone("sleep 30[12]") and pid_gone(shim_pid)
 
