@@ -143,6 +143,8 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 	json_t *o = json_pack("{s:s,s:o,s:[],s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
 			      "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
 			      "namespace", p->ns);
+	if (json_array_size(json_object_get(p->spec, "hostAliases")))
+		json_object_set(o, "hostAliases", json_object_get(p->spec, "hostAliases"));
 	/* Pod networking is opt-in (--pod-network) until every node has it; it needs the Node's podCIDR. */
 	if (l->pod_network && !json_is_true(json_object_get(p->spec, "hostNetwork"))) {
 		char *cidr = pods_node_cidr(l);

@@ -22,7 +22,8 @@
  *   "cpu_milli", "memory" (bytes), "pids", "network": bool,
  *   "namespace" (the pod's Kubernetes namespace, for per-namespace cgroups)}
  *   Added by the shim's implementation: "pod_cidr" (the node's pod range,
- *   with "network": true). Volume N is visible in the sandbox at /volumes/N;
+ *   with "network": true), "hostAliases" (the pod spec's, added to
+ *   /etc/hosts). Volume N is visible in the sandbox at /volumes/N;
  *   a create's "mounts" source naming a volume's "guest" path (or a path
  *   below it) is pointed there by the shim. POD_DIR/etc is one more volume,
  *   bound into every container at /etc/hosts and /etc/resolv.conf.

@@ -190,9 +190,21 @@ def test_user_workdir_and_args_over_the_image(node_server):
     s = node_server
     c = {"name": "main", "image": s.image, "command": ["sh", "-c"], "args": ['echo "u=$(id -u):$(id -g) wd=$(pwd) $0"', "arg0"],
          "workingDir": "/tmp/work", "securityContext": {"runAsUser": 1000, "runAsGroup": 1001}}
-    create(s, pod("who", [c]))
+    p = pod("who", [c])
+    p["spec"]["hostAliases"] = [{"ip": "10.1.2.3", "hostnames": ["db.example", "db"]}]
+    create(s, p)
     wait_pod(s, "who", lambda p: phase(p) == "Succeeded")
     assert logs(s, "who").strip() == "u=1000:1001 wd=/tmp/work arg0"
+    c["args"] = ["grep -h db.example /etc/hosts; grep -c who /etc/hosts"]
+    c.pop("securityContext")
+    p = pod("hosts", [c])
+    p["spec"]["hostAliases"] = [{"ip": "10.1.2.3", "hostnames": ["db.example", "db"]}]
+    p["spec"]["hostname"] = "who"
+    create(s, p)
+    p = wait_pod(s, "hosts", lambda p: phase(p) == "Succeeded")
+    assert logs(s, "hosts").split("\n")[:2] == ["10.1.2.3\tdb.example\tdb", "1"]
+    assert statuses(p)["main"]["imageID"].startswith(s.image + "@sha256:")
+    delete_and_wait(s, "hosts")
     delete_and_wait(s, "who")
 
 
