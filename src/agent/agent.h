@@ -17,6 +17,7 @@ struct agent_opts {
 	bool async;            /* register in the background (the server's embedded agent) */
 	const char *dns_listen; /* also serve cluster DNS on this IP:PORT (tests: loopback); NULL: none */
 	bool stop_pods_on_exit; /* agent_exit stops the pods (tests); a kubelet leaves them running */
+	bool pod_network;      /* pods get their own network (src/net) when the Node has a podCIDR */
 };
 
 /*

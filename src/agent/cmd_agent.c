@@ -24,6 +24,7 @@ static void usage(FILE *f)
 		"  --data-dir DIR     state directory (default /var/lib/atoll)\n"
 		"  --dns-listen IP:PORT  also serve cluster DNS there (it always serves on the pod\n"
 		"                     bridge's address, port 53, once the pod network is up)\n"
+		"  --pod-network      give pods a network of their own (needs the Node's podCIDR)\n"
 		"  --stop-pods-on-exit  stop this node's pods when the agent exits (default: they run on\n"
 		"                     and the next agent adopts them)\n"
 		"  -h, --help         this help\n");
@@ -39,6 +40,7 @@ int cmd_agent(int argc, char **argv)
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "dns-listen", required_argument, NULL, 'D' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
+		{ "pod-network", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -56,6 +58,7 @@ int cmd_agent(int argc, char **argv)
 		case 'd': o.data_dir = optarg; break;
 		case 'D': o.dns_listen = optarg; break;
 		case 'S': o.stop_pods_on_exit = true; break;
+		case 'P': o.pod_network = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

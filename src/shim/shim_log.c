@@ -35,6 +35,17 @@ static void record(struct buf *out, int stream, char tag, const char *ts, const 
 	buf_addc(out, '\n');
 }
 
+/* A whole line: pieces of at most SHIM_LOG_PARTIAL_MAX as P records, the last one F. */
+static void line(struct buf *out, int stream, const char *ts, const char *p, size_t n)
+{
+	while (n > SHIM_LOG_PARTIAL_MAX) {
+		record(out, stream, 'P', ts, p, SHIM_LOG_PARTIAL_MAX);
+		p += SHIM_LOG_PARTIAL_MAX;
+		n -= SHIM_LOG_PARTIAL_MAX;
+	}
+	record(out, stream, 'F', ts, p, n);
+}
+
 void shim_log_format(struct buf *pend, int stream, const char *data, size_t len, const char *ts,
 		     struct buf *out)
 {
@@ -44,10 +55,10 @@ void shim_log_format(struct buf *pend, int stream, const char *data, size_t len,
 		size_t n = (size_t)(nl - data);
 		if (pend->len) {
 			buf_add(pend, data, n);
-			record(out, stream, 'F', ts, pend->p, pend->len);
+			line(out, stream, ts, pend->p, pend->len);
 			buf_reset(pend);
 		} else {
-			record(out, stream, 'F', ts, data, n);
+			line(out, stream, ts, data, n);
 		}
 		data += n + 1;
 		len -= n + 1;
@@ -124,6 +135,11 @@ void shim_log_close(struct shim_log *l)
 
 size_t shim_log_decode(const char *in, size_t len, int timestamps, struct buf *out)
 {
+	return shim_log_decode_since(in, len, timestamps, NULL, out);
+}
+
+size_t shim_log_decode_since(const char *in, size_t len, int timestamps, const char *since, struct buf *out)
+{
 	size_t used = 0;
 	bool cont = false; /* the last record was partial: its line goes on */
 
@@ -143,6 +159,9 @@ size_t shim_log_decode(const char *in, size_t len, int timestamps, struct buf *o
 			continue;
 		}
 		const char *content = sp2 + 3;
+		/* Whole seconds compare as strings; a fraction would not ('.' sorts before 'Z'). */
+		if (since && sp1 - rec >= 19 && strncmp(rec, since, 19) < 0)
+			continue;
 		if (timestamps && !cont) {
 			buf_add(out, rec, (size_t)(sp1 - rec));
 			buf_addc(out, ' ');
