@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Cluster DNS: query parsing with hostile input, the zone built from API objects, answers. */
+#include <arpa/inet.h>
 #include <jansson.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "net/dns.h"
 #include "net/dns_wire.h"
@@ -267,6 +270,31 @@ static void test_truncation(void)
 	json_decref(slices);
 }
 
+static void test_upstreams(void)
+{
+	char path[] = "/tmp/atoll-resolv-XXXXXX";
+	int fd = mkstemp(path);
+	const char *text = "# comment\nsearch example.test\nnameserver 192.0.2.1\nnameserver ::1\n"
+			   "nameserver 10.96.0.10\nnameserver 0.0.0.0\n  nameserver 192.0.2.2 \n"
+			   "nameserver 192.0.2.3\nnameserver 192.0.2.4\nnameserverx 192.0.2.9\n";
+	struct dns_upstreams u;
+	uint32_t skip;
+
+	CHECK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	inet_pton(AF_INET, "10.96.0.10", &skip);
+	dns_upstreams_load(&u, path, &skip, 1);
+	CHECK(u.n == 3);
+	char ip[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &u.ip[0], ip, sizeof(ip));
+	CHECK_STR(ip, "192.0.2.1");
+	inet_ntop(AF_INET, &u.ip[2], ip, sizeof(ip));
+	CHECK_STR(ip, "192.0.2.3");
+	unlink(path);
+	dns_upstreams_load(&u, "/nonexistent/resolv.conf", NULL, 0);
+	CHECK(u.n == 0);
+}
+
 int main(void)
 {
 	test_parse();
@@ -274,5 +302,6 @@ int main(void)
 	test_zone();
 	test_answer();
 	test_truncation();
+	test_upstreams();
 	return T_DONE();
 }
