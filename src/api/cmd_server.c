@@ -24,6 +24,7 @@
 #include "controllers/controllers.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "store/crypt.h"
 #include "store/store.h"
 
 static void usage(FILE *f)
@@ -42,6 +43,9 @@ static void usage(FILE *f)
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
 		"  --audit-log PATH     append one JSON line per request to PATH\n"
+		"  --encrypt-resources LIST  resources stored encrypted (AES-GCM, key ring\n"
+		"                       DIR/encryption-keys), e.g. secrets,configmaps (default\n"
+		"                       secrets; none for none); see `atoll encryption`\n"
 		"  -v, --verbose        debug logging\n"
 		"  -h, --help           this help\n");
 }
@@ -77,6 +81,7 @@ int cmd_server(int argc, char **argv)
 		{ "event-history", required_argument, NULL, 'E' },
 		{ "max-requests-inflight", required_argument, NULL, 'M' },
 		{ "audit-log", required_argument, NULL, 'A' },
+		{ "encrypt-resources", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -85,7 +90,7 @@ int cmd_server(int argc, char **argv)
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
 	bool no_node = false;
-	const char *node_name = NULL;
+	const char *node_name = NULL, *enc_resources = CRYPT_DEFAULT_RESOURCES;
 	long long event_history = 0;
 	int c;
 
@@ -102,6 +107,7 @@ int cmd_server(int argc, char **argv)
 			if (audit_open(optarg) < 0)
 				die("--audit-log %s: cannot open", optarg);
 			break;
+		case 'R': enc_resources = optarg; break;
 		case 'v': log_level_max = LOG_DEBUG; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -150,7 +156,12 @@ int cmd_server(int argc, char **argv)
 	srv.admin_token = pki.admin_token;
 
 	_cleanup_free_ char *db = xasprintf("%s/store.db", data_dir);
-	struct store_opts so = { .path = db, .log_keep = event_history };
+	/* The key ring is made on first start; the store seals and unseals with it. */
+	struct store_crypt crypt = { 0 };
+	if (crypt_ring_setup(&crypt, data_dir, true, &err) < 0 ||
+	    crypt_set_resources(&crypt, enc_resources, &err) < 0)
+		die("encryption: %s", err.msg);
+	struct store_opts so = { .path = db, .log_keep = event_history, .crypt = &crypt };
 	srv.store = store_open(&so, &err);
 	if (!srv.store)
 		die("store: %s", err.msg);
@@ -205,6 +216,7 @@ int cmd_server(int argc, char **argv)
 	http_stop(&srv);
 	controllers_stop();
 	store_close(srv.store);
+	crypt_release(&crypt);
 	pki_release(&pki);
 	free(srv.listen_host);
 	free(srv.data_dir);

@@ -48,6 +48,13 @@ struct store_opts {
 	int64_t log_keep;   /* revisions kept in the on-disk event log (100000) */
 	size_t ring_events; /* events kept in memory for watchers (16384) */
 	size_t ring_bytes;  /* value bytes the in-memory ring may pin (16 MiB) */
+	/*
+	 * Encryption at rest (store/crypt.h), NULL for none; borrowed, must
+	 * outlive the store. Values under its prefixes are sealed on their way
+	 * to disk (objects and event log); sealed values are unsealed on load
+	 * and on event-log reads, whatever the prefixes.
+	 */
+	const struct store_crypt *crypt;
 };
 
 /* Opens (creating if needed). Returns owned store, NULL with err set. */
