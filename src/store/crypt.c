@@ -70,6 +70,7 @@ static int parse_line(struct store_crypt *c, char *line, int lineno, struct atol
 			       "line %d: key '%s' is not 32 bytes of base64", lineno, name);
 	c->keys = xrealloc(c->keys, (c->nkeys + 1) * sizeof(*c->keys));
 	k = &c->keys[c->nkeys++];
+	memset(k, 0, sizeof(*k));
 	snprintf(k->name, sizeof(k->name), "%s", name);
 	memcpy(k->secret, raw, CRYPT_KEY_BYTES);
 	OPENSSL_cleanse(raw, sizeof(raw));
@@ -207,7 +208,7 @@ out:
 
 int crypt_add_key(struct store_crypt *c, struct atoll_err *err)
 {
-	struct crypt_key k;
+	struct crypt_key k = { 0 };
 	long top = 0;
 
 	for (size_t i = 0; i < c->nkeys; i++) {
