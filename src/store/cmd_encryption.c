@@ -44,6 +44,7 @@ static int status(struct store_crypt *c, const char *db)
 	}
 	if (!counted) {
 		fprintf(stderr, "atoll encryption: cannot count values: %s\n", err.msg);
+		crypt_usage_release(&u);
 		return 1;
 	}
 	printf("cleartext values of encrypted resources: %zu\n", u.clear);
