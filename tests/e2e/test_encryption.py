@@ -20,17 +20,24 @@ def atoll(*args, check=True):
     return p
 
 
-def store_files(data_dir):
-    """The files the store writes: the database, its WAL and journal (the event log is a table in it)."""
-    return [os.path.join(data_dir, f) for f in sorted(os.listdir(data_dir)) if f.startswith("store.db")]
+def data_files(data_dir):
+    """Every file under the data dir: the store (database, WAL; the event log is a table in it),
+    the key ring, PKI, logs."""
+    for root, _, files in os.walk(data_dir):
+        for f in files:
+            yield os.path.join(root, f)
 
 
 def disk_has(data_dir, needle):
+    """What `grep -a -l needle -r DATA` would list (relative paths)."""
     found = []
-    for path in store_files(data_dir):
-        with open(path, "rb") as f:
-            if needle in f.read():
-                found.append(os.path.basename(path))
+    for path in data_files(data_dir):
+        try:
+            with open(path, "rb") as f:
+                if needle in f.read():
+                    found.append(os.path.relpath(path, data_dir))
+        except OSError:
+            pass
     return found
 
 
