@@ -136,6 +136,14 @@ int cmd_server(int argc, char **argv)
 	srv.data_dir = xstrdup(data_dir);
 	clock_gettime(CLOCK_MONOTONIC, &srv.started);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * SIGHUP reloads the encryption key ring (the sigwait at the end): blocked
+	 * before any thread starts, so that it never kills one of them instead.
+	 */
+	sigset_t hup;
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &hup, NULL);
 	/* Many HTTP threads: without a cap each keeps a malloc arena of freed memory. */
 	mallopt(M_ARENA_MAX, 2);
 	/* Every watch is a connection: allow as many descriptors as the hard limit does. */
@@ -157,11 +165,12 @@ int cmd_server(int argc, char **argv)
 
 	_cleanup_free_ char *db = xasprintf("%s/store.db", data_dir);
 	/* The key ring is made on first start; the store seals and unseals with it. */
-	struct store_crypt crypt = { 0 };
-	if (crypt_ring_setup(&crypt, data_dir, true, &err) < 0 ||
-	    crypt_set_resources(&crypt, enc_resources, &err) < 0)
+	struct store_crypt *rings[16] = { xcalloc(1, sizeof(struct store_crypt)) };
+	size_t nrings = 1;
+	if (crypt_ring_setup(rings[0], data_dir, true, &err) < 0 ||
+	    crypt_set_resources(rings[0], enc_resources, &err) < 0)
 		die("encryption: %s", err.msg);
-	struct store_opts so = { .path = db, .log_keep = event_history, .crypt = &crypt };
+	struct store_opts so = { .path = db, .log_keep = event_history, .crypt = rings[0] };
 	srv.store = store_open(&so, &err);
 	if (!srv.store)
 		die("store: %s", err.msg);
@@ -208,15 +217,37 @@ int cmd_server(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	int sig;
-	sigwait(&set, &sig);
+	/* SIGHUP: read the key ring again (after `atoll encryption rotate`). */
+	while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
+		struct store_crypt *c = xcalloc(1, sizeof(*c));
+		if (nrings == sizeof(rings) / sizeof(rings[0])) {
+			log_error("server", "SIGHUP: too many key ring reloads; restart the server");
+		} else if (crypt_ring_setup(c, data_dir, false, &err) < 0 ||
+			   crypt_set_resources(c, enc_resources, &err) < 0) {
+			log_error("server", "SIGHUP: key ring not reloaded: %s", err.msg);
+		} else {
+			/* Writes in flight may still use the old ring: keep it until the store closes. */
+			rings[nrings++] = c;
+			store_set_crypt(srv.store, c);
+			log_info("server", "SIGHUP: key ring reloaded, %zu keys, %s encrypts", c->nkeys,
+				 c->keys[0].name);
+			continue;
+		}
+		crypt_release(c);
+		free(c);
+	}
 	log_info("server", "signal %d: shutting down", sig);
 	srv.ready = false;
 	http_stop(&srv);
 	controllers_stop();
 	store_close(srv.store);
-	crypt_release(&crypt);
+	for (size_t i = 0; i < nrings; i++) {
+		crypt_release(rings[i]);
+		free(rings[i]);
+	}
 	pki_release(&pki);
 	free(srv.listen_host);
 	free(srv.data_dir);

@@ -19,7 +19,7 @@ static void usage(FILE *f)
 		"\n"
 		"  status   the keys (the first encrypts) and how many stored values use each\n"
 		"  rotate   add a new key and make it the one that encrypts; a running server\n"
-		"           keeps its keys until it restarts\n"
+		"           uses it after a restart or a SIGHUP\n"
 		"  rewrite  re-encrypt every stored value under the newest key, and encrypt\n"
 		"           cleartext values of the listed resources (server stopped)\n"
 		"  prune    drop the keys no stored value uses any more (server stopped)\n"
@@ -98,7 +98,7 @@ int cmd_encryption(int argc, char **argv)
 	} else if (!strcmp(what, "rotate")) {
 		if (crypt_add_key(&c, &err) < 0 || crypt_ring_save(&c, ring, &err) < 0)
 			goto fail;
-		printf("%s is the primary key; a running server uses it after its next start.\n"
+		printf("%s is the primary key; a running server uses it after a restart or SIGHUP.\n"
 		       "Then `atoll encryption rewrite` (server stopped) moves stored values to it.\n",
 		       c.keys[0].name);
 		ret = 0;

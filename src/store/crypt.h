@@ -14,8 +14,9 @@
  *
  * The key ring is the text file DATA/encryption-keys (mode 0600), one key a
  * line, "aesgcm NAME BASE64(32 bytes)"; the first key seals, every key
- * unseals. `atoll server` creates it with one key on first start; `atoll
- * encryption rotate|rewrite|prune|status` manage it (docs/tenancy.md).
+ * unseals. `atoll server` creates it with one key on first start and reads
+ * it again on SIGHUP; `atoll encryption rotate|rewrite|prune|status` manage
+ * it (docs/tenancy.md).
  */
 #ifndef ATOLL_STORE_CRYPT_H
 #define ATOLL_STORE_CRYPT_H

@@ -185,6 +185,12 @@ void db_close(struct db *db)
 	db->lockfd = -1;
 }
 
+/* The key ring in use; store_set_crypt may swap it while readers and the writer run. */
+static const struct store_crypt *ring_of(const struct db *db)
+{
+	return __atomic_load_n(&db->crypt, __ATOMIC_ACQUIRE);
+}
+
 /*
  * A value column in cleartext: sealed values are unsealed (crypt.h). NULL
  * for SQL NULL, or with *bad set and err filled when unsealing fails.
@@ -202,7 +208,7 @@ static struct blob *col_value(const struct db *db, sqlite3_stmt *st, int col, co
 	n = (size_t)sqlite3_column_bytes(st, col);
 	if (!p || !crypt_sealed(p, n))
 		return blob_new(p ? p : "", n);
-	b = crypt_unseal(db->crypt, key, p, n, err);
+	b = crypt_unseal(ring_of(db), key, p, n, err);
 	if (!b)
 		*bad = true;
 	return b;
@@ -226,9 +232,9 @@ int db_load(struct db *db, struct idx *ix, int64_t *rev, int64_t *compacted,
 		char name[CRYPT_NAME_MAX];
 		bool sealed = raw && crypt_sealed(raw, rlen);
 		/* Not as a write would store it now: sealed with an older key, or cleartext. */
-		if (sealed ? crypt_key_name(raw, rlen, name) < 0 || !db->crypt ||
-				     strcmp(name, db->crypt->keys[0].name)
-			   : crypt_wants(db->crypt, key))
+		if (sealed ? crypt_key_name(raw, rlen, name) < 0 || !ring_of(db) ||
+				     strcmp(name, ring_of(db)->keys[0].name)
+			   : crypt_wants(ring_of(db), key))
 			stale++;
 		struct blob *v = col_value(db, st, 1, key, &bad, err);
 		if (bad)
@@ -276,9 +282,11 @@ static void bind_blob(sqlite3_stmt *st, int i, const struct blob *b)
 static struct blob *at_rest(const struct db *db, const char *key, struct blob *b,
 			    struct atoll_err *err)
 {
-	if (!b || !crypt_wants(db->crypt, key))
+	const struct store_crypt *c = ring_of(db);
+
+	if (!b || !crypt_wants(c, key))
 		return blob_ref(b);
-	return crypt_seal(db->crypt, key, b->data, b->len, err);
+	return crypt_seal(c, key, b->data, b->len, err);
 }
 
 static int write_one(struct db *db, const struct ring_ev *e, struct atoll_err *err)

@@ -59,6 +59,11 @@ fail:
 	return NULL;
 }
 
+void store_set_crypt(struct store *s, const struct store_crypt *c)
+{
+	__atomic_store_n(&s->db.crypt, c, __ATOMIC_RELEASE);
+}
+
 void store_close(struct store *s)
 {
 	if (s)

@@ -40,6 +40,7 @@ struct blob *blob_ref(struct blob *b);               /* returns b, refs+1 */
 void blob_unref(struct blob *b);                     /* NULL-safe */
 
 struct store;
+struct store_crypt; /* store/crypt.h */
 
 struct store_opts {
 	const char *path;   /* SQLite: database file, e.g. DATA/store.db */
@@ -61,6 +62,13 @@ struct store_opts {
 struct store *store_open(const struct store_opts *o, struct atoll_err *err);
 /* Close every watch first; no put/delete may be in flight. */
 void store_close(struct store *s);
+/*
+ * Use another key ring from now on (after `atoll encryption rotate`): the
+ * next writes seal with its primary key. Borrowed; a write or read in
+ * flight may still use the previous ring, so keep every ring until
+ * store_close.
+ */
+void store_set_crypt(struct store *s, const struct store_crypt *c);
 
 /* Current global revision (the newest committed one). */
 int64_t store_revision(struct store *s);

@@ -202,3 +202,42 @@ def test_kill9_keeps_acknowledged_secrets():
         assert disk_has(s.data_dir, base64.b64encode(b"KILL-s0-")[:8]) == []
     finally:
         s.close()
+
+
+def test_sighup_reloads_keys():
+    s = Server()
+    try:
+        old = "HUP-OLD-" + os.urandom(6).hex()
+        create_secret(s, "old", old)
+        atoll("encryption", "rotate", "--data-dir", s.data_dir)
+        s.proc.send_signal(signal.SIGHUP)
+        # The reload is logged once it is done; wait for that line (bounded).
+        deadline = time.monotonic() + 30
+        while "key2 encrypts" not in s.logtext() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "key2 encrypts" in s.logtext()
+        assert s.proc.poll() is None                 # SIGHUP does not stop the server
+        new = "HUP-NEW-" + os.urandom(6).hex()
+        create_secret(s, "new", new)
+        assert disk_has(s.data_dir, b"k8s:enc:aesgcm:v1:key2:") != []
+        assert secret_value(s, "old") == old and secret_value(s, "new") == new
+        for m in markers(old) + markers(new):
+            assert disk_has(s.data_dir, m) == []
+        # A broken key ring is refused; the server keeps the keys it has.
+        ring = os.path.join(s.data_dir, "encryption-keys")
+        os.rename(ring, ring + ".saved")
+        with open(ring, "w") as f:
+            f.write("aesgcm broken\n")
+        os.chmod(ring, 0o600)
+        s.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while "key ring not reloaded" not in s.logtext() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "key ring not reloaded" in s.logtext()
+        os.rename(ring + ".saved", ring)
+        create_secret(s, "newer", new + "-2")
+        assert secret_value(s, "newer") == new + "-2"
+        s.restart()
+        assert secret_value(s, "old") == old and secret_value(s, "newer") == new + "-2"
+    finally:
+        s.close()
