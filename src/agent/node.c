@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
@@ -22,9 +23,18 @@
 #include "cmds.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "sandbox/sandbox.h"
 
 #define LEASE_SECONDS 40
 #define RENEW_SECONDS 10
+
+/* Tests shorten the lease period with ATOLL_LEASE_RENEW_SECONDS (with the server's node grace). */
+static unsigned renew_seconds(void)
+{
+	const char *e = getenv("ATOLL_LEASE_RENEW_SECONDS");
+	int v = e ? atoi(e) : 0;
+	return v > 0 && v <= RENEW_SECONDS ? (unsigned)v : RENEW_SECONDS;
+}
 
 struct agent {
 	struct kclient kc;
@@ -33,6 +43,7 @@ struct agent {
 	char now_started[40];
 	char *data_dir;
 	bool registered;
+	bool pod_network;
 };
 
 void agent_node_name(const struct agent_opts *o, char *out, size_t n)
@@ -138,8 +149,12 @@ static int register_node(struct agent *a, struct atoll_err *err)
 		json_t *node = json_pack("{s:s,s:s,s:{s:s,s:{s:s,s:s,s:s,s:s}},s:{},s:o}", "apiVersion", "v1",
 					 "kind", "Node", "metadata", "name", a->node, "labels",
 					 "kubernetes.io/hostname", a->node, "kubernetes.io/os", "linux",
-					 "kubernetes.io/arch", "amd64", "atoll.dev/isolation", "namespace",
-					 "spec", "status", node_status(a));
+					 "kubernetes.io/arch", "amd64", "atoll.dev/isolation",
+					 sandbox_hw_virt() ? "vm" : "namespace", "spec", "status", node_status(a));
+		/* The RuntimeClass atoll-vm selects nodes with this label. */
+		if (sandbox_hw_virt())
+			json_object_set_new(json_object_get(json_object_get(node, "metadata"), "labels"),
+					    "atoll.dev/runtime-vm", json_string("true"));
 		code = kclient_do(&a->kc, "POST", "/api/v1/nodes", NULL, node, NULL, err);
 		json_decref(node);
 		if (code == 201 || code == 409)
@@ -192,12 +207,20 @@ static void *run(void *arg)
 			sleep(1);
 		}
 	}
-	pods_start(&a->kc, a->node, a->data_dir);
+	pods_start(&a->kc, a->node, a->data_dir, a->ip, a->pod_network);
 	for (;;) {
 		heartbeat(a);
-		sleep(RENEW_SECONDS);
+		sleep(renew_seconds());
 	}
 	return NULL;
+}
+
+static bool stop_pods_on_exit;
+
+void agent_exit(void)
+{
+	if (stop_pods_on_exit)
+		pods_stop_all(8);
 }
 
 int agent_start(const struct agent_opts *o, struct atoll_err *err)
@@ -206,6 +229,8 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	pthread_t t;
 
 	kclient_init(&a->kc, o->server, o->token, o->ca_file);
+	stop_pods_on_exit = o->stop_pods_on_exit;
+	a->pod_network = o->pod_network;
 	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
 	agent_node_name(o, a->node, sizeof(a->node));
 	host_ip(a->ip, sizeof(a->ip));

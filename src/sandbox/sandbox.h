@@ -89,6 +89,8 @@ int sb_opts_pool_from_json(struct sb_opts *o, const struct json_t *sandbox_json,
 int sb_idrange_alloc(const char *data_dir, unsigned *base, int *lockfd, unsigned *slot);
 
 /* ns.c */
+/* Whether KVM here has hardware virtualization (PVM, software virtualization, does not count). */
+int sandbox_hw_virt(void);
 /* Create the sandbox and exec pod init in it; the host then talks over sb->sock. */
 int sandbox_create(struct sandbox *sb, const struct sb_opts *o, char *msg, size_t len);
 /* Wait for pod init to exit; returns its wait status. */
