@@ -43,7 +43,8 @@ int sb_opts_pool_from_json(struct sb_opts *o, const struct json_t *sandbox_json,
 	o->pool = NULL;
 	o->pool_cpu_milli = 0;
 	o->pool_memory = 0;
-	if (!ns || json_is_null(ns))
+	/* No namespace (or an empty one): no pool, as before pools existed. */
+	if (!ns || json_is_null(ns) || (json_is_string(ns) && !*json_string_value(ns)))
 		return 0;
 	if (!json_is_string(ns) || !sb_pool_name_ok(json_string_value(ns))) {
 		snprintf(msg, len, "sandbox.json: namespace: expected a namespace name");

@@ -93,3 +93,49 @@ def test_pool_without_limits_and_bad_name(env):
     assert r.returncode == 0 and r.stdout == "hi\n"
     r = atoll_run(env, "true", opts=["--pool", "Bad_Name"])
     assert r.returncode != 0 and "namespace name" in r.stderr
+
+
+def test_pods_of_a_namespace_share_its_pool():
+    """Through the API: pods of a namespace with a quota run under atoll/ns-<namespace>/."""
+    import subprocess
+    import tempfile
+
+    from conftest import Server
+    from test_auth import atoll
+
+    s = Server(node=True, args=["--node-name", "n1"])
+    img = tempfile.mkdtemp(prefix="atoll-img-")
+    ns = f"pool-{os.getpid()}"
+    try:
+        subprocess.run(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "mkimage.py"), img],
+                       check=True, capture_output=True)
+        deadline = time.monotonic() + T
+        while time.monotonic() < deadline and s.request("GET", "/api/v1/nodes/n1")[0] != 200:
+            time.sleep(0.2)
+        atoll("namespace", "create", ns, "--cpu", "2", "--memory", "1Gi", "--data-dir", s.data_dir)
+        markers = ["68.401", "68.402"]
+        for i, m in enumerate(markers):
+            code, _, body = s.request("POST", f"/api/v1/namespaces/{ns}/pods", {
+                "apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"p{i}"},
+                "spec": {"nodeName": "n1", "restartPolicy": "Never",
+                         "containers": [{"name": "c", "image": f"oci:{img}:latest",
+                                         "command": ["sh", "-c", f"exec sleep {m}"]}]}})
+            assert code == 201, body
+        cgs = [cgroups_of(find_pid(m)) for m in markers]
+        v2 = "" in cgs[0] and len(cgs[0]) == 1
+        ctrl = "" if v2 else "memory"
+        for cg in cgs:
+            assert os.path.dirname(cg[ctrl]) == f"/atoll/ns-{ns}", cg
+        if v2:
+            assert int(read(f"/sys/fs/cgroup/atoll/ns-{ns}/memory.max")) == 1 << 30
+            assert read(f"/sys/fs/cgroup/atoll/ns-{ns}/cpu.max") == "200000 100000"
+        else:
+            assert int(read(f"/sys/fs/cgroup/memory/atoll/ns-{ns}/memory.limit_in_bytes")) == 1 << 30
+            assert int(read(f"/sys/fs/cgroup/cpu/atoll/ns-{ns}/cpu.cfs_quota_us")) == 200000
+        for i in range(2):
+            s.request("DELETE", f"/api/v1/namespaces/{ns}/pods/p{i}?gracePeriodSeconds=0")
+        for c in (("",) if v2 else ("memory", "cpu")):
+            assert wait_gone(f"/sys/fs/cgroup/{c}/atoll/ns-{ns}".replace("//", "/"))
+    finally:
+        s.close()
+        subprocess.run(["rm", "-rf", img])

@@ -43,6 +43,7 @@ int main(void)
 	CHECK(from("{\"hostname\":\"x\"}", &o) == 0);
 	CHECK(o.pool == NULL && o.pool_cpu_milli == 0 && o.pool_memory == 0);
 	CHECK(from("{\"namespace\":null,\"pool_memory\":5}", &o) == 0 && o.pool == NULL && o.pool_memory == 0);
+	CHECK(from("{\"namespace\":\"\",\"pool_memory\":5}", &o) == 0 && o.pool == NULL && o.pool_memory == 0);
 	CHECK(from("{\"namespace\":\"Team A\"}", &o) == -EINVAL);
 	CHECK(from("{\"namespace\":7}", &o) == -EINVAL);
 	CHECK(from("{\"namespace\":\"team-a\",\"pool_memory\":\"1Gi\"}", &o) == -EINVAL);
