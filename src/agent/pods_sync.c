@@ -17,6 +17,7 @@
 #include "agent/env.h"
 #include "agent/pods_int.h"
 #include "api/quantity.h"
+#include "auth/auth_quota.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "podinit/proto.h"
@@ -130,14 +131,39 @@ char *pods_node_cidr(struct loop *l)
 	return cidr;
 }
 
+/*
+ * The limits of the namespace's resource pool (the parent cgroup of all its
+ * sandboxes) from its ResourceQuotas. -1 with p->error when they cannot be
+ * read: starting the sandbox without them would lift the pool's limits.
+ */
+static int pool_limits(struct loop *l, struct pod *p, long *cpu_milli, long long *memory)
+{
+	struct atoll_err err = ERR_INIT;
+	_cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/resourcequotas", p->ns);
+	json_t *list = NULL;
+	int code = kclient_do(l->kc, "GET", path, NULL, NULL, &list, &err);
+
+	if (code == 200)
+		quota_pool_limits(list, cpu_milli, memory);
+	else
+		snprintf(p->error, sizeof(p->error), "reading the ResourceQuotas of %s: %s", p->ns,
+			 code < 0 ? err.msg : "refused");
+	json_decref(list);
+	return code == 200 ? 0 : -1;
+}
+
 static int write_sandbox_json(struct loop *l, struct pod *p)
 {
 	const char *hn = json_string_value(json_object_get(p->spec, "hostname"));
 	_cleanup_free_ char *host = xstrndup(hn && *hn ? hn : p->name, 63);
 	int64_t cpu, mem;
-	json_t *imgs = json_array();
+	long pool_cpu = 0;
+	long long pool_mem = 0;
 
 	pod_limits(p, &cpu, &mem);
+	if (*p->ns && pool_limits(l, p, &pool_cpu, &pool_mem) < 0)
+		return -1;
+	json_t *imgs = json_array();
 	for (size_t i = 0; i < p->nimgs; i++)
 		json_array_append_new(imgs, json_string(p->imgs[i].rootfs));
 	json_t *o = json_pack("{s:s,s:o,s:[],s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
@@ -145,6 +171,10 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 			      "namespace", p->ns);
 	if (json_array_size(json_object_get(p->spec, "hostAliases")))
 		json_object_set(o, "hostAliases", json_object_get(p->spec, "hostAliases"));
+	if (pool_cpu > 0)
+		json_object_set_new(o, "pool_cpu_milli", json_integer(pool_cpu));
+	if (pool_mem > 0)
+		json_object_set_new(o, "pool_memory", json_integer(pool_mem));
 	/* Pod networking is opt-in (--pod-network) until every node has it; it needs the Node's podCIDR. */
 	if (l->pod_network && !json_is_true(json_object_get(p->spec, "hostNetwork"))) {
 		char *cidr = pods_node_cidr(l);

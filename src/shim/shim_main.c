@@ -140,6 +140,9 @@ static void make_sandbox(struct shim *s)
 			     .memory = (long long)json_integer_value(json_object_get(s->cfg, "memory")),
 			     .pids = (long)json_integer_value(json_object_get(s->cfg, "pids")),
 			     .vols = sv, .nvols = s->nvols + 1 };
+	/* The namespace's resource pool: a parent cgroup with its quota's limits. */
+	if (sb_opts_pool_from_json(&o, s->cfg, msg, sizeof(msg)) < 0)
+		fail("%s", msg);
 	if (sandbox_create(&s->sb, &o, msg, sizeof(msg)) < 0) {
 		sandbox_destroy(&s->sb);
 		fail("sandbox: %s", msg);
