@@ -10,8 +10,40 @@
 
 static const char *const namespaces[] = { "default", "kube-system", "kube-public", "kube-node-lease" };
 
+/*
+ * The default StorageClass: disks on the node (src/agent/volumes_disk.c),
+ * made by the persistentvolume controller. Created when absent at start,
+ * so a deleted one comes back at the next start; changed ones are kept.
+ */
+static int bootstrap_storage_class(struct store *s, struct atoll_err *err)
+{
+	const char *key = "storage.k8s.io/storageclasses//atoll-local";
+	struct store_kv kv = { 0 };
+	struct atoll_err e2 = ERR_INIT;
+	char uid[64], now[64];
+	int64_t rev;
+
+	if (store_get(s, key, &kv, &e2) == 0) {
+		store_kv_release(&kv);
+		return 0;
+	}
+	obj_uuid(uid, sizeof(uid));
+	obj_now(now, sizeof(now));
+	json_t *sc = json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:{s:s}},s:s,s:s,s:s,s:b}", "apiVersion",
+			       "storage.k8s.io/v1", "kind", "StorageClass", "metadata", "name", "atoll-local", "uid",
+			       uid, "creationTimestamp", now, "annotations",
+			       "storageclass.kubernetes.io/is-default-class", "true", "provisioner",
+			       "atoll.dev/local", "reclaimPolicy", "Delete", "volumeBindingMode", "Immediate",
+			       "allowVolumeExpansion", 1);
+	int rc = obj_store_put(s, key, sc, STORE_ABSENT, &rev, err);
+	json_decref(sc);
+	return rc < 0 && err->code != 409 ? -1 : 0;
+}
+
 int bootstrap_objects(struct store *s, struct atoll_err *err)
 {
+	if (bootstrap_storage_class(s, err) < 0)
+		return -1;
 	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
 		_cleanup_free_ char *key = xasprintf("core/namespaces//%s", namespaces[i]);
 		struct store_kv kv = { 0 };
