@@ -36,7 +36,7 @@
  * growing one) is a large, subtle on-disk format job that e2fsprogs does
  * right; doing it ourselves would be a second, worse mkfs.
  */
-static int run_tool(char *const argv[], char *why, size_t n)
+static int run_tool(char *const argv[], int ok_max, char *why, size_t n)
 {
 	pid_t pid = fork();
 	int st = 0;
@@ -51,7 +51,7 @@ static int run_tool(char *const argv[], char *why, size_t n)
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+	if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) > ok_max) {
 		snprintf(why, n, "%s failed (status %d)%s", argv[0], WIFEXITED(st) ? WEXITSTATUS(st) : -1,
 			 WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ": is e2fsprogs installed?" : "");
 		return -1;
@@ -102,8 +102,7 @@ static bool is_mounted(const char *dir)
 	return stat(dir, &a) == 0 && stat(parent, &b) == 0 && a.st_dev != b.st_dev;
 }
 
-/* Create, grow and mount the disk of pv (bytes of capacity) on mnt. Called under the volumes lock. */
-static int disk_mount(const char *data_dir, const char *pv, long long bytes, const char *mnt, char *why, size_t n)
+int vol_disk_mount(const char *data_dir, const char *pv, long long bytes, const char *mnt, char *why, size_t n)
 {
 	_cleanup_free_ char *img = xasprintf("%s/volumes/%s.img", data_dir, pv);
 	char dev[64];
@@ -132,8 +131,19 @@ static int disk_mount(const char *data_dir, const char *pv, long long bytes, con
 	if (fresh) {
 		char *argv[] = { "mkfs.ext4", "-q", "-F", "-m", "0", "-E",
 				 "lazy_itable_init=1,lazy_journal_init=1,nodiscard", img, NULL };
-		if (run_tool(argv, why, n) < 0)
+		if (run_tool(argv, 0, why, n) < 0)
 			goto fail;
+	}
+	if (grow) {
+		/*
+		 * Offline growth before the mount: online resizing needs an ioctl
+		 * that some hosts (containers) refuse. resize2fs wants a freshly
+		 * checked filesystem; e2fsck exits 1 when it fixed something.
+		 */
+		char *fsck[] = { "e2fsck", "-f", "-p", img, NULL };
+		char *resize[] = { "resize2fs", img, NULL };
+		if (run_tool(fsck, 1, why, n) < 0 || run_tool(resize, 0, why, n) < 0)
+			log_warn("agent", "growing %s: %s", img, why);
 	}
 	int lfd = loop_attach(fd, dev, sizeof(dev), why, n);
 	if (lfd < 0)
@@ -147,12 +157,6 @@ static int disk_mount(const char *data_dir, const char *pv, long long bytes, con
 	}
 	if (fresh && chmod(mnt, 0777) < 0)
 		log_warn("agent", "chmod %s: %s", mnt, strerror(errno));
-	if (grow) {
-		/* Online growth of the mounted ext4 to the device's new size. */
-		char *argv[] = { "resize2fs", dev, NULL };
-		if (run_tool(argv, why, n) < 0)
-			log_warn("agent", "growing %s: %s", img, why);
-	}
 	return 0;
 fail:
 	if (fresh)
@@ -205,7 +209,7 @@ static char *claim_dir(struct kclient *kc, const json_t *pod, const char *claim,
 			snprintf(why, n, "mkdir %s: %s", out, strerror(errno));
 			free(out);
 			out = NULL;
-		} else if (!is_mounted(out) && disk_mount(data_dir, h, (long long)bytes, out, why, n) < 0) {
+		} else if (!is_mounted(out) && vol_disk_mount(data_dir, h, (long long)bytes, out, why, n) < 0) {
 			free(out);
 			out = NULL;
 		}

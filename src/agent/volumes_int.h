@@ -32,6 +32,13 @@ int vol_projected(struct kclient *kc, const json_t *pod, const json_t *src, stru
 int vol_disk_attach(struct kclient *kc, const json_t *pod, const char *claim, const char *vdir,
 		    const char *data_dir, char **host, char *why, size_t n, bool *retry);
 
+/*
+ * Create (sparse file, mkfs.ext4), grow (file and filesystem) and mount the
+ * disk DATA/volumes/<pv>.img of bytes capacity on mnt (an existing
+ * directory). Callers hold the volumes lock. Returns 0 or -1 with why.
+ */
+int vol_disk_mount(const char *data_dir, const char *pv, long long bytes, const char *mnt, char *why, size_t n);
+
 /* Drop the pod's uses of disks recorded in vdir; unmount the ones no pod uses any more. */
 void vol_disk_release_all(const char *vdir, const char *data_dir);
 

@@ -7,9 +7,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "agent/volumes.h"
+#include "agent/volumes_int.h"
 #include "t.h"
 
 static char *slurp(const char *path)
@@ -329,6 +331,45 @@ static void test_prepare(const char *tmp)
 	json_decref(pod);
 }
 
+/* Claim disks: a sparse ext4 file, loop-mounted, of the volume's size; grown at the next mount. */
+static void test_disk(const char *tmp)
+{
+	char vols[512], mnt[600], img[600], file[700], why[300] = "";
+	struct statfs sf;
+	struct stat st;
+
+	if (geteuid() != 0 || access("/dev/loop-control", W_OK) < 0 || system("mkfs.ext4 -V >/dev/null 2>&1")) {
+		fprintf(stderr, "test_disk: skipped (needs root, loop devices and e2fsprogs)\n");
+		return;
+	}
+	snprintf(vols, sizeof(vols), "%s/volumes", tmp);
+	snprintf(mnt, sizeof(mnt), "%s/mnt-pv1", tmp);
+	snprintf(img, sizeof(img), "%s/pv1.img", vols);
+	snprintf(file, sizeof(file), "%s/kept", mnt);
+	mkdir(vols, 0700);
+	mkdir(mnt, 0700);
+	CHECK(vol_disk_mount(tmp, "pv1", 32LL << 20, mnt, why, sizeof(why)) == 0);
+	if (*why)
+		fprintf(stderr, "vol_disk_mount: %s\n", why);
+	CHECK(stat(img, &st) == 0 && st.st_size == 32LL << 20);
+	CHECK(st.st_blocks * 512 < st.st_size); /* sparse */
+	CHECK(statfs(mnt, &sf) == 0 && sf.f_type == 0xEF53);
+	long long size1 = (long long)sf.f_blocks * sf.f_bsize;
+	CHECK(size1 > 24LL << 20 && size1 <= 32LL << 20);
+	CHECK(mode_of(mnt) == 0777); /* any pod user may write a fresh disk */
+	int fd = open(file, O_WRONLY | O_CREAT, 0644);
+	CHECK(fd >= 0 && write(fd, "data", 4) == 4);
+	if (fd >= 0)
+		close(fd);
+	CHECK(umount2(mnt, MNT_DETACH) == 0);
+
+	/* Grown: same data, a bigger filesystem. */
+	CHECK(vol_disk_mount(tmp, "pv1", 64LL << 20, mnt, why, sizeof(why)) == 0);
+	CHECK(slurp(file) && !strcmp(slurp(file), "data"));
+	CHECK(statfs(mnt, &sf) == 0 && (long long)sf.f_blocks * sf.f_bsize > size1 + (16LL << 20));
+	CHECK(umount2(mnt, MNT_DETACH) == 0);
+}
+
 int main(void)
 {
 	char tmp[] = "/tmp/atoll-vol-XXXXXX";
@@ -340,6 +381,7 @@ int main(void)
 	test_downward();
 	test_atomic(tmp);
 	test_prepare(tmp);
+	test_disk(tmp);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
 	if (system(cmd) != 0)
