@@ -4,7 +4,7 @@
  * provisioner is a sparse file DATA/volumes/<pv>.img holding ext4, attached
  * to a loop device and mounted on DATA/volumes/mnt/<pv> while pods on this
  * node use it. Capacity is the filesystem's size; a grown volume grows the
- * file and the filesystem (online) at its next mount.
+ * file and the filesystem (offline, with e2fsprogs) at its next mount.
  */
 #include <dirent.h>
 #include <errno.h>
