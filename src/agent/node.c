@@ -22,6 +22,7 @@
 #include "cmds.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "sandbox/sandbox.h"
 
 #define LEASE_SECONDS 40
 #define RENEW_SECONDS 10
@@ -138,8 +139,12 @@ static int register_node(struct agent *a, struct atoll_err *err)
 		json_t *node = json_pack("{s:s,s:s,s:{s:s,s:{s:s,s:s,s:s,s:s}},s:{},s:o}", "apiVersion", "v1",
 					 "kind", "Node", "metadata", "name", a->node, "labels",
 					 "kubernetes.io/hostname", a->node, "kubernetes.io/os", "linux",
-					 "kubernetes.io/arch", "amd64", "atoll.dev/isolation", "namespace",
-					 "spec", "status", node_status(a));
+					 "kubernetes.io/arch", "amd64", "atoll.dev/isolation",
+					 sandbox_hw_virt() ? "vm" : "namespace", "spec", "status", node_status(a));
+		/* The RuntimeClass atoll-vm selects nodes with this label. */
+		if (sandbox_hw_virt())
+			json_object_set_new(json_object_get(json_object_get(node, "metadata"), "labels"),
+					    "atoll.dev/runtime-vm", json_string("true"));
 		code = kclient_do(&a->kc, "POST", "/api/v1/nodes", NULL, node, NULL, err);
 		json_decref(node);
 		if (code == 201 || code == 409)

@@ -10,14 +10,9 @@
 
 static const char *const namespaces[] = { "default", "kube-system", "kube-public", "kube-node-lease" };
 
-/*
- * The default StorageClass: disks on the node (src/agent/volumes_disk.c),
- * made by the persistentvolume controller. Created when absent at start,
- * so a deleted one comes back at the next start; changed ones are kept.
- */
-static int bootstrap_storage_class(struct store *s, struct atoll_err *err)
+/* Create obj (taken) at key unless something is there already. */
+static int ensure(struct store *s, const char *key, json_t *obj, struct atoll_err *err)
 {
-	const char *key = "storage.k8s.io/storageclasses//atoll-local";
 	struct store_kv kv = { 0 };
 	struct atoll_err e2 = ERR_INIT;
 	char uid[64], now[64];
@@ -25,24 +20,55 @@ static int bootstrap_storage_class(struct store *s, struct atoll_err *err)
 
 	if (store_get(s, key, &kv, &e2) == 0) {
 		store_kv_release(&kv);
+		json_decref(obj);
 		return 0;
 	}
 	obj_uuid(uid, sizeof(uid));
 	obj_now(now, sizeof(now));
-	json_t *sc = json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:{s:s}},s:s,s:s,s:s,s:b}", "apiVersion",
-			       "storage.k8s.io/v1", "kind", "StorageClass", "metadata", "name", "atoll-local", "uid",
-			       uid, "creationTimestamp", now, "annotations",
-			       "storageclass.kubernetes.io/is-default-class", "true", "provisioner",
-			       "atoll.dev/local", "reclaimPolicy", "Delete", "volumeBindingMode", "Immediate",
-			       "allowVolumeExpansion", 1);
-	int rc = obj_store_put(s, key, sc, STORE_ABSENT, &rev, err);
-	json_decref(sc);
+	json_t *md = json_object_get(obj, "metadata");
+	json_object_set_new(md, "uid", json_string(uid));
+	json_object_set_new(md, "creationTimestamp", json_string(now));
+	int rc = obj_store_put(s, key, obj, STORE_ABSENT, &rev, err);
+	json_decref(obj);
 	return rc < 0 && err->code != 409 ? -1 : 0;
+}
+
+/*
+ * The sandboxes pods may ask for by spec.runtimeClassName. Nodes whose KVM
+ * has hardware virtualization carry atoll.dev/runtime-vm=true (src/agent/node.c).
+ */
+static int runtime_classes(struct store *s, struct atoll_err *err)
+{
+	if (ensure(s, "node.k8s.io/runtimeclasses//atoll-namespace",
+		   json_pack("{s:s,s:s,s:{s:s},s:s}", "apiVersion", "node.k8s.io/v1", "kind", "RuntimeClass",
+			     "metadata", "name", "atoll-namespace", "handler", "namespace"), err) < 0)
+		return -1;
+	return ensure(s, "node.k8s.io/runtimeclasses//atoll-vm",
+		      json_pack("{s:s,s:s,s:{s:s},s:s,s:{s:{s:s}}}", "apiVersion", "node.k8s.io/v1", "kind",
+				"RuntimeClass", "metadata", "name", "atoll-vm", "handler", "vm", "scheduling",
+				"nodeSelector", "atoll.dev/runtime-vm", "true"), err);
+}
+
+/*
+ * The default StorageClass: disks on the node (src/agent/volumes_disk.c),
+ * made by the persistentvolume controller (src/controllers/pvbinder.c).
+ * Created when absent at start, so a deleted one comes back at the next
+ * start; a changed one is kept.
+ */
+static int storage_class(struct store *s, struct atoll_err *err)
+{
+	return ensure(s, "storage.k8s.io/storageclasses//atoll-local",
+		      json_pack("{s:s,s:s,s:{s:s,s:{s:s}},s:s,s:s,s:s,s:b}", "apiVersion", "storage.k8s.io/v1",
+				"kind", "StorageClass", "metadata", "name", "atoll-local", "annotations",
+				"storageclass.kubernetes.io/is-default-class", "true", "provisioner",
+				"atoll.dev/local", "reclaimPolicy", "Delete", "volumeBindingMode", "Immediate",
+				"allowVolumeExpansion", 1),
+		      err);
 }
 
 int bootstrap_objects(struct store *s, struct atoll_err *err)
 {
-	if (bootstrap_storage_class(s, err) < 0)
+	if (runtime_classes(s, err) < 0 || storage_class(s, err) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
 		_cleanup_free_ char *key = xasprintf("core/namespaces//%s", namespaces[i]);
