@@ -22,6 +22,8 @@ static void usage(FILE *f)
 		"  --ca-file FILE     the server's CA certificate (default DATA/pki/ca.crt when present)\n"
 		"  --node-name NAME   the Node's name (default: the host name)\n"
 		"  --data-dir DIR     state directory (default /var/lib/atoll)\n"
+		"  --stop-pods-on-exit  stop this node's pods when the agent exits (default: they run on\n"
+		"                     and the next agent adopts them)\n"
 		"  -h, --help         this help\n");
 }
 
@@ -33,6 +35,7 @@ int cmd_agent(int argc, char **argv)
 		{ "ca-file", required_argument, NULL, 'c' },
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "data-dir", required_argument, NULL, 'd' },
+		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -48,6 +51,7 @@ int cmd_agent(int argc, char **argv)
 		case 'c': o.ca_file = optarg; break;
 		case 'n': o.node_name = optarg; break;
 		case 'd': o.data_dir = optarg; break;
+		case 'S': o.stop_pods_on_exit = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -70,5 +74,6 @@ int cmd_agent(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	int sig;
 	sigwait(&set, &sig);
+	agent_exit();
 	return 0;
 }

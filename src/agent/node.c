@@ -197,12 +197,20 @@ static void *run(void *arg)
 			sleep(1);
 		}
 	}
-	pods_start(&a->kc, a->node, a->data_dir);
+	pods_start(&a->kc, a->node, a->data_dir, a->ip);
 	for (;;) {
 		heartbeat(a);
 		sleep(RENEW_SECONDS);
 	}
 	return NULL;
+}
+
+static bool stop_pods_on_exit;
+
+void agent_exit(void)
+{
+	if (stop_pods_on_exit)
+		pods_stop_all(8);
 }
 
 int agent_start(const struct agent_opts *o, struct atoll_err *err)
@@ -211,6 +219,7 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	pthread_t t;
 
 	kclient_init(&a->kc, o->server, o->token, o->ca_file);
+	stop_pods_on_exit = o->stop_pods_on_exit;
 	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
 	agent_node_name(o, a->node, sizeof(a->node));
 	host_ip(a->ip, sizeof(a->ip));

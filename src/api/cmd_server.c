@@ -18,10 +18,12 @@
 #include "api/server.h"
 #include "api/watch.h"
 #include "auth/auth_audit.h"
+#include "auth/auth_quota.h"
 #include "cmds.h"
 #include "lib/serverlibs.h"
 #include "registry/registry.h"
 #include "controllers/controllers.h"
+#include "controllers/ctl.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -39,6 +41,7 @@ static void usage(FILE *f)
 		"  --store sqlite|etcd  storage backend (default sqlite)\n"
 		"  --no-node            run the control plane only\n"
 		"  --node-name NAME     name of the local node (default: the host name)\n"
+		"  --stop-pods-on-exit  the local node stops its pods when the server exits (tests)\n"
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
 		"  --audit-log PATH     append one JSON line per request to PATH\n"
@@ -74,6 +77,7 @@ int cmd_server(int argc, char **argv)
 		{ "store", required_argument, NULL, 's' },
 		{ "no-node", no_argument, NULL, 'N' },
 		{ "node-name", required_argument, NULL, 'n' },
+		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "event-history", required_argument, NULL, 'E' },
 		{ "max-requests-inflight", required_argument, NULL, 'M' },
 		{ "audit-log", required_argument, NULL, 'A' },
@@ -84,7 +88,7 @@ int cmd_server(int argc, char **argv)
 	struct api_server srv = { 0 };
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
-	bool no_node = false;
+	bool no_node = false, stop_pods = false;
 	const char *node_name = NULL;
 	long long event_history = 0;
 	int c;
@@ -96,6 +100,7 @@ int cmd_server(int argc, char **argv)
 		case 's': backend = optarg; break;
 		case 'N': no_node = true; break;
 		case 'n': node_name = optarg; break;
+		case 'S': stop_pods = true; break;
 		case 'E': event_history = atoll(optarg); break;
 		case 'M': srv.max_inflight = atoi(optarg); break;
 		case 'A':
@@ -164,6 +169,8 @@ int cmd_server(int argc, char **argv)
 	if (http_start(&srv, &err) < 0)
 		die("%s", err.msg);
 	watch_ticker_start();
+	/* Objects controllers create pass LimitRanges and quotas like API creates. */
+	ctl_set_admission(quota_create_internal);
 	controllers_start(srv.store);
 
 	char url[300];
@@ -188,7 +195,8 @@ int cmd_server(int argc, char **argv)
 		_cleanup_free_ char *ca = xasprintf("%s/pki/ca.crt", data_dir);
 		_cleanup_free_ char *local = xasprintf("https://127.0.0.1:%d", srv.port);
 		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
-					 .node_name = node_name, .data_dir = data_dir, .async = true };
+					 .node_name = node_name, .data_dir = data_dir, .async = true,
+					 .stop_pods_on_exit = stop_pods };
 		if (agent_start(&ao, &err) < 0)
 			log_error("agent", "the local node did not register: %s", err.msg);
 	}
@@ -201,6 +209,8 @@ int cmd_server(int argc, char **argv)
 	int sig;
 	sigwait(&set, &sig);
 	log_info("server", "signal %d: shutting down", sig);
+	if (!no_node)
+		agent_exit();
 	srv.ready = false;
 	http_stop(&srv);
 	controllers_stop();
