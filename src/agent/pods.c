@@ -101,6 +101,7 @@ static void free_pod(struct pod *p)
 		close(p->fd);
 	if (p->stop_fd >= 0)
 		close(p->stop_fd);
+	vol_set_release(&p->vols);
 	json_decref(p->spec);
 	json_decref(p->obj);
 	json_decref(p->state);
@@ -195,6 +196,7 @@ static void stop_orphans(struct loop *l)
 			json_decref(r);
 			close(fd);
 		}
+		volumes_teardown(pd, l->data_dir);
 		nftw(pd, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 	}
 	if (d)
@@ -227,11 +229,20 @@ static void finish_delete(struct loop *l, struct pod *p)
 		kclient_do(l->kc, "DELETE", path, NULL, body, NULL, &err);
 		json_decref(body);
 	}
+	volumes_teardown(p->dir, l->data_dir);
 	nftw(p->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 static void tick(struct loop *l)
 {
+	static time_t next_gc;
+	time_t now = time(NULL);
+
+	if (now >= next_gc) {
+		/* Disk files of deleted volumes go once no pod here uses them. */
+		next_gc = now + 30;
+		volumes_gc(l->kc, l->data_dir);
+	}
 	pthread_mutex_lock(&l->mu);
 	for (struct pod **pp = &l->pods; *pp;) {
 		struct pod *p = *pp;

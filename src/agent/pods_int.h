@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "agent/volumes.h"
 #include "image/image.h"
 
 #define PODS_MAX_BACKOFF 40 /* seconds; Kubernetes goes to 300 */
@@ -35,6 +36,8 @@ struct pod {
 	struct image *imgs;     /* prepared, one per ref */
 	size_t nimgs;
 	bool images_ready;
+	struct vol_set vols;    /* the pod's volumes: sandbox list and each container's mounts */
+	time_t vols_refresh_at; /* next rewrite of ConfigMap/Secret/token volumes */
 	int fd;                 /* control connection to the shim, -1 when none */
 	json_t *state;          /* the shim's last state (owned), or NULL */
 	char started[40];

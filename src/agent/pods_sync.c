@@ -122,8 +122,9 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 	pod_limits(p, &cpu, &mem);
 	for (size_t i = 0; i < p->nimgs; i++)
 		json_array_append_new(imgs, json_string(p->imgs[i].rootfs));
-	json_t *o = json_pack("{s:s,s:o,s:[],s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
-			      "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
+	json_t *vols = p->vols.sandbox ? json_incref(p->vols.sandbox) : json_array();
+	json_t *o = json_pack("{s:s,s:o,s:o,s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
+			      vols, "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
 			      "namespace", p->ns);
 	_cleanup_free_ char *path = xasprintf("%s/sandbox.json", p->dir);
 	int r = json_dump_file(o, path, JSON_INDENT(1));
@@ -136,6 +137,31 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 	return 0;
 }
 
+/*
+ * The pod's volumes on the host (again after an agent restart: preparing is
+ * idempotent, and an adopted pod's containers still need their mounts).
+ */
+static int prepare_volumes(struct loop *l, struct pod *p)
+{
+	bool retry = false;
+
+	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
+
+	if (p->vols.sandbox)
+		return 0;
+	mkdir(l->data_dir, 0700);
+	mkdir(pods, 0700);
+	mkdir(p->dir, 0700);
+	if (volumes_prepare(l->kc, p->obj, p->dir, l->data_dir, &p->vols, p->error, sizeof(p->error), &retry) < 0) {
+		/* As the kubelet: a missing source waits in ContainerCreating, a bad spec is a config error. */
+		snprintf(p->error_reason, sizeof(p->error_reason), "%s",
+			 retry ? "ContainerCreating" : "CreateContainerConfigError");
+		return -1;
+	}
+	p->vols_refresh_at = time(NULL) + 60;
+	return 0;
+}
+
 /* Adopt a shim that already runs the pod (an agent restart), else start one. */
 static int sandbox_up(struct loop *l, struct pod *p)
 {
@@ -143,6 +169,8 @@ static int sandbox_up(struct loop *l, struct pod *p)
 	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
 
 	if (!p->images_ready && prepare_images(l, p) < 0)
+		return -1;
+	if (prepare_volumes(l, p) < 0)
 		return -1;
 	p->fd = shim_connect(p->dir, &err);
 	if (p->fd >= 0) {
@@ -226,10 +254,12 @@ static json_t *create_req(struct loop *l, struct pod *p, struct pctr *c)
 		snprintf(user, sizeof(user), "%s", ic->user ? ic->user : "");
 	char lower[32];
 	snprintf(lower, sizeof(lower), "/images/%zu", c->image);
-	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b}", "op", "create", "id", c->name, "lower", lower,
+	json_t *mounts = json_object_get(p->vols.mounts, c->name);
+	mounts = mounts ? json_incref(mounts) : json_array();
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b,s:o}", "op", "create", "id", c->name, "lower", lower,
 			 "args", argv, "env", env, "cwd", wd && *wd ? wd : (ic->workdir && *ic->workdir ? ic->workdir : "/"),
 			 "user", user, "init", c->is_init, "tty", json_is_true(json_object_get(c->spec, "tty")),
-			 "stdin", json_is_true(json_object_get(c->spec, "stdin")));
+			 "stdin", json_is_true(json_object_get(c->spec, "stdin")), "mounts", mounts);
 }
 
 static bool call(struct pod *p, json_t *req, char *why, size_t n)
@@ -413,6 +443,13 @@ void pods_sync(struct loop *l, struct pod *p)
 	if (!refresh_state(p)) {
 		shim_lost(p);
 		return;
+	}
+	if (now >= p->vols_refresh_at) {
+		/* ConfigMap and Secret updates and fresh tokens reach running containers. */
+		char why[300];
+		p->vols_refresh_at = now + 60;
+		if (volumes_refresh(l->kc, p->obj, p->dir, why, sizeof(why)) < 0)
+			log_warn("agent", "pod %s/%s: volumes: %s", p->ns, p->name, why);
 	}
 	if (drive(l, p)) {
 		/* The end: the sandbox goes, the status stays as it was last seen. */

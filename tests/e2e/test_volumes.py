@@ -1,0 +1,236 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Pod volumes on the server's own node: emptyDir shared by containers, ConfigMap and Secret files
+with their modes, the downward API, projected service-account tokens the API server accepts, a
+missing ConfigMap that appears later, and a claim whose data outlives its pod."""
+import base64
+import json
+import os
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from conftest import Server
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@pytest.fixture(scope="module")
+def node_server():
+    s = Server(node=True, args=["--node-name", "n1"])
+    img = tempfile.mkdtemp(prefix="atoll-img-")
+    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img], check=True, capture_output=True)
+    s.image = f"oci:{img}:latest"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and s.request("GET", "/api/v1/nodes/n1")[0] != 200:
+        time.sleep(0.2)
+    yield s
+    # Pods go first, so their volumes (tmpfs, disks) are released before the data dir is removed.
+    s.kubectl("delete", "pods", "--all", "-A", "--wait=false", check=False)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (json.loads(s.request("GET", "/api/v1/pods")[2])["items"] or
+                                           mounts_under(s.data_dir)):
+        time.sleep(0.3)
+    s.stop()
+    # Whatever a failed test left mounted under the data dir (a bug to report, not to leak).
+    left = mounts_under(s.data_dir)
+    for m in sorted(left, reverse=True):
+        subprocess.run(["umount", "-l", m])
+    s.close()
+    assert not left, f"mounts left behind: {left}"
+    subprocess.run(["rm", "-rf", img])
+
+
+def mounts_under(d):
+    with open("/proc/self/mounts") as f:
+        return [line.split()[1] for line in f if line.split()[1].startswith(d + "/")]
+
+
+def post(s, path, obj):
+    code, _, body = s.request("POST", path, obj)
+    assert code in (200, 201), body
+
+
+def wait_pod(s, ns, name, pred, timeout=60):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        code, _, body = s.request("GET", f"/api/v1/namespaces/{ns}/pods/{name}")
+        if code == 200:
+            last = json.loads(body)
+            if pred(last):
+                return last
+        time.sleep(0.2)
+    raise AssertionError(f"pod {name} never got there: {json.dumps(last.get('status')) if last else None}\n"
+                         + s.logtext()[-1500:])
+
+
+def finished(p):
+    return p.get("status", {}).get("phase") in ("Succeeded", "Failed")
+
+
+def wait_gone(s, ns, name, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if s.request("GET", f"/api/v1/namespaces/{ns}/pods/{name}")[0] == 404:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"pod {name} was not deleted")
+
+
+def ctr(name, image, cmd, mounts, **extra):
+    c = {"name": name, "image": image, "command": ["sh", "-c", cmd], "volumeMounts": mounts}
+    c.update(extra)
+    return c
+
+
+def pod(name, containers, volumes, **spec):
+    sp = {"nodeName": "n1", "restartPolicy": "Never", "containers": containers, "volumes": volumes}
+    sp.update(spec)
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {"app": name}}, "spec": sp}
+
+
+def logs(s, name, container):
+    return s.kubectl("logs", name, "-c", container).stdout
+
+
+def test_empty_dir_shared_by_two_containers(node_server):
+    s = node_server
+    writer = ctr("writer", s.image, "id -u; echo from-writer > /shared/msg; ls -ld /shared",
+                 [{"name": "shared", "mountPath": "/shared"}], securityContext={"runAsUser": 1000})
+    reader = ctr("reader", s.image,
+                 "i=0; while [ ! -s /shared/msg ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; cat /shared/msg",
+                 [{"name": "shared", "mountPath": "/shared"}])
+    mem = ctr("mem", s.image, "dd if=/dev/zero of=/m/big bs=1024 count=4096 2>&1; ls -l /m/big",
+              [{"name": "mem", "mountPath": "/m"}])
+    post(s, "/api/v1/namespaces/default/pods",
+         pod("share", [writer, reader, mem], [{"name": "shared", "emptyDir": {}},
+                                               {"name": "mem", "emptyDir": {"medium": "Memory",
+                                                                            "sizeLimit": "1Mi"}}]))
+    p = wait_pod(s, "default", "share", finished)
+    out = logs(s, "share", "writer")
+    assert out.splitlines()[0] == "1000", out  # a non-root user writes the emptyDir
+    assert logs(s, "share", "reader").strip() == "from-writer"
+    # The memory-backed one holds no more than its sizeLimit.
+    assert "No space left" in logs(s, "share", "mem"), logs(s, "share", "mem")
+    s.kubectl("delete", "pod", "share")
+    wait_gone(s, "default", "share")
+
+
+def test_configmap_secret_downward_files(node_server):
+    s = node_server
+    post(s, "/api/v1/namespaces/default/configmaps",
+         {"metadata": {"name": "app-config"}, "data": {"app.conf": "color=blue\n", "other": "x"}})
+    post(s, "/api/v1/namespaces/default/secrets",
+         {"metadata": {"name": "app-secret"}, "data": {"password": base64.b64encode(b"hunter2").decode()}})
+    cmd = ("cat /etc/cfg/conf/app.conf; stat -L -c 'cfg %a' /etc/cfg/conf/app.conf; ls /etc/cfg;"
+           "cat /etc/sec/password; echo; stat -L -c 'sec %a %u' /etc/sec/password;"
+           "cat /etc/info/labels; echo; cat /etc/info/name; echo; cat /etc/one.conf;"
+           "touch /etc/cfg/x 2>/dev/null && echo writable || echo read-only")
+    c = ctr("main", s.image, cmd, [{"name": "cfg", "mountPath": "/etc/cfg"},
+                                   {"name": "sec", "mountPath": "/etc/sec"},
+                                   {"name": "info", "mountPath": "/etc/info"},
+                                   {"name": "cfg", "mountPath": "/etc/one.conf", "subPath": "conf/app.conf"}])
+    vols = [{"name": "cfg", "configMap": {"name": "app-config",
+                                         "items": [{"key": "app.conf", "path": "conf/app.conf", "mode": 0o600}]}},
+            {"name": "sec", "secret": {"secretName": "app-secret", "defaultMode": 0o400}},
+            {"name": "info", "downwardAPI": {"items": [
+                {"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}},
+                {"path": "name", "fieldRef": {"fieldPath": "metadata.name"}}]}}]
+    post(s, "/api/v1/namespaces/default/pods", pod("files", [c], vols))
+    p = wait_pod(s, "default", "files", finished)
+    out = logs(s, "files", "main")
+    assert p["status"]["phase"] == "Succeeded", out
+    lines = out.splitlines()
+    assert lines[0] == "color=blue"
+    assert lines[1] == "cfg 600"
+    assert "conf" in lines[2] and "other" not in out  # only the listed item
+    assert "hunter2" in out and "sec 400 0" in out
+    assert 'app="files"' in out and "\nfiles\n" in out
+    assert out.count("color=blue") == 2  # the subPath mount of one key
+    assert lines[-1] == "read-only"
+    s.kubectl("delete", "pod", "files")
+    wait_gone(s, "default", "files")
+
+
+def test_missing_configmap_waits_then_runs(node_server):
+    s = node_server
+    c = ctr("main", s.image, "cat /etc/late/k", [{"name": "late", "mountPath": "/etc/late"}])
+    post(s, "/api/v1/namespaces/default/pods", pod("waits", [c], [{"name": "late", "configMap": {"name": "late"}}]))
+
+    def waiting(p):
+        for cs in p.get("status", {}).get("containerStatuses", []):
+            w = cs.get("state", {}).get("waiting", {})
+            if 'configmap "late" not found' in w.get("message", ""):
+                return True
+        return False
+    p = wait_pod(s, "default", "waits", waiting)
+    assert p["status"]["phase"] == "Pending"
+    post(s, "/api/v1/namespaces/default/configmaps", {"metadata": {"name": "late"}, "data": {"k": "arrived"}})
+    wait_pod(s, "default", "waits", lambda p: p.get("status", {}).get("phase") == "Succeeded", timeout=90)
+    assert logs(s, "waits", "main").strip() == "arrived"
+    s.kubectl("delete", "pod", "waits")
+    wait_gone(s, "default", "waits")
+
+
+def test_projected_token_is_accepted_by_the_api_server(node_server):
+    s = node_server
+    proj = {"name": "tok", "projected": {"sources": [
+        {"serviceAccountToken": {"path": "token", "expirationSeconds": 3600}},
+        {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"fieldPath": "metadata.namespace"}}]}}]}}
+    c = ctr("main", s.image, "echo T=$(cat /var/run/secrets/tokens/token); echo N=$(cat /var/run/secrets/tokens/namespace);"
+            "sleep 60",
+            [{"name": "tok", "mountPath": "/var/run/secrets/tokens"}])
+    post(s, "/api/v1/namespaces/default/pods", pod("tokens", [c], [proj]))
+    wait_pod(s, "default", "tokens", lambda p: p.get("status", {}).get("phase") == "Running")
+    deadline = time.monotonic() + 20
+    out = ""
+    while time.monotonic() < deadline and "N=" not in out:
+        out = logs(s, "tokens", "main")
+        time.sleep(0.3)
+    vals = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    token, ns = vals.get("T"), vals.get("N")
+    assert token and ns == "default", out
+    who = s.kubectl("--token", token, "auth", "whoami", "-o", "json")
+    assert json.loads(who.stdout)["status"]["userInfo"]["username"] == "system:serviceaccount:default:default"
+    claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+    assert claims["kubernetes.io"]["pod"]["name"] == "tokens"
+    s.kubectl("delete", "pod", "tokens", "--grace-period=1")
+    wait_gone(s, "default", "tokens")
+    # Bound to the pod: gone with it.
+    p = s.kubectl("--token", token, "auth", "whoami", check=False)
+    assert p.returncode != 0
+
+
+def test_claim_data_outlives_the_pod(node_server):
+    s = node_server
+    post(s, "/api/v1/namespaces/default/persistentvolumeclaims",
+         {"metadata": {"name": "keep"}, "spec": {"accessModes": ["ReadWriteOnce"],
+                                                  "resources": {"requests": {"storage": "32Mi"}}}})
+    vol = [{"name": "data", "persistentVolumeClaim": {"claimName": "keep"}}]
+    m = [{"name": "data", "mountPath": "/data"}]
+    post(s, "/api/v1/namespaces/default/pods",
+         pod("first", [ctr("main", s.image, "echo persisted > /data/f; df -k /data | tail -1", m,
+                           securityContext={"runAsUser": 1000})], vol))
+    p = wait_pod(s, "default", "first", finished)
+    out = logs(s, "first", "main")
+    assert p["status"]["phase"] == "Succeeded", out
+    total_k = int(out.split()[1])
+    assert 16 * 1024 < total_k <= 32 * 1024  # the filesystem is the claim's size
+    s.kubectl("delete", "pod", "first")
+    wait_gone(s, "default", "first")
+    post(s, "/api/v1/namespaces/default/pods", pod("second", [ctr("main", s.image, "cat /data/f", m)], vol))
+    p = wait_pod(s, "default", "second", finished)
+    assert logs(s, "second", "main").strip() == "persisted"
+    s.kubectl("delete", "pod", "second")
+    wait_gone(s, "default", "second")
+    vname = s.kjson("get", "pvc", "keep")["spec"]["volumeName"]
+    img = os.path.join(s.data_dir, "volumes", vname + ".img")
+    assert os.path.exists(img)
+    s.kubectl("delete", "pvc", "keep")
+    # The volume (policy Delete) goes, and then the node removes its disk.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and os.path.exists(img):
+        time.sleep(0.5)
+    assert not os.path.exists(img)
