@@ -253,8 +253,9 @@ int vol_disk_attach(struct kclient *kc, const json_t *pod, const char *claim, co
 {
 	const char *uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid")) ?: "nouid";
 	_cleanup_free_ char *disk = NULL;
-	_cleanup_close_ int lk = lock_volumes(data_dir);
+	_cleanup_close_ int lk = lock_volumes(data_dir); /* held until we return */
 
+	(void)lk;
 	*host = claim_dir(kc, pod, claim, data_dir, &disk, why, n, retry);
 	if (!*host)
 		return -1;
@@ -290,7 +291,8 @@ void vol_disk_release_all(const char *vdir, const char *data_dir)
 
 	if (!f)
 		return;
-	_cleanup_close_ int lk = lock_volumes(data_dir);
+	_cleanup_close_ int lk = lock_volumes(data_dir); /* held until we return */
+	(void)lk;
 	while (fscanf(f, "%255s %127s", disk, uid) == 2) {
 		if (disk[0] == '.' || strchr(disk, '/') || uid[0] == '.' || strchr(uid, '/'))
 			continue;
@@ -320,7 +322,8 @@ void volumes_gc(struct kclient *kc, const char *data_dir)
 	}
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	_cleanup_close_ int lk = d ? lock_volumes(data_dir) : -1;
+	_cleanup_close_ int lk = d ? lock_volumes(data_dir) : -1; /* held until we return */
+	(void)lk;
 	while (d && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 		if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".img"))
