@@ -152,7 +152,12 @@ static int prepare_volumes(struct loop *l, struct pod *p)
 	mkdir(l->data_dir, 0700);
 	mkdir(pods, 0700);
 	mkdir(p->dir, 0700);
-	if (volumes_prepare(l->kc, p->obj, p->dir, l->data_dir, &p->vols, p->error, sizeof(p->error), &retry) < 0) {
+	char why[sizeof(p->error)];
+	if (volumes_prepare(l->kc, p->obj, p->dir, l->data_dir, &p->vols, why, sizeof(why), &retry) < 0) {
+		/* One event per new reason, not one per retry. */
+		if (strcmp(why, p->error))
+			volumes_event(l->kc, p->obj, why);
+		snprintf(p->error, sizeof(p->error), "%s", why);
 		/* As the kubelet: a missing source waits in ContainerCreating, a bad spec is a config error. */
 		snprintf(p->error_reason, sizeof(p->error_reason), "%s",
 			 retry ? "ContainerCreating" : "CreateContainerConfigError");

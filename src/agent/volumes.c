@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent/client.h"
@@ -27,6 +28,32 @@ void vol_set_release(struct vol_set *v)
 	json_decref(v->sandbox);
 	json_decref(v->mounts);
 	v->sandbox = v->mounts = NULL;
+}
+
+void volumes_event(struct kclient *kc, const json_t *pod, const char *why)
+{
+	const json_t *meta = json_object_get(pod, "metadata");
+	const char *ns = json_string_value(json_object_get(meta, "namespace")) ?: "default";
+	const char *name = json_string_value(json_object_get(meta, "name")) ?: "";
+	struct atoll_err err = ERR_INIT;
+	char now[40];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (!kc)
+		return;
+	_cleanup_free_ char *gen = xasprintf("%s.", name);
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_t *ev = json_pack("{s:s,s:s,s:{s:s,s:s},s:{s:s,s:s,s:s,s:s,s:s?},s:s,s:s,s:s,s:{s:s},s:s,s:s,s:i,s:s}",
+			       "apiVersion", "v1", "kind", "Event", "metadata", "generateName", gen, "namespace", ns,
+			       "involvedObject", "apiVersion", "v1", "kind", "Pod", "namespace", ns, "name", name, "uid",
+			       json_string_value(json_object_get(meta, "uid")), "reason", "FailedMount", "message", why,
+			       "type", "Warning", "source", "component", "kubelet", "firstTimestamp", now,
+			       "lastTimestamp", now, "count", 1, "reportingComponent", "kubelet");
+	_cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/events", ns);
+	kclient_do(kc, "POST", path, "application/json", ev, NULL, &err);
+	json_decref(ev);
 }
 
 /* GET a namespaced object (owned), or NULL when it does not exist or cannot be read. */

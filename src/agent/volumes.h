@@ -43,6 +43,9 @@ int volumes_prepare(struct kclient *kc, const json_t *pod, const char *pod_dir, 
 		    struct vol_set *out, char *why, size_t n, bool *retry);
 void vol_set_release(struct vol_set *v);
 
+/* Record why the pod's volumes could not be set up, as the kubelet's FailedMount Warning event. */
+void volumes_event(struct kclient *kc, const json_t *pod, const char *why);
+
 /*
  * Rewrite the contents of the pod's configMap, secret, downwardAPI and
  * projected volumes (new data, a fresh token) with the atomic ..data swap,

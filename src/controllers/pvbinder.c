@@ -9,6 +9,7 @@
  * whose claim is gone is deleted (reclaimPolicy Delete) or Released
  * (Retain); a bound claim whose request grows in a class that allows
  * expansion grows its volume (the node grows the filesystem at next mount).
+ * Claims carry the pvc-protection finalizer while pods use them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 
 #define LOCAL_PROVISIONER "atoll.dev/local"
 #define DEFAULT_CLASS_ANN "storageclass.kubernetes.io/is-default-class"
+#define PVC_PROTECTION    "kubernetes.io/pvc-protection"
 
 static bool dirty = true;
 
@@ -118,6 +120,85 @@ static const char *consumer_node(const struct ctl_list *pods, const char *ns, co
 				return s_of(pod, "spec.nodeName");
 	}
 	return NULL;
+}
+
+static bool has_protection(const json_t *obj)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(pv_get(obj, "metadata.finalizers"), i, v)
+		if (!strcmp(json_string_value(v) ?: "", PVC_PROTECTION))
+			return true;
+	return false;
+}
+
+/* Whether a pod that has not finished mounts claim ns/name. */
+static bool claim_in_use(const struct ctl_list *pods, const char *ns, const char *name)
+{
+	for (size_t i = 0; i < pods->n; i++) {
+		const json_t *pod = pods->v[i].obj;
+		size_t k;
+		json_t *v;
+		if (strcmp(s_of(pod, "metadata.namespace"), ns) || ctl_pod_finished(pod))
+			continue;
+		json_array_foreach(pv_get(pod, "spec.volumes"), k, v)
+			if (!strcmp(s_of(v, "persistentVolumeClaim.claimName"), name))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Storage object in use protection, as Kubernetes': a claim carries the
+ * kubernetes.io/pvc-protection finalizer, so deleting it while a pod still
+ * uses it leaves it Terminating until that pod is done. Returns true when it
+ * wrote the claim (its listed revision is stale then).
+ */
+static bool protect(struct store *s, struct ctl_obj *c, const struct ctl_list *pods)
+{
+	bool has = has_protection(c->obj);
+	json_t *o, *meta, *fins;
+
+	if (!ctl_terminating(c->obj)) {
+		if (has)
+			return false;
+		o = json_deep_copy(c->obj);
+		meta = obj_meta(o);
+		fins = json_object_get(meta, "finalizers");
+		if (!json_is_array(fins)) {
+			fins = json_array();
+			json_object_set_new(meta, "finalizers", fins);
+		}
+		json_array_append_new(fins, json_string(PVC_PROTECTION));
+		ctl_put(s, c->key, o, c->rev);
+		json_decref(o);
+		dirty = true;
+		return true;
+	}
+	if (!has || claim_in_use(pods, s_of(c->obj, "metadata.namespace"), s_of(c->obj, "metadata.name")))
+		return false;
+	o = json_deep_copy(c->obj);
+	meta = obj_meta(o);
+	json_t *kept = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(meta, "finalizers"), i, v)
+		if (strcmp(json_string_value(v) ?: "", PVC_PROTECTION))
+			json_array_append(kept, v);
+	if (json_array_size(kept)) {
+		json_object_set_new(meta, "finalizers", kept);
+		ctl_put(s, c->key, o, c->rev);
+	} else {
+		/* The last finalizer: the deletion completes now. */
+		struct atoll_err err = ERR_INIT;
+		int64_t nrev;
+		json_decref(kept);
+		store_delete(s, c->key, c->rev, &nrev, &err);
+	}
+	json_decref(o);
+	dirty = true;
+	return true;
 }
 
 /* Point the claim at pv and mark it Bound. */
@@ -345,7 +426,7 @@ static void tick(struct ctl_loop *l)
 	}
 	for (size_t i = 0; i < claims.n; i++) {
 		struct ctl_obj *c = &claims.v[i];
-		if (ctl_terminating(c->obj))
+		if (protect(l->store, c, &pods) || ctl_terminating(c->obj))
 			continue;
 		if (*s_of(c->obj, "spec.volumeName") && !strcmp(s_of(c->obj, "status.phase"), "Bound"))
 			sync_expand(l->store, c, &vols, &classes);

@@ -181,3 +181,23 @@ def test_static_volume_binds(server, ns):
     assert poll(lambda: pv(server, name)["status"]["phase"] == "Released")
     server.kubectl("delete", "pv", name)
     server.kubectl("delete", "pvc", "-n", ns, "big")
+
+
+def test_claim_in_use_is_protected(server, ns):
+    apply(server, claim("busy", "10Mi"), ns)
+    c = bound(server, ns, "busy")
+    assert c and "kubernetes.io/pvc-protection" in c["metadata"]["finalizers"]
+    vname = c["spec"]["volumeName"]
+    # A pod placed on a node that never runs it: it uses the claim until it is gone.
+    apply(server, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "holder"},
+                   "spec": {"nodeName": "node-b", "containers": [{"name": "c", "image": "busybox"}],
+                            "volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "busy"}}]}}, ns)
+    server.kubectl("delete", "pvc", "-n", ns, "busy", "--wait=false")
+    time.sleep(1.5)
+    c = get(server, f"/api/v1/namespaces/{ns}/persistentvolumeclaims/busy")
+    assert c and c["metadata"].get("deletionTimestamp"), "a claim in use went at once"
+    assert pv(server, vname)["status"]["phase"] == "Bound"
+    assert "Terminating" in server.kubectl("get", "pvc", "-n", ns, "busy").stdout
+    server.kubectl("delete", "pod", "-n", ns, "holder", "--grace-period=0", "--force")
+    assert poll(lambda: get(server, f"/api/v1/namespaces/{ns}/persistentvolumeclaims/busy") is None)
+    assert poll(lambda: pv(server, vname) is None)

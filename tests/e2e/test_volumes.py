@@ -167,6 +167,10 @@ def test_missing_configmap_waits_then_runs(node_server):
         return False
     p = wait_pod(s, "default", "waits", waiting)
     assert p["status"]["phase"] == "Pending"
+    assert p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"] == "ContainerCreating"
+    evs = json.loads(s.request("GET", "/api/v1/namespaces/default/events")[2])["items"]
+    assert any(e["involvedObject"].get("name") == "waits" and e["reason"] == "FailedMount" and
+               'configmap "late" not found' in e["message"] for e in evs), evs
     post(s, "/api/v1/namespaces/default/configmaps", {"metadata": {"name": "late"}, "data": {"k": "arrived"}})
     wait_pod(s, "default", "waits", lambda p: p.get("status", {}).get("phase") == "Succeeded", timeout=90)
     assert logs(s, "waits", "main").strip() == "arrived"
