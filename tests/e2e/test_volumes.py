@@ -238,3 +238,38 @@ def test_claim_data_outlives_the_pod(node_server):
     while time.monotonic() < deadline and os.path.exists(img):
         time.sleep(0.5)
     assert not os.path.exists(img)
+
+
+def test_fs_group_read_only_and_host_path(node_server, tmp_path):
+    s = node_server
+    post(s, "/api/v1/namespaces/default/secrets",
+         {"metadata": {"name": "grp-secret"}, "data": {"k": base64.b64encode(b"group-readable").decode()}})
+    host = tmp_path / "host"
+    host.mkdir()
+    host.chmod(0o777)  # the pod's user is not root: the host directory must let it write
+    (host / "from-host").write_text("hello-host")
+    cmd = ("cat /s/k; echo; stat -L -c '%a %g' /s/k; touch /ro/x 2>/dev/null && echo ro-writable || echo ro-refused;"
+           "touch /rw/x && echo rw-ok; stat -c '%g' /rw/x; cat /h/from-host; echo; echo pod > /h/from-pod")
+    c = ctr("main", s.image, cmd, [{"name": "sec", "mountPath": "/s"},
+                                   {"name": "scratch", "mountPath": "/ro", "readOnly": True},
+                                   {"name": "scratch", "mountPath": "/rw"},
+                                   {"name": "host", "mountPath": "/h"}],
+            securityContext={"runAsUser": 1000, "runAsGroup": 2000})
+    post(s, "/api/v1/namespaces/default/pods",
+         pod("grp", [c], [{"name": "sec", "secret": {"secretName": "grp-secret", "defaultMode": 0o400}},
+                          {"name": "scratch", "emptyDir": {}},
+                          {"name": "host", "hostPath": {"path": str(host), "type": "Directory"}}],
+             securityContext={"fsGroup": 2000}))
+    p = wait_pod(s, "default", "grp", finished)
+    out = logs(s, "grp", "main")
+    assert p["status"]["phase"] == "Succeeded", out
+    lines = out.splitlines()
+    # 0400 for the owner, and group read for the pod's fsGroup, which the container runs as.
+    assert lines[0] == "group-readable" and lines[1] == "440 2000", out
+    assert lines[2] == "ro-refused" and lines[3] == "rw-ok", out
+    assert lines[4] == "2000", out  # new files in an fsGroup emptyDir take its group (setgid)
+    assert lines[5] == "hello-host"
+    assert (host / "from-pod").read_text() == "pod\n"
+    assert (host / "from-pod").stat().st_uid == 1000  # idmapped: the pod's uid is the file's uid
+    s.kubectl("delete", "pod", "grp")
+    wait_gone(s, "default", "grp")
