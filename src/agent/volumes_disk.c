@@ -164,6 +164,24 @@ fail:
 	return -1;
 }
 
+/*
+ * Remember whether a disk outlives its volume object: with reclaim policy
+ * Retain the data is the admin's to remove, so the disk GC must not take it
+ * even after the PersistentVolume is deleted (and no longer tells its policy).
+ */
+static void mark_retain(const char *data_dir, const char *pv, const char *policy)
+{
+	_cleanup_free_ char *m = xasprintf("%s/volumes/%s.retain", data_dir, pv);
+
+	if (policy && !strcmp(policy, "Delete")) {
+		unlink(m);
+	} else {
+		int fd = open(m, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
 /* The directory a claim's volume gives pods (owned), or NULL with why and maybe *retry. */
 static char *claim_dir(struct kclient *kc, const json_t *pod, const char *claim, const char *data_dir,
 		       char **disk, char *why, size_t n, bool *retry)
@@ -205,6 +223,7 @@ static char *claim_dir(struct kclient *kc, const json_t *pod, const char *claim,
 		}
 		out = xasprintf("%s/volumes/mnt/%s", data_dir, h);
 		*disk = xstrdup(h);
+		mark_retain(data_dir, h, json_string_value(json_object_get(spec, "persistentVolumeReclaimPolicy")));
 		if (!is_mounted(out) && (mkdir(out, 0700) < 0 && errno != EEXIST)) {
 			snprintf(why, n, "mkdir %s: %s", out, strerror(errno));
 			free(out);
@@ -269,9 +288,17 @@ int vol_disk_attach(struct kclient *kc, const json_t *pod, const char *claim, co
 	int fd = open(uf, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		close(fd);
-	FILE *f = fopen(rec, "ae");
-	if (f) {
-		fprintf(f, "%s %s\n", disk, uid);
+	/* One line per disk, even when the pod's volumes are prepared again. */
+	char line[512], want[512];
+	bool seen = false;
+	snprintf(want, sizeof(want), "%s %s\n", disk, uid);
+	FILE *f = fopen(rec, "re");
+	while (f && fgets(line, sizeof(line), f))
+		seen = seen || !strcmp(line, want);
+	if (f)
+		fclose(f);
+	if (!seen && (f = fopen(rec, "ae"))) {
+		fputs(want, f);
 		fclose(f);
 	}
 	gid_t fsg = (gid_t)-1;
@@ -331,14 +358,20 @@ void volumes_gc(struct kclient *kc, const char *data_dir)
 		bool known = false;
 		size_t i;
 		json_t *pv;
-		json_array_foreach(json_object_get(list, "items"), i, pv) {
-			const char *h = json_string_value(json_object_get(json_object_get(json_object_get(pv, "spec"), "csi"),
-							    "volumeHandle"));
-			known = known || (h && strlen(h) == len - 4 && !strncmp(h, e->d_name, len - 4));
-		}
 		_cleanup_free_ char *name = xstrndup(e->d_name, len - 4);
+		json_array_foreach(json_object_get(list, "items"), i, pv) {
+			const json_t *spec = json_object_get(pv, "spec");
+			const char *h = json_string_value(json_object_get(json_object_get(spec, "csi"), "volumeHandle"));
+			if (!h || strcmp(h, name))
+				continue;
+			known = true;
+			/* The policy may change while the volume lives (Released volumes are often set to Retain). */
+			mark_retain(data_dir, name,
+				    json_string_value(json_object_get(spec, "persistentVolumeReclaimPolicy")));
+		}
 		_cleanup_free_ char *mnt = xasprintf("%s/mnt/%s", dir, name);
-		if (known || is_mounted(mnt))
+		_cleanup_free_ char *keep = xasprintf("%s/%s.retain", dir, name);
+		if (known || is_mounted(mnt) || access(keep, F_OK) == 0)
 			continue;
 		/* Its volume was deleted (reclaim policy Delete): the data goes with it. */
 		_cleanup_free_ char *img = xasprintf("%s/%s", dir, e->d_name);

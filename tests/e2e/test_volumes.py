@@ -273,3 +273,39 @@ def test_fs_group_read_only_and_host_path(node_server, tmp_path):
     assert (host / "from-pod").stat().st_uid == 1000  # idmapped: the pod's uid is the file's uid
     s.kubectl("delete", "pod", "grp")
     wait_gone(s, "default", "grp")
+
+
+def test_retained_disk_outlives_its_volume(node_server):
+    s = node_server
+    post(s, "/apis/storage.k8s.io/v1/storageclasses",
+         {"metadata": {"name": "keep-disks"}, "provisioner": "atoll.dev/local", "reclaimPolicy": "Retain"})
+    for name, cls in (("kept", "keep-disks"), ("dropped", "atoll-local")):
+        post(s, "/api/v1/namespaces/default/persistentvolumeclaims",
+             {"metadata": {"name": name}, "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": cls,
+                                                   "resources": {"requests": {"storage": "16Mi"}}}})
+    post(s, "/api/v1/namespaces/default/pods",
+         pod("once", [ctr("main", s.image, "echo kept > /k/f; echo dropped > /d/f",
+                          [{"name": "k", "mountPath": "/k"}, {"name": "d", "mountPath": "/d"}])],
+             [{"name": "k", "persistentVolumeClaim": {"claimName": "kept"}},
+              {"name": "d", "persistentVolumeClaim": {"claimName": "dropped"}}]))
+    p = wait_pod(s, "default", "once", finished)
+    assert p["status"]["phase"] == "Succeeded"
+    kept = s.kjson("get", "pvc", "kept")["spec"]["volumeName"]
+    dropped = s.kjson("get", "pvc", "dropped")["spec"]["volumeName"]
+    s.kubectl("delete", "pod", "once")
+    wait_gone(s, "default", "once")
+    s.kubectl("delete", "pvc", "kept")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and s.kjson("get", "pv", kept)["status"]["phase"] != "Released":
+        time.sleep(0.3)
+    s.kubectl("delete", "pv", kept)
+    # Then a Delete volume goes: once the node has removed its disk, it has also looked at the
+    # retained one (whose volume was deleted earlier) and must have kept it.
+    s.kubectl("delete", "pvc", "dropped")
+    gone = os.path.join(s.data_dir, "volumes", dropped + ".img")
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and os.path.exists(gone):
+        time.sleep(0.5)
+    assert not os.path.exists(gone)
+    assert os.path.exists(os.path.join(s.data_dir, "volumes", kept + ".img")), "a retained disk was removed"
+    s.kubectl("delete", "storageclass", "keep-disks")
