@@ -15,9 +15,11 @@
 #include <unistd.h>
 
 #include "agent/client.h"
+#include "agent/env.h"
 #include "agent/volumes.h"
 #include "agent/volumes_int.h"
 #include "api/quantity.h"
+#include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -287,35 +289,84 @@ static int place_one(struct kclient *kc, const json_t *pod, const json_t *vol, c
 	return -1;
 }
 
+char *vol_expand(const char *expr, const json_t *env)
+{
+	struct buf b = BUF_INIT;
+
+	for (const char *s = expr; *s;) {
+		if (s[0] == '$' && s[1] == '$') {
+			buf_addc(&b, '$'); /* $$ is a literal $ */
+			s += 2;
+			continue;
+		}
+		const char *end = s[0] == '$' && s[1] == '(' ? strchr(s + 2, ')') : NULL;
+		const char *val = NULL;
+		if (end) {
+			size_t len = (size_t)(end - s - 2), i;
+			json_t *v;
+			json_array_foreach(env, i, v) {
+				const char *kv = json_string_value(v);
+				if (kv && !strncmp(kv, s + 2, len) && kv[len] == '=')
+					val = kv + len + 1; /* later definitions win, as in the environment */
+			}
+		}
+		if (val) {
+			buf_adds(&b, val);
+			s = end + 1;
+		} else {
+			/* Unknown references stay as written, as Kubernetes leaves them. */
+			buf_addc(&b, *s++);
+		}
+	}
+	return buf_detach(&b, NULL);
+}
+
 /* One container's mounts (appended to out); -1 with why on a bad volumeMount. */
-static int container_mounts(const json_t *c, struct placed *pl, size_t npl, json_t *out, char *why, size_t n)
+static int container_mounts(struct kclient *kc, const json_t *pod, const json_t *c, struct placed *pl, size_t npl,
+			    json_t *out, char *why, size_t n, bool *retry)
 {
 	size_t i;
-	json_t *vm;
+	json_t *vm, *env = NULL;
+	int rc = -1;
 
 	json_array_foreach(json_object_get(c, "volumeMounts"), i, vm) {
 		const char *name = json_string_value(json_object_get(vm, "name"));
 		const char *target = json_string_value(json_object_get(vm, "mountPath"));
 		const char *sub = json_string_value(json_object_get(vm, "subPath"));
+		const char *expr = json_string_value(json_object_get(vm, "subPathExpr"));
+		_cleanup_free_ char *expanded = NULL;
 		struct placed *p = NULL;
+
+		if (expr && *expr && sub && *sub) {
+			snprintf(why, n, "volumeMount %s: subPath and subPathExpr are mutually exclusive", name ? name : "");
+			goto out;
+		}
+		if (expr && *expr) {
+			/* $(VAR) from the container's own environment (env, envFrom, the downward API). */
+			if (!env && !(env = env_resolve(kc, pod, c, why, n))) {
+				*retry = true;
+				goto out;
+			}
+			sub = expanded = vol_expand(expr, env);
+		}
 
 		for (size_t k = 0; k < npl; k++)
 			if (name && !strcmp(pl[k].name, name))
 				p = &pl[k];
 		if (!p || p->index < 0) {
 			snprintf(why, n, "volumeMount %s: no volume named %s", target ? target : "", name ? name : "");
-			return -1;
+			goto out;
 		}
 		if (!target || target[0] != '/') {
 			snprintf(why, n, "volumeMount %s: mountPath must be absolute", name);
-			return -1;
+			goto out;
 		}
 		if (sub && *sub) {
 			if (!vol_path_ok(sub, false, why, n))
-				return -1;
+				goto out;
 			if (*p->sub) {
 				snprintf(why, n, "volumeMount %s: subPath of a file volume", name);
-				return -1;
+				goto out;
 			}
 			/* As the kubelet, a missing subPath of a writable volume is created. */
 			struct stat st;
@@ -323,7 +374,7 @@ static int container_mounts(const json_t *c, struct placed *pl, size_t npl, json
 			int r = 0;
 			if (!p->ro && lstat(hp, &st) < 0 && (r = mkdir_beneath(p->host, sub, 0777)) < 0) {
 				snprintf(why, n, "subPath %s of volume %s: %s", sub, name, strerror(-r));
-				return -1;
+				goto out;
 			}
 		}
 		char source[4400];
@@ -334,7 +385,10 @@ static int container_mounts(const json_t *c, struct placed *pl, size_t npl, json
 		json_array_append_new(out, json_pack("{s:s,s:s,s:b}", "source", source, "target", target, "readonly",
 						     json_is_true(json_object_get(vm, "readOnly")) || p->ro));
 	}
-	return 0;
+	rc = 0;
+out:
+	json_decref(env);
+	return rc;
 }
 
 static void placed_release(struct placed *pl, size_t n)
@@ -385,7 +439,7 @@ int volumes_prepare(struct kclient *kc, const json_t *pod, const char *pod_dir, 
 		json_array_foreach(json_object_get(spec, lists[l]), i, c) {
 			json_t *m = json_array();
 			json_object_set_new(out->mounts, json_string_value(json_object_get(c, "name")) ?: "", m);
-			if (container_mounts(c, pl, nv, m, why, n) < 0)
+			if (container_mounts(kc, pod, c, pl, nv, m, why, n, retry) < 0)
 				goto out;
 		}
 	}

@@ -75,6 +75,13 @@ void volumes_gc(struct kclient *kc, const char *data_dir);
  */
 bool vol_path_ok(const char *p, bool item, char *why, size_t n);
 
+/*
+ * A subPathExpr with $(VAR) replaced from env (borrowed: "K=V" strings, as
+ * env_resolve returns them); "$$" is a literal "$" and unknown references
+ * stay as written. Returns owned.
+ */
+char *vol_expand(const char *expr, const json_t *env);
+
 /* One file of a configMap/secret/downwardAPI/projected volume. */
 struct vol_file {
 	char *path;          /* owned, relative, checked with vol_path_ok */

@@ -61,6 +61,20 @@ static void test_paths(void)
 	CHECK(vol_path_ok("..data", false, why, sizeof(why)));
 }
 
+static void test_expand(void)
+{
+	json_t *env = json_pack("[s,s,s]", "POD=web-0", "NS=team", "POD=web-1");
+	char *s;
+
+	CHECK_STR(s = vol_expand("logs/$(POD)", env), "logs/web-1");
+	free(s);
+	CHECK_STR(s = vol_expand("$(NS)/$(POD)/x", env), "team/web-1/x");
+	free(s);
+	CHECK_STR(s = vol_expand("$$(POD)/$(NOPE)/$(", env), "$(POD)/$(NOPE)/$(");
+	free(s);
+	json_decref(env);
+}
+
 static void test_data(void)
 {
 	struct vol_payload p = { 0 };
@@ -292,6 +306,23 @@ static void test_prepare(const char *tmp)
 	CHECK(strstr(why, "nosuch") != NULL);
 	json_object_set_new(vm, "name", json_string("scratch"));
 
+	/* subPathExpr takes the container's environment, and is checked like subPath. */
+	json_object_del(vm, "subPath");
+	json_object_set_new(vm, "subPathExpr", json_string("per-pod/$(MY_NAME)"));
+	json_t *init = json_array_get(json_object_get(json_object_get(pod, "spec"), "initContainers"), 0);
+	json_object_set_new(init, "env", json_pack("[{s:s,s:{s:{s:s}}}]", "name", "MY_NAME", "valueFrom", "fieldRef",
+						   "fieldPath", "metadata.name"));
+	CHECK(volumes_prepare(NULL, pod, pod_dir, tmp, &vs, why, sizeof(why), &retry) == 0);
+	m = vs.mounts ? find_mount(vs.mounts, "init", "/cache") : NULL;
+	CHECK(m && !strcmp(json_string_value(json_object_get(m, "source")), "/volumes/0/per-pod/p"));
+	vol_set_release(&vs);
+	json_object_set_new(vm, "subPathExpr", json_string("$(MY_NAME)/../../x"));
+	CHECK(volumes_prepare(NULL, pod, pod_dir, tmp, &vs, why, sizeof(why), &retry) < 0);
+	json_object_set_new(vm, "subPath", json_string("a"));
+	CHECK(volumes_prepare(NULL, pod, pod_dir, tmp, &vs, why, sizeof(why), &retry) < 0);
+	CHECK(strstr(why, "mutually exclusive") != NULL);
+	json_object_del(vm, "subPathExpr");
+
 	/* A missing ConfigMap waits (retry) with the kubelet's reason. */
 	json_array_append_new(json_object_get(json_object_get(pod, "spec"), "volumes"),
 			      json_pack("{s:s,s:{s:s}}", "name", "cfg", "configMap", "name", "absent"));
@@ -377,6 +408,7 @@ int main(void)
 	if (!mkdtemp(tmp))
 		return 1;
 	test_paths();
+	test_expand();
 	test_data();
 	test_downward();
 	test_atomic(tmp);
