@@ -260,8 +260,11 @@ static void tick(struct loop *l)
 		} else {
 			pods_sync(l, p);
 			pods_report(l, p);
-			if (p->finished)
-				pods_stop_done(p);
+			/* As the kubelet, a terminated pod's volumes are released (claim disks unmounted). */
+			if (p->finished && pods_stop_done(p) && p->vols.sandbox) {
+				volumes_teardown(p->dir, l->data_dir);
+				vol_set_release(&p->vols);
+			}
 		}
 		pp = &p->next;
 	}

@@ -222,6 +222,12 @@ def test_claim_data_outlives_the_pod(node_server):
     assert p["status"]["phase"] == "Succeeded", out
     total_k = int(out.split()[1])
     assert 16 * 1024 < total_k <= 32 * 1024  # the filesystem is the claim's size
+    # A finished pod holds no disk: it is unmounted before the pod is deleted.
+    mnt = os.path.join(s.data_dir, "volumes", "mnt")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and mounts_under(mnt):
+        time.sleep(0.2)
+    assert not mounts_under(mnt)
     s.kubectl("delete", "pod", "first")
     wait_gone(s, "default", "first")
     post(s, "/api/v1/namespaces/default/pods", pod("second", [ctr("main", s.image, "cat /data/f", m)], vol))
