@@ -16,6 +16,7 @@ struct agent_opts {
 	const char *data_dir;
 	bool async;            /* register in the background (the server's embedded agent) */
 	bool stop_pods_on_exit; /* agent_exit stops the pods (tests); a kubelet leaves them running */
+	bool pod_network;      /* pods get their own network (src/net) when the Node has a podCIDR */
 };
 
 /*

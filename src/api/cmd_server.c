@@ -42,6 +42,7 @@ static void usage(FILE *f)
 		"  --no-node            run the control plane only\n"
 		"  --node-name NAME     name of the local node (default: the host name)\n"
 		"  --stop-pods-on-exit  the local node stops its pods when the server exits (tests)\n"
+		"  --pod-network        the local node gives pods a network of their own\n"
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
 		"  --audit-log PATH     append one JSON line per request to PATH\n"
@@ -78,6 +79,7 @@ int cmd_server(int argc, char **argv)
 		{ "no-node", no_argument, NULL, 'N' },
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
+		{ "pod-network", no_argument, NULL, 'P' },
 		{ "event-history", required_argument, NULL, 'E' },
 		{ "max-requests-inflight", required_argument, NULL, 'M' },
 		{ "audit-log", required_argument, NULL, 'A' },
@@ -88,7 +90,7 @@ int cmd_server(int argc, char **argv)
 	struct api_server srv = { 0 };
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
-	bool no_node = false, stop_pods = false;
+	bool no_node = false, stop_pods = false, pod_network = false;
 	const char *node_name = NULL;
 	long long event_history = 0;
 	int c;
@@ -101,6 +103,7 @@ int cmd_server(int argc, char **argv)
 		case 'N': no_node = true; break;
 		case 'n': node_name = optarg; break;
 		case 'S': stop_pods = true; break;
+		case 'P': pod_network = true; break;
 		case 'E': event_history = atoll(optarg); break;
 		case 'M': srv.max_inflight = atoi(optarg); break;
 		case 'A':
@@ -196,7 +199,7 @@ int cmd_server(int argc, char **argv)
 		_cleanup_free_ char *local = xasprintf("https://127.0.0.1:%d", srv.port);
 		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
 					 .node_name = node_name, .data_dir = data_dir, .async = true,
-					 .stop_pods_on_exit = stop_pods };
+					 .stop_pods_on_exit = stop_pods, .pod_network = pod_network };
 		if (agent_start(&ao, &err) < 0)
 			log_error("agent", "the local node did not register: %s", err.msg);
 	}

@@ -54,6 +54,14 @@ int pod_logs(struct api_call *c)
 		if (name)
 			break;
 	}
+	/* Init containers have logs too, when asked for by name. */
+	json_array_foreach(want && !name ? json_object_get(json_object_get(pod, "spec"), "initContainers") : NULL, i, ct) {
+		const char *n = json_string_value(json_object_get(ct, "name"));
+		if (n && !strcmp(n, want)) {
+			name = n;
+			break;
+		}
+	}
 	if (!name) {
 		int rc = want ? reply_error(c->r, 400, "BadRequest", "container %s is not valid for pod %s", want, c->t.name)
 			      : reply_error(c->r, 400, "BadRequest",
