@@ -343,12 +343,21 @@ void volumes_gc(struct kclient *kc, const char *data_dir)
 	json_t *list = NULL;
 	_cleanup_free_ char *dir = xasprintf("%s/volumes", data_dir);
 
-	if (!kc || kclient_do(kc, "GET", "/api/v1/persistentvolumes", NULL, NULL, &list, &err) != 200) {
+	/* No disks here, no question to ask the API server. */
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool any = false;
+	while (d && !any && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		any = len > 4 && !strcmp(e->d_name + len - 4, ".img");
+	}
+	if (d)
+		closedir(d);
+	if (!any || !kc || kclient_do(kc, "GET", "/api/v1/persistentvolumes", NULL, NULL, &list, &err) != 200) {
 		json_decref(list);
 		return;
 	}
-	DIR *d = opendir(dir);
-	struct dirent *e;
+	d = opendir(dir);
 	_cleanup_close_ int lk = d ? lock_volumes(data_dir) : -1; /* held until we return */
 	(void)lk;
 	while (d && (e = readdir(d))) {
