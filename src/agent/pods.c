@@ -280,7 +280,7 @@ static void tick(struct loop *l)
 
 	if (now >= next_gc) {
 		/* Disk files of deleted volumes go once no pod here uses them. */
-		next_gc = now + 30;
+		next_gc = now + 10;
 		volumes_gc(l->kc, l->data_dir);
 	}
 	pthread_mutex_lock(&l->mu);
