@@ -315,3 +315,22 @@ def test_retained_disk_outlives_its_volume(node_server):
     assert not os.path.exists(gone)
     assert os.path.exists(os.path.join(s.data_dir, "volumes", kept + ".img")), "a retained disk was removed"
     s.kubectl("delete", "storageclass", "keep-disks")
+
+
+def test_configmap_update_reaches_a_running_container(node_server):
+    s = node_server
+    post(s, "/api/v1/namespaces/default/configmaps", {"metadata": {"name": "live"}, "data": {"k": "v1"}})
+    c = ctr("main", s.image, "i=0; while [ $i -lt 200 ]; do echo \"seen=$(cat /cfg/k)\"; sleep 0.5; i=$((i+1)); done",
+            [{"name": "cfg", "mountPath": "/cfg"}])
+    post(s, "/api/v1/namespaces/default/pods", pod("live", [c], [{"name": "cfg", "configMap": {"name": "live"}}]))
+    wait_pod(s, "default", "live", lambda p: p.get("status", {}).get("phase") == "Running")
+    s.kubectl("patch", "configmap", "live", "--type=merge", "-p", json.dumps({"data": {"k": "v2"}}))
+    # The agent rewrites such volumes every minute; the container sees the ..data swap.
+    deadline = time.monotonic() + 90
+    out = ""
+    while time.monotonic() < deadline and "seen=v2" not in out:
+        time.sleep(1)
+        out = logs(s, "live", "main")
+    assert "seen=v1" in out and "seen=v2" in out, out[-500:]
+    s.kubectl("delete", "pod", "live", "--grace-period=1")
+    wait_gone(s, "default", "live")
