@@ -445,9 +445,15 @@ out:
 static void on_event(struct ctl_loop *l, const struct store_event *ev)
 {
 	static const char *const pfx[] = { "core/persistentvolumes/", "core/persistentvolumeclaims/",
-					   "storage.k8s.io/storageclasses/", "core/pods/", NULL };
+					   "storage.k8s.io/storageclasses/", NULL };
+	static const char *const pods[] = { "core/pods/", NULL };
+	static const char claim[] = "\"persistentVolumeClaim\"";
 
 	if (ctl_key_has_prefix(ev->key, pfx))
+		dirty = true;
+	/* Pods matter only when they use claims (consumers, protection): skip the rest unparsed. */
+	else if (ctl_key_has_prefix(ev->key, pods) && ev->value &&
+		 memmem(ev->value->data, ev->value->len, claim, sizeof(claim) - 1))
 		dirty = true;
 }
 
