@@ -159,6 +159,57 @@ static bool in_payload(const struct vol_payload *p, const char *top)
 	return false;
 }
 
+/* Regular files under the directory fd (taken), recursively. */
+static size_t count_files(int fd)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *e;
+	size_t n = 0;
+	struct stat st;
+
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISREG(st.st_mode))
+			n++;
+		else if (S_ISDIR(st.st_mode))
+			n += count_files(openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+	}
+	closedir(d);
+	return n;
+}
+
+/* Whether the current generation (..data) already holds exactly p: then there is nothing to swap. */
+static bool unchanged(int dfd, const struct vol_payload *p, gid_t gid)
+{
+	_cleanup_close_ int cur = openat(dfd, "..data", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	unsigned char buf[4096];
+	struct stat st;
+
+	if (cur < 0)
+		return false;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct vol_file *f = &p->f[i];
+		_cleanup_close_ int fd = openat(cur, f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 07777) != f->mode ||
+		    st.st_gid != gid || (size_t)st.st_size != f->len)
+			return false;
+		for (size_t off = 0; off < f->len;) {
+			size_t want = f->len - off < sizeof(buf) ? f->len - off : sizeof(buf);
+			ssize_t r = read(fd, buf, want);
+			if (r <= 0 || memcmp(buf, f->data + off, (size_t)r))
+				return false;
+			off += (size_t)r;
+		}
+	}
+	return count_files(dup(cur)) == p->n;
+}
+
 int vol_atomic_write(const char *dir, const struct vol_payload *p, gid_t gid)
 {
 	char gen[320], old[256] = "", cur[256];
@@ -181,6 +232,8 @@ int vol_atomic_write(const char *dir, const struct vol_payload *p, gid_t gid)
 		if (!vol_path_ok(p->f[i].path, true, why, sizeof(why)))
 			return -EINVAL;
 	}
+	if (unchanged(dfd, p, gid))
+		return 0;
 	ssize_t k = readlinkat(dfd, "..data", old, sizeof(old) - 1);
 	old[k > 0 ? k : 0] = '\0';
 	/* A fresh generation directory named like the kubelet's: ..YYYY_MM_DD_HH_MM_SS.N */
