@@ -85,7 +85,7 @@ char *vol_expand(const char *expr, const json_t *env);
 /* One file of a configMap/secret/downwardAPI/projected volume. */
 struct vol_file {
 	char *path;          /* owned, relative, checked with vol_path_ok */
-	unsigned char *data; /* owned */
+	unsigned char *data; /* owned, len bytes and a NUL */
 	size_t len;
 	mode_t mode;
 };

@@ -59,6 +59,7 @@ void vol_payload_add(struct vol_payload *p, const char *path, const void *data, 
 	}
 	f->data = xmalloc(len + 1);
 	memcpy(f->data, data, len);
+	f->data[len] = '\0'; /* text reads as a string too */
 	f->len = len;
 	f->mode = mode & 07777;
 }
