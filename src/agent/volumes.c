@@ -269,7 +269,13 @@ static int place_one(struct kclient *kc, const json_t *pod, const json_t *vol, c
 	if ((src = json_object_get(vol, "persistentVolumeClaim"))) {
 		pl->ro = json_is_true(json_object_get(src, "readOnly"));
 		const char *claim = json_string_value(json_object_get(src, "claimName"));
-		return vol_disk_attach(kc, pod, claim ? claim : "", vdir, data_dir, &pl->host, why, n, retry);
+		return vol_disk_attach(kc, pod, claim ? claim : "", false, vdir, data_dir, &pl->host, why, n, retry);
+	}
+	if (json_object_get(vol, "ephemeral")) {
+		/* Its claim, made by the persistentvolume controller, is named <pod>-<volume>. */
+		const char *pname = json_string_value(json_object_get(json_object_get(pod, "metadata"), "name")) ?: "";
+		_cleanup_free_ char *claim = xasprintf("%s-%s", pname, pl->name);
+		return vol_disk_attach(kc, pod, claim, true, vdir, data_dir, &pl->host, why, n, retry);
 	}
 	if (json_object_get(vol, "configMap") || json_object_get(vol, "secret") ||
 	    json_object_get(vol, "downwardAPI") || json_object_get(vol, "projected")) {

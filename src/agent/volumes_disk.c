@@ -183,8 +183,20 @@ static void mark_retain(const char *data_dir, const char *pv, const char *policy
 }
 
 /* The directory a claim's volume gives pods (owned), or NULL with why and maybe *retry. */
-static char *claim_dir(struct kclient *kc, const json_t *pod, const char *claim, const char *data_dir,
-		       char **disk, char *why, size_t n, bool *retry)
+/* Whether obj has an ownerReference to uid. */
+static bool owned_by(const json_t *obj, const char *uid)
+{
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(json_object_get(json_object_get(obj, "metadata"), "ownerReferences"), i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "uid")) ?: "", uid))
+			return true;
+	return false;
+}
+
+static char *claim_dir(struct kclient *kc, const json_t *pod, const char *claim, bool ephemeral,
+		       const char *data_dir, char **disk, char *why, size_t n, bool *retry)
 {
 	const char *ns = json_string_value(json_object_get(json_object_get(pod, "metadata"), "namespace")) ?: "default";
 	struct atoll_err err = ERR_INIT;
@@ -197,6 +209,13 @@ static char *claim_dir(struct kclient *kc, const json_t *pod, const char *claim,
 	const char *phase = json_string_value(json_object_get(json_object_get(pvc, "status"), "phase"));
 	if (!pvc) {
 		snprintf(why, n, "persistentvolumeclaim \"%s\" not found", claim);
+		goto out;
+	}
+	const char *pod_uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid")) ?: "";
+	if (ephemeral && !owned_by(pvc, pod_uid)) {
+		/* Someone else's claim by that name: it must not become this pod's scratch space. */
+		snprintf(why, n, "PVC %s/%s was not created for pod %s (pod is not owner)", ns, claim,
+			 json_string_value(json_object_get(json_object_get(pod, "metadata"), "name")) ?: "");
 		goto out;
 	}
 	if (!vname || !*vname || !phase || strcmp(phase, "Bound")) {
@@ -267,7 +286,7 @@ static int lock_volumes(const char *data_dir)
 	return fd;
 }
 
-int vol_disk_attach(struct kclient *kc, const json_t *pod, const char *claim, const char *vdir,
+int vol_disk_attach(struct kclient *kc, const json_t *pod, const char *claim, bool ephemeral, const char *vdir,
 		    const char *data_dir, char **host, char *why, size_t n, bool *retry)
 {
 	const char *uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid")) ?: "nouid";
@@ -275,7 +294,7 @@ int vol_disk_attach(struct kclient *kc, const json_t *pod, const char *claim, co
 	_cleanup_close_ int lk = lock_volumes(data_dir); /* held until we return */
 
 	(void)lk;
-	*host = claim_dir(kc, pod, claim, data_dir, &disk, why, n, retry);
+	*host = claim_dir(kc, pod, claim, ephemeral, data_dir, &disk, why, n, retry);
 	if (!*host)
 		return -1;
 	if (!disk)

@@ -27,9 +27,10 @@ int vol_projected(struct kclient *kc, const json_t *pod, const json_t *src, stru
  * grown to the volume's capacity, loop-mounted on DATA/volumes/mnt/<pv> and
  * recorded as used by this pod (in vdir/..disks). *host gets the directory
  * to hand to the sandbox (owned). Returns 0, or -1 with why and *retry when
- * the claim is missing or not bound yet.
+ * the claim is missing or not bound yet. An ephemeral volume's claim must
+ * be owned by the pod.
  */
-int vol_disk_attach(struct kclient *kc, const json_t *pod, const char *claim, const char *vdir,
+int vol_disk_attach(struct kclient *kc, const json_t *pod, const char *claim, bool ephemeral, const char *vdir,
 		    const char *data_dir, char **host, char *why, size_t n, bool *retry);
 
 /*

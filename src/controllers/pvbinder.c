@@ -9,7 +9,8 @@
  * whose claim is gone is deleted (reclaimPolicy Delete) or Released
  * (Retain); a bound claim whose request grows in a class that allows
  * expansion grows its volume (the node grows the filesystem at next mount).
- * Claims carry the pvc-protection finalizer while pods use them.
+ * Claims carry the pvc-protection finalizer while pods use them; pods'
+ * ephemeral volumes get their claims here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,18 +107,32 @@ static bool modes_cover(const json_t *pv, const json_t *pvc)
 	return true;
 }
 
+/* Whether pod mounts the claim name (directly, or as the claim of one of its ephemeral volumes). */
+static bool pod_uses(const json_t *pod, const char *name)
+{
+	const char *pname = s_of(pod, "metadata.name");
+	size_t k, pl = strlen(pname);
+	json_t *v;
+
+	json_array_foreach(pv_get(pod, "spec.volumes"), k, v) {
+		if (!strcmp(s_of(v, "persistentVolumeClaim.claimName"), name))
+			return true;
+		if (pv_get(v, "ephemeral") && !strncmp(name, pname, pl) && name[pl] == '-' &&
+		    !strcmp(name + pl + 1, s_of(v, "name")))
+			return true;
+	}
+	return false;
+}
+
 /* The node of the first scheduled, live pod that mounts claim ns/name, or NULL. */
 static const char *consumer_node(const struct ctl_list *pods, const char *ns, const char *name)
 {
 	for (size_t i = 0; i < pods->n; i++) {
 		const json_t *pod = pods->v[i].obj;
-		size_t k;
-		json_t *v;
 		if (strcmp(s_of(pod, "metadata.namespace"), ns) || !ctl_pod_active(pod))
 			continue;
-		json_array_foreach(pv_get(pod, "spec.volumes"), k, v)
-			if (!strcmp(s_of(v, "persistentVolumeClaim.claimName"), name) && *s_of(pod, "spec.nodeName"))
-				return s_of(pod, "spec.nodeName");
+		if (pod_uses(pod, name) && *s_of(pod, "spec.nodeName"))
+			return s_of(pod, "spec.nodeName");
 	}
 	return NULL;
 }
@@ -138,13 +153,10 @@ static bool claim_in_use(const struct ctl_list *pods, const char *ns, const char
 {
 	for (size_t i = 0; i < pods->n; i++) {
 		const json_t *pod = pods->v[i].obj;
-		size_t k;
-		json_t *v;
 		if (strcmp(s_of(pod, "metadata.namespace"), ns) || ctl_pod_finished(pod))
 			continue;
-		json_array_foreach(pv_get(pod, "spec.volumes"), k, v)
-			if (!strcmp(s_of(v, "persistentVolumeClaim.claimName"), name))
-				return true;
+		if (pod_uses(pod, name))
+			return true;
 	}
 	return false;
 }
@@ -410,6 +422,41 @@ static void sync_volume(struct store *s, struct ctl_obj *v, struct ctl_list *cla
 	json_decref(st);
 }
 
+/*
+ * Generic ephemeral volumes: a live pod's `ephemeral` volume gets the claim
+ * <pod>-<volume> from its volumeClaimTemplate, owned by the pod, so the
+ * garbage collector deletes it (and policy Delete its volume) with the pod.
+ */
+static void sync_ephemeral(struct store *s, const struct ctl_list *pods, struct ctl_list *claims)
+{
+	for (size_t i = 0; i < pods->n; i++) {
+		const json_t *pod = pods->v[i].obj;
+		size_t k;
+		json_t *v;
+		if (!ctl_pod_active(pod))
+			continue;
+		json_array_foreach(pv_get(pod, "spec.volumes"), k, v) {
+			const json_t *tmpl = pv_get(v, "ephemeral.volumeClaimTemplate");
+			if (!tmpl)
+				continue;
+			_cleanup_free_ char *name = xasprintf("%s-%s", s_of(pod, "metadata.name"), s_of(v, "name"));
+			if (find_claim(claims, s_of(pod, "metadata.namespace"), name))
+				continue; /* made already, or someone's claim (the node refuses that one) */
+			json_t *pvc = json_pack("{s:{s:s},s:O}", "metadata", "name", name, "spec",
+						pv_get(tmpl, "spec") ?: json_object());
+			static const char *const copy[] = { "labels", "annotations" };
+			for (size_t c = 0; c < 2; c++) {
+				json_t *m = pv_get(tmpl, "metadata") ? json_object_get(pv_get(tmpl, "metadata"), copy[c]) : NULL;
+				if (json_is_object(m))
+					json_object_set(json_object_get(pvc, "metadata"), copy[c], m);
+			}
+			if (ctl_create(s, "", "persistentvolumeclaims", s_of(pod, "metadata.namespace"), pvc, pod) == 0)
+				dirty = true;
+			json_decref(pvc);
+		}
+	}
+}
+
 static void tick(struct ctl_loop *l)
 {
 	struct ctl_list vols = { 0 }, claims = { 0 }, classes = { 0 }, pods = { 0 };
@@ -424,6 +471,7 @@ static void tick(struct ctl_loop *l)
 		dirty = true;
 		goto out;
 	}
+	sync_ephemeral(l->store, &pods, &claims);
 	for (size_t i = 0; i < claims.n; i++) {
 		struct ctl_obj *c = &claims.v[i];
 		if (protect(l->store, c, &pods) || ctl_terminating(c->obj))
@@ -447,13 +495,14 @@ static void on_event(struct ctl_loop *l, const struct store_event *ev)
 	static const char *const pfx[] = { "core/persistentvolumes/", "core/persistentvolumeclaims/",
 					   "storage.k8s.io/storageclasses/", NULL };
 	static const char *const pods[] = { "core/pods/", NULL };
-	static const char claim[] = "\"persistentVolumeClaim\"";
+	static const char claim[] = "\"persistentVolumeClaim\"", eph[] = "\"ephemeral\"";
 
 	if (ctl_key_has_prefix(ev->key, pfx))
 		dirty = true;
-	/* Pods matter only when they use claims (consumers, protection): skip the rest unparsed. */
+	/* Pods matter only when they use claims (consumers, protection, ephemeral): skip the rest unparsed. */
 	else if (ctl_key_has_prefix(ev->key, pods) && ev->value &&
-		 memmem(ev->value->data, ev->value->len, claim, sizeof(claim) - 1))
+		 (memmem(ev->value->data, ev->value->len, claim, sizeof(claim) - 1) ||
+		  memmem(ev->value->data, ev->value->len, eph, sizeof(eph) - 1)))
 		dirty = true;
 }
 

@@ -334,3 +334,50 @@ def test_configmap_update_reaches_a_running_container(node_server):
     assert "seen=v1" in out and "seen=v2" in out, out[-500:]
     s.kubectl("delete", "pod", "live", "--grace-period=1")
     wait_gone(s, "default", "live")
+
+
+def test_ephemeral_volume_lives_and_dies_with_its_pod(node_server):
+    s = node_server
+    tmpl = {"metadata": {"labels": {"kind": "scratch"}},
+            "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "16Mi"}}}}
+    post(s, "/api/v1/namespaces/default/pods",
+         pod("eph", [ctr("main", s.image, "echo x > /scratch/f && df -k /scratch | tail -1",
+                         [{"name": "scratch", "mountPath": "/scratch"}])],
+             [{"name": "scratch", "ephemeral": {"volumeClaimTemplate": tmpl}}]))
+    p = wait_pod(s, "default", "eph", finished)
+    out = logs(s, "eph", "main")
+    assert p["status"]["phase"] == "Succeeded", out
+    assert 8 * 1024 < int(out.split()[1]) <= 16 * 1024
+    c = s.kjson("get", "pvc", "eph-scratch")
+    assert c["metadata"]["labels"] == {"kind": "scratch"}
+    ref = c["metadata"]["ownerReferences"][0]
+    assert (ref["kind"], ref["name"], ref["uid"]) == ("Pod", "eph", p["metadata"]["uid"])
+    vname = c["spec"]["volumeName"]
+    s.kubectl("delete", "pod", "eph")
+    wait_gone(s, "default", "eph")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (s.request("GET", "/api/v1/namespaces/default/persistentvolumeclaims/eph-scratch")[0] != 404
+                                           or s.request("GET", f"/api/v1/persistentvolumes/{vname}")[0] != 404):
+        time.sleep(0.3)
+    assert s.request("GET", f"/api/v1/persistentvolumes/{vname}")[0] == 404
+
+
+def test_ephemeral_volume_refuses_a_foreign_claim(node_server):
+    s = node_server
+    post(s, "/api/v1/namespaces/default/persistentvolumeclaims",
+         {"metadata": {"name": "thief-data"}, "spec": {"accessModes": ["ReadWriteOnce"],
+                                                       "resources": {"requests": {"storage": "8Mi"}}}})
+    tmpl = {"spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "8Mi"}}}}
+    post(s, "/api/v1/namespaces/default/pods",
+         pod("thief", [ctr("main", s.image, "true", [{"name": "data", "mountPath": "/d"}])],
+             [{"name": "data", "ephemeral": {"volumeClaimTemplate": tmpl}}]))
+
+    def refused(p):
+        for cs in p.get("status", {}).get("containerStatuses", []):
+            if "pod is not owner" in cs.get("state", {}).get("waiting", {}).get("message", ""):
+                return True
+        return False
+    wait_pod(s, "default", "thief", refused)
+    s.kubectl("delete", "pod", "thief")
+    wait_gone(s, "default", "thief")
+    s.kubectl("delete", "pvc", "thief-data")
