@@ -70,7 +70,7 @@ static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 	p->dir = pods_dir_path(l->data_dir, uid);
 	p->spec = json_deep_copy(json_object_get(obj, "spec"));
 	p->obj = json_pack("{s:O,s:O}", "metadata", meta, "spec", p->spec);
-	p->fd = p->stop_fd = -1;
+	p->fd = p->stop_fd = p->spawn_fd = -1;
 	json_t *ics = json_object_get(p->spec, "initContainers"), *cs = json_object_get(p->spec, "containers");
 	p->ninit = json_array_size(ics);
 	p->n = p->ninit + json_array_size(cs);
@@ -109,6 +109,8 @@ static void free_pod(struct pod *p)
 	if (p->stop_fd >= 0)
 		close(p->stop_fd);
 	vol_set_release(&p->vols);
+	if (p->spawn_fd >= 0)
+		close(p->spawn_fd); /* the shim still comes up; the next agent's orphan sweep stops it */
 	json_decref(p->spec);
 	json_decref(p->obj);
 	json_decref(p->state);
@@ -149,6 +151,15 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 	struct pod *p = find(l, uid);
 	bool gone = !strcmp(type, "DELETED"), news = false;
 	if (gone || json_object_get(meta, "deletionTimestamp")) {
+		/*
+		 * A pod marked for deletion that we have not seen (deleted while
+		 * no agent ran) is taken on only to be stopped and removed.
+		 */
+		if (!p && !gone) {
+			p = new_pod(l, uid, obj);
+			p->next = l->pods;
+			l->pods = p;
+		}
 		if (p) {
 			news = !p->deleting;
 			begin_delete(p, meta, gone);
@@ -283,11 +294,31 @@ static void tick(struct loop *l)
 		next_gc = now + 10;
 		volumes_gc(l->kc, l->data_dir);
 	}
+	shim_reap();
 	pthread_mutex_lock(&l->mu);
+	for (struct pod *p = l->pods; p; p = p->next)
+		pods_spawn_early(l, p);
 	for (struct pod **pp = &l->pods; *pp;) {
 		struct pod *p = *pp;
 		if (p->deleting) {
-			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, p->grace))
+			/* A shim on its way up is let finish, so that the stop below reaches it. */
+			if (p->spawn_fd >= 0) {
+				struct atoll_err err = ERR_INIT;
+				int fd = p->spawn_fd;
+				p->spawn_fd = -1;
+				shim_spawn_finish(fd, p->dir, &err);
+			}
+			if (p->stop_fd < 0 && !p->finished && !pods_prestop_done(l, p)) {
+				pp = &p->next;
+				continue;
+			}
+			if (p->stop_fd < 0 && !p->finished && p->fd >= 0 && !p->api_gone)
+				pods_event(l, p, NULL, "Normal", "Killing", "Stopping pod (grace period %lds)", p->grace);
+			/* What the preStop hooks left of the grace period, and at least 2 s (as the kubelet). */
+			long grace = p->grace;
+			if (p->prestop_began && (grace -= (long)(time(NULL) - p->prestop_began)) < 2)
+				grace = 2;
+			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, grace))
 				p->finished = true;
 			else if (pods_stop_done(p))
 				p->finished = true;
@@ -365,6 +396,7 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	pthread_create(&t, NULL, tick_thread, l);
 	pthread_detach(t);
 	pods_probe_start(l);
+	pods_report_start(l);
 }
 
 void pods_stop_all(int timeout_s)

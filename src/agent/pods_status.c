@@ -39,8 +39,10 @@ static json_t *ctr_status(const struct pod *p, const struct pctr *c, bool init_d
 				  !c->is_init && !init_done ? "PodInitializing" : "ContainerCreating");
 	}
 	_cleanup_free_ char *cid = xasprintf("atoll://%s/%s", p->uid, c->name);
+	const char *digest = p->imgs[c->image].digest;
+	_cleanup_free_ char *iid = digest ? xasprintf("%s@%s", p->refs[c->image], digest) : xstrdup("");
 	return json_pack("{s:s,s:O,s:s,s:s,s:b,s:b,s:I,s:o,s:o}", "name", c->name, "image",
-			 json_object_get(c->spec, "image"), "imageID", "", "containerID", cid, "ready",
+			 json_object_get(c->spec, "image"), "imageID", iid, "containerID", cid, "ready",
 			 running && !c->is_init && pods_probe_ready(c), "started", running && pods_probe_started(c),
 			 "restartCount", json_integer_value(json_object_get(st, "restarts")), "state", state,
 			 "lastState", last);
@@ -122,23 +124,17 @@ json_t *pods_status(struct loop *l, struct pod *p)
 
 void pods_report(struct loop *l, struct pod *p)
 {
-	struct atoll_err err = ERR_INIT;
 	json_t *st = pods_status(l, p);
 	char *text = json_dumps(st, JSON_COMPACT | JSON_SORT_KEYS);
 
-	if (p->reported && text && !strcmp(p->reported, text)) {
+	(void)l;
+	json_decref(st);
+	if (!text || (p->reported && !strcmp(p->reported, text))) {
 		free(text);
-		json_decref(st);
 		return;
 	}
-	json_t *patch = json_pack("{s:o}", "status", st);
 	_cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/pods/%s/status", p->ns, p->name);
-	int code = kclient_do(l->kc, "PATCH", path, "application/merge-patch+json", patch, NULL, &err);
-	json_decref(patch);
-	if ((code >= 200 && code < 300) || code == 404) {
-		free(p->reported);
-		p->reported = text;
-	} else {
-		free(text);
-	}
+	pods_report_queue(p->uid, path, text);
+	free(p->reported);
+	p->reported = text; /* forgotten again if the server does not take it (pods_report.c) */
 }

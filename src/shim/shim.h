@@ -20,9 +20,14 @@
  * sandbox.json: {"hostname", "images": [rootfs dirs, mounted at /images/N],
  *   "volumes": [{"host","guest","readonly"}] (visible in the sandbox),
  *   "cpu_milli", "memory" (bytes), "pids", "network": bool,
- *   "namespace" (the pod's Kubernetes namespace, for per-namespace cgroups)}
+ *   "namespace" (the pod's Kubernetes namespace, for per-namespace cgroups),
+ *   optional "pool_cpu_milli", "pool_memory" (bytes): the namespace's
+ *   ResourceQuota limits.cpu / limits.memory (quota_pool_limits in
+ *   auth/auth_quota.h), absent for no limit; sb_opts_pool_from_json
+ *   (sandbox/sandbox.h) reads these three into sb_opts}
  *   Added by the shim's implementation: "pod_cidr" (the node's pod range,
- *   with "network": true). Volume N is visible in the sandbox at /volumes/N;
+ *   with "network": true), "hostAliases" (the pod spec's, added to
+ *   /etc/hosts). Volume N is visible in the sandbox at /volumes/N;
  *   a create's "mounts" source naming a volume's "guest" path (or a path
  *   below it) is pointed there by the shim. POD_DIR/etc is one more volume,
  *   bound into every container at /etc/hosts and /etc/resolv.conf.
@@ -83,6 +88,16 @@
  */
 int shim_spawn(const char *pod_dir, const char *data_dir, struct atoll_err *err);
 
+/*
+ * shim_spawn in two halves, so that many shims start at once: begin forks
+ * the shim and returns the fd on which it reports readiness (or -1 with err);
+ * finish waits for that report and closes the fd.
+ */
+int shim_spawn_begin(const char *pod_dir, const char *data_dir, struct atoll_err *err);
+int shim_spawn_finish(int ready_fd, const char *pod_dir, struct atoll_err *err);
+/* Reap the shims this process started that have ended (they are its children while it lives). */
+void shim_reap(void);
+
 /* Connect to a pod's shim: a socket fd, or -1 with err (no shim running). */
 int shim_connect(const char *pod_dir, struct atoll_err *err);
 
@@ -105,6 +120,8 @@ int shim_open_stream(const char *pod_dir, const json_t *req, struct atoll_err *e
  * records only; returns how many bytes of in it consumed.
  */
 size_t shim_log_decode(const char *in, size_t len, int timestamps, struct buf *out);
+/* The same, leaving out records stamped before since ("YYYY-MM-DDTHH:MM:SS...", UTC; NULL: none). */
+size_t shim_log_decode_since(const char *in, size_t len, int timestamps, const char *since, struct buf *out);
 
 /* `atoll shim`: the shim process itself. */
 int cmd_shim(int argc, char **argv);
