@@ -329,6 +329,28 @@ int vol_disk_attach(struct kclient *kc, const json_t *pod, const char *claim, bo
 	return 0;
 }
 
+/*
+ * Forget users of a disk whose pods have no record of it any more (their
+ * directory went while no agent ran, say), so they cannot keep it mounted.
+ */
+static void prune_users(const char *data_dir, const char *ud)
+{
+	DIR *d = opendir(ud);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *rec = xasprintf("%s/pods/%s/volumes/..disks", data_dir, e->d_name);
+		if (access(rec, F_OK) < 0) {
+			_cleanup_free_ char *uf = xasprintf("%s/%s", ud, e->d_name);
+			unlink(uf);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 void vol_disk_release_all(const char *vdir, const char *data_dir)
 {
 	_cleanup_free_ char *rec = xasprintf("%s/..disks", vdir);
@@ -345,6 +367,7 @@ void vol_disk_release_all(const char *vdir, const char *data_dir)
 		_cleanup_free_ char *ud = xasprintf("%s/volumes/users/%s", data_dir, disk);
 		_cleanup_free_ char *uf = xasprintf("%s/%s", ud, uid);
 		unlink(uf);
+		prune_users(data_dir, ud);
 		if (rmdir(ud) < 0 && errno == ENOTEMPTY)
 			continue; /* another pod here still uses it */
 		_cleanup_free_ char *mnt = xasprintf("%s/volumes/mnt/%s", data_dir, disk);
