@@ -196,7 +196,7 @@ static bool owned_by(const json_t *obj, const char *uid)
 }
 
 static char *claim_dir(struct kclient *kc, const json_t *pod, const char *claim, bool ephemeral,
-		       const char *data_dir, char **disk, char *why, size_t n, bool *retry)
+		       const char *data_dir, char **disk, bool *one_pod, char *why, size_t n, bool *retry)
 {
 	const char *ns = json_string_value(json_object_get(json_object_get(pod, "metadata"), "namespace")) ?: "default";
 	struct atoll_err err = ERR_INIT;
@@ -222,6 +222,9 @@ static char *claim_dir(struct kclient *kc, const json_t *pod, const char *claim,
 		snprintf(why, n, "persistentvolumeclaim \"%s\" is not bound", claim);
 		goto out;
 	}
+	const json_t *modes = json_object_get(json_object_get(pvc, "spec"), "accessModes");
+	*one_pod = json_array_size(modes) == 1 &&
+		   !strcmp(json_string_value(json_array_get(modes, 0)) ?: "", "ReadWriteOncePod");
 	path = xasprintf("/api/v1/persistentvolumes/%s", vname);
 	if (kclient_do(kc, "GET", path, NULL, NULL, &pv, &err) != 200) {
 		snprintf(why, n, "persistentvolume \"%s\" not found", vname);
@@ -286,6 +289,8 @@ static int lock_volumes(const char *data_dir)
 	return fd;
 }
 
+static void prune_users(const char *data_dir, const char *ud);
+
 int vol_disk_attach(struct kclient *kc, const json_t *pod, const char *claim, bool ephemeral, const char *vdir,
 		    const char *data_dir, char **host, char *why, size_t n, bool *retry)
 {
@@ -293,8 +298,10 @@ int vol_disk_attach(struct kclient *kc, const json_t *pod, const char *claim, bo
 	_cleanup_free_ char *disk = NULL;
 	_cleanup_close_ int lk = lock_volumes(data_dir); /* held until we return */
 
+	bool one_pod = false;
+
 	(void)lk;
-	*host = claim_dir(kc, pod, claim, ephemeral, data_dir, &disk, why, n, retry);
+	*host = claim_dir(kc, pod, claim, ephemeral, data_dir, &disk, &one_pod, why, n, retry);
 	if (!*host)
 		return -1;
 	if (!disk)
@@ -304,6 +311,24 @@ int vol_disk_attach(struct kclient *kc, const json_t *pod, const char *claim, bo
 	_cleanup_free_ char *uf = xasprintf("%s/%s", ud, uid);
 	_cleanup_free_ char *rec = xasprintf("%s/..disks", vdir);
 	mkdir(ud, 0700);
+	if (one_pod) {
+		/* ReadWriteOncePod: another pod here that still uses it keeps this one waiting. */
+		prune_users(data_dir, ud);
+		DIR *d = opendir(ud);
+		struct dirent *e;
+		bool other = false;
+		while (d && (e = readdir(d)))
+			other = other || (e->d_name[0] != '.' && strcmp(e->d_name, uid));
+		if (d)
+			closedir(d);
+		if (other) {
+			snprintf(why, n, "persistentvolumeclaim \"%s\" is ReadWriteOncePod and another pod uses it", claim);
+			free(*host);
+			*host = NULL;
+			*retry = true;
+			return -1;
+		}
+	}
 	int fd = open(uf, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		close(fd);

@@ -381,3 +381,26 @@ def test_ephemeral_volume_refuses_a_foreign_claim(node_server):
     s.kubectl("delete", "pod", "thief")
     wait_gone(s, "default", "thief")
     s.kubectl("delete", "pvc", "thief-data")
+
+
+def test_read_write_once_pod_claim_has_one_user(node_server):
+    s = node_server
+    post(s, "/api/v1/namespaces/default/persistentvolumeclaims",
+         {"metadata": {"name": "solo"}, "spec": {"accessModes": ["ReadWriteOncePod"],
+                                                  "resources": {"requests": {"storage": "8Mi"}}}})
+    vol = [{"name": "d", "persistentVolumeClaim": {"claimName": "solo"}}]
+    m = [{"name": "d", "mountPath": "/d"}]
+    post(s, "/api/v1/namespaces/default/pods", pod("solo-a", [ctr("main", s.image, "echo a > /d/f; sleep 120", m)], vol))
+    wait_pod(s, "default", "solo-a", lambda p: p.get("status", {}).get("phase") == "Running")
+    post(s, "/api/v1/namespaces/default/pods", pod("solo-b", [ctr("main", s.image, "cat /d/f", m)], vol))
+
+    def blocked(p):
+        return any("ReadWriteOncePod" in cs.get("state", {}).get("waiting", {}).get("message", "")
+                   for cs in p.get("status", {}).get("containerStatuses", []))
+    wait_pod(s, "default", "solo-b", blocked)
+    s.kubectl("delete", "pod", "solo-a", "--grace-period=1")
+    wait_pod(s, "default", "solo-b", finished, timeout=120)
+    assert logs(s, "solo-b", "main").strip() == "a"
+    s.kubectl("delete", "pod", "solo-b")
+    wait_gone(s, "default", "solo-b")
+    s.kubectl("delete", "pvc", "solo")
