@@ -404,3 +404,56 @@ def test_read_write_once_pod_claim_has_one_user(node_server):
     s.kubectl("delete", "pod", "solo-b")
     wait_gone(s, "default", "solo-b")
     s.kubectl("delete", "pvc", "solo")
+
+
+def test_volumes_survive_an_agent_restart_and_go_with_their_pods(tmp_path):
+    img = tempfile.mkdtemp(prefix="atoll-img-")
+    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img], check=True, capture_output=True)
+    image = f"oci:{img}:latest"
+    s = Server(node=True, keep_pods=True, args=["--node-name", "n1"])
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and s.request("GET", "/api/v1/nodes/n1")[0] != 200:
+            time.sleep(0.2)
+        post(s, "/api/v1/namespaces/default/persistentvolumeclaims",
+             {"metadata": {"name": "kept"}, "spec": {"accessModes": ["ReadWriteOnce"],
+                                                      "resources": {"requests": {"storage": "8Mi"}}}})
+        vols = [{"name": "d", "persistentVolumeClaim": {"claimName": "kept"}},
+                {"name": "m", "emptyDir": {"medium": "Memory"}}]
+        m = [{"name": "d", "mountPath": "/d"}, {"name": "m", "mountPath": "/m"}]
+        for name in ("stay", "orphan"):
+            post(s, "/api/v1/namespaces/default/pods",
+                 pod(name, [ctr("main", image, f"echo {name} > /m/x; sleep 300", m)], vols))
+            wait_pod(s, "default", name, lambda p: p.get("status", {}).get("phase") == "Running")
+        assert len(mounts_under(s.data_dir)) == 3  # one disk, two memory emptyDirs
+        s.kill9()
+        # While no agent runs, "orphan" goes from the API (a server without its node).
+        args = s.args
+        s.args = ["--node-name", "n1", "--no-node"]
+        s.start()
+        s.request("DELETE", "/api/v1/namespaces/default/pods/orphan?gracePeriodSeconds=0")
+        s.stop()
+        s.args = args
+        s.start()
+        # The new agent stops the orphan and releases its volumes; the disk stays for "stay".
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(mounts_under(s.data_dir)) != 2:
+            time.sleep(0.3)
+        assert len(mounts_under(s.data_dir)) == 2, mounts_under(s.data_dir)
+        wait_pod(s, "default", "stay", lambda p: p.get("status", {}).get("phase") == "Running")
+        s.kubectl("delete", "pod", "stay", "--grace-period=1")
+        wait_gone(s, "default", "stay")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and mounts_under(s.data_dir):
+            time.sleep(0.3)
+        assert not mounts_under(s.data_dir)
+    finally:
+        s.kubectl("delete", "pods", "--all", "--grace-period=0", "--force", check=False)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and mounts_under(s.data_dir):
+            time.sleep(0.3)
+        s.stop()
+        for mp in sorted(mounts_under(s.data_dir), reverse=True):
+            subprocess.run(["umount", "-l", mp])
+        s.close()
+        subprocess.run(["rm", "-rf", img])
