@@ -323,8 +323,21 @@ static void sync_pending(struct store *s, struct ctl_obj *c, struct ctl_list *vo
 		return; /* someone else's provisioner, or a static volume still to come */
 	const char *node = NULL;
 	if (!strcmp(s_of(cls, "volumeBindingMode"), "WaitForFirstConsumer") &&
-	    !(node = consumer_node(pods, ns, name)))
-		return; /* bound when a pod using it is scheduled */
+	    !(node = consumer_node(pods, ns, name))) {
+		/* Bound when a pod using it is scheduled; said once per claim (this thread's own set). */
+		static json_t *told;
+		if (!told)
+			told = json_object();
+		const char *uid = s_of(pvc, "metadata.uid");
+		if (!json_object_get(told, uid)) {
+			if (json_object_size(told) > 10000)
+				json_object_clear(told);
+			json_object_set_new(told, uid, json_true());
+			ctl_event(s, pvc, "Normal", "WaitForFirstConsumer",
+				  "waiting for first consumer to be created before binding");
+		}
+		return;
+	}
 	json_t *pv = provision(s, pvc, cls, node);
 	if (pv)
 		bind_claim(s, c, pv);

@@ -112,6 +112,8 @@ def test_wait_for_first_consumer(server, ns):
     time.sleep(1.5)  # give the controller ticks in which it must not bind
     c = get(server, f"/api/v1/namespaces/{ns}/persistentvolumeclaims/later")
     assert c["status"]["phase"] == "Pending" and not c["spec"].get("volumeName")
+    evs = get(server, f"/api/v1/namespaces/{ns}/events")["items"]
+    assert [e["reason"] for e in evs if e["involvedObject"]["name"] == "later"] == ["WaitForFirstConsumer"]
     # A consumer already placed on a node (no agent runs here, so nothing starts it).
     apply(server, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "user"},
                    "spec": {"nodeName": "node-a", "containers": [{"name": "c", "image": "busybox"}],
