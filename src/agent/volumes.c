@@ -93,8 +93,8 @@ static long mode_or(const json_t *v, long dflt)
 }
 
 /* The files of one configMap, secret, downwardAPI or projected volume. */
-static int fill_payload(struct kclient *kc, const json_t *pod, const json_t *vol, struct vol_payload *p,
-			char *why, size_t n)
+static int fill_payload(struct kclient *kc, const json_t *pod, const json_t *vol, const char *dir,
+			struct vol_payload *p, char *why, size_t n)
 {
 	const json_t *src;
 	const char *ns = pod_ns(pod);
@@ -122,7 +122,7 @@ static int fill_payload(struct kclient *kc, const json_t *pod, const json_t *vol
 		}
 		r = vol_from_downward(p, json_object_get(src, "items"), pod, (mode_t)dm, why, n);
 	} else if ((src = json_object_get(vol, "projected"))) {
-		r = vol_projected(kc, pod, src, p, why, n);
+		r = vol_projected(kc, pod, src, dir, p, why, n);
 	}
 	for (size_t i = 0; i < p->n; i++)
 		p->f[i].mode |= extra;
@@ -282,7 +282,7 @@ static int place_one(struct kclient *kc, const json_t *pod, const json_t *vol, c
 		struct vol_payload p = { 0 };
 		pl->host = xasprintf("%s/%s", vdir, pl->name);
 		pl->ro = true;
-		int r = fill_payload(kc, pod, vol, &p, why, n);
+		int r = fill_payload(kc, pod, vol, pl->host, &p, why, n);
 		if (r == 0 && (r = vol_atomic_write(pl->host, &p, fsg)) < 0)
 			snprintf(why, n, "writing volume %s: %s", pl->name, strerror(-r));
 		else if (r < 0)
@@ -472,7 +472,7 @@ int volumes_refresh(struct kclient *kc, const json_t *pod, const char *pod_dir, 
 			continue;
 		_cleanup_free_ char *dir = xasprintf("%s/volumes/%s", pod_dir, name);
 		/* On an error the volume keeps its last good contents, as with the kubelet. */
-		if (fill_payload(kc, pod, v, &p, why, n) < 0)
+		if (fill_payload(kc, pod, v, dir, &p, why, n) < 0)
 			rc = -1;
 		else if (vol_atomic_write(dir, &p, pod_fsgroup(pod)) < 0)
 			rc = -1, snprintf(why, n, "writing volume %s: %s", name, strerror(errno));

@@ -16,10 +16,12 @@ json_t *vol_get(struct kclient *kc, const char *ns, const char *resource, const 
 /*
  * The files of a projected volume (src: its "projected" object, borrowed):
  * configMap, secret, downwardAPI and serviceAccountToken sources, the last
- * minted by TokenRequest bound to the pod. Returns 0 or -1 with why.
+ * minted by TokenRequest bound to the pod, or kept from the volume's
+ * directory dir while younger than 80% of its life (as the kubelet rotates
+ * them). Returns 0 or -1 with why.
  */
-int vol_projected(struct kclient *kc, const json_t *pod, const json_t *src, struct vol_payload *p,
-		  char *why, size_t n);
+int vol_projected(struct kclient *kc, const json_t *pod, const json_t *src, const char *dir,
+		  struct vol_payload *p, char *why, size_t n);
 
 /*
  * The disk of claim (in pod's namespace): once the claim is bound, its

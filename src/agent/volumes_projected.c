@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Projected volumes: several sources in one directory, with bound service-account tokens. */
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "agent/client.h"
 #include "agent/volumes.h"
@@ -46,8 +48,51 @@ static char *mint_token(struct kclient *kc, const json_t *pod, const json_t *sat
 	return out;
 }
 
-int vol_projected(struct kclient *kc, const json_t *pod, const json_t *src, struct vol_payload *p,
-		  char *why, size_t n)
+/* The claims of a JWT (owned), or NULL; no signature check: it is our own earlier token. */
+static json_t *jwt_claims(const char *tok)
+{
+	const char *a = strchr(tok, '.'), *b = a ? strchr(a + 1, '.') : NULL;
+	if (!b || b - a - 1 > 8192)
+		return NULL;
+	size_t len = (size_t)(b - a - 1), m = (len + 3) / 4 * 4;
+	_cleanup_free_ unsigned char *std = xmalloc(m + 1), *raw = xmalloc(m + 1);
+	for (size_t i = 0; i < m; i++) {
+		char c = i < len ? a[1 + i] : '=';
+		std[i] = (unsigned char)(c == '-' ? '+' : c == '_' ? '/' : c);
+	}
+	int k = EVP_DecodeBlock(raw, std, (int)m);
+	if (k < 0)
+		return NULL;
+	/* EVP_DecodeBlock counts padding as zero bytes: trailing NULs end the JSON anyway. */
+	while (k > 0 && raw[k - 1] == '\0')
+		k--;
+	return json_loadb((const char *)raw, (size_t)k, 0, NULL);
+}
+
+/* The token kept in dir/path when it is for this pod and not yet due for rotation (owned), else NULL. */
+static char *kept_token(const char *dir, const char *path, const json_t *pod)
+{
+	if (!dir)
+		return NULL;
+	_cleanup_free_ char *file = xasprintf("%s/%s", dir, path);
+	char buf[16384];
+	FILE *f = fopen(file, "re");
+	size_t len = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[len] = '\0';
+	json_t *c = len ? jwt_claims(buf) : NULL;
+	json_int_t iat = json_integer_value(json_object_get(c, "iat")), exp = json_integer_value(json_object_get(c, "exp"));
+	const char *uid = json_string_value(json_object_get(json_object_get(json_object_get(c, "kubernetes.io"), "pod"), "uid"));
+	bool fresh = c && exp > iat && uid &&
+		     !strcmp(uid, json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid")) ?: "") &&
+		     (json_int_t)time(NULL) < iat + (exp - iat) * 8 / 10;
+	json_decref(c);
+	return fresh ? xstrdup(buf) : NULL;
+}
+
+int vol_projected(struct kclient *kc, const json_t *pod, const json_t *src, const char *dir,
+		  struct vol_payload *p, char *why, size_t n)
 {
 	const char *ns = json_string_value(json_object_get(json_object_get(pod, "metadata"), "namespace")) ?: "default";
 	const json_t *dmv = json_object_get(src, "defaultMode");
@@ -79,7 +124,9 @@ int vol_projected(struct kclient *kc, const json_t *pod, const json_t *src, stru
 			const char *path = json_string_value(json_object_get(x, "path"));
 			if (!vol_path_ok(path, true, why, n))
 				return -1;
-			_cleanup_free_ char *tok = mint_token(kc, pod, x, why, n);
+			_cleanup_free_ char *tok = kept_token(dir, path, pod);
+			if (!tok)
+				tok = mint_token(kc, pod, x, why, n);
 			if (!tok)
 				return -1;
 			vol_payload_add(p, path, tok, strlen(tok), dm);

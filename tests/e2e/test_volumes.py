@@ -320,9 +320,12 @@ def test_retained_disk_outlives_its_volume(node_server):
 def test_configmap_update_reaches_a_running_container(node_server):
     s = node_server
     post(s, "/api/v1/namespaces/default/configmaps", {"metadata": {"name": "live"}, "data": {"k": "v1"}})
-    c = ctr("main", s.image, "i=0; while [ $i -lt 200 ]; do echo \"seen=$(cat /cfg/k)\"; sleep 0.5; i=$((i+1)); done",
-            [{"name": "cfg", "mountPath": "/cfg"}])
-    post(s, "/api/v1/namespaces/default/pods", pod("live", [c], [{"name": "cfg", "configMap": {"name": "live"}}]))
+    c = ctr("main", s.image, "i=0; while [ $i -lt 200 ]; do echo \"seen=$(cat /cfg/k) tok=$(md5sum < /t/token)\";"
+            "sleep 0.5; i=$((i+1)); done",
+            [{"name": "cfg", "mountPath": "/cfg"}, {"name": "tok", "mountPath": "/t"}])
+    tok = {"name": "tok", "projected": {"sources": [{"serviceAccountToken": {"path": "token"}}]}}
+    post(s, "/api/v1/namespaces/default/pods",
+         pod("live", [c], [{"name": "cfg", "configMap": {"name": "live"}}, tok]))
     wait_pod(s, "default", "live", lambda p: p.get("status", {}).get("phase") == "Running")
     s.kubectl("patch", "configmap", "live", "--type=merge", "-p", json.dumps({"data": {"k": "v2"}}))
     # The agent rewrites such volumes every minute; the container sees the ..data swap.
@@ -332,6 +335,8 @@ def test_configmap_update_reaches_a_running_container(node_server):
         time.sleep(1)
         out = logs(s, "live", "main")
     assert "seen=v1" in out and "seen=v2" in out, out[-500:]
+    # The refresh that brought v2 kept the token: it is far from 80% of its hour.
+    assert len({line.split("tok=")[1] for line in out.splitlines() if "tok=" in line}) == 1, out[-500:]
     s.kubectl("delete", "pod", "live", "--grace-period=1")
     wait_gone(s, "default", "live")
 
