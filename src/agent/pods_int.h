@@ -33,6 +33,8 @@ struct pctr {
 	json_t *prev_term;      /* the one before it (owned), or NULL */
 	char config_error[600]; /* why it cannot be created yet */
 	int restarts_base;      /* restarts before the current sandbox (it replaced one that died) */
+	bool respec;            /* its image changed: restart it with the new one */
+	time_t kill_at;         /* respec: SIGKILL if it has not ended by then (0: not signalled yet) */
 	struct pctr_probes pr;  /* under the loop's lock */
 };
 

@@ -203,7 +203,7 @@ static json_t *strv(char **v)
 }
 
 /* The shim's create request for c: image config overridden by the container spec. */
-static json_t *create_req(struct loop *l, struct pod *p, struct pctr *c)
+static json_t *create_req(struct loop *l, struct pod *p, struct pctr *c, const char *lower)
 {
 	const struct image_config *ic = &p->imgs[c->image].config;
 	json_t *cmd = json_object_get(c->spec, "command"), *args = json_object_get(c->spec, "args"), *v;
@@ -253,8 +253,6 @@ static json_t *create_req(struct loop *l, struct pod *p, struct pctr *c)
 		snprintf(user, sizeof(user), "%lld", (long long)json_integer_value(ru));
 	else
 		snprintf(user, sizeof(user), "%s", ic->user ? ic->user : "");
-	char lower[32];
-	snprintf(lower, sizeof(lower), "/images/%zu", c->image);
 	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b,s:i}", "op", "create", "id", c->name, "lower", lower,
 			 "args", argv, "env", env, "cwd", wd && *wd ? wd : (ic->workdir && *ic->workdir ? ic->workdir : "/"),
 			 "user", user, "init", c->is_init, "tty", json_is_true(json_object_get(c->spec, "tty")),
@@ -287,7 +285,19 @@ static void run_ctr(struct loop *l, struct pod *p, struct pctr *c, bool created)
 			c->next_start = time(NULL) + 5;
 			return;
 		}
-		json_t *req = create_req(l, p, c);
+		/* Where the sandbox has the image: the shim adds it when it is new to the pod (an update). */
+		struct atoll_err err = ERR_INIT;
+		json_t *q = json_pack("{s:s,s:s}", "op", "add_image", "path", p->imgs[c->image].rootfs);
+		json_t *a = shim_call(p->fd, q, &err);
+		json_decref(q);
+		if (!a) {
+			snprintf(c->config_error, sizeof(c->config_error), "%s", err.msg);
+			c->next_start = time(NULL) + 2;
+			return;
+		}
+		_cleanup_free_ char *lower = xstrdup(json_string_value(json_object_get(a, "lower")) ?: "/images/0");
+		json_decref(a);
+		json_t *req = create_req(l, p, c, lower);
 		if (!req) {
 			c->next_start = time(NULL) + 2; /* the ConfigMap or Secret may appear */
 			return;
@@ -340,6 +350,41 @@ static bool saw_exit(struct pod *p, struct pctr *c, json_t *st)
 }
 
 /*
+ * A container whose image changed: stop it (SIGTERM, SIGKILL after the
+ * grace period), then replace and start it whatever the restart policy.
+ * Returns true while this takes the container's turn.
+ */
+static bool respec_step(struct loop *l, struct pod *p, struct pctr *c, json_t *st, const char *s, time_t now)
+{
+	char why[512];
+
+	if (!strcmp(s, "running")) {
+		if (!c->kill_at) {
+			pods_event(l, p, c, "Normal", "Killing", "Container %s definition changed, will be restarted",
+				   c->name);
+			call(p, json_pack("{s:s,s:s,s:i}", "op", "signal", "id", c->name, "signal", 15), why, sizeof(why));
+			c->kill_at = now + p->grace;
+		} else if (now >= c->kill_at) {
+			call(p, json_pack("{s:s,s:s,s:i}", "op", "signal", "id", c->name, "signal", 9), why, sizeof(why));
+			c->kill_at = now + 3600;
+		}
+		return true;
+	}
+	if (!strcmp(s, "exited") && !c->kill_at &&
+	    !pods_will_restart(p, c, (int)json_integer_value(json_object_get(st, "exitCode")))) {
+		c->respec = false; /* ended for good: nothing to restart */
+		return false;
+	}
+	if (!strcmp(s, "exited"))
+		saw_exit(p, c, st);
+	c->respec = false;
+	c->kill_at = 0;
+	c->next_start = 0;
+	run_ctr(l, p, c, false);
+	return true;
+}
+
+/*
  * Walk the containers: init containers one at a time, in order, each to
  * success; then every regular container. Returns true when the pod has
  * reached its end (nothing runs and nothing will be restarted).
@@ -356,9 +401,17 @@ static bool drive(struct loop *l, struct pod *p)
 		if (!st || !s || !strcmp(s, "creating")) {
 			/* Not there yet, or its create failed (the reason is in config_error): (re)create. */
 			bool failed = st && json_object_get(st, "error");
+			if (!st || failed)
+				c->respec = false; /* its (re)create takes the current definition anyway */
 			if ((!st || failed) && now >= c->next_start)
 				run_ctr(l, p, c, false);
 			return false;
+		}
+		if (c->respec && respec_step(l, p, c, st, s, now)) {
+			if (c->is_init)
+				return false;
+			all_done = false;
+			continue;
 		}
 		if (!strcmp(s, "created")) {
 			if (now >= c->next_start)

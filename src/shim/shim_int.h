@@ -157,6 +157,10 @@ void shim_on_reply(struct shim *s, json_t *msg, struct shim_conn *conn, const ch
 void shim_on_exit(struct shim *s, json_t *msg);
 void shim_on_output(struct shim *s, uint8_t type, uint32_t proc, const char *data, size_t len);
 
+/* ---- shim_image.c ---- */
+/* {"op":"add_image","path"}: the image tree at /images/N of the running sandbox; replies "lower". */
+void shim_op_add_image(struct shim *s, struct shim_conn *c, json_t *req);
+
 /* ---- shim_stream.c: exec, attach, portforward ---- */
 void shim_op_stream(struct shim *s, struct shim_conn *c, json_t *req);
 /* A frame from a stream client (after its first request). */

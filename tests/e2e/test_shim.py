@@ -227,6 +227,27 @@ def test_restarts_with_backoff_keep_the_previous_log(node_server):
     delete_and_wait(s, "crashy")
 
 
+def test_an_image_update_restarts_the_container(node_server, tmp_path):
+    s = node_server
+    img2 = str(tmp_path / "img2")
+    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img2, "--env", "MARK=two"],
+                   check=True, capture_output=True)
+    create(s, pod("upd", [ctr("main", s.image, "echo mark=$MARK; exec sleep 305")]))
+    p = wait_pod(s, "upd", lambda p: phase(p) == "Running" and statuses(p)["main"]["ready"])
+    first = statuses(p)["main"]["state"]["running"]["startedAt"]
+    code, _, body = s.request("PATCH", "/api/v1/namespaces/default/pods/upd",
+                              {"spec": {"containers": [{"name": "main", "image": f"oci:{img2}:latest"}]}},
+                              content_type="application/strategic-merge-patch+json")
+    assert code == 200, body
+    # Restarted with the new image even with restartPolicy Never, as the kubelet does.
+    p = wait_pod(s, "upd", lambda p: statuses(p)["main"]["restartCount"] == 1 and statuses(p)["main"]["ready"])
+    cs = statuses(p)["main"]
+    assert cs["image"] == f"oci:{img2}:latest" and cs["imageID"].startswith(f"oci:{img2}:latest@")
+    assert cs["lastState"]["terminated"]["exitCode"] == 143 and cs["lastState"]["terminated"]["startedAt"] == first
+    assert "mark=two" in logs(s, "upd") and "mark=\n" in logs(s, "upd", "--previous")
+    delete_and_wait(s, "upd")
+
+
 def test_on_failure_does_not_restart_success(node_server):
     s = node_server
     create(s, pod("once", [ctr("main", s.image, "echo fine")], restart="OnFailure"))
