@@ -76,6 +76,12 @@ struct loop {
 	struct pod *pods;
 };
 
+/* pods_sandbox.c */
+/* Prepare the pod's images (once each). 0, or -1 with p->error set. */
+int pods_prepare_images(struct loop *l, struct pod *p);
+/* Connect to the pod's running shim (adoption) or write sandbox.json and spawn one. 0 or -1 (p->error). */
+int pods_sandbox_up(struct loop *l, struct pod *p);
+
 /* pods_sync.c */
 /* Bring the pod's sandbox up (adopting a running shim when there is one) and drive its containers. */
 void pods_sync(struct loop *l, struct pod *p);
