@@ -218,6 +218,8 @@ def test_restarts_with_backoff_keep_the_previous_log(node_server):
     assert cs["lastState"]["terminated"]["exitCode"] == 1
     assert cs["lastState"]["terminated"]["reason"] == "Error"
     assert "attempt-" in logs(s, "crashy", "--previous")
+    # Following a container ends with it: the next instance writes a new file.
+    assert "attempt-" in s.kubectl("logs", "-f", "crashy", timeout=60).stdout
     p = wait_pod(s, "crashy", lambda p: "waiting" in statuses(p)["main"]["state"])
     assert statuses(p)["main"]["state"]["waiting"]["reason"] == "CrashLoopBackOff"
     # As the kubelet does, the agent tells the story in events.
