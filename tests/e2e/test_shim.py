@@ -453,6 +453,19 @@ def test_a_long_data_dir_path(tmp_path):
         subprocess.run(["rm", "-rf", img])
 
 
+def test_a_shim_that_cannot_start_says_why(tmp_path):
+    from conftest import ATOLL
+    d = tmp_path / "pod"
+    d.mkdir()
+    (d / "sandbox.json").write_text(json.dumps({"hostname": "x", "images": [str(tmp_path / "missing")]}))
+    r = subprocess.run([ATOLL, "shim", "--dir", str(d), "--data-dir", str(tmp_path / "agent")],
+                       capture_output=True, text=True, timeout=T)
+    assert r.returncode == 1
+    log = (d / "shim.log").read_text()
+    assert "sandbox:" in log and "missing" in log, log
+    assert not (d / "shim.sock").exists() and not (d / "shim.pid").exists()
+
+
 # ---- adoption ----
 
 def test_a_restarted_agent_adopts_running_pods(tmp_path):
