@@ -64,12 +64,27 @@ static bool still_running(struct follower *f)
 	return running;
 }
 
-/* The shim moved the file aside: that container instance has ended (a restart follows). */
+/*
+ * The shim moved the file aside. For its size (to <ctr>.log.rotated) the
+ * stream goes on in the new file; for a restart (to <ctr>.log.1) that
+ * container instance has ended, and so does the stream.
+ */
 static bool rotated(struct follower *f)
 {
 	struct stat a, b;
 
-	return fstat(f->fd, &a) == 0 && (stat(f->path, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+	if (fstat(f->fd, &a) < 0 || (stat(f->path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev))
+		return false;
+	_cleanup_free_ char *aside = xasprintf("%s.rotated", f->path);
+	if (stat(aside, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+		int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(f->fd);
+			f->fd = fd;
+			return false;
+		}
+	}
+	return true;
 }
 
 static ssize_t follow_read(void *cls, uint64_t pos, char *buf, size_t max)

@@ -16,6 +16,8 @@
  *                 "<RFC3339Nano UTC> <stdout|stderr> <F|P> <bytes>\n"
  *                 (P: a partial line, continued by the next record)
  *   <ctr>.log.1   the previous instance's output (kubectl logs --previous)
+ *   <ctr>.log.rotated  the current instance's older output, set aside when
+ *                 <ctr>.log passed 10 MiB
  *
  * sandbox.json: {"hostname", "images": [rootfs dirs, mounted at /images/N],
  *   "volumes": [{"host","guest","readonly"}] (visible in the sandbox),

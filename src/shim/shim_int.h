@@ -20,9 +20,15 @@
 /* Lines of one stream not ended yet; flushed as "P" records when they grow long. */
 #define SHIM_LOG_PARTIAL_MAX 16384
 
+/* A log file past this size is moved to <ctr>.log.rotated (one kept) and started afresh, as the kubelet's 10 MiB. */
+#define SHIM_LOG_MAX_BYTES (10LL << 20)
+
 struct shim_log {
 	int fd;             /* -1: not open */
 	struct buf pend[2]; /* stdout, stderr: bytes after the last newline */
+	char *path;         /* owned, while open */
+	long long size;     /* bytes in the file */
+	long long max;      /* rotate past this (SHIM_LOG_MAX_BYTES unless a test sets it) */
 };
 
 /* "2026-01-02T03:04:05.123456789Z" for ts into out (>= 40 bytes). */

@@ -250,6 +250,19 @@ def test_an_image_update_restarts_the_container(node_server, tmp_path):
     delete_and_wait(s, "upd")
 
 
+def test_a_big_log_is_rotated(node_server):
+    s = node_server
+    # 12 MiB of 64-byte lines, then a last line: the 10 MiB file is set aside once.
+    uid = create(s, pod("chatty", [ctr("main", s.image, "yes 0123456789012345678901234567890123456789012345678901234567890 "
+                                                        "| head -n 200000; echo the-end")]))
+    wait_pod(s, "chatty", lambda p: phase(p) == "Succeeded", timeout=60)
+    d = pod_dir(s, uid)
+    assert os.path.getsize(os.path.join(d, "main.log.rotated")) <= 10 << 20
+    out = s.kubectl("logs", "chatty", "--tail=1").stdout
+    assert out == "the-end\n"
+    delete_and_wait(s, "chatty")
+
+
 def test_on_failure_does_not_restart_success(node_server):
     s = node_server
     create(s, pod("once", [ctr("main", s.image, "echo fine")], restart="OnFailure"))
