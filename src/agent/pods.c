@@ -185,10 +185,8 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 		return 0;
 	pthread_mutex_lock(&l->mu);
 	struct pod *p = find(l, uid);
-	bool gone = !strcmp(type, "DELETED"), wake = false;
+	bool gone = !strcmp(type, "DELETED");
 	if (gone || json_object_get(meta, "deletionTimestamp")) {
-		if (p && !p->deleting)
-			wake = true;
 		if (p)
 			begin_delete(p, meta, gone);
 	} else if (p) {
@@ -202,12 +200,8 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 				snprintf(p->started, sizeof(p->started), "%s", st);
 			p->next = l->pods;
 			l->pods = p;
-			wake = true;
 		}
 	}
-	/* Our own status updates come back as events too: only news wakes the loop. */
-	if (wake)
-		pthread_cond_signal(&l->wake);
 	pthread_mutex_unlock(&l->mu);
 	return 0;
 }
@@ -312,9 +306,9 @@ static void finish_delete(struct loop *l, struct pod *p)
 	nftw(p->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
-/* One pass over the pods; the caller holds l->mu. */
 static void tick(struct loop *l)
 {
+	pthread_mutex_lock(&l->mu);
 	for (struct pod **pp = &l->pods; *pp;) {
 		struct pod *p = *pp;
 		if (p->deleting) {
@@ -338,24 +332,16 @@ static void tick(struct loop *l)
 		}
 		pp = &p->next;
 	}
+	pthread_mutex_unlock(&l->mu);
 }
 
 static void *tick_thread(void *arg)
 {
 	struct loop *l = arg;
 
-	pthread_mutex_lock(&l->mu);
 	for (;;) {
 		tick(l);
-		/* A new or deleted pod wakes us at once; otherwise look again after TICK_MS. */
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += TICK_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&l->wake, &l->mu, &until);
+		usleep(TICK_MS * 1000);
 	}
 	return NULL;
 }
@@ -373,11 +359,6 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	l->host_ip = host_ip ? xstrdup(host_ip) : NULL;
 	l->pod_network = pod_network;
 	pthread_mutex_init(&l->mu, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&l->wake, &ca);
-	pthread_condattr_destroy(&ca);
 	the_loop = l;
 	pthread_create(&t, NULL, watch_thread, l);
 	pthread_detach(t);

@@ -73,7 +73,6 @@ struct loop {
 	char *node, *data_dir, *agent_dir, *host_ip;
 	bool pod_network;       /* give pods a network when the Node has a podCIDR */
 	pthread_mutex_t mu;
-	pthread_cond_t wake;    /* on_event wakes the tick thread (CLOCK_MONOTONIC waits) */
 	struct pod *pods;
 };
 
