@@ -73,7 +73,7 @@ static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 	p->dir = pods_dir_path(l->data_dir, uid);
 	p->spec = json_deep_copy(json_object_get(obj, "spec"));
 	p->obj = json_pack("{s:O,s:O}", "metadata", meta, "spec", p->spec);
-	p->fd = p->stop_fd = -1;
+	p->fd = p->stop_fd = p->spawn_fd = -1;
 	json_t *ics = json_object_get(p->spec, "initContainers"), *cs = json_object_get(p->spec, "containers");
 	p->ninit = json_array_size(ics);
 	p->n = p->ninit + json_array_size(cs);
@@ -147,6 +147,8 @@ static void free_pod(struct pod *p)
 		close(p->fd);
 	if (p->stop_fd >= 0)
 		close(p->stop_fd);
+	if (p->spawn_fd >= 0)
+		close(p->spawn_fd); /* the shim still comes up; the next agent's orphan sweep stops it */
 	json_decref(p->spec);
 	json_decref(p->obj);
 	json_decref(p->state);
@@ -185,10 +187,12 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 		return 0;
 	pthread_mutex_lock(&l->mu);
 	struct pod *p = find(l, uid);
-	bool gone = !strcmp(type, "DELETED");
+	bool gone = !strcmp(type, "DELETED"), news = false;
 	if (gone || json_object_get(meta, "deletionTimestamp")) {
-		if (p)
+		if (p) {
+			news = !p->deleting;
 			begin_delete(p, meta, gone);
+		}
 	} else if (p) {
 		respec(p, obj);
 	} else {
@@ -200,9 +204,12 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 				snprintf(p->started, sizeof(p->started), "%s", st);
 			p->next = l->pods;
 			l->pods = p;
+			news = true;
 		}
 	}
 	pthread_mutex_unlock(&l->mu);
+	if (news)
+		pods_wake(l);
 	return 0;
 }
 
@@ -308,10 +315,20 @@ static void finish_delete(struct loop *l, struct pod *p)
 
 static void tick(struct loop *l)
 {
+	shim_reap();
 	pthread_mutex_lock(&l->mu);
+	for (struct pod *p = l->pods; p; p = p->next)
+		pods_spawn_early(l, p);
 	for (struct pod **pp = &l->pods; *pp;) {
 		struct pod *p = *pp;
 		if (p->deleting) {
+			/* A shim on its way up is let finish, so that the stop below reaches it. */
+			if (p->spawn_fd >= 0) {
+				struct atoll_err err = ERR_INIT;
+				int fd = p->spawn_fd;
+				p->spawn_fd = -1;
+				shim_spawn_finish(fd, p->dir, &err);
+			}
 			if (p->stop_fd < 0 && !p->finished && p->fd >= 0 && !p->api_gone)
 				pods_event(l, p, NULL, "Normal", "Killing", "Stopping pod (grace period %lds)", p->grace);
 			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, p->grace))
@@ -335,15 +352,33 @@ static void tick(struct loop *l)
 	pthread_mutex_unlock(&l->mu);
 }
 
+/* Ticks every TICK_MS, and at once when the watch brings a new or deleted pod (pods_wake). */
 static void *tick_thread(void *arg)
 {
 	struct loop *l = arg;
 
 	for (;;) {
 		tick(l);
-		usleep(TICK_MS * 1000);
+		struct timespec dl;
+		clock_gettime(CLOCK_MONOTONIC, &dl);
+		dl.tv_nsec += TICK_MS * 1000000L;
+		dl.tv_sec += dl.tv_nsec / 1000000000L;
+		dl.tv_nsec %= 1000000000L;
+		pthread_mutex_lock(&l->wake_mu);
+		while (!l->woken && pthread_cond_timedwait(&l->wake, &l->wake_mu, &dl) == 0)
+			;
+		l->woken = false;
+		pthread_mutex_unlock(&l->wake_mu);
 	}
 	return NULL;
+}
+
+void pods_wake(struct loop *l)
+{
+	pthread_mutex_lock(&l->wake_mu);
+	l->woken = true;
+	pthread_cond_signal(&l->wake);
+	pthread_mutex_unlock(&l->wake_mu);
 }
 
 void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip,
@@ -359,12 +394,19 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	l->host_ip = host_ip ? xstrdup(host_ip) : NULL;
 	l->pod_network = pod_network;
 	pthread_mutex_init(&l->mu, NULL);
+	pthread_mutex_init(&l->wake_mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&l->wake, &ca);
+	pthread_condattr_destroy(&ca);
 	the_loop = l;
 	pthread_create(&t, NULL, watch_thread, l);
 	pthread_detach(t);
 	pthread_create(&t, NULL, tick_thread, l);
 	pthread_detach(t);
 	pods_probe_start(l);
+	pods_report_start(l);
 }
 
 void pods_stop_all(int timeout_s)

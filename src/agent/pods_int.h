@@ -57,6 +57,9 @@ struct pod {
 	time_t retry_at;        /* sandbox set-up back-off */
 	int setup_failures;
 	bool finished;          /* terminal: the shim was told to stop, status is final */
+	bool acted;             /* pods_sync started a container in this round */
+	int spawn_fd;           /* a shim being started reports here, -1 when none */
+	bool early_failed;      /* pods_spawn_early could not start the sandbox (why in error) */
 	bool deleting;
 	bool api_gone;          /* the API object is deleted (not only marked) */
 	long grace;             /* seconds for a graceful stop */
@@ -74,13 +77,22 @@ struct loop {
 	bool pod_network;       /* give pods a network when the Node has a podCIDR */
 	pthread_mutex_t mu;
 	struct pod *pods;
+	pthread_mutex_t wake_mu; /* guards woken; never held with mu */
+	pthread_cond_t wake;
+	bool woken;
 };
+
+/* pods.c */
+/* Run the next tick now rather than at its time (the watch saw a new or deleted pod). */
+void pods_wake(struct loop *l);
 
 /* pods_sandbox.c */
 /* Prepare the pod's images (once each). 0, or -1 with p->error set. */
 int pods_prepare_images(struct loop *l, struct pod *p);
 /* Connect to the pod's running shim (adoption) or write sandbox.json and spawn one. 0 or -1 (p->error). */
 int pods_sandbox_up(struct loop *l, struct pod *p);
+/* Fork the shim of a pod that needs a new sandbox without waiting for it, so new pods start in parallel. */
+void pods_spawn_early(struct loop *l, struct pod *p);
 
 /* pods_sync.c */
 /* Bring the pod's sandbox up (adopting a running shim when there is one) and drive its containers. */
@@ -103,6 +115,12 @@ void pods_probe_start(struct loop *l);
 /* Whether c counts as ready (its readiness probe, if any, passes) and as started (startup probe). */
 bool pods_probe_ready(const struct pctr *c);
 bool pods_probe_started(const struct pctr *c);
+
+/* pods_report.c */
+/* Start the threads that send statuses. */
+void pods_report_start(struct loop *l);
+/* Send text (a status, JSON) as the status of the pod uid at path; replaces one not yet sent. */
+void pods_report_queue(const char *uid, const char *path, const char *text);
 
 /* pods_events.c */
 /* Post an Event about pod p (and container c, may be NULL). */

@@ -123,18 +123,12 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 	return 0;
 }
 
-/* Adopt a shim that already runs the pod (an agent restart), else start one. */
-int pods_sandbox_up(struct loop *l, struct pod *p)
+/* Prepare a new sandbox and fork its shim; p->spawn_fd then reports when it is up. */
+static int sandbox_begin(struct loop *l, struct pod *p)
 {
 	struct atoll_err err = ERR_INIT;
 	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
 
-	/* Adopting needs nothing else: images are prepared when a container is (re)created. */
-	p->fd = shim_connect(p->dir, &err);
-	if (p->fd >= 0) {
-		log_info("agent", "pod %s/%s: adopted its running sandbox", p->ns, p->name);
-		return 0;
-	}
 	if (!p->images_ready && pods_prepare_images(l, p) < 0)
 		return -1;
 	mkdir(l->data_dir, 0700);
@@ -145,7 +139,50 @@ int pods_sandbox_up(struct loop *l, struct pod *p)
 	/* A new sandbox: the old one's state and logs (if any) are history. */
 	_cleanup_free_ char *st = xasprintf("%s/state.json", p->dir);
 	unlink(st);
-	if (shim_spawn(p->dir, l->agent_dir, &err) < 0 || (p->fd = shim_connect(p->dir, &err)) < 0) {
+	if ((p->spawn_fd = shim_spawn_begin(p->dir, l->agent_dir, &err)) < 0) {
+		snprintf(p->error, sizeof(p->error), "%s", err.msg);
+		snprintf(p->error_reason, sizeof(p->error_reason), "CreatePodSandboxError");
+		return -1;
+	}
+	return 0;
+}
+
+static bool adopt(struct pod *p)
+{
+	struct atoll_err err = ERR_INIT;
+
+	p->fd = shim_connect(p->dir, &err);
+	if (p->fd >= 0)
+		log_info("agent", "pod %s/%s: adopted its running sandbox", p->ns, p->name);
+	return p->fd >= 0;
+}
+
+void pods_spawn_early(struct loop *l, struct pod *p)
+{
+	if (p->finished || p->deleting || p->fd >= 0 || p->spawn_fd >= 0 || p->state || time(NULL) < p->retry_at)
+		return;
+	/* Adopting needs nothing else: images are prepared when a container is (re)created. */
+	if (!adopt(p) && sandbox_begin(l, p) < 0)
+		p->early_failed = true; /* sandbox_up reports it */
+}
+
+int pods_sandbox_up(struct loop *l, struct pod *p)
+{
+	struct atoll_err err = ERR_INIT;
+
+	if (p->early_failed) {
+		p->early_failed = false;
+		return -1;
+	}
+	if (p->spawn_fd < 0) {
+		if (adopt(p))
+			return 0;
+		if (sandbox_begin(l, p) < 0)
+			return -1;
+	}
+	int fd = p->spawn_fd;
+	p->spawn_fd = -1;
+	if (shim_spawn_finish(fd, p->dir, &err) < 0 || (p->fd = shim_connect(p->dir, &err)) < 0) {
 		snprintf(p->error, sizeof(p->error), "%s", err.msg);
 		snprintf(p->error_reason, sizeof(p->error_reason), "CreatePodSandboxError");
 		return -1;

@@ -124,23 +124,17 @@ json_t *pods_status(struct loop *l, struct pod *p)
 
 void pods_report(struct loop *l, struct pod *p)
 {
-	struct atoll_err err = ERR_INIT;
 	json_t *st = pods_status(l, p);
 	char *text = json_dumps(st, JSON_COMPACT | JSON_SORT_KEYS);
 
-	if (p->reported && text && !strcmp(p->reported, text)) {
+	(void)l;
+	json_decref(st);
+	if (!text || (p->reported && !strcmp(p->reported, text))) {
 		free(text);
-		json_decref(st);
 		return;
 	}
-	json_t *patch = json_pack("{s:o}", "status", st);
 	_cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/pods/%s/status", p->ns, p->name);
-	int code = kclient_do(l->kc, "PATCH", path, "application/merge-patch+json", patch, NULL, &err);
-	json_decref(patch);
-	if ((code >= 200 && code < 300) || code == 404) {
-		free(p->reported);
-		p->reported = text;
-	} else {
-		free(text);
-	}
+	pods_report_queue(p->uid, path, text);
+	free(p->reported);
+	p->reported = text; /* forgotten again if the server does not take it (pods_report.c) */
 }

@@ -177,6 +177,7 @@ static void run_ctr(struct loop *l, struct pod *p, struct pctr *c, bool created)
 		pods_event(l, p, c, "Warning", "Failed", "Error: %s", why);
 		return;
 	}
+	p->acted = true;
 	pods_event(l, p, c, "Normal", "Started", "Started container %s", c->name);
 }
 
@@ -381,7 +382,21 @@ void pods_sync(struct loop *l, struct pod *p)
 		shim_lost(p);
 		return;
 	}
-	if (drive(l, p)) {
+	/*
+	 * Started something: look again at once, so that the next container
+	 * (after an init container, say) and the status need not wait a tick.
+	 */
+	bool done = drive(l, p);
+	for (int round = 0; !done && p->acted && round < 8; round++) {
+		p->acted = false;
+		if (!refresh_state(p)) {
+			shim_lost(p);
+			return;
+		}
+		done = drive(l, p);
+	}
+	p->acted = false;
+	if (done) {
 		/* The end: the sandbox goes, the status stays as it was last seen. */
 		refresh_state(p);
 		for (size_t i = 0; i < p->n; i++) {

@@ -92,6 +92,16 @@
  */
 int shim_spawn(const char *pod_dir, const char *data_dir, struct atoll_err *err);
 
+/*
+ * shim_spawn in two halves, so that many shims start at once: begin forks
+ * the shim and returns the fd on which it reports readiness (or -1 with err);
+ * finish waits for that report and closes the fd.
+ */
+int shim_spawn_begin(const char *pod_dir, const char *data_dir, struct atoll_err *err);
+int shim_spawn_finish(int ready_fd, const char *pod_dir, struct atoll_err *err);
+/* Reap the shims this process started that have ended (they are its children while it lives). */
+void shim_reap(void);
+
 /* Connect to a pod's shim: a socket fd, or -1 with err (no shim running). */
 int shim_connect(const char *pod_dir, struct atoll_err *err);
 
