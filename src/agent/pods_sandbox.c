@@ -11,6 +11,7 @@
 
 #include "agent/client.h"
 #include "agent/pods_int.h"
+#include "agent/pull_auth.h"
 #include "auth/auth_quota.h"
 #include "api/quantity.h"
 #include "lib/log.h"
@@ -25,7 +26,11 @@ int pods_prepare_images(struct loop *l, struct pod *p)
 	for (size_t i = 0; i < p->nimgs; i++) {
 		if (p->imgs[i].rootfs)
 			continue;
-		if (image_prepare(p->refs[i], l->agent_dir, 0, &p->imgs[i], &err) < 0) {
+		struct pull_auth pa;
+		pull_auth_for(l->kc, p->ns, p->spec, p->refs[i], &pa);
+		int r = image_prepare_auth(p->refs[i], l->agent_dir, 0, &pa.a, &p->imgs[i], &err);
+		pull_auth_release(&pa);
+		if (r < 0) {
 			snprintf(p->error, sizeof(p->error), "%s: %s", p->refs[i], err.msg);
 			snprintf(p->error_reason, sizeof(p->error_reason), "ErrImagePull");
 			memset(&p->imgs[i], 0, sizeof(p->imgs[i]));
