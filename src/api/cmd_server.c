@@ -145,12 +145,15 @@ int cmd_server(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &srv.started);
 	signal(SIGPIPE, SIG_IGN);
 	/*
-	 * SIGHUP reloads the encryption key ring (the sigwait at the end): blocked
-	 * before any thread starts, so that it never kills one of them instead.
+	 * SIGHUP reloads the encryption key ring, SIGINT/SIGTERM stop us (the
+	 * sigwait at the end): blocked before any thread starts, so that none of
+	 * them is killed by one instead of the orderly shutdown.
 	 */
 	sigset_t hup;
 	sigemptyset(&hup);
 	sigaddset(&hup, SIGHUP);
+	sigaddset(&hup, SIGINT);
+	sigaddset(&hup, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &hup, NULL);
 	/* Many HTTP threads: without a cap each keeps a malloc arena of freed memory. */
 	mallopt(M_ARENA_MAX, 2);
