@@ -16,6 +16,8 @@
  *                 "<RFC3339Nano UTC> <stdout|stderr> <F|P> <bytes>\n"
  *                 (P: a partial line, continued by the next record)
  *   <ctr>.log.1   the previous instance's output (kubectl logs --previous)
+ *   <ctr>.log.rotated  the current instance's older output, set aside when
+ *                 <ctr>.log passed 10 MiB
  *
  * sandbox.json: {"hostname", "images": [rootfs dirs, mounted at /images/N],
  *   "volumes": [{"host","guest","readonly"}] (visible in the sandbox),
@@ -47,10 +49,16 @@
  *   {"op":"create", container spec as pod init's create, without "proc"}
  *                                  (optional "restarts": the count to start
  *                                  from, for a container carried over from
- *                                  a sandbox that died)
+ *                                  a sandbox that died). A create for a
+ *                                  created or exited container replaces it
+ *                                  (a new definition, e.g. an image update;
+ *                                  its next start counts as a restart)
  *   {"op":"start","id"}            start (or restart) a created/exited container
  *   {"op":"signal","id","signal"}  signal a container's main process
  *   {"op":"state"}                 reply carries "state": the state.json object
+ *   {"op":"add_image","path"}      make the image tree at host path visible
+ *                                  in the running sandbox (idempotent);
+ *                                  the reply's "lower" is where (/images/N)
  *   {"op":"stop","grace_ms"}       stop everything; the shim tears the pod
  *                                  down (network, cgroups) and exits after
  *                                  replying
