@@ -3,7 +3,7 @@
  * The registry's internals, shared by its files. On-disk layout under
  * DATA/registry (everything content addressed, written by temp+fsync+rename):
  *   blobs/<alg>/<hex>                 blob and manifest bytes, stored once
- *   uploads/<uuid>, uploads/<uuid>.repo  upload sessions (data, owning repo)
+ *   uploads/<uuid>                    upload session data (the uuid names its repository: reg_upload.c)
  *   repos/<ns>/<name>/_layers/<alg>-<hex>      blob linked into the repo (empty)
  *   repos/<ns>/<name>/_manifests/<alg>-<hex>   manifest in the repo (its media type)
  *   repos/<ns>/<name>/_tags/<tag>              tag (the digest it points at)
@@ -127,6 +127,8 @@ void reg_sync_image(struct api_req *r, const char *repo);
 void reg_gc(unsigned grace_seconds, unsigned upload_ttl_seconds);
 /* Remove the repositories of namespaces that no longer exist (at start, before serving). */
 void reg_gc_namespaces(struct api_server *srv);
+/* Then follow namespace deletions while the server runs (a controller loop). */
+void reg_ns_watch_start(struct api_server *srv);
 int reg_gc_start(void);
 
 #endif

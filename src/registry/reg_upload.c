@@ -9,6 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,14 +24,41 @@
 
 #define WRITEBACK_STEP (8u << 20)
 
-static bool uuid_ok(const char *u)
+/*
+ * A session id is 16 random bytes and the first 8 bytes of
+ * HMAC-SHA256(key, random || repository), in hex: the id itself says which
+ * repository owns the session, so starting one writes no owner file (and
+ * needs no fsync), and it stays valid across restarts (the key persists).
+ */
+#define UUID_RND 16
+#define UUID_MAC 8
+#define UUID_LEN (2 * (UUID_RND + UUID_MAC))
+
+static void uuid_mac(const char *rnd_hex, const char *repo, char *out)
+{
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned maclen = 0;
+	char msg[2 * UUID_RND + 1 + REG_MAX_NAME];
+	int n = snprintf(msg, sizeof(msg), "%.*s/%s", 2 * UUID_RND, rnd_hex, repo);
+
+	HMAC(EVP_sha256(), reg_g.key, sizeof(reg_g.key), (const unsigned char *)msg, (size_t)n, mac, &maclen);
+	for (int i = 0; i < UUID_MAC; i++)
+		snprintf(out + 2 * i, 3, "%02x", mac[i]);
+}
+
+/* A well-formed session id of st->repo. */
+static bool uuid_ok(const char *u, const char *repo)
 {
 	size_t n = 0;
+	char mac[2 * UUID_MAC + 1];
 
 	for (; u[n]; n++)
 		if (!((u[n] >= '0' && u[n] <= '9') || (u[n] >= 'a' && u[n] <= 'f')))
 			return false;
-	return n == 32;
+	if (n != UUID_LEN)
+		return false;
+	uuid_mac(u, repo, mac);
+	return !CRYPTO_memcmp(mac, u + 2 * UUID_RND, 2 * UUID_MAC);
 }
 
 static char *upload_path(const char *uuid, const char *suffix)
@@ -59,7 +89,8 @@ static int reply_created(struct api_req *r, struct reg_req *st, const char *dige
 
 static int new_session(struct api_req *r, struct reg_req *st, bool monolithic)
 {
-	reg_random_hex(st->ref, 16);
+	reg_random_hex(st->ref, UUID_RND);
+	uuid_mac(st->ref, st->repo, st->ref + 2 * UUID_RND);
 	_cleanup_free_ char *data = upload_path(st->ref, "");
 	int fd = open(data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -70,22 +101,13 @@ static int new_session(struct api_req *r, struct reg_req *st, bool monolithic)
 		return 0;
 	}
 	close(fd);
-	_cleanup_free_ char *owner = upload_path(st->ref, ".repo");
-	if (reg_write_atomic(owner, st->repo, strlen(st->repo)) < 0) {
-		unlink(data);
-		return reg_error(r, 500, "UNKNOWN", "cannot create an upload: %s", strerror(errno));
-	}
 	return 0;
 }
 
 /* A session of this repository: opens its data file for appending. */
 static int open_session(struct api_req *r, struct reg_req *st, bool for_write)
 {
-	if (!uuid_ok(st->ref))
-		return reg_error(r, 404, "BLOB_UPLOAD_UNKNOWN", "no upload session %s", st->ref), 1;
-	_cleanup_free_ char *owner = upload_path(st->ref, ".repo");
-	_cleanup_free_ char *repo = reg_read_small(owner, REG_MAX_NAME, NULL);
-	if (!repo || strcmp(repo, st->repo))
+	if (!uuid_ok(st->ref, st->repo))
 		return reg_error(r, 404, "BLOB_UPLOAD_UNKNOWN", "no upload session %s in %s",
 				 st->ref, st->repo), 1;
 	_cleanup_free_ char *data = upload_path(st->ref, "");
@@ -161,8 +183,6 @@ int reg_upload_begin(struct api_req *r, struct reg_req *st)
 		if (open_session(r, st, false))
 			return 0;
 		_cleanup_free_ char *data = upload_path(st->ref, "");
-		_cleanup_free_ char *owner = upload_path(st->ref, ".repo");
-		unlink(owner);
 		unlink(data);
 		return reg_queue(r, 204, reg_resp_buf(NULL, 0), NULL);
 	}
@@ -269,10 +289,7 @@ int reg_upload_end(struct api_req *r, struct reg_req *st)
 		return reply_session(r, st, 202);
 	/* PUT: the session ends whether or not the digest matches. */
 	_cleanup_free_ char *data = upload_path(st->ref, "");
-	_cleanup_free_ char *owner = upload_path(st->ref, ".repo");
-	int rc = finish_blob(r, st, data);
-	unlink(owner);
-	return rc;
+	return finish_blob(r, st, data);
 }
 
 void reg_upload_abort(struct reg_req *st)

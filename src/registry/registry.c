@@ -68,6 +68,7 @@ int registry_init(struct api_server *srv, char *err, size_t errlen)
 	 */
 	reg_gc_namespaces(srv);
 	reg_gc(0, 24 * 3600);
+	reg_ns_watch_start(srv);
 	if (reg_gc_start() < 0) {
 		snprintf(err, errlen, "cannot start the registry collector");
 		return -1;
