@@ -26,6 +26,7 @@ struct MHD_Response;
 #define REG_MAX_MANIFEST (4u << 20)
 #define REG_MAX_NAME 256
 #define REG_TOKEN_TTL 300
+#define REG_QUOTA_KEY "atoll.dev/registry-storage" /* ResourceQuota spec.hard key */
 
 enum reg_op {
 	REG_PING, REG_TOKEN, REG_CATALOG, REG_TAGS, REG_REFERRERS,
@@ -58,12 +59,13 @@ struct reg_req {
 	char *tmp;           /* file to remove if the request dies (monolithic upload) */
 	uint64_t size;       /* bytes in the upload file */
 	uint64_t flushed;    /* writeback started up to here */
+	uint64_t quota_room; /* bytes the namespace's quota leaves this upload (UINT64_MAX: no quota) */
 	bool collect;        /* keep the body in memory (manifests) */
 	struct buf body;
 	int fail_code;       /* an error found while reading the body: answer it at the end */
 	bool out_of_order;  /* PATCH not at the session's end: drain, then 416 */
 	const char *fail_err;
-	char fail_msg[200];
+	char fail_msg[400];
 };
 
 /* reg_http.c: answering. Each reg_reply_* queues exactly one response. */
@@ -119,6 +121,17 @@ int reg_manifest_request(struct api_req *r, struct reg_req *st);
 int reg_tags_request(struct api_req *r, struct reg_req *st);
 int reg_referrers_request(struct api_req *r, struct reg_req *st);
 int reg_catalog_request(struct api_req *r, struct reg_req *st);
+
+/*
+ * reg_quota.c: the namespace's registry storage quota. Admit add bytes for
+ * st (a reservation held until reg_quota_release); 0, or 1 after answering
+ * 403 DENIED. reg_ns_usage: distinct bytes linked in ns. reg_quota_report
+ * writes the use into status.used of ns's quotas that set the key.
+ */
+int reg_quota_admit(struct api_req *r, struct reg_req *st, uint64_t add);
+void reg_quota_release(const struct reg_req *st);
+uint64_t reg_ns_usage(const char *ns);
+void reg_quota_report(struct api_req *r, const char *ns);
 
 /* reg_kind.c: rewrite the repository's Image object in the API store. */
 void reg_sync_image(struct api_req *r, const char *repo);

@@ -126,6 +126,7 @@ static int open_session(struct api_req *r, struct reg_req *st, bool for_write)
 	return 0;
 }
 
+/* The body's announced size against the upload limit and the namespace's quota; 1 when answered. */
 static int check_length(struct api_req *r, struct reg_req *st)
 {
 	const char *cl = req_header(r, "Content-Length");
@@ -135,7 +136,7 @@ static int check_length(struct api_req *r, struct reg_req *st)
 		return reg_error(r, 413, "SIZE_INVALID",
 				 "the blob would exceed the registry's limit of %" PRIu64 " bytes",
 				 reg_g.max_upload), 1;
-	return 0;
+	return reg_quota_admit(r, st, st->size + n);
 }
 
 static int try_mount(struct api_req *r, struct reg_req *st, const char *digest, const char *from)
@@ -149,6 +150,13 @@ static int try_mount(struct api_req *r, struct reg_req *st, const char *digest, 
 		return 1;
 	if (!reg_linked(from, "_layers", digest) && !reg_linked(from, "_manifests", digest))
 		return 1;
+	/* A blob from another namespace counts against this one's quota. */
+	if (strncmp(from, st->repo, strlen(st->ns) + 1)) {
+		_cleanup_free_ char *bp = reg_blob_path(digest);
+		struct stat sb;
+		if (stat(bp, &sb) == 0 && reg_quota_admit(r, st, (uint64_t)sb.st_size))
+			return 0;
+	}
 	if (reg_link(st->repo, "_layers", digest, NULL, 0) < 0)
 		return reg_error(r, 500, "UNKNOWN", "cannot link %s", digest);
 	return reply_created(r, st, digest);
@@ -221,6 +229,14 @@ int reg_upload_chunk(struct api_req *r, struct reg_req *st, const char *data, si
 		st->fail_err = "SIZE_INVALID";
 		snprintf(st->fail_msg, sizeof(st->fail_msg),
 			 "the blob exceeds the registry's limit of %" PRIu64 " bytes", reg_g.max_upload);
+		return 0;
+	}
+	if (st->size + len > st->quota_room) {
+		st->fail_code = 403;
+		st->fail_err = "DENIED";
+		snprintf(st->fail_msg, sizeof(st->fail_msg),
+			 "pushing to %s is forbidden: exceeded quota: %s, the upload passes the %" PRIu64
+			 " bytes left", st->repo, REG_QUOTA_KEY, st->quota_room);
 		return 0;
 	}
 	while (len) {

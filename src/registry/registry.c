@@ -283,6 +283,7 @@ int registry_access(struct api_req *r, const char *upload_data, size_t *upload_s
 	if (!st) {
 		st = xcalloc(1, sizeof(*st));
 		st->fd = -1;
+		st->quota_room = UINT64_MAX;
 		buf_init(&st->body);
 		r->reg = st;
 		/*
@@ -344,6 +345,7 @@ void registry_done(struct api_req *r)
 	if (!st)
 		return;
 	reg_upload_abort(st); /* closes files; removes a half-received monolithic upload */
+	reg_quota_release(st);
 	json_decref(st->scopes);
 	buf_release(&st->body);
 	free(st);
