@@ -10,28 +10,9 @@ import time
 
 import pytest
 
-from conftest import ATOLL
-from registry_util import Reg, blobs_of, error_code, make_image, sha256
+from registry_util import Reg, atoll, blobs_of, error_code, make_image, sha256, user_token
 
 QUOTA_KEY = "atoll.dev/registry-storage"
-
-
-def atoll(*args):
-    p = subprocess.run([ATOLL, *args], capture_output=True, text=True, timeout=60)
-    assert p.returncode == 0, f"atoll {' '.join(args)} failed:\n{p.stdout}\n{p.stderr}"
-    return p
-
-
-def user_token(server, name):
-    """A token user made with `atoll user add --token`; returns the token."""
-    kc = os.path.join(server.data_dir, f"{name}.kubeconfig")
-    atoll("user", "add", name, "--token", "--data-dir", server.data_dir, "--kubeconfig-out", kc)
-    with open(os.path.join(server.data_dir, "pki", "tokens.csv")) as f:
-        for line in f:
-            tok, user = line.split(",")[:2]
-            if user == name:
-                return tok
-    raise AssertionError(f"no token for {name}")
 
 
 @pytest.fixture
