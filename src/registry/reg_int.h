@@ -26,6 +26,8 @@ struct MHD_Response;
 #define REG_MAX_MANIFEST (4u << 20)
 #define REG_MAX_NAME 256
 #define REG_TOKEN_TTL 300
+/* An error found before a request's body is read is answered after it, up to this many bytes. */
+#define REG_DRAIN_MAX (8u << 20)
 #define REG_QUOTA_KEY "atoll.dev/registry-storage" /* ResourceQuota spec.hard key */
 
 enum reg_op {
@@ -63,9 +65,11 @@ struct reg_req {
 	bool collect;        /* keep the body in memory (manifests) */
 	struct buf body;
 	int fail_code;       /* an error found while reading the body: answer it at the end */
+	bool hold;           /* errors now become fail_code (the body is still to come) */
+	uint64_t drained;    /* body bytes read and dropped after an error */
 	bool out_of_order;  /* PATCH not at the session's end: drain, then 416 */
 	const char *fail_err;
-	char fail_msg[400];
+	char fail_msg[512];
 };
 
 /* reg_http.c: answering. Each reg_reply_* queues exactly one response. */

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The registry with several users and namespaces: pushes limited to one's own namespaces, storage
 quotas, namespaces deleted while the server runs, and early 401s on uploads with bodies."""
+import base64
 import json
 import os
 import socket
@@ -9,6 +10,7 @@ import subprocess
 import time
 
 import pytest
+import yaml
 
 from registry_util import Reg, atoll, blobs_of, error_code, make_image, sha256, user_token
 
@@ -147,25 +149,58 @@ def test_early_401_with_body(server, reg):
     assert p.stdout.endswith("200")
     with open(os.path.join(reg.certs, "out1")) as f:
         assert error_code(f.read()) == "UNAUTHORIZED"
-    # A client that writes its whole (small) body before it reads gets the 401 too, then a clean end.
+    # A client that writes its whole body before it reads (no Expect: 100-continue) gets the 401 after
+    # the body, on a connection that stays open for its next request.
     ctx = ssl.create_default_context(cafile=os.path.join(reg.certs, "ca.crt"))
     s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", server.port), timeout=20),
                         server_hostname="127.0.0.1")
-    small = data[:50_000]
+    small = data[:1_000_000]
+
+    def response():
+        got = b""
+        for _ in range(1000):
+            if b"\r\n\r\n" in got:
+                head, _, body = got.partition(b"\r\n\r\n")
+                n = int([h.split(b":")[1] for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")][0])
+                if len(body) >= n:
+                    return head, body[:n]
+            b = s.recv(65536)
+            assert b, got
+            got += b
+        raise AssertionError(got[:200])
     s.sendall((f"POST /v2/default/early/blobs/uploads/?digest={sha256(small)} HTTP/1.1\r\n"
                f"Host: {reg.host}\r\nContent-Length: {len(small)}\r\n\r\n").encode() + small)
-    got = b""
-    for _ in range(100):
-        try:
-            b = s.recv(65536)
-        except (ConnectionResetError, ssl.SSLError):
-            break
-        if not b:
-            break
-        got += b
+    head, body = response()
+    assert head.startswith(b"HTTP/1.1 401") and error_code(body) == "UNAUTHORIZED"
+    s.sendall(f"GET /v2/ HTTP/1.1\r\nHost: {reg.host}\r\nAuthorization: {reg.basic()}\r\n\r\n".encode())
+    head, body = response()
+    assert head.startswith(b"HTTP/1.1 200") and body == b"{}"
     s.close()
-    assert got.startswith(b"HTTP/1.1 401"), got[:200]
     # Nothing was stored, and the same upload with credentials works.
     st, _, _ = reg.request("HEAD", f"/v2/default/early/blobs/{sha256(data)}")
     assert st == 404
     assert reg.upload("default/early", data) == sha256(data)
+
+
+def test_client_certificate_user(server, reg, tmp_path):
+    """A user made with `atoll user add` (a client certificate) pushes with the certificate alone."""
+    kc = os.path.join(server.data_dir, "cert-user.kubeconfig")
+    atoll("user", "add", "cert-user", "--data-dir", server.data_dir, "--kubeconfig-out", kc)
+    atoll("namespace", "create", "reg-cert", "--owner", "cert-user", "--data-dir", server.data_dir)
+    with open(kc) as f:
+        u = yaml.safe_load(f)["users"][0]["user"]
+    certs = tmp_path / "user-certs"
+    certs.mkdir()
+    (certs / "ca.crt").write_bytes(open(os.path.join(reg.certs, "ca.crt"), "rb").read())
+    (certs / "client.cert").write_bytes(base64.b64decode(u["client-certificate-data"]))
+    (certs / "client.key").write_bytes(base64.b64decode(u["client-key-data"]))
+    src = str(tmp_path / "src")
+    make_image(src, [{"f": os.urandom(5000)}])
+    reg.skopeo("copy", "--quiet", "--dest-cert-dir", str(certs), f"oci:{src}:latest",
+               f"docker://{reg.host}/reg-cert/app:1")
+    p = reg.skopeo("copy", "--quiet", "--dest-cert-dir", str(certs), f"oci:{src}:latest",
+                   f"docker://{reg.host}/default/cert-app:1", check=False)
+    assert p.returncode != 0 and ("403" in p.stderr or "denied" in p.stderr.lower()), p.stderr
+    # Without the certificate (and without credentials) it is 401 as before.
+    st, _, _ = reg.request("GET", "/v2/reg-cert/app/tags/list", auth=False)
+    assert st == 401
