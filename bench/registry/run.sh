@@ -6,7 +6,7 @@
 #   - skopeo push of a 64 MiB-layer image and of a 200-small-layer image into an EMPTY registry
 #     (storage wiped, skopeo's blob-info cache removed, so nothing is skipped or mounted)
 #   - skopeo pull of both into a fresh OCI directory
-#   - 64 MiB blob GET with curl (MB/s)
+#   - 64 MiB blob GET with curl (MB/s), three per run
 #   - manifest GETs/s with wrk: by tag at 1 and 8 connections, by digest at 8
 #   - RSS idle, after the pushes, and at the end (VmHWM = peak)
 #   - the server's CPU time (user+system, from /proc) for every push and pull: less noisy than
@@ -144,11 +144,12 @@ echo "== 64 MiB image: push into an empty registry, pull, blob GET, manifest GET
 for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do start_srv $s; push $s big; done; done
 for s in $SERVERS; do log "$s rss_after_push $(rss $s)"; done
 for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do pull $s big; done; done
-for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do
+# Three GETs per run and server: one 64 MiB GET takes ~0.15 s, so a single one mostly measures scheduling.
+for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do for _ in 1 2 3; do
 	hdrs $s
 	log "$s blob_get_MBps $(curl -s -o /dev/null --cacert $W/$s-certs/ca.crt "${HDR[@]}" -w '%{speed_download}' \
 		https://$(url $s)/big/blobs/$(cat $W/big.bigblob) | awk '{printf "%.1f", $1/1e6}')"
-done; done
+done; done; done
 H='Accept: application/vnd.oci.image.manifest.v1+json'
 for s in $SERVERS; do
 	hdrs $s
