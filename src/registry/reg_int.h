@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "lib/buf.h"
 
@@ -61,6 +62,8 @@ struct reg_req {
 	char *tmp;           /* file to remove if the request dies (monolithic upload) */
 	uint64_t size;       /* bytes in the upload file */
 	uint64_t flushed;    /* writeback started up to here */
+	EVP_MD_CTX *md;      /* sha256 of the upload's first md_size bytes, or NULL (reg_uphash.c) */
+	uint64_t md_size;
 	uint64_t quota_room; /* bytes the namespace's quota leaves this upload (UINT64_MAX: no quota) */
 	bool collect;        /* keep the body in memory (manifests) */
 	struct buf body;
@@ -102,8 +105,12 @@ char *reg_repo_path(const char *repo, const char *sub, const char *leaf); /* ret
 int reg_mkdirs(const char *path, bool parent_only);
 int reg_write_atomic(const char *path, const void *data, size_t len);
 char *reg_read_small(const char *path, size_t max, size_t *len); /* returns owned or NULL */
-/* Verify tmp's digest and move it into blobs/ (removes tmp either way). 0, or -1: mismatch, -2: I/O. */
-int reg_commit_file(const char *tmp, const char *digest);
+/*
+ * Verify tmp's digest and move it into blobs/ (removes tmp either way). 0, or
+ * -1: mismatch, -2: I/O. computed: the digest of the file's first
+ * computed_size bytes, used when that is the whole file (else NULL: hashed here).
+ */
+int reg_commit_file(const char *tmp, const char *digest, const char *computed, uint64_t computed_size);
 int reg_link(const char *repo, const char *sub, const char *digest, const void *data, size_t len);
 bool reg_linked(const char *repo, const char *sub, const char *digest);
 bool reg_repo_exists(const char *repo);
@@ -119,6 +126,18 @@ int reg_upload_begin(struct api_req *r, struct reg_req *st);
 int reg_upload_chunk(struct api_req *r, struct reg_req *st, const char *data, size_t len);
 int reg_upload_end(struct api_req *r, struct reg_req *st);
 void reg_upload_abort(struct reg_req *st);
+
+/*
+ * reg_uphash.c: the running sha256 of an upload. take: after the session is
+ * opened for appending at st->size; update: bytes appended; park: a PATCH
+ * succeeded, keep the hash for the next request; final: the digest of what
+ * was hashed (true, with the size it covers) when digest is sha256.
+ */
+void reg_uphash_take(struct reg_req *st);
+void reg_uphash_update(struct reg_req *st, const void *p, size_t n);
+void reg_uphash_park(struct reg_req *st);
+bool reg_uphash_final(struct reg_req *st, const char *digest, char *out, size_t n, uint64_t *size);
+void reg_uphash_drop(struct reg_req *st);
 
 /* reg_manifest.c */
 int reg_manifest_request(struct api_req *r, struct reg_req *st);

@@ -98,6 +98,8 @@ static int new_session(struct api_req *r, struct reg_req *st, bool monolithic)
 	if (monolithic) {
 		st->fd = fd;
 		st->tmp = xstrdup(data);
+		st->size = 0;
+		reg_uphash_take(st);
 		return 0;
 	}
 	close(fd);
@@ -215,6 +217,7 @@ int reg_upload_begin(struct api_req *r, struct reg_req *st)
 			return 0;
 		}
 	}
+	reg_uphash_take(st);
 	check_length(r, st);
 	return 0;
 }
@@ -250,6 +253,7 @@ int reg_upload_chunk(struct api_req *r, struct reg_req *st, const char *data, si
 				 strerror(errno));
 			return 0;
 		}
+		reg_uphash_update(st, data, (size_t)k);
 		data += k;
 		len -= (size_t)k;
 		st->size += (uint64_t)k;
@@ -268,7 +272,10 @@ int reg_upload_chunk(struct api_req *r, struct reg_req *st, const char *data, si
 
 static int finish_blob(struct api_req *r, struct reg_req *st, const char *path)
 {
-	int rc = reg_commit_file(path, st->digest);
+	char pre[140];
+	uint64_t presz = 0;
+	bool have = reg_uphash_final(st, st->digest, pre, sizeof(pre), &presz);
+	int rc = reg_commit_file(path, st->digest, have ? pre : NULL, presz);
 
 	if (rc == -1)
 		return reg_error_detail(r, 400, "DIGEST_INVALID", json_pack("{s:s}", "digest", st->digest),
@@ -301,8 +308,10 @@ int reg_upload_end(struct api_req *r, struct reg_req *st)
 		_cleanup_free_ char *tmp = steal_ptr(&st->tmp);
 		return finish_blob(r, st, tmp); /* monolithic */
 	}
-	if (!strcmp(r->method, "PATCH"))
+	if (!strcmp(r->method, "PATCH")) {
+		reg_uphash_park(st);
 		return reply_session(r, st, 202);
+	}
 	/* PUT: the session ends whether or not the digest matches. */
 	_cleanup_free_ char *data = upload_path(st->ref, "");
 	return finish_blob(r, st, data);
@@ -310,6 +319,7 @@ int reg_upload_end(struct api_req *r, struct reg_req *st)
 
 void reg_upload_abort(struct reg_req *st)
 {
+	reg_uphash_drop(st);
 	if (st->fd >= 0) {
 		close(st->fd);
 		st->fd = -1;
