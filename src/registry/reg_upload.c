@@ -138,6 +138,9 @@ static int check_length(struct api_req *r, struct reg_req *st)
 		return reg_error(r, 413, "SIZE_INVALID",
 				 "the blob would exceed the registry's limit of %" PRIu64 " bytes",
 				 reg_g.max_upload), 1;
+	/* No body, no new bytes: what the session holds was admitted as it arrived. */
+	if (!n && !req_header(r, "Transfer-Encoding"))
+		return 0;
 	return reg_quota_admit(r, st, st->size + n);
 }
 
