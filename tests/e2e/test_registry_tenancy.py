@@ -101,6 +101,10 @@ def test_storage_quota(server, reg, tmp_path):
     total = 16000 + sum(len(x) for x in blobs_of(src).values())
     assert q["status"]["hard"][QUOTA_KEY] == "1Mi"
     assert q["status"]["used"][QUOTA_KEY] == str(total)
+    # Another write in the namespace refreshes the quota's other figures and keeps the registry's.
+    server.kubectl("create", "configmap", "touch", "-n", "reg-quota")
+    q = server.kjson("get", "resourcequota", "registry", "-n", "reg-quota")
+    assert q["status"]["used"][QUOTA_KEY] == str(total)
     # Other namespaces are not limited by it.
     reg.upload("default/free", c)
 
