@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Rendering Services and EndpointSlices into the nftables script of the service proxy. */
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/xalloc.h"
+#include "net/net.h"
+#include "net/proxy.h"
+
+static const char *str(const json_t *o, const char *k1, const char *k2)
+{
+	const json_t *v = json_object_get(o, k1);
+
+	if (k2)
+		v = json_object_get(v, k2);
+	return json_string_value(v);
+}
+
+static bool is_ipv4(const char *s)
+{
+	struct in_addr a;
+
+	return s && inet_pton(AF_INET, s, &a) == 1;
+}
+
+/* nft's protocol keyword, or NULL for what the proxy does not carry. */
+static const char *proto_kw(const char *p)
+{
+	if (!p || !strcmp(p, "TCP"))
+		return "tcp";
+	if (!strcmp(p, "UDP"))
+		return "udp";
+	if (!strcmp(p, "SCTP"))
+		return "sctp";
+	return NULL;
+}
+
+/* Names inside comments: keep to what object names may hold. */
+static void add_safe(struct buf *b, const char *s)
+{
+	for (; s && *s; s++)
+		buf_addc(b, (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || strchr("-./:_", *s) ? *s : '_');
+}
+
+struct ep {
+	const char *ip;
+	json_int_t port;
+};
+
+/* Ready endpoints of the service port (name, proto) of svc in slices; dedup'd. Returns count. */
+static size_t endpoints(const json_t *svc, const json_t *slices, const char *pname, const char *proto,
+			struct ep *out, size_t max)
+{
+	const char *ns = str(svc, "metadata", "namespace"), *name = str(svc, "metadata", "name");
+	size_t n = 0, i, j, k;
+	json_t *sl, *p, *e;
+
+	json_array_foreach(slices, i, sl) {
+		const char *sns = str(sl, "metadata", "namespace");
+		const char *owner = json_string_value(json_object_get(json_object_get(json_object_get(sl, "metadata"),
+									       "labels"), "kubernetes.io/service-name"));
+		const char *at = json_string_value(json_object_get(sl, "addressType"));
+		if (!sns || !owner || strcmp(sns, ns) || strcmp(owner, name) || (at && strcmp(at, "IPv4")))
+			continue;
+		json_array_foreach(json_object_get(sl, "ports"), j, p) {
+			const char *qn = json_string_value(json_object_get(p, "name"));
+			const char *qp = json_string_value(json_object_get(p, "protocol"));
+			json_int_t port = json_integer_value(json_object_get(p, "port"));
+			if (strcmp(qn ? qn : "", pname) || strcmp(qp ? qp : "TCP", proto) || port <= 0 || port > 65535)
+				continue;
+			json_array_foreach(json_object_get(sl, "endpoints"), k, e) {
+				json_t *ready = json_object_get(json_object_get(e, "conditions"), "ready");
+				const char *ip = json_string_value(json_array_get(json_object_get(e, "addresses"), 0));
+				if (json_is_false(ready) || !is_ipv4(ip))
+					continue;
+				bool dup = false;
+				for (size_t m = 0; m < n; m++)
+					dup |= !strcmp(out[m].ip, ip) && out[m].port == port;
+				if (!dup && n < max)
+					out[n++] = (struct ep){ ip, port };
+			}
+		}
+	}
+	return n;
+}
+
+/* The addresses a service answers on besides node ports: ClusterIP, externalIPs, LoadBalancer ingress. */
+static size_t service_ips(const json_t *svc, const char **out, bool *external, size_t max)
+{
+	const json_t *spec = json_object_get(svc, "spec");
+	size_t n = 0, i;
+	json_t *v;
+	const char *cip = str(spec, "clusterIP", NULL);
+
+	if (is_ipv4(cip) && n < max)
+		external[n] = false, out[n++] = cip;
+	json_array_foreach(json_object_get(spec, "externalIPs"), i, v)
+		if (is_ipv4(json_string_value(v)) && n < max)
+			external[n] = true, out[n++] = json_string_value(v);
+	json_array_foreach(json_object_get(json_object_get(json_object_get(svc, "status"), "loadBalancer"), "ingress"),
+			   i, v)
+		if (is_ipv4(str(v, "ip", NULL)) && n < max)
+			external[n] = true, out[n++] = str(v, "ip", NULL);
+	return n;
+}
+
+#define MAX_EPS 1024
+#define MAX_IPS 16
+
+/* One service port: its rules in the services chain (into svcs) and its chains (into chains). */
+static void render_port(struct buf *svcs, struct buf *chains, const json_t *svc, const json_t *sp,
+			const json_t *slices, int id)
+{
+	const char *proto = str(sp, "protocol", NULL);
+	const char *kw = proto_kw(proto);
+	const char *pname = str(sp, "name", NULL);
+	json_int_t port = json_integer_value(json_object_get(sp, "port"));
+	json_int_t nport = json_integer_value(json_object_get(sp, "nodePort"));
+	const json_t *spec = json_object_get(svc, "spec");
+	const char *type = str(spec, "type", NULL);
+	static struct ep eps[MAX_EPS]; /* renders run one at a time (the proxy thread, tests) */
+	const char *ips[MAX_IPS];
+	bool ext[MAX_IPS];
+
+	if (!kw || port <= 0 || port > 65535)
+		return;
+	size_t n = endpoints(svc, slices, pname ? pname : "", proto ? proto : "TCP", eps, MAX_EPS);
+	if (n == 0)
+		return;
+	struct buf c = BUF_INIT;
+	buf_adds(&c, "comment \"");
+	add_safe(&c, str(svc, "metadata", "namespace"));
+	buf_addc(&c, '/');
+	add_safe(&c, str(svc, "metadata", "name"));
+	buf_addf(&c, ":%lld\"", (long long)port);
+
+	size_t nip = service_ips(svc, ips, ext, MAX_IPS);
+	for (size_t i = 0; i < nip; i++)
+		buf_addf(svcs, "\t\tip daddr %s %s dport %lld %sgoto s%d %s\n", ips[i], kw, (long long)port,
+			 ext[i] ? "meta mark set meta mark | " NET_MASQ_MARK " " : "", id, c.p);
+	if (nport > 0 && nport <= 65535 && type && (!strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer")))
+		buf_addf(svcs, "\t\tfib daddr type local %s dport %lld meta mark set meta mark | " NET_MASQ_MARK
+			 " goto s%d %s\n", kw, (long long)nport, id, c.p);
+	buf_release(&c);
+
+	/* sessionAffinity ClientIP: a set per endpoint of the clients it served recently. */
+	bool aff = str(spec, "sessionAffinity", NULL) && !strcmp(str(spec, "sessionAffinity", NULL), "ClientIP");
+	json_int_t tmo = json_integer_value(json_object_get(json_object_get(json_object_get(spec,
+							"sessionAffinityConfig"), "clientIP"), "timeoutSeconds"));
+	if (tmo <= 0)
+		tmo = 10800;
+	buf_addf(chains, "\tchain s%d {\n", id);
+	if (aff)
+		for (size_t j = 0; j < n; j++)
+			buf_addf(chains, "\t\tip saddr @s%de%zua goto s%de%zu\n", id, j, id, j);
+	buf_addf(chains, "\t\tnumgen random mod %zu vmap {", n);
+	for (size_t j = 0; j < n; j++)
+		buf_addf(chains, "%s %zu : goto s%de%zu", j ? "," : "", j, id, j);
+	buf_adds(chains, " }\n\t}\n");
+	for (size_t j = 0; j < n; j++) {
+		if (aff)
+			buf_addf(chains, "\tset s%de%zua {\n\t\ttype ipv4_addr; flags dynamic,timeout; timeout %llds;\n\t}\n",
+				 id, j, (long long)tmo);
+		buf_addf(chains, "\tchain s%de%zu {\n\t\t", id, j);
+		if (aff)
+			buf_addf(chains, "update @s%de%zua { ip saddr } ", id, j);
+		buf_addf(chains, "meta l4proto %s dnat to %s:%lld\n\t}\n", kw, eps[j].ip, (long long)eps[j].port);
+	}
+}
+
+char *net_proxy_render(const json_t *services, const json_t *slices, const struct net_proxy_cfg *cfg)
+{
+	struct buf out = BUF_INIT, svcs = BUF_INIT, chains = BUF_INIT;
+	const char *range = cfg && cfg->pod_range ? cfg->pod_range : NET_POD_RANGE;
+	const char *local = cfg && cfg->node_cidr ? cfg->node_cidr : range;
+	size_t i, j;
+	json_t *svc, *sp;
+	int id = 0;
+
+	json_array_foreach(services, i, svc) {
+		const char *type = str(json_object_get(svc, "spec"), "type", NULL);
+		if (type && !strcmp(type, "ExternalName"))
+			continue;
+		json_array_foreach(json_object_get(json_object_get(svc, "spec"), "ports"), j, sp)
+			render_port(&svcs, &chains, svc, sp, slices, id++);
+	}
+	/* Create, delete and fill in one transaction: the table is replaced atomically. */
+	buf_adds(&out, "table ip " NET_NFT_TABLE " {}\ndelete table ip " NET_NFT_TABLE "\n");
+	buf_adds(&out, "table ip " NET_NFT_TABLE " {\n");
+	buf_adds(&out, "\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
+		       "\t\tjump services\n\t}\n");
+	buf_adds(&out, "\tchain output {\n\t\ttype nat hook output priority -100; policy accept;\n"
+		       "\t\tjump services\n\t}\n");
+	buf_addf(&out, "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+		       "\t\tmeta mark & " NET_MASQ_MARK " == " NET_MASQ_MARK " masquerade\n"
+		       "\t\tct status dnat ip saddr %s oifname \"" NET_BRIDGE "\" masquerade\n"
+		       "\t\tip saddr %s ip daddr != %s oifname != \"" NET_BRIDGE "\" masquerade\n\t}\n",
+		 local, range, range);
+	buf_adds(&out, "\tchain services {\n");
+	buf_add(&out, svcs.p, svcs.len);
+	buf_adds(&out, "\t}\n");
+	buf_add(&out, chains.p, chains.len);
+	buf_adds(&out, "}\n");
+	buf_release(&svcs);
+	buf_release(&chains);
+	return buf_detach(&out, NULL);
+}
