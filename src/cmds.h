@@ -9,6 +9,7 @@ int cmd_run(int argc, char **argv);    /* src/sandbox/cmd_run.c */
 int cmd_vmm(int argc, char **argv);    /* src/vmm/cmd_vmm.c */
 int cmd_user(int argc, char **argv);   /* src/auth/cmd_user.c */
 int cmd_namespace(int argc, char **argv); /* src/auth/cmd_namespace.c */
+int cmd_net(int argc, char **argv);    /* src/net/cmd_net.c */
 
 #define ATOLL_VERSION "0.1.0"
 

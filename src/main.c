@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "vmm",     cmd_vmm,     "the per-VM monitor process (internal)" },
 	{ "user",    cmd_user,    "add a user: a client certificate or token, as a kubeconfig" },
 	{ "namespace", cmd_namespace, "create a team's namespace: quota, limits, role bindings" },
+	{ "net",     cmd_net,     "attach or detach a process to the pod network by hand (internal)" },
 	{ "version", cmd_version, "print the version" },
 	{ "help",    cmd_help,    "list the subcommands" },
 };

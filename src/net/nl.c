@@ -128,7 +128,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 int nl_link_index(struct mnl_socket *nl, const char *name)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = start(buf, RTM_GETLINK, 0);
+	struct nlmsghdr *nlh = start(buf, RTM_GETLINK, NLM_F_ACK);
 	int index = 0;
 
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
