@@ -14,9 +14,6 @@
 struct mnl_socket;
 
 #define NET_MTU 1500
-/* Service ClusterIPs and the default LoadBalancer pool (which lies inside it). */
-#define NET_SERVICE_RANGE "10.96.0.0/12"
-#define NET_LB_POOL       "10.97.0.0/16"
 
 /*
  * Make sure the bridge exists, holds the gateway (first address of

@@ -26,6 +26,9 @@
 #define NET_DNS_IP      "10.96.0.10"
 #define NET_DOMAIN      "cluster.local"
 #define NET_BRIDGE      "atoll0"
+#define NET_SERVICE_RANGE "10.96.0.0/12"
+/* Default pool of LoadBalancer IPs (atoll server --lb-pool); inside the service range. */
+#define NET_LB_POOL     "10.97.0.0/16"
 
 /*
  * Attach the network namespace of process pid (a pod's init) to the node's
