@@ -15,6 +15,7 @@ struct agent_opts {
 	const char *node_name; /* NULL: the host name */
 	const char *data_dir;
 	bool async;            /* register in the background (the server's embedded agent) */
+	bool pod_network;      /* pods get the node's pod network; routes and service rules (src/net) */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include "agent/agent.h"
 #include "cmds.h"
 #include "lib/log.h"
+#include "net/net.h"
 
 static void usage(FILE *f)
 {
@@ -22,6 +23,8 @@ static void usage(FILE *f)
 		"  --ca-file FILE     the server's CA certificate (default DATA/pki/ca.crt when present)\n"
 		"  --node-name NAME   the Node's name (default: the host name)\n"
 		"  --data-dir DIR     state directory (default /var/lib/atoll)\n"
+		"  --pod-network      give pods the node's pod network (bridge " NET_BRIDGE ", routes,\n"
+		"                     nftables service rules); changes this host's network\n"
 		"  -h, --help         this help\n");
 }
 
@@ -33,6 +36,7 @@ int cmd_agent(int argc, char **argv)
 		{ "ca-file", required_argument, NULL, 'c' },
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "data-dir", required_argument, NULL, 'd' },
+		{ "pod-network", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -48,6 +52,7 @@ int cmd_agent(int argc, char **argv)
 		case 'c': o.ca_file = optarg; break;
 		case 'n': o.node_name = optarg; break;
 		case 'd': o.data_dir = optarg; break;
+		case 'P': o.pod_network = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

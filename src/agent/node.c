@@ -22,6 +22,8 @@
 #include "cmds.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "net/net.h"
+#include "net/proxy.h"
 
 #define LEASE_SECONDS 40
 #define RENEW_SECONDS 10
@@ -33,6 +35,7 @@ struct agent {
 	char now_started[40];
 	char *data_dir;
 	bool registered;
+	bool pod_network;
 };
 
 void agent_node_name(const struct agent_opts *o, char *out, size_t n)
@@ -78,7 +81,8 @@ static void host_ip(char *out, size_t n)
 		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
 			continue;
 		struct in_addr a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
-		if ((ntohl(a.s_addr) >> 24) == 127)
+		/* Nor the pod bridge's gateway, which every node has. */
+		if ((ntohl(a.s_addr) >> 24) == 127 || !strcmp(i->ifa_name, NET_BRIDGE))
 			continue;
 		inet_ntop(AF_INET, &a, out, (socklen_t)n);
 		break;
@@ -192,6 +196,8 @@ static void *run(void *arg)
 			sleep(1);
 		}
 	}
+	if (a->pod_network)
+		net_agent_start(&a->kc, a->node, a->data_dir);
 	pods_start(&a->kc, a->node, a->data_dir);
 	for (;;) {
 		heartbeat(a);
@@ -207,6 +213,7 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 
 	kclient_init(&a->kc, o->server, o->token, o->ca_file);
 	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
+	a->pod_network = o->pod_network;
 	agent_node_name(o, a->node, sizeof(a->node));
 	host_ip(a->ip, sizeof(a->ip));
 	now_rfc3339(a->now_started, sizeof(a->now_started), false);

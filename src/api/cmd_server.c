@@ -24,6 +24,7 @@
 #include "controllers/controllers.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "net/net.h"
 #include "store/store.h"
 
 static void usage(FILE *f)
@@ -39,6 +40,9 @@ static void usage(FILE *f)
 		"  --store sqlite|etcd  storage backend (default sqlite)\n"
 		"  --no-node            run the control plane only\n"
 		"  --node-name NAME     name of the local node (default: the host name)\n"
+		"  --pod-network        the local node gives pods the pod network (bridge, routes,\n"
+		"                       nftables service rules); changes this host's network\n"
+		"  --lb-pool CIDR       LoadBalancer IPs (default " NET_LB_POOL ")\n"
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
 		"  --audit-log PATH     append one JSON line per request to PATH\n"
@@ -73,6 +77,8 @@ int cmd_server(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "store", required_argument, NULL, 's' },
 		{ "no-node", no_argument, NULL, 'N' },
+		{ "pod-network", no_argument, NULL, 'P' },
+		{ "lb-pool", required_argument, NULL, 'L' },
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "event-history", required_argument, NULL, 'E' },
 		{ "max-requests-inflight", required_argument, NULL, 'M' },
@@ -84,7 +90,7 @@ int cmd_server(int argc, char **argv)
 	struct api_server srv = { 0 };
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
-	bool no_node = false;
+	bool no_node = false, pod_network = false;
 	const char *node_name = NULL;
 	long long event_history = 0;
 	int c;
@@ -95,6 +101,8 @@ int cmd_server(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 's': backend = optarg; break;
 		case 'N': no_node = true; break;
+		case 'P': pod_network = true; break;
+		case 'L': ctl_lbip_pool(optarg); break;
 		case 'n': node_name = optarg; break;
 		case 'E': event_history = atoll(optarg); break;
 		case 'M': srv.max_inflight = atoi(optarg); break;
@@ -188,7 +196,8 @@ int cmd_server(int argc, char **argv)
 		_cleanup_free_ char *ca = xasprintf("%s/pki/ca.crt", data_dir);
 		_cleanup_free_ char *local = xasprintf("https://127.0.0.1:%d", srv.port);
 		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
-					 .node_name = node_name, .data_dir = data_dir, .async = true };
+					 .node_name = node_name, .data_dir = data_dir, .async = true,
+					 .pod_network = pod_network };
 		if (agent_start(&ao, &err) < 0)
 			log_error("agent", "the local node did not register: %s", err.msg);
 	}

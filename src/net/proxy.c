@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The agent's network loop: wait for the node's podCIDR, prepare the node,
+ * then resync routes and the proxy table whenever Services, EndpointSlices
+ * or Nodes change. Watches only wake the loop; each sync lists everything
+ * afresh, so a missed event or a restarted watch cannot leave stale rules.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent/client.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+#include "net/host.h"
+#include "net/net.h"
+#include "net/nft.h"
+#include "net/proxy.h"
+
+#define RESYNC_SECONDS 30
+
+struct netloop {
+	struct kclient *kc;
+	char *node, *data_dir;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	bool dirty;
+	bool retry;    /* the last sync failed: try again soon */
+	char cidr[32];
+	char *applied; /* the last script nft accepted */
+};
+
+static struct netloop *the_loop;
+
+int net_agent_pod_cidr(char *out, size_t n)
+{
+	struct netloop *l = the_loop;
+	int rc = -1;
+
+	if (!l)
+		return -1;
+	pthread_mutex_lock(&l->mu);
+	if (l->cidr[0]) {
+		snprintf(out, n, "%s", l->cidr);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&l->mu);
+	return rc;
+}
+
+static void wake(struct netloop *l)
+{
+	pthread_mutex_lock(&l->mu);
+	l->dirty = true;
+	pthread_cond_signal(&l->cond);
+	pthread_mutex_unlock(&l->mu);
+}
+
+static int on_event(const char *type, json_t *obj, void *ctx)
+{
+	if (strcmp(type, "BOOKMARK"))
+		wake(ctx);
+	return 0;
+}
+
+struct watch {
+	struct netloop *l;
+	const char *path;
+};
+
+static void *watch_thread(void *arg)
+{
+	struct watch *w = arg;
+
+	for (;;) {
+		struct atoll_err err = ERR_INIT;
+		if (kclient_watch(w->l->kc, w->path, on_event, w->l, &err) < 0)
+			sleep(1);
+		wake(w->l); /* a new watch may have missed changes: resync */
+	}
+	return NULL;
+}
+
+/* The items of a list (owned), or NULL. */
+static json_t *list(struct netloop *l, const char *path)
+{
+	struct atoll_err err = ERR_INIT;
+	json_t *out = NULL;
+	int code = kclient_do(l->kc, "GET", path, NULL, NULL, &out, &err);
+
+	if (code != 200) {
+		json_decref(out);
+		log_warn("net", "listing %s: %s", path, code < 0 ? err.msg : "refused");
+		return NULL;
+	}
+	json_t *items = json_incref(json_object_get(out, "items"));
+	json_decref(out);
+	return json_is_array(items) ? items : (json_decref(items), NULL);
+}
+
+static void sync_once(struct netloop *l)
+{
+	json_t *svcs = list(l, "/api/v1/services");
+	json_t *slices = list(l, "/apis/discovery.k8s.io/v1/endpointslices");
+	json_t *nodes = list(l, "/api/v1/nodes");
+
+	if (nodes)
+		net_host_routes(nodes, l->node);
+	if (svcs && slices) {
+		struct net_proxy_cfg cfg = { NET_POD_RANGE, l->cidr };
+		char *script = net_proxy_render(svcs, slices, &cfg);
+		if (!l->applied || strcmp(l->applied, script)) {
+			struct atoll_err err = ERR_INIT;
+			if (net_nft_run(script, &err) < 0) {
+				log_error("net", "service rules: %s", err.msg);
+				free(script);
+				script = NULL;
+				l->retry = true;
+			}
+			free(l->applied);
+			l->applied = script;
+		} else {
+			free(script);
+		}
+	} else {
+		l->retry = true;
+	}
+	json_decref(svcs);
+	json_decref(slices);
+	json_decref(nodes);
+}
+
+/* This node's spec.podCIDR (waits for the podcidr controller). */
+static void wait_cidr(struct netloop *l)
+{
+	_cleanup_free_ char *path = xasprintf("/api/v1/nodes/%s", l->node);
+
+	for (int tries = 0;; tries++) {
+		struct atoll_err err = ERR_INIT;
+		json_t *n = NULL;
+		int code = kclient_do(l->kc, "GET", path, NULL, NULL, &n, &err);
+		const char *c = json_string_value(json_object_get(json_object_get(n, "spec"), "podCIDR"));
+		if (code == 200 && c) {
+			pthread_mutex_lock(&l->mu);
+			snprintf(l->cidr, sizeof(l->cidr), "%s", c);
+			pthread_mutex_unlock(&l->mu);
+			json_decref(n);
+			return;
+		}
+		json_decref(n);
+		if (tries % 30 == 29)
+			log_warn("net", "node %s has no podCIDR yet", l->node);
+		usleep(200 * 1000);
+	}
+}
+
+static void *main_thread(void *arg)
+{
+	struct netloop *l = arg;
+	static struct watch w[3];
+	static const char *paths[3] = {
+		"/api/v1/services?watch=1&timeoutSeconds=300",
+		"/apis/discovery.k8s.io/v1/endpointslices?watch=1&timeoutSeconds=300",
+		"/api/v1/nodes?watch=1&timeoutSeconds=300",
+	};
+	pthread_t t;
+
+	wait_cidr(l);
+	for (;;) {
+		struct atoll_err err = ERR_INIT;
+		if (net_host_setup(l->cidr, &err) == 0)
+			break;
+		log_error("net", "node network: %s; retrying", err.msg);
+		sleep(5);
+	}
+	log_info("net", "node %s: pods on %s in %s", l->node, NET_BRIDGE, l->cidr);
+	for (int i = 0; i < 3; i++) {
+		w[i] = (struct watch){ l, paths[i] };
+		pthread_create(&t, NULL, watch_thread, &w[i]);
+		pthread_detach(t);
+	}
+	for (;;) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += l->retry ? 1 : RESYNC_SECONDS;
+		l->retry = false;
+		pthread_mutex_lock(&l->mu);
+		while (!l->dirty && pthread_cond_timedwait(&l->cond, &l->mu, &until) != ETIMEDOUT)
+			;
+		l->dirty = false;
+		pthread_mutex_unlock(&l->mu);
+		sync_once(l);
+		/* Bursts of changes (a Deployment scaling) make one sync, not hundreds. */
+		usleep(100 * 1000);
+	}
+	return NULL;
+}
+
+void net_agent_start(struct kclient *kc, const char *node, const char *data_dir)
+{
+	struct netloop *l = xcalloc(1, sizeof(*l)); /* lives as long as the process */
+	pthread_t t;
+
+	l->kc = kc;
+	l->node = xstrdup(node);
+	l->data_dir = xstrdup(data_dir);
+	l->dirty = true;
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->cond, NULL);
+	the_loop = l;
+	pthread_create(&t, NULL, main_thread, l);
+	pthread_detach(t);
+}
