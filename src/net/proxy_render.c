@@ -127,6 +127,11 @@ static void render_port(struct buf *svcs, struct buf *chains, const json_t *svc,
 
 	if (!kw || port <= 0 || port > 65535)
 		return;
+	bool has_np = nport > 0 && nport <= 65535 && type &&
+		      (!strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer"));
+	size_t nip = service_ips(svc, ips, ext, MAX_IPS);
+	if (nip == 0 && !has_np)
+		return; /* headless: DNS hands out the endpoints themselves */
 	size_t n = endpoints(svc, slices, pname ? pname : "", proto ? proto : "TCP", eps, MAX_EPS);
 	if (n == 0)
 		return;
@@ -137,11 +142,10 @@ static void render_port(struct buf *svcs, struct buf *chains, const json_t *svc,
 	add_safe(&c, str(svc, "metadata", "name"));
 	buf_addf(&c, ":%lld\"", (long long)port);
 
-	size_t nip = service_ips(svc, ips, ext, MAX_IPS);
 	for (size_t i = 0; i < nip; i++)
 		buf_addf(svcs, "\t\tip daddr %s %s dport %lld %sgoto s%d %s\n", ips[i], kw, (long long)port,
 			 ext[i] ? "meta mark set meta mark | " NET_MASQ_MARK " " : "", id, c.p);
-	if (nport > 0 && nport <= 65535 && type && (!strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer")))
+	if (has_np)
 		buf_addf(svcs, "\t\tfib daddr type local %s dport %lld meta mark set meta mark | " NET_MASQ_MARK
 			 " goto s%d %s\n", kw, (long long)nport, id, c.p);
 	buf_release(&c);
