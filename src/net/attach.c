@@ -89,6 +89,12 @@ int net_pod_attach(const char *data_dir, const char *pod_cidr, const char *pod_u
 	int hidx = nl_link_index(nl, host);
 	if (hidx < 0 || (rc = nl_link_up(nl, hidx, br)) < 0)
 		return fail(nl, pnl, -1, err, "bridging the host end", hidx < 0 ? hidx : rc);
+	/*
+	 * A pod reaching itself through a Service: the DNATed packet goes back
+	 * out of the port it came in by, which a bridge port refuses by default.
+	 */
+	if ((rc = nl_link_hairpin(nl, hidx)) < 0)
+		return fail(nl, pnl, -1, err, "hairpin mode on the host end", rc);
 
 	int lo = nl_link_index(pnl, "lo");
 	if (lo > 0 && (rc = nl_link_up(pnl, lo, 0)) < 0)

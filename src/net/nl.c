@@ -200,6 +200,20 @@ int nl_link_up(struct mnl_socket *nl, int index, int master)
 	return talk(nl, nlh, NULL, NULL);
 }
 
+int nl_link_hairpin(struct mnl_socket *nl, int index)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = start(buf, RTM_SETLINK, NLM_F_ACK);
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+
+	ifm->ifi_family = AF_BRIDGE;
+	ifm->ifi_index = index;
+	struct nlattr *pi = mnl_attr_nest_start(nlh, IFLA_PROTINFO);
+	mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, 1);
+	mnl_attr_nest_end(nlh, pi);
+	return talk(nl, nlh, NULL, NULL);
+}
+
 int nl_link_del(struct mnl_socket *nl, int index)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];

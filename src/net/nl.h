@@ -28,6 +28,8 @@ int nl_link_add_bridge(struct mnl_socket *nl, const char *name, unsigned mtu);
 int nl_link_add_veth(struct mnl_socket *nl, const char *name, const char *peer, int netns_fd, unsigned mtu);
 /* Set a link up (and its master when master > 0). */
 int nl_link_up(struct mnl_socket *nl, int index, int master);
+/* Let a bridge port send frames back out where they came in (hairpin). */
+int nl_link_hairpin(struct mnl_socket *nl, int index);
 int nl_link_del(struct mnl_socket *nl, int index);
 
 /* Add addr/plen (network order) to a link; an existing address is fine. */
