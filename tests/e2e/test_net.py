@@ -41,11 +41,16 @@ class Pod:
         self.srv, self.uid = srv, uid
         # ip netns exec and unshare both exec, so the pid is the process in the pod's namespaces.
         self.proc = subprocess.Popen([*srv.prefix, "unshare", "-Urn", "busybox", *argv])
-        # unshare makes both namespaces in one call: a new user namespace means a new network one.
-        wait_for(lambda: os.readlink(f"/proc/{self.proc.pid}/ns/user") != os.readlink("/proc/self/ns/user"),
-                 "the pod's namespaces")
-        self.ip = sh(*srv.prefix, ATOLL, "net", "attach", "--data-dir", srv.data_dir, "--cidr", cidr,
-                     "--uid", uid, "--pid", str(self.proc.pid)).stdout.strip()
+        try:
+            # unshare makes both namespaces in one call: a new user namespace means a new network one.
+            wait_for(lambda: os.readlink(f"/proc/{self.proc.pid}/ns/user") != os.readlink("/proc/self/ns/user"),
+                     "the pod's namespaces")
+            self.ip = sh(*srv.prefix, ATOLL, "net", "attach", "--data-dir", srv.data_dir, "--cidr", cidr,
+                         "--uid", uid, "--pid", str(self.proc.pid)).stdout.strip()
+        except BaseException:
+            self.proc.kill()
+            self.proc.wait()
+            raise
 
     def run(self, *argv, check=True, timeout=30):
         """busybox argv in the pod's network namespace."""
