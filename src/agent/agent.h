@@ -15,7 +15,8 @@ struct agent_opts {
 	const char *node_name; /* NULL: the host name */
 	const char *data_dir;
 	bool async;            /* register in the background (the server's embedded agent) */
-	bool pod_network;      /* pods get the node's pod network; routes and service rules (src/net) */
+	bool stop_pods_on_exit; /* agent_exit stops the pods (tests); a kubelet leaves them running */
+	bool pod_network;      /* pods get their own network (src/net) when the Node has a podCIDR */
 };
 
 /*
@@ -23,6 +24,12 @@ struct agent_opts {
  * keep it alive in a thread. Strings in o are copied.
  */
 int agent_start(const struct agent_opts *o, struct atoll_err *err);
+
+/*
+ * The process is exiting: with stop_pods_on_exit, stop this node's pods
+ * (bounded wait). Otherwise nothing: pods run on and a new agent adopts them.
+ */
+void agent_exit(void);
 
 /* The node name agent_start uses for o (host name when unset); writes into out. */
 void agent_node_name(const struct agent_opts *o, char *out, size_t n);

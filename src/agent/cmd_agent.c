@@ -23,8 +23,9 @@ static void usage(FILE *f)
 		"  --ca-file FILE     the server's CA certificate (default DATA/pki/ca.crt when present)\n"
 		"  --node-name NAME   the Node's name (default: the host name)\n"
 		"  --data-dir DIR     state directory (default /var/lib/atoll)\n"
-		"  --pod-network      give pods the node's pod network (bridge " NET_BRIDGE ", routes,\n"
-		"                     nftables service rules); changes this host's network\n"
+		"  --pod-network      give pods a network of their own (needs the Node's podCIDR)\n"
+		"  --stop-pods-on-exit  stop this node's pods when the agent exits (default: they run on\n"
+		"                     and the next agent adopts them)\n"
 		"  -h, --help         this help\n");
 }
 
@@ -36,6 +37,7 @@ int cmd_agent(int argc, char **argv)
 		{ "ca-file", required_argument, NULL, 'c' },
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "data-dir", required_argument, NULL, 'd' },
+		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "pod-network", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -52,6 +54,7 @@ int cmd_agent(int argc, char **argv)
 		case 'c': o.ca_file = optarg; break;
 		case 'n': o.node_name = optarg; break;
 		case 'd': o.data_dir = optarg; break;
+		case 'S': o.stop_pods_on_exit = true; break;
 		case 'P': o.pod_network = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -75,5 +78,6 @@ int cmd_agent(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	int sig;
 	sigwait(&set, &sig);
+	agent_exit();
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
@@ -24,9 +25,18 @@
 #include "lib/xalloc.h"
 #include "net/net.h"
 #include "net/proxy.h"
+#include "sandbox/sandbox.h"
 
 #define LEASE_SECONDS 40
 #define RENEW_SECONDS 10
+
+/* Tests shorten the lease period with ATOLL_LEASE_RENEW_SECONDS (with the server's node grace). */
+static unsigned renew_seconds(void)
+{
+	const char *e = getenv("ATOLL_LEASE_RENEW_SECONDS");
+	int v = e ? atoi(e) : 0;
+	return v > 0 && v <= RENEW_SECONDS ? (unsigned)v : RENEW_SECONDS;
+}
 
 struct agent {
 	struct kclient kc;
@@ -142,8 +152,12 @@ static int register_node(struct agent *a, struct atoll_err *err)
 		json_t *node = json_pack("{s:s,s:s,s:{s:s,s:{s:s,s:s,s:s,s:s}},s:{},s:o}", "apiVersion", "v1",
 					 "kind", "Node", "metadata", "name", a->node, "labels",
 					 "kubernetes.io/hostname", a->node, "kubernetes.io/os", "linux",
-					 "kubernetes.io/arch", "amd64", "atoll.dev/isolation", "namespace",
-					 "spec", "status", node_status(a));
+					 "kubernetes.io/arch", "amd64", "atoll.dev/isolation",
+					 sandbox_hw_virt() ? "vm" : "namespace", "spec", "status", node_status(a));
+		/* The RuntimeClass atoll-vm selects nodes with this label. */
+		if (sandbox_hw_virt())
+			json_object_set_new(json_object_get(json_object_get(node, "metadata"), "labels"),
+					    "atoll.dev/runtime-vm", json_string("true"));
 		code = kclient_do(&a->kc, "POST", "/api/v1/nodes", NULL, node, NULL, err);
 		json_decref(node);
 		if (code == 201 || code == 409)
@@ -198,12 +212,20 @@ static void *run(void *arg)
 	}
 	if (a->pod_network)
 		net_agent_start(&a->kc, a->node, a->data_dir);
-	pods_start(&a->kc, a->node, a->data_dir);
+	pods_start(&a->kc, a->node, a->data_dir, a->ip, a->pod_network);
 	for (;;) {
 		heartbeat(a);
-		sleep(RENEW_SECONDS);
+		sleep(renew_seconds());
 	}
 	return NULL;
+}
+
+static bool stop_pods_on_exit;
+
+void agent_exit(void)
+{
+	if (stop_pods_on_exit)
+		pods_stop_all(8);
 }
 
 int agent_start(const struct agent_opts *o, struct atoll_err *err)
@@ -212,8 +234,9 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	pthread_t t;
 
 	kclient_init(&a->kc, o->server, o->token, o->ca_file);
-	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
+	stop_pods_on_exit = o->stop_pods_on_exit;
 	a->pod_network = o->pod_network;
+	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
 	agent_node_name(o, a->node, sizeof(a->node));
 	host_ip(a->ip, sizeof(a->ip));
 	now_rfc3339(a->now_started, sizeof(a->now_started), false);

@@ -18,10 +18,12 @@
 #include "api/server.h"
 #include "api/watch.h"
 #include "auth/auth_audit.h"
+#include "auth/auth_quota.h"
 #include "cmds.h"
 #include "lib/serverlibs.h"
 #include "registry/registry.h"
 #include "controllers/controllers.h"
+#include "controllers/ctl.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "net/net.h"
@@ -40,6 +42,7 @@ static void usage(FILE *f)
 		"  --store sqlite|etcd  storage backend (default sqlite)\n"
 		"  --no-node            run the control plane only\n"
 		"  --node-name NAME     name of the local node (default: the host name)\n"
+		"  --stop-pods-on-exit  the local node stops its pods when the server exits (tests)\n"
 		"  --pod-network        the local node gives pods the pod network (bridge, routes,\n"
 		"                       nftables service rules); changes this host's network\n"
 		"  --lb-pool CIDR       LoadBalancer IPs (default " NET_LB_POOL ")\n"
@@ -77,9 +80,10 @@ int cmd_server(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "store", required_argument, NULL, 's' },
 		{ "no-node", no_argument, NULL, 'N' },
-		{ "pod-network", no_argument, NULL, 'P' },
 		{ "lb-pool", required_argument, NULL, 'L' },
 		{ "node-name", required_argument, NULL, 'n' },
+		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
+		{ "pod-network", no_argument, NULL, 'P' },
 		{ "event-history", required_argument, NULL, 'E' },
 		{ "max-requests-inflight", required_argument, NULL, 'M' },
 		{ "audit-log", required_argument, NULL, 'A' },
@@ -90,7 +94,7 @@ int cmd_server(int argc, char **argv)
 	struct api_server srv = { 0 };
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
-	bool no_node = false, pod_network = false;
+	bool no_node = false, stop_pods = false, pod_network = false;
 	const char *node_name = NULL;
 	long long event_history = 0;
 	int c;
@@ -101,9 +105,10 @@ int cmd_server(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 's': backend = optarg; break;
 		case 'N': no_node = true; break;
-		case 'P': pod_network = true; break;
 		case 'L': ctl_lbip_pool(optarg); break;
 		case 'n': node_name = optarg; break;
+		case 'S': stop_pods = true; break;
+		case 'P': pod_network = true; break;
 		case 'E': event_history = atoll(optarg); break;
 		case 'M': srv.max_inflight = atoi(optarg); break;
 		case 'A':
@@ -172,6 +177,8 @@ int cmd_server(int argc, char **argv)
 	if (http_start(&srv, &err) < 0)
 		die("%s", err.msg);
 	watch_ticker_start();
+	/* Objects controllers create pass LimitRanges and quotas like API creates. */
+	ctl_set_admission(quota_create_internal);
 	controllers_start(srv.store);
 
 	char url[300];
@@ -197,7 +204,7 @@ int cmd_server(int argc, char **argv)
 		_cleanup_free_ char *local = xasprintf("https://127.0.0.1:%d", srv.port);
 		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
 					 .node_name = node_name, .data_dir = data_dir, .async = true,
-					 .pod_network = pod_network };
+					 .stop_pods_on_exit = stop_pods, .pod_network = pod_network };
 		if (agent_start(&ao, &err) < 0)
 			log_error("agent", "the local node did not register: %s", err.msg);
 	}
@@ -210,6 +217,8 @@ int cmd_server(int argc, char **argv)
 	int sig;
 	sigwait(&set, &sig);
 	log_info("server", "signal %d: shutting down", sig);
+	if (!no_node)
+		agent_exit();
 	srv.ready = false;
 	http_stop(&srv);
 	controllers_stop();

@@ -15,6 +15,7 @@
 #include "api/request.h"
 #include "api/write.h"
 #include "lib/xalloc.h"
+#include "shim/shim.h"
 
 /* Where the last `want` lines of text begin (len when want is 0). */
 static size_t tail_start(const char *text, size_t len, long want)
@@ -53,6 +54,14 @@ int pod_logs(struct api_call *c)
 		if (name)
 			break;
 	}
+	/* Init containers have logs too, when asked for by name. */
+	json_array_foreach(want && !name ? json_object_get(json_object_get(pod, "spec"), "initContainers") : NULL, i, ct) {
+		const char *n = json_string_value(json_object_get(ct, "name"));
+		if (n && !strcmp(n, want)) {
+			name = n;
+			break;
+		}
+	}
 	if (!name) {
 		int rc = want ? reply_error(c->r, 400, "BadRequest", "container %s is not valid for pod %s", want, c->t.name)
 			      : reply_error(c->r, 400, "BadRequest",
@@ -67,7 +76,11 @@ int pod_logs(struct api_call *c)
 				   c->t.name);
 	}
 	_cleanup_free_ char *uid = xstrdup(obj_str(pod, "metadata.uid") ?: "");
-	_cleanup_free_ char *path = pods_log_path(c->r->srv->data_dir, uid, name);
+	_cleanup_free_ char *cur = pods_log_path(c->r->srv->data_dir, uid, name);
+	/* The shim keeps the instance before a restart as <ctr>.log.1. */
+	bool previous = query_true(req_query(c->r, "previous"));
+	_cleanup_free_ char *path = previous ? xasprintf("%s.1", cur) : xstrdup(cur);
+	bool stamps = query_true(req_query(c->r, "timestamps"));
 	json_decref(pod);
 	if (query_true(req_query(c->r, "follow"))) {
 		_cleanup_free_ char *key = obj_key(c->k, c->t.ns, c->t.name);
@@ -79,14 +92,18 @@ int pod_logs(struct api_call *c)
 			_cleanup_free_ char *all = file_read(path, &flen);
 			from = all ? (off_t)tail_start(all, flen, atol(tl)) : 0;
 		}
-		return logs_follow(c->r, key, uid, path, from);
+		return logs_follow(c->r, key, uid, path, from, stamps);
 	}
+	size_t raw_len = 0;
+	_cleanup_free_ char *raw = file_read(path, &raw_len);
+	if (!raw && previous)
+		return reply_error(c->r, 400, "BadRequest", "previous terminated container \"%s\" in pod \"%s\" not found",
+				   name, c->t.name);
+	/* The file holds CRI records; clients get the container's output. */
+	struct buf out = BUF_INIT;
+	shim_log_decode(raw ? raw : "", raw_len, stamps, &out);
 	size_t len = 0;
-	char *text = file_read(path, &len);
-	if (!text) {
-		text = xstrdup("");
-		len = 0;
-	}
+	char *text = buf_detach(&out, &len);
 	const char *tl = req_query(c->r, "tailLines");
 	if (tl && atol(tl) >= 0) {
 		size_t start = tail_start(text, len, atol(tl));

@@ -15,7 +15,9 @@
 
 #include "api/logs.h"
 #include "api/server.h"
+#include "lib/buf.h"
 #include "lib/xalloc.h"
+#include "shim/shim.h"
 #include "store/store.h"
 
 struct follower {
@@ -26,6 +28,10 @@ struct follower {
 	char *uid;
 	char *container;
 	int fd;
+	struct buf raw;     /* CRI records read but not whole yet */
+	struct buf text;    /* decoded output not sent yet */
+	size_t text_off;
+	bool timestamps;
 	bool suspended, closed, ending;
 	int idle_ticks;     /* checks with nothing new; the pod is looked at every few */
 	struct follower *next, *prev;
@@ -61,7 +67,28 @@ static ssize_t follow_read(void *cls, uint64_t pos, char *buf, size_t max)
 	ssize_t n;
 
 	pthread_mutex_lock(&f->mu);
-	n = f->ending ? 0 : read(f->fd, buf, max);
+	n = 0;
+	if (!f->ending && f->text_off == f->text.len) {
+		/* Read and decode what whole records there are. */
+		char chunk[16384];
+		ssize_t k = read(f->fd, chunk, sizeof(chunk));
+		if (k > 0) {
+			buf_add(&f->raw, chunk, (size_t)k);
+			size_t used = shim_log_decode(f->raw.p, f->raw.len, f->timestamps, &f->text);
+			memmove(f->raw.p, f->raw.p + used, f->raw.len - used);
+			f->raw.len -= used;
+			f->idle_ticks = 0;
+		}
+	}
+	if (!f->ending && f->text_off < f->text.len) {
+		n = (ssize_t)(f->text.len - f->text_off < max ? f->text.len - f->text_off : max);
+		memcpy(buf, f->text.p + f->text_off, (size_t)n);
+		f->text_off += (size_t)n;
+		if (f->text_off == f->text.len) {
+			buf_reset(&f->text);
+			f->text_off = 0;
+		}
+	}
 	if (f->ending) {
 		n = MHD_CONTENT_READER_END_OF_STREAM;
 	} else if (n > 0) {
@@ -93,6 +120,8 @@ static void follow_free(void *cls)
 		f->next->prev = f->prev;
 	pthread_mutex_unlock(&list_mu);
 	close(f->fd);
+	buf_release(&f->raw);
+	buf_release(&f->text);
 	free(f->pod_key);
 	free(f->uid);
 	free(f->container);
@@ -144,7 +173,8 @@ static void timer_start(void)
 	pthread_detach(t);
 }
 
-int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from)
+int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from,
+		bool timestamps)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -159,6 +189,9 @@ int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const c
 	f->pod_key = xstrdup(pod_key);
 	f->uid = xstrdup(uid);
 	f->fd = fd;
+	f->timestamps = timestamps;
+	buf_init(&f->raw);
+	buf_init(&f->text);
 	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, follow_read, f,
 								      follow_free);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");

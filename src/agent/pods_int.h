@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The pod loop's internals: pods bound to this node, their containers, their shims. */
+#ifndef ATOLL_AGENT_PODS_INT_H
+#define ATOLL_AGENT_PODS_INT_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "agent/probe.h"
+#include "image/image.h"
+
+#define PODS_MAX_BACKOFF 40 /* seconds; Kubernetes goes to 300 */
+
+/* The probes of one container instance (pods_probe.c): liveness, readiness, startup. */
+struct pctr_probes {
+	char instance[64];      /* startedAt of the instance these belong to */
+	struct probe_state st[3];
+	bool has[3];            /* the spec has this probe */
+	bool busy[3];           /* a check is running */
+	bool killed;            /* killed for a failed probe; no more checks for this instance */
+};
+
+struct pctr {
+	char *name;
+	const json_t *spec;     /* borrowed from the pod's spec */
+	bool is_init;
+	size_t image;           /* index into the pod's images */
+	time_t next_start;      /* back-off: do not start before */
+	char seen_finished[64]; /* restarts and finishedAt of the last exit we acted on */
+	json_t *cur_term;       /* the last termination seen (owned), or NULL */
+	json_t *prev_term;      /* the one before it (owned), or NULL */
+	char config_error[600]; /* why it cannot be created yet */
+	int restarts_base;      /* restarts before the current sandbox (it replaced one that died) */
+	struct pctr_probes pr;  /* under the loop's lock */
+};
+
+struct pod {
+	char *uid, *ns, *name;
+	char *dir;              /* DATA/pods/<uid> */
+	json_t *spec;           /* owned copy */
+	json_t *obj;            /* owned: {metadata, spec}, for the downward API */
+	struct pctr *c;         /* init containers first, then the regular ones */
+	size_t n, ninit;
+	char **refs;            /* distinct image references (owned) */
+	struct image *imgs;     /* prepared, one per ref */
+	size_t nimgs;
+	bool images_ready;
+	int fd;                 /* control connection to the shim, -1 when none */
+	json_t *state;          /* the shim's last state (owned), or NULL */
+	char started[40];
+	char error[600];        /* why the sandbox is not up (pod level) */
+	char error_reason[40];
+	time_t retry_at;        /* sandbox set-up back-off */
+	int setup_failures;
+	bool finished;          /* terminal: the shim was told to stop, status is final */
+	bool acted;             /* pods_sync started a container in this round */
+	int spawn_fd;           /* a shim being started reports here, -1 when none */
+	bool early_failed;      /* pods_spawn_early could not start the sandbox (why in error) */
+	bool deleting;
+	bool api_gone;          /* the API object is deleted (not only marked) */
+	long grace;             /* seconds for a graceful stop */
+	int stop_fd;            /* stop request on its way, -1 when none */
+	time_t stop_deadline;
+	char *reported;         /* the status last sent (owned JSON text) */
+	char cond_time[4][40];  /* lastTransitionTime of our four conditions */
+	bool cond_val[4];
+	struct pod *next;
+};
+
+struct loop {
+	struct kclient *kc;
+	char *node, *data_dir, *agent_dir, *host_ip;
+	bool pod_network;       /* give pods a network when the Node has a podCIDR */
+	pthread_mutex_t mu;
+	struct pod *pods;
+	pthread_mutex_t wake_mu; /* guards woken; never held with mu */
+	pthread_cond_t wake;
+	bool woken;
+};
+
+/* pods.c */
+/* Run the next tick now rather than at its time (the watch saw a new or deleted pod). */
+void pods_wake(struct loop *l);
+
+/* pods_sync.c */
+/* Fork the shim of a pod that needs a new sandbox without waiting for it, so new pods start in parallel. */
+void pods_spawn_early(struct loop *l, struct pod *p);
+/* Bring the pod's sandbox up (adopting a running shim when there is one) and drive its containers. */
+void pods_sync(struct loop *l, struct pod *p);
+/* Tell the shim to stop (without waiting); true when nothing is left to stop. */
+bool pods_stop(struct loop *l, struct pod *p, long grace_s);
+/* true once an asked stop has completed. */
+bool pods_stop_done(struct pod *p);
+/* Whether the restart policy brings an ended container back. */
+bool pods_will_restart(const struct pod *p, const struct pctr *c, int exit_code);
+/* The shim's entry for container c, or NULL. */
+json_t *pods_ctr_state(const struct pod *p, const struct pctr *c);
+void pods_now(char *out, size_t n);
+/* The Node's spec.podCIDR (returns owned), or NULL. */
+char *pods_node_cidr(struct loop *l);
+
+/* pods_probe.c */
+/* Start the thread that runs the containers' probes. */
+void pods_probe_start(struct loop *l);
+/* Whether c counts as ready (its readiness probe, if any, passes) and as started (startup probe). */
+bool pods_probe_ready(const struct pctr *c);
+bool pods_probe_started(const struct pctr *c);
+
+/* pods_report.c */
+/* Start the threads that send statuses. */
+void pods_report_start(struct loop *l);
+/* Send text (a status, JSON) as the status of the pod uid at path; replaces one not yet sent. */
+void pods_report_queue(const char *uid, const char *path, const char *text);
+
+/* pods_status.c */
+/* The pod's status as the kubelet reports it (returns owned). */
+json_t *pods_status(struct loop *l, struct pod *p);
+/* Send the status when it changed. */
+void pods_report(struct loop *l, struct pod *p);
+
+#endif
