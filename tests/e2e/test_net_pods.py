@@ -107,12 +107,16 @@ def test_pod_files_and_release(srv):
         {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "files"},
          "spec": {"restartPolicy": "Never", "containers": [{
              "name": "c", "image": srv.image,
-             "command": ["sh", "-c", "cat /etc/resolv.conf /etc/hosts; ip -4 addr show eth0"]}]}}))
-    wait_for(lambda: srv.kjson("get", "pod", "files")["status"].get("phase") == "Succeeded", "the pod", timeout=90)
-    out = srv.kubectl("logs", "files").stdout
+             "command": ["sh", "-c", "cat /etc/resolv.conf /etc/hosts; ip -4 addr show eth0; echo done; "
+                                     "exec sleep 300"]}]}}))
+    out = wait_for(lambda: "done" in srv.kubectl("logs", "files", check=False).stdout and
+                   srv.kubectl("logs", "files").stdout, "the pod's output", timeout=90)
     ip = srv.kjson("get", "pod", "files")["status"]["podIP"]
     assert "nameserver 10.96.0.10" in out and "search default.svc.cluster.local" in out
     assert f"{ip}\tfiles" in out and f"inet {ip}/24" in out
+    # The shim leases under the agent's data dir; the lease goes with the pod.
+    lease = os.path.join(srv.data_dir, "agent", "net", "leases", ip)
+    with open(lease) as f:
+        assert f.read().strip() == srv.kjson("get", "pod", "files")["metadata"]["uid"]
     srv.kubectl("delete", "pod", "files")
-    # The lease goes with the pod.
-    wait_for(lambda: not os.path.exists(os.path.join(srv.data_dir, "net", "leases", ip)), "the lease to go")
+    wait_for(lambda: not os.path.exists(lease), "the lease to go")
