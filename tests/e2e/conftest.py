@@ -81,7 +81,9 @@ class Server:
         # Pods outlive their node agent (a restarted one adopts them); tests stop them with the
         # server unless they test exactly that.
         self.args = list(args) + (["--no-node"] if not node else [] if keep_pods else ["--stop-pods-on-exit"])
-        self.netns = netns_add() if netns else None
+        # netns: True makes (and close() deletes) one; a name uses the caller's.
+        self.own_netns = netns is True
+        self.netns = netns_add() if netns is True else netns or None
         # Commands that must see the server's network run with this prefix.
         self.prefix = ["ip", "netns", "exec", self.netns] if self.netns else []
         self.tmp = None
@@ -151,7 +153,7 @@ class Server:
 
     def close(self):
         self.stop()
-        if self.netns:
+        if self.netns and self.own_netns:
             netns_del(self.netns)
             self.netns = None
         if self.tmp:
