@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/xalloc.h"
@@ -168,4 +169,39 @@ void net_ipam_release(const char *data_dir, const char *uid)
 
 	if (uid && *uid)
 		each_lease(dir, uid, release_cb, NULL);
+}
+
+int net_ipam_gc(const char *data_dir, int min_age, bool (*keep)(const char *uid, void *ctx),
+		void (*gone)(const char *data_dir, const char *uid, void *ctx), void *ctx)
+{
+	_cleanup_free_ char *dir = lease_dir(data_dir);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t now = time(NULL);
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char buf[128];
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *p = xasprintf("%s/%s", dir, e->d_name);
+		int fd = open(p, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t k = fstat(fd, &st) == 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+		close(fd);
+		if (k <= 0 || now - st.st_mtime < min_age)
+			continue;
+		buf[k] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		if (keep(buf, ctx))
+			continue;
+		gone(data_dir, buf, ctx);
+		n++;
+	}
+	closedir(d);
+	return n;
 }

@@ -8,6 +8,7 @@
 #ifndef ATOLL_NET_IPAM_H
 #define ATOLL_NET_IPAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,5 +33,13 @@ void net_ipam_release(const char *data_dir, const char *uid);
 
 /* The address uid holds (any range) into ip: 0, or -1 when none. */
 int net_ipam_find(const char *data_dir, const char *uid, char *ip, size_t iplen);
+
+/*
+ * Leases older than min_age seconds whose uid keep() rejects (ctx passed
+ * on): their pods are gone without a detach (a crash, a reboot). Calls
+ * gone(data_dir, uid, ctx) for each such uid. Returns how many.
+ */
+int net_ipam_gc(const char *data_dir, int min_age, bool (*keep)(const char *uid, void *ctx),
+		void (*gone)(const char *data_dir, const char *uid, void *ctx), void *ctx);
 
 #endif

@@ -16,15 +16,19 @@
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "net/host.h"
+#include "net/ipam.h"
 #include "net/net.h"
 #include "net/nft.h"
 #include "net/proxy.h"
 
 #define RESYNC_SECONDS 30
+#define LEASE_GC_AGE 120 /* seconds */
 
 struct netloop {
 	struct kclient *kc;
 	char *node, *data_dir;
+	char *pods_dir;  /* the sandboxes' data dir, where the shims lease addresses */
+	time_t last_gc;
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
 	bool dirty;
@@ -32,24 +36,6 @@ struct netloop {
 	char cidr[32];
 	char *applied; /* the last script nft accepted */
 };
-
-static struct netloop *the_loop;
-
-int net_agent_pod_cidr(char *out, size_t n)
-{
-	struct netloop *l = the_loop;
-	int rc = -1;
-
-	if (!l)
-		return -1;
-	pthread_mutex_lock(&l->mu);
-	if (l->cidr[0]) {
-		snprintf(out, n, "%s", l->cidr);
-		rc = 0;
-	}
-	pthread_mutex_unlock(&l->mu);
-	return rc;
-}
 
 static void wake(struct netloop *l)
 {
@@ -101,6 +87,37 @@ static json_t *list(struct netloop *l, const char *path)
 	return json_is_array(items) ? items : (json_decref(items), NULL);
 }
 
+static bool pod_here(const char *uid, void *ctx)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach((json_t *)ctx, i, p)
+		if (!strcmp(json_string_value(json_object_get(json_object_get(p, "metadata"), "uid")) ?: "", uid))
+			return true;
+	return false;
+}
+
+static void pod_gone(const char *data_dir, const char *uid, void *ctx)
+{
+	log_info("net", "releasing the address of pod %s, which is gone", uid);
+	net_pod_detach(data_dir, uid);
+}
+
+/*
+ * Addresses of pods that went without a detach (their shim died with the
+ * host, say). Young leases are left: their pod may not be listed yet.
+ */
+static void gc_leases(struct netloop *l)
+{
+	_cleanup_free_ char *path = xasprintf("/api/v1/pods?fieldSelector=spec.nodeName%%3D%s", l->node);
+	json_t *pods = list(l, path);
+
+	if (pods)
+		net_ipam_gc(l->pods_dir, LEASE_GC_AGE, pod_here, pod_gone, pods);
+	json_decref(pods);
+}
+
 static void sync_once(struct netloop *l)
 {
 	json_t *svcs = list(l, "/api/v1/services");
@@ -131,6 +148,10 @@ static void sync_once(struct netloop *l)
 	json_decref(svcs);
 	json_decref(slices);
 	json_decref(nodes);
+	if (time(NULL) - l->last_gc >= RESYNC_SECONDS) {
+		l->last_gc = time(NULL);
+		gc_leases(l);
+	}
 }
 
 /* This node's spec.podCIDR (waits for the podcidr controller). */
@@ -207,10 +228,10 @@ void net_agent_start(struct kclient *kc, const char *node, const char *data_dir)
 	l->kc = kc;
 	l->node = xstrdup(node);
 	l->data_dir = xstrdup(data_dir);
+	l->pods_dir = xasprintf("%s/agent", data_dir); /* as src/agent/pods.c hands to the shims */
 	l->dirty = true;
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_cond_init(&l->cond, NULL);
-	the_loop = l;
 	pthread_create(&t, NULL, main_thread, l);
 	pthread_detach(t);
 }

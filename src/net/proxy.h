@@ -37,7 +37,4 @@ char *net_proxy_render(const json_t *services, const json_t *slices, const struc
  */
 void net_agent_start(struct kclient *kc, const char *node, const char *data_dir);
 
-/* This node's podCIDR once known (owned copy into out): 0, or -1 while unknown. */
-int net_agent_pod_cidr(char *out, size_t n);
-
 #endif

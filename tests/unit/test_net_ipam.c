@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/xalloc.h"
@@ -78,6 +80,40 @@ static void test_leases(const char *dir)
 	CHECK(net_ipam_lease(dir, "10.244.9.0/24", "../x", a, sizeof(a), &err) < 0);
 }
 
+static bool keep_b(const char *uid, void *ctx)
+{
+	return !strcmp(uid, "gc-b");
+}
+
+static void drop(const char *dir, const char *uid, void *ctx)
+{
+	(*(int *)ctx)++;
+	net_ipam_release(dir, uid);
+}
+
+static void test_gc(const char *dir)
+{
+	struct atoll_err err = ERR_INIT;
+	char a[16], b[16], c[16];
+	int dropped = 0;
+
+	CHECK(net_ipam_lease(dir, "10.244.2.0/24", "gc-a", a, sizeof(a), &err) == 0);
+	CHECK(net_ipam_lease(dir, "10.244.2.0/24", "gc-b", b, sizeof(b), &err) == 0);
+	CHECK(net_ipam_lease(dir, "10.244.2.0/24", "gc-c", c, sizeof(c), &err) == 0);
+	/* a and b are old; c was just leased (its pod may not be listed yet). */
+	struct timeval old[2] = { { time(NULL) - 600, 0 }, { time(NULL) - 600, 0 } };
+	_cleanup_free_ char *pa = xasprintf("%s/net/leases/%s", dir, a);
+	_cleanup_free_ char *pb = xasprintf("%s/net/leases/%s", dir, b);
+	CHECK(utimes(pa, old) == 0 && utimes(pb, old) == 0);
+	CHECK(net_ipam_gc(dir, 120, keep_b, drop, &dropped) == 1);
+	CHECK(dropped == 1);
+	CHECK(net_ipam_find(dir, "gc-a", a, sizeof(a)) < 0);
+	CHECK(net_ipam_find(dir, "gc-b", b, sizeof(b)) == 0);
+	CHECK(net_ipam_find(dir, "gc-c", c, sizeof(c)) == 0);
+	net_ipam_release(dir, "gc-b");
+	net_ipam_release(dir, "gc-c");
+}
+
 static void test_files(const char *dir)
 {
 	struct atoll_err err = ERR_INIT;
@@ -105,6 +141,7 @@ int main(void)
 	CHECK(dir != NULL);
 	test_cidr();
 	test_leases(dir);
+	test_gc(dir);
 	test_files(dir);
 	_cleanup_free_ char *rm = xasprintf("rm -rf '%s'", dir);
 	CHECK(system(rm) == 0);
