@@ -50,6 +50,14 @@ int net_bridge_ensure(struct mnl_socket *nl, const char *pod_cidr, struct atoll_
 	rc = write_file("/proc/sys/net/ipv4/ip_forward", "1");
 	if (rc < 0)
 		return err_set(err, 500, "InternalError", "enabling IPv4 forwarding: %s", strerror(-rc));
+	/*
+	 * No ICMP redirects: a pod's packet to a Service address goes back out
+	 * of the bridge it came in by, and the redirects the kernel would send
+	 * (useless: service addresses live nowhere) use up the rate limit that
+	 * the "no endpoints" rejections need. The flag is or-ed with "all".
+	 */
+	write_file("/proc/sys/net/ipv4/conf/all/send_redirects", "0");
+	write_file("/proc/sys/net/ipv4/conf/" NET_BRIDGE "/send_redirects", "0");
 	return br;
 }
 

@@ -11,7 +11,8 @@
 
 struct kclient;
 
-#define NET_NFT_TABLE "atoll-nat"
+#define NET_NFT_TABLE "atoll-nat"  /* ip: DNAT and masquerade */
+#define NET_NFT_FILTER "atoll"     /* inet: refusing services without endpoints */
 /* Packet mark bit: masquerade on the way out (NodePort and LoadBalancer traffic). */
 #define NET_MASQ_MARK "0x4000"
 

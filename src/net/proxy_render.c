@@ -111,9 +111,16 @@ static size_t service_ips(const json_t *svc, const char **out, bool *external, s
 #define MAX_IPS 16
 
 /* One service port: its rules in the services chain (into svcs) and its chains (into chains). */
-static void render_port(struct buf *svcs, struct buf *chains, const json_t *svc, const json_t *sp,
-			const json_t *slices, int id)
+struct render {
+	struct buf svcs;   /* rules of the services chain */
+	struct buf chains; /* per-service and per-endpoint chains and sets */
+	struct buf noep;   /* service addresses without endpoints (rejected) */
+	struct buf noport; /* node ports without endpoints (rejected) */
+};
+
+static void render_port(struct render *r, const json_t *svc, const json_t *sp, const json_t *slices, int id)
 {
+	struct buf *svcs = &r->svcs, *chains = &r->chains;
 	const char *proto = str(sp, "protocol", NULL);
 	const char *kw = proto_kw(proto);
 	const char *pname = str(sp, "name", NULL);
@@ -133,14 +140,21 @@ static void render_port(struct buf *svcs, struct buf *chains, const json_t *svc,
 	if (nip == 0 && !has_np)
 		return; /* headless: DNS hands out the endpoints themselves */
 	size_t n = endpoints(svc, slices, pname ? pname : "", proto ? proto : "TCP", eps, MAX_EPS);
-	if (n == 0)
-		return;
 	struct buf c = BUF_INIT;
 	buf_adds(&c, "comment \"");
 	add_safe(&c, str(svc, "metadata", "namespace"));
 	buf_addc(&c, '/');
 	add_safe(&c, str(svc, "metadata", "name"));
 	buf_addf(&c, ":%lld\"", (long long)port);
+	if (n == 0) {
+		/* Refused at once, as kube-proxy does, rather than left to time out. */
+		for (size_t i = 0; i < nip; i++)
+			buf_addf(&r->noep, "\t\tip daddr %s %s dport %lld reject %s\n", ips[i], kw, (long long)port, c.p);
+		if (has_np)
+			buf_addf(&r->noport, "\t\t%s dport %lld reject %s\n", kw, (long long)nport, c.p);
+		buf_release(&c);
+		return;
+	}
 
 	for (size_t i = 0; i < nip; i++)
 		buf_addf(svcs, "\t\tip daddr %s %s dport %lld %sgoto s%d %s\n", ips[i], kw, (long long)port,
@@ -177,7 +191,8 @@ static void render_port(struct buf *svcs, struct buf *chains, const json_t *svc,
 
 char *net_proxy_render(const json_t *services, const json_t *slices, const struct net_proxy_cfg *cfg)
 {
-	struct buf out = BUF_INIT, svcs = BUF_INIT, chains = BUF_INIT;
+	struct buf out = BUF_INIT;
+	struct render r = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
 	const char *range = cfg && cfg->pod_range ? cfg->pod_range : NET_POD_RANGE;
 	const char *local = cfg && cfg->node_cidr ? cfg->node_cidr : range;
 	size_t i, j;
@@ -189,9 +204,9 @@ char *net_proxy_render(const json_t *services, const json_t *slices, const struc
 		if (type && !strcmp(type, "ExternalName"))
 			continue;
 		json_array_foreach(json_object_get(json_object_get(svc, "spec"), "ports"), j, sp)
-			render_port(&svcs, &chains, svc, sp, slices, id++);
+			render_port(&r, svc, sp, slices, id++);
 	}
-	/* Create, delete and fill in one transaction: the table is replaced atomically. */
+	/* Create, delete and fill in one transaction: the tables are replaced atomically. */
 	buf_adds(&out, "table ip " NET_NFT_TABLE " {}\ndelete table ip " NET_NFT_TABLE "\n");
 	buf_adds(&out, "table ip " NET_NFT_TABLE " {\n");
 	buf_adds(&out, "\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
@@ -204,11 +219,25 @@ char *net_proxy_render(const json_t *services, const json_t *slices, const struc
 		       "\t\tip saddr %s ip daddr != %s oifname != \"" NET_BRIDGE "\" masquerade\n\t}\n",
 		 local, range, range);
 	buf_adds(&out, "\tchain services {\n");
-	buf_add(&out, svcs.p, svcs.len);
+	buf_add(&out, r.svcs.p, r.svcs.len);
 	buf_adds(&out, "\t}\n");
-	buf_add(&out, chains.p, chains.len);
+	buf_add(&out, r.chains.p, r.chains.len);
 	buf_adds(&out, "}\n");
-	buf_release(&svcs);
-	buf_release(&chains);
+	/* Filtering: services without endpoints are refused (forwarded, local and node ports). */
+	buf_adds(&out, "table inet " NET_NFT_FILTER " {}\ndelete table inet " NET_NFT_FILTER "\n");
+	buf_adds(&out, "table inet " NET_NFT_FILTER " {\n");
+	buf_adds(&out, "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n"
+		       "\t\tjump no-endpoints\n\t}\n");
+	buf_adds(&out, "\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n"
+		       "\t\tjump no-endpoints\n\t}\n");
+	buf_adds(&out, "\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n");
+	buf_add(&out, r.noport.p, r.noport.len);
+	buf_adds(&out, "\t}\n\tchain no-endpoints {\n");
+	buf_add(&out, r.noep.p, r.noep.len);
+	buf_adds(&out, "\t}\n}\n");
+	buf_release(&r.svcs);
+	buf_release(&r.chains);
+	buf_release(&r.noep);
+	buf_release(&r.noport);
 	return buf_detach(&out, NULL);
 }

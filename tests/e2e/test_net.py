@@ -160,11 +160,17 @@ def test_service_clusterip_loadbalancer_nodeport(net):
     assert wget(client_run, f"http://192.168.250.1:{nport}/") == "hello from b\n"
     rules = sh("ip", "netns", "exec", srv.netns, "nft", "list", "table", "ip", "atoll-nat").stdout
     assert f"ip daddr {cip} tcp dport 80" in rules and f"dnat to {b.ip}:8080" in rules
-    # Without endpoints the rules go.
+    # Without endpoints the DNAT goes and connections are refused (not left to time out).
     srv.kubectl("delete", "endpointslice", "web-1")
     wait_for(lambda: cip not in sh("ip", "netns", "exec", srv.netns, "nft", "list", "table", "ip",
                                    "atoll-nat").stdout, "the rules to go")
+    refused = a.run("wget", "-q", "-O", "-", f"http://{cip}/", check=False, timeout=20)
+    assert refused.returncode != 0 and "refused" in refused.stderr.lower(), refused.stderr
+    refused = client_run("wget", "-q", "-O", "-", f"http://192.168.250.1:{nport}/", check=False, timeout=20)
+    assert refused.returncode != 0 and "refused" in refused.stderr.lower(), refused.stderr
     srv.kubectl("delete", "service", "web")
+    wait_for(lambda: cip not in sh("ip", "netns", "exec", srv.netns, "nft", "list", "table", "inet",
+                                   "atoll").stdout, "the reject rules to go")
 
 
 def test_routes_to_other_nodes(net):

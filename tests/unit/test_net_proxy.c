@@ -38,6 +38,8 @@ static const char *SVCS = "["
 	" \"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"10.97.0.2\"}]}}},"
 	"{\"metadata\":{\"namespace\":\"default\",\"name\":\"empty\"},"
 	" \"spec\":{\"clusterIP\":\"10.96.0.40\",\"ports\":[{\"port\":80}]}},"
+	"{\"metadata\":{\"namespace\":\"default\",\"name\":\"np\"},"
+	" \"spec\":{\"type\":\"NodePort\",\"clusterIP\":\"10.96.0.41\",\"ports\":[{\"port\":81,\"nodePort\":30081,\"protocol\":\"UDP\"}]}},"
 	"{\"metadata\":{\"namespace\":\"default\",\"name\":\"headless\"},"
 	" \"spec\":{\"clusterIP\":\"None\",\"ports\":[{\"port\":80}]}},"
 	"{\"metadata\":{\"namespace\":\"default\",\"name\":\"ext\"},"
@@ -98,8 +100,13 @@ int main(void)
 	CHECK(strstr(s, "type ipv4_addr; flags dynamic,timeout; timeout 10800s;"));
 	CHECK(strstr(s, "update @s2e0a { ip saddr } meta l4proto tcp dnat to 10.244.0.9:8080\n"));
 
-	/* No endpoints, headless and ExternalName: no rules. */
-	CHECK(!strstr(s, "10.96.0.40"));
+	/* No endpoints: refused (not DNATed); headless and ExternalName: no rules. */
+	CHECK(strstr(s, "\tchain no-endpoints {\n\t\tip daddr 10.96.0.40 tcp dport 80 reject comment \"default/empty:80\"\n"));
+	CHECK(!strstr(s, "ip daddr 10.96.0.40 tcp dport 80 goto"));
+	CHECK(strstr(s, "\t\tip daddr 10.96.0.41 udp dport 81 reject comment \"default/np:81\"\n"));
+	CHECK(strstr(s, "policy accept;\n\t\tudp dport 30081 reject comment \"default/np:81\"\n\t}"));
+	CHECK(strstr(s, "table inet atoll {}\ndelete table inet atoll\ntable inet atoll {\n"));
+	CHECK(strstr(s, "type filter hook forward priority filter; policy accept;\n\t\tjump no-endpoints\n"));
 	CHECK(!strstr(s, "10.244.0.11"));
 	if (count(s, "goto s") != 11)
 		fputs(s, stderr);
@@ -114,6 +121,7 @@ int main(void)
 	json_t *none = json_array();
 	char *e = net_proxy_render(none, none, NULL);
 	CHECK(strstr(e, "\tchain services {\n\t}\n}\n") != NULL);
+	CHECK(strstr(e, "\tchain no-endpoints {\n\t}\n}\n") != NULL);
 	CHECK(strstr(e, "ct status dnat ip saddr 10.244.0.0/16 oifname") != NULL);
 	free(e);
 	json_decref(none);
