@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/xalloc.h"
 #include "net/host.h"
 #include "net/ipam.h"
 #include "net/net.h"
@@ -144,6 +145,7 @@ static void stale_cb(uint32_t dst, int plen, uint32_t gw, void *ctx)
 
 void net_host_routes(const json_t *nodes, const char *self)
 {
+	static json_t *warned; /* node -> route that failed; one caller (the agent's loop) */
 	struct mnl_socket *nl = nl_open(0);
 	struct want w = { nodes, self, nl };
 	size_t i;
@@ -151,6 +153,8 @@ void net_host_routes(const json_t *nodes, const char *self)
 
 	if (!nl)
 		return;
+	if (!warned)
+		warned = json_object();
 	json_array_foreach(nodes, i, n) {
 		const char *name = json_string_value(json_object_get(json_object_get(n, "metadata"), "name"));
 		const char *cidr = json_string_value(json_object_get(json_object_get(n, "spec"), "podCIDR"));
@@ -162,8 +166,15 @@ void net_host_routes(const json_t *nodes, const char *self)
 		    inet_pton(AF_INET, ip, &a) != 1 || (ntohl(a.s_addr) >> 24) == 127)
 			continue;
 		int rc = nl_route_replace(nl, htonl(net), plen, a.s_addr, 0, 0);
-		if (rc < 0)
+		/* Said once per node and address, not at every sync. */
+		_cleanup_free_ char *key = xasprintf("%s %s", cidr, ip);
+		const char *said = json_string_value(json_object_get(warned, name));
+		if (rc < 0 && (!said || strcmp(said, key)))
 			log_warn("net", "route to %s via %s (node %s): %s", cidr, ip, name, strerror(-rc));
+		if (rc < 0)
+			json_object_set_new(warned, name, json_string(key));
+		else
+			json_object_del(warned, name);
 	}
 	nl_route_dump(nl, stale_cb, &w);
 	nl_close(nl);

@@ -35,6 +35,7 @@ struct netloop {
 	bool retry;    /* the last sync failed: try again soon */
 	char cidr[32];
 	char *applied; /* the last script nft accepted */
+	json_t *nodes; /* node name -> "podCIDR InternalIP" as last seen */
 };
 
 static void wake(struct netloop *l)
@@ -52,9 +53,52 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 	return 0;
 }
 
+/* InternalIP of a Node object (borrowed) or "". */
+static const char *node_ip(const json_t *n)
+{
+	size_t i;
+	json_t *a;
+
+	json_array_foreach(json_object_get(json_object_get(n, "status"), "addresses"), i, a)
+		if (!strcmp(json_string_value(json_object_get(a, "type")) ?: "", "InternalIP"))
+			return json_string_value(json_object_get(a, "address")) ?: "";
+	return "";
+}
+
+/*
+ * Nodes change every heartbeat; routes only care about a node's podCIDR
+ * and InternalIP, so only a change of those (or a node coming or going)
+ * wakes the loop.
+ */
+static int on_node_event(const char *type, json_t *obj, void *ctx)
+{
+	struct netloop *l = ctx;
+	const char *name = json_string_value(json_object_get(json_object_get(obj, "metadata"), "name"));
+	const char *cidr = json_string_value(json_object_get(json_object_get(obj, "spec"), "podCIDR"));
+	bool changed;
+
+	if (!name || !strcmp(type, "BOOKMARK"))
+		return 0;
+	_cleanup_free_ char *key = xasprintf("%s %s", cidr ? cidr : "", node_ip(obj));
+	pthread_mutex_lock(&l->mu);
+	const char *old = json_string_value(json_object_get(l->nodes, name));
+	if (!strcmp(type, "DELETED")) {
+		changed = true;
+		json_object_del(l->nodes, name);
+	} else {
+		changed = !old || strcmp(old, key);
+		json_object_set_new(l->nodes, name, json_string(key));
+	}
+	pthread_mutex_unlock(&l->mu);
+	if (changed)
+		wake(l);
+	return 0;
+}
+
 struct watch {
 	struct netloop *l;
 	const char *path;
+	kclient_event_fn fn;
 };
 
 static void *watch_thread(void *arg)
@@ -63,7 +107,7 @@ static void *watch_thread(void *arg)
 
 	for (;;) {
 		struct atoll_err err = ERR_INIT;
-		if (kclient_watch(w->l->kc, w->path, on_event, w->l, &err) < 0)
+		if (kclient_watch(w->l->kc, w->path, w->fn, w->l, &err) < 0)
 			sleep(1);
 		wake(w->l); /* a new watch may have missed changes: resync */
 	}
@@ -187,6 +231,7 @@ static void *main_thread(void *arg)
 		"/apis/discovery.k8s.io/v1/endpointslices?watch=1&timeoutSeconds=300",
 		"/api/v1/nodes?watch=1&timeoutSeconds=300",
 	};
+	static const kclient_event_fn fns[3] = { on_event, on_event, on_node_event };
 	pthread_t t;
 
 	wait_cidr(l);
@@ -199,7 +244,7 @@ static void *main_thread(void *arg)
 	}
 	log_info("net", "node %s: pods on %s in %s", l->node, NET_BRIDGE, l->cidr);
 	for (int i = 0; i < 3; i++) {
-		w[i] = (struct watch){ l, paths[i] };
+		w[i] = (struct watch){ l, paths[i], fns[i] };
 		pthread_create(&t, NULL, watch_thread, &w[i]);
 		pthread_detach(t);
 	}
@@ -230,6 +275,7 @@ void net_agent_start(struct kclient *kc, const char *node, const char *data_dir)
 	l->data_dir = xstrdup(data_dir);
 	l->pods_dir = xasprintf("%s/agent", data_dir); /* as src/agent/pods.c hands to the shims */
 	l->dirty = true;
+	l->nodes = json_object();
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_cond_init(&l->cond, NULL);
 	pthread_create(&t, NULL, main_thread, l);
