@@ -288,6 +288,8 @@ static void tick(struct loop *l)
 				p->spawn_fd = -1;
 				shim_spawn_finish(fd, p->dir, &err);
 			}
+			if (p->stop_fd < 0 && !p->finished && p->fd >= 0 && !p->api_gone)
+				pods_event(l, p, NULL, "Normal", "Killing", "Stopping pod (grace period %lds)", p->grace);
 			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, p->grace))
 				p->finished = true;
 			else if (pods_stop_done(p))

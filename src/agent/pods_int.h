@@ -114,6 +114,11 @@ void pods_report_start(struct loop *l);
 /* Send text (a status, JSON) as the status of the pod uid at path; replaces one not yet sent. */
 void pods_report_queue(const char *uid, const char *path, const char *text);
 
+/* pods_events.c */
+/* Post an Event about pod p (and container c, may be NULL). */
+void pods_event(struct loop *l, const struct pod *p, const struct pctr *c, const char *type, const char *reason,
+		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* pods_status.c */
 /* The pod's status as the kubelet reports it (returns owned). */
 json_t *pods_status(struct loop *l, struct pod *p);

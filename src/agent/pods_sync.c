@@ -73,6 +73,8 @@ static int prepare_images(struct loop *l, struct pod *p)
 		}
 	}
 	p->images_ready = true;
+	for (size_t i = 0; i < p->nimgs; i++)
+		pods_event(l, p, NULL, "Normal", "Pulled", "Container image \"%s\" is ready", p->refs[i]);
 	return 0;
 }
 
@@ -141,6 +143,8 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 	json_t *o = json_pack("{s:s,s:o,s:[],s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
 			      "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
 			      "namespace", p->ns);
+	if (json_array_size(json_object_get(p->spec, "hostAliases")))
+		json_object_set(o, "hostAliases", json_object_get(p->spec, "hostAliases"));
 	/* Pod networking is opt-in (--pod-network) until every node has it; it needs the Node's podCIDR. */
 	if (l->pod_network && !json_is_true(json_object_get(p->spec, "hostNetwork"))) {
 		char *cidr = pods_node_cidr(l);
@@ -329,20 +333,24 @@ static void run_ctr(struct loop *l, struct pod *p, struct pctr *c, bool created)
 		if (!call(p, req, why, sizeof(why))) {
 			snprintf(c->config_error, sizeof(c->config_error), "%s", why);
 			c->next_start = time(NULL) + 2;
+			pods_event(l, p, c, "Warning", "Failed", "Error: %s", why);
 			return;
 		}
+		pods_event(l, p, c, "Normal", "Created", "Created container %s", c->name);
 	}
 	if (!call(p, json_pack("{s:s,s:s}", "op", "start", "id", c->name), why, sizeof(why))) {
 		log_warn("agent", "pod %s/%s: start %s: %s", p->ns, p->name, c->name, why);
 		snprintf(c->config_error, sizeof(c->config_error), "%s", why);
 		c->next_start = time(NULL) + 2;
+		pods_event(l, p, c, "Warning", "Failed", "Error: %s", why);
 		return;
 	}
 	p->acted = true;
+	pods_event(l, p, c, "Normal", "Started", "Started container %s", c->name);
 }
 
 /* Notice a new exit: remember its termination and when a restart may come. */
-static void saw_exit(struct pod *p, struct pctr *c, json_t *st)
+static bool saw_exit(struct pod *p, struct pctr *c, json_t *st)
 {
 	const char *fin = json_string_value(json_object_get(st, "finishedAt"));
 	int code = (int)json_integer_value(json_object_get(st, "exitCode"));
@@ -352,7 +360,7 @@ static void saw_exit(struct pod *p, struct pctr *c, json_t *st)
 	snprintf(key, sizeof(key), "%lld %s", (long long)json_integer_value(json_object_get(st, "restarts")),
 		 fin ? fin : "");
 	if (!fin || !strcmp(key, c->seen_finished))
-		return;
+		return false;
 	snprintf(c->seen_finished, sizeof(c->seen_finished), "%s", key);
 	const char *reason = json_is_true(json_object_get(st, "oomKilled")) ? "OOMKilled"
 			     : code == 0				       ? "Completed"
@@ -367,6 +375,7 @@ static void saw_exit(struct pod *p, struct pctr *c, json_t *st)
 	int r = (int)json_integer_value(json_object_get(st, "restarts"));
 	int back = 1 << (r < 6 ? r : 6);
 	c->next_start = time(NULL) + (back < PODS_MAX_BACKOFF ? back : PODS_MAX_BACKOFF);
+	return true;
 }
 
 /*
@@ -401,9 +410,11 @@ static bool drive(struct loop *l, struct pod *p)
 			all_done = false;
 			continue;
 		}
-		saw_exit(p, c, st);
+		bool fresh = saw_exit(p, c, st);
 		int code = (int)json_integer_value(json_object_get(st, "exitCode"));
 		if (pods_will_restart(p, c, code)) {
+			if (fresh && code != 0)
+				pods_event(l, p, c, "Warning", "BackOff", "Back-off restarting failed container %s", c->name);
 			if (now >= c->next_start)
 				run_ctr(l, p, c, true);
 			if (c->is_init)

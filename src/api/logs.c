@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "agent/pods.h"
 #include "api/logs.h"
@@ -81,6 +82,17 @@ int pod_logs(struct api_call *c)
 	bool previous = query_true(req_query(c->r, "previous"));
 	_cleanup_free_ char *path = previous ? xasprintf("%s.1", cur) : xstrdup(cur);
 	bool stamps = query_true(req_query(c->r, "timestamps"));
+	/* sinceSeconds or sinceTime: only records from then on. */
+	char since[40] = "";
+	const char *ss = req_query(c->r, "sinceSeconds"), *st = req_query(c->r, "sinceTime");
+	if (ss && atol(ss) > 0) {
+		time_t t = time(NULL) - atol(ss);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	} else if (st && strlen(st) >= 19) {
+		snprintf(since, sizeof(since), "%s", st);
+	}
 	json_decref(pod);
 	if (query_true(req_query(c->r, "follow"))) {
 		_cleanup_free_ char *key = obj_key(c->k, c->t.ns, c->t.name);
@@ -92,7 +104,7 @@ int pod_logs(struct api_call *c)
 			_cleanup_free_ char *all = file_read(path, &flen);
 			from = all ? (off_t)tail_start(all, flen, atol(tl)) : 0;
 		}
-		return logs_follow(c->r, key, uid, path, from, stamps);
+		return logs_follow(c->r, key, uid, path, from, stamps, since[0] ? since : NULL);
 	}
 	size_t raw_len = 0;
 	_cleanup_free_ char *raw = file_read(path, &raw_len);
@@ -101,7 +113,7 @@ int pod_logs(struct api_call *c)
 				   name, c->t.name);
 	/* The file holds CRI records; clients get the container's output. */
 	struct buf out = BUF_INIT;
-	shim_log_decode(raw ? raw : "", raw_len, stamps, &out);
+	shim_log_decode_since(raw ? raw : "", raw_len, stamps, since[0] ? since : NULL, &out);
 	size_t len = 0;
 	char *text = buf_detach(&out, &len);
 	const char *tl = req_query(c->r, "tailLines");

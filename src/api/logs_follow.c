@@ -32,6 +32,7 @@ struct follower {
 	struct buf text;    /* decoded output not sent yet */
 	size_t text_off;
 	bool timestamps;
+	char since[40];     /* records before this are left out; "" for all */
 	bool suspended, closed, ending;
 	int idle_ticks;     /* checks with nothing new; the pod is looked at every few */
 	struct follower *next, *prev;
@@ -74,7 +75,8 @@ static ssize_t follow_read(void *cls, uint64_t pos, char *buf, size_t max)
 		ssize_t k = read(f->fd, chunk, sizeof(chunk));
 		if (k > 0) {
 			buf_add(&f->raw, chunk, (size_t)k);
-			size_t used = shim_log_decode(f->raw.p, f->raw.len, f->timestamps, &f->text);
+			size_t used = shim_log_decode_since(f->raw.p, f->raw.len, f->timestamps,
+							    f->since[0] ? f->since : NULL, &f->text);
 			memmove(f->raw.p, f->raw.p + used, f->raw.len - used);
 			f->raw.len -= used;
 			f->idle_ticks = 0;
@@ -174,7 +176,7 @@ static void timer_start(void)
 }
 
 int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from,
-		bool timestamps)
+		bool timestamps, const char *since)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -190,6 +192,7 @@ int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const c
 	f->uid = xstrdup(uid);
 	f->fd = fd;
 	f->timestamps = timestamps;
+	snprintf(f->since, sizeof(f->since), "%s", since ? since : "");
 	buf_init(&f->raw);
 	buf_init(&f->text);
 	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, follow_read, f,
