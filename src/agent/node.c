@@ -238,7 +238,10 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	a->pod_network = o->pod_network;
 	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
 	agent_node_name(o, a->node, sizeof(a->node));
-	host_ip(a->ip, sizeof(a->ip));
+	if (o->node_ip && *o->node_ip)
+		snprintf(a->ip, sizeof(a->ip), "%s", o->node_ip);
+	else
+		host_ip(a->ip, sizeof(a->ip));
 	now_rfc3339(a->now_started, sizeof(a->now_started), false);
 	if (!o->async) {
 		if (register_node(a, err) < 0) {

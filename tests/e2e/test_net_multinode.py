@@ -86,7 +86,8 @@ def two():
     try:
         subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img], check=True,
                        capture_output=True)
-        srv = Server(node=True, netns=n1, args=["--pod-network", "--node-name", "n1"])
+        # n1 names its address; n2 finds its own (its only non-loopback IPv4 address).
+        srv = Server(node=True, netns=n1, args=["--pod-network", "--node-name", "n1", "--node-ip", "192.168.252.1"])
         srv.image = f"oci:{img}:latest"
         relay = Relay(n2, n1, srv.port)
         log = open(os.path.join(d2.name, "agent.log"), "wb")
