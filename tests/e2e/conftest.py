@@ -27,12 +27,13 @@ CLONE_NEWNET = 0x40000000
 
 @contextlib.contextmanager
 def netns_entered(name):
-    """Run the body's sockets in network namespace name (None: stay); only this thread moves."""
+    """Run the body's sockets in network namespace name, or the one at path name when it starts
+    with "/" (None: stay); only this thread moves."""
     if not name:
         yield
         return
     here = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
-    there = os.open(f"/run/netns/{name}", os.O_RDONLY)
+    there = os.open(name if name.startswith("/") else f"/run/netns/{name}", os.O_RDONLY)
     try:
         if _libc.setns(there, CLONE_NEWNET) != 0:
             raise OSError(ctypes.get_errno(), "setns " + name)

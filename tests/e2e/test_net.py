@@ -5,13 +5,14 @@ shim does), pod-to-pod traffic over the bridge, a Service's ClusterIP, LoadBalan
 port DNATed by the agent's nftables rules, routes to other nodes' pod ranges."""
 import json
 import os
+import socket
 import subprocess
 import tempfile
 import time
 
 import pytest
 
-from conftest import ATOLL, Server, netns_add, netns_del
+from conftest import ATOLL, Server, netns_add, netns_del, netns_entered
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root")
 
@@ -37,10 +38,10 @@ def sh(*args, check=True, timeout=30):
 class Pod:
     """A stand-in pod: argv run by busybox in a new user and network namespace, attached to the bridge."""
 
-    def __init__(self, srv, cidr, uid, *argv):
+    def __init__(self, srv, cidr, uid, *argv, stdout=None):
         self.srv, self.uid = srv, uid
         # ip netns exec and unshare both exec, so the pid is the process in the pod's namespaces.
-        self.proc = subprocess.Popen([*srv.prefix, "unshare", "-Urn", "busybox", *argv])
+        self.proc = subprocess.Popen([*srv.prefix, "unshare", "-Urn", "busybox", *argv], stdout=stdout)
         try:
             # unshare makes both namespaces in one call: a new user namespace means a new network one.
             wait_for(lambda: os.readlink(f"/proc/{self.proc.pid}/ns/user") != os.readlink("/proc/self/ns/user"),
@@ -171,6 +172,50 @@ def test_service_clusterip_loadbalancer_nodeport(net):
     srv.kubectl("delete", "service", "web")
     wait_for(lambda: cip not in sh("ip", "netns", "exec", srv.netns, "nft", "list", "table", "inet",
                                    "atoll").stdout, "the reject rules to go")
+
+
+def test_udp_service(net):
+    srv, a = net["srv"], net["a"]
+    u = Pod(srv, net["cidr"], "pod-udp", "sleep", "600")
+    # Busybox's nc has no UDP here: the endpoint and the client are sockets of ours in the pods' namespaces.
+    with netns_entered(f"/proc/{u.proc.pid}/ns/net"):
+        server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    with netns_entered(f"/proc/{a.proc.pid}/ns/net"):
+        client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        server.bind(("0.0.0.0", 5353))
+        server.settimeout(1)
+        client.settimeout(1)
+        srv.kubectl("apply", "-f", "-", input=json.dumps({"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "udp", "namespace": "default"},
+             "spec": {"ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 5353}]}},
+            {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+             "metadata": {"name": "udp-1", "namespace": "default", "labels": {"kubernetes.io/service-name": "udp"}},
+             "addressType": "IPv4", "ports": [{"name": "dns", "port": 5353, "protocol": "UDP"}],
+             "endpoints": [{"addresses": [u.ip], "conditions": {"ready": True}}]}]}))
+        cip = srv.kjson("get", "service", "udp")["spec"]["clusterIP"]
+
+        def roundtrip():
+            client.sendto(b"ping", (cip, 53))
+            try:
+                data, peer = server.recvfrom(100)
+            except socket.timeout:
+                return None
+            server.sendto(b"pong:" + data, peer)
+            try:
+                reply, frm = client.recvfrom(100)
+            except socket.timeout:
+                return None
+            return reply, frm
+        reply, frm = wait_for(roundtrip, "a datagram through the service")
+        # The answer comes back from the service address, as the client expects.
+        assert reply == b"pong:ping" and frm == (cip, 53)
+    finally:
+        server.close()
+        client.close()
+        u.close()
+        srv.kubectl("delete", "service", "udp", check=False)
+        srv.kubectl("delete", "endpointslice", "udp-1", check=False)
 
 
 def test_routes_to_other_nodes(net):
