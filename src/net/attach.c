@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -89,6 +90,8 @@ int net_pod_attach(const char *data_dir, const char *pod_cidr, const char *pod_u
 	int hidx = nl_link_index(nl, host);
 	if (hidx < 0 || (rc = nl_link_up(nl, hidx, br)) < 0)
 		return fail(nl, pnl, -1, err, "bridging the host end", hidx < 0 ? hidx : rc);
+	/* The address may have had another pod's MAC here: forget it. */
+	nl_neigh_del(nl, br, a.s_addr);
 	/*
 	 * A pod reaching itself through a Service: the DNATed packet goes back
 	 * out of the port it came in by, which a bridge port refuses by default.
@@ -118,11 +121,18 @@ void net_pod_detach(const char *data_dir, const char *pod_uid)
 	char host[16];
 	struct mnl_socket *nl = nl_open(0);
 
+	char ip[16];
+	struct in_addr a;
+	bool had = net_ipam_find(data_dir, pod_uid, ip, sizeof(ip)) == 0 && inet_pton(AF_INET, ip, &a) == 1;
+
 	veth_name(pod_uid, host);
 	if (nl) {
 		int idx = nl_link_index(nl, host);
 		if (idx > 0)
 			nl_link_del(nl, idx);
+		int br = nl_link_index(nl, NET_BRIDGE);
+		if (had && br > 0)
+			nl_neigh_del(nl, br, a.s_addr);
 		nl_close(nl);
 	}
 	net_ipam_release(data_dir, pod_uid);

@@ -132,8 +132,29 @@ int net_ipam_lease(const char *data_dir, const char *cidr, const char *uid, char
 	struct found f = { ip, iplen, net, plen };
 	if (each_lease(dir, uid, found_cb, &f))
 		return 0;
-	uint32_t last = net | (0xffffffffu >> plen); /* broadcast */
-	for (uint32_t a = net + 2; a < last; a++) {
+	uint32_t bcast = net | (0xffffffffu >> plen);
+	uint32_t count = bcast - (net + 2); /* pod addresses: .2 up to before broadcast */
+	/*
+	 * Round robin from after the last address leased in this range, as CNI's
+	 * host-local IPAM does: an address just released is not handed out again
+	 * at once, while neighbours may still have the old pod's MAC for it.
+	 */
+	char sn[16];
+	_cleanup_free_ char *lastp = xasprintf("%s/.last-%s", dir, net_ip_str(net, sn));
+	uint32_t start = 0;
+	char lbuf[32] = "";
+	int lfd = open(lastp, O_RDONLY | O_CLOEXEC);
+	if (lfd >= 0) {
+		ssize_t k = read(lfd, lbuf, sizeof(lbuf) - 1);
+		close(lfd);
+		struct in_addr la;
+		lbuf[k > 0 ? k : 0] = '\0';
+		lbuf[strcspn(lbuf, "\n")] = '\0';
+		if (inet_pton(AF_INET, lbuf, &la) == 1 && ntohl(la.s_addr) >= net + 2 && ntohl(la.s_addr) < bcast)
+			start = ntohl(la.s_addr) - (net + 2) + 1;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t a = net + 2 + (start + i) % count;
 		char s[16];
 		_cleanup_free_ char *p = xasprintf("%s/%s", dir, net_ip_str(a, s));
 		int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -150,6 +171,14 @@ int net_ipam_lease(const char *data_dir, const char *cidr, const char *uid, char
 			return err_set(err, 500, "InternalError", "lease %s: short write", p);
 		}
 		snprintf(ip, iplen, "%s", s);
+		_cleanup_free_ char *tmp = xasprintf("%s.tmp", lastp);
+		int wfd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (wfd >= 0) {
+			bool ok = write(wfd, s, strlen(s)) == (ssize_t)strlen(s);
+			close(wfd);
+			if (!ok || rename(tmp, lastp) < 0)
+				unlink(tmp);
+		}
 		return 0;
 	}
 	return err_set(err, 503, "ServiceUnavailable", "no free pod address in %s", cidr);

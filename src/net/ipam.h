@@ -21,8 +21,9 @@ int net_cidr_parse(const char *cidr, uint32_t *net, int *plen);
 char *net_ip_str(uint32_t addr, char *out);
 
 /*
- * The address uid holds in cidr, or a new lease on the lowest free one
- * (the network's first address is the gateway and is never leased).
+ * The address uid holds in cidr, or a new lease on the next free one after
+ * the last leased, round robin (the network's first address is the gateway
+ * and is never leased).
  * Writes the dotted quad into ip. 0, or -1 with err (range full: 503).
  */
 int net_ipam_lease(const char *data_dir, const char *cidr, const char *uid, char *ip, size_t iplen,

@@ -6,6 +6,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <pthread.h>
@@ -241,6 +242,19 @@ int nl_addr_add(struct mnl_socket *nl, int index, uint32_t addr, int plen)
 		mnl_attr_put_u32(nlh, IFA_BROADCAST, addr | htonl(0xffffffffu >> plen));
 	int rc = talk(nl, nlh, NULL, NULL);
 	return rc == -EEXIST ? 0 : rc;
+}
+
+int nl_neigh_del(struct mnl_socket *nl, int index, uint32_t addr)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = start(buf, RTM_DELNEIGH, NLM_F_ACK);
+	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+
+	nd->ndm_family = AF_INET;
+	nd->ndm_ifindex = index;
+	mnl_attr_put_u32(nlh, NDA_DST, addr);
+	int rc = talk(nl, nlh, NULL, NULL);
+	return rc == -ENOENT ? 0 : rc;
 }
 
 static struct nlmsghdr *route_msg(char *buf, uint16_t type, uint16_t flags, uint32_t dst, int plen)

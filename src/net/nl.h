@@ -32,6 +32,9 @@ int nl_link_up(struct mnl_socket *nl, int index, int master);
 int nl_link_hairpin(struct mnl_socket *nl, int index);
 int nl_link_del(struct mnl_socket *nl, int index);
 
+/* Forget the neighbour entry (ARP) of addr (network order) on a link; none is fine. */
+int nl_neigh_del(struct mnl_socket *nl, int index, uint32_t addr);
+
 /* Add addr/plen (network order) to a link; an existing address is fine. */
 int nl_addr_add(struct mnl_socket *nl, int index, uint32_t addr, int plen);
 

@@ -116,6 +116,12 @@ struct render {
 	struct buf chains; /* per-service and per-endpoint chains and sets */
 	struct buf noep;   /* service addresses without endpoints (rejected) */
 	struct buf noport; /* node ports without endpoints (rejected) */
+	/*
+	 * The same, untracked: a conntrack entry made while a Service has no
+	 * endpoints would keep a UDP client's later datagrams from being DNATed
+	 * once it has some (the entry lives on as long as the client sends).
+	 */
+	struct buf notrack;
 };
 
 static void render_port(struct render *r, const json_t *svc, const json_t *sp, const json_t *slices, int id)
@@ -148,10 +154,16 @@ static void render_port(struct render *r, const json_t *svc, const json_t *sp, c
 	buf_addf(&c, ":%lld\"", (long long)port);
 	if (n == 0) {
 		/* Refused at once, as kube-proxy does, rather than left to time out. */
-		for (size_t i = 0; i < nip; i++)
+		for (size_t i = 0; i < nip; i++) {
 			buf_addf(&r->noep, "\t\tip daddr %s %s dport %lld reject %s\n", ips[i], kw, (long long)port, c.p);
-		if (has_np)
+			buf_addf(&r->notrack, "\t\tip daddr %s %s dport %lld notrack %s\n", ips[i], kw,
+				 (long long)port, c.p);
+		}
+		if (has_np) {
 			buf_addf(&r->noport, "\t\t%s dport %lld reject %s\n", kw, (long long)nport, c.p);
+			buf_addf(&r->notrack, "\t\tfib daddr type local %s dport %lld notrack %s\n", kw, (long long)nport,
+				 c.p);
+		}
 		buf_release(&c);
 		return;
 	}
@@ -192,7 +204,7 @@ static void render_port(struct render *r, const json_t *svc, const json_t *sp, c
 char *net_proxy_render(const json_t *services, const json_t *slices, const struct net_proxy_cfg *cfg)
 {
 	struct buf out = BUF_INIT;
-	struct render r = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
+	struct render r = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
 	const char *range = cfg && cfg->pod_range ? cfg->pod_range : NET_POD_RANGE;
 	const char *local = cfg && cfg->node_cidr ? cfg->node_cidr : range;
 	size_t i, j;
@@ -230,6 +242,13 @@ char *net_proxy_render(const json_t *services, const json_t *slices, const struc
 		       "\t\tjump no-endpoints\n\t}\n");
 	buf_adds(&out, "\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n"
 		       "\t\tjump no-endpoints\n\t}\n");
+	buf_adds(&out, "\tchain raw-prerouting {\n\t\ttype filter hook prerouting priority raw; policy accept;\n"
+		       "\t\tjump no-endpoints-untracked\n\t}\n");
+	buf_adds(&out, "\tchain raw-output {\n\t\ttype filter hook output priority raw; policy accept;\n"
+		       "\t\tjump no-endpoints-untracked\n\t}\n");
+	buf_adds(&out, "\tchain no-endpoints-untracked {\n");
+	buf_add(&out, r.notrack.p, r.notrack.len);
+	buf_adds(&out, "\t}\n");
 	buf_adds(&out, "\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n");
 	buf_add(&out, r.noport.p, r.noport.len);
 	buf_adds(&out, "\t}\n\tchain no-endpoints {\n");
@@ -239,5 +258,6 @@ char *net_proxy_render(const json_t *services, const json_t *slices, const struc
 	buf_release(&r.chains);
 	buf_release(&r.noep);
 	buf_release(&r.noport);
+	buf_release(&r.notrack);
 	return buf_detach(&out, NULL);
 }

@@ -174,6 +174,43 @@ def test_service_clusterip_loadbalancer_nodeport(net):
                                    "atoll").stdout, "the reject rules to go")
 
 
+def test_load_balancing_and_session_affinity(net):
+    srv, a, b = net["srv"], net["a"], net["b"]
+    www = tempfile.TemporaryDirectory(prefix="atoll-www-")
+    os.chmod(www.name, 0o755)
+    with open(os.path.join(www.name, "index.html"), "w") as f:
+        f.write("hello from c\n")
+    c = Pod(srv, net["cidr"], "pod-c2", "httpd", "-f", "-p", "8080", "-h", www.name)
+    try:
+        for name, affinity in (("spread", "None"), ("sticky", "ClientIP")):
+            srv.kubectl("apply", "-f", "-", input=json.dumps({"apiVersion": "v1", "kind": "List", "items": [
+                {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": "default"},
+                 "spec": {"sessionAffinity": affinity, "ports": [{"port": 80, "targetPort": 8080}]}},
+                {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                 "metadata": {"name": name + "-1", "namespace": "default",
+                              "labels": {"kubernetes.io/service-name": name}},
+                 "addressType": "IPv4", "ports": [{"port": 8080, "protocol": "TCP"}],
+                 "endpoints": [{"addresses": [b.ip]}, {"addresses": [c.ip]}]}]}))
+        spread = srv.kjson("get", "service", "spread")["spec"]["clusterIP"]
+        sticky = srv.kjson("get", "service", "sticky")["spec"]["clusterIP"]
+        wait_for(lambda: wget(a.run, f"http://{sticky}/"), "the services")
+        # Random choice: both endpoints answer within a few dozen requests (all from one: 2^-39).
+        seen = set()
+        for _ in range(40):
+            seen.add(wget(a.run, f"http://{spread}/"))
+            if len(seen) == 2:
+                break
+        assert seen == {"hello from b\n", "hello from c\n"}
+        # ClientIP affinity: one client keeps its endpoint.
+        first = wget(a.run, f"http://{sticky}/")
+        assert all(wget(a.run, f"http://{sticky}/") == first for _ in range(10))
+    finally:
+        c.close()
+        www.cleanup()
+        srv.kubectl("delete", "service", "spread", "sticky", check=False)
+        srv.kubectl("delete", "endpointslice", "spread-1", "sticky-1", check=False)
+
+
 def test_udp_service(net):
     srv, a = net["srv"], net["a"]
     u = Pod(srv, net["cidr"], "pod-udp", "sleep", "600")
@@ -186,14 +223,20 @@ def test_udp_service(net):
         server.bind(("0.0.0.0", 5353))
         server.settimeout(1)
         client.settimeout(1)
-        srv.kubectl("apply", "-f", "-", input=json.dumps({"apiVersion": "v1", "kind": "List", "items": [
+        srv.kubectl("apply", "-f", "-", input=json.dumps(
             {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "udp", "namespace": "default"},
-             "spec": {"ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 5353}]}},
+             "spec": {"ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 5353}]}}))
+        cip = srv.kjson("get", "service", "udp")["spec"]["clusterIP"]
+        # A client that sends before there are endpoints (refused) gets through once there are:
+        # no conntrack entry is left from its early datagrams to keep it from being DNATed.
+        wait_for(lambda: f"ip daddr {cip} udp dport 53 reject" in sh(
+            "ip", "netns", "exec", srv.netns, "nft", "list", "table", "inet", "atoll").stdout, "the reject")
+        client.sendto(b"early", (cip, 53))
+        srv.kubectl("apply", "-f", "-", input=json.dumps(
             {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
              "metadata": {"name": "udp-1", "namespace": "default", "labels": {"kubernetes.io/service-name": "udp"}},
              "addressType": "IPv4", "ports": [{"name": "dns", "port": 5353, "protocol": "UDP"}],
-             "endpoints": [{"addresses": [u.ip], "conditions": {"ready": True}}]}]}))
-        cip = srv.kjson("get", "service", "udp")["spec"]["clusterIP"]
+             "endpoints": [{"addresses": [u.ip], "conditions": {"ready": True}}]}))
 
         def roundtrip():
             client.sendto(b"ping", (cip, 53))
@@ -207,7 +250,11 @@ def test_udp_service(net):
             except socket.timeout:
                 return None
             return reply, frm
-        reply, frm = wait_for(roundtrip, "a datagram through the service")
+        try:
+            reply, frm = wait_for(roundtrip, "a datagram through the service")
+        except AssertionError:
+            print("CT", sh(*srv.prefix, "sh", "-c", "grep -E 'udp' /proc/net/nf_conntrack; nft list table inet atoll; nft list chain ip atoll-nat services").stdout, client.getsockname())
+            raise
         # The answer comes back from the service address, as the client expects.
         assert reply == b"pong:ping" and frm == (cip, 53)
     finally:

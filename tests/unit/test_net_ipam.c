@@ -62,9 +62,18 @@ static void test_leases(const char *dir)
 	CHECK(access(f, F_OK) != 0);
 	CHECK(net_ipam_find(dir, "uid-a", c, sizeof(c)) < 0);
 	CHECK(net_ipam_lease(dir, "10.244.1.0/24", "uid-c", c, sizeof(c), &err) == 0);
-	CHECK_STR(c, "10.244.1.2"); /* the lowest free one again */
+	CHECK_STR(c, "10.244.1.4"); /* round robin: .2 was just released, not handed out at once */
 	net_ipam_release(dir, "uid-b");
 	net_ipam_release(dir, "uid-c");
+	/* Round robin wraps: in a /29 (.2 to .6) after .6 comes .2 again. */
+	const char *want[] = { "10.244.3.2", "10.244.3.3", "10.244.3.4", "10.244.3.5", "10.244.3.6", "10.244.3.2" };
+	for (int i = 0; i < 6; i++) {
+		char u[16];
+		snprintf(u, sizeof(u), "rr-%d", i);
+		CHECK(net_ipam_lease(dir, "10.244.3.0/29", u, a, sizeof(a), &err) == 0);
+		CHECK_STR(a, want[i]);
+		net_ipam_release(dir, u);
+	}
 
 	/* A /30 has one pod address: network, gateway, pod, broadcast. */
 	CHECK(net_ipam_lease(dir, "10.244.9.0/30", "p1", a, sizeof(a), &err) == 0);

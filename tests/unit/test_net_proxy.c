@@ -106,6 +106,9 @@ int main(void)
 	CHECK(strstr(s, "\t\tip daddr 10.96.0.41 udp dport 81 reject comment \"default/np:81\"\n"));
 	CHECK(strstr(s, "policy accept;\n\t\tudp dport 30081 reject comment \"default/np:81\"\n\t}"));
 	CHECK(strstr(s, "table inet atoll {}\ndelete table inet atoll\ntable inet atoll {\n"));
+	CHECK(strstr(s, "\t\tip daddr 10.96.0.40 tcp dport 80 notrack comment \"default/empty:80\"\n"));
+	CHECK(strstr(s, "\t\tfib daddr type local udp dport 30081 notrack comment \"default/np:81\"\n"));
+	CHECK(strstr(s, "type filter hook prerouting priority raw; policy accept;\n\t\tjump no-endpoints-untracked\n"));
 	CHECK(strstr(s, "type filter hook forward priority filter; policy accept;\n\t\tjump no-endpoints\n"));
 	CHECK(!strstr(s, "10.244.0.11"));
 	if (count(s, "goto s") != 11)
