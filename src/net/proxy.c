@@ -15,6 +15,7 @@
 #include "agent/client.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "net/conntrack.h"
 #include "net/host.h"
 #include "net/ipam.h"
 #include "net/net.h"
@@ -162,6 +163,35 @@ static void gc_leases(struct netloop *l)
 	json_decref(pods);
 }
 
+/* A UDP flow DNATed to an endpoint its service no longer has. */
+static bool udp_stale(const struct net_ct_flow *f, void *ctx)
+{
+	char a[16], key[32], ep[32];
+
+	if (f->rsrc == f->dst && f->rsport == f->dport)
+		return false; /* not DNATed */
+	snprintf(key, sizeof(key), "%s:%u", net_ip_str(f->dst, a), f->dport);
+	json_t *eps = json_object_get(ctx, key);
+	if (!eps)
+		return false; /* not a service's */
+	snprintf(ep, sizeof(ep), "%s:%u", net_ip_str(f->rsrc, a), f->rsport);
+	return !json_object_get(eps, ep);
+}
+
+static void flush_udp(const json_t *svcs, const json_t *slices)
+{
+	json_t *targets = net_proxy_udp_targets(svcs, slices);
+
+	if (json_object_size(targets)) {
+		int n = net_ct_flush_udp(udp_stale, targets);
+		if (n > 0)
+			log_debug("net", "%d UDP flows to removed endpoints forgotten", n);
+		else if (n < 0)
+			log_debug("net", "conntrack: %s", strerror(-n));
+	}
+	json_decref(targets);
+}
+
 static void sync_once(struct netloop *l)
 {
 	json_t *svcs = list(l, "/api/v1/services");
@@ -183,6 +213,8 @@ static void sync_once(struct netloop *l)
 			}
 			free(l->applied);
 			l->applied = script;
+			if (script)
+				flush_udp(svcs, slices);
 		} else {
 			free(script);
 		}

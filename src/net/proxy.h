@@ -32,6 +32,13 @@ struct net_proxy_cfg {
 char *net_proxy_render(const json_t *services, const json_t *slices, const struct net_proxy_cfg *cfg);
 
 /*
+ * Where UDP service traffic may go (owned): "serviceIP:port" -> object of
+ * "endpointIP:port" -> true, for every UDP port of every service address
+ * (an empty object when it has no endpoints).
+ */
+json_t *net_proxy_udp_targets(const json_t *services, const json_t *slices);
+
+/*
  * The agent's network loop (a thread): waits for this node's podCIDR, sets
  * up the node (host.h), then keeps routes to other nodes and the proxy's
  * table in sync with the API. kc is borrowed for the process's life.

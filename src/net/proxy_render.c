@@ -201,6 +201,39 @@ static void render_port(struct render *r, const json_t *svc, const json_t *sp, c
 	}
 }
 
+json_t *net_proxy_udp_targets(const json_t *services, const json_t *slices)
+{
+	json_t *out = json_object();
+	static struct ep eps[MAX_EPS];
+	size_t i, j;
+	json_t *svc, *sp;
+
+	json_array_foreach(services, i, svc) {
+		const char *ips[MAX_IPS];
+		bool ext[MAX_IPS];
+		size_t nip = service_ips(svc, ips, ext, MAX_IPS);
+		json_array_foreach(json_object_get(json_object_get(svc, "spec"), "ports"), j, sp) {
+			const char *proto = str(sp, "protocol", NULL), *pname = str(sp, "name", NULL);
+			json_int_t port = json_integer_value(json_object_get(sp, "port"));
+			if (!proto || strcmp(proto, "UDP") || port <= 0 || port > 65535)
+				continue;
+			size_t n = endpoints(svc, slices, pname ? pname : "", proto, eps, MAX_EPS);
+			for (size_t k = 0; k < nip; k++) {
+				char key[32];
+				snprintf(key, sizeof(key), "%s:%lld", ips[k], (long long)port);
+				json_t *set = json_object();
+				for (size_t m = 0; m < n; m++) {
+					char ep[32];
+					snprintf(ep, sizeof(ep), "%s:%lld", eps[m].ip, (long long)eps[m].port);
+					json_object_set_new(set, ep, json_true());
+				}
+				json_object_set_new(out, key, set);
+			}
+		}
+	}
+	return out;
+}
+
 char *net_proxy_render(const json_t *services, const json_t *slices, const struct net_proxy_cfg *cfg)
 {
 	struct buf out = BUF_INIT;

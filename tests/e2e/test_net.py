@@ -253,10 +253,31 @@ def test_udp_service(net):
         try:
             reply, frm = wait_for(roundtrip, "a datagram through the service")
         except AssertionError:
-            print("CT", sh(*srv.prefix, "sh", "-c", "grep -E 'udp' /proc/net/nf_conntrack; nft list table inet atoll; nft list chain ip atoll-nat services").stdout, client.getsockname())
+            print("conntrack:", sh(*srv.prefix, "grep", "udp", "/proc/net/nf_conntrack", check=False).stdout)
             raise
         # The answer comes back from the service address, as the client expects.
         assert reply == b"pong:ping" and frm == (cip, 53)
+
+        # The endpoint moves: the same client (same flow) follows it, its old conntrack entry gone.
+        u2 = Pod(srv, net["cidr"], "pod-udp2", "sleep", "600")
+        with netns_entered(f"/proc/{u2.proc.pid}/ns/net"):
+            server2 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        server2.bind(("0.0.0.0", 5353))
+        server2.settimeout(1)
+        try:
+            srv.kubectl("patch", "endpointslice", "udp-1", "--type=merge", "-p", json.dumps(
+                {"endpoints": [{"addresses": [u2.ip], "conditions": {"ready": True}}]}))
+
+            def moved():
+                client.sendto(b"again", (cip, 53))
+                try:
+                    return server2.recvfrom(100)[0]
+                except socket.timeout:
+                    return None
+            assert wait_for(moved, "the datagrams to reach the new endpoint") == b"again"
+        finally:
+            server2.close()
+            u2.close()
     finally:
         server.close()
         client.close()

@@ -115,6 +115,16 @@ int main(void)
 		fputs(s, stderr);
 	CHECK(count(s, "goto s") == 3 + 3 + 5);
 
+	/* UDP targets, for forgetting flows to endpoints that went: web:dns and np (none). */
+	json_t *udp = net_proxy_udp_targets(svcs, slices);
+	CHECK(json_object_size(udp) == 2);
+	json_t *dns = json_object_get(udp, "10.96.0.20:53");
+	CHECK(json_object_size(dns) == 2 && json_object_get(dns, "10.244.0.5:5353") &&
+	      json_object_get(dns, "10.244.1.6:5353"));
+	CHECK(json_is_object(json_object_get(udp, "10.96.0.41:81")) &&
+	      json_object_size(json_object_get(udp, "10.96.0.41:81")) == 0);
+	json_decref(udp);
+
 	/* Pure: the same input renders the same text (the proxy skips unchanged syncs). */
 	char *again = net_proxy_render(svcs, slices, &cfg);
 	CHECK_STR(again, s);
