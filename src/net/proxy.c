@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent/client.h"
+#include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "net/conntrack.h"
@@ -37,6 +38,7 @@ struct netloop {
 	char cidr[32];
 	char *applied; /* the last script nft accepted */
 	json_t *nodes; /* node name -> "podCIDR InternalIP" as last seen */
+	json_t *hostports; /* pod uid -> hostport_key() of pods with hostPorts */
 };
 
 static void wake(struct netloop *l)
@@ -90,6 +92,50 @@ static int on_node_event(const char *type, json_t *obj, void *ctx)
 		changed = !old || strcmp(old, key);
 		json_object_set_new(l->nodes, name, json_string(key));
 	}
+	pthread_mutex_unlock(&l->mu);
+	if (changed)
+		wake(l);
+	return 0;
+}
+
+/* A pod's hostPorts and IP as "ip proto:host>container ..." (owned), or NULL without hostPorts. */
+static char *hostport_key(const json_t *pod)
+{
+	struct buf b = BUF_INIT;
+	size_t i, j;
+	json_t *c, *p;
+
+	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, c)
+		json_array_foreach(json_object_get(c, "ports"), j, p)
+			if (json_integer_value(json_object_get(p, "hostPort")) > 0)
+				buf_addf(&b, " %s:%lld>%lld", json_string_value(json_object_get(p, "protocol")) ?: "TCP",
+					 (long long)json_integer_value(json_object_get(p, "hostPort")),
+					 (long long)json_integer_value(json_object_get(p, "containerPort")));
+	if (!b.len)
+		return NULL;
+	const json_t *st = json_object_get(pod, "status");
+	_cleanup_free_ char *ports = buf_detach(&b, NULL);
+	return xasprintf("%s %s%s", json_string_value(json_object_get(st, "podIP")) ?: "-",
+			 json_string_value(json_object_get(st, "phase")) ?: "-", ports);
+}
+
+/* Pods change all the time; only their hostPorts (and IPs) matter here. */
+static int on_pod_event(const char *type, json_t *obj, void *ctx)
+{
+	struct netloop *l = ctx;
+	const char *uid = json_string_value(json_object_get(json_object_get(obj, "metadata"), "uid"));
+	bool changed;
+
+	if (!uid || !strcmp(type, "BOOKMARK"))
+		return 0;
+	_cleanup_free_ char *key = strcmp(type, "DELETED") ? hostport_key(obj) : NULL;
+	pthread_mutex_lock(&l->mu);
+	const char *old = json_string_value(json_object_get(l->hostports, uid));
+	changed = key ? !old || strcmp(old, key) : old != NULL;
+	if (key)
+		json_object_set_new(l->hostports, uid, json_string(key));
+	else
+		json_object_del(l->hostports, uid);
 	pthread_mutex_unlock(&l->mu);
 	if (changed)
 		wake(l);
@@ -153,14 +199,9 @@ static void pod_gone(const char *data_dir, const char *uid, void *ctx)
  * Addresses of pods that went without a detach (their shim died with the
  * host, say). Young leases are left: their pod may not be listed yet.
  */
-static void gc_leases(struct netloop *l)
+static void gc_leases(struct netloop *l, json_t *pods)
 {
-	_cleanup_free_ char *path = xasprintf("/api/v1/pods?fieldSelector=spec.nodeName%%3D%s", l->node);
-	json_t *pods = list(l, path);
-
-	if (pods)
-		net_ipam_gc(l->pods_dir, LEASE_GC_AGE, pod_here, pod_gone, pods);
-	json_decref(pods);
+	net_ipam_gc(l->pods_dir, LEASE_GC_AGE, pod_here, pod_gone, pods);
 }
 
 /* A UDP flow DNATed to an endpoint its service no longer has. */
@@ -197,11 +238,13 @@ static void sync_once(struct netloop *l)
 	json_t *svcs = list(l, "/api/v1/services");
 	json_t *slices = list(l, "/apis/discovery.k8s.io/v1/endpointslices");
 	json_t *nodes = list(l, "/api/v1/nodes");
+	_cleanup_free_ char *ppath = xasprintf("/api/v1/pods?fieldSelector=spec.nodeName%%3D%s", l->node);
+	json_t *pods = list(l, ppath);
 
 	if (nodes)
 		net_host_routes(nodes, l->node);
-	if (svcs && slices) {
-		struct net_proxy_cfg cfg = { NET_POD_RANGE, l->cidr };
+	if (svcs && slices && pods) {
+		struct net_proxy_cfg cfg = { NET_POD_RANGE, l->cidr, pods };
 		char *script = net_proxy_render(svcs, slices, &cfg);
 		if (!l->applied || strcmp(l->applied, script)) {
 			struct atoll_err err = ERR_INIT;
@@ -224,10 +267,11 @@ static void sync_once(struct netloop *l)
 	json_decref(svcs);
 	json_decref(slices);
 	json_decref(nodes);
-	if (time(NULL) - l->last_gc >= RESYNC_SECONDS) {
+	if (pods && time(NULL) - l->last_gc >= RESYNC_SECONDS) {
 		l->last_gc = time(NULL);
-		gc_leases(l);
+		gc_leases(l, pods);
 	}
+	json_decref(pods);
 }
 
 /* This node's spec.podCIDR (waits for the podcidr controller). */
@@ -257,13 +301,15 @@ static void wait_cidr(struct netloop *l)
 static void *main_thread(void *arg)
 {
 	struct netloop *l = arg;
-	static struct watch w[3];
-	static const char *paths[3] = {
+	static struct watch w[4];
+	const char *paths[4] = {
 		"/api/v1/services?watch=1&timeoutSeconds=300",
 		"/apis/discovery.k8s.io/v1/endpointslices?watch=1&timeoutSeconds=300",
 		"/api/v1/nodes?watch=1&timeoutSeconds=300",
+		/* lives as long as the process, as the watch does */
+		xasprintf("/api/v1/pods?watch=1&timeoutSeconds=300&fieldSelector=spec.nodeName%%3D%s", l->node),
 	};
-	static const kclient_event_fn fns[3] = { on_event, on_event, on_node_event };
+	static const kclient_event_fn fns[4] = { on_event, on_event, on_node_event, on_pod_event };
 	pthread_t t;
 
 	wait_cidr(l);
@@ -275,7 +321,7 @@ static void *main_thread(void *arg)
 		sleep(5);
 	}
 	log_info("net", "node %s: pods on %s in %s", l->node, NET_BRIDGE, l->cidr);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		w[i] = (struct watch){ l, paths[i], fns[i] };
 		pthread_create(&t, NULL, watch_thread, &w[i]);
 		pthread_detach(t);
@@ -308,6 +354,7 @@ void net_agent_start(struct kclient *kc, const char *node, const char *data_dir)
 	l->pods_dir = xasprintf("%s/agent", data_dir); /* as src/agent/pods.c hands to the shims */
 	l->dirty = true;
 	l->nodes = json_object();
+	l->hostports = json_object();
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_cond_init(&l->cond, NULL);
 	pthread_create(&t, NULL, main_thread, l);

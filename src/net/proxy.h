@@ -19,13 +19,15 @@ struct kclient;
 struct net_proxy_cfg {
 	const char *pod_range; /* all pods: NET_POD_RANGE */
 	const char *node_cidr; /* this node's pods (NULL: unknown, pod_range is used) */
+	const json_t *pods;    /* Pods bound to this node, for their hostPorts (NULL: none) */
 };
 
 /*
  * The nft script (owned) for services and slices (JSON arrays of Service
  * and EndpointSlice objects, borrowed): ClusterIPs, external and
  * LoadBalancer IPs and node ports DNATed to ready endpoints, chosen at
- * random (or by client address with sessionAffinity ClientIP), masquerade
+ * random (or by client address with sessionAffinity ClientIP), containers'
+ * hostPorts on this node's addresses, masquerade
  * of pod traffic leaving the pod range and of hairpin and external service
  * traffic. Pure: the same input gives the same text.
  */

@@ -234,6 +234,39 @@ json_t *net_proxy_udp_targets(const json_t *services, const json_t *slices)
 	return out;
 }
 
+/* hostPorts of the node's pods: the node's addresses (or hostIP) DNATed to the pod. */
+static void render_hostports(struct buf *out, const json_t *pods)
+{
+	size_t i, j, k;
+	json_t *pod, *c, *p;
+
+	json_array_foreach(pods, i, pod) {
+		const char *ip = str(json_object_get(pod, "status"), "podIP", NULL);
+		const char *phase = str(json_object_get(pod, "status"), "phase", NULL);
+		if (!is_ipv4(ip) || (phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))))
+			continue;
+		json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), j, c)
+			json_array_foreach(json_object_get(c, "ports"), k, p) {
+				json_int_t hp = json_integer_value(json_object_get(p, "hostPort"));
+				json_int_t cp = json_integer_value(json_object_get(p, "containerPort"));
+				const char *kw = proto_kw(str(p, "protocol", NULL));
+				const char *hip = str(p, "hostIP", NULL);
+				if (!kw || hp <= 0 || hp > 65535 || cp <= 0 || cp > 65535)
+					continue;
+				if (is_ipv4(hip) && strcmp(hip, "0.0.0.0"))
+					buf_addf(out, "\t\tip daddr %s ", hip);
+				else
+					buf_adds(out, "\t\tfib daddr type local ");
+				buf_addf(out, "%s dport %lld meta mark set meta mark | " NET_MASQ_MARK " dnat to %s:%lld"
+					 " comment \"", kw, (long long)hp, ip, (long long)cp);
+				add_safe(out, str(pod, "metadata", "namespace"));
+				buf_addc(out, '/');
+				add_safe(out, str(pod, "metadata", "name"));
+				buf_addf(out, ":%lld\"\n", (long long)hp);
+			}
+	}
+}
+
 char *net_proxy_render(const json_t *services, const json_t *slices, const struct net_proxy_cfg *cfg)
 {
 	struct buf out = BUF_INIT;
@@ -255,9 +288,12 @@ char *net_proxy_render(const json_t *services, const json_t *slices, const struc
 	buf_adds(&out, "table ip " NET_NFT_TABLE " {}\ndelete table ip " NET_NFT_TABLE "\n");
 	buf_adds(&out, "table ip " NET_NFT_TABLE " {\n");
 	buf_adds(&out, "\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
-		       "\t\tjump services\n\t}\n");
+		       "\t\tjump hostports\n\t\tjump services\n\t}\n");
 	buf_adds(&out, "\tchain output {\n\t\ttype nat hook output priority -100; policy accept;\n"
-		       "\t\tjump services\n\t}\n");
+		       "\t\tjump hostports\n\t\tjump services\n\t}\n");
+	buf_adds(&out, "\tchain hostports {\n");
+	render_hostports(&out, cfg ? cfg->pods : NULL);
+	buf_adds(&out, "\t}\n");
 	buf_addf(&out, "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
 		       "\t\tmeta mark & " NET_MASQ_MARK " == " NET_MASQ_MARK " masquerade\n"
 		       "\t\tct status dnat ip saddr %s oifname \"" NET_BRIDGE "\" masquerade\n"

@@ -102,6 +102,24 @@ def test_deployment_behind_a_service(srv):
     assert "served-by-web-" in wget(client_run, f"http://192.168.251.1:{nport}/")
 
 
+def test_host_port(srv):
+    srv.kubectl("apply", "-f", "-", input=json.dumps(
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "hp"},
+         "spec": {"containers": [{
+             "name": "c", "image": srv.image, "ports": [{"containerPort": 8080, "hostPort": 8081}],
+             "command": ["sh", "-c", "mkdir -p /tmp/w && echo on-host-port > /tmp/w/index.html && "
+                                     "exec httpd -f -p 8080 -h /tmp/w"]}]}}))
+
+    def client_run(*argv, check=True, timeout=30):
+        return sh("ip", "netns", "exec", srv.client, "busybox", *argv, check=check, timeout=timeout)
+    # From a network the node routes, on the node's address.
+    assert wait_for(lambda: wget(client_run, "http://192.168.251.1:8081/"), "the host port",
+                    timeout=90) == "on-host-port\n"
+    srv.kubectl("delete", "pod", "hp")
+    wait_for(lambda: "dport 8081" not in sh("ip", "netns", "exec", srv.netns, "nft", "list", "chain", "ip",
+                                            "atoll-nat", "hostports").stdout, "the host port to go")
+
+
 def test_pod_files_and_release(srv):
     srv.kubectl("apply", "-f", "-", input=json.dumps(
         {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "files"},

@@ -68,7 +68,7 @@ static const char *SLICES = "["
 int main(void)
 {
 	json_t *svcs = j(SVCS), *slices = j(SLICES);
-	struct net_proxy_cfg cfg = { "10.244.0.0/16", "10.244.0.0/24" };
+	struct net_proxy_cfg cfg = { "10.244.0.0/16", "10.244.0.0/24", NULL };
 	char *s = net_proxy_render(svcs, slices, &cfg);
 
 	/* Replaced atomically: created, deleted and filled in one script. */
@@ -114,6 +114,24 @@ int main(void)
 	if (count(s, "goto s") != 11)
 		fputs(s, stderr);
 	CHECK(count(s, "goto s") == 3 + 3 + 5);
+
+	/* hostPorts of the node's pods: on any local address, or the given hostIP. */
+	json_t *pods = j("[{\"metadata\":{\"namespace\":\"default\",\"name\":\"hp\"},"
+			 "\"spec\":{\"containers\":[{\"ports\":[{\"containerPort\":80,\"hostPort\":8081},"
+			 "{\"containerPort\":53,\"hostPort\":5353,\"protocol\":\"UDP\",\"hostIP\":\"192.168.1.5\"},"
+			 "{\"containerPort\":90}]}]},\"status\":{\"podIP\":\"10.244.0.8\",\"phase\":\"Running\"}},"
+			 "{\"metadata\":{\"namespace\":\"default\",\"name\":\"done\"},"
+			 "\"spec\":{\"containers\":[{\"ports\":[{\"containerPort\":80,\"hostPort\":8082}]}]},"
+			 "\"status\":{\"podIP\":\"10.244.0.9\",\"phase\":\"Succeeded\"}}]");
+	struct net_proxy_cfg hcfg = { "10.244.0.0/16", "10.244.0.0/24", pods };
+	char *h = net_proxy_render(svcs, slices, &hcfg);
+	CHECK(strstr(h, "\t\tjump hostports\n\t\tjump services\n"));
+	CHECK(strstr(h, "\t\tfib daddr type local tcp dport 8081 meta mark set meta mark | 0x4000 dnat to 10.244.0.8:80"
+			" comment \"default/hp:8081\"\n"));
+	CHECK(strstr(h, "\t\tip daddr 192.168.1.5 udp dport 5353 meta mark set meta mark | 0x4000 dnat to 10.244.0.8:53"));
+	CHECK(!strstr(h, "dport 90 ") && !strstr(h, "8082"));
+	free(h);
+	json_decref(pods);
 
 	/* UDP targets, for forgetting flows to endpoints that went: web:dns and np (none). */
 	json_t *udp = net_proxy_udp_targets(svcs, slices);
