@@ -244,7 +244,7 @@ static void sync_once(struct netloop *l)
 	if (nodes)
 		net_host_routes(nodes, l->node);
 	if (svcs && slices && pods) {
-		struct net_proxy_cfg cfg = { NET_POD_RANGE, l->cidr, pods };
+		struct net_proxy_cfg cfg = { NET_POD_RANGE, l->cidr, pods, l->node };
 		char *script = net_proxy_render(svcs, slices, &cfg);
 		if (!l->applied || strcmp(l->applied, script)) {
 			struct atoll_err err = ERR_INIT;

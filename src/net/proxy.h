@@ -20,6 +20,7 @@ struct net_proxy_cfg {
 	const char *pod_range; /* all pods: NET_POD_RANGE */
 	const char *node_cidr; /* this node's pods (NULL: unknown, pod_range is used) */
 	const json_t *pods;    /* Pods bound to this node, for their hostPorts (NULL: none) */
+	const char *node;      /* this node's name, for traffic policies Local (NULL: ignored) */
 };
 
 /*

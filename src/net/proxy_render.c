@@ -50,9 +50,12 @@ struct ep {
 	json_int_t port;
 };
 
-/* Ready endpoints of the service port (name, proto) of svc in slices; dedup'd. Returns count. */
+/*
+ * Ready endpoints of the service port (name, proto) of svc in slices,
+ * dedup'd; only those on node when node is non-NULL. Returns the count.
+ */
 static size_t endpoints(const json_t *svc, const json_t *slices, const char *pname, const char *proto,
-			struct ep *out, size_t max)
+			const char *node, struct ep *out, size_t max)
 {
 	const char *ns = str(svc, "metadata", "namespace"), *name = str(svc, "metadata", "name");
 	size_t n = 0, i, j, k;
@@ -74,7 +77,8 @@ static size_t endpoints(const json_t *svc, const json_t *slices, const char *pna
 			json_array_foreach(json_object_get(sl, "endpoints"), k, e) {
 				json_t *ready = json_object_get(json_object_get(e, "conditions"), "ready");
 				const char *ip = json_string_value(json_array_get(json_object_get(e, "addresses"), 0));
-				if (json_is_false(ready) || !is_ipv4(ip))
+				const char *on = json_string_value(json_object_get(e, "nodeName"));
+				if (json_is_false(ready) || !is_ipv4(ip) || (node && (!on || strcmp(on, node))))
 					continue;
 				bool dup = false;
 				for (size_t m = 0; m < n; m++)
@@ -122,7 +126,38 @@ struct render {
 	 * once it has some (the entry lives on as long as the client sends).
 	 */
 	struct buf notrack;
+	const char *node;  /* this node, for the traffic policies Local (NULL: unknown) */
 };
+
+/*
+ * Chain base choosing among the n endpoints at random (or the client's
+ * last one, with affinity), each in chain base+"e"+K. No endpoints: drop.
+ */
+static void lb_chain(struct buf *chains, const char *base, const struct ep *eps, size_t n, const char *kw,
+		     bool aff, json_int_t tmo)
+{
+	buf_addf(chains, "\tchain %s {\n", base);
+	if (n == 0) {
+		buf_adds(chains, "\t\tdrop\n\t}\n");
+		return;
+	}
+	if (aff)
+		for (size_t j = 0; j < n; j++)
+			buf_addf(chains, "\t\tip saddr @%se%zua goto %se%zu\n", base, j, base, j);
+	buf_addf(chains, "\t\tnumgen random mod %zu vmap {", n);
+	for (size_t j = 0; j < n; j++)
+		buf_addf(chains, "%s %zu : goto %se%zu", j ? "," : "", j, base, j);
+	buf_adds(chains, " }\n\t}\n");
+	for (size_t j = 0; j < n; j++) {
+		if (aff)
+			buf_addf(chains, "\tset %se%zua {\n\t\ttype ipv4_addr; flags dynamic,timeout; timeout %llds;\n\t}\n",
+				 base, j, (long long)tmo);
+		buf_addf(chains, "\tchain %se%zu {\n\t\t", base, j);
+		if (aff)
+			buf_addf(chains, "update @%se%zua { ip saddr } ", base, j);
+		buf_addf(chains, "meta l4proto %s dnat to %s:%lld\n\t}\n", kw, eps[j].ip, (long long)eps[j].port);
+	}
+}
 
 static void render_port(struct render *r, const json_t *svc, const json_t *sp, const json_t *slices, int id)
 {
@@ -134,7 +169,8 @@ static void render_port(struct render *r, const json_t *svc, const json_t *sp, c
 	json_int_t nport = json_integer_value(json_object_get(sp, "nodePort"));
 	const json_t *spec = json_object_get(svc, "spec");
 	const char *type = str(spec, "type", NULL);
-	static struct ep eps[MAX_EPS]; /* renders run one at a time (the proxy thread, tests) */
+	/* Renders run one at a time (the proxy thread, tests). */
+	static struct ep eps[MAX_EPS], leps[MAX_EPS];
 	const char *ips[MAX_IPS];
 	bool ext[MAX_IPS];
 
@@ -145,7 +181,13 @@ static void render_port(struct render *r, const json_t *svc, const json_t *sp, c
 	size_t nip = service_ips(svc, ips, ext, MAX_IPS);
 	if (nip == 0 && !has_np)
 		return; /* headless: DNS hands out the endpoints themselves */
-	size_t n = endpoints(svc, slices, pname ? pname : "", proto ? proto : "TCP", eps, MAX_EPS);
+	size_t n = endpoints(svc, slices, pname ? pname : "", proto ? proto : "TCP", NULL, eps, MAX_EPS);
+	/* Traffic policy Local: only this node's endpoints, and external clients keep their address. */
+	const char *etp = str(spec, "externalTrafficPolicy", NULL), *itp = str(spec, "internalTrafficPolicy", NULL);
+	bool elocal = r->node && etp && !strcmp(etp, "Local");
+	bool ilocal = r->node && itp && !strcmp(itp, "Local");
+	size_t nl = elocal || ilocal ? endpoints(svc, slices, pname ? pname : "", proto ? proto : "TCP", r->node,
+						 leps, MAX_EPS) : 0;
 	struct buf c = BUF_INIT;
 	buf_adds(&c, "comment \"");
 	add_safe(&c, str(svc, "metadata", "namespace"));
@@ -168,12 +210,14 @@ static void render_port(struct render *r, const json_t *svc, const json_t *sp, c
 		return;
 	}
 
-	for (size_t i = 0; i < nip; i++)
-		buf_addf(svcs, "\t\tip daddr %s %s dport %lld %sgoto s%d %s\n", ips[i], kw, (long long)port,
-			 ext[i] ? "meta mark set meta mark | " NET_MASQ_MARK " " : "", id, c.p);
+	for (size_t i = 0; i < nip; i++) {
+		bool local = ext[i] ? elocal : ilocal;
+		buf_addf(svcs, "\t\tip daddr %s %s dport %lld %sgoto s%d%s %s\n", ips[i], kw, (long long)port,
+			 ext[i] && !local ? "meta mark set meta mark | " NET_MASQ_MARK " " : "", id, local ? "l" : "", c.p);
+	}
 	if (has_np)
-		buf_addf(svcs, "\t\tfib daddr type local %s dport %lld meta mark set meta mark | " NET_MASQ_MARK
-			 " goto s%d %s\n", kw, (long long)nport, id, c.p);
+		buf_addf(svcs, "\t\tfib daddr type local %s dport %lld %sgoto s%d%s %s\n", kw, (long long)nport,
+			 elocal ? "" : "meta mark set meta mark | " NET_MASQ_MARK " ", id, elocal ? "l" : "", c.p);
 	buf_release(&c);
 
 	/* sessionAffinity ClientIP: a set per endpoint of the clients it served recently. */
@@ -182,56 +226,13 @@ static void render_port(struct render *r, const json_t *svc, const json_t *sp, c
 							"sessionAffinityConfig"), "clientIP"), "timeoutSeconds"));
 	if (tmo <= 0)
 		tmo = 10800;
-	buf_addf(chains, "\tchain s%d {\n", id);
-	if (aff)
-		for (size_t j = 0; j < n; j++)
-			buf_addf(chains, "\t\tip saddr @s%de%zua goto s%de%zu\n", id, j, id, j);
-	buf_addf(chains, "\t\tnumgen random mod %zu vmap {", n);
-	for (size_t j = 0; j < n; j++)
-		buf_addf(chains, "%s %zu : goto s%de%zu", j ? "," : "", j, id, j);
-	buf_adds(chains, " }\n\t}\n");
-	for (size_t j = 0; j < n; j++) {
-		if (aff)
-			buf_addf(chains, "\tset s%de%zua {\n\t\ttype ipv4_addr; flags dynamic,timeout; timeout %llds;\n\t}\n",
-				 id, j, (long long)tmo);
-		buf_addf(chains, "\tchain s%de%zu {\n\t\t", id, j);
-		if (aff)
-			buf_addf(chains, "update @s%de%zua { ip saddr } ", id, j);
-		buf_addf(chains, "meta l4proto %s dnat to %s:%lld\n\t}\n", kw, eps[j].ip, (long long)eps[j].port);
+	char base[24];
+	snprintf(base, sizeof(base), "s%d", id);
+	lb_chain(chains, base, eps, n, kw, aff, tmo);
+	if (elocal || ilocal) {
+		snprintf(base, sizeof(base), "s%dl", id);
+		lb_chain(chains, base, leps, nl, kw, aff, tmo);
 	}
-}
-
-json_t *net_proxy_udp_targets(const json_t *services, const json_t *slices)
-{
-	json_t *out = json_object();
-	static struct ep eps[MAX_EPS];
-	size_t i, j;
-	json_t *svc, *sp;
-
-	json_array_foreach(services, i, svc) {
-		const char *ips[MAX_IPS];
-		bool ext[MAX_IPS];
-		size_t nip = service_ips(svc, ips, ext, MAX_IPS);
-		json_array_foreach(json_object_get(json_object_get(svc, "spec"), "ports"), j, sp) {
-			const char *proto = str(sp, "protocol", NULL), *pname = str(sp, "name", NULL);
-			json_int_t port = json_integer_value(json_object_get(sp, "port"));
-			if (!proto || strcmp(proto, "UDP") || port <= 0 || port > 65535)
-				continue;
-			size_t n = endpoints(svc, slices, pname ? pname : "", proto, eps, MAX_EPS);
-			for (size_t k = 0; k < nip; k++) {
-				char key[32];
-				snprintf(key, sizeof(key), "%s:%lld", ips[k], (long long)port);
-				json_t *set = json_object();
-				for (size_t m = 0; m < n; m++) {
-					char ep[32];
-					snprintf(ep, sizeof(ep), "%s:%lld", eps[m].ip, (long long)eps[m].port);
-					json_object_set_new(set, ep, json_true());
-				}
-				json_object_set_new(out, key, set);
-			}
-		}
-	}
-	return out;
 }
 
 /* hostPorts of the node's pods: the node's addresses (or hostIP) DNATed to the pod. */
@@ -267,10 +268,43 @@ static void render_hostports(struct buf *out, const json_t *pods)
 	}
 }
 
+json_t *net_proxy_udp_targets(const json_t *services, const json_t *slices)
+{
+	json_t *out = json_object();
+	static struct ep eps[MAX_EPS];
+	size_t i, j;
+	json_t *svc, *sp;
+
+	json_array_foreach(services, i, svc) {
+		const char *ips[MAX_IPS];
+		bool ext[MAX_IPS];
+		size_t nip = service_ips(svc, ips, ext, MAX_IPS);
+		json_array_foreach(json_object_get(json_object_get(svc, "spec"), "ports"), j, sp) {
+			const char *proto = str(sp, "protocol", NULL), *pname = str(sp, "name", NULL);
+			json_int_t port = json_integer_value(json_object_get(sp, "port"));
+			if (!proto || strcmp(proto, "UDP") || port <= 0 || port > 65535)
+				continue;
+			size_t n = endpoints(svc, slices, pname ? pname : "", proto, NULL, eps, MAX_EPS);
+			for (size_t k = 0; k < nip; k++) {
+				char key[32];
+				snprintf(key, sizeof(key), "%s:%lld", ips[k], (long long)port);
+				json_t *set = json_object();
+				for (size_t m = 0; m < n; m++) {
+					char ep[32];
+					snprintf(ep, sizeof(ep), "%s:%lld", eps[m].ip, (long long)eps[m].port);
+					json_object_set_new(set, ep, json_true());
+				}
+				json_object_set_new(out, key, set);
+			}
+		}
+	}
+	return out;
+}
+
 char *net_proxy_render(const json_t *services, const json_t *slices, const struct net_proxy_cfg *cfg)
 {
 	struct buf out = BUF_INIT;
-	struct render r = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
+	struct render r = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, cfg ? cfg->node : NULL };
 	const char *range = cfg && cfg->pod_range ? cfg->pod_range : NET_POD_RANGE;
 	const char *local = cfg && cfg->node_cidr ? cfg->node_cidr : range;
 	size_t i, j;

@@ -211,6 +211,40 @@ def test_load_balancing_and_session_affinity(net):
         srv.kubectl("delete", "endpointslice", "spread-1", "sticky-1", check=False)
 
 
+def test_external_traffic_policy_local(net):
+    srv, b, client = net["srv"], net["b"], net["client"]
+    items = []
+    for name, on in (("here", net["node"]), ("elsewhere", "some-other-node")):
+        items += [
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": "default"},
+             "spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local",
+                      "ports": [{"port": 80, "targetPort": 8080}]}},
+            {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+             "metadata": {"name": name + "-1", "namespace": "default",
+                          "labels": {"kubernetes.io/service-name": name}},
+             "addressType": "IPv4", "ports": [{"port": 8080, "protocol": "TCP"}],
+             "endpoints": [{"addresses": [b.ip], "nodeName": on}]}]
+    srv.kubectl("apply", "-f", "-", input=json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
+    try:
+        def lb_ip(name):
+            return srv.kjson("get", "service", name).get("status", {}).get("loadBalancer", {}) \
+                .get("ingress", [{}])[0].get("ip")
+        here = wait_for(lambda: lb_ip("here"), "a LoadBalancer IP")
+
+        def client_run(*argv, check=True, timeout=30):
+            return sh("ip", "netns", "exec", client, "busybox", *argv, check=check, timeout=timeout)
+        assert wait_for(lambda: wget(client_run, f"http://{here}/"), "the local endpoint") == "hello from b\n"
+        # The endpoint saw the client's own address: the flow was not masqueraded.
+        ct = sh(*srv.prefix, "grep", f"dst={here} ", "/proc/net/nf_conntrack", check=False).stdout
+        assert f"src={b.ip} dst=192.168.250.2 " in ct, ct
+        # Without an endpoint on this node the external traffic is dropped here.
+        wait_for(lambda: "drop" in sh("ip", "netns", "exec", srv.netns, "nft", "list", "table", "ip",
+                                      "atoll-nat").stdout, "the drop rule")
+    finally:
+        srv.kubectl("delete", "service", "here", "elsewhere", check=False)
+        srv.kubectl("delete", "endpointslice", "here-1", "elsewhere-1", check=False)
+
+
 def test_udp_service(net):
     srv, a = net["srv"], net["a"]
     u = Pod(srv, net["cidr"], "pod-udp", "sleep", "600")

@@ -40,6 +40,9 @@ static const char *SVCS = "["
 	" \"spec\":{\"clusterIP\":\"10.96.0.40\",\"ports\":[{\"port\":80}]}},"
 	"{\"metadata\":{\"namespace\":\"default\",\"name\":\"np\"},"
 	" \"spec\":{\"type\":\"NodePort\",\"clusterIP\":\"10.96.0.41\",\"ports\":[{\"port\":81,\"nodePort\":30081,\"protocol\":\"UDP\"}]}},"
+	"{\"metadata\":{\"namespace\":\"default\",\"name\":\"loc\"},"
+	" \"spec\":{\"type\":\"NodePort\",\"clusterIP\":\"10.96.0.60\",\"externalTrafficPolicy\":\"Local\","
+	"  \"internalTrafficPolicy\":\"Local\",\"ports\":[{\"port\":80,\"nodePort\":30090}]}},"
 	"{\"metadata\":{\"namespace\":\"default\",\"name\":\"headless\"},"
 	" \"spec\":{\"clusterIP\":\"None\",\"ports\":[{\"port\":80}]}},"
 	"{\"metadata\":{\"namespace\":\"default\",\"name\":\"ext\"},"
@@ -60,6 +63,10 @@ static const char *SLICES = "["
 	"{\"metadata\":{\"namespace\":\"default\",\"name\":\"lb-1\",\"labels\":{\"kubernetes.io/service-name\":\"lb\"}},"
 	" \"addressType\":\"IPv4\",\"ports\":[{\"port\":8080,\"protocol\":\"TCP\"}],"
 	" \"endpoints\":[{\"addresses\":[\"10.244.0.9\"],\"conditions\":{\"ready\":true}}]},"
+	"{\"metadata\":{\"namespace\":\"default\",\"name\":\"loc-1\",\"labels\":{\"kubernetes.io/service-name\":\"loc\"}},"
+	" \"addressType\":\"IPv4\",\"ports\":[{\"port\":8080,\"protocol\":\"TCP\"}],"
+	" \"endpoints\":[{\"addresses\":[\"10.244.0.21\"],\"nodeName\":\"n1\"},"
+	"  {\"addresses\":[\"10.244.1.22\"],\"nodeName\":\"n2\"}]},"
 	"{\"metadata\":{\"namespace\":\"default\",\"name\":\"headless-1\",\"labels\":{\"kubernetes.io/service-name\":\"headless\"}},"
 	" \"addressType\":\"IPv4\",\"ports\":[{\"port\":80,\"protocol\":\"TCP\"}],"
 	" \"endpoints\":[{\"addresses\":[\"10.244.0.11\"]}]}"
@@ -68,7 +75,7 @@ static const char *SLICES = "["
 int main(void)
 {
 	json_t *svcs = j(SVCS), *slices = j(SLICES);
-	struct net_proxy_cfg cfg = { "10.244.0.0/16", "10.244.0.0/24", NULL };
+	struct net_proxy_cfg cfg = { "10.244.0.0/16", "10.244.0.0/24", NULL, "n1" };
 	char *s = net_proxy_render(svcs, slices, &cfg);
 
 	/* Replaced atomically: created, deleted and filled in one script. */
@@ -111,9 +118,16 @@ int main(void)
 	CHECK(strstr(s, "type filter hook prerouting priority raw; policy accept;\n\t\tjump no-endpoints-untracked\n"));
 	CHECK(strstr(s, "type filter hook forward priority filter; policy accept;\n\t\tjump no-endpoints\n"));
 	CHECK(!strstr(s, "10.244.0.11"));
-	if (count(s, "goto s") != 11)
+	/* Traffic policies Local: only this node's endpoint, and no masquerade of external clients. */
+	CHECK(strstr(s, "ip daddr 10.96.0.60 tcp dport 80 goto s5l comment \"default/loc:80\"\n"));
+	CHECK(strstr(s, "fib daddr type local tcp dport 30090 goto s5l comment \"default/loc:80\"\n"));
+	CHECK(strstr(s, "\tchain s5l {\n\t\tnumgen random mod 1 vmap { 0 : goto s5le0 }\n\t}\n"));
+	CHECK(strstr(s, "\tchain s5le0 {\n\t\tmeta l4proto tcp dnat to 10.244.0.21:8080\n"));
+	CHECK(strstr(s, "\tchain s5 {\n\t\tnumgen random mod 2 vmap"));
+	CHECK(!strstr(s, "goto s5 "));
+	if (count(s, "goto s") != 16)
 		fputs(s, stderr);
-	CHECK(count(s, "goto s") == 3 + 3 + 5);
+	CHECK(count(s, "goto s") == 3 + 3 + 5 + 5);
 
 	/* hostPorts of the node's pods: on any local address, or the given hostIP. */
 	json_t *pods = j("[{\"metadata\":{\"namespace\":\"default\",\"name\":\"hp\"},"
@@ -123,7 +137,7 @@ int main(void)
 			 "{\"metadata\":{\"namespace\":\"default\",\"name\":\"done\"},"
 			 "\"spec\":{\"containers\":[{\"ports\":[{\"containerPort\":80,\"hostPort\":8082}]}]},"
 			 "\"status\":{\"podIP\":\"10.244.0.9\",\"phase\":\"Succeeded\"}}]");
-	struct net_proxy_cfg hcfg = { "10.244.0.0/16", "10.244.0.0/24", pods };
+	struct net_proxy_cfg hcfg = { "10.244.0.0/16", "10.244.0.0/24", pods, "n1" };
 	char *h = net_proxy_render(svcs, slices, &hcfg);
 	CHECK(strstr(h, "\t\tjump hostports\n\t\tjump services\n"));
 	CHECK(strstr(h, "\t\tfib daddr type local tcp dport 8081 meta mark set meta mark | 0x4000 dnat to 10.244.0.8:80"
@@ -142,6 +156,12 @@ int main(void)
 	CHECK(json_is_object(json_object_get(udp, "10.96.0.41:81")) &&
 	      json_object_size(json_object_get(udp, "10.96.0.41:81")) == 0);
 	json_decref(udp);
+
+	/* Local policy with no endpoint on this node: dropped, not sent elsewhere. */
+	struct net_proxy_cfg n3 = { "10.244.0.0/16", "10.244.0.0/24", NULL, "n3" };
+	char *d = net_proxy_render(svcs, slices, &n3);
+	CHECK(strstr(d, "\tchain s5l {\n\t\tdrop\n\t}\n"));
+	free(d);
 
 	/* Pure: the same input renders the same text (the proxy skips unchanged syncs). */
 	char *again = net_proxy_render(svcs, slices, &cfg);
