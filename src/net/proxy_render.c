@@ -244,7 +244,9 @@ static void render_hostports(struct buf *out, const json_t *pods)
 	json_array_foreach(pods, i, pod) {
 		const char *ip = str(json_object_get(pod, "status"), "podIP", NULL);
 		const char *phase = str(json_object_get(pod, "status"), "phase", NULL);
-		if (!is_ipv4(ip) || (phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))))
+		/* A hostNetwork pod listens on the node itself: nothing to forward. */
+		if (!is_ipv4(ip) || (phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))) ||
+		    json_is_true(json_object_get(json_object_get(pod, "spec"), "hostNetwork")))
 			continue;
 		json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), j, c)
 			json_array_foreach(json_object_get(c, "ports"), k, p) {

@@ -136,14 +136,17 @@ int main(void)
 			 "{\"containerPort\":90}]}]},\"status\":{\"podIP\":\"10.244.0.8\",\"phase\":\"Running\"}},"
 			 "{\"metadata\":{\"namespace\":\"default\",\"name\":\"done\"},"
 			 "\"spec\":{\"containers\":[{\"ports\":[{\"containerPort\":80,\"hostPort\":8082}]}]},"
-			 "\"status\":{\"podIP\":\"10.244.0.9\",\"phase\":\"Succeeded\"}}]");
+			 "\"status\":{\"podIP\":\"10.244.0.9\",\"phase\":\"Succeeded\"}},"
+			 "{\"metadata\":{\"namespace\":\"default\",\"name\":\"hostnet\"},"
+			 "\"spec\":{\"hostNetwork\":true,\"containers\":[{\"ports\":[{\"containerPort\":8083,"
+			 "\"hostPort\":8083}]}]},\"status\":{\"podIP\":\"192.168.1.5\",\"phase\":\"Running\"}}]");
 	struct net_proxy_cfg hcfg = { "10.244.0.0/16", "10.244.0.0/24", pods, "n1" };
 	char *h = net_proxy_render(svcs, slices, &hcfg);
 	CHECK(strstr(h, "\t\tjump hostports\n\t\tjump services\n"));
 	CHECK(strstr(h, "\t\tfib daddr type local tcp dport 8081 meta mark set meta mark | 0x4000 dnat to 10.244.0.8:80"
 			" comment \"default/hp:8081\"\n"));
 	CHECK(strstr(h, "\t\tip daddr 192.168.1.5 udp dport 5353 meta mark set meta mark | 0x4000 dnat to 10.244.0.8:53"));
-	CHECK(!strstr(h, "dport 90 ") && !strstr(h, "8082"));
+	CHECK(!strstr(h, "dport 90 ") && !strstr(h, "8082") && !strstr(h, "8083"));
 	free(h);
 	json_decref(pods);
 
