@@ -55,6 +55,9 @@ static void add_image(struct pod *p, struct pctr *c)
 			c->image = i;
 			return;
 		}
+	p->refs = xrealloc(p->refs, (p->nimgs + 1) * sizeof(*p->refs));
+	p->imgs = xrealloc(p->imgs, (p->nimgs + 1) * sizeof(*p->imgs));
+	memset(&p->imgs[p->nimgs], 0, sizeof(p->imgs[0]));
 	p->refs[p->nimgs] = xstrdup(ref);
 	c->image = p->nimgs++;
 }
@@ -75,8 +78,6 @@ static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 	p->ninit = json_array_size(ics);
 	p->n = p->ninit + json_array_size(cs);
 	p->c = xcalloc(p->n ? p->n : 1, sizeof(*p->c));
-	p->refs = xcalloc(p->n ? p->n : 1, sizeof(*p->refs));
-	p->imgs = xcalloc(p->n ? p->n : 1, sizeof(*p->imgs));
 	for (size_t i = 0; i < p->n; i++) {
 		struct pctr *c = &p->c[i];
 		c->is_init = i < p->ninit;
@@ -88,6 +89,44 @@ static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 	p->grace = json_is_integer(tg) ? (long)json_integer_value(tg) : 30;
 	pods_now(p->started, sizeof(p->started));
 	return p;
+}
+
+/*
+ * An update of a running pod can only change images (and a few fields we do
+ * not act on): a container whose image changed is restarted with the new one
+ * (pods_sync does it, as the kubelet does on a changed container hash).
+ */
+static void respec(struct pod *p, json_t *obj)
+{
+	json_t *spec = json_object_get(obj, "spec");
+	json_t *ics = json_object_get(spec, "initContainers"), *cs = json_object_get(spec, "containers");
+	bool changed = false;
+
+	if (json_array_size(ics) + json_array_size(cs) != p->n)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		json_t *nc = json_array_get(i < p->ninit ? ics : cs, i < p->ninit ? i : i - p->ninit);
+		const char *ni = json_string_value(json_object_get(nc, "image"));
+		const char *oi = json_string_value(json_object_get(p->c[i].spec, "image"));
+		if (ni && oi && strcmp(ni, oi)) {
+			p->c[i].respec = true;
+			changed = true;
+		}
+	}
+	if (!changed)
+		return;
+	json_decref(p->spec);
+	p->spec = json_deep_copy(spec);
+	json_decref(p->obj);
+	p->obj = json_pack("{s:O,s:O}", "metadata", json_object_get(obj, "metadata"), "spec", p->spec);
+	for (size_t i = 0; i < p->n; i++) {
+		struct pctr *c = &p->c[i];
+		c->spec = json_array_get(json_object_get(p->spec, c->is_init ? "initContainers" : "containers"),
+					 c->is_init ? i : i - p->ninit);
+		if (c->respec)
+			add_image(p, c);
+	}
+	p->images_ready = false;
 }
 
 static void free_pod(struct pod *p)
@@ -150,11 +189,22 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 	struct pod *p = find(l, uid);
 	bool gone = !strcmp(type, "DELETED"), news = false;
 	if (gone || json_object_get(meta, "deletionTimestamp")) {
+		/*
+		 * A pod marked for deletion that we have not seen (deleted while
+		 * no agent ran) is taken on only to be stopped and removed.
+		 */
+		if (!p && !gone) {
+			p = new_pod(l, uid, obj);
+			p->next = l->pods;
+			l->pods = p;
+		}
 		if (p) {
 			news = !p->deleting;
 			begin_delete(p, meta, gone);
 		}
-	} else if (!p) {
+	} else if (p) {
+		respec(p, obj);
+	} else {
 		const char *phase = json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
 		if (!phase || (strcmp(phase, "Succeeded") && strcmp(phase, "Failed"))) {
 			p = new_pod(l, uid, obj);
@@ -288,9 +338,17 @@ static void tick(struct loop *l)
 				p->spawn_fd = -1;
 				shim_spawn_finish(fd, p->dir, &err);
 			}
+			if (p->stop_fd < 0 && !p->finished && !pods_prestop_done(l, p)) {
+				pp = &p->next;
+				continue;
+			}
 			if (p->stop_fd < 0 && !p->finished && p->fd >= 0 && !p->api_gone)
 				pods_event(l, p, NULL, "Normal", "Killing", "Stopping pod (grace period %lds)", p->grace);
-			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, p->grace))
+			/* What the preStop hooks left of the grace period, and at least 2 s (as the kubelet). */
+			long grace = p->grace;
+			if (p->prestop_began && (grace -= (long)(time(NULL) - p->prestop_began)) < 2)
+				grace = 2;
+			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, grace))
 				p->finished = true;
 			else if (pods_stop_done(p))
 				p->finished = true;

@@ -18,8 +18,9 @@ struct pctr_probes {
 	char instance[64];      /* startedAt of the instance these belong to */
 	struct probe_state st[3];
 	bool has[3];            /* the spec has this probe */
-	bool busy[3];           /* a check is running */
-	bool killed;            /* killed for a failed probe; no more checks for this instance */
+	bool busy[4];           /* a check (or, [3], the postStart hook) is running */
+	bool post_done;         /* the postStart hook has run */
+	bool killed;            /* killed for a failed probe or hook; no more checks for this instance */
 };
 
 struct pctr {
@@ -33,6 +34,8 @@ struct pctr {
 	json_t *prev_term;      /* the one before it (owned), or NULL */
 	char config_error[600]; /* why it cannot be created yet */
 	int restarts_base;      /* restarts before the current sandbox (it replaced one that died) */
+	bool respec;            /* its image changed: restart it with the new one */
+	time_t kill_at;         /* respec: SIGKILL if it has not ended by then (0: not signalled yet) */
 	struct pctr_probes pr;  /* under the loop's lock */
 };
 
@@ -57,6 +60,8 @@ struct pod {
 	bool finished;          /* terminal: the shim was told to stop, status is final */
 	bool acted;             /* pods_sync started a container in this round */
 	int spawn_fd;           /* a shim being started reports here, -1 when none */
+	int prestop;            /* preStop hooks: 0 not run, 1 running, 2 done */
+	time_t prestop_began;
 	bool early_failed;      /* pods_spawn_early could not start the sandbox (why in error) */
 	bool deleting;
 	bool api_gone;          /* the API object is deleted (not only marked) */
@@ -84,9 +89,15 @@ struct loop {
 /* Run the next tick now rather than at its time (the watch saw a new or deleted pod). */
 void pods_wake(struct loop *l);
 
-/* pods_sync.c */
+/* pods_sandbox.c */
+/* Prepare the pod's images (once each). 0, or -1 with p->error set. */
+int pods_prepare_images(struct loop *l, struct pod *p);
+/* Connect to the pod's running shim (adoption) or write sandbox.json and spawn one. 0 or -1 (p->error). */
+int pods_sandbox_up(struct loop *l, struct pod *p);
 /* Fork the shim of a pod that needs a new sandbox without waiting for it, so new pods start in parallel. */
 void pods_spawn_early(struct loop *l, struct pod *p);
+
+/* pods_sync.c */
 /* Bring the pod's sandbox up (adopting a running shim when there is one) and drive its containers. */
 void pods_sync(struct loop *l, struct pod *p);
 /* Tell the shim to stop (without waiting); true when nothing is left to stop. */
@@ -107,6 +118,20 @@ void pods_probe_start(struct loop *l);
 /* Whether c counts as ready (its readiness probe, if any, passes) and as started (startup probe). */
 bool pods_probe_ready(const struct pctr *c);
 bool pods_probe_started(const struct pctr *c);
+/* Run a command in container ctr of the pod in dir (a probe_exec_fn; ctx is a struct pods_exec_ctx). */
+struct pods_exec_ctx {
+	const char *dir, *ctr;
+};
+int pods_exec_check(void *ctx, const json_t *argv, int timeout_ms, char *why, size_t why_len);
+
+/* pods_lifecycle.c */
+/*
+ * A lifecycle hook handler as a probe object to run with probe_check (owned),
+ * with timeout_s; NULL with *sleep_s set for the sleep action.
+ */
+json_t *pods_hook_as_probe(const json_t *handler, int timeout_s, int *sleep_s);
+/* Run the pod's preStop hooks once (in the background); true when they are done and the pod may stop. */
+bool pods_prestop_done(struct loop *l, struct pod *p);
 
 /* pods_report.c */
 /* Start the threads that send statuses. */

@@ -16,11 +16,17 @@
  *                 "<RFC3339Nano UTC> <stdout|stderr> <F|P> <bytes>\n"
  *                 (P: a partial line, continued by the next record)
  *   <ctr>.log.1   the previous instance's output (kubectl logs --previous)
+ *   <ctr>.log.rotated  the current instance's older output, set aside when
+ *                 <ctr>.log passed 10 MiB
  *
  * sandbox.json: {"hostname", "images": [rootfs dirs, mounted at /images/N],
  *   "volumes": [{"host","guest","readonly"}] (visible in the sandbox),
  *   "cpu_milli", "memory" (bytes), "pids", "network": bool,
- *   "namespace" (the pod's Kubernetes namespace, for per-namespace cgroups)}
+ *   "namespace" (the pod's Kubernetes namespace, for per-namespace cgroups),
+ *   optional "pool_cpu_milli", "pool_memory" (bytes): the namespace's
+ *   ResourceQuota limits.cpu / limits.memory (quota_pool_limits in
+ *   auth/auth_quota.h), absent for no limit; sb_opts_pool_from_json
+ *   (sandbox/sandbox.h) reads these three into sb_opts}
  *   Added by the shim's implementation: "pod_cidr" (the node's pod range,
  *   with "network": true), "hostAliases" (the pod spec's, added to
  *   /etc/hosts). Volume N is visible in the sandbox at /volumes/N;
@@ -43,10 +49,16 @@
  *   {"op":"create", container spec as pod init's create, without "proc"}
  *                                  (optional "restarts": the count to start
  *                                  from, for a container carried over from
- *                                  a sandbox that died)
+ *                                  a sandbox that died). A create for a
+ *                                  created or exited container replaces it
+ *                                  (a new definition, e.g. an image update;
+ *                                  its next start counts as a restart)
  *   {"op":"start","id"}            start (or restart) a created/exited container
  *   {"op":"signal","id","signal"}  signal a container's main process
  *   {"op":"state"}                 reply carries "state": the state.json object
+ *   {"op":"add_image","path"}      make the image tree at host path visible
+ *                                  in the running sandbox (idempotent);
+ *                                  the reply's "lower" is where (/images/N)
  *   {"op":"stop","grace_ms"}       stop everything; the shim tears the pod
  *                                  down (network, cgroups) and exits after
  *                                  replying
