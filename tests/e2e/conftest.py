@@ -85,8 +85,9 @@ class Server:
         # netns: True makes (and close() deletes) one; a name uses the caller's.
         self.own_netns = netns is True
         self.netns = netns_add() if netns is True else netns or None
-        # Commands that must see the server's network run with this prefix.
-        self.prefix = ["ip", "netns", "exec", self.netns] if self.netns else []
+        # Commands that must see the server's network run with this prefix. Not `ip netns exec`:
+        # it remounts /sys, which hides the cgroup hierarchies the pods' sandboxes need.
+        self.prefix = ["nsenter", f"--net=/run/netns/{self.netns}"] if self.netns else []
         self.tmp = None
         if data_dir is None:
             self.tmp = tempfile.TemporaryDirectory(prefix="atoll-test-")

@@ -40,7 +40,7 @@ class Pod:
 
     def __init__(self, srv, cidr, uid, *argv, stdout=None):
         self.srv, self.uid = srv, uid
-        # ip netns exec and unshare both exec, so the pid is the process in the pod's namespaces.
+        # nsenter and unshare both exec, so the pid is the process in the pod's namespaces.
         self.proc = subprocess.Popen([*srv.prefix, "unshare", "-Urn", "busybox", *argv], stdout=stdout)
         try:
             # unshare makes both namespaces in one call: a new user namespace means a new network one.

@@ -91,7 +91,7 @@ def two():
         srv.image = f"oci:{img}:latest"
         relay = Relay(n2, n1, srv.port)
         log = open(os.path.join(d2.name, "agent.log"), "wb")
-        agent = subprocess.Popen(["ip", "netns", "exec", n2, ATOLL, "agent", "--server", srv.url, "--token",
+        agent = subprocess.Popen(["nsenter", f"--net=/run/netns/{n2}", ATOLL, "agent", "--server", srv.url, "--token",
                                   srv.token(), "--ca-file", os.path.join(srv.data_dir, "pki", "ca.crt"),
                                   "--node-name", "n2", "--data-dir", d2.name, "--pod-network",
                                   "--stop-pods-on-exit"], stdout=log, stderr=log)
