@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "net/host.h"
@@ -51,12 +52,24 @@ int net_pod_attach(const char *data_dir, const char *pod_cidr, const char *pod_u
 	int plen, rc;
 	struct in_addr a;
 
+	/*
+	 * The pod must have a network namespace of its own: in ours, "eth0"
+	 * below would be the host's, and it would be deleted.
+	 */
+	char nspath[64];
+	struct stat self_ns, pod_ns;
+	snprintf(nspath, sizeof(nspath), "/proc/%d/ns/net", (int)pid);
+	if (stat("/proc/thread-self/ns/net", &self_ns) < 0 || stat(nspath, &pod_ns) < 0)
+		return err_set(err, 500, "InternalError", "pod network: %s: %s", nspath, strerror(errno));
+	if (self_ns.st_ino == pod_ns.st_ino && self_ns.st_dev == pod_ns.st_dev)
+		return err_set(err, 400, "BadRequest", "pod network: process %d shares this network namespace",
+			       (int)pid);
+
 	if (net_ipam_lease(data_dir, pod_cidr, pod_uid, ip, iplen, err) < 0)
 		return -1;
 	net_cidr_parse(pod_cidr, &net, &plen);
 	net_ip_str(net + 1, gw);
 	inet_pton(AF_INET, ip, &a);
-
 	struct mnl_socket *nl = nl_open(0);
 	if (!nl)
 		return fail(NULL, NULL, -1, err, "netlink", -errno);
@@ -78,8 +91,6 @@ int net_pod_attach(const char *data_dir, const char *pod_cidr, const char *pod_u
 	if (old > 0)
 		nl_link_del(pnl, old);
 
-	char nspath[64];
-	snprintf(nspath, sizeof(nspath), "/proc/%d/ns/net", (int)pid);
 	int nsfd = open(nspath, O_RDONLY | O_CLOEXEC);
 	if (nsfd < 0)
 		return fail(nl, pnl, -1, err, nspath, -errno);

@@ -121,6 +121,16 @@ def test_pods_get_addresses_on_the_bridge(net):
     again = sh(*srv.prefix, ATOLL, "net", "attach", "--data-dir", srv.data_dir, "--cidr", net["cidr"],
                "--uid", "pod-a", "--pid", str(a.proc.pid)).stdout.strip()
     assert again == a.ip
+    # A process without a network namespace of its own (here the server) is refused: its "eth0"
+    # would be the node's.
+    links = sh("ip", "-n", srv.netns, "-o", "link").stdout.count("\n")
+    bad = sh(*srv.prefix, ATOLL, "net", "attach", "--data-dir", srv.data_dir, "--cidr", net["cidr"],
+             "--uid", "not-a-pod", "--pid", str(srv.proc.pid), check=False)
+    assert bad.returncode != 0 and "shares this network namespace" in bad.stderr
+    assert sh("ip", "-n", srv.netns, "-o", "link").stdout.count("\n") == links
+    leases = os.path.join(srv.data_dir, "net", "leases")
+    assert all(open(os.path.join(leases, f)).read().strip() != "not-a-pod"
+               for f in os.listdir(leases) if not f.startswith("."))
 
 
 def test_pod_to_pod(net):
