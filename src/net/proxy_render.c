@@ -61,6 +61,8 @@ static size_t endpoints(const json_t *svc, const json_t *slices, const char *pna
 	size_t n = 0, i, j, k;
 	json_t *sl, *p, *e;
 
+	if (!ns || !name)
+		return 0;
 	json_array_foreach(slices, i, sl) {
 		const char *sns = str(sl, "metadata", "namespace");
 		const char *owner = json_string_value(json_object_get(json_object_get(json_object_get(sl, "metadata"),
