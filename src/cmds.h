@@ -11,6 +11,7 @@ int cmd_shim(int argc, char **argv);   /* src/shim/shim_main.c */
 int cmd_user(int argc, char **argv);   /* src/auth/cmd_user.c */
 int cmd_namespace(int argc, char **argv); /* src/auth/cmd_namespace.c */
 int cmd_netpol(int argc, char **argv);    /* src/net/cmd_netpol.c */
+int cmd_net(int argc, char **argv);    /* src/net/cmd_net.c */
 int cmd_encryption(int argc, char **argv); /* src/store/cmd_encryption.c */
 
 #define ATOLL_VERSION "0.1.0"

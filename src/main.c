@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "user",    cmd_user,    "add a user: a client certificate or token, as a kubeconfig" },
 	{ "namespace", cmd_namespace, "create a team's namespace: quota, limits, role bindings" },
 	{ "netpol",  cmd_netpol,  "print or apply the nftables ruleset NetworkPolicies compile to" },
+	{ "net",     cmd_net,     "attach or detach a process to the pod network by hand (internal)" },
 	{ "encryption", cmd_encryption, "encryption at rest: key status, rotate, rewrite, prune" },
 	{ "version", cmd_version, "print the version" },
 	{ "help",    cmd_help,    "list the subcommands" },

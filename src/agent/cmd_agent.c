@@ -9,6 +9,7 @@
 #include "agent/agent.h"
 #include "cmds.h"
 #include "lib/log.h"
+#include "net/net.h"
 
 static void usage(FILE *f)
 {
@@ -21,6 +22,8 @@ static void usage(FILE *f)
 		"  --token TOKEN      a bearer token the server accepts\n"
 		"  --ca-file FILE     the server's CA certificate (default DATA/pki/ca.crt when present)\n"
 		"  --node-name NAME   the Node's name (default: the host name)\n"
+		"  --node-ip IP       the Node's InternalIP, where other nodes route its pods\n"
+		"                     (default: the first non-loopback IPv4 address)\n"
 		"  --data-dir DIR     state directory (default /var/lib/atoll)\n"
 		"  --dns-listen IP:PORT  also serve cluster DNS there (it always serves on the pod\n"
 		"                     bridge's address, port 53, once the pod network is up)\n"
@@ -37,6 +40,7 @@ int cmd_agent(int argc, char **argv)
 		{ "token", required_argument, NULL, 't' },
 		{ "ca-file", required_argument, NULL, 'c' },
 		{ "node-name", required_argument, NULL, 'n' },
+		{ "node-ip", required_argument, NULL, 'I' },
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "dns-listen", required_argument, NULL, 'D' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
@@ -55,6 +59,7 @@ int cmd_agent(int argc, char **argv)
 		case 't': o.token = optarg; break;
 		case 'c': o.ca_file = optarg; break;
 		case 'n': o.node_name = optarg; break;
+		case 'I': o.node_ip = optarg; break;
 		case 'd': o.data_dir = optarg; break;
 		case 'D': o.dns_listen = optarg; break;
 		case 'S': o.stop_pods_on_exit = true; break;
