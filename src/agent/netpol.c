@@ -20,6 +20,7 @@
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "net/net.h"
+#include "net/nft.h"
 #include "net/policy.h"
 
 struct netpol {
@@ -134,7 +135,7 @@ static bool sync_once(struct netpol *l)
 		return true;
 	}
 	bridge_nf_on();
-	if (policy_nft_run(rules, &err) < 0) {
+	if (net_nft_run(rules, &err) < 0) {
 		log_error("netpol", "applying the ruleset: %s", err.msg);
 		free(rules);
 		return false;

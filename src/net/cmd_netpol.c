@@ -8,6 +8,7 @@
 
 #include "cmds.h"
 #include "lib/xalloc.h"
+#include "net/nft.h"
 #include "net/policy.h"
 
 static void usage(FILE *f)
@@ -63,7 +64,7 @@ int cmd_netpol(int argc, char **argv)
 		fputs(rules, stdout);
 		return 0;
 	}
-	if (policy_nft_run(rules, &err) < 0) {
+	if (net_nft_run(rules, &err) < 0) {
 		fprintf(stderr, "atoll netpol: %s\n", err.msg);
 		return 1;
 	}

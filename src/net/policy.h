@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * NetworkPolicy enforcement: Pods, Namespaces and NetworkPolicies in, one
- * nftables ruleset out (table `inet atoll-policy`), applied atomically.
+ * nftables ruleset out (table `inet atoll-policy`), applied atomically with
+ * net_nft_run (net/nft.h).
  * docs/network-policy.md gives the semantics and the shape of the ruleset.
  */
 #ifndef ATOLL_POLICY_H
@@ -24,11 +25,5 @@
  * Pure: no I/O.
  */
 char *policy_compile(const json_t *in, struct atoll_err *err);
-
-/*
- * Run an nftables script (libnftables, loaded on first use) in the calling
- * thread's network namespace. 0, or -1 with err carrying nft's message.
- */
-int policy_nft_run(const char *script, struct atoll_err *err);
 
 #endif
