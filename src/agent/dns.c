@@ -58,11 +58,23 @@ static bool bridge_ip(char *out, size_t n)
 	return found;
 }
 
-/* This node's DNS as an endpoint of the kube-dns Service, so the Service proxy sends 10.96.0.10 here. */
+/*
+ * This node's DNS as an endpoint of the kube-dns Service, so the Service
+ * proxy sends 10.96.0.10 here. The Node owns the slice: the garbage collector
+ * takes it away with the Node, and no query goes to a node that left.
+ */
 static int publish(struct dnsloop *l)
 {
 	struct atoll_err err = ERR_INIT;
 	_cleanup_free_ char *name = xasprintf("kube-dns-%s", l->node);
+	_cleanup_free_ char *npath = xasprintf("/api/v1/nodes/%s", l->node);
+	json_t *node = NULL;
+	int code = kclient_do(l->kc, "GET", npath, NULL, NULL, &node, &err);
+	const char *uid = json_string_value(json_object_get(json_object_get(node, "metadata"), "uid"));
+	if (code != 200 || !uid) {
+		json_decref(node);
+		return -1; /* not (again) registered yet */
+	}
 	_cleanup_free_ char *path = xasprintf("/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices/%s"
 					      "?fieldManager=atoll-agent&force=true", name);
 	json_t *slice = json_pack("{s:s,s:s,s:{s:s,s:s,s:{s:s,s:s}},s:s,s:[{s:[s],s:{s:b},s:s}],"
@@ -73,13 +85,34 @@ static int publish(struct dnsloop *l)
 				  "endpoints", "addresses", l->gw, "conditions", "ready", 1, "nodeName", l->node,
 				  "ports", "name", "dns", "port", 53, "protocol", "UDP", "name", "dns-tcp", "port", 53,
 				  "protocol", "TCP");
-	int code = kclient_do(l->kc, "PATCH", path, "application/apply-patch+yaml", slice, NULL, &err);
+	json_object_set_new(json_object_get(slice, "metadata"), "ownerReferences",
+			    json_pack("[{s:s,s:s,s:s,s:s}]", "apiVersion", "v1", "kind", "Node", "name", l->node,
+				      "uid", uid));
+	json_decref(node);
+	code = kclient_do(l->kc, "PATCH", path, "application/apply-patch+yaml", slice, NULL, &err);
 	json_decref(slice);
 	if (code < 200 || code >= 300) {
 		log_warn("dns", "publishing %s: %s", name, code < 0 ? err.msg : "refused");
 		return -1;
 	}
 	return 0;
+}
+
+/* Whether our slice is in the cache (someone may have deleted it, or the GC with our Node). */
+static bool slice_there(struct dnsloop *l, const json_t *slices)
+{
+	_cleanup_free_ char *name = xasprintf("kube-dns-%s", l->node);
+	const json_t *sl;
+	size_t i;
+
+	json_array_foreach(slices, i, sl) {
+		const json_t *md = json_object_get(sl, "metadata");
+		const char *ns = json_string_value(json_object_get(md, "namespace"));
+		const char *n = json_string_value(json_object_get(md, "name"));
+		if (ns && n && !strcmp(ns, "kube-system") && !strcmp(n, name))
+			return true;
+	}
+	return false;
 }
 
 static void *run(void *arg)
@@ -105,6 +138,8 @@ static void *run(void *arg)
 		if (rebuild) {
 			json_t *s = kcache_items(l->svcs), *e = kcache_items(l->slices), *p = kcache_items(l->pods);
 			dns_server_set_zone(l->srv, dns_zone_build(NET_DOMAIN, s, e, p));
+			if (published && !slice_there(l, e))
+				published = false;
 			json_decref(s);
 			json_decref(e);
 			json_decref(p);

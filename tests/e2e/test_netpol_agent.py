@@ -138,6 +138,12 @@ def test_dns_on_the_bridge_and_kube_dns_endpoint(env):
     sl = json.loads(srv.kubectl("-n", "kube-system", "get", "endpointslice", "kube-dns-n1", "-o", "json").stdout)
     assert sl["endpoints"][0]["addresses"] == ["10.244.0.1"]
     assert sl["metadata"]["labels"]["kubernetes.io/service-name"] == "kube-dns"
+    node_uid = json.loads(srv.kubectl("get", "node", "n1", "-o", "json").stdout)["metadata"]["uid"]
+    assert sl["metadata"]["ownerReferences"][0]["uid"] == node_uid
+    # Deleted by someone, it comes back.
+    srv.kubectl("-n", "kube-system", "delete", "endpointslice", "kube-dns-n1")
+    wait_for(lambda: srv.kubectl("-n", "kube-system", "get", "endpointslice", "kube-dns-n1", check=False)
+             .returncode == 0, "the kube-dns EndpointSlice again")
 
 
 def test_policy_team_b_to_team_a_port_80_only(env):
@@ -206,3 +212,17 @@ def test_namespace_create_isolates_unless_asked(env):
              "the namespace's default policy")
     assert net.can_connect("x2", "10.244.0.7", 80)
     assert not net.can_connect("c", "10.244.0.7", 80)
+
+
+def test_kube_dns_slice_goes_with_the_node(env):
+    """Last in the module: deleting the Node takes its DNS endpoint away (garbage collection), and
+    the agent puts both back when it registers again."""
+    net, srv = env
+    uid = json.loads(srv.kubectl("get", "node", "n1", "-o", "json").stdout)["metadata"]["uid"]
+    srv.kubectl("delete", "node", "n1", "--wait=false")
+
+    def slice_owner():
+        r = srv.kubectl("-n", "kube-system", "get", "endpointslice", "kube-dns-n1", "-o", "json", check=False)
+        return json.loads(r.stdout)["metadata"]["ownerReferences"][0]["uid"] if r.returncode == 0 else None
+    wait_for(lambda: slice_owner() != uid, "the old slice to go", timeout=60)
+    wait_for(lambda: slice_owner() not in (None, uid), "a slice owned by the new Node", timeout=60)
