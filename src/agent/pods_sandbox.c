@@ -92,7 +92,9 @@ char *pods_node_cidr(struct loop *l)
 static int write_sandbox_json(struct loop *l, struct pod *p)
 {
 	const char *hn = json_string_value(json_object_get(p->spec, "hostname"));
-	_cleanup_free_ char *host = xstrndup(hn && *hn ? hn : p->name, 63);
+	const char *h = hn && *hn ? hn : p->name;
+	/* A host name is at most a DNS label (xstrndup copies exactly n bytes: measure first). */
+	_cleanup_free_ char *host = xstrndup(h, strnlen(h, 63));
 	int64_t cpu, mem;
 	json_t *imgs = json_array();
 

@@ -100,10 +100,11 @@ int pi_fill(struct pi_reader *r, int fd)
 int pi_next(struct pi_reader *r, struct pi_frame *f)
 {
 	size_t avail = r->len - r->off;
-	const unsigned char *h = (const unsigned char *)r->buf + r->off;
 
-	if (avail < PI_HDR_LEN)
+	/* Nothing read yet: no buffer to point into (NULL + 0 is undefined). */
+	if (!r->buf || avail < PI_HDR_LEN)
 		return 0;
+	const unsigned char *h = (const unsigned char *)r->buf + r->off;
 	uint32_t len = get32(h);
 	if (len > PI_MAX_PAYLOAD || h[4] < PI_CTL || h[4] > PI_STDERR)
 		return -EPROTO;
