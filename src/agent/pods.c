@@ -147,6 +147,7 @@ static void free_pod(struct pod *p)
 		close(p->fd);
 	if (p->stop_fd >= 0)
 		close(p->stop_fd);
+	vol_set_release(&p->vols);
 	if (p->spawn_fd >= 0)
 		close(p->spawn_fd); /* the shim still comes up; the next agent's orphan sweep stops it */
 	json_decref(p->spec);
@@ -189,6 +190,15 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 	struct pod *p = find(l, uid);
 	bool gone = !strcmp(type, "DELETED"), news = false;
 	if (gone || json_object_get(meta, "deletionTimestamp")) {
+		/*
+		 * A pod marked for deletion that we have not seen (deleted while
+		 * no agent ran) is taken on only to be stopped and removed.
+		 */
+		if (!p && !gone) {
+			p = new_pod(l, uid, obj);
+			p->next = l->pods;
+			l->pods = p;
+		}
 		if (p) {
 			news = !p->deleting;
 			begin_delete(p, meta, gone);
@@ -280,6 +290,7 @@ static void stop_orphans(struct loop *l)
 	for (size_t i = 0; i < ngone; i++) {
 		if (gone[i].fd >= 0)
 			close(gone[i].fd);
+		volumes_teardown(gone[i].dir, l->data_dir);
 		nftw(gone[i].dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 		free(gone[i].dir);
 	}
@@ -310,11 +321,20 @@ static void finish_delete(struct loop *l, struct pod *p)
 		kclient_do(l->kc, "DELETE", path, NULL, body, NULL, &err);
 		json_decref(body);
 	}
+	volumes_teardown(p->dir, l->data_dir);
 	nftw(p->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 static void tick(struct loop *l)
 {
+	static time_t next_gc;
+	time_t now = time(NULL);
+
+	if (now >= next_gc) {
+		/* Disk files of deleted volumes go once no pod here uses them. */
+		next_gc = now + 10;
+		volumes_gc(l->kc, l->data_dir);
+	}
 	shim_reap();
 	pthread_mutex_lock(&l->mu);
 	for (struct pod *p = l->pods; p; p = p->next)
@@ -329,9 +349,17 @@ static void tick(struct loop *l)
 				p->spawn_fd = -1;
 				shim_spawn_finish(fd, p->dir, &err);
 			}
+			if (p->stop_fd < 0 && !p->finished && !pods_prestop_done(l, p)) {
+				pp = &p->next;
+				continue;
+			}
 			if (p->stop_fd < 0 && !p->finished && p->fd >= 0 && !p->api_gone)
 				pods_event(l, p, NULL, "Normal", "Killing", "Stopping pod (grace period %lds)", p->grace);
-			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, p->grace))
+			/* What the preStop hooks left of the grace period, and at least 2 s (as the kubelet). */
+			long grace = p->grace;
+			if (p->prestop_began && (grace -= (long)(time(NULL) - p->prestop_began)) < 2)
+				grace = 2;
+			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, grace))
 				p->finished = true;
 			else if (pods_stop_done(p))
 				p->finished = true;
@@ -344,8 +372,11 @@ static void tick(struct loop *l)
 		} else {
 			pods_sync(l, p);
 			pods_report(l, p);
-			if (p->finished)
-				pods_stop_done(p);
+			/* As the kubelet, a terminated pod's volumes are released (claim disks unmounted). */
+			if (p->finished && pods_stop_done(p) && p->vols.sandbox) {
+				volumes_teardown(p->dir, l->data_dir);
+				vol_set_release(&p->vols);
+			}
 		}
 		pp = &p->next;
 	}

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "agent/probe.h"
+#include "agent/volumes.h"
 #include "image/image.h"
 
 #define PODS_MAX_BACKOFF 40 /* seconds; Kubernetes goes to 300 */
@@ -18,8 +19,9 @@ struct pctr_probes {
 	char instance[64];      /* startedAt of the instance these belong to */
 	struct probe_state st[3];
 	bool has[3];            /* the spec has this probe */
-	bool busy[3];           /* a check is running */
-	bool killed;            /* killed for a failed probe; no more checks for this instance */
+	bool busy[4];           /* a check (or, [3], the postStart hook) is running */
+	bool post_done;         /* the postStart hook has run */
+	bool killed;            /* killed for a failed probe or hook; no more checks for this instance */
 };
 
 struct pctr {
@@ -49,6 +51,8 @@ struct pod {
 	struct image *imgs;     /* prepared, one per ref */
 	size_t nimgs;
 	bool images_ready;
+	struct vol_set vols;    /* the pod's volumes: sandbox list and each container's mounts */
+	time_t vols_refresh_at; /* next rewrite of ConfigMap/Secret/token volumes */
 	int fd;                 /* control connection to the shim, -1 when none */
 	json_t *state;          /* the shim's last state (owned), or NULL */
 	char started[40];
@@ -59,6 +63,8 @@ struct pod {
 	bool finished;          /* terminal: the shim was told to stop, status is final */
 	bool acted;             /* pods_sync started a container in this round */
 	int spawn_fd;           /* a shim being started reports here, -1 when none */
+	int prestop;            /* preStop hooks: 0 not run, 1 running, 2 done */
+	time_t prestop_began;
 	bool early_failed;      /* pods_spawn_early could not start the sandbox (why in error) */
 	bool deleting;
 	bool api_gone;          /* the API object is deleted (not only marked) */
@@ -89,6 +95,12 @@ void pods_wake(struct loop *l);
 /* pods_sandbox.c */
 /* Prepare the pod's images (once each). 0, or -1 with p->error set. */
 int pods_prepare_images(struct loop *l, struct pod *p);
+/*
+ * Prepare the pod's volumes (once; again for an adopted sandbox, which is
+ * idempotent) into p->vols. 0, or -1 with p->error and p->error_reason set
+ * and a FailedMount event for a new reason.
+ */
+int pods_prepare_volumes(struct loop *l, struct pod *p);
 /* Connect to the pod's running shim (adoption) or write sandbox.json and spawn one. 0 or -1 (p->error). */
 int pods_sandbox_up(struct loop *l, struct pod *p);
 /* Fork the shim of a pod that needs a new sandbox without waiting for it, so new pods start in parallel. */
@@ -115,6 +127,20 @@ void pods_probe_start(struct loop *l);
 /* Whether c counts as ready (its readiness probe, if any, passes) and as started (startup probe). */
 bool pods_probe_ready(const struct pctr *c);
 bool pods_probe_started(const struct pctr *c);
+/* Run a command in container ctr of the pod in dir (a probe_exec_fn; ctx is a struct pods_exec_ctx). */
+struct pods_exec_ctx {
+	const char *dir, *ctr;
+};
+int pods_exec_check(void *ctx, const json_t *argv, int timeout_ms, char *why, size_t why_len);
+
+/* pods_lifecycle.c */
+/*
+ * A lifecycle hook handler as a probe object to run with probe_check (owned),
+ * with timeout_s; NULL with *sleep_s set for the sleep action.
+ */
+json_t *pods_hook_as_probe(const json_t *handler, int timeout_s, int *sleep_s);
+/* Run the pod's preStop hooks once (in the background); true when they are done and the pod may stop. */
+bool pods_prestop_done(struct loop *l, struct pod *p);
 
 /* pods_report.c */
 /* Start the threads that send statuses. */

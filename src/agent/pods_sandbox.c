@@ -11,6 +11,8 @@
 
 #include "agent/client.h"
 #include "agent/pods_int.h"
+#include "agent/pull_auth.h"
+#include "auth/auth_quota.h"
 #include "api/quantity.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -24,7 +26,11 @@ int pods_prepare_images(struct loop *l, struct pod *p)
 	for (size_t i = 0; i < p->nimgs; i++) {
 		if (p->imgs[i].rootfs)
 			continue;
-		if (image_prepare(p->refs[i], l->agent_dir, 0, &p->imgs[i], &err) < 0) {
+		struct pull_auth pa;
+		pull_auth_for(l->kc, p->ns, p->spec, p->refs[i], &pa);
+		int r = image_prepare_auth(p->refs[i], l->agent_dir, 0, &pa.a, &p->imgs[i], &err);
+		pull_auth_release(&pa);
+		if (r < 0) {
 			snprintf(p->error, sizeof(p->error), "%s: %s", p->refs[i], err.msg);
 			snprintf(p->error_reason, sizeof(p->error_reason), "ErrImagePull");
 			memset(&p->imgs[i], 0, sizeof(p->imgs[i]));
@@ -89,6 +95,27 @@ char *pods_node_cidr(struct loop *l)
 	return cidr;
 }
 
+/*
+ * The limits of the namespace's resource pool (the parent cgroup of all its
+ * sandboxes) from its ResourceQuotas. -1 with p->error when they cannot be
+ * read: starting the sandbox without them would lift the pool's limits.
+ */
+static int pool_limits(struct loop *l, struct pod *p, long *cpu_milli, long long *memory)
+{
+	struct atoll_err err = ERR_INIT;
+	_cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/resourcequotas", p->ns);
+	json_t *list = NULL;
+	int code = kclient_do(l->kc, "GET", path, NULL, NULL, &list, &err);
+
+	if (code == 200)
+		quota_pool_limits(list, cpu_milli, memory);
+	else
+		snprintf(p->error, sizeof(p->error), "reading the ResourceQuotas of %s: %s", p->ns,
+			 code < 0 ? err.msg : "refused");
+	json_decref(list);
+	return code == 200 ? 0 : -1;
+}
+
 static int write_sandbox_json(struct loop *l, struct pod *p)
 {
 	const char *hn = json_string_value(json_object_get(p->spec, "hostname"));
@@ -96,16 +123,25 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 	/* A host name is at most a DNS label (xstrndup copies exactly n bytes: measure first). */
 	_cleanup_free_ char *host = xstrndup(h, strnlen(h, 63));
 	int64_t cpu, mem;
-	json_t *imgs = json_array();
+	long pool_cpu = 0;
+	long long pool_mem = 0;
 
 	pod_limits(p, &cpu, &mem);
+	if (*p->ns && pool_limits(l, p, &pool_cpu, &pool_mem) < 0)
+		return -1;
+	json_t *imgs = json_array();
 	for (size_t i = 0; i < p->nimgs; i++)
 		json_array_append_new(imgs, json_string(p->imgs[i].rootfs));
-	json_t *o = json_pack("{s:s,s:o,s:[],s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
-			      "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
+	json_t *vols = p->vols.sandbox ? json_incref(p->vols.sandbox) : json_array();
+	json_t *o = json_pack("{s:s,s:o,s:o,s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
+			      vols, "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
 			      "namespace", p->ns);
 	if (json_array_size(json_object_get(p->spec, "hostAliases")))
 		json_object_set(o, "hostAliases", json_object_get(p->spec, "hostAliases"));
+	if (pool_cpu > 0)
+		json_object_set_new(o, "pool_cpu_milli", json_integer(pool_cpu));
+	if (pool_mem > 0)
+		json_object_set_new(o, "pool_memory", json_integer(pool_mem));
 	/* Pod networking is opt-in (--pod-network) until every node has it; it needs the Node's podCIDR. */
 	if (l->pod_network && !json_is_true(json_object_get(p->spec, "hostNetwork"))) {
 		char *cidr = pods_node_cidr(l);
@@ -125,6 +161,31 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 	return 0;
 }
 
+int pods_prepare_volumes(struct loop *l, struct pod *p)
+{
+	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
+	char why[sizeof(p->error)];
+	bool retry = false;
+
+	if (p->vols.sandbox)
+		return 0;
+	mkdir(l->data_dir, 0700);
+	mkdir(pods, 0700);
+	mkdir(p->dir, 0700);
+	if (volumes_prepare(l->kc, p->obj, p->dir, l->data_dir, &p->vols, why, sizeof(why), &retry) < 0) {
+		/* One event per new reason, not one per retry. */
+		if (strcmp(why, p->error))
+			volumes_event(l->kc, p->obj, why);
+		snprintf(p->error, sizeof(p->error), "%s", why);
+		/* As the kubelet: a missing source waits in ContainerCreating, a bad spec is a config error. */
+		snprintf(p->error_reason, sizeof(p->error_reason), "%s",
+			 retry ? "ContainerCreating" : "CreateContainerConfigError");
+		return -1;
+	}
+	p->vols_refresh_at = time(NULL) + 60;
+	return 0;
+}
+
 /* Prepare a new sandbox and fork its shim; p->spawn_fd then reports when it is up. */
 static int sandbox_begin(struct loop *l, struct pod *p)
 {
@@ -132,6 +193,8 @@ static int sandbox_begin(struct loop *l, struct pod *p)
 	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
 
 	if (!p->images_ready && pods_prepare_images(l, p) < 0)
+		return -1;
+	if (pods_prepare_volumes(l, p) < 0)
 		return -1;
 	mkdir(l->data_dir, 0700);
 	mkdir(pods, 0700);

@@ -113,10 +113,20 @@ static json_t *create_req(struct loop *l, struct pod *p, struct pctr *c, const c
 		snprintf(user, sizeof(user), "%lld", (long long)json_integer_value(ru));
 	else
 		snprintf(user, sizeof(user), "%s", ic->user ? ic->user : "");
-	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b,s:i}", "op", "create", "id", c->name, "lower", lower,
+	/* An adopted sandbox (agent restart) has its volumes; this agent learns their mounts again. */
+	if (json_array_size(json_object_get(p->spec, "volumes")) && pods_prepare_volumes(l, p) < 0) {
+		snprintf(c->config_error, sizeof(c->config_error), "%s", p->error);
+		json_decref(argv);
+		json_decref(env);
+		return NULL;
+	}
+	json_t *mounts = json_object_get(p->vols.mounts, c->name);
+	mounts = mounts ? json_incref(mounts) : json_array();
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b,s:i,s:o}", "op", "create", "id", c->name, "lower", lower,
 			 "args", argv, "env", env, "cwd", wd && *wd ? wd : (ic->workdir && *ic->workdir ? ic->workdir : "/"),
 			 "user", user, "init", c->is_init, "tty", json_is_true(json_object_get(c->spec, "tty")),
-			 "stdin", json_is_true(json_object_get(c->spec, "stdin")), "restarts", c->restarts_base);
+			 "stdin", json_is_true(json_object_get(c->spec, "stdin")), "restarts", c->restarts_base,
+			 "mounts", mounts);
 }
 
 static bool call(struct pod *p, json_t *req, char *why, size_t n)
@@ -381,6 +391,13 @@ void pods_sync(struct loop *l, struct pod *p)
 	if (!refresh_state(p)) {
 		shim_lost(p);
 		return;
+	}
+	if (now >= p->vols_refresh_at) {
+		/* ConfigMap and Secret updates and fresh tokens reach running containers. */
+		char why[300];
+		p->vols_refresh_at = now + 60;
+		if (volumes_refresh(l->kc, p->obj, p->dir, why, sizeof(why)) < 0)
+			log_warn("agent", "pod %s/%s: volumes: %s", p->ns, p->name, why);
 	}
 	/*
 	 * Started something: look again at once, so that the next container

@@ -19,6 +19,7 @@ void controllers_start(struct store *s)
 	ctl_statefulset_start(s);
 	ctl_podgc_start(s);
 	ctl_eventttl_start(s);
+	ctl_pvbinder_start(s);
 }
 
 void controllers_stop(void)

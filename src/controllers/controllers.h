@@ -24,5 +24,6 @@ void ctl_daemonset_start(struct store *s);  /* daemonset.c */
 void ctl_statefulset_start(struct store *s); /* statefulset.c */
 void ctl_podgc_start(struct store *s);      /* podgc.c */
 void ctl_eventttl_start(struct store *s);   /* eventttl.c */
+void ctl_pvbinder_start(struct store *s);   /* pvbinder.c */
 
 #endif

@@ -22,7 +22,11 @@
  * sandbox.json: {"hostname", "images": [rootfs dirs, mounted at /images/N],
  *   "volumes": [{"host","guest","readonly"}] (visible in the sandbox),
  *   "cpu_milli", "memory" (bytes), "pids", "network": bool,
- *   "namespace" (the pod's Kubernetes namespace, for per-namespace cgroups)}
+ *   "namespace" (the pod's Kubernetes namespace, for per-namespace cgroups),
+ *   optional "pool_cpu_milli", "pool_memory" (bytes): the namespace's
+ *   ResourceQuota limits.cpu / limits.memory (quota_pool_limits in
+ *   auth/auth_quota.h), absent for no limit; sb_opts_pool_from_json
+ *   (sandbox/sandbox.h) reads these three into sb_opts}
  *   Added by the shim's implementation: "pod_cidr" (the node's pod range,
  *   with "network": true), "hostAliases" (the pod spec's, added to
  *   /etc/hosts). Volume N is visible in the sandbox at /volumes/N;

@@ -50,20 +50,6 @@ static __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt
 	exit(1);
 }
 
-static char *find_init(void)
-{
-	char exe[PATH_MAX];
-	const char *env = getenv("ATOLL_INIT");
-
-	if (env && *env)
-		return xstrdup(env);
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return xstrdup("/usr/lib/atoll/atoll-init");
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0';
-	return xasprintf("%s/atoll-init", exe);
-}
 
 /* Our stdio goes to POD_DIR/shim.log; we lead a session of our own and outlive our starter. */
 static void detach(const char *dir)
@@ -120,7 +106,7 @@ static void make_sandbox(struct shim *s)
 	size_t ni = json_array_size(imgs), i;
 	const char **images = xcalloc(ni + 1, sizeof(*images));
 	struct sb_volume *sv = xcalloc(json_array_size(vols) + 1, sizeof(*sv));
-	_cleanup_free_ char *init = find_init();
+	_cleanup_free_ char *init = sandbox_find_init();
 	_cleanup_free_ char *etc = xasprintf("%s/etc", s->dir);
 	char msg[1024] = "";
 
@@ -140,6 +126,9 @@ static void make_sandbox(struct shim *s)
 			     .memory = (long long)json_integer_value(json_object_get(s->cfg, "memory")),
 			     .pids = (long)json_integer_value(json_object_get(s->cfg, "pids")),
 			     .vols = sv, .nvols = s->nvols + 1 };
+	/* The namespace's resource pool: a parent cgroup with its quota's limits. */
+	if (sb_opts_pool_from_json(&o, s->cfg, msg, sizeof(msg)) < 0)
+		fail("%s", msg);
 	if (sandbox_create(&s->sb, &o, msg, sizeof(msg)) < 0) {
 		sandbox_destroy(&s->sb);
 		fail("sandbox: %s", msg);
