@@ -120,8 +120,8 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 {
 	const char *hn = json_string_value(json_object_get(p->spec, "hostname"));
 	const char *h = hn && *hn ? hn : p->name;
-	/* A host name is at most a DNS label (xstrndup copies exactly n bytes: measure first). */
-	_cleanup_free_ char *host = xstrndup(h, strnlen(h, 63));
+	/* A host name is at most a DNS label. */
+	_cleanup_free_ char *host = xstrndup(h, 63);
 	int64_t cpu, mem;
 	long pool_cpu = 0;
 	long long pool_mem = 0;
