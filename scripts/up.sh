@@ -3,4 +3,7 @@
 set -e
 dir=${ATOLL_DATA_DIR:-/var/lib/atoll}
 listen=${ATOLL_LISTEN:-127.0.0.1:6443}
-exec "$(dirname "$0")/../build/atoll" server --data-dir "$dir" --listen "$listen"
+# The local node gets the pod network (bridge atoll0, routes, nftables); ATOLL_POD_NETWORK=0 turns it off.
+net=--pod-network
+[ "${ATOLL_POD_NETWORK:-1}" = 0 ] && net=
+exec "$(dirname "$0")/../build/atoll" server --data-dir "$dir" --listen "$listen" $net

@@ -13,6 +13,7 @@ struct agent_opts {
 	const char *token;     /* bearer token */
 	const char *ca_file;   /* the server's CA certificate (PEM file) */
 	const char *node_name; /* NULL: the host name */
+	const char *node_ip;   /* the Node's InternalIP; NULL: the first non-loopback IPv4 address */
 	const char *data_dir;
 	bool async;            /* register in the background (the server's embedded agent) */
 	bool stop_pods_on_exit; /* agent_exit stops the pods (tests); a kubelet leaves them running */

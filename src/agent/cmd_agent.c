@@ -9,6 +9,7 @@
 #include "agent/agent.h"
 #include "cmds.h"
 #include "lib/log.h"
+#include "net/net.h"
 
 static void usage(FILE *f)
 {
@@ -21,6 +22,8 @@ static void usage(FILE *f)
 		"  --token TOKEN      a bearer token the server accepts\n"
 		"  --ca-file FILE     the server's CA certificate (default DATA/pki/ca.crt when present)\n"
 		"  --node-name NAME   the Node's name (default: the host name)\n"
+		"  --node-ip IP       the Node's InternalIP, where other nodes route its pods\n"
+		"                     (default: the first non-loopback IPv4 address)\n"
 		"  --data-dir DIR     state directory (default /var/lib/atoll)\n"
 		"  --pod-network      give pods a network of their own (needs the Node's podCIDR)\n"
 		"  --stop-pods-on-exit  stop this node's pods when the agent exits (default: they run on\n"
@@ -35,6 +38,7 @@ int cmd_agent(int argc, char **argv)
 		{ "token", required_argument, NULL, 't' },
 		{ "ca-file", required_argument, NULL, 'c' },
 		{ "node-name", required_argument, NULL, 'n' },
+		{ "node-ip", required_argument, NULL, 'I' },
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "pod-network", no_argument, NULL, 'P' },
@@ -52,6 +56,7 @@ int cmd_agent(int argc, char **argv)
 		case 't': o.token = optarg; break;
 		case 'c': o.ca_file = optarg; break;
 		case 'n': o.node_name = optarg; break;
+		case 'I': o.node_ip = optarg; break;
 		case 'd': o.data_dir = optarg; break;
 		case 'S': o.stop_pods_on_exit = true; break;
 		case 'P': o.pod_network = true; break;

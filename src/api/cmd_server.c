@@ -26,6 +26,7 @@
 #include "controllers/ctl.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "net/net.h"
 #include "store/crypt.h"
 #include "store/store.h"
 
@@ -42,8 +43,11 @@ static void usage(FILE *f)
 		"  --store sqlite|etcd  storage backend (default sqlite)\n"
 		"  --no-node            run the control plane only\n"
 		"  --node-name NAME     name of the local node (default: the host name)\n"
+		"  --node-ip IP         the local node's InternalIP (default: first non-loopback IPv4)\n"
 		"  --stop-pods-on-exit  the local node stops its pods when the server exits (tests)\n"
-		"  --pod-network        the local node gives pods a network of their own\n"
+		"  --pod-network        the local node gives pods the pod network (bridge, routes,\n"
+		"                       nftables service rules); changes this host's network\n"
+		"  --lb-pool CIDR       LoadBalancer IPs (default " NET_LB_POOL ")\n"
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
 		"  --audit-log PATH     append one JSON line per request to PATH\n"
@@ -81,7 +85,9 @@ int cmd_server(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "store", required_argument, NULL, 's' },
 		{ "no-node", no_argument, NULL, 'N' },
+		{ "lb-pool", required_argument, NULL, 'L' },
 		{ "node-name", required_argument, NULL, 'n' },
+		{ "node-ip", required_argument, NULL, 'I' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "pod-network", no_argument, NULL, 'P' },
 		{ "event-history", required_argument, NULL, 'E' },
@@ -96,7 +102,7 @@ int cmd_server(int argc, char **argv)
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
 	bool no_node = false, stop_pods = false, pod_network = false;
-	const char *node_name = NULL, *enc_resources = CRYPT_DEFAULT_RESOURCES;
+	const char *node_name = NULL, *node_ip = NULL, *enc_resources = CRYPT_DEFAULT_RESOURCES;
 	long long event_history = 0;
 	int c;
 
@@ -106,7 +112,9 @@ int cmd_server(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 's': backend = optarg; break;
 		case 'N': no_node = true; break;
+		case 'L': ctl_lbip_pool(optarg); break;
 		case 'n': node_name = optarg; break;
+		case 'I': node_ip = optarg; break;
 		case 'S': stop_pods = true; break;
 		case 'P': pod_network = true; break;
 		case 'E': event_history = atoll(optarg); break;
@@ -221,7 +229,7 @@ int cmd_server(int argc, char **argv)
 		_cleanup_free_ char *ca = xasprintf("%s/pki/ca.crt", data_dir);
 		_cleanup_free_ char *local = xasprintf("https://127.0.0.1:%d", srv.port);
 		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
-					 .node_name = node_name, .data_dir = data_dir, .async = true,
+					 .node_name = node_name, .node_ip = node_ip, .data_dir = data_dir, .async = true,
 					 .stop_pods_on_exit = stop_pods, .pod_network = pod_network };
 		if (agent_start(&ao, &err) < 0)
 			log_error("agent", "the local node did not register: %s", err.msg);
