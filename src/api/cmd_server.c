@@ -227,7 +227,8 @@ int cmd_server(int argc, char **argv)
 	controllers_start(srv.store);
 
 	char url[300];
-	snprintf(url, sizeof(url), "https://%s:%d", srv.listen_host, srv.port);
+	/* A wildcard listener is reached locally on loopback (the kubeconfig and our own node use it). */
+	snprintf(url, sizeof(url), "https://%s:%d", strcmp(srv.listen_host, "0.0.0.0") && *srv.listen_host ? srv.listen_host : "127.0.0.1", srv.port);
 	_cleanup_free_ char *kc = xasprintf("%s/kubeconfig", data_dir);
 	if (pki_write_kubeconfig(kc, url, &pki, &err) < 0)
 		die("%s", err.msg);
