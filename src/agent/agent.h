@@ -36,4 +36,7 @@ void agent_exit(void);
 /* The node name agent_start uses for o (host name when unset); writes into out. */
 void agent_node_name(const struct agent_opts *o, char *out, size_t n);
 
+/* The host's first non-loopback IPv4 address (not the pod bridge's), "127.0.0.1" when none. */
+void agent_host_ip(char *out, size_t n);
+
 #endif

@@ -82,7 +82,7 @@ static void now_rfc3339(char *out, size_t n, bool micro)
 }
 
 /* The first non-loopback IPv4 address, as the node's InternalIP (reported, never contacted). */
-static void host_ip(char *out, size_t n)
+void agent_host_ip(char *out, size_t n)
 {
 	struct ifaddrs *ifs, *i;
 
@@ -247,7 +247,7 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	if (o->node_ip && *o->node_ip)
 		snprintf(a->ip, sizeof(a->ip), "%s", o->node_ip);
 	else
-		host_ip(a->ip, sizeof(a->ip));
+		agent_host_ip(a->ip, sizeof(a->ip));
 	now_rfc3339(a->now_started, sizeof(a->now_started), false);
 	if (!o->async) {
 		if (register_node(a, err) < 0) {

@@ -291,6 +291,7 @@ static void stop_orphans(struct loop *l)
 		if (gone[i].fd >= 0)
 			close(gone[i].fd);
 		volumes_teardown(gone[i].dir, l->data_dir);
+		shim_cleanup_after(gone[i].dir); /* a shim killed with its agent left its cgroups */
 		nftw(gone[i].dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 		free(gone[i].dir);
 	}

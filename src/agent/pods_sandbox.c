@@ -119,7 +119,9 @@ static int pool_limits(struct loop *l, struct pod *p, long *cpu_milli, long long
 static int write_sandbox_json(struct loop *l, struct pod *p)
 {
 	const char *hn = json_string_value(json_object_get(p->spec, "hostname"));
-	_cleanup_free_ char *host = xstrndup(hn && *hn ? hn : p->name, 63);
+	const char *h = hn && *hn ? hn : p->name;
+	/* A host name is at most a DNS label. */
+	_cleanup_free_ char *host = xstrndup(h, 63);
 	int64_t cpu, mem;
 	long pool_cpu = 0;
 	long long pool_mem = 0;

@@ -335,6 +335,7 @@ static void shim_lost(struct pod *p)
 
 	close(p->fd);
 	p->fd = -1;
+	shim_cleanup_after(p->dir);
 	if (st) {
 		json_decref(p->state);
 		p->state = st;

@@ -105,3 +105,50 @@ int bootstrap_objects(struct store *s, struct atoll_err *err)
 				53, "protocol", "TCP", "targetPort", 53, "status", "loadBalancer"),
 		      err);
 }
+
+/* Write obj (taken) at key, keeping the stored object's uid and creationTimestamp; nothing when only those differ. */
+static int upsert(struct store *s, const char *key, json_t *obj, struct atoll_err *err)
+{
+	struct store_kv kv = { 0 };
+	struct atoll_err e2 = ERR_INIT;
+
+	if (store_get(s, key, &kv, &e2) < 0)
+		return ensure(s, key, obj, err);
+	json_t *old = obj_decode(kv.value->data, kv.value->len, kv.mod_rev);
+	int64_t rev = kv.mod_rev, nrev;
+	store_kv_release(&kv);
+	json_t *om = json_object_get(old, "metadata"), *md = json_object_get(obj, "metadata");
+	json_object_set(md, "uid", json_object_get(om, "uid"));
+	json_object_set(md, "creationTimestamp", json_object_get(om, "creationTimestamp"));
+	json_object_del(om, "resourceVersion");
+	int rc = 0;
+	if (!json_equal(old, obj) && obj_store_put(s, key, obj, rev, &nrev, err) < 0 && err->code != 409)
+		rc = -1;
+	json_decref(old);
+	json_decref(obj);
+	return rc;
+}
+
+int bootstrap_api_endpoints(struct store *s, const char *ip, int port, struct atoll_err *err)
+{
+	json_t *subsets = json_array(), *eps = json_array();
+
+	if (ip) {
+		json_array_append_new(subsets, json_pack("{s:[{s:s}],s:[{s:s,s:i,s:s}]}", "addresses", "ip", ip, "ports",
+							 "name", "https", "port", port, "protocol", "TCP"));
+		json_array_append_new(eps, json_pack("{s:[s],s:{s:b}}", "addresses", ip, "conditions", "ready", 1));
+	}
+	json_t *ep = json_pack("{s:s,s:s,s:{s:s,s:s,s:{s:s}},s:o}", "apiVersion", "v1", "kind", "Endpoints",
+			       "metadata", "name", "kubernetes", "namespace", "default", "labels",
+			       "endpointslice.kubernetes.io/skip-mirror", "true", "subsets", subsets);
+	if (upsert(s, "core/endpoints/default/kubernetes", ep, err) < 0) {
+		json_decref(eps);
+		return -1;
+	}
+	json_t *sl = json_pack("{s:s,s:s,s:{s:s,s:s,s:{s:s}},s:s,s:o,s:[{s:s,s:i,s:s}]}", "apiVersion",
+			       "discovery.k8s.io/v1", "kind", "EndpointSlice", "metadata", "name", "kubernetes",
+			       "namespace", "default", "labels", "kubernetes.io/service-name", "kubernetes",
+			       "addressType", "IPv4", "endpoints", eps, "ports", "name", "https", "port", port,
+			       "protocol", "TCP");
+	return upsert(s, "discovery.k8s.io/endpointslices/default/kubernetes", sl, err);
+}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* atoll server: flags, data dir, PKI, store, HTTP, controllers; runs until SIGINT/SIGTERM. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -19,6 +20,7 @@
 #include "api/watch.h"
 #include "auth/auth_audit.h"
 #include "auth/auth_quota.h"
+#include "auth/auth_sa_admit.h"
 #include "cmds.h"
 #include "lib/serverlibs.h"
 #include "registry/registry.h"
@@ -206,13 +208,31 @@ int cmd_server(int argc, char **argv)
 		die("registry: %s", rerr);
 	if (http_start(&srv, &err) < 0)
 		die("%s", err.msg);
+	/*
+	 * Pods reach the API through the "kubernetes" Service: its endpoint is
+	 * where we listen, unless that is loopback, which pods cannot reach.
+	 */
+	char adv[64] = "";
+	struct in_addr la;
+	if (!strcmp(srv.listen_host, "0.0.0.0") || !*srv.listen_host)
+		snprintf(adv, sizeof(adv), "%s", node_ip ? node_ip : "");
+	else if (inet_pton(AF_INET, srv.listen_host, &la) == 1 && (ntohl(la.s_addr) >> 24) != 127)
+		snprintf(adv, sizeof(adv), "%s", srv.listen_host);
+	if (!*adv && (!strcmp(srv.listen_host, "0.0.0.0") || !*srv.listen_host))
+		agent_host_ip(adv, sizeof(adv));
+	if (!strncmp(adv, "127.", 4))
+		adv[0] = '\0';
+	if (bootstrap_api_endpoints(srv.store, *adv ? adv : NULL, srv.port, &err) < 0)
+		log_warn("server", "endpoints of the kubernetes Service: %s", err.msg);
 	watch_ticker_start();
 	/* Objects controllers create pass LimitRanges and quotas like API creates. */
-	ctl_set_admission(quota_create_internal);
+	ctl_set_admission(auth_admit_internal);
+	ctl_serviceaccount_ca(pki.ca_pem);
 	controllers_start(srv.store);
 
 	char url[300];
-	snprintf(url, sizeof(url), "https://%s:%d", srv.listen_host, srv.port);
+	/* A wildcard listener is reached locally on loopback (the kubeconfig and our own node use it). */
+	snprintf(url, sizeof(url), "https://%s:%d", strcmp(srv.listen_host, "0.0.0.0") && *srv.listen_host ? srv.listen_host : "127.0.0.1", srv.port);
 	_cleanup_free_ char *kc = xasprintf("%s/kubeconfig", data_dir);
 	if (pki_write_kubeconfig(kc, url, &pki, &err) < 0)
 		die("%s", err.msg);

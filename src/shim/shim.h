@@ -39,7 +39,9 @@
  *   "startedAt", "finishedAt", "exitCode", "signal", "oomKilled",
  *   "restarts"}}}
  *   (state "creating" with an "error" when the create failed: a create of
- *   the same id may be sent again)
+ *   the same id may be sent again); "cgroups": the sandbox's cgroup
+ *   directories while it lives (for cleaning up after a killed shim:
+ *   shim_cleanup_after)
  *
  * Wire protocol on shim.sock: the pod init framing (podinit/proto.h). Every
  * connection starts with one control frame, a JSON request with an "op":
@@ -130,6 +132,14 @@ int shim_open_stream(const char *pod_dir, const json_t *req, struct atoll_err *e
 size_t shim_log_decode(const char *in, size_t len, int timestamps, struct buf *out);
 /* The same, leaving out records stamped before since ("YYYY-MM-DDTHH:MM:SS...", UTC; NULL: none). */
 size_t shim_log_decode_since(const char *in, size_t len, int timestamps, const char *since, struct buf *out);
+
+/*
+ * After a shim was killed (SIGKILL: no teardown): wait briefly for the pod
+ * init named in POD_DIR/state.json to go, then remove the sandbox's cgroups
+ * listed there (only empty ones can be removed, so this is safe to call for
+ * any pod directory whose shim does not answer).
+ */
+void shim_cleanup_after(const char *pod_dir);
 
 /* `atoll shim`: the shim process itself. */
 int cmd_shim(int argc, char **argv);

@@ -139,9 +139,16 @@ static void make_sandbox(struct shim *s)
 	struct pollfd p = { .fd = s->sb.sock, .events = POLLIN };
 	struct pi_frame f;
 	int r = 0;
-	for (int tries = 0; tries < 100 && (r = pi_next(&s->rd, &f)) == 0; tries++) {
-		if (poll(&p, 1, 300) < 0 || pi_fill(&s->rd, s->sb.sock) == 0)
+	for (int tries = 0; tries < 100 && r == 0; tries++) {
+		int k = poll(&p, 1, 300);
+		if (k < 0)
 			break;
+		if (k == 0)
+			continue;
+		k = pi_fill(&s->rd, s->sb.sock);
+		if (k == 0 || (k < 0 && k != -EAGAIN))
+			break;
+		r = pi_next(&s->rd, &f);
 	}
 	if (r != 1 || f.type != PI_CTL || !memmem(f.data, f.len, "\"ready\"", 7)) {
 		sandbox_destroy(&s->sb);
@@ -292,6 +299,17 @@ int cmd_shim(int argc, char **argv)
 	shim_finish(&s);
 	unlink(pidp);
 	log_info("shim", "pod %s: stopped", s.dir);
+	for (size_t i = 0; i < s.nctrs; i++) {
+		shim_log_close(&s.ctrs[i].log);
+		json_decref(s.ctrs[i].spec);
+	}
+	pi_reader_release(&s.rd);
+	buf_release(&s.initq);
+	free(s.waits);
+	if (s.hostnet >= 0)
+		close(s.hostnet);
 	json_decref(s.cfg);
+	free(s.dir);
+	free(s.data_dir);
 	return 0;
 }

@@ -304,6 +304,16 @@ def test_a_dead_sandbox_is_replaced(node_server):
     p = wait_pod(s, "phoenix", lambda p: phase(p) == "Running" and statuses(p)["main"]["ready"])
     assert statuses(p)["main"]["restartCount"] == 1
     assert statuses(p)["main"]["lastState"]["terminated"]["exitCode"] == 137
+    # Now the shim itself is killed: no teardown of its own, so the agent removes its cgroups.
+    cgroups = json.load(open(os.path.join(d, "state.json")))["cgroups"]
+    assert cgroups and all(os.path.isdir(c) for c in cgroups)
+    os.kill(new_pid, signal.SIGKILL)
+    assert pid_gone(new_pid)
+    deadline = time.monotonic() + T
+    while time.monotonic() < deadline and any(os.path.isdir(c) for c in cgroups):
+        time.sleep(0.2)
+    assert not any(os.path.isdir(c) for c in cgroups)
+    p = wait_pod(s, "phoenix", lambda p: statuses(p)["main"]["restartCount"] == 2 and statuses(p)["main"]["ready"])
     delete_and_wait(s, "phoenix")
     assert wait_gone("sleep 303")
 
