@@ -17,6 +17,7 @@ from netns_util import PodNet, sh
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PODS = [("a", "team-a", "10.244.0.2"), ("b", "team-b", "10.244.0.3"), ("c", "team-c", "10.244.0.4")]
+UPSTREAM = "10.244.0.53"  # a stand-in for the host's resolver (dns_upstream.py)
 
 
 class NetnsServer:
@@ -87,11 +88,20 @@ def env():
     net = PodNet()
     srv = None
     img = tempfile.mkdtemp(prefix="atoll-img-")
+    # `ip netns exec` shows /etc/netns/NAME/resolv.conf as /etc/resolv.conf: the server's upstream
+    # resolver is then a stand-in in the test's own namespaces, and nothing leaves the machine.
+    etc = f"/etc/netns/{net.node}"
     try:
+        os.makedirs(etc)
+        with open(os.path.join(etc, "resolv.conf"), "w") as f:
+            f.write(f"nameserver {UPSTREAM}\n")
         for name, _ns, ip in PODS:
             net.add_pod(name, ip)
             net.serve_http(name, 80)
         net.serve_http("a", 8080)
+        net.add_pod("up", UPSTREAM)
+        net.procs.append(subprocess.Popen(["ip", "netns", "exec", net.pods["up"][0], "/usr/bin/python3",
+                                           os.path.join(HERE, "dns_upstream.py"), UPSTREAM]))
         subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img], check=True,
                        capture_output=True)
         srv = NetnsServer(net)
@@ -109,7 +119,11 @@ def env():
         if srv:
             srv.close()
         net.close()
-        subprocess.run(["rm", "-rf", img])
+        subprocess.run(["rm", "-rf", img, etc])
+        try:
+            os.rmdir("/etc/netns")  # only when nothing else is there
+        except OSError:
+            pass
 
 
 def ruleset(net):
@@ -130,8 +144,10 @@ def test_dns_on_the_bridge_and_kube_dns_endpoint(env):
              "DNS on 10.244.0.1:53")
     r = dns(net, "b", "nope.default.svc.cluster.local")
     assert r["rcode"] == "NXDOMAIN"
-    # Other names go to the host's resolvers, out of reach from this namespace (no uplink): REFUSED.
+    # Other names go to the host's resolver (here the stand-in); when it does not answer: REFUSED.
     r = dns(net, "b", "example.com", timeout=10)
+    assert r.get("addrs") == ["192.0.2.53"], r
+    r = dns(net, "b", "drop.example.com", timeout=10)
     assert r.get("rcode") == "REFUSED", r
     wait_for(lambda: srv.kubectl("-n", "kube-system", "get", "endpointslice", "kube-dns-n1", check=False)
              .returncode == 0, "the kube-dns EndpointSlice")
