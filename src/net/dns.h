@@ -102,9 +102,10 @@ void dns_upstreams_load(struct dns_upstreams *u, const char *path, const uint32_
 
 /*
  * Relay a query to the upstreams over UDP (2 s each) and put the reply in
- * out. Returns its length, or 0 when none answered.
+ * out; a truncated reply is asked again over TCP when tcp (the client came
+ * over TCP and can take it). Returns its length, or 0 when none answered.
  */
 size_t dns_forward(const struct dns_upstreams *u, const uint8_t *msg, size_t len, uint8_t *out,
-		   size_t cap);
+		   size_t cap, bool tcp);
 
 #endif

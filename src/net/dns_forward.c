@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,11 +72,54 @@ out:
 	return got;
 }
 
+static bool io_all(int fd, void *p, size_t n, bool wr)
+{
+	/* Each call blocks at most the socket timeouts and makes progress, so this ends. */
+	for (size_t done = 0; done < n;) {
+		ssize_t k = wr ? send(fd, (char *)p + done, n - done, MSG_NOSIGNAL) : recv(fd, (char *)p + done, n - done, 0);
+		if (k <= 0)
+			return false;
+		done += (size_t)k;
+	}
+	return true;
+}
+
+/* The same over TCP (RFC 7766: a 2-byte length before each message). */
+static size_t ask_tcp(uint32_t ip, const uint8_t *msg, size_t len, uint8_t *out, size_t cap)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(53), .sin_addr.s_addr = ip };
+	struct timeval tv = { .tv_sec = UPSTREAM_MS / 1000 };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	uint8_t lb[2] = { (uint8_t)(len >> 8), (uint8_t)len };
+	size_t got = 0;
+
+	if (fd < 0)
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)); /* bounds connect() too */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (len > 65535 || connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0 || !io_all(fd, lb, 2, true) ||
+	    !io_all(fd, (void *)msg, len, true) || !io_all(fd, lb, 2, false))
+		goto out;
+	size_t n = (size_t)(lb[0] << 8 | lb[1]);
+	if (n >= DNS_HDR_LEN && n <= cap && io_all(fd, out, n, false) && out[0] == msg[0] && out[1] == msg[1] &&
+	    (out[2] & 0x80))
+		got = n;
+out:
+	close(fd);
+	return got;
+}
+
 size_t dns_forward(const struct dns_upstreams *u, const uint8_t *msg, size_t len, uint8_t *out,
-		   size_t cap)
+		   size_t cap, bool tcp)
 {
 	for (int i = 0; i < u->n; i++) {
 		size_t n = ask(u->ip[i], msg, len, out, cap);
+		if (n && tcp && (out[2] & (DNS_F_TC >> 8))) {
+			size_t m = ask_tcp(u->ip[i], msg, len, out, cap);
+			if (m)
+				return m;
+			n = ask(u->ip[i], msg, len, out, cap); /* the truncated answer, then */
+		}
 		if (n)
 			return n;
 	}

@@ -76,7 +76,7 @@ static size_t serve(struct dns_server *s, const uint8_t *msg, size_t len, bool u
 		*forward = true;
 		return 0;
 	}
-	if (up.n && (n = dns_forward(&up, msg, len, out, cap)))
+	if (up.n && (n = dns_forward(&up, msg, len, out, cap, !udp)))
 		return n;
 	/* No resolver for names outside the cluster, or none answered: not ours to answer. */
 	return dns_error_reply(msg, len, DNS_R_REFUSED, out, cap);

@@ -98,13 +98,14 @@ def addrs(r):
 
 
 if __name__ == "__main__":
-    # python3 dns_util.py HOST PORT NAME [TYPE [TIMEOUT]]: print the reply as JSON (run inside a test netns).
+    # python3 dns_util.py HOST PORT NAME [TYPE [TIMEOUT [tcp]]]: print the reply as JSON (run inside a test netns).
     import json
     import sys
     try:
         rep = query(int(sys.argv[2]), sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else "A", host=sys.argv[1],
-                    timeout=float(sys.argv[5]) if len(sys.argv) > 5 else 2.0)
+                    timeout=float(sys.argv[5]) if len(sys.argv) > 5 else 2.0,
+                    tcp=len(sys.argv) > 6 and sys.argv[6] == "tcp")
     except OSError as e:
         print(json.dumps({"error": str(e)}))
         sys.exit(1)
-    print(json.dumps({"rcode": rep["rcode"], "addrs": addrs(rep)}))
+    print(json.dumps({"rcode": rep["rcode"], "addrs": addrs(rep), "tc": rep["tc"]}))

@@ -130,11 +130,11 @@ def ruleset(net):
     return net.node_exec("nft", "list", "table", "inet", "atoll-policy", check=False).stdout
 
 
-def dns(net, pod, name, timeout=3):
+def dns(net, pod, name, timeout=3, tcp=False):
     """Ask the node's DNS (10.244.0.1:53) from inside pod's namespace."""
     ns, _ = net.pods[pod]
     r = sh("ip", "netns", "exec", ns, "/usr/bin/python3", os.path.join(HERE, "dns_util.py"), net.gateway, "53",
-           name, "A", str(timeout), check=False, timeout=timeout + 20)
+           name, "A", str(timeout), "tcp" if tcp else "udp", check=False, timeout=timeout + 20)
     return json.loads(r.stdout) if r.stdout.strip() else {"error": r.stderr}
 
 
@@ -149,6 +149,12 @@ def test_dns_on_the_bridge_and_kube_dns_endpoint(env):
     assert r.get("addrs") == ["192.0.2.53"], r
     r = dns(net, "b", "drop.example.com", timeout=10)
     assert r.get("rcode") == "REFUSED", r
+    # Truncated upstream answers: passed on over UDP (the client retries over TCP), and over TCP
+    # asked again over TCP upstream.
+    r = dns(net, "b", "big.example.com", timeout=10)
+    assert r.get("tc") and r.get("addrs") == [], r
+    r = dns(net, "b", "big.example.com", timeout=10, tcp=True)
+    assert r.get("addrs") == ["192.0.2.54"] and not r.get("tc"), r
     wait_for(lambda: srv.kubectl("-n", "kube-system", "get", "endpointslice", "kube-dns-n1", check=False)
              .returncode == 0, "the kube-dns EndpointSlice")
     sl = json.loads(srv.kubectl("-n", "kube-system", "get", "endpointslice", "kube-dns-n1", "-o", "json").stdout)
