@@ -26,4 +26,14 @@
  */
 char *policy_compile(const json_t *in, struct atoll_err *err);
 
+struct buf;
+
+/*
+ * Append the table `bridge atoll-policy` to out: at each local pod's bridge
+ * port (its veth, named as net.h says), IPv4 and ARP from any address but
+ * the pod's are dropped, so no pod can borrow another's identity. pods
+ * borrowed; node as for policy_compile. Part of policy_compile's text.
+ */
+void policy_antispoof(struct buf *out, const json_t *pods, const char *node);
+
 #endif

@@ -529,6 +529,7 @@ char *policy_compile(const json_t *in, struct atoll_err *err)
 	jump(&out, "saddr", &m, &iso_eg, "egress");
 	buf_addf(&out, "\t}\n\tchain egress {\n%s\t\tcounter drop\n\t}\n", egr.p);
 	buf_addf(&out, "\tchain ingress {\n%s\t\tcounter drop\n\t}\n}\n", ing.p);
+	policy_antispoof(&out, json_object_get(in, "pods"), str(in, "node"));
 	pset_free(&iso_in);
 	pset_free(&iso_eg);
 	buf_release(&ing);

@@ -38,9 +38,10 @@ class PodNet:
     def node_exec(self, *args, **kw):
         return sh("ip", "netns", "exec", self.node, *args, **kw)
 
-    def add_pod(self, name, ip):
+    def add_pod(self, name, ip, veth=None):
+        """A pod namespace with ip on eth0; veth names the host end (default: made up)."""
         ns = f"{self.prefix}{name}"
-        veth = f"v{self.prefix[-6:]}{name}"[:15]
+        veth = veth or f"v{self.prefix[-6:]}{name}"[:15]
         sh("ip", "netns", "add", ns)
         self.pods[name] = (ns, ip)
         sh("ip", "-n", self.node, "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns)

@@ -21,8 +21,13 @@ PODS = [
 NAMESPACES = {"team-a": {}, "team-b": {"team": "b"}, "team-c": {"team": "c"}, "kube-system": {}}
 
 
+def uid(name):
+    """A pod uid whose veth, named as the pod network names them (net.h), is atl + its 12 digits."""
+    return f"{[p[0] for p in PODS].index(name) + 10:012x}"
+
+
 def pod_obj(name, ns, labels, ip, ports):
-    return {"metadata": {"name": name, "namespace": ns, "labels": labels},
+    return {"metadata": {"name": name, "namespace": ns, "labels": labels, "uid": uid(name)},
             "spec": {"nodeName": "n1", "containers": [{"name": "c", "ports": ports}]},
             "status": {"phase": "Running", "podIP": ip}}
 
@@ -32,7 +37,7 @@ def net():
     n = PodNet()
     try:
         for name, _ns, _l, ip, _p in PODS:
-            n.add_pod(name, ip)
+            n.add_pod(name, ip, veth="atl" + uid(name))
         for name in ("a", "b", "c"):
             n.serve_http(name, 80)
         n.serve_http("a", 8080)
@@ -141,3 +146,34 @@ def test_every_rule_form_loads(net):
     assert net.can_connect("b", net.ip("a"), 80)
     assert net.can_connect("a", net.ip("b"), 80)       # egress to a named port of a peer pod
     apply(net, [])
+
+
+def test_pods_cannot_borrow_addresses(net):
+    """At the bridge ports only the pod's own source address passes (table bridge atoll-policy):
+    c, taking b's address, cannot get a UDP datagram to a through as b."""
+    apply(net, [])
+    listener = subprocess.Popen(
+        ["ip", "netns", "exec", net.pods["a"][0], "/usr/bin/python3", "-u", "-c",
+         "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind(('0.0.0.0', 9999))\n"
+         "print('ready')\nwhile True:\n    d, a = s.recvfrom(100)\n    print(a[0], d.decode())"],
+        stdout=subprocess.PIPE, text=True)
+    c_ns = net.pods["c"][0]
+
+    def send(src, word):
+        subprocess.run(["ip", "netns", "exec", c_ns, "/usr/bin/python3", "-c",
+                        "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                        f"s.bind(('{src}', 0))\ns.sendto(b'{word}', ('{net.ip('a')}', 9999))"],
+                       check=True, timeout=20)
+    try:
+        assert listener.stdout.readline().strip() == "ready"
+        subprocess.run(["ip", "-n", c_ns, "addr", "add", net.ip("b") + "/32", "dev", "eth0"], check=True)
+        send(net.ip("b"), "spoofed")
+        send(net.ip("c"), "honest")
+        line = listener.stdout.readline().split()
+        assert line == [net.ip("c"), "honest"], line
+        counters = net.node_exec("nft", "list", "table", "bridge", "atoll-policy").stdout
+        assert f'iifname "atl{uid("c")}" ip saddr != {net.ip("c")} drop' in counters
+    finally:
+        subprocess.run(["ip", "-n", c_ns, "addr", "del", net.ip("b") + "/32", "dev", "eth0"], check=False)
+        listener.kill()
+        listener.wait()

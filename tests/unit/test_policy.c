@@ -14,7 +14,8 @@
  * b (team-b, app=client), c (team-c, on node n2), d (team-a, Failed), h (host network).
  */
 static const char *pods =
-	"[{\"metadata\":{\"name\":\"a\",\"namespace\":\"team-a\",\"labels\":{\"app\":\"web\"}},"
+	"[{\"metadata\":{\"name\":\"a\",\"namespace\":\"team-a\",\"labels\":{\"app\":\"web\"},"
+	"  \"uid\":\"6f0c1e2a-93b4-4c55-8d01-aabbccddeeff\"},"
 	"  \"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"c\",\"ports\":[{\"name\":\"http\",\"containerPort\":80},"
 	"   {\"name\":\"alt\",\"containerPort\":8080},{\"name\":\"dns\",\"containerPort\":53,\"protocol\":\"UDP\"}]}]},"
 	"  \"status\":{\"podIP\":\"10.244.0.2\",\"phase\":\"Running\"}},"
@@ -23,12 +24,12 @@ static const char *pods =
 	"  \"status\":{\"podIP\":\"10.244.0.6\",\"phase\":\"Running\"}},"
 	" {\"metadata\":{\"name\":\"b\",\"namespace\":\"team-b\",\"labels\":{\"app\":\"client\"}},"
 	"  \"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"c\"}]},\"status\":{\"podIP\":\"10.244.0.3\"}},"
-	" {\"metadata\":{\"name\":\"c\",\"namespace\":\"team-c\",\"labels\":{\"app\":\"client\"}},"
+	" {\"metadata\":{\"name\":\"c\",\"namespace\":\"team-c\",\"labels\":{\"app\":\"client\"},\"uid\":\"c0ffee00-0000\"},"
 	"  \"spec\":{\"nodeName\":\"n2\",\"containers\":[{\"name\":\"c\",\"ports\":[{\"name\":\"http\",\"containerPort\":81}]}]},"
 	"  \"status\":{\"podIP\":\"10.244.1.4\"}},"
 	" {\"metadata\":{\"name\":\"d\",\"namespace\":\"team-a\",\"labels\":{\"app\":\"web\"}},"
 	"  \"spec\":{\"nodeName\":\"n1\"},\"status\":{\"podIP\":\"10.244.0.9\",\"phase\":\"Failed\"}},"
-	" {\"metadata\":{\"name\":\"h\",\"namespace\":\"team-a\",\"labels\":{\"app\":\"web\"}},"
+	" {\"metadata\":{\"name\":\"h\",\"namespace\":\"team-a\",\"labels\":{\"app\":\"web\"},\"uid\":\"beef\"},"
 	"  \"spec\":{\"nodeName\":\"n1\",\"hostNetwork\":true},\"status\":{\"podIP\":\"192.168.0.10\"}},"
 	" {\"metadata\":{\"name\":\"x\",\"namespace\":\"team-a\",\"labels\":{\"app\":\"web\"}},\"spec\":{\"nodeName\":\"n1\"}}]";
 
@@ -61,6 +62,11 @@ static bool has(const char *text, const char *line)
 static void test_no_policies(void)
 {
 	char *t = compile("[]");
+	/* Source checks at the bridge port of local pod-network pods (veth "atl" + 12 hex digits of the uid). */
+	CHECK(has(t, "table bridge atoll-policy\ndelete table bridge atoll-policy\ntable bridge atoll-policy {\n"));
+	CHECK(has(t, "\t\tiifname \"atl6f0c1e2a93b4\" ether type ip ip saddr != 10.244.0.2 drop\n"));
+	CHECK(has(t, "\t\tiifname \"atl6f0c1e2a93b4\" ether type arp arp saddr ip != { 0.0.0.0, 10.244.0.2 } drop\n"));
+	CHECK(!strstr(t, "10.244.1.4 drop") && !strstr(t, "192.168.0.10 drop"));
 	CHECK(has(t, "table inet atoll-policy\ndelete table inet atoll-policy\ntable inet atoll-policy {\n"));
 	CHECK(has(t, "type filter hook forward priority filter; policy accept;"));
 	CHECK(has(t, "ct state established,related accept"));
