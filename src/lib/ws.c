@@ -99,7 +99,7 @@ int ws_next(struct ws_parser *p, struct ws_msg *m, uint16_t *close_code)
 	size_t max = p->max_message ? p->max_message : WS_MAX_MESSAGE_DEFAULT;
 
 	for (;;) {
-		if (p->closed)
+		if (p->closed || !p->in)
 			return 0;
 		const unsigned char *h = p->in + p->in_off;
 		size_t avail = p->in_len - p->in_off;
