@@ -15,6 +15,9 @@ struct agent_opts {
 	const char *node_name; /* NULL: the host name */
 	const char *data_dir;
 	bool async;            /* register in the background (the server's embedded agent) */
+	const char *stream_address; /* the streaming server's address (NULL: 0.0.0.0); a
+				     * specific one is also the Node's InternalIP */
+	int stream_port;       /* its port; 0: any free one; -1: no streaming server */
 };
 
 /*

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,6 +23,9 @@ static void usage(FILE *f)
 		"  --ca-file FILE     the server's CA certificate (default DATA/pki/ca.crt when present)\n"
 		"  --node-name NAME   the Node's name (default: the host name)\n"
 		"  --data-dir DIR     state directory (default /var/lib/atoll)\n"
+		"  --stream-address IP  address of the streaming server (exec, attach, port-forward,\n"
+		"                     logs; default 0.0.0.0); a specific one is also the Node's InternalIP\n"
+		"  --stream-port N    its port (default 10250; 0: any free port)\n"
 		"  -h, --help         this help\n");
 }
 
@@ -33,10 +37,12 @@ int cmd_agent(int argc, char **argv)
 		{ "ca-file", required_argument, NULL, 'c' },
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "data-dir", required_argument, NULL, 'd' },
+		{ "stream-address", required_argument, NULL, 'a' },
+		{ "stream-port", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct agent_opts o = { .data_dir = "/var/lib/atoll" };
+	struct agent_opts o = { .data_dir = "/var/lib/atoll", .stream_port = 10250 };
 	struct atoll_err err = ERR_INIT;
 	char ca[4096];
 	int c;
@@ -48,6 +54,8 @@ int cmd_agent(int argc, char **argv)
 		case 'c': o.ca_file = optarg; break;
 		case 'n': o.node_name = optarg; break;
 		case 'd': o.data_dir = optarg; break;
+		case 'a': o.stream_address = optarg; break;
+		case 'p': o.stream_port = atoi(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

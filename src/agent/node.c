@@ -19,6 +19,7 @@
 #include "agent/agent.h"
 #include "agent/client.h"
 #include "agent/pods.h"
+#include "agent/stream.h"
 #include "cmds.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -33,6 +34,7 @@ struct agent {
 	char now_started[40];
 	char *data_dir;
 	bool registered;
+	int stream_port;     /* the streaming server's, published as the kubelet endpoint */
 };
 
 void agent_node_name(const struct agent_opts *o, char *out, size_t n)
@@ -114,7 +116,7 @@ static json_t *node_status(struct agent *a)
 						      "lastTransitionTime", a->now_started, "reason", reasons[i],
 						      "message", msgs[i]));
 	return json_pack("{s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},s:o,s:[{s:s,s:s},{s:s,s:s}],"
-			 "s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}}",
+			 "s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s},s:{s:{s:i}}}",
 			 "capacity", "cpu", cpu, "memory", mem, "pods", "110", "ephemeral-storage", "100Gi",
 			 "allocatable", "cpu", cpu, "memory", alloc_mem, "pods", "110", "ephemeral-storage", "95Gi",
 			 "conditions", cond,
@@ -122,7 +124,8 @@ static json_t *node_status(struct agent *a)
 			 "nodeInfo", "kubeletVersion", "v1.32.0-atoll." ATOLL_VERSION, "kubeProxyVersion", "",
 			 "containerRuntimeVersion", "atoll://" ATOLL_VERSION, "kernelVersion", u.release,
 			 "osImage", "Linux", "operatingSystem", "linux", "architecture", "amd64",
-			 "machineID", "");
+			 "machineID", "",
+			 "daemonEndpoints", "kubeletEndpoint", "Port", a->stream_port > 0 ? a->stream_port : 0);
 }
 
 static int register_node(struct agent *a, struct atoll_err *err)
@@ -210,6 +213,21 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	agent_node_name(o, a->node, sizeof(a->node));
 	host_ip(a->ip, sizeof(a->ip));
 	now_rfc3339(a->now_started, sizeof(a->now_started), false);
+	if (o->stream_port >= 0) {
+		/* Listening before registering, so the Node says where from the start. */
+		const char *addr = o->stream_address && *o->stream_address ? o->stream_address : "0.0.0.0";
+		struct stream_opts so = { .address = addr, .port = o->stream_port, .kc = &a->kc,
+					  .node = a->node, .data_dir = a->data_dir };
+		a->stream_port = stream_start(&so, err);
+		if (a->stream_port < 0) {
+			kclient_release(&a->kc);
+			free(a->data_dir);
+			free(a);
+			return -1;
+		}
+		if (strcmp(addr, "0.0.0.0"))
+			snprintf(a->ip, sizeof(a->ip), "%s", addr);
+	}
 	if (!o->async) {
 		if (register_node(a, err) < 0) {
 			kclient_release(&a->kc);

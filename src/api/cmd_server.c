@@ -39,6 +39,8 @@ static void usage(FILE *f)
 		"  --store sqlite|etcd  storage backend (default sqlite)\n"
 		"  --no-node            run the control plane only\n"
 		"  --node-name NAME     name of the local node (default: the host name)\n"
+		"  --node-stream-port N the local node's streaming port (exec, attach, port-forward,\n"
+		"                       logs) on the --listen address (default 0: any free port)\n"
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
 		"  --audit-log PATH     append one JSON line per request to PATH\n"
@@ -74,6 +76,7 @@ int cmd_server(int argc, char **argv)
 		{ "store", required_argument, NULL, 's' },
 		{ "no-node", no_argument, NULL, 'N' },
 		{ "node-name", required_argument, NULL, 'n' },
+		{ "node-stream-port", required_argument, NULL, 'P' },
 		{ "event-history", required_argument, NULL, 'E' },
 		{ "max-requests-inflight", required_argument, NULL, 'M' },
 		{ "audit-log", required_argument, NULL, 'A' },
@@ -86,6 +89,7 @@ int cmd_server(int argc, char **argv)
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
 	bool no_node = false;
 	const char *node_name = NULL;
+	int node_stream_port = 0;
 	long long event_history = 0;
 	int c;
 
@@ -96,6 +100,7 @@ int cmd_server(int argc, char **argv)
 		case 's': backend = optarg; break;
 		case 'N': no_node = true; break;
 		case 'n': node_name = optarg; break;
+		case 'P': node_stream_port = atoi(optarg); break;
 		case 'E': event_history = atoll(optarg); break;
 		case 'M': srv.max_inflight = atoi(optarg); break;
 		case 'A':
@@ -161,6 +166,13 @@ int cmd_server(int argc, char **argv)
 	char rerr[256];
 	if (registry_init(&srv, rerr, sizeof(rerr)) < 0)
 		die("registry: %s", rerr);
+	if (!no_node) {
+		/* Pods of the embedded node have their logs here: read without the node's server. */
+		struct agent_opts named = { .node_name = node_name };
+		char nn[256];
+		agent_node_name(&named, nn, sizeof(nn));
+		srv.local_node = xstrdup(nn);
+	}
 	if (http_start(&srv, &err) < 0)
 		die("%s", err.msg);
 	watch_ticker_start();
@@ -188,7 +200,8 @@ int cmd_server(int argc, char **argv)
 		_cleanup_free_ char *ca = xasprintf("%s/pki/ca.crt", data_dir);
 		_cleanup_free_ char *local = xasprintf("https://127.0.0.1:%d", srv.port);
 		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
-					 .node_name = node_name, .data_dir = data_dir, .async = true };
+					 .node_name = node_name, .data_dir = data_dir, .async = true,
+					 .stream_address = srv.listen_host, .stream_port = node_stream_port };
 		if (agent_start(&ao, &err) < 0)
 			log_error("agent", "the local node did not register: %s", err.msg);
 	}
@@ -208,5 +221,6 @@ int cmd_server(int argc, char **argv)
 	pki_release(&pki);
 	free(srv.listen_host);
 	free(srv.data_dir);
+	free(srv.local_node);
 	return 0;
 }

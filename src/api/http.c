@@ -300,7 +300,7 @@ int http_start(struct api_server *srv, struct atoll_err *err)
 		return err_set(err, 400, "BadRequest", "listen address %s is not an IPv4 address",
 			       srv->listen_host);
 	srv->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE |
 			MHD_USE_TLS | MHD_USE_TURBO,
 		0, NULL, NULL, on_request, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,

@@ -6,12 +6,15 @@
 #include <sys/types.h>
 
 struct api_req;
+struct crilog_opts;
 
 /*
  * Answer r with the file at path from offset `from` on, then whatever is
- * appended, until the pod at pod_key (with this uid) is gone or finished.
+ * appended, until the pod at pod_key (with this uid) is gone or finished;
+ * rendered with o (borrowed: timestamps, since, limit).
  */
-int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from);
+int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from,
+		const struct crilog_opts *o);
 
 /* End every follower (at shutdown); returns how many were still open. */
 int logs_follow_shutdown(void);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/crilog.h"
 #include "api/logs.h"
 #include "api/server.h"
 #include "lib/xalloc.h"
@@ -26,6 +27,9 @@ struct follower {
 	char *uid;
 	char *container;
 	int fd;
+	struct crilog render;  /* file bytes become what kubectl shows */
+	struct buf out;        /* rendered, not yet sent */
+	size_t out_off;
 	bool suspended, closed, ending;
 	int idle_ticks;     /* checks with nothing new; the pod is looked at every few */
 	struct follower *next, *prev;
@@ -61,11 +65,29 @@ static ssize_t follow_read(void *cls, uint64_t pos, char *buf, size_t max)
 	ssize_t n;
 
 	pthread_mutex_lock(&f->mu);
-	n = f->ending ? 0 : read(f->fd, buf, max);
-	if (f->ending) {
+	if (!f->ending && f->out_off < f->out.len) {
+		n = (ssize_t)(f->out.len - f->out_off < max ? f->out.len - f->out_off : max);
+		memcpy(buf, f->out.p + f->out_off, (size_t)n);
+		f->out_off += (size_t)n;
+		pthread_mutex_unlock(&f->mu);
+		return n;
+	}
+	buf_reset(&f->out);
+	f->out_off = 0;
+	char raw[16384];
+	n = f->ending || crilog_done(&f->render) ? 0 : read(f->fd, raw, sizeof(raw));
+	if (f->ending || crilog_done(&f->render)) {
 		n = MHD_CONTENT_READER_END_OF_STREAM;
 	} else if (n > 0) {
 		f->idle_ticks = 0;
+		crilog_feed(&f->render, raw, (size_t)n, &f->out);
+		n = (ssize_t)(f->out.len < max ? f->out.len : max);
+		memcpy(buf, f->out.p, (size_t)n);
+		f->out_off = (size_t)n;
+		if (n == 0) { /* only part of a line so far: look again soon */
+			f->suspended = true;
+			MHD_suspend_connection(f->conn);
+		}
 	} else if (++f->idle_ticks % 8 == 0 && !still_running(f)) {
 		n = MHD_CONTENT_READER_END_OF_STREAM;
 	} else {
@@ -93,6 +115,8 @@ static void follow_free(void *cls)
 		f->next->prev = f->prev;
 	pthread_mutex_unlock(&list_mu);
 	close(f->fd);
+	crilog_release(&f->render);
+	buf_release(&f->out);
 	free(f->pod_key);
 	free(f->uid);
 	free(f->container);
@@ -144,7 +168,8 @@ static void timer_start(void)
 	pthread_detach(t);
 }
 
-int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from)
+int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from,
+		const struct crilog_opts *o)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -159,6 +184,8 @@ int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const c
 	f->pod_key = xstrdup(pod_key);
 	f->uid = xstrdup(uid);
 	f->fd = fd;
+	crilog_init(&f->render, o);
+	buf_init(&f->out);
 	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, follow_read, f,
 								      follow_free);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");

@@ -34,6 +34,7 @@ struct api_server {
 	char *listen_host;
 	int port;
 	char *admin_token;
+	char *local_node;       /* the embedded agent's node name, NULL with --no-node */
 	char *cert_pem, *key_pem, *ca_pem; /* owned */
 	atomic_int inflight;
 	int max_inflight;       /* --max-requests-inflight */
