@@ -12,6 +12,7 @@
 #include <openssl/bio.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +51,13 @@ int stream_write_all(int fd, const void *data, size_t len)
 		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* libmicrohttpd's end of an upgraded connection does not block: wait. */
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+			if (poll(&p, 1, 60000) <= 0)
+				return -1;
+			continue;
+		}
 		if (n <= 0)
 			return -1;
 		p += n;
@@ -257,7 +265,6 @@ static enum MHD_Result upgrade(struct MHD_Connection *conn, struct sreq *q, cons
 		return answer(conn, 400, "bad Sec-WebSocket-Key");
 	struct MHD_Response *r = MHD_create_response_for_upgrade(on_upgraded, q);
 	MHD_add_response_header(r, "Upgrade", "websocket");
-	MHD_add_response_header(r, "Connection", "Upgrade");
 	MHD_add_response_header(r, "Sec-WebSocket-Accept", accept);
 	MHD_add_response_header(r, "Sec-WebSocket-Protocol", proto);
 	enum MHD_Result ok = MHD_queue_response(conn, MHD_HTTP_SWITCHING_PROTOCOLS, r);

@@ -177,7 +177,7 @@ void *stream_exec_run(void *arg)
 		if (p[0].revents) {
 			char buf[32768];
 			ssize_t n = recv(s->sock, buf, sizeof(buf), 0);
-			if (n <= 0 && !(n < 0 && errno == EINTR)) {
+			if (n <= 0 && !(n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))) {
 				client_gone = true;
 				break;
 			}

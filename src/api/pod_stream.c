@@ -35,6 +35,13 @@ static int sock_write(int fd, const char *p, size_t n)
 		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* libmicrohttpd's end of an upgraded connection does not block: wait. */
+			struct pollfd pf = { .fd = fd, .events = POLLOUT };
+			if (poll(&pf, 1, 60000) <= 0)
+				return -1;
+			continue;
+		}
 		if (w <= 0)
 			return -1;
 		p += w;
@@ -72,7 +79,7 @@ static void *join_run(void *arg)
 		}
 		if (p[0].revents) {
 			ssize_t n = recv(j->sock, buf, sizeof(buf), 0);
-			if (n < 0 && errno == EINTR)
+			if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 				continue;
 			if (n <= 0 || node_conn_write(&j->nc, buf, (size_t)n) < 0)
 				break;
