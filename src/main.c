@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "agent",   cmd_agent,   "join this host to a control plane as a node" },
 	{ "run",     cmd_run,     "run one command in a fresh sandbox, like docker run --rm" },
 	{ "vmm",     cmd_vmm,     "the per-VM monitor process (internal)" },
+	{ "shim",    cmd_shim,    "the per-pod sandbox keeper (internal)" },
 	{ "user",    cmd_user,    "add a user: a client certificate or token, as a kubeconfig" },
 	{ "namespace", cmd_namespace, "create a team's namespace: quota, limits, role bindings" },
 	{ "version", cmd_version, "print the version" },

@@ -18,6 +18,7 @@ struct agent_opts {
 	const char *stream_address; /* the streaming server's address (NULL: 0.0.0.0); a
 				     * specific one is also the Node's InternalIP */
 	int stream_port;       /* its port; 0: any free one; -1: no streaming server */
+	bool stop_pods_on_exit; /* agent_exit stops the pods (tests); a kubelet leaves them running */
 };
 
 /*
@@ -25,6 +26,12 @@ struct agent_opts {
  * keep it alive in a thread. Strings in o are copied.
  */
 int agent_start(const struct agent_opts *o, struct atoll_err *err);
+
+/*
+ * The process is exiting: with stop_pods_on_exit, stop this node's pods
+ * (bounded wait). Otherwise nothing: pods run on and a new agent adopts them.
+ */
+void agent_exit(void);
 
 /* The node name agent_start uses for o (host name when unset); writes into out. */
 void agent_node_name(const struct agent_opts *o, char *out, size_t n);

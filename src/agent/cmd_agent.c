@@ -26,6 +26,8 @@ static void usage(FILE *f)
 		"  --stream-address IP  address of the streaming server (exec, attach, port-forward,\n"
 		"                     logs; default 0.0.0.0); a specific one is also the Node's InternalIP\n"
 		"  --stream-port N    its port (default 10250; 0: any free port)\n"
+		"  --stop-pods-on-exit  stop this node's pods when the agent exits (default: they run on\n"
+		"                     and the next agent adopts them)\n"
 		"  -h, --help         this help\n");
 }
 
@@ -39,6 +41,7 @@ int cmd_agent(int argc, char **argv)
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "stream-address", required_argument, NULL, 'a' },
 		{ "stream-port", required_argument, NULL, 'p' },
+		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -56,6 +59,7 @@ int cmd_agent(int argc, char **argv)
 		case 'd': o.data_dir = optarg; break;
 		case 'a': o.stream_address = optarg; break;
 		case 'p': o.stream_port = atoi(optarg); break;
+		case 'S': o.stop_pods_on_exit = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -78,5 +82,6 @@ int cmd_agent(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	int sig;
 	sigwait(&set, &sig);
+	agent_exit();
 	return 0;
 }

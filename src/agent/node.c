@@ -23,6 +23,7 @@
 #include "cmds.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "sandbox/sandbox.h"
 
 #define LEASE_SECONDS 40
 #define RENEW_SECONDS 10
@@ -141,8 +142,12 @@ static int register_node(struct agent *a, struct atoll_err *err)
 		json_t *node = json_pack("{s:s,s:s,s:{s:s,s:{s:s,s:s,s:s,s:s}},s:{},s:o}", "apiVersion", "v1",
 					 "kind", "Node", "metadata", "name", a->node, "labels",
 					 "kubernetes.io/hostname", a->node, "kubernetes.io/os", "linux",
-					 "kubernetes.io/arch", "amd64", "atoll.dev/isolation", "namespace",
-					 "spec", "status", node_status(a));
+					 "kubernetes.io/arch", "amd64", "atoll.dev/isolation",
+					 sandbox_hw_virt() ? "vm" : "namespace", "spec", "status", node_status(a));
+		/* The RuntimeClass atoll-vm selects nodes with this label. */
+		if (sandbox_hw_virt())
+			json_object_set_new(json_object_get(json_object_get(node, "metadata"), "labels"),
+					    "atoll.dev/runtime-vm", json_string("true"));
 		code = kclient_do(&a->kc, "POST", "/api/v1/nodes", NULL, node, NULL, err);
 		json_decref(node);
 		if (code == 201 || code == 409)
@@ -195,12 +200,20 @@ static void *run(void *arg)
 			sleep(1);
 		}
 	}
-	pods_start(&a->kc, a->node, a->data_dir);
+	pods_start(&a->kc, a->node, a->data_dir, a->ip);
 	for (;;) {
 		heartbeat(a);
 		sleep(RENEW_SECONDS);
 	}
 	return NULL;
+}
+
+static bool stop_pods_on_exit;
+
+void agent_exit(void)
+{
+	if (stop_pods_on_exit)
+		pods_stop_all(8);
 }
 
 int agent_start(const struct agent_opts *o, struct atoll_err *err)
@@ -209,6 +222,7 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	pthread_t t;
 
 	kclient_init(&a->kc, o->server, o->token, o->ca_file);
+	stop_pods_on_exit = o->stop_pods_on_exit;
 	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
 	agent_node_name(o, a->node, sizeof(a->node));
 	host_ip(a->ip, sizeof(a->ip));

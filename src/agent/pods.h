@@ -1,18 +1,28 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Running the pods bound to this node. Each container runs as an
- * `atoll run --isolation namespace` child whose output goes to
- * DATA/pods/<uid>/<container>.log; the agent reports phase, container
- * states, exit codes and restarts, and restarts containers per the pod's
- * restartPolicy with back-off.
+ * Running the pods bound to this node. Each pod gets one shim (`atoll shim`,
+ * src/shim/shim.h) that owns its sandbox, logs (DATA/pods/<uid>/<ctr>.log,
+ * CRI format) and state; the agent creates and starts containers through it,
+ * applies restartPolicy with back-off, reports status, and stops deleted
+ * pods. Shims outlive the agent, which adopts them when it starts again.
  */
 #ifndef ATOLL_AGENT_PODS_H
 #define ATOLL_AGENT_PODS_H
 
 struct kclient;
 
-/* Start the pod loop for node (strings copied; kc borrowed for the process's life). */
-void pods_start(struct kclient *kc, const char *node, const char *data_dir);
+/*
+ * Start the pod loop for node (strings copied; kc borrowed for the process's
+ * life). host_ip (may be NULL) is reported as the pods' hostIP.
+ */
+void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip);
+
+/*
+ * Stop every pod's sandbox and wait up to timeout_s for them: for an agent
+ * told to take its pods along when it exits (tests). Leaves the pod loop
+ * blocked, so call it only on the way out.
+ */
+void pods_stop_all(int timeout_s);
 
 /* The log file of a pod's container (returns owned path). */
 char *pods_log_path(const char *data_dir, const char *uid, const char *container);

@@ -28,9 +28,6 @@
 #include "lib/xalloc.h"
 #include "shim/shim.h"
 
-/* Until the shim lands everywhere, a build without it answers 503 (resolved at link time). */
-#pragma weak shim_open_stream
-
 struct streamer {
 	struct kclient *kc;
 	char *node, *data_dir;
@@ -310,19 +307,15 @@ static enum MHD_Result exec_or_attach(struct streamer *st, struct MHD_Connection
 			free(s);
 			return answer(conn, 400, "you must specify at least one command for the container");
 		}
-		req = json_pack("{s:s,s:s,s:o,s:b,s:b,s:i,s:i}", "op", "exec", "id", ctr, "args", a.cmd,
-				"tty", s->tty, "stdin", s->stdin_on, "rows", 0, "cols", 0);
+		/* The size comes with kubectl's first resize message. */
+		req = json_pack("{s:s,s:s,s:o,s:b,s:b}", "op", "exec", "id", ctr, "args", a.cmd, "tty", s->tty,
+				"stdin", s->stdin_on);
 	} else {
 		req = json_pack("{s:s,s:s,s:b}", "op", "attach", "id", ctr, "stdin", s->stdin_on);
 	}
 	const char *uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid"));
 	_cleanup_free_ char *dir = xasprintf("%s/pods/%s", st->data_dir, uid ? uid : "-");
-	if (!shim_open_stream) {
-		s->shim = -1;
-		err_set(&err, 503, "ServiceUnavailable", "this agent runs no pod shims");
-	} else {
-		s->shim = shim_open_stream(dir, req, &err);
-	}
+	s->shim = shim_open_stream(dir, req, &err);
 	json_decref(req);
 	if (s->shim < 0) {
 		free(s);

@@ -8,6 +8,7 @@
 #include "api/server.h"
 #include "auth/auth.h"
 #include "auth/auth_psa.h"
+#include "auth/auth_runtimeclass.h"
 #include "auth/auth_quota.h"
 #include "auth/rbac_cache.h"
 #include "lib/xalloc.h"
@@ -204,12 +205,19 @@ bool authz_allowed(struct api_req *r, const struct authz_attrs *in, char *why, s
 	}
 	if (!escalation_ok(r, &w, a, why, n))
 		return false;
-	/* LimitRange defaults and ResourceQuota, on creation of namespaced objects (src/auth/auth_quota.c). */
+	/*
+	 * RuntimeClass (src/auth/auth_runtimeclass.c), LimitRange defaults and
+	 * ResourceQuota (src/auth/auth_quota.c), on creation of namespaced objects.
+	 */
 	if (!strcmp(a->verb, "create") && a->ns && *a->ns && (!a->subresource || !*a->subresource) &&
 	    r->body.len && !r->registry) {
 		const char *ct = req_header(r, "Content-Type");
 		json_t *obj = body_of(r);
-		bool changed = false, ok = !obj || quota_admit(r, a, obj, &changed, why, n);
+		bool changed = false, qchanged = false, ok = true;
+		if (obj && !*a->group && !strcmp(a->resource, "pods"))
+			ok = runtimeclass_admit(r->srv->store, obj, &changed, why, n);
+		ok = ok && (!obj || quota_admit(r, a, obj, &qchanged, why, n));
+		changed |= qchanged;
 		/* Defaults go into the body the create handler reads next (not for protobuf bodies). */
 		if (ok && changed && !(ct && k8spb_content_type(ct))) {
 			char *s = json_dumps(obj, JSON_COMPACT);

@@ -10,8 +10,49 @@
 
 static const char *const namespaces[] = { "default", "kube-system", "kube-public", "kube-node-lease" };
 
+/* Create obj (taken) at key unless something is there already. */
+static int ensure(struct store *s, const char *key, json_t *obj, struct atoll_err *err)
+{
+	struct store_kv kv = { 0 };
+	struct atoll_err e2 = ERR_INIT;
+	char uid[64], now[64];
+	int64_t rev;
+
+	if (store_get(s, key, &kv, &e2) == 0) {
+		store_kv_release(&kv);
+		json_decref(obj);
+		return 0;
+	}
+	obj_uuid(uid, sizeof(uid));
+	obj_now(now, sizeof(now));
+	json_t *md = json_object_get(obj, "metadata");
+	json_object_set_new(md, "uid", json_string(uid));
+	json_object_set_new(md, "creationTimestamp", json_string(now));
+	int rc = obj_store_put(s, key, obj, STORE_ABSENT, &rev, err);
+	json_decref(obj);
+	return rc < 0 && err->code != 409 ? -1 : 0;
+}
+
+/*
+ * The sandboxes pods may ask for by spec.runtimeClassName. Nodes whose KVM
+ * has hardware virtualization carry atoll.dev/runtime-vm=true (src/agent/node.c).
+ */
+static int runtime_classes(struct store *s, struct atoll_err *err)
+{
+	if (ensure(s, "node.k8s.io/runtimeclasses//atoll-namespace",
+		   json_pack("{s:s,s:s,s:{s:s},s:s}", "apiVersion", "node.k8s.io/v1", "kind", "RuntimeClass",
+			     "metadata", "name", "atoll-namespace", "handler", "namespace"), err) < 0)
+		return -1;
+	return ensure(s, "node.k8s.io/runtimeclasses//atoll-vm",
+		      json_pack("{s:s,s:s,s:{s:s},s:s,s:{s:{s:s}}}", "apiVersion", "node.k8s.io/v1", "kind",
+				"RuntimeClass", "metadata", "name", "atoll-vm", "handler", "vm", "scheduling",
+				"nodeSelector", "atoll.dev/runtime-vm", "true"), err);
+}
+
 int bootstrap_objects(struct store *s, struct atoll_err *err)
 {
+	if (runtime_classes(s, err) < 0)
+		return -1;
 	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
 		_cleanup_free_ char *key = xasprintf("core/namespaces//%s", namespaces[i]);
 		struct store_kv kv = { 0 };

@@ -18,10 +18,12 @@
 #include "api/server.h"
 #include "api/watch.h"
 #include "auth/auth_audit.h"
+#include "auth/auth_quota.h"
 #include "cmds.h"
 #include "lib/serverlibs.h"
 #include "registry/registry.h"
 #include "controllers/controllers.h"
+#include "controllers/ctl.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -41,6 +43,7 @@ static void usage(FILE *f)
 		"  --node-name NAME     name of the local node (default: the host name)\n"
 		"  --node-stream-port N the local node's streaming port (exec, attach, port-forward,\n"
 		"                       logs) on the --listen address (default 0: any free port)\n"
+		"  --stop-pods-on-exit  the local node stops its pods when the server exits (tests)\n"
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
 		"  --audit-log PATH     append one JSON line per request to PATH\n"
@@ -77,6 +80,7 @@ int cmd_server(int argc, char **argv)
 		{ "no-node", no_argument, NULL, 'N' },
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "node-stream-port", required_argument, NULL, 'P' },
+		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "event-history", required_argument, NULL, 'E' },
 		{ "max-requests-inflight", required_argument, NULL, 'M' },
 		{ "audit-log", required_argument, NULL, 'A' },
@@ -87,7 +91,7 @@ int cmd_server(int argc, char **argv)
 	struct api_server srv = { 0 };
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
-	bool no_node = false;
+	bool no_node = false, stop_pods = false;
 	const char *node_name = NULL;
 	int node_stream_port = 0;
 	long long event_history = 0;
@@ -101,6 +105,7 @@ int cmd_server(int argc, char **argv)
 		case 'N': no_node = true; break;
 		case 'n': node_name = optarg; break;
 		case 'P': node_stream_port = atoi(optarg); break;
+		case 'S': stop_pods = true; break;
 		case 'E': event_history = atoll(optarg); break;
 		case 'M': srv.max_inflight = atoi(optarg); break;
 		case 'A':
@@ -176,6 +181,8 @@ int cmd_server(int argc, char **argv)
 	if (http_start(&srv, &err) < 0)
 		die("%s", err.msg);
 	watch_ticker_start();
+	/* Objects controllers create pass LimitRanges and quotas like API creates. */
+	ctl_set_admission(quota_create_internal);
 	controllers_start(srv.store);
 
 	char url[300];
@@ -201,7 +208,8 @@ int cmd_server(int argc, char **argv)
 		_cleanup_free_ char *local = xasprintf("https://127.0.0.1:%d", srv.port);
 		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
 					 .node_name = node_name, .data_dir = data_dir, .async = true,
-					 .stream_address = srv.listen_host, .stream_port = node_stream_port };
+					 .stream_address = srv.listen_host, .stream_port = node_stream_port,
+					 .stop_pods_on_exit = stop_pods };
 		if (agent_start(&ao, &err) < 0)
 			log_error("agent", "the local node did not register: %s", err.msg);
 	}
@@ -214,6 +222,8 @@ int cmd_server(int argc, char **argv)
 	int sig;
 	sigwait(&set, &sig);
 	log_info("server", "signal %d: shutting down", sig);
+	if (!no_node)
+		agent_exit();
 	srv.ready = false;
 	http_stop(&srv);
 	controllers_stop();

@@ -226,6 +226,11 @@ static const struct api_kind k_priorityclass = {
 	.short_names = { "pc" }, .validate = kinds_validate_meta_only, .merge_keys = meta_keys,
 };
 
+static const struct api_kind k_runtimeclass = {
+	ROW("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclass", false),
+	HOOKS(runtimeclass), PRINT(runtimeclass), .merge_keys = meta_keys,
+};
+
 /* The embedded registry's repositories, read-only (src/registry/reg_kind.c). */
 static const struct api_kind k_image = {
 	ROW("", "v1", "Image", "images", "image", true),
@@ -240,7 +245,7 @@ const struct api_kind *const kinds_builtin[] = {
 	&k_job, &k_cronjob,
 	&k_lease, &k_endpointslice, &k_event2, &k_storageclass, &k_networkpolicy, &k_ingress,
 	&k_role, &k_clusterrole, &k_rolebinding, &k_clusterrolebinding,
-	&k_crd, &k_pdb, &k_priorityclass, &k_image,
+	&k_crd, &k_pdb, &k_priorityclass, &k_runtimeclass, &k_image,
 	NULL,
 };
 

@@ -15,6 +15,7 @@
 
 /* defaults + validate (kinds_core.c, kinds_pod.c, kinds_apps.c, kinds_batch.c, kinds_misc.c) */
 KINDS_HOOKS(pod);
+KINDS_HOOKS(runtimeclass);
 KINDS_HOOKS(service);
 KINDS_HOOKS(namespace);
 KINDS_HOOKS(configmap);
@@ -68,6 +69,7 @@ KINDS_PRINT(cronjob);
 KINDS_PRINT(lease);
 KINDS_PRINT(endpointslice);
 KINDS_PRINT(storageclass);
+KINDS_PRINT(runtimeclass);
 KINDS_PRINT(networkpolicy);
 KINDS_PRINT(ingress);
 KINDS_PRINT(rolebinding);

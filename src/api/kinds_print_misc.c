@@ -422,3 +422,21 @@ json_t *kinds_created_row(const struct api_kind *k, const json_t *obj)
 {
 	return table_row_created(obj);
 }
+
+json_t *kinds_runtimeclass_columns(const struct api_kind *k)
+{
+	static const struct table_col cols[] = {
+		NAME_COL,
+		{ "Handler", "string", "", "The CRI handler (here: the sandbox kind) pods of this class run with.", 0 },
+		AGE_COL,
+	};
+
+	(void)k;
+	return TABLE_COLUMNS(cols);
+}
+
+json_t *kinds_runtimeclass_row(const struct api_kind *k, const json_t *obj)
+{
+	(void)k;
+	return json_pack("[s,s,o]", table_name(obj), kj_str(obj, "handler") ?: "", table_age_cell(obj));
+}

@@ -565,6 +565,20 @@ OA_TYPE(t_priorityclass, "io.k8s.api.scheduling.v1.PriorityClass", "PriorityClas
 	{ "description", "string", "When to use this class." },
 	{ "preemptionPolicy", "string", "Never or PreemptLowerPriority." });
 
+OA_TYPE(t_runtimeclass, "io.k8s.api.node.v1.RuntimeClass", "RuntimeClass names a sandbox kind pods "
+	"may ask for with spec.runtimeClassName: atoll-vm (a KVM micro-VM) or atoll-namespace.",
+	TYPEMETA,
+	{ "!handler", "string", "The sandbox kind of the node: vm or namespace." },
+	{ "overhead", "io.k8s.api.node.v1.Overhead", "Resources the sandbox itself uses, added to the pod's." },
+	{ "scheduling", "io.k8s.api.node.v1.Scheduling", "Which nodes support this class." });
+
+OA_TYPE(t_rcoverhead, "io.k8s.api.node.v1.Overhead", "The resource overhead of a pod's sandbox.",
+	{ "podFixed", "map:string", "Fixed resources per pod (cpu, memory)." });
+
+OA_TYPE(t_rcscheduling, "io.k8s.api.node.v1.Scheduling", "Where pods of a RuntimeClass may run.",
+	{ "nodeSelector", "map:string", "Labels nodes supporting the class carry; merged into the pod's." },
+	{ "tolerations", "[]io.k8s.api.core.v1.Toleration", "Tolerations added to the pod." });
+
 /* ---- the embedded registry's read-only view ---- */
 
 OA_TYPE(t_image, "io.k8s.api.core.v1.Image", "Image is a repository of the namespace's registry project "
@@ -595,6 +609,6 @@ const struct oa_type *const oa_types_more[] = {
 	&t_sliceep, &t_sliceport, &t_event2, &t_sc, &t_netpol, &t_netpolspec, &t_ingress,
 	&t_ingspec, &t_ingstatus, &t_role, &t_crole, &t_rule, &t_rb, &t_crb, &t_subject,
 	&t_roleref, &t_crd, &t_crdspec, &t_crdnames, &t_crdversion, &t_crdstatus, &t_pdb,
-	&t_pdbspec, &t_pdbstatus, &t_priorityclass, &t_image, &t_imagespec, &t_imagestatus, &t_imagetag,
+	&t_pdbspec, &t_pdbstatus, &t_priorityclass, &t_runtimeclass, &t_rcoverhead, &t_rcscheduling, &t_image, &t_imagespec, &t_imagestatus, &t_imagetag,
 	NULL,
 };

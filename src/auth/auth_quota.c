@@ -21,6 +21,7 @@ struct reservation {
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static void refresh(struct store *s, const char *ns);
 static struct reservation *pending;
 
 static json_t *load_list(struct store *s, const char *prefix)
@@ -238,47 +239,32 @@ static bool storage_class_ok(struct store *s, const char *ns, const json_t *pvc,
 	return ok;
 }
 
-bool quota_admit(struct api_req *r, const struct authz_attrs *a, json_t *obj, bool *changed, char *why, size_t n)
+/*
+ * Whether obj fits every quota of ns, counting what is stored plus the
+ * pending reservations; adds what it would use to delta. Call under lock.
+ */
+static bool fits(struct store *s, const char *ns, const char *group, const char *resource, const json_t *obj,
+		 json_t *quotas, json_t *delta, char *msg, size_t n)
 {
-	struct store *s = r->srv->store;
-	const char *name = json_string_value(json_object_get(json_object_get(obj, "metadata"), "name"));
-	char msg[768];
-	bool pods = !*a->group && !strcmp(a->resource, "pods");
-
-	*changed = false;
-	if (!a->ns || !*a->ns || strlen(a->ns) >= 64)
-		return true;
-	if (pods && !limit_ranges(s, a->ns, obj, changed, msg, sizeof(msg))) {
-		snprintf(why, n, "pods \"%s\" is forbidden: %s", name ? name : "", msg);
-		return false;
-	}
-	if (!*a->group && !strcmp(a->resource, "persistentvolumeclaims") &&
-	    !storage_class_ok(s, a->ns, obj, msg, sizeof(msg))) {
-		snprintf(why, n, "persistentvolumeclaims \"%s\" is forbidden: %s", name ? name : "", msg);
-		return false;
-	}
-	_cleanup_free_ char *prefix = xasprintf("core/resourcequotas/%s/", a->ns);
-	pthread_mutex_lock(&lock);
-	json_t *quotas = load_list(s, prefix), *q, *delta = json_object();
+	bool pods = !*group && !strcmp(resource, "pods");
 	size_t i;
-	bool ok = true;
+	json_t *q;
+
 	json_array_foreach(quotas, i, q) {
 		const char *key;
 		json_t *hardv;
 		json_object_foreach(json_object_get(json_object_get(q, "spec"), "hard"), key, hardv) {
-			int64_t add = usage_of(key, a->group, a->resource, obj);
+			int64_t add = usage_of(key, group, resource, obj);
 			if (add < 0)
 				continue;
 			/* Pods must state what a compute quota counts. */
 			if (pods && add == 0 && strcmp(key, "pods") && strncmp(key, "count/", 6) && !pod_terminal(obj)) {
-				snprintf(msg, sizeof(msg), "failed quota: %s: must specify %s",
-					 obj_name(q) ? obj_name(q) : "", key);
-				ok = false;
-				break;
+				snprintf(msg, n, "failed quota: %s: must specify %s", obj_name(q) ? obj_name(q) : "", key);
+				return false;
 			}
-			int64_t used = used_in_store(s, a->ns, key, a->group, a->resource);
+			int64_t used = used_in_store(s, ns, key, group, resource);
 			for (struct reservation *p = pending; p; p = p->next)
-				if (!strcmp(p->ns, a->ns))
+				if (!strcmp(p->ns, ns))
 					used += json_integer_value(json_object_get(p->delta, key));
 			int64_t hard = milli_of(hardv);
 			if (used + add > hard) {
@@ -286,16 +272,51 @@ bool quota_admit(struct api_req *r, const struct authz_attrs *a, json_t *obj, bo
 				fmt_qty(key, add, rq, sizeof(rq));
 				fmt_qty(key, used, us, sizeof(us));
 				fmt_qty(key, hard, li, sizeof(li));
-				snprintf(msg, sizeof(msg), "exceeded quota: %s, requested: %s=%s, used: %s=%s, limited: %s=%s",
+				snprintf(msg, n, "exceeded quota: %s, requested: %s=%s, used: %s=%s, limited: %s=%s",
 					 obj_name(q) ? obj_name(q) : "", key, rq, key, us, key, li);
-				ok = false;
-				break;
+				return false;
 			}
 			json_object_set_new(delta, key, json_integer(add + json_integer_value(json_object_get(delta, key))));
 		}
-		if (!ok)
-			break;
 	}
+	return true;
+}
+
+/* LimitRanges and allowed StorageClasses: the checks before quotas. */
+static bool pre_checks(struct store *s, const char *ns, const char *group, const char *resource, json_t *obj,
+		       bool *changed, char *msg, size_t n)
+{
+	if (!*group && !strcmp(resource, "pods") && !limit_ranges(s, ns, obj, changed, msg, n))
+		return false;
+	if (!*group && !strcmp(resource, "persistentvolumeclaims") && !storage_class_ok(s, ns, obj, msg, n))
+		return false;
+	return true;
+}
+
+static void forbidden(const char *group, const char *resource, const json_t *obj, const char *msg, char *why,
+		      size_t n)
+{
+	const char *name = json_string_value(json_object_get(json_object_get(obj, "metadata"), "name"));
+	snprintf(why, n, "%s%s%s \"%s\" is forbidden: %s", resource, *group ? "." : "", group, name ? name : "",
+		 msg);
+}
+
+bool quota_admit(struct api_req *r, const struct authz_attrs *a, json_t *obj, bool *changed, char *why, size_t n)
+{
+	struct store *s = r->srv->store;
+	char msg[768];
+
+	*changed = false;
+	if (!a->ns || !*a->ns || strlen(a->ns) >= 64)
+		return true;
+	if (!pre_checks(s, a->ns, a->group, a->resource, obj, changed, msg, sizeof(msg))) {
+		forbidden(a->group, a->resource, obj, msg, why, n);
+		return false;
+	}
+	_cleanup_free_ char *prefix = xasprintf("core/resourcequotas/%s/", a->ns);
+	pthread_mutex_lock(&lock);
+	json_t *quotas = load_list(s, prefix), *delta = json_object();
+	bool ok = fits(s, a->ns, a->group, a->resource, obj, quotas, delta, msg, sizeof(msg));
 	if (ok && json_array_size(quotas)) {
 		struct reservation *res = xcalloc(1, sizeof(*res));
 		res->r = r;
@@ -308,9 +329,38 @@ bool quota_admit(struct api_req *r, const struct authz_attrs *a, json_t *obj, bo
 	json_decref(delta);
 	json_decref(quotas);
 	if (!ok)
-		snprintf(why, n, "%s%s%s \"%s\" is forbidden: %s", a->resource, *a->group ? "." : "", a->group,
-			 name ? name : "", msg);
+		forbidden(a->group, a->resource, obj, msg, why, n);
 	return ok;
+}
+
+int quota_create_internal(struct store *s, const char *ns, const char *group, const char *resource, json_t *obj,
+			  int (*put)(void *ctx), void *ctx, char *why, size_t n)
+{
+	char msg[768];
+	bool changed = false;
+
+	if (!ns || !*ns || strlen(ns) >= 64)
+		return put(ctx);
+	if (!pre_checks(s, ns, group, resource, obj, &changed, msg, sizeof(msg))) {
+		forbidden(group, resource, obj, msg, why, n);
+		return -2;
+	}
+	_cleanup_free_ char *prefix = xasprintf("core/resourcequotas/%s/", ns);
+	pthread_mutex_lock(&lock);
+	json_t *quotas = load_list(s, prefix), *delta = json_object();
+	int rc = -2;
+	/* The write happens under the lock: an admission after it counts the object from the store. */
+	if (fits(s, ns, group, resource, obj, quotas, delta, msg, sizeof(msg))) {
+		rc = put(ctx);
+		if (rc == 0 && json_array_size(quotas))
+			refresh(s, ns);
+	} else {
+		forbidden(group, resource, obj, msg, why, n);
+	}
+	pthread_mutex_unlock(&lock);
+	json_decref(delta);
+	json_decref(quotas);
+	return rc;
 }
 
 /* The resource (and group) a quota key counts; false for keys this server does not track. */

@@ -25,4 +25,14 @@ bool quota_admit(struct api_req *r, const struct authz_attrs *a, json_t *obj, bo
 /* The request is answered: drop its reservation and refresh status.used of the quotas it touched. */
 void quota_release(struct api_req *r, int code);
 
+/*
+ * The same admission for an object a controller creates without an API
+ * request: LimitRange defaults are written into obj, then put(ctx) does the
+ * write while the quota lock is held (so admissions after it count it).
+ * Returns put's result, or -2 with the 403 message in why when refused.
+ */
+struct store;
+int quota_create_internal(struct store *s, const char *ns, const char *group, const char *resource, json_t *obj,
+			  int (*put)(void *ctx), void *ctx, char *why, size_t n);
+
 #endif

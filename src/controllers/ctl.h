@@ -38,10 +38,20 @@ int ctl_put(struct store *s, const char *key, json_t *obj, int64_t rev);
  * Create obj (borrowed; metadata.name or generateName set by the caller) as
  * group/resource in ns, filling uid, creationTimestamp, generation, the
  * kind's defaults and, when owner is non-NULL, a controller ownerReference
- * to it. Returns 0 (409 when it exists) or -1.
+ * to it. Namespaced objects pass the admission set with ctl_set_admission
+ * (LimitRange, ResourceQuota); a refusal becomes a FailedCreate event on the
+ * owner. Returns 0 (409 when it exists), -1, or -2 when admission refused it.
  */
 int ctl_create(struct store *s, const char *group, const char *resource, const char *ns,
 	       json_t *obj, const json_t *owner);
+
+/*
+ * The admission of controller writes (the server sets it to the quota
+ * admission): runs put(ctx) when obj may be created, else returns -2 with why.
+ */
+typedef int (*ctl_admit_fn)(struct store *s, const char *ns, const char *group, const char *resource, json_t *obj,
+			    int (*put)(void *ctx), void *ctx, char *why, size_t n);
+void ctl_set_admission(ctl_admit_fn fn);
 
 /* Delete with Kubernetes semantics (finalizers, background propagation). Returns 0 or -1. */
 int ctl_delete(struct store *s, const char *group, const char *resource, const char *ns,

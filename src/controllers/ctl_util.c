@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Store and object helpers shared by the workload controllers. */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +71,59 @@ int ctl_put(struct store *s, const char *key, json_t *obj, int64_t rev)
 	return r;
 }
 
+static ctl_admit_fn admit;
+
+void ctl_set_admission(ctl_admit_fn fn)
+{
+	admit = fn;
+}
+
+struct put_ctx {
+	struct store *s;
+	const char *key;
+	json_t *obj;
+};
+
+static int put_absent(void *arg)
+{
+	struct put_ctx *c = arg;
+	return ctl_put(c->s, c->key, c->obj, STORE_ABSENT);
+}
+
+/*
+ * Tell the owner why its child could not be made, as Kubernetes' controllers
+ * do, but at most every 30 s per owner: controllers retry every second.
+ */
+static void failed_create(struct store *s, const json_t *owner, const char *why)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static struct { char uid[64]; time_t at; } recent[32];
+	const char *uid = obj_str(owner, "metadata.uid");
+	time_t now = time(NULL);
+	bool emit = true;
+
+	if (!owner || !uid)
+		return;
+	pthread_mutex_lock(&mu);
+	size_t slot = 0;
+	for (size_t i = 0; i < sizeof(recent) / sizeof(recent[0]); i++) {
+		if (!strcmp(recent[i].uid, uid)) {
+			emit = now - recent[i].at >= 30;
+			slot = i;
+			break;
+		}
+		if (recent[i].at < recent[slot].at)
+			slot = i;
+	}
+	if (emit) {
+		snprintf(recent[slot].uid, sizeof(recent[slot].uid), "%s", uid);
+		recent[slot].at = now;
+	}
+	pthread_mutex_unlock(&mu);
+	if (emit)
+		ctl_event(s, owner, "Warning", "FailedCreate", "Error creating: %s", why);
+}
+
 int ctl_create(struct store *s, const char *group, const char *resource, const char *ns,
 	       json_t *obj, const json_t *owner)
 {
@@ -106,7 +161,17 @@ int ctl_create(struct store *s, const char *group, const char *resource, const c
 	if (k->defaults)
 		k->defaults(k, obj);
 	_cleanup_free_ char *key = obj_key(k, ns, obj_name(obj));
-	return ctl_put(s, key, obj, STORE_ABSENT);
+	struct put_ctx pc = { s, key, obj };
+	/* Events are not admitted: a refused event would only make another. */
+	if (!admit || !ns || !strcmp(resource, "events"))
+		return put_absent(&pc);
+	char why[1024] = "";
+	int rc = admit(s, ns, group, resource, obj, put_absent, &pc, why, sizeof(why));
+	if (rc == -2) {
+		log_msg(LOG_DEBUG, "controllers", "%s", why);
+		failed_create(s, owner, why);
+	}
+	return rc;
 }
 
 int ctl_delete(struct store *s, const char *group, const char *resource, const char *ns,

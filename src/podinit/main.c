@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <linux/close_range.h>
 #include <linux/vm_sockets.h>
 #include <poll.h>
@@ -364,6 +365,44 @@ static json_t *stats(void)
 	return o;
 }
 
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/*
+ * Forget an ended container so that its id can be created afresh (a
+ * restart gets a new writable layer, as Kubernetes' restarts do): its other
+ * processes are killed, its namespace released and its upper layer removed.
+ */
+static const char *remove_ctr(struct pi_ctr *c)
+{
+	char base[128];
+
+	if (!c)
+		return "no such container";
+	if (c->state == 1)
+		return "container is running";
+	for (int i = 0; i < PI_MAX_PROCS; i++)
+		if (procs[i].pid && procs[i].ctr == c) {
+			kill(procs[i].pid, SIGKILL);
+			procs[i].ctr = NULL;
+		}
+	close_fd(&c->mntfd);
+	close_fd(&c->rootfd);
+	json_decref(c->spec);
+	c->spec = NULL;
+	c->used = 0;
+	/* The overlay lived in the container's mount namespace, gone with the last descriptor. */
+	snprintf(base, sizeof(base), "/run/atoll/%s", c->id);
+	nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	return NULL;
+}
+
 static void handle_ctl(const char *data, size_t len)
 {
 	json_error_t je;
@@ -433,6 +472,8 @@ static void handle_ctl(const char *data, size_t len)
 			flush_stdin(p);
 		}
 		reply(seq, p ? NULL : "no such process", NULL);
+	} else if (!strcmp(op, "remove")) {
+		reply(seq, remove_ctr(find_ctr(id)), NULL);
 	} else if (!strcmp(op, "wait")) {
 		handle_wait((uint32_t)json_integer_value(json_object_get(m, "proc")), seq);
 	} else if (!strcmp(op, "stats")) {

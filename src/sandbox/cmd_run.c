@@ -60,15 +60,6 @@ static long long parse_size(const char *s)
 	return (*end || v <= 0) ? -1 : (long long)(v * (double)mul);
 }
 
-static int hw_virt(void)
-{
-	struct stat st;
-
-	if (stat("/dev/kvm", &st) < 0 || stat("/sys/module/kvm_pvm", &st) == 0)
-		return 0;
-	return stat("/sys/module/kvm_intel", &st) == 0 || stat("/sys/module/kvm_amd", &st) == 0;
-}
-
 static char *find_init(void)
 {
 	char exe[PATH_MAX];
@@ -313,9 +304,9 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	if (!a.isolation) {
-		a.isolation = hw_virt() ? "vm" : "namespace";
+		a.isolation = sandbox_hw_virt() ? "vm" : "namespace";
 		fprintf(stderr, "atoll: isolation %s (%s)\n", a.isolation,
-			hw_virt() ? "hardware virtualization found"
+			sandbox_hw_virt() ? "hardware virtualization found"
 				  : "no hardware virtualization: /dev/kvm is missing or PVM");
 	}
 	int vm = !strcmp(a.isolation, "vm");
@@ -325,7 +316,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (vm && !a.guest_kernel) {
-		if (hw_virt())
+		if (sandbox_hw_virt())
 			fprintf(stderr, "atoll: no guest kernel; pass --guest-kernel\n");
 		else
 			fprintf(stderr, "atoll: no hardware virtualization; pass --guest-kernel with a PVM-enlightened kernel\n");

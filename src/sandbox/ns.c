@@ -374,3 +374,12 @@ void sandbox_reap_later(struct sandbox *sb)
 	sb->cg.mem = NULL;
 	sb->pid = 0;
 }
+
+int sandbox_hw_virt(void)
+{
+	struct stat st;
+
+	if (stat("/dev/kvm", &st) < 0 || stat("/sys/module/kvm_pvm", &st) == 0)
+		return 0;
+	return stat("/sys/module/kvm_intel", &st) == 0 || stat("/sys/module/kvm_amd", &st) == 0;
+}

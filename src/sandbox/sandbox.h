@@ -62,6 +62,8 @@ void sb_cgroup_destroy(struct sb_cgroup *cg);
 int sb_idrange_alloc(const char *data_dir, unsigned *base, int *lockfd, unsigned *slot);
 
 /* ns.c */
+/* Whether KVM here has hardware virtualization (PVM, software virtualization, does not count). */
+int sandbox_hw_virt(void);
 /* Create the sandbox and exec pod init in it; the host then talks over sb->sock. */
 int sandbox_create(struct sandbox *sb, const struct sb_opts *o, char *msg, size_t len);
 /* Wait for pod init to exit; returns its wait status. */

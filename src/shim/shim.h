@@ -57,6 +57,7 @@
 
 #include <jansson.h>
 
+#include "lib/buf.h"
 #include "lib/err.h"
 
 /*
@@ -80,6 +81,14 @@ json_t *shim_call(int fd, const json_t *req, struct atoll_err *err);
  * Returns the fd ready for stream frames, or -1 with err.
  */
 int shim_open_stream(const char *pod_dir, const json_t *req, struct atoll_err *err);
+
+/*
+ * Read a CRI log: the container's output from the records in (in, len),
+ * appended to out, with "<time> " before each line when timestamps is set
+ * (P records continue on the next record of the same stream). Uses whole
+ * records only; returns how many bytes of in it consumed.
+ */
+size_t shim_log_decode(const char *in, size_t len, int timestamps, struct buf *out);
 
 /* `atoll shim`: the shim process itself. */
 int cmd_shim(int argc, char **argv);

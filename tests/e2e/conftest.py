@@ -25,8 +25,10 @@ def free_port():
 class Server:
     """A running `atoll server`; stop() kills it (gracefully or with SIGKILL)."""
 
-    def __init__(self, data_dir=None, port=None, args=(), node=False):
-        self.args = list(args) + ([] if node else ["--no-node"])
+    def __init__(self, data_dir=None, port=None, args=(), node=False, keep_pods=False):
+        # Pods outlive their node agent (a restarted one adopts them); tests stop them with the
+        # server unless they test exactly that.
+        self.args = list(args) + (["--no-node"] if not node else [] if keep_pods else ["--stop-pods-on-exit"])
         self.tmp = None
         if data_dir is None:
             self.tmp = tempfile.TemporaryDirectory(prefix="atoll-test-")

@@ -110,3 +110,27 @@ def test_allowed_storage_classes(server):
                      pvc("c", "standard", "20Gi"))
     assert code == 403 and "exceeded quota: quota, requested: requests.storage=20Gi, used: requests.storage=1Gi, " \
         "limited: requests.storage=10Gi" in body["message"]
+
+
+def test_controller_created_pods_pass_quota_and_limit_ranges(server):
+    """A Deployment cannot get around its namespace's quota: its ReplicaSet's pods are admitted too."""
+    atoll("namespace", "create", "team-d", "--pods", "2", "--cpu", "100", "--memory", "100Gi",
+          "--data-dir", server.data_dir)
+    server.kubectl("-n", "team-d", "create", "deployment", "web", "--image=busybox", "--replicas=4")
+    deadline = time.monotonic() + 20
+    events = []
+    while time.monotonic() < deadline:
+        events = [e for e in server.kjson("-n", "team-d", "get", "events")["items"]
+                  if e["reason"] == "FailedCreate" and e["involvedObject"]["kind"] == "ReplicaSet"]
+        if events and len(server.kjson("-n", "team-d", "get", "pods")["items"]) == 2:
+            break
+        time.sleep(0.2)
+    pods = server.kjson("-n", "team-d", "get", "pods")["items"]
+    assert len(pods) == 2
+    assert events and "exceeded quota: quota, requested: pods=1, used: pods=2, limited: pods=2" in events[0]["message"]
+    # The namespace's LimitRange defaults reached the controller's pods.
+    res = pods[0]["spec"]["containers"][0]["resources"]
+    assert res["requests"]["cpu"] == "100m" and res["limits"]["memory"] == "512Mi"
+    # Still two after a few more controller passes: nothing slipped through.
+    time.sleep(2)
+    assert len(server.kjson("-n", "team-d", "get", "pods")["items"]) == 2

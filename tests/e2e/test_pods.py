@@ -168,7 +168,7 @@ def test_env_from_configmaps_secrets_and_the_downward_api(node_server):
 
 
 def test_pods_stop_with_the_server(tmp_path):
-    # Pods are not adopted by a restarted agent yet, so they must not outlive it.
+    # With --stop-pods-on-exit (what the fixtures pass) the node stops its pods when the server exits.
     s = Server(node=True, args=["--node-name", "n1"])
     try:
         img = str(tmp_path / "img")

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A pod's status from its shim's state: phase, conditions, container statuses, IPs. */
+#include <stdio.h>
+#include <string.h>
+
+#include "agent/client.h"
+#include "agent/pods_int.h"
+#include "lib/xalloc.h"
+
+static json_t *ctr_status(const struct pod *p, const struct pctr *c, bool init_done)
+{
+	json_t *st = pods_ctr_state(p, c);
+	const char *s = json_string_value(json_object_get(st, "state"));
+	json_t *state, *last = json_object();
+	bool running = s && !strcmp(s, "running");
+
+	if (running) {
+		state = json_pack("{s:{s:s}}", "running", "startedAt", json_string_value(json_object_get(st, "startedAt")) ?: "");
+		if (c->cur_term)
+			json_object_set(last, "terminated", c->cur_term);
+	} else if (s && !strcmp(s, "exited") && c->cur_term) {
+		int code = (int)json_integer_value(json_object_get(c->cur_term, "exitCode"));
+		if (pods_will_restart(p, c, code)) {
+			state = json_pack("{s:{s:s,s:s}}", "waiting", "reason", "CrashLoopBackOff", "message",
+					  "back-off restarting failed container");
+			json_object_set(last, "terminated", c->cur_term);
+		} else {
+			state = json_pack("{s:O}", "terminated", c->cur_term);
+			if (c->prev_term)
+				json_object_set(last, "terminated", c->prev_term);
+		}
+	} else if (c->config_error[0]) {
+		state = json_pack("{s:{s:s,s:s}}", "waiting", "reason", "CreateContainerConfigError", "message",
+				  c->config_error);
+	} else if (p->error[0]) {
+		state = json_pack("{s:{s:s,s:s}}", "waiting", "reason", p->error_reason, "message", p->error);
+	} else {
+		state = json_pack("{s:{s:s}}", "waiting", "reason",
+				  !c->is_init && !init_done ? "PodInitializing" : "ContainerCreating");
+	}
+	_cleanup_free_ char *cid = xasprintf("atoll://%s/%s", p->uid, c->name);
+	return json_pack("{s:s,s:O,s:s,s:s,s:b,s:b,s:I,s:o,s:o}", "name", c->name, "image",
+			 json_object_get(c->spec, "image"), "imageID", "", "containerID", cid, "ready",
+			 running && !c->is_init, "started", running,
+			 "restartCount", json_integer_value(json_object_get(st, "restarts")), "state", state,
+			 "lastState", last);
+}
+
+/* An init container that has succeeded (and so is not run again). */
+static bool init_ok(const struct pod *p, const struct pctr *c)
+{
+	json_t *st = pods_ctr_state(p, c);
+	return st && !strcmp(json_string_value(json_object_get(st, "state")) ?: "", "exited") &&
+	       json_integer_value(json_object_get(st, "exitCode")) == 0;
+}
+
+static void condition(struct pod *p, json_t *conds, int i, const char *type, bool val, const char *now)
+{
+	if (!p->cond_time[i][0] || p->cond_val[i] != val) {
+		snprintf(p->cond_time[i], sizeof(p->cond_time[i]), "%s", now);
+		p->cond_val[i] = val;
+	}
+	json_array_append_new(conds, json_pack("{s:s,s:s,s:n,s:s}", "type", type, "status", val ? "True" : "False",
+					       "lastProbeTime", "lastTransitionTime", p->cond_time[i]));
+}
+
+json_t *pods_status(struct loop *l, struct pod *p)
+{
+	json_t *cs = json_array(), *ics = json_array();
+	bool init_done = true, all_running = true, any_started = false, all_ok = true, init_failed = false;
+	char now[40];
+
+	pods_now(now, sizeof(now));
+	for (size_t i = 0; i < p->ninit; i++) {
+		if (!init_ok(p, &p->c[i])) {
+			init_done = false;
+			json_t *st = pods_ctr_state(p, &p->c[i]);
+			if (st && p->finished && json_integer_value(json_object_get(st, "exitCode")) != 0)
+				init_failed = true;
+		}
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		struct pctr *c = &p->c[i];
+		json_array_append_new(c->is_init ? ics : cs, ctr_status(p, c, init_done));
+		if (c->is_init)
+			continue;
+		json_t *st = pods_ctr_state(p, c);
+		const char *s = json_string_value(json_object_get(st, "state"));
+		if (!s || strcmp(s, "running"))
+			all_running = false;
+		if (s && (!strcmp(s, "running") || !strcmp(s, "exited")))
+			any_started = true;
+		if (!s || strcmp(s, "exited") || json_integer_value(json_object_get(st, "exitCode")) != 0)
+			all_ok = false;
+	}
+	const char *phase = p->finished ? (all_ok && !init_failed ? "Succeeded" : "Failed")
+			    : any_started && init_done ? "Running"
+			    : "Pending";
+	bool ready = all_running && !p->finished && init_done;
+	json_t *conds = json_array();
+	condition(p, conds, 0, "PodScheduled", true, now);
+	condition(p, conds, 1, "Initialized", init_done, now);
+	condition(p, conds, 2, "ContainersReady", ready, now);
+	condition(p, conds, 3, "Ready", ready, now);
+	json_t *st = json_pack("{s:s,s:o,s:o,s:s,s:s}", "phase", phase, "conditions", conds, "containerStatuses", cs,
+			       "startTime", p->started, "hostIP", l->host_ip ? l->host_ip : "");
+	if (p->ninit)
+		json_object_set_new(st, "initContainerStatuses", ics);
+	else
+		json_decref(ics);
+	if (l->host_ip)
+		json_object_set_new(st, "hostIPs", json_pack("[{s:s}]", "ip", l->host_ip));
+	const char *ip = json_string_value(json_object_get(p->state, "podIP"));
+	if (ip && *ip) {
+		json_object_set_new(st, "podIP", json_string(ip));
+		json_object_set_new(st, "podIPs", json_pack("[{s:s}]", "ip", ip));
+	}
+	return st;
+}
+
+void pods_report(struct loop *l, struct pod *p)
+{
+	struct atoll_err err = ERR_INIT;
+	json_t *st = pods_status(l, p);
+	char *text = json_dumps(st, JSON_COMPACT | JSON_SORT_KEYS);
+
+	if (p->reported && text && !strcmp(p->reported, text)) {
+		free(text);
+		json_decref(st);
+		return;
+	}
+	json_t *patch = json_pack("{s:o}", "status", st);
+	_cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/pods/%s/status", p->ns, p->name);
+	int code = kclient_do(l->kc, "PATCH", path, "application/merge-patch+json", patch, NULL, &err);
+	json_decref(patch);
+	if ((code >= 200 && code < 300) || code == 404) {
+		free(p->reported);
+		p->reported = text;
+	} else {
+		free(text);
+	}
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The agent's side of the shim: start one, connect, call, open streams. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/close_range.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/buf.h"
+#include "lib/xalloc.h"
+#include "podinit/proto.h"
+#include "shim/shim.h"
+
+#define SPAWN_TIMEOUT_MS 60000 /* pulling nothing, a sandbox is up in well under a second */
+#define CALL_TIMEOUT_MS  30000
+
+int shim_spawn(const char *pod_dir, const char *data_dir, struct atoll_err *err)
+{
+	char self[PATH_MAX];
+	ssize_t k = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int p[2];
+
+	if (k <= 0)
+		return err_set(err, 500, "InternalError", "cannot find our own binary: %s", strerror(errno));
+	self[k] = '\0';
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return err_set(err, 500, "InternalError", "pipe: %s", strerror(errno));
+	/* Built before fork: the agent has threads, the child may only make async-signal-safe calls. */
+	char *argv[] = { "atoll", "shim", "--dir", (char *)pod_dir, "--data-dir", (char *)data_dir,
+			 "--ready-fd", "3", NULL };
+	sigset_t none;
+	sigemptyset(&none);
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Twice, so that the shim is nobody's child: it must outlive the agent. */
+		setsid();
+		pid_t g = fork();
+		if (g != 0)
+			_exit(g < 0);
+		if (dup2(p[1], 3) < 0)
+			_exit(1);
+		close_range(4, ~0U, 0);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		execv(self, argv);
+		_exit(127);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return err_set(err, 500, "InternalError", "fork: %s", strerror(errno));
+	}
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	/* The shim writes "ok" once it listens, or why it failed; EOF alone means it died. */
+	char msg[1100];
+	size_t got = 0;
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = SPAWN_TIMEOUT_MS - ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+		struct pollfd pf = { .fd = p[0], .events = POLLIN };
+		if (left <= 0 || poll(&pf, 1, (int)left) == 0) {
+			close(p[0]);
+			return err_set(err, 500, "InternalError", "the pod shim did not start in time (see %s/shim.log)",
+				       pod_dir);
+		}
+		ssize_t n = read(p[0], msg + got, sizeof(msg) - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || got + (size_t)n >= sizeof(msg) - 1) {
+			if (n > 0)
+				got += (size_t)n;
+			break;
+		}
+		got += (size_t)n;
+	}
+	close(p[0]);
+	msg[got] = '\0';
+	if (!strncmp(msg, "ok", 2))
+		return 0;
+	if (!got)
+		return err_set(err, 500, "InternalError", "the pod shim exited (see %s/shim.log)", pod_dir);
+	return err_set(err, 500, "InternalError", "%s", msg);
+}
+
+int shim_connect(const char *pod_dir, struct atoll_err *err)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+
+	if ((size_t)snprintf(un.sun_path, sizeof(un.sun_path), "%s/shim.sock", pod_dir) >= sizeof(un.sun_path))
+		return err_set(err, 500, "InternalError", "%s/shim.sock: path too long", pod_dir);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_set(err, 500, "InternalError", "socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
+		int e = errno;
+		close(fd);
+		return err_set(err, 503, "ServiceUnavailable", "no shim for %s: %s", pod_dir, strerror(e));
+	}
+	return fd;
+}
+
+static int send_req(int fd, const json_t *req, struct atoll_err *err)
+{
+	char *j = json_dumps(req, JSON_COMPACT);
+	int r = j ? pi_send(fd, PI_CTL, 0, j, strlen(j)) : -ENOMEM;
+
+	free(j);
+	if (r < 0)
+		return err_set(err, 503, "ServiceUnavailable", "the pod shim went away: %s", strerror(-r));
+	return 0;
+}
+
+/* Read whole frames until a control frame arrives; exactly what it holds is consumed. */
+static json_t *read_reply(int fd, struct atoll_err *err)
+{
+	unsigned char hdr[PI_HDR_LEN];
+
+	for (;;) {
+		size_t got = 0;
+		while (got < sizeof(hdr)) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			if (poll(&p, 1, CALL_TIMEOUT_MS) == 0) {
+				err_set(err, 504, "Timeout", "the pod shim did not answer");
+				return NULL;
+			}
+			ssize_t n = read(fd, hdr + got, sizeof(hdr) - got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				err_set(err, 503, "ServiceUnavailable", "the pod shim went away");
+				return NULL;
+			}
+			got += (size_t)n;
+		}
+		uint32_t len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+		if (len > PI_MAX_PAYLOAD) {
+			err_set(err, 502, "BadGateway", "bad frame from the pod shim");
+			return NULL;
+		}
+		char *data = xmalloc(len + 1);
+		got = 0;
+		while (got < len) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			if (poll(&p, 1, CALL_TIMEOUT_MS) == 0)
+				break;
+			ssize_t n = read(fd, data + got, len - got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		if (got < len) {
+			free(data);
+			err_set(err, 503, "ServiceUnavailable", "the pod shim went away");
+			return NULL;
+		}
+		if (hdr[4] != PI_CTL) {
+			free(data);
+			continue;
+		}
+		json_t *o = json_loadb(data, len, 0, NULL);
+		free(data);
+		if (!o)
+			err_set(err, 502, "BadGateway", "bad reply from the pod shim");
+		return o;
+	}
+}
+
+static json_t *checked(json_t *o, struct atoll_err *err)
+{
+	if (o && !json_is_true(json_object_get(o, "ok"))) {
+		const char *e = json_string_value(json_object_get(o, "error"));
+		err_set(err, 500, "InternalError", "%s", e ? e : "refused by the pod shim");
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *shim_call(int fd, const json_t *req, struct atoll_err *err)
+{
+	if (send_req(fd, req, err) < 0)
+		return NULL;
+	return checked(read_reply(fd, err), err);
+}
+
+int shim_open_stream(const char *pod_dir, const json_t *req, struct atoll_err *err)
+{
+	int fd = shim_connect(pod_dir, err);
+
+	if (fd < 0)
+		return -1;
+	json_t *r = shim_call(fd, req, err);
+	if (!r) {
+		close(fd);
+		return -1;
+	}
+	json_decref(r);
+	return fd;
+}
