@@ -71,6 +71,7 @@ void stream_session_end(struct stream_session *s)
 		MHD_upgrade_action(s->urh, MHD_UPGRADE_ACTION_CLOSE);
 	free(s->extra);
 	free(s->pod_dir);
+	json_decref(s->pending);
 	free(s);
 }
 
@@ -315,6 +316,35 @@ static enum MHD_Result exec_or_attach(struct streamer *st, struct MHD_Connection
 	}
 	const char *uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid"));
 	_cleanup_free_ char *dir = xasprintf("%s/pods/%s", st->data_dir, uid ? uid : "-");
+	if (exec && s->tty) {
+		/*
+		 * A terminal gets its size from kubectl's first resize message, which
+		 * comes after the upgrade: the session starts the process once it has
+		 * it, so the first `stty size` is right. Here we only check that the
+		 * container runs, to refuse with a proper HTTP error.
+		 */
+		json_t *state = NULL, *q1 = json_pack("{s:s}", "op", "state");
+		int fd = shim_connect(dir, &err);
+		if (fd >= 0) {
+			state = shim_call(fd, q1, &err);
+			close(fd);
+		}
+		json_decref(q1);
+		json_t *ci = json_object_get(json_object_get(json_object_get(state, "state"), "containers"), ctr);
+		const char *cs = json_string_value(json_object_get(ci, "state"));
+		bool running = cs && !strcmp(cs, "running");
+		json_decref(state);
+		if (!running) {
+			json_decref(req);
+			free(s);
+			return answer(conn, fd < 0 ? 503 : 400, "cannot exec in container %s: %s", ctr,
+				      fd < 0 ? err.msg : "container is not running");
+		}
+		s->pending = req;
+		s->pod_dir = xstrdup(dir);
+		q->s = s;
+		return upgrade(conn, q, proto);
+	}
 	s->shim = shim_open_stream(dir, req, &err);
 	json_decref(req);
 	if (s->shim < 0) {

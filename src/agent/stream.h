@@ -38,7 +38,8 @@ struct stream_session {
 	bool v5;                /* v5.channel.k8s.io: channel 255 closes a stream */
 	bool tty;
 	bool stdin_on, stdout_on, stderr_on;
-	char *pod_dir;          /* port-forward: the pod's directory (owned) */
+	char *pod_dir;          /* port-forward, tty exec: the pod's directory (owned) */
+	json_t *pending;        /* tty exec: the shim request, sent once the size is known (owned) */
 	bool spdy_ws;           /* port-forward: SPDY inside WebSocket messages */
 };
 

@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent/stream.h"
 #include "lib/ws.h"
 #include "lib/xalloc.h"
 #include "podinit/proto.h"
+#include "shim/shim.h"
 
 enum { CH_STDIN = 0, CH_STDOUT = 1, CH_STDERR = 2, CH_ERROR = 3, CH_RESIZE = 4, CH_CLOSE = 255 };
 
@@ -133,6 +135,72 @@ static int from_shim(struct stream_session *s, const struct pi_frame *f)
 	return rc;
 }
 
+/*
+ * A terminal's process starts once kubectl has sent the terminal's size
+ * (its first message, normally; 3 s at most). Stdin typed before goes to
+ * early. Returns 0 with s->shim open, -1 when the session is over.
+ */
+static int start_tty(struct stream_session *s, struct ws_parser *wp, struct buf *early)
+{
+	struct timespec t0, now;
+	struct atoll_err err = ERR_INIT;
+	bool sized = false;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!sized) {
+		struct ws_msg m;
+		uint16_t code;
+		int r;
+		while (!sized && (r = ws_next(wp, &m, &code)) != 0) {
+			if (r < 0 || m.op == WS_CLOSE)
+				return -1;
+			if (m.op == WS_PING)
+				send_msg(s, WS_PONG, m.data, m.len);
+			if (m.op != WS_BINARY || !m.len)
+				continue;
+			if (m.data[0] == CH_STDIN) {
+				buf_add(early, m.data + 1, m.len - 1);
+			} else if (m.data[0] == CH_RESIZE) {
+				json_t *sz = json_loadb((const char *)m.data + 1, m.len - 1, 0, NULL);
+				json_int_t w = json_integer_value(json_object_get(sz, "Width"));
+				json_int_t h = json_integer_value(json_object_get(sz, "Height"));
+				json_decref(sz);
+				if (w > 0 && h > 0 && w < 10000 && h < 10000) {
+					json_object_set_new(s->pending, "rows", json_integer(h));
+					json_object_set_new(s->pending, "cols", json_integer(w));
+				}
+				sized = true;
+			}
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = 3000 - ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (sized || left <= 0)
+			break;
+		struct pollfd p = { .fd = s->sock, .events = POLLIN };
+		int pr = poll(&p, 1, (int)left);
+		if (pr < 0 && errno != EINTR)
+			return -1;
+		if (pr > 0) {
+			char buf[4096];
+			ssize_t n = recv(s->sock, buf, sizeof(buf), 0);
+			if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
+				return -1;
+			if (n > 0)
+				ws_feed(wp, buf, (size_t)n);
+		}
+	}
+	s->shim = shim_open_stream(s->pod_dir, s->pending, &err);
+	if (s->shim < 0) {
+		char msg[600];
+		snprintf(msg, sizeof(msg), "cannot exec: %s", err.msg);
+		send_status(s, 0, msg);
+		return -1;
+	}
+	if (early->len && s->stdin_on && pi_send(s->shim, PI_STDIN, 1, early->p, early->len) < 0)
+		return -1;
+	return 0;
+}
+
 void *stream_exec_run(void *arg)
 {
 	struct stream_session *s = arg;
@@ -143,6 +211,12 @@ void *stream_exec_run(void *arg)
 	signal(SIGPIPE, SIG_IGN);
 	if (s->extra_len)
 		ws_feed(&wp, s->extra, s->extra_len);
+	if (s->pending) {
+		struct buf early = BUF_INIT;
+		if (start_tty(s, &wp, &early) < 0)
+			done = true;
+		buf_release(&early);
+	}
 	while (!done) {
 		struct ws_msg m;
 		uint16_t code = 0;
