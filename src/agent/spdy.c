@@ -131,6 +131,12 @@ static const unsigned char spdy_dict[] = {
 	0x2c, 0x65, 0x6e, 0x71, 0x3d, 0x30, 0x2e,
 };
 
+const unsigned char *spdy_dictionary(size_t *len)
+{
+	*len = sizeof(spdy_dict);
+	return spdy_dict;
+}
+
 #define HDR_MAX (256u << 10) /* an uncompressed header block larger than this is refused */
 
 static uint32_t get32(const unsigned char *p)

@@ -65,6 +65,9 @@ int spdy_next(struct spdy_conn *c, struct spdy_frame *f);
  */
 json_t *spdy_syn_stream_headers(struct spdy_conn *c, const struct spdy_frame *f, uint32_t *stream);
 
+/* The SPDY/3 header dictionary (for tests that play the client). */
+const unsigned char *spdy_dictionary(size_t *len);
+
 /* Append frames to out. */
 void spdy_syn_reply(struct spdy_conn *c, struct buf *out, uint32_t stream, bool fin);
 void spdy_data(struct buf *out, uint32_t stream, bool fin, const void *data, size_t len);

@@ -18,6 +18,7 @@
 #include "api/object.h"
 #include "api/request.h"
 #include "api/write.h"
+#include "auth/auth.h"
 #include "lib/serverlibs.h"
 #include "lib/xalloc.h"
 
@@ -282,6 +283,7 @@ int pod_stream(struct api_call *c)
 		if (v)
 			MHD_add_response_header(resp, pass[i], v);
 	}
+	auth_on_response(c->r, 101); /* the audit log sees the session start */
 	enum MHD_Result ok = MHD_queue_response(c->r->conn, MHD_HTTP_SWITCHING_PROTOCOLS, resp);
 	MHD_destroy_response(resp);
 	if (ok != MHD_YES) {
