@@ -232,14 +232,13 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 		const char *addr = o->stream_address && *o->stream_address ? o->stream_address : "0.0.0.0";
 		struct stream_opts so = { .address = addr, .port = o->stream_port, .kc = &a->kc,
 					  .node = a->node, .data_dir = a->data_dir };
-		a->stream_port = stream_start(&so, err);
-		if (a->stream_port < 0) {
-			kclient_release(&a->kc);
-			free(a->data_dir);
-			free(a);
-			return -1;
-		}
-		if (strcmp(addr, "0.0.0.0"))
+		struct atoll_err serr = ERR_INIT;
+		a->stream_port = stream_start(&so, &serr);
+		/* Pods run without it: only exec, attach, port-forward and remote logs need it. */
+		if (a->stream_port < 0)
+			log_error("agent", "%s: exec, attach, port-forward and logs will not reach this node",
+				  serr.msg);
+		else if (strcmp(addr, "0.0.0.0"))
 			snprintf(a->ip, sizeof(a->ip), "%s", addr);
 	}
 	if (!o->async) {

@@ -229,3 +229,77 @@ def test_exec_missing_container_and_forbidden_user(s, sleeper):
     assert 'User "viewer" cannot create resource "pods/exec" in API group "" in the namespace "default"' in p.stderr
     p = subprocess.run(["kubectl", "logs", sleeper], capture_output=True, text=True, env=env, timeout=60)
     assert p.returncode == 0 and "started" in p.stdout
+
+
+def test_second_node_exec_logs_and_its_token_check(s):
+    """A node of its own (not the server's embedded one): logs come from its agent, streams go through it."""
+    # Short: pod directories hold Unix sockets, whose paths are limited to 108 bytes.
+    d = tempfile.mkdtemp(prefix="atoll-n2-")
+    agent = subprocess.Popen([ATOLL, "agent", "--server", s.url, "--token", s.token(),
+                              "--ca-file", os.path.join(s.data_dir, "pki", "ca.crt"), "--node-name", "st2",
+                              "--data-dir", str(d), "--stream-address", "127.0.0.1", "--stream-port", "0",
+                              "--stop-pods-on-exit"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        port = 0
+        while time.monotonic() < deadline and not port:
+            code, _, body = s.request("GET", "/api/v1/nodes/st2")
+            if code == 200:
+                port = json.loads(body)["status"].get("daemonEndpoints", {}).get("kubeletEndpoint", {}).get("Port", 0)
+            time.sleep(0.2)
+        assert port > 0
+        s.request("POST", "/api/v1/namespaces/default/pods",
+                  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "far"},
+                   "spec": {"nodeName": "st2", "restartPolicy": "Never",
+                            "containers": [{"name": "main", "image": s.image,
+                                            "command": ["sh", "-c", "echo far-1; echo far-2; exec sleep 3600"]}]}})
+        wait_pod(s, "far", lambda p: p.get("status", {}).get("phase") == "Running")
+        assert s.kubectl("exec", "far", "--", "sh", "-c", "echo hi-$(hostname)").stdout == "hi-far\n"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and s.kubectl("logs", "far").stdout != "far-1\nfar-2\n":
+            time.sleep(0.2)
+        assert s.kubectl("logs", "far").stdout == "far-1\nfar-2\n"
+        assert s.kubectl("logs", "far", "--tail=1").stdout == "far-2\n"
+        # Follow: the first lines arrive while the stream stays open.
+        f = subprocess.Popen(["kubectl", "logs", "-f", "far"], stdout=subprocess.PIPE, env=s.env)
+        try:
+            got = b""
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and got.count(b"\n") < 2:
+                r, _, _ = select.select([f.stdout], [], [], 0.5)
+                if r:
+                    chunk = os.read(f.stdout.fileno(), 4096)
+                    if not chunk:
+                        break
+                    got += chunk
+            assert got == b"far-1\nfar-2\n"
+            assert f.poll() is None
+        finally:
+            f.kill()
+            f.wait(timeout=10)
+        # The node's streaming server wants a token the API server vouches for as system:masters.
+        import ssl
+        import urllib.request
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        for token in (None, "wrong"):
+            req = urllib.request.Request(f"https://127.0.0.1:{port}/containerLogs/default/far/main")
+            if token:
+                req.add_header("Authorization", "Bearer " + token)
+            try:
+                urllib.request.urlopen(req, context=ctx, timeout=10)
+                code = 200
+            except urllib.error.HTTPError as e:
+                code = e.code
+            assert code == 401
+        req = urllib.request.Request(f"https://127.0.0.1:{port}/containerLogs/default/far/main")
+        req.add_header("Authorization", "Bearer " + s.token())
+        with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
+            assert r.read() == b"far-1\nfar-2\n"
+        s.kubectl("delete", "pod", "far", "--wait=false")
+    finally:
+        agent.terminate()
+        agent.wait(timeout=30)
+        subprocess.run(["rm", "-rf", d])
