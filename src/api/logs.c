@@ -28,19 +28,6 @@ static const char *query(void *ctx, const char *key)
 	return req_query(ctx, key);
 }
 
-static ssize_t node_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	ssize_t n = node_conn_read(cls, buf, max);
-
-	return n > 0 ? n : MHD_CONTENT_READER_END_OF_STREAM;
-}
-
-static void node_free(void *cls)
-{
-	node_conn_close(cls);
-	free(cls);
-}
-
 /* Logs of a pod on another node: its agent renders them; we pass them on. */
 static int remote_logs(struct api_call *c, const json_t *pod, const char *ctr, bool follow)
 {
@@ -71,12 +58,9 @@ static int remote_logs(struct api_call *c, const json_t *pod, const char *ctr, b
 		char *s = buf_detach(&body, &len);
 		return reply_raw(c->r, 200, "text/plain", s, len);
 	}
-	/* Follow: one server thread reads the node's stream as the client takes it. */
-	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, node_read, nc, node_free);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
-	enum MHD_Result ok = MHD_queue_response(c->r->conn, 200, resp);
-	MHD_destroy_response(resp);
-	return ok == MHD_YES ? 0 : -1;
+	int rc = logs_remote_follow(c->r->conn, nc);
+	free(nc); /* its contents were taken over */
+	return rc;
 }
 
 int pod_logs(struct api_call *c)

@@ -16,7 +16,16 @@ struct crilog_opts;
 int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from,
 		const struct crilog_opts *o);
 
-/* End every follower (at shutdown); returns how many were still open. */
+/* End every follower, local and remote (at shutdown); returns how many were still open. */
 int logs_follow_shutdown(void);
+
+/*
+ * Answer conn with the body of nc (taken over: closed when done), streamed
+ * as it arrives from the node (src/api/logs_remote.c).
+ */
+struct MHD_Connection;
+struct node_conn;
+int logs_remote_follow(struct MHD_Connection *conn, struct node_conn *nc);
+int logs_remote_shutdown(void);
 
 #endif

@@ -144,7 +144,7 @@ static void *timer(void *arg)
 
 int logs_follow_shutdown(void)
 {
-	int n = 0;
+	int n = logs_remote_shutdown();
 
 	pthread_mutex_lock(&list_mu);
 	for (struct follower *f = followers; f; f = f->next, n++) {
