@@ -69,7 +69,11 @@ static void now_rfc3339(char *out, size_t n, bool micro)
 		snprintf(out, n, "%sZ", base);
 }
 
-/* The first non-loopback IPv4 address, as the node's InternalIP (reported, never contacted). */
+/*
+ * The first non-loopback IPv4 address, as the node's InternalIP, unless the
+ * streaming server listens on a specific address: the API server contacts
+ * InternalIP for exec, attach, port-forward and logs (docs/streaming.md).
+ */
 static void host_ip(char *out, size_t n)
 {
 	struct ifaddrs *ifs, *i;

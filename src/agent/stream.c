@@ -14,6 +14,7 @@
 #include <openssl/x509v3.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -435,6 +436,8 @@ int stream_start(const struct stream_opts *o, struct atoll_err *err)
 
 	if (serverlibs_load(err) < 0)
 		return -1;
+	/* A shim or client that went away must not take the agent with it. */
+	signal(SIGPIPE, SIG_IGN);
 	if (inet_pton(AF_INET, o->address, &sa.sin_addr) != 1)
 		return err_set(err, 400, "BadRequest", "stream address %s is not an IPv4 address", o->address);
 	st->kc = o->kc;

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -208,7 +207,6 @@ void *stream_exec_run(void *arg)
 	struct pi_reader pr = { 0 };
 	bool done = false, client_gone = false;
 
-	signal(SIGPIPE, SIG_IGN);
 	if (s->extra_len)
 		ws_feed(&wp, s->extra, s->extra_len);
 	if (s->pending) {

@@ -57,17 +57,18 @@ static int tcp_connect(const char *ip, int port, struct atoll_err *err)
 	if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1)
 		return err_set(err, 503, "ServiceUnavailable", "node address %s is not IPv4", ip);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (fd < 0)
+		return err_set(err, 500, "InternalError", "socket: %s", strerror(errno));
+	/* Connecting and the handshake must not hang a server thread for long (on Linux the send timeout bounds connect). */
+	struct timeval tv = { .tv_sec = 10 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int e = errno;
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		return err_set(err, 503, "ServiceUnavailable", "cannot reach the node at %s:%d: %s", ip, port,
 			       strerror(e));
 	}
-	/* Connecting and the handshake must not hang a server thread for ever. */
-	struct timeval tv = { .tv_sec = 30 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	return fd;
 }
 
@@ -140,6 +141,7 @@ int node_conn_open(struct api_server *srv, const json_t *pod, const char *path, 
 	/* Established: no more timeouts (streams may idle for long). */
 	struct timeval tv = { 0 };
 	setsockopt(nc->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(nc->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	return 0;
 }
 
