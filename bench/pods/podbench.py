@@ -5,6 +5,7 @@ usage: podbench.py KUBECONFIG IMAGE SERIAL BURST DENSITY
 Prints one line per measurement; latencies are create request sent -> the
 watch sees condition Ready=True (what `kubectl wait --for=condition=Ready` sees).
 """
+import os
 import sys
 import threading
 import time
@@ -86,6 +87,39 @@ def mem_available_kib():
     return 0
 
 
+def sandbox_pss_kib(marker):
+    """PSS of every pod process: the shims whose command line names marker, and their descendants."""
+    parent, cmd = {}, {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                parent[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{d}/cmdline", "rb") as f:
+                cmd[int(d)] = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+    roots = {p for p, c in cmd.items() if c.startswith("atoll shim") and marker in c}
+    members, changed = set(roots), True
+    while changed:
+        changed = False
+        for p, pp in parent.items():
+            if pp in members and p not in members:
+                members.add(p)
+                changed = True
+    total = 0
+    for p in members:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total, len(roots), len(members)
+
+
 def main():
     kubeconfig, image, serial, burst, density = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])
     config.load_kube_config(kubeconfig)
@@ -147,8 +181,11 @@ def main():
         time.sleep(2)
         after = mem_available_kib()
         per = (before - after) / density
-        print(f"density: {density} idle pods Ready; host MemAvailable dropped {(before - after) / 1024:.0f} MiB, "
-              f"{per / 1024:.2f} MiB per pod")
+        pss, shims, procs = sandbox_pss_kib(os.path.dirname(kubeconfig))
+        print(f"density: {density} idle pods Ready; their {procs} processes ({shims} shims) use "
+              f"{pss / 1024:.1f} MiB PSS, {pss / 1024 / density:.2f} MiB per pod; host MemAvailable dropped "
+              f"{(before - after) / 1024:.0f} MiB ({per / 1024:.2f} MiB per pod, noisy: includes the kernel's "
+              f"share and anything else the machine did)")
         delete_all(v1, 300)
     w.stop = True
 

@@ -26,6 +26,7 @@ static void usage(FILE *f)
 		"  --stream-address IP  address of the streaming server (exec, attach, port-forward,\n"
 		"                     logs; default 0.0.0.0); a specific one is also the Node's InternalIP\n"
 		"  --stream-port N    its port (default 10250; 0: any free port)\n"
+		"  --pod-network      give pods a network of their own (needs the Node's podCIDR)\n"
 		"  --stop-pods-on-exit  stop this node's pods when the agent exits (default: they run on\n"
 		"                     and the next agent adopts them)\n"
 		"  -h, --help         this help\n");
@@ -42,6 +43,7 @@ int cmd_agent(int argc, char **argv)
 		{ "stream-address", required_argument, NULL, 'a' },
 		{ "stream-port", required_argument, NULL, 'p' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
+		{ "pod-network", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -60,6 +62,7 @@ int cmd_agent(int argc, char **argv)
 		case 'a': o.stream_address = optarg; break;
 		case 'p': o.stream_port = atoi(optarg); break;
 		case 'S': o.stop_pods_on_exit = true; break;
+		case 'P': o.pod_network = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

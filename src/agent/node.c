@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
@@ -28,6 +29,14 @@
 #define LEASE_SECONDS 40
 #define RENEW_SECONDS 10
 
+/* Tests shorten the lease period with ATOLL_LEASE_RENEW_SECONDS (with the server's node grace). */
+static unsigned renew_seconds(void)
+{
+	const char *e = getenv("ATOLL_LEASE_RENEW_SECONDS");
+	int v = e ? atoi(e) : 0;
+	return v > 0 && v <= RENEW_SECONDS ? (unsigned)v : RENEW_SECONDS;
+}
+
 struct agent {
 	struct kclient kc;
 	char node[256];
@@ -36,6 +45,7 @@ struct agent {
 	char *data_dir;
 	bool registered;
 	int stream_port;     /* the streaming server's, published as the kubelet endpoint */
+	bool pod_network;
 };
 
 void agent_node_name(const struct agent_opts *o, char *out, size_t n)
@@ -204,10 +214,10 @@ static void *run(void *arg)
 			sleep(1);
 		}
 	}
-	pods_start(&a->kc, a->node, a->data_dir, a->ip);
+	pods_start(&a->kc, a->node, a->data_dir, a->ip, a->pod_network);
 	for (;;) {
 		heartbeat(a);
-		sleep(RENEW_SECONDS);
+		sleep(renew_seconds());
 	}
 	return NULL;
 }
@@ -227,6 +237,7 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 
 	kclient_init(&a->kc, o->server, o->token, o->ca_file);
 	stop_pods_on_exit = o->stop_pods_on_exit;
+	a->pod_network = o->pod_network;
 	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
 	agent_node_name(o, a->node, sizeof(a->node));
 	host_ip(a->ip, sizeof(a->ip));

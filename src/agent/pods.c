@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,11 +21,17 @@
 #include "agent/pods_int.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "podinit/proto.h"
 #include "shim/shim.h"
 
 #define TICK_MS 250
 
 static struct loop *the_loop;
+
+char *pods_dir_path(const char *data_dir, const char *uid)
+{
+	return xasprintf("%s/pods/%s", data_dir, uid);
+}
 
 char *pods_log_path(const char *data_dir, const char *uid, const char *container)
 {
@@ -60,10 +67,10 @@ static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 	p->uid = xstrdup(uid);
 	p->ns = xstrdup(json_string_value(json_object_get(meta, "namespace")) ?: "");
 	p->name = xstrdup(json_string_value(json_object_get(meta, "name")) ?: "");
-	p->dir = xasprintf("%s/pods/%s", l->data_dir, uid);
+	p->dir = pods_dir_path(l->data_dir, uid);
 	p->spec = json_deep_copy(json_object_get(obj, "spec"));
 	p->obj = json_pack("{s:O,s:O}", "metadata", meta, "spec", p->spec);
-	p->fd = p->stop_fd = -1;
+	p->fd = p->stop_fd = p->spawn_fd = -1;
 	json_t *ics = json_object_get(p->spec, "initContainers"), *cs = json_object_get(p->spec, "containers");
 	p->ninit = json_array_size(ics);
 	p->n = p->ninit + json_array_size(cs);
@@ -101,6 +108,8 @@ static void free_pod(struct pod *p)
 		close(p->fd);
 	if (p->stop_fd >= 0)
 		close(p->stop_fd);
+	if (p->spawn_fd >= 0)
+		close(p->spawn_fd); /* the shim still comes up; the next agent's orphan sweep stops it */
 	json_decref(p->spec);
 	json_decref(p->obj);
 	json_decref(p->state);
@@ -139,10 +148,12 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 		return 0;
 	pthread_mutex_lock(&l->mu);
 	struct pod *p = find(l, uid);
-	bool gone = !strcmp(type, "DELETED");
+	bool gone = !strcmp(type, "DELETED"), news = false;
 	if (gone || json_object_get(meta, "deletionTimestamp")) {
-		if (p)
+		if (p) {
+			news = !p->deleting;
 			begin_delete(p, meta, gone);
+		}
 	} else if (!p) {
 		const char *phase = json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
 		if (!phase || (strcmp(phase, "Succeeded") && strcmp(phase, "Failed"))) {
@@ -152,19 +163,28 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 				snprintf(p->started, sizeof(p->started), "%s", st);
 			p->next = l->pods;
 			l->pods = p;
+			news = true;
 		}
 	}
 	pthread_mutex_unlock(&l->mu);
+	if (news)
+		pods_wake(l);
 	return 0;
 }
 
-/* Shims of pods the API no longer has (deleted while no agent ran) are stopped. */
+/*
+ * Shims of pods the API no longer has (deleted while no agent ran) are
+ * stopped, all at once and waited for with one deadline, and their
+ * directories removed.
+ */
 static void stop_orphans(struct loop *l)
 {
 	struct atoll_err err = ERR_INIT;
 	_cleanup_free_ char *path = xasprintf("/api/v1/pods?fieldSelector=spec.nodeName%%3D%s", l->node);
 	_cleanup_free_ char *dir = xasprintf("%s/pods", l->data_dir);
 	json_t *list = NULL;
+	struct { int fd; char *dir; } gone[64];
+	size_t ngone = 0;
 
 	if (kclient_do(l->kc, "GET", path, NULL, NULL, &list, &err) != 200) {
 		json_decref(list);
@@ -172,7 +192,7 @@ static void stop_orphans(struct loop *l)
 	}
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	while (d && (de = readdir(d))) {
+	while (d && (de = readdir(d)) && ngone < sizeof(gone) / sizeof(gone[0])) {
 		if (de->d_name[0] == '.')
 			continue;
 		bool known = false;
@@ -185,21 +205,43 @@ static void stop_orphans(struct loop *l)
 		}
 		if (known)
 			continue;
-		_cleanup_free_ char *pd = xasprintf("%s/%s", dir, de->d_name);
-		int fd = shim_connect(pd, &err);
-		if (fd >= 0) {
+		gone[ngone].dir = xasprintf("%s/%s", dir, de->d_name);
+		gone[ngone].fd = shim_connect(gone[ngone].dir, &err);
+		if (gone[ngone].fd >= 0) {
 			log_info("agent", "stopping the sandbox of pod %s, which is gone from the API", de->d_name);
-			json_t *req = json_pack("{s:s,s:i}", "op", "stop", "grace_ms", 10000);
-			json_t *r = shim_call(fd, req, &err);
-			json_decref(req);
-			json_decref(r);
-			close(fd);
+			const char *req = "{\"op\":\"stop\",\"grace_ms\":5000}";
+			if (pi_send(gone[ngone].fd, PI_CTL, 0, req, strlen(req)) < 0) {
+				close(gone[ngone].fd);
+				gone[ngone].fd = -1;
+			}
 		}
-		nftw(pd, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+		ngone++;
 	}
 	if (d)
 		closedir(d);
 	json_decref(list);
+	/* Each shim answers when its pod is down (or just closes): wait for all, bounded. */
+	for (int round = 0; round < 200; round++) {
+		struct pollfd pf[64];
+		nfds_t n = 0;
+		for (size_t i = 0; i < ngone; i++)
+			if (gone[i].fd >= 0)
+				pf[n++] = (struct pollfd){ .fd = gone[i].fd, .events = POLLIN };
+		if (!n || poll(pf, n, 100) < 0)
+			break;
+		for (nfds_t k = 0; k < n; k++)
+			for (size_t i = 0; i < ngone; i++)
+				if (pf[k].revents && gone[i].fd == pf[k].fd) {
+					close(gone[i].fd);
+					gone[i].fd = -1;
+				}
+	}
+	for (size_t i = 0; i < ngone; i++) {
+		if (gone[i].fd >= 0)
+			close(gone[i].fd);
+		nftw(gone[i].dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+		free(gone[i].dir);
+	}
 }
 
 static void *watch_thread(void *arg)
@@ -232,10 +274,20 @@ static void finish_delete(struct loop *l, struct pod *p)
 
 static void tick(struct loop *l)
 {
+	shim_reap();
 	pthread_mutex_lock(&l->mu);
+	for (struct pod *p = l->pods; p; p = p->next)
+		pods_spawn_early(l, p);
 	for (struct pod **pp = &l->pods; *pp;) {
 		struct pod *p = *pp;
 		if (p->deleting) {
+			/* A shim on its way up is let finish, so that the stop below reaches it. */
+			if (p->spawn_fd >= 0) {
+				struct atoll_err err = ERR_INIT;
+				int fd = p->spawn_fd;
+				p->spawn_fd = -1;
+				shim_spawn_finish(fd, p->dir, &err);
+			}
 			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, p->grace))
 				p->finished = true;
 			else if (pods_stop_done(p))
@@ -257,18 +309,37 @@ static void tick(struct loop *l)
 	pthread_mutex_unlock(&l->mu);
 }
 
+/* Ticks every TICK_MS, and at once when the watch brings a new or deleted pod (pods_wake). */
 static void *tick_thread(void *arg)
 {
 	struct loop *l = arg;
 
 	for (;;) {
 		tick(l);
-		usleep(TICK_MS * 1000);
+		struct timespec dl;
+		clock_gettime(CLOCK_MONOTONIC, &dl);
+		dl.tv_nsec += TICK_MS * 1000000L;
+		dl.tv_sec += dl.tv_nsec / 1000000000L;
+		dl.tv_nsec %= 1000000000L;
+		pthread_mutex_lock(&l->wake_mu);
+		while (!l->woken && pthread_cond_timedwait(&l->wake, &l->wake_mu, &dl) == 0)
+			;
+		l->woken = false;
+		pthread_mutex_unlock(&l->wake_mu);
 	}
 	return NULL;
 }
 
-void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip)
+void pods_wake(struct loop *l)
+{
+	pthread_mutex_lock(&l->wake_mu);
+	l->woken = true;
+	pthread_cond_signal(&l->wake);
+	pthread_mutex_unlock(&l->wake_mu);
+}
+
+void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip,
+		bool pod_network)
 {
 	struct loop *l = xcalloc(1, sizeof(*l)); /* lives as long as the process */
 	pthread_t t;
@@ -278,12 +349,21 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	l->data_dir = xstrdup(data_dir);
 	l->agent_dir = xasprintf("%s/agent", data_dir);
 	l->host_ip = host_ip ? xstrdup(host_ip) : NULL;
+	l->pod_network = pod_network;
 	pthread_mutex_init(&l->mu, NULL);
+	pthread_mutex_init(&l->wake_mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&l->wake, &ca);
+	pthread_condattr_destroy(&ca);
 	the_loop = l;
 	pthread_create(&t, NULL, watch_thread, l);
 	pthread_detach(t);
 	pthread_create(&t, NULL, tick_thread, l);
 	pthread_detach(t);
+	pods_probe_start(l);
+	pods_report_start(l);
 }
 
 void pods_stop_all(int timeout_s)

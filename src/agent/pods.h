@@ -11,11 +11,16 @@
 
 struct kclient;
 
+#include <stdbool.h>
+
 /*
  * Start the pod loop for node (strings copied; kc borrowed for the process's
- * life). host_ip (may be NULL) is reported as the pods' hostIP.
+ * life). host_ip (may be NULL) is reported as the pods' hostIP. With
+ * pod_network, pods get a network of their own (src/net) when the Node has a
+ * spec.podCIDR.
  */
-void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip);
+void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip,
+		bool pod_network);
 
 /*
  * Stop every pod's sandbox and wait up to timeout_s for them: for an agent
@@ -23,6 +28,9 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
  * blocked, so call it only on the way out.
  */
 void pods_stop_all(int timeout_s);
+
+/* A pod's directory, DATA/pods/<uid>, where its shim's socket is (returns owned path). */
+char *pods_dir_path(const char *data_dir, const char *uid);
 
 /* The log file of a pod's container (returns owned path). */
 char *pods_log_path(const char *data_dir, const char *uid, const char *container);

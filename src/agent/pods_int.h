@@ -8,9 +8,19 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "agent/probe.h"
 #include "image/image.h"
 
 #define PODS_MAX_BACKOFF 40 /* seconds; Kubernetes goes to 300 */
+
+/* The probes of one container instance (pods_probe.c): liveness, readiness, startup. */
+struct pctr_probes {
+	char instance[64];      /* startedAt of the instance these belong to */
+	struct probe_state st[3];
+	bool has[3];            /* the spec has this probe */
+	bool busy[3];           /* a check is running */
+	bool killed;            /* killed for a failed probe; no more checks for this instance */
+};
 
 struct pctr {
 	char *name;
@@ -22,6 +32,8 @@ struct pctr {
 	json_t *cur_term;       /* the last termination seen (owned), or NULL */
 	json_t *prev_term;      /* the one before it (owned), or NULL */
 	char config_error[600]; /* why it cannot be created yet */
+	int restarts_base;      /* restarts before the current sandbox (it replaced one that died) */
+	struct pctr_probes pr;  /* under the loop's lock */
 };
 
 struct pod {
@@ -43,6 +55,9 @@ struct pod {
 	time_t retry_at;        /* sandbox set-up back-off */
 	int setup_failures;
 	bool finished;          /* terminal: the shim was told to stop, status is final */
+	bool acted;             /* pods_sync started a container in this round */
+	int spawn_fd;           /* a shim being started reports here, -1 when none */
+	bool early_failed;      /* pods_spawn_early could not start the sandbox (why in error) */
 	bool deleting;
 	bool api_gone;          /* the API object is deleted (not only marked) */
 	long grace;             /* seconds for a graceful stop */
@@ -57,11 +72,21 @@ struct pod {
 struct loop {
 	struct kclient *kc;
 	char *node, *data_dir, *agent_dir, *host_ip;
+	bool pod_network;       /* give pods a network when the Node has a podCIDR */
 	pthread_mutex_t mu;
 	struct pod *pods;
+	pthread_mutex_t wake_mu; /* guards woken; never held with mu */
+	pthread_cond_t wake;
+	bool woken;
 };
 
+/* pods.c */
+/* Run the next tick now rather than at its time (the watch saw a new or deleted pod). */
+void pods_wake(struct loop *l);
+
 /* pods_sync.c */
+/* Fork the shim of a pod that needs a new sandbox without waiting for it, so new pods start in parallel. */
+void pods_spawn_early(struct loop *l, struct pod *p);
 /* Bring the pod's sandbox up (adopting a running shim when there is one) and drive its containers. */
 void pods_sync(struct loop *l, struct pod *p);
 /* Tell the shim to stop (without waiting); true when nothing is left to stop. */
@@ -73,6 +98,21 @@ bool pods_will_restart(const struct pod *p, const struct pctr *c, int exit_code)
 /* The shim's entry for container c, or NULL. */
 json_t *pods_ctr_state(const struct pod *p, const struct pctr *c);
 void pods_now(char *out, size_t n);
+/* The Node's spec.podCIDR (returns owned), or NULL. */
+char *pods_node_cidr(struct loop *l);
+
+/* pods_probe.c */
+/* Start the thread that runs the containers' probes. */
+void pods_probe_start(struct loop *l);
+/* Whether c counts as ready (its readiness probe, if any, passes) and as started (startup probe). */
+bool pods_probe_ready(const struct pctr *c);
+bool pods_probe_started(const struct pctr *c);
+
+/* pods_report.c */
+/* Start the threads that send statuses. */
+void pods_report_start(struct loop *l);
+/* Send text (a status, JSON) as the status of the pod uid at path; replaces one not yet sent. */
+void pods_report_queue(const char *uid, const char *path, const char *text);
 
 /* pods_status.c */
 /* The pod's status as the kubelet reports it (returns owned). */

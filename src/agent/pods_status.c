@@ -41,7 +41,7 @@ static json_t *ctr_status(const struct pod *p, const struct pctr *c, bool init_d
 	_cleanup_free_ char *cid = xasprintf("atoll://%s/%s", p->uid, c->name);
 	return json_pack("{s:s,s:O,s:s,s:s,s:b,s:b,s:I,s:o,s:o}", "name", c->name, "image",
 			 json_object_get(c->spec, "image"), "imageID", "", "containerID", cid, "ready",
-			 running && !c->is_init, "started", running,
+			 running && !c->is_init && pods_probe_ready(c), "started", running && pods_probe_started(c),
 			 "restartCount", json_integer_value(json_object_get(st, "restarts")), "state", state,
 			 "lastState", last);
 }
@@ -67,7 +67,7 @@ static void condition(struct pod *p, json_t *conds, int i, const char *type, boo
 json_t *pods_status(struct loop *l, struct pod *p)
 {
 	json_t *cs = json_array(), *ics = json_array();
-	bool init_done = true, all_running = true, any_started = false, all_ok = true, init_failed = false;
+	bool init_done = true, all_running = true, all_ready = true, any_started = false, all_ok = true, init_failed = false;
 	char now[40];
 
 	pods_now(now, sizeof(now));
@@ -88,6 +88,8 @@ json_t *pods_status(struct loop *l, struct pod *p)
 		const char *s = json_string_value(json_object_get(st, "state"));
 		if (!s || strcmp(s, "running"))
 			all_running = false;
+		else if (!pods_probe_ready(c))
+			all_ready = false;
 		if (s && (!strcmp(s, "running") || !strcmp(s, "exited")))
 			any_started = true;
 		if (!s || strcmp(s, "exited") || json_integer_value(json_object_get(st, "exitCode")) != 0)
@@ -96,7 +98,7 @@ json_t *pods_status(struct loop *l, struct pod *p)
 	const char *phase = p->finished ? (all_ok && !init_failed ? "Succeeded" : "Failed")
 			    : any_started && init_done ? "Running"
 			    : "Pending";
-	bool ready = all_running && !p->finished && init_done;
+	bool ready = all_running && all_ready && !p->finished && init_done;
 	json_t *conds = json_array();
 	condition(p, conds, 0, "PodScheduled", true, now);
 	condition(p, conds, 1, "Initialized", init_done, now);
@@ -120,23 +122,17 @@ json_t *pods_status(struct loop *l, struct pod *p)
 
 void pods_report(struct loop *l, struct pod *p)
 {
-	struct atoll_err err = ERR_INIT;
 	json_t *st = pods_status(l, p);
 	char *text = json_dumps(st, JSON_COMPACT | JSON_SORT_KEYS);
 
-	if (p->reported && text && !strcmp(p->reported, text)) {
+	(void)l;
+	json_decref(st);
+	if (!text || (p->reported && !strcmp(p->reported, text))) {
 		free(text);
-		json_decref(st);
 		return;
 	}
-	json_t *patch = json_pack("{s:o}", "status", st);
 	_cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/pods/%s/status", p->ns, p->name);
-	int code = kclient_do(l->kc, "PATCH", path, "application/merge-patch+json", patch, NULL, &err);
-	json_decref(patch);
-	if ((code >= 200 && code < 300) || code == 404) {
-		free(p->reported);
-		p->reported = text;
-	} else {
-		free(text);
-	}
+	pods_report_queue(p->uid, path, text);
+	free(p->reported);
+	p->reported = text; /* forgotten again if the server does not take it (pods_report.c) */
 }

@@ -112,6 +112,22 @@ static void pod_limits(const struct pod *p, int64_t *cpu_milli, int64_t *memory)
 	*memory = mem > imem ? mem : imem;
 }
 
+char *pods_node_cidr(struct loop *l)
+{
+	struct atoll_err err = ERR_INIT;
+	_cleanup_free_ char *path = xasprintf("/api/v1/nodes/%s", l->node);
+	json_t *node = NULL;
+	char *cidr = NULL;
+
+	if (kclient_do(l->kc, "GET", path, NULL, NULL, &node, &err) == 200) {
+		const char *c = json_string_value(json_object_get(json_object_get(node, "spec"), "podCIDR"));
+		if (c && *c)
+			cidr = xstrdup(c);
+	}
+	json_decref(node);
+	return cidr;
+}
+
 static int write_sandbox_json(struct loop *l, struct pod *p)
 {
 	const char *hn = json_string_value(json_object_get(p->spec, "hostname"));
@@ -125,6 +141,15 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 	json_t *o = json_pack("{s:s,s:o,s:[],s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
 			      "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
 			      "namespace", p->ns);
+	/* Pod networking is opt-in (--pod-network) until every node has it; it needs the Node's podCIDR. */
+	if (l->pod_network && !json_is_true(json_object_get(p->spec, "hostNetwork"))) {
+		char *cidr = pods_node_cidr(l);
+		if (cidr) {
+			json_object_set_new(o, "network", json_true());
+			json_object_set_new(o, "pod_cidr", json_string(cidr));
+			free(cidr);
+		}
+	}
 	_cleanup_free_ char *path = xasprintf("%s/sandbox.json", p->dir);
 	int r = json_dump_file(o, path, JSON_INDENT(1));
 	json_decref(o);
@@ -132,23 +157,18 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 		snprintf(p->error, sizeof(p->error), "%s: cannot write", path);
 		return -1;
 	}
-	(void)l;
 	return 0;
 }
 
 /* Adopt a shim that already runs the pod (an agent restart), else start one. */
-static int sandbox_up(struct loop *l, struct pod *p)
+/* Prepare a new sandbox and fork its shim; p->spawn_fd then reports when it is up. */
+static int sandbox_begin(struct loop *l, struct pod *p)
 {
 	struct atoll_err err = ERR_INIT;
 	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
 
 	if (!p->images_ready && prepare_images(l, p) < 0)
 		return -1;
-	p->fd = shim_connect(p->dir, &err);
-	if (p->fd >= 0) {
-		log_info("agent", "pod %s/%s: adopted its running sandbox", p->ns, p->name);
-		return 0;
-	}
 	mkdir(l->data_dir, 0700);
 	mkdir(pods, 0700);
 	mkdir(p->dir, 0700);
@@ -157,7 +177,50 @@ static int sandbox_up(struct loop *l, struct pod *p)
 	/* A new sandbox: the old one's state and logs (if any) are history. */
 	_cleanup_free_ char *st = xasprintf("%s/state.json", p->dir);
 	unlink(st);
-	if (shim_spawn(p->dir, l->agent_dir, &err) < 0 || (p->fd = shim_connect(p->dir, &err)) < 0) {
+	if ((p->spawn_fd = shim_spawn_begin(p->dir, l->agent_dir, &err)) < 0) {
+		snprintf(p->error, sizeof(p->error), "%s", err.msg);
+		snprintf(p->error_reason, sizeof(p->error_reason), "CreatePodSandboxError");
+		return -1;
+	}
+	return 0;
+}
+
+static bool adopt(struct pod *p)
+{
+	struct atoll_err err = ERR_INIT;
+
+	p->fd = shim_connect(p->dir, &err);
+	if (p->fd >= 0)
+		log_info("agent", "pod %s/%s: adopted its running sandbox", p->ns, p->name);
+	return p->fd >= 0;
+}
+
+void pods_spawn_early(struct loop *l, struct pod *p)
+{
+	if (p->finished || p->deleting || p->fd >= 0 || p->spawn_fd >= 0 || p->state || time(NULL) < p->retry_at)
+		return;
+	/* Adopting needs nothing else: images are prepared when a container is (re)created. */
+	if (!adopt(p) && sandbox_begin(l, p) < 0)
+		p->early_failed = true; /* sandbox_up reports it */
+}
+
+static int sandbox_up(struct loop *l, struct pod *p)
+{
+	struct atoll_err err = ERR_INIT;
+
+	if (p->early_failed) {
+		p->early_failed = false;
+		return -1;
+	}
+	if (p->spawn_fd < 0) {
+		if (adopt(p))
+			return 0;
+		if (sandbox_begin(l, p) < 0)
+			return -1;
+	}
+	int fd = p->spawn_fd;
+	p->spawn_fd = -1;
+	if (shim_spawn_finish(fd, p->dir, &err) < 0 || (p->fd = shim_connect(p->dir, &err)) < 0) {
 		snprintf(p->error, sizeof(p->error), "%s", err.msg);
 		snprintf(p->error_reason, sizeof(p->error_reason), "CreatePodSandboxError");
 		return -1;
@@ -226,10 +289,10 @@ static json_t *create_req(struct loop *l, struct pod *p, struct pctr *c)
 		snprintf(user, sizeof(user), "%s", ic->user ? ic->user : "");
 	char lower[32];
 	snprintf(lower, sizeof(lower), "/images/%zu", c->image);
-	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b}", "op", "create", "id", c->name, "lower", lower,
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b,s:i}", "op", "create", "id", c->name, "lower", lower,
 			 "args", argv, "env", env, "cwd", wd && *wd ? wd : (ic->workdir && *ic->workdir ? ic->workdir : "/"),
 			 "user", user, "init", c->is_init, "tty", json_is_true(json_object_get(c->spec, "tty")),
-			 "stdin", json_is_true(json_object_get(c->spec, "stdin")));
+			 "stdin", json_is_true(json_object_get(c->spec, "stdin")), "restarts", c->restarts_base);
 }
 
 static bool call(struct pod *p, json_t *req, char *why, size_t n)
@@ -252,6 +315,12 @@ static void run_ctr(struct loop *l, struct pod *p, struct pctr *c, bool created)
 	char why[512];
 
 	if (!created) {
+		if (!p->images_ready && prepare_images(l, p) < 0) {
+			snprintf(c->config_error, sizeof(c->config_error), "%s", p->error);
+			p->error[0] = '\0';
+			c->next_start = time(NULL) + 5;
+			return;
+		}
 		json_t *req = create_req(l, p, c);
 		if (!req) {
 			c->next_start = time(NULL) + 2; /* the ConfigMap or Secret may appear */
@@ -267,7 +336,9 @@ static void run_ctr(struct loop *l, struct pod *p, struct pctr *c, bool created)
 		log_warn("agent", "pod %s/%s: start %s: %s", p->ns, p->name, c->name, why);
 		snprintf(c->config_error, sizeof(c->config_error), "%s", why);
 		c->next_start = time(NULL) + 2;
+		return;
 	}
+	p->acted = true;
 }
 
 /* Notice a new exit: remember its termination and when a restart may come. */
@@ -313,7 +384,9 @@ static bool drive(struct loop *l, struct pod *p)
 		json_t *st = pods_ctr_state(p, c);
 		const char *s = json_string_value(json_object_get(st, "state"));
 		if (!st || !s || !strcmp(s, "creating")) {
-			if (!st && now >= c->next_start)
+			/* Not there yet, or its create failed (the reason is in config_error): (re)create. */
+			bool failed = st && json_object_get(st, "error");
+			if ((!st || failed) && now >= c->next_start)
 				run_ctr(l, p, c, false);
 			return false;
 		}
@@ -370,6 +443,15 @@ static void shim_lost(struct pod *p)
 		json_decref(p->state);
 		p->state = st;
 	}
+	/* Containers that ran come back in the next sandbox as restarts. */
+	for (size_t i = 0; i < p->n; i++) {
+		json_t *cs = pods_ctr_state(p, &p->c[i]);
+		const char *s = json_string_value(json_object_get(cs, "state"));
+		if (s && (!strcmp(s, "running") || !strcmp(s, "exited")))
+			p->c[i].restarts_base = (int)json_integer_value(json_object_get(cs, "restarts")) + 1;
+		if (s && !strcmp(s, "exited"))
+			saw_exit(p, &p->c[i], cs);
+	}
 	log_warn("agent", "pod %s/%s: its sandbox ended unexpectedly", p->ns, p->name);
 }
 
@@ -414,7 +496,21 @@ void pods_sync(struct loop *l, struct pod *p)
 		shim_lost(p);
 		return;
 	}
-	if (drive(l, p)) {
+	/*
+	 * Started something: look again at once, so that the next container
+	 * (after an init container, say) and the status need not wait a tick.
+	 */
+	bool done = drive(l, p);
+	for (int round = 0; !done && p->acted && round < 8; round++) {
+		p->acted = false;
+		if (!refresh_state(p)) {
+			shim_lost(p);
+			return;
+		}
+		done = drive(l, p);
+	}
+	p->acted = false;
+	if (done) {
 		/* The end: the sandbox goes, the status stays as it was last seen. */
 		refresh_state(p);
 		for (size_t i = 0; i < p->n; i++) {

@@ -44,6 +44,7 @@ static void usage(FILE *f)
 		"  --node-stream-port N the local node's streaming port (exec, attach, port-forward,\n"
 		"                       logs) on the --listen address (default 0: any free port)\n"
 		"  --stop-pods-on-exit  the local node stops its pods when the server exits (tests)\n"
+		"  --pod-network        the local node gives pods a network of their own\n"
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
 		"  --audit-log PATH     append one JSON line per request to PATH\n"
@@ -79,8 +80,9 @@ int cmd_server(int argc, char **argv)
 		{ "store", required_argument, NULL, 's' },
 		{ "no-node", no_argument, NULL, 'N' },
 		{ "node-name", required_argument, NULL, 'n' },
-		{ "node-stream-port", required_argument, NULL, 'P' },
+		{ "node-stream-port", required_argument, NULL, 'T' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
+		{ "pod-network", no_argument, NULL, 'P' },
 		{ "event-history", required_argument, NULL, 'E' },
 		{ "max-requests-inflight", required_argument, NULL, 'M' },
 		{ "audit-log", required_argument, NULL, 'A' },
@@ -91,7 +93,7 @@ int cmd_server(int argc, char **argv)
 	struct api_server srv = { 0 };
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
-	bool no_node = false, stop_pods = false;
+	bool no_node = false, stop_pods = false, pod_network = false;
 	const char *node_name = NULL;
 	int node_stream_port = 0;
 	long long event_history = 0;
@@ -104,8 +106,9 @@ int cmd_server(int argc, char **argv)
 		case 's': backend = optarg; break;
 		case 'N': no_node = true; break;
 		case 'n': node_name = optarg; break;
-		case 'P': node_stream_port = atoi(optarg); break;
+		case 'T': node_stream_port = atoi(optarg); break;
 		case 'S': stop_pods = true; break;
+		case 'P': pod_network = true; break;
 		case 'E': event_history = atoll(optarg); break;
 		case 'M': srv.max_inflight = atoi(optarg); break;
 		case 'A':
@@ -209,7 +212,7 @@ int cmd_server(int argc, char **argv)
 		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
 					 .node_name = node_name, .data_dir = data_dir, .async = true,
 					 .stream_address = srv.listen_host, .stream_port = node_stream_port,
-					 .stop_pods_on_exit = stop_pods };
+					 .stop_pods_on_exit = stop_pods, .pod_network = pod_network };
 		if (agent_start(&ao, &err) < 0)
 			log_error("agent", "the local node did not register: %s", err.msg);
 	}

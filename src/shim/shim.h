@@ -21,11 +21,18 @@
  *   "volumes": [{"host","guest","readonly"}] (visible in the sandbox),
  *   "cpu_milli", "memory" (bytes), "pids", "network": bool,
  *   "namespace" (the pod's Kubernetes namespace, for per-namespace cgroups)}
+ *   Added by the shim's implementation: "pod_cidr" (the node's pod range,
+ *   with "network": true). Volume N is visible in the sandbox at /volumes/N;
+ *   a create's "mounts" source naming a volume's "guest" path (or a path
+ *   below it) is pointed there by the shim. POD_DIR/etc is one more volume,
+ *   bound into every container at /etc/hosts and /etc/resolv.conf.
  *
  * state.json: {"pid": init pid, "podIP": "10.x.y.z" or absent,
  *   "containers": {NAME: {"state": "created|running|exited", "pid",
  *   "startedAt", "finishedAt", "exitCode", "signal", "oomKilled",
  *   "restarts"}}}
+ *   (state "creating" with an "error" when the create failed: a create of
+ *   the same id may be sent again)
  *
  * Wire protocol on shim.sock: the pod init framing (podinit/proto.h). Every
  * connection starts with one control frame, a JSON request with an "op":
@@ -33,12 +40,18 @@
  * Control connections (many requests, each answered by one reply frame
  * {"op":"reply","ok":true|false,"error":...,...}):
  *   {"op":"create", container spec as pod init's create, without "proc"}
+ *                                  (optional "restarts": the count to start
+ *                                  from, for a container carried over from
+ *                                  a sandbox that died)
  *   {"op":"start","id"}            start (or restart) a created/exited container
  *   {"op":"signal","id","signal"}  signal a container's main process
  *   {"op":"state"}                 reply carries "state": the state.json object
  *   {"op":"stop","grace_ms"}       stop everything; the shim tears the pod
  *                                  down (network, cgroups) and exits after
  *                                  replying
+ * The shim also exits (after the same teardown) when pod init dies, and
+ * treats SIGTERM as a stop with a 10 s grace period. Restarting an exited
+ * container gives it a fresh writable layer (pod init "remove" + "create").
  *
  * Stream connections (the first request turns the connection into one
  * stream; after its reply only frames of that stream flow):
@@ -51,6 +64,9 @@
  *     when the container has one); ends with {"op":"exit",...}.
  *   {"op":"portforward","port"}: after the reply the connection carries raw
  *     bytes to and from TCP 127.0.0.1:port inside the pod's network namespace.
+ *     A refused connection is a failed reply.
+ * A stream whose reader falls more than 8 MiB behind is dropped (closed):
+ * the pod is never held up by a slow client. See docs/shim-protocol.md.
  */
 #ifndef ATOLL_SHIM_H
 #define ATOLL_SHIM_H
@@ -66,6 +82,16 @@
  * (UID ranges, image cache). Returns 0, or -1 with err.
  */
 int shim_spawn(const char *pod_dir, const char *data_dir, struct atoll_err *err);
+
+/*
+ * shim_spawn in two halves, so that many shims start at once: begin forks
+ * the shim and returns the fd on which it reports readiness (or -1 with err);
+ * finish waits for that report and closes the fd.
+ */
+int shim_spawn_begin(const char *pod_dir, const char *data_dir, struct atoll_err *err);
+int shim_spawn_finish(int ready_fd, const char *pod_dir, struct atoll_err *err);
+/* Reap the shims this process started that have ended (they are its children while it lives). */
+void shim_reap(void);
 
 /* Connect to a pod's shim: a socket fd, or -1 with err (no shim running). */
 int shim_connect(const char *pod_dir, struct atoll_err *err);

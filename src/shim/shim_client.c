@@ -3,8 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/close_range.h>
 #include <poll.h>
+#include <pthread.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,10 +20,33 @@
 #include "podinit/proto.h"
 #include "shim/shim.h"
 
+extern char **environ;
+
 #define SPAWN_TIMEOUT_MS 60000 /* pulling nothing, a sandbox is up in well under a second */
 #define CALL_TIMEOUT_MS  30000
 
-int shim_spawn(const char *pod_dir, const char *data_dir, struct atoll_err *err)
+/*
+ * Shims are our children (spawned without copying our address space: a
+ * fork of a big server takes milliseconds) in a session of their own, so
+ * they outlive us; while we live we reap them (shim_reap).
+ */
+static pthread_mutex_t kids_mu = PTHREAD_MUTEX_INITIALIZER;
+static pid_t *kids;
+static size_t nkids, capkids;
+
+void shim_reap(void)
+{
+	pthread_mutex_lock(&kids_mu);
+	for (size_t i = 0; i < nkids;) {
+		if (waitpid(kids[i], NULL, WNOHANG) != 0)
+			kids[i] = kids[--nkids]; /* reaped, or not ours any more */
+		else
+			i++;
+	}
+	pthread_mutex_unlock(&kids_mu);
+}
+
+int shim_spawn_begin(const char *pod_dir, const char *data_dir, struct atoll_err *err)
 {
 	char self[PATH_MAX];
 	ssize_t k = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -33,33 +57,44 @@ int shim_spawn(const char *pod_dir, const char *data_dir, struct atoll_err *err)
 	self[k] = '\0';
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return err_set(err, 500, "InternalError", "pipe: %s", strerror(errno));
-	/* Built before fork: the agent has threads, the child may only make async-signal-safe calls. */
 	char *argv[] = { "atoll", "shim", "--dir", (char *)pod_dir, "--data-dir", (char *)data_dir,
 			 "--ready-fd", "3", NULL };
-	sigset_t none;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, dfl;
 	sigemptyset(&none);
-	pid_t pid = fork();
-	if (pid == 0) {
-		/* Twice, so that the shim is nobody's child: it must outlive the agent. */
-		setsid();
-		pid_t g = fork();
-		if (g != 0)
-			_exit(g < 0);
-		if (dup2(p[1], 3) < 0)
-			_exit(1);
-		close_range(4, ~0U, 0);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		execv(self, argv);
-		_exit(127);
-	}
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	sigaddset(&dfl, SIGTERM);
+	sigaddset(&dfl, SIGINT);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 3);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 4);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &dfl);
+	pid_t pid;
+	int e = posix_spawn(&pid, self, &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
 	close(p[1]);
-	if (pid < 0) {
+	if (e) {
 		close(p[0]);
-		return err_set(err, 500, "InternalError", "fork: %s", strerror(errno));
+		return err_set(err, 500, "InternalError", "starting the pod shim: %s", strerror(e));
 	}
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	pthread_mutex_lock(&kids_mu);
+	if (nkids == capkids) {
+		capkids = capkids ? 2 * capkids : 64;
+		kids = xrealloc(kids, capkids * sizeof(*kids));
+	}
+	kids[nkids++] = pid;
+	pthread_mutex_unlock(&kids_mu);
+	return p[0];
+}
+
+int shim_spawn_finish(int ready_fd, const char *pod_dir, struct atoll_err *err)
+{
 	/* The shim writes "ok" once it listens, or why it failed; EOF alone means it died. */
 	char msg[1100];
 	size_t got = 0;
@@ -68,13 +103,13 @@ int shim_spawn(const char *pod_dir, const char *data_dir, struct atoll_err *err)
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		long left = SPAWN_TIMEOUT_MS - ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
-		struct pollfd pf = { .fd = p[0], .events = POLLIN };
+		struct pollfd pf = { .fd = ready_fd, .events = POLLIN };
 		if (left <= 0 || poll(&pf, 1, (int)left) == 0) {
-			close(p[0]);
+			close(ready_fd);
 			return err_set(err, 500, "InternalError", "the pod shim did not start in time (see %s/shim.log)",
 				       pod_dir);
 		}
-		ssize_t n = read(p[0], msg + got, sizeof(msg) - 1 - got);
+		ssize_t n = read(ready_fd, msg + got, sizeof(msg) - 1 - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0 || got + (size_t)n >= sizeof(msg) - 1) {
@@ -84,13 +119,20 @@ int shim_spawn(const char *pod_dir, const char *data_dir, struct atoll_err *err)
 		}
 		got += (size_t)n;
 	}
-	close(p[0]);
+	close(ready_fd);
 	msg[got] = '\0';
 	if (!strncmp(msg, "ok", 2))
 		return 0;
 	if (!got)
 		return err_set(err, 500, "InternalError", "the pod shim exited (see %s/shim.log)", pod_dir);
 	return err_set(err, 500, "InternalError", "%s", msg);
+}
+
+int shim_spawn(const char *pod_dir, const char *data_dir, struct atoll_err *err)
+{
+	int fd = shim_spawn_begin(pod_dir, data_dir, err);
+
+	return fd < 0 ? -1 : shim_spawn_finish(fd, pod_dir, err);
 }
 
 int shim_connect(const char *pod_dir, struct atoll_err *err)

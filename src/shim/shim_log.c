@@ -35,6 +35,17 @@ static void record(struct buf *out, int stream, char tag, const char *ts, const 
 	buf_addc(out, '\n');
 }
 
+/* A whole line: pieces of at most SHIM_LOG_PARTIAL_MAX as P records, the last one F. */
+static void line(struct buf *out, int stream, const char *ts, const char *p, size_t n)
+{
+	while (n > SHIM_LOG_PARTIAL_MAX) {
+		record(out, stream, 'P', ts, p, SHIM_LOG_PARTIAL_MAX);
+		p += SHIM_LOG_PARTIAL_MAX;
+		n -= SHIM_LOG_PARTIAL_MAX;
+	}
+	record(out, stream, 'F', ts, p, n);
+}
+
 void shim_log_format(struct buf *pend, int stream, const char *data, size_t len, const char *ts,
 		     struct buf *out)
 {
@@ -44,10 +55,10 @@ void shim_log_format(struct buf *pend, int stream, const char *data, size_t len,
 		size_t n = (size_t)(nl - data);
 		if (pend->len) {
 			buf_add(pend, data, n);
-			record(out, stream, 'F', ts, pend->p, pend->len);
+			line(out, stream, ts, pend->p, pend->len);
 			buf_reset(pend);
 		} else {
-			record(out, stream, 'F', ts, data, n);
+			line(out, stream, ts, data, n);
 		}
 		data += n + 1;
 		len -= n + 1;

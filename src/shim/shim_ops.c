@@ -93,6 +93,11 @@ static void op_create(struct shim *s, struct shim_conn *c, json_t *req)
 	json_object_del(k->spec, "op");
 	json_object_del(k->spec, "seq");
 	json_object_del(k->spec, "proc");
+	/* A container carried over from a previous sandbox keeps counting its restarts. */
+	json_t *rs = json_object_get(req, "restarts");
+	if (json_is_integer(rs) && json_integer_value(rs) >= 0)
+		k->restarts = (int)json_integer_value(rs);
+	json_object_del(k->spec, "restarts");
 	send_create(s, k, c, "create");
 }
 

@@ -30,6 +30,8 @@ json_t *shim_state_json(pid_t init_pid, const char *pod_ip, const struct shim_ct
 		const struct shim_ctr *k = &c[i];
 		json_t *e = json_pack("{s:s,s:i,s:b,s:i}", "state", state_name(k->state), "pid", (int)k->pid,
 				      "oomKilled", k->oom, "restarts", k->restarts);
+		if (k->state == SC_NONE && !k->creating && k->error[0])
+			json_object_set_new(e, "error", json_string(k->error)); /* create failed: may be retried */
 		if (k->started[0])
 			json_object_set_new(e, "startedAt", json_string(k->started));
 		if (k->state == SC_EXITED) {

@@ -735,6 +735,30 @@ def test_podinit_failed_init_container_blocks_app(pod):
     assert "init container bad failed" in r["error"]
 
 
+def test_podinit_remove_gives_a_fresh_container(pod):
+    base = {"lower": pod.lower, "env": ["PATH=/bin"]}
+    assert pod.call({**base, "op": "create", "id": "c", "proc": 1,
+                     "args": ["sh", "-c", "cat /mark 2>/dev/null || echo fresh; echo used > /mark"]})["ok"]
+    assert pod.call({"op": "start", "id": "c"})["ok"]
+    assert pod.wait_exit(1)["status"] == 0
+    # An ended container is not started twice, and a running one is not removed.
+    r = pod.call({"op": "start", "id": "c"})
+    assert not r["ok"] and "already started" in r["error"]
+    assert pod.call({"op": "remove", "id": "c"})["ok"]
+    assert not pod.call({"op": "remove", "id": "c"})["ok"]
+    # The same id again: a new writable layer, so the file written before is gone.
+    assert pod.call({**base, "op": "create", "id": "c", "proc": 2,
+                     "args": ["sh", "-c", "cat /mark 2>/dev/null || echo fresh; exec sleep 100"]})["ok"]
+    assert pod.call({"op": "start", "id": "c"})["ok"]
+    end = time.monotonic() + T
+    while b"fresh" not in pod.out.get(2, b"") and time.monotonic() < end:
+        pod.frame_into_out()
+    assert pod.out[1] == b"fresh\n" and pod.out[2] == b"fresh\n"
+    r = pod.call({"op": "remove", "id": "c"})
+    assert not r["ok"] and "running" in r["error"]
+    assert pod.call({"op": "stop", "grace_ms": 0})["ok"]
+
+
 def test_podinit_stop_escalates_to_sigkill(pod):
     base = {"lower": pod.lower, "env": ["PATH=/bin"]}
     assert pod.call({**base, "op": "create", "id": "stubborn", "proc": 1,
