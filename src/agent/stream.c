@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -247,7 +248,9 @@ static void on_upgraded(void *cls, struct MHD_Connection *conn, void *con_cls, c
 		memcpy(s->extra, extra_in, extra_len);
 		s->extra_len = extra_len;
 	}
-	if (pthread_create(&t, NULL, q->pf ? stream_pf_run : stream_exec_run, s) != 0) {
+	void *(*run)(void *) = !q->pf ? stream_exec_run : s->spdy_ws ? stream_pf_run : stream_pfws_run;
+
+	if (pthread_create(&t, NULL, run, s) != 0) {
 		stream_session_end(s);
 		return;
 	}
@@ -357,21 +360,50 @@ static enum MHD_Result exec_or_attach(struct streamer *st, struct MHD_Connection
 	return upgrade(conn, q, proto);
 }
 
+/* The ports=8080,9090 of the channel protocol; how many, or -1 when malformed. */
+static int parse_ports(const char *v, int *ports, int max)
+{
+	_cleanup_free_ char *list = xstrdup(v ? v : "");
+	int n = 0;
+
+	for (char *save, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *end;
+		long p = strtol(t, &end, 10);
+		if (*end || p <= 0 || p > 65535 || n == max)
+			return -1;
+		ports[n++] = (int)p;
+	}
+	return n ? n : -1;
+}
+
+/*
+ * Two ways: SPDY tunnelled in WebSocket (kubectl 1.31+), or the WebSocket
+ * channel protocol with ports in the query (client libraries, e.g. Python's).
+ */
 static enum MHD_Result port_forward(struct streamer *st, struct MHD_Connection *conn, const json_t *pod,
 				    struct sreq *q)
 {
-	static const char *const protos[] = { "SPDY/3.1+portforward.k8s.io", NULL };
+	static const char *const protos[] = { "SPDY/3.1+portforward.k8s.io", "v4.channel.k8s.io",
+					      "portforward.k8s.io", NULL };
 	const char *proto = pick_protocol(
 		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-WebSocket-Protocol"), protos);
 
 	if (!wants_websocket(conn) || !proto)
 		return answer(conn, 400, "port-forward needs a WebSocket upgrade with protocol "
-				  "SPDY/3.1+portforward.k8s.io");
+				  "SPDY/3.1+portforward.k8s.io or v4.channel.k8s.io");
 	const char *uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid"));
 	struct stream_session *s = xcalloc(1, sizeof(*s));
 	s->sock = -1;
 	s->shim = -1;
-	s->spdy_ws = true;
+	s->spdy_ws = !strcmp(proto, "SPDY/3.1+portforward.k8s.io");
+	if (!s->spdy_ws) {
+		s->nports = parse_ports(MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "ports"), s->ports,
+					STREAM_MAX_PORTS);
+		if (s->nports < 0) {
+			free(s);
+			return answer(conn, 400, "port-forward needs ports=N[,N...] (at most %d)", STREAM_MAX_PORTS);
+		}
+	}
 	s->pod_dir = xasprintf("%s/pods/%s", st->data_dir, uid ? uid : "-");
 	q->s = s;
 	q->pf = true;

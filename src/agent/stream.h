@@ -28,6 +28,8 @@ struct stream_opts {
 /* Start serving (strings copied). Returns the bound port, or -1 with err. */
 int stream_start(const struct stream_opts *o, struct atoll_err *err);
 
+#define STREAM_MAX_PORTS 16
+
 /* One upgraded connection (src/agent/stream_*.c): what a session needs. */
 struct stream_session {
 	int sock;               /* the client's upgraded socket (libmicrohttpd's) */
@@ -41,12 +43,15 @@ struct stream_session {
 	char *pod_dir;          /* port-forward, tty exec: the pod's directory (owned) */
 	json_t *pending;        /* tty exec: the shim request, sent once the size is known (owned) */
 	bool spdy_ws;           /* port-forward: SPDY inside WebSocket messages */
+	int ports[STREAM_MAX_PORTS]; /* port-forward, channel protocol: the ports asked for */
+	int nports;
 };
 
 /* Run an exec or attach session to its end, then free s (thread body). */
 void *stream_exec_run(void *s);
-/* Run a port-forward session to its end, then free s (thread body). */
+/* Run a port-forward session to its end, then free s (thread bodies): SPDY, or channels. */
 void *stream_pf_run(void *s);
+void *stream_pfws_run(void *s);
 /* Close the session's client socket and free it. */
 void stream_session_end(struct stream_session *s);
 

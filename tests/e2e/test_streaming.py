@@ -303,3 +303,32 @@ def test_second_node_exec_logs_and_its_token_check(s):
         agent.terminate()
         agent.wait(timeout=30)
         subprocess.run(["rm", "-rf", d])
+
+
+def test_python_client_exec_and_port_forward(s):
+    """The Python client speaks v4.channel.k8s.io: exec, and port-forward with ports in the query."""
+    from kubernetes import client, config
+    from kubernetes.stream import portforward, stream
+    make_pod(s, "pyweb", "mkdir -p /www && echo hello-py > /www/index.html && "
+                         "exec httpd -f -p 127.0.0.1:8080 -h /www")
+    api = client.CoreV1Api(config.new_client_from_config(s.kubeconfig))
+    out = stream(api.connect_get_namespaced_pod_exec, "pyweb", "default", command=["sh", "-c", "echo py-out"],
+                 stderr=True, stdin=False, stdout=True, tty=False)
+    assert out == "py-out\n"
+    pf = portforward(api.connect_get_namespaced_pod_portforward, "pyweb", "default", ports="8080,9999")
+    sock = pf.socket(8080)
+    sock.settimeout(20)
+    sock.sendall(b"GET /index.html HTTP/1.0\r\n\r\n")
+    data = b""
+    while True:
+        d = sock.recv(4096)
+        if not d:
+            break
+        data += d
+    sock.close()
+    assert data.startswith(b"HTTP/1.") and data.endswith(b"hello-py\n")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not pf.error(9999):
+        time.sleep(0.1)
+    assert "9999" in (pf.error(9999) or "") and "refused" in pf.error(9999)
+    pf.socket(9999).close()
