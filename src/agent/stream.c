@@ -40,6 +40,7 @@ struct streamer {
 struct sreq {
 	struct stream_session *s; /* handed to the upgrade handler */
 	bool pf;
+	bool raw_spdy;            /* port-forward over plain SPDY */
 };
 
 int stream_write_all(int fd, const void *data, size_t len)
@@ -248,7 +249,8 @@ static void on_upgraded(void *cls, struct MHD_Connection *conn, void *con_cls, c
 		memcpy(s->extra, extra_in, extra_len);
 		s->extra_len = extra_len;
 	}
-	void *(*run)(void *) = !q->pf ? stream_exec_run : s->spdy_ws ? stream_pf_run : stream_pfws_run;
+	void *(*run)(void *) = !q->pf ? (s->spdy ? stream_spdy_exec_run : stream_exec_run)
+			       : s->spdy_ws || q->raw_spdy ? stream_pf_run : stream_pfws_run;
 
 	if (pthread_create(&t, NULL, run, s) != 0) {
 		stream_session_end(s);
@@ -281,17 +283,66 @@ static bool wants_websocket(struct MHD_Connection *conn)
 	return u && !strcasecmp(u, "websocket");
 }
 
+static bool wants_spdy(struct MHD_Connection *conn)
+{
+	const char *u = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Upgrade");
+
+	return u && !strcasecmp(u, "SPDY/3.1");
+}
+
+struct header_find {
+	const char *name, *value;
+	bool found;
+};
+
+static enum MHD_Result find_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct header_find *h = cls;
+
+	if (key && value && !strcasecmp(key, h->name)) {
+		_cleanup_free_ char *list = xstrdup(value);
+		for (char *save, *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+			if (!strcmp(t, h->value))
+				h->found = true;
+	}
+	return MHD_YES;
+}
+
+/* Does any header `name` (repeated or comma-separated) carry value? */
+static bool header_has(struct MHD_Connection *conn, const char *name, const char *value)
+{
+	struct header_find h = { name, value, false };
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, find_value, &h);
+	return h.found;
+}
+
+/* Answer with 101 to SPDY/3.1, naming the stream protocol chosen. */
+static enum MHD_Result upgrade_spdy(struct MHD_Connection *conn, struct sreq *q, const char *proto)
+{
+	struct MHD_Response *r = MHD_create_response_for_upgrade(on_upgraded, q);
+	MHD_add_response_header(r, "Upgrade", "SPDY/3.1");
+	MHD_add_response_header(r, "X-Stream-Protocol-Version", proto);
+	enum MHD_Result ok = MHD_queue_response(conn, MHD_HTTP_SWITCHING_PROTOCOLS, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 static enum MHD_Result exec_or_attach(struct streamer *st, struct MHD_Connection *conn, bool exec,
 				      const json_t *pod, const char *ctr, struct sreq *q)
 {
 	static const char *const protos[] = { "v5.channel.k8s.io", "v4.channel.k8s.io", NULL };
-	const char *proto = pick_protocol(
-		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-WebSocket-Protocol"), protos);
+	bool spdy = wants_spdy(conn);
+	const char *proto = spdy ? (header_has(conn, "X-Stream-Protocol-Version", "v4.channel.k8s.io")
+					    ? "v4.channel.k8s.io" : NULL)
+				 : pick_protocol(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+									     "Sec-WebSocket-Protocol"), protos);
 	struct atoll_err err = ERR_INIT;
 
-	if (!wants_websocket(conn) || !proto)
+	if (!proto || (!spdy && !wants_websocket(conn)))
 		return answer(conn, 400, "%s needs a WebSocket upgrade with protocol v5.channel.k8s.io or "
-				  "v4.channel.k8s.io", exec ? "exec" : "attach");
+				  "v4.channel.k8s.io, or a SPDY/3.1 upgrade with v4.channel.k8s.io",
+			      exec ? "exec" : "attach");
 	if (!has_container(pod, ctr))
 		return answer(conn, 404, "container %s is not valid for pod %s", ctr ? ctr : "(none)",
 			      json_string_value(json_object_get(json_object_get(pod, "metadata"), "name")));
@@ -320,7 +371,7 @@ static enum MHD_Result exec_or_attach(struct streamer *st, struct MHD_Connection
 	}
 	const char *uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid"));
 	_cleanup_free_ char *dir = xasprintf("%s/pods/%s", st->data_dir, uid ? uid : "-");
-	if (exec && s->tty) {
+	if ((exec && s->tty) || spdy) {
 		/*
 		 * A terminal gets its size from kubectl's first resize message, which
 		 * comes after the upgrade: the session starts the process once it has
@@ -346,8 +397,9 @@ static enum MHD_Result exec_or_attach(struct streamer *st, struct MHD_Connection
 		}
 		s->pending = req;
 		s->pod_dir = xstrdup(dir);
+		s->spdy = spdy;
 		q->s = s;
-		return upgrade(conn, q, proto);
+		return spdy ? upgrade_spdy(conn, q, proto) : upgrade(conn, q, proto);
 	}
 	s->shim = shim_open_stream(dir, req, &err);
 	json_decref(req);
@@ -388,10 +440,21 @@ static enum MHD_Result port_forward(struct streamer *st, struct MHD_Connection *
 	const char *proto = pick_protocol(
 		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-WebSocket-Protocol"), protos);
 
+	bool spdy = wants_spdy(conn) && header_has(conn, "X-Stream-Protocol-Version", "portforward.k8s.io");
+	const char *uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid"));
+	if (spdy) { /* SPDY on the connection itself: the same session, without WebSocket */
+		struct stream_session *s = xcalloc(1, sizeof(*s));
+		s->sock = -1;
+		s->shim = -1;
+		s->pod_dir = xasprintf("%s/pods/%s", st->data_dir, uid ? uid : "-");
+		q->s = s;
+		q->pf = true;
+		q->raw_spdy = true;
+		return upgrade_spdy(conn, q, "portforward.k8s.io");
+	}
 	if (!wants_websocket(conn) || !proto)
 		return answer(conn, 400, "port-forward needs a WebSocket upgrade with protocol "
-				  "SPDY/3.1+portforward.k8s.io or v4.channel.k8s.io");
-	const char *uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid"));
+				  "SPDY/3.1+portforward.k8s.io or v4.channel.k8s.io, or a SPDY/3.1 upgrade");
 	struct stream_session *s = xcalloc(1, sizeof(*s));
 	s->sock = -1;
 	s->shim = -1;

@@ -38,6 +38,7 @@ struct stream_session {
 	size_t extra_len;
 	int shim;               /* exec/attach: the shim stream; -1 otherwise */
 	bool v5;                /* v5.channel.k8s.io: channel 255 closes a stream */
+	bool spdy;              /* exec/attach over plain SPDY instead of WebSocket */
 	bool tty;
 	bool stdin_on, stdout_on, stderr_on;
 	char *pod_dir;          /* port-forward, tty exec: the pod's directory (owned) */
@@ -52,6 +53,14 @@ void *stream_exec_run(void *s);
 /* Run a port-forward session to its end, then free s (thread bodies): SPDY, or channels. */
 void *stream_pf_run(void *s);
 void *stream_pfws_run(void *s);
+/* Run an exec or attach session over plain SPDY (v4.channel.k8s.io streams), then free s. */
+void *stream_spdy_exec_run(void *s);
+/*
+ * The metav1.Status of an exec's end (owned JSON text): Success, Failure
+ * with reason NonZeroExitCode and the code as a cause, or a failure message.
+ */
+char *stream_exit_status(int code, const char *failure);
+
 /* Close the session's client socket and free it. */
 void stream_session_end(struct stream_session *s);
 

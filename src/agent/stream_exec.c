@@ -43,7 +43,7 @@ static int send_channel(struct stream_session *s, uint8_t ch, const char *data, 
 }
 
 /* The metav1.Status kubectl reads from channel 3: its exit code comes from here. */
-static void send_status(struct stream_session *s, int code, const char *failure)
+char *stream_exit_status(int code, const char *failure)
 {
 	json_t *st;
 
@@ -62,6 +62,13 @@ static void send_status(struct stream_session *s, int code, const char *failure)
 	}
 	char *txt = json_dumps(st, JSON_COMPACT);
 	json_decref(st);
+	return txt;
+}
+
+static void send_status(struct stream_session *s, int code, const char *failure)
+{
+	char *txt = stream_exit_status(code, failure);
+
 	send_channel(s, CH_ERROR, txt, strlen(txt));
 	free(txt);
 }

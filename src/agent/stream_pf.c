@@ -37,14 +37,19 @@ struct pf {
 	bool over;
 };
 
-/* Send out (reset afterwards) as one WebSocket message. */
+/* Send out (reset afterwards): as one WebSocket message, or as it is over plain SPDY. */
 static int flush(struct pf *pf, struct buf *out)
 {
 	if (!out->len)
 		return 0;
 	struct buf m = BUF_INIT;
-	ws_encode(&m, WS_BINARY, out->p, out->len, NULL);
-	int rc = stream_write_all(pf->s->sock, m.p, m.len);
+	int rc;
+	if (pf->s->spdy_ws) {
+		ws_encode(&m, WS_BINARY, out->p, out->len, NULL);
+		rc = stream_write_all(pf->s->sock, m.p, m.len);
+	} else {
+		rc = stream_write_all(pf->s->sock, out->p, out->len);
+	}
 	buf_release(&m);
 	buf_reset(out);
 	if (rc < 0)
@@ -175,6 +180,23 @@ static void on_frame(struct pf *pf, const struct spdy_frame *f, struct buf *out)
 	}
 }
 
+/* SPDY bytes from kubectl. */
+static void from_spdy(struct pf *pf, const void *data, size_t len, struct buf *out)
+{
+	struct spdy_frame f;
+	int k;
+
+	spdy_feed(&pf->sc, data, len);
+	while (!pf->over && (k = spdy_next(&pf->sc, &f)) != 0) {
+		if (k < 0) {
+			spdy_goaway(out, 0, SPDY_PROTOCOL_ERROR);
+			pf->over = true;
+			break;
+		}
+		on_frame(pf, &f, out);
+	}
+}
+
 /* Bytes from kubectl: WebSocket messages carrying the SPDY byte stream. */
 static void from_client(struct pf *pf, struct ws_parser *wp, struct buf *out)
 {
@@ -196,17 +218,7 @@ static void from_client(struct pf *pf, struct ws_parser *wp, struct buf *out)
 		}
 		if (m.op != WS_BINARY)
 			continue;
-		spdy_feed(&pf->sc, m.data, m.len);
-		struct spdy_frame f;
-		int k;
-		while (!pf->over && (k = spdy_next(&pf->sc, &f)) != 0) {
-			if (k < 0) {
-				spdy_goaway(out, 0, SPDY_PROTOCOL_ERROR);
-				pf->over = true;
-				break;
-			}
-			on_frame(pf, &f, out);
-		}
+		from_spdy(pf, m.data, m.len, out);
 	}
 }
 
@@ -221,9 +233,12 @@ void *stream_pf_run(void *arg)
 	spdy_init(&pf->sc);
 	for (int i = 0; i < PF_MAX_REQS; i++)
 		pf->reqs[i].fd = -1;
-	if (pf->s->extra_len)
+	if (pf->s->extra_len && pf->s->spdy_ws)
 		ws_feed(&wp, pf->s->extra, pf->s->extra_len);
-	from_client(pf, &wp, &out);
+	if (pf->s->spdy_ws)
+		from_client(pf, &wp, &out);
+	else if (pf->s->extra_len)
+		from_spdy(pf, pf->s->extra, pf->s->extra_len, &out);
 	flush(pf, &out);
 	while (!pf->over) {
 		struct pollfd p[1 + PF_MAX_REQS];
@@ -243,9 +258,11 @@ void *stream_pf_run(void *arg)
 			ssize_t k = recv(pf->s->sock, chunk, 32768, 0);
 			if (k == 0 || (k < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
 				break;
-			if (k > 0) {
+			if (k > 0 && pf->s->spdy_ws) {
 				ws_feed(&wp, chunk, (size_t)k);
 				from_client(pf, &wp, &out);
+			} else if (k > 0) {
+				from_spdy(pf, chunk, (size_t)k, &out);
 			}
 		}
 		for (int j = 1; j < n && !pf->over; j++) {
@@ -264,7 +281,10 @@ void *stream_pf_run(void *arg)
 		if (pf->reqs[i].fd >= 0)
 			close(pf->reqs[i].fd);
 	buf_reset(&out);
-	ws_encode_close(&out, WS_CLOSE_NORMAL, "");
+	if (pf->s->spdy_ws)
+		ws_encode_close(&out, WS_CLOSE_NORMAL, "");
+	else
+		spdy_goaway(&out, 0, 0);
 	stream_write_all(pf->s->sock, out.p, out.len);
 	buf_release(&out);
 	free(chunk);

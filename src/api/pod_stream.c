@@ -224,12 +224,27 @@ static int relay_refusal(struct api_call *c, struct node_conn *nc)
 	return reply_error(c->r, code, NULL, "%s", body);
 }
 
-static void add_header(struct buf *h, struct api_req *r, const char *name)
-{
-	const char *v = req_header(r, name);
+struct header_copy {
+	struct buf *out;
+	const char *name;
+};
 
-	if (v)
-		buf_addf(h, "%s: %s\r\n", name, v);
+static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct header_copy *h = cls;
+
+	/* No line breaks can reach the node's request. */
+	if (key && value && !strcasecmp(key, h->name) && !strpbrk(value, "\r\n"))
+		buf_addf(h->out, "%s: %s\r\n", h->name, value);
+	return MHD_YES;
+}
+
+/* Every value of header name (SPDY clients repeat X-Stream-Protocol-Version). */
+static void add_header(struct buf *out, struct api_req *r, const char *name)
+{
+	struct header_copy h = { out, name };
+
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, copy_header, &h);
 }
 
 int pod_stream(struct api_call *c)
@@ -263,6 +278,7 @@ int pod_stream(struct api_call *c)
 	add_header(&h, c->r, "Sec-WebSocket-Key");
 	add_header(&h, c->r, "Sec-WebSocket-Version");
 	add_header(&h, c->r, "Sec-WebSocket-Protocol");
+	add_header(&h, c->r, "X-Stream-Protocol-Version");
 	struct joint *j = xcalloc(1, sizeof(*j));
 	int rc = node_conn_open(c->r->srv, pod, path, h.p, true, &j->nc, &err);
 	buf_release(&h);
@@ -277,7 +293,8 @@ int pod_stream(struct api_call *c)
 		return rc;
 	}
 	struct MHD_Response *resp = MHD_create_response_for_upgrade(on_upgraded, j);
-	static const char *const pass[] = { "Upgrade", "Connection", "Sec-WebSocket-Accept", "Sec-WebSocket-Protocol" };
+	static const char *const pass[] = { "Upgrade", "Connection", "Sec-WebSocket-Accept", "Sec-WebSocket-Protocol",
+					    "X-Stream-Protocol-Version" };
 	for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]); i++) {
 		_cleanup_free_ char *v = node_conn_header(&j->nc, pass[i]);
 		if (v)

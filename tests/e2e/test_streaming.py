@@ -332,3 +332,40 @@ def test_python_client_exec_and_port_forward(s):
         time.sleep(0.1)
     assert "9999" in (pf.error(9999) or "") and "refused" in pf.error(9999)
     pf.socket(9999).close()
+
+
+def test_plain_spdy_exec_and_port_forward(s, sleeper):
+    """kubectl's SPDY path (the fallback when WebSockets fail, and what older clients speak)."""
+    env = dict(s.env, KUBECTL_REMOTE_COMMAND_WEBSOCKETS="false", KUBECTL_PORT_FORWARD_WEBSOCKETS="false")
+    p = subprocess.run(["kubectl", "exec", sleeper, "--", "sh", "-c", "echo out; echo err >&2; exit 3"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 3 and p.stdout == "out\n" and "err\n" in p.stderr
+    data = os.urandom(200 * 1024)
+    p = subprocess.run(["kubectl", "exec", "-i", sleeper, "--", "sh", "-c", "cat > /tmp/spdy; cat /tmp/spdy"],
+                       input=data, capture_output=True, env=env, timeout=60)
+    assert p.returncode == 0 and p.stdout == data
+    make_pod(s, "web2", "mkdir -p /www && echo hello-spdy > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www")
+    port = free_port()
+    pf = subprocess.Popen(["kubectl", "port-forward", "pod/web2", f"{port}:8080"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=env, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        body = None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
+                    c.sendall(b"GET /index.html HTTP/1.0\r\n\r\n")
+                    got = b""
+                    while True:
+                        d = c.recv(4096)
+                        if not d:
+                            break
+                        got += d
+                    if b"200" in got.split(b"\r\n", 1)[0]:
+                        body = got
+            except OSError:
+                time.sleep(0.2)
+        assert body and body.endswith(b"hello-spdy\n")
+    finally:
+        pf.terminate()
+        pf.wait(timeout=10)
