@@ -374,9 +374,10 @@ static enum MHD_Result exec_or_attach(struct streamer *st, struct MHD_Connection
 	if ((exec && s->tty) || spdy) {
 		/*
 		 * A terminal gets its size from kubectl's first resize message, which
-		 * comes after the upgrade: the session starts the process once it has
-		 * it, so the first `stty size` is right. Here we only check that the
-		 * container runs, to refuse with a proper HTTP error.
+		 * comes after the upgrade, and a SPDY client opens its streams after
+		 * it: the session starts the process then, so the first `stty size`
+		 * is right. Here we only check that the container runs, to refuse
+		 * with a proper HTTP error.
 		 */
 		json_t *state = NULL, *q1 = json_pack("{s:s}", "op", "state");
 		int fd = shim_connect(dir, &err);

@@ -278,6 +278,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		atomic_fetch_sub(&r->srv->inflight, 1);
 	if (r->registry)
 		registry_done(r);
+	if (r->upgrade_ctx && r->upgrade_abort)
+		r->upgrade_abort(r->upgrade_ctx);
 	buf_release(&r->body);
 	free(r->warnings);
 	free(r);

@@ -99,12 +99,24 @@ static void *join_run(void *arg)
 	return NULL;
 }
 
+/* The client went away between our 101 and the switch: close the node's side too. */
+static void joint_abort(void *ctx)
+{
+	struct joint *j = ctx;
+
+	node_conn_close(&j->nc);
+	free(j);
+}
+
 static void on_upgraded(void *cls, struct MHD_Connection *conn, void *con_cls, const char *extra_in,
 			size_t extra_len, MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
 {
 	struct joint *j = cls;
+	struct api_req *r = con_cls;
 	pthread_t t;
 
+	if (r)
+		r->upgrade_ctx = NULL; /* ours now */
 	j->sock = sock;
 	j->urh = urh;
 	if (extra_len) {
@@ -301,9 +313,12 @@ int pod_stream(struct api_call *c)
 			MHD_add_response_header(resp, pass[i], v);
 	}
 	auth_on_response(c->r, 101); /* the audit log sees the session start */
+	c->r->upgrade_ctx = j;
+	c->r->upgrade_abort = joint_abort;
 	enum MHD_Result ok = MHD_queue_response(c->r->conn, MHD_HTTP_SWITCHING_PROTOCOLS, resp);
 	MHD_destroy_response(resp);
 	if (ok != MHD_YES) {
+		c->r->upgrade_ctx = NULL;
 		node_conn_close(&j->nc);
 		free(j);
 		return -1;
