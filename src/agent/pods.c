@@ -150,6 +150,15 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 	struct pod *p = find(l, uid);
 	bool gone = !strcmp(type, "DELETED"), news = false;
 	if (gone || json_object_get(meta, "deletionTimestamp")) {
+		/*
+		 * A pod marked for deletion that we have not seen (deleted while
+		 * no agent ran) is taken on only to be stopped and removed.
+		 */
+		if (!p && !gone) {
+			p = new_pod(l, uid, obj);
+			p->next = l->pods;
+			l->pods = p;
+		}
 		if (p) {
 			news = !p->deleting;
 			begin_delete(p, meta, gone);
@@ -288,7 +297,17 @@ static void tick(struct loop *l)
 				p->spawn_fd = -1;
 				shim_spawn_finish(fd, p->dir, &err);
 			}
-			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, p->grace))
+			if (p->stop_fd < 0 && !p->finished && !pods_prestop_done(l, p)) {
+				pp = &p->next;
+				continue;
+			}
+			if (p->stop_fd < 0 && !p->finished && p->fd >= 0 && !p->api_gone)
+				pods_event(l, p, NULL, "Normal", "Killing", "Stopping pod (grace period %lds)", p->grace);
+			/* What the preStop hooks left of the grace period, and at least 2 s (as the kubelet). */
+			long grace = p->grace;
+			if (p->prestop_began && (grace -= (long)(time(NULL) - p->prestop_began)) < 2)
+				grace = 2;
+			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, grace))
 				p->finished = true;
 			else if (pods_stop_done(p))
 				p->finished = true;

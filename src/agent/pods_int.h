@@ -18,8 +18,9 @@ struct pctr_probes {
 	char instance[64];      /* startedAt of the instance these belong to */
 	struct probe_state st[3];
 	bool has[3];            /* the spec has this probe */
-	bool busy[3];           /* a check is running */
-	bool killed;            /* killed for a failed probe; no more checks for this instance */
+	bool busy[4];           /* a check (or, [3], the postStart hook) is running */
+	bool post_done;         /* the postStart hook has run */
+	bool killed;            /* killed for a failed probe or hook; no more checks for this instance */
 };
 
 struct pctr {
@@ -57,6 +58,8 @@ struct pod {
 	bool finished;          /* terminal: the shim was told to stop, status is final */
 	bool acted;             /* pods_sync started a container in this round */
 	int spawn_fd;           /* a shim being started reports here, -1 when none */
+	int prestop;            /* preStop hooks: 0 not run, 1 running, 2 done */
+	time_t prestop_began;
 	bool early_failed;      /* pods_spawn_early could not start the sandbox (why in error) */
 	bool deleting;
 	bool api_gone;          /* the API object is deleted (not only marked) */
@@ -107,12 +110,31 @@ void pods_probe_start(struct loop *l);
 /* Whether c counts as ready (its readiness probe, if any, passes) and as started (startup probe). */
 bool pods_probe_ready(const struct pctr *c);
 bool pods_probe_started(const struct pctr *c);
+/* Run a command in container ctr of the pod in dir (a probe_exec_fn; ctx is a struct pods_exec_ctx). */
+struct pods_exec_ctx {
+	const char *dir, *ctr;
+};
+int pods_exec_check(void *ctx, const json_t *argv, int timeout_ms, char *why, size_t why_len);
+
+/* pods_lifecycle.c */
+/*
+ * A lifecycle hook handler as a probe object to run with probe_check (owned),
+ * with timeout_s; NULL with *sleep_s set for the sleep action.
+ */
+json_t *pods_hook_as_probe(const json_t *handler, int timeout_s, int *sleep_s);
+/* Run the pod's preStop hooks once (in the background); true when they are done and the pod may stop. */
+bool pods_prestop_done(struct loop *l, struct pod *p);
 
 /* pods_report.c */
 /* Start the threads that send statuses. */
 void pods_report_start(struct loop *l);
 /* Send text (a status, JSON) as the status of the pod uid at path; replaces one not yet sent. */
 void pods_report_queue(const char *uid, const char *path, const char *text);
+
+/* pods_events.c */
+/* Post an Event about pod p (and container c, may be NULL). */
+void pods_event(struct loop *l, const struct pod *p, const struct pctr *c, const char *type, const char *reason,
+		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* pods_status.c */
 /* The pod's status as the kubelet reports it (returns owned). */

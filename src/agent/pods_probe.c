@@ -26,7 +26,7 @@
 
 #define MAX_INFLIGHT 32
 
-enum { LIVE, READY, STARTUP };
+enum { LIVE, READY, STARTUP, POSTSTART };
 static const char *const probe_keys[] = { "livenessProbe", "readinessProbe", "startupProbe" };
 static const char *const probe_names[] = { "Liveness", "Readiness", "Startup" };
 
@@ -36,7 +36,8 @@ struct job {
 	char instance[64];
 	int which;
 	pid_t netns_pid;
-	json_t *probe, *ports; /* owned copies */
+	json_t *probe, *ports; /* owned copies; probe is NULL for a postStart sleep */
+	int sleep_s;           /* a postStart hook's sleep action */
 };
 
 static pthread_mutex_t inflight_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -50,10 +51,9 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* An exec probe: the command runs in the container through the pod's shim. */
-static int exec_in(void *ctx, const json_t *argv, int timeout_ms, char *why, size_t why_len)
+int pods_exec_check(void *ctx, const json_t *argv, int timeout_ms, char *why, size_t why_len)
 {
-	struct job *j = ctx;
+	const struct pods_exec_ctx *j = ctx;
 	struct atoll_err err = ERR_INIT;
 	json_t *req = json_pack("{s:s,s:s,s:O,s:b,s:b}", "op", "exec", "id", j->ctr, "args", argv, "tty", 0, "stdin", 0);
 	int fd = shim_open_stream(j->dir, req, &err);
@@ -114,23 +114,14 @@ static struct pod *find_pod(struct loop *l, const char *uid)
 	return NULL;
 }
 
+/* An event about container ctr of pod uid, from outside the loop's lock (names copied by the caller). */
 static void post_event(struct loop *l, const char *ns, const char *pod, const char *uid, const char *ctr,
 		       const char *type, const char *reason, const char *msg)
 {
-	struct atoll_err err = ERR_INIT;
-	char now[40];
+	struct pod p = { .ns = (char *)ns, .name = (char *)pod, .uid = (char *)uid };
+	struct pctr c = { .name = (char *)ctr };
 
-	pods_now(now, sizeof(now));
-	_cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/events", ns);
-	_cleanup_free_ char *fp = xasprintf("spec.containers{%s}", ctr);
-	json_t *ev = json_pack("{s:s,s:s,s:{s:s},s:{s:s,s:s,s:s,s:s,s:s,s:s},s:s,s:s,s:s,s:{s:s,s:s},s:s,s:s,s:i}",
-			       "apiVersion", "v1", "kind", "Event", "metadata", "generateName", pod,
-			       "involvedObject", "apiVersion", "v1", "kind", "Pod", "name", pod, "namespace", ns, "uid",
-			       uid, "fieldPath", fp, "type", type, "reason", reason, "message", msg, "source",
-			       "component", "kubelet", "host", l->node, "firstTimestamp", now, "lastTimestamp", now,
-			       "count", 1);
-	kclient_do(l->kc, "POST", path, NULL, ev, NULL, &err);
-	json_decref(ev);
+	pods_event(l, &p, &c, type, reason, "%s", msg);
 }
 
 /* Kill a container whose liveness probe failed; the restart policy does the rest. */
@@ -160,6 +151,19 @@ static void record(struct job *j, enum probe_result res, const char *msg)
 		struct pctr *c = &p->c[i];
 		if (strcmp(c->name, j->ctr) || strcmp(c->pr.instance, j->instance))
 			continue;
+		snprintf(ns, sizeof(ns), "%s", p->ns);
+		snprintf(name, sizeof(name), "%s", p->name);
+		if (j->which == POSTSTART) {
+			c->pr.post_done = true;
+			c->pr.busy[POSTSTART] = false;
+			if (res == PROBE_FAILURE) {
+				snprintf(ev_msg, sizeof(ev_msg), "PostStartHook failed: %s", msg);
+				kill_it = true;
+				grace = p->grace;
+				c->pr.killed = true;
+			}
+			break;
+		}
 		struct probe_params pp;
 		probe_params(json_object_get(c->spec, probe_keys[j->which]), &pp);
 		struct probe_state *s = &c->pr.st[j->which];
@@ -183,10 +187,15 @@ static void record(struct job *j, enum probe_result res, const char *msg)
 	pthread_mutex_unlock(&l->mu);
 	if (event)
 		post_event(l, ns, name, j->uid, j->ctr, "Warning", "Unhealthy", ev_msg);
+	if (kill_it && j->which == POSTSTART)
+		post_event(l, ns, name, j->uid, j->ctr, "Warning", "FailedPostStartHook", ev_msg);
 	if (kill_it) {
 		char m[300];
-		snprintf(m, sizeof(m), "Container %s failed %s probe, will be restarted", j->ctr,
-			 j->which == LIVE ? "liveness" : "startup");
+		if (j->which == POSTSTART)
+			snprintf(m, sizeof(m), "FailedPostStartHook");
+		else
+			snprintf(m, sizeof(m), "Container %s failed %s probe, will be restarted", j->ctr,
+				 j->which == LIVE ? "liveness" : "startup");
 		post_event(l, ns, name, j->uid, j->ctr, "Normal", "Killing", m);
 		kill_ctr(j->dir, j->ctr, SIGTERM);
 		/* The grace period, bounded so one probe thread does not hold on for long. */
@@ -200,10 +209,17 @@ static void *run_job(void *arg)
 {
 	struct job *j = arg;
 	char msg[200];
-	struct probe_target t = { .netns_pid = j->netns_pid, .pod_ip = j->ip, .ports = j->ports, .exec = exec_in,
-				  .exec_ctx = j };
+	struct pods_exec_ctx ec = { .dir = j->dir, .ctr = j->ctr };
+	struct probe_target t = { .netns_pid = j->netns_pid, .pod_ip = j->ip, .ports = j->ports,
+				  .exec = pods_exec_check, .exec_ctx = &ec };
+	enum probe_result r = PROBE_SUCCESS;
 
-	enum probe_result r = probe_check(j->probe, &t, msg, sizeof(msg));
+	msg[0] = '\0';
+	if (j->probe)
+		r = probe_check(j->probe, &t, msg, sizeof(msg));
+	else
+		for (int i = 0; i < j->sleep_s * 10; i++)
+			usleep(100 * 1000);
 	record(j, r, msg);
 	pthread_mutex_lock(&inflight_mu);
 	inflight--;
@@ -265,6 +281,25 @@ static size_t due(struct loop *l, struct job **out, size_t max)
 				reset(c, inst, now);
 			if (c->pr.killed)
 				continue;
+			json_t *post = json_object_get(json_object_get(c->spec, "lifecycle"), "postStart");
+			if (post && !c->pr.post_done) {
+				if (c->pr.busy[POSTSTART] || n >= max)
+					continue;
+				struct job *j = xcalloc(1, sizeof(*j));
+				j->l = l;
+				j->uid = xstrdup(p->uid);
+				j->ctr = xstrdup(c->name);
+				j->dir = xstrdup(p->dir);
+				j->ip = ip ? xstrdup(ip) : NULL;
+				snprintf(j->instance, sizeof(j->instance), "%s", inst);
+				j->which = POSTSTART;
+				j->netns_pid = pid;
+				j->probe = pods_hook_as_probe(post, 30, &j->sleep_s);
+				j->ports = json_deep_copy(json_object_get(c->spec, "ports"));
+				c->pr.busy[POSTSTART] = true;
+				out[n++] = j;
+				continue; /* probes wait for the hook, as in Kubernetes */
+			}
 			for (int w = LIVE; w <= STARTUP && n < max; w++) {
 				if (!c->pr.has[w] || c->pr.busy[w] || c->pr.st[w].next > now)
 					continue;

@@ -39,8 +39,10 @@ static json_t *ctr_status(const struct pod *p, const struct pctr *c, bool init_d
 				  !c->is_init && !init_done ? "PodInitializing" : "ContainerCreating");
 	}
 	_cleanup_free_ char *cid = xasprintf("atoll://%s/%s", p->uid, c->name);
+	const char *digest = p->imgs[c->image].digest;
+	_cleanup_free_ char *iid = digest ? xasprintf("%s@%s", p->refs[c->image], digest) : xstrdup("");
 	return json_pack("{s:s,s:O,s:s,s:s,s:b,s:b,s:I,s:o,s:o}", "name", c->name, "image",
-			 json_object_get(c->spec, "image"), "imageID", "", "containerID", cid, "ready",
+			 json_object_get(c->spec, "image"), "imageID", iid, "containerID", cid, "ready",
 			 running && !c->is_init && pods_probe_ready(c), "started", running && pods_probe_started(c),
 			 "restartCount", json_integer_value(json_object_get(st, "restarts")), "state", state,
 			 "lastState", last);

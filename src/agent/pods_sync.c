@@ -17,6 +17,7 @@
 #include "agent/env.h"
 #include "agent/pods_int.h"
 #include "api/quantity.h"
+#include "auth/auth_quota.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "podinit/proto.h"
@@ -73,6 +74,8 @@ static int prepare_images(struct loop *l, struct pod *p)
 		}
 	}
 	p->images_ready = true;
+	for (size_t i = 0; i < p->nimgs; i++)
+		pods_event(l, p, NULL, "Normal", "Pulled", "Container image \"%s\" is ready", p->refs[i]);
 	return 0;
 }
 
@@ -128,19 +131,50 @@ char *pods_node_cidr(struct loop *l)
 	return cidr;
 }
 
+/*
+ * The limits of the namespace's resource pool (the parent cgroup of all its
+ * sandboxes) from its ResourceQuotas. -1 with p->error when they cannot be
+ * read: starting the sandbox without them would lift the pool's limits.
+ */
+static int pool_limits(struct loop *l, struct pod *p, long *cpu_milli, long long *memory)
+{
+	struct atoll_err err = ERR_INIT;
+	_cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/resourcequotas", p->ns);
+	json_t *list = NULL;
+	int code = kclient_do(l->kc, "GET", path, NULL, NULL, &list, &err);
+
+	if (code == 200)
+		quota_pool_limits(list, cpu_milli, memory);
+	else
+		snprintf(p->error, sizeof(p->error), "reading the ResourceQuotas of %s: %s", p->ns,
+			 code < 0 ? err.msg : "refused");
+	json_decref(list);
+	return code == 200 ? 0 : -1;
+}
+
 static int write_sandbox_json(struct loop *l, struct pod *p)
 {
 	const char *hn = json_string_value(json_object_get(p->spec, "hostname"));
 	_cleanup_free_ char *host = xstrndup(hn && *hn ? hn : p->name, 63);
 	int64_t cpu, mem;
-	json_t *imgs = json_array();
+	long pool_cpu = 0;
+	long long pool_mem = 0;
 
 	pod_limits(p, &cpu, &mem);
+	if (*p->ns && pool_limits(l, p, &pool_cpu, &pool_mem) < 0)
+		return -1;
+	json_t *imgs = json_array();
 	for (size_t i = 0; i < p->nimgs; i++)
 		json_array_append_new(imgs, json_string(p->imgs[i].rootfs));
 	json_t *o = json_pack("{s:s,s:o,s:[],s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
 			      "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
 			      "namespace", p->ns);
+	if (json_array_size(json_object_get(p->spec, "hostAliases")))
+		json_object_set(o, "hostAliases", json_object_get(p->spec, "hostAliases"));
+	if (pool_cpu > 0)
+		json_object_set_new(o, "pool_cpu_milli", json_integer(pool_cpu));
+	if (pool_mem > 0)
+		json_object_set_new(o, "pool_memory", json_integer(pool_mem));
 	/* Pod networking is opt-in (--pod-network) until every node has it; it needs the Node's podCIDR. */
 	if (l->pod_network && !json_is_true(json_object_get(p->spec, "hostNetwork"))) {
 		char *cidr = pods_node_cidr(l);
@@ -329,20 +363,24 @@ static void run_ctr(struct loop *l, struct pod *p, struct pctr *c, bool created)
 		if (!call(p, req, why, sizeof(why))) {
 			snprintf(c->config_error, sizeof(c->config_error), "%s", why);
 			c->next_start = time(NULL) + 2;
+			pods_event(l, p, c, "Warning", "Failed", "Error: %s", why);
 			return;
 		}
+		pods_event(l, p, c, "Normal", "Created", "Created container %s", c->name);
 	}
 	if (!call(p, json_pack("{s:s,s:s}", "op", "start", "id", c->name), why, sizeof(why))) {
 		log_warn("agent", "pod %s/%s: start %s: %s", p->ns, p->name, c->name, why);
 		snprintf(c->config_error, sizeof(c->config_error), "%s", why);
 		c->next_start = time(NULL) + 2;
+		pods_event(l, p, c, "Warning", "Failed", "Error: %s", why);
 		return;
 	}
 	p->acted = true;
+	pods_event(l, p, c, "Normal", "Started", "Started container %s", c->name);
 }
 
 /* Notice a new exit: remember its termination and when a restart may come. */
-static void saw_exit(struct pod *p, struct pctr *c, json_t *st)
+static bool saw_exit(struct pod *p, struct pctr *c, json_t *st)
 {
 	const char *fin = json_string_value(json_object_get(st, "finishedAt"));
 	int code = (int)json_integer_value(json_object_get(st, "exitCode"));
@@ -352,7 +390,7 @@ static void saw_exit(struct pod *p, struct pctr *c, json_t *st)
 	snprintf(key, sizeof(key), "%lld %s", (long long)json_integer_value(json_object_get(st, "restarts")),
 		 fin ? fin : "");
 	if (!fin || !strcmp(key, c->seen_finished))
-		return;
+		return false;
 	snprintf(c->seen_finished, sizeof(c->seen_finished), "%s", key);
 	const char *reason = json_is_true(json_object_get(st, "oomKilled")) ? "OOMKilled"
 			     : code == 0				       ? "Completed"
@@ -367,6 +405,7 @@ static void saw_exit(struct pod *p, struct pctr *c, json_t *st)
 	int r = (int)json_integer_value(json_object_get(st, "restarts"));
 	int back = 1 << (r < 6 ? r : 6);
 	c->next_start = time(NULL) + (back < PODS_MAX_BACKOFF ? back : PODS_MAX_BACKOFF);
+	return true;
 }
 
 /*
@@ -401,9 +440,11 @@ static bool drive(struct loop *l, struct pod *p)
 			all_done = false;
 			continue;
 		}
-		saw_exit(p, c, st);
+		bool fresh = saw_exit(p, c, st);
 		int code = (int)json_integer_value(json_object_get(st, "exitCode"));
 		if (pods_will_restart(p, c, code)) {
+			if (fresh && code != 0)
+				pods_event(l, p, c, "Warning", "BackOff", "Back-off restarting failed container %s", c->name);
 			if (now >= c->next_start)
 				run_ctr(l, p, c, true);
 			if (c->is_init)

@@ -26,6 +26,7 @@
 #include "controllers/ctl.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "store/crypt.h"
 #include "store/store.h"
 
 static void usage(FILE *f)
@@ -48,6 +49,9 @@ static void usage(FILE *f)
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
 		"  --audit-log PATH     append one JSON line per request to PATH\n"
+		"  --encrypt-resources LIST  resources stored encrypted (AES-GCM, key ring\n"
+		"                       DIR/encryption-keys), e.g. secrets,configmaps (default\n"
+		"                       secrets; none for none); see `atoll encryption`\n"
 		"  -v, --verbose        debug logging\n"
 		"  -h, --help           this help\n");
 }
@@ -86,6 +90,7 @@ int cmd_server(int argc, char **argv)
 		{ "event-history", required_argument, NULL, 'E' },
 		{ "max-requests-inflight", required_argument, NULL, 'M' },
 		{ "audit-log", required_argument, NULL, 'A' },
+		{ "encrypt-resources", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -94,7 +99,7 @@ int cmd_server(int argc, char **argv)
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
 	bool no_node = false, stop_pods = false, pod_network = false;
-	const char *node_name = NULL;
+	const char *node_name = NULL, *enc_resources = CRYPT_DEFAULT_RESOURCES;
 	int node_stream_port = 0;
 	long long event_history = 0;
 	int c;
@@ -115,6 +120,7 @@ int cmd_server(int argc, char **argv)
 			if (audit_open(optarg) < 0)
 				die("--audit-log %s: cannot open", optarg);
 			break;
+		case 'R': enc_resources = optarg; break;
 		case 'v': log_level_max = LOG_DEBUG; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -143,6 +149,17 @@ int cmd_server(int argc, char **argv)
 	srv.data_dir = xstrdup(data_dir);
 	clock_gettime(CLOCK_MONOTONIC, &srv.started);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * SIGHUP reloads the encryption key ring, SIGINT/SIGTERM stop us (the
+	 * sigwait at the end): blocked before any thread starts, so that none of
+	 * them is killed by one instead of the orderly shutdown.
+	 */
+	sigset_t hup;
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	sigaddset(&hup, SIGINT);
+	sigaddset(&hup, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &hup, NULL);
 	/* Many HTTP threads: without a cap each keeps a malloc arena of freed memory. */
 	mallopt(M_ARENA_MAX, 2);
 	/* Every watch is a connection: allow as many descriptors as the hard limit does. */
@@ -163,7 +180,13 @@ int cmd_server(int argc, char **argv)
 	srv.admin_token = pki.admin_token;
 
 	_cleanup_free_ char *db = xasprintf("%s/store.db", data_dir);
-	struct store_opts so = { .path = db, .log_keep = event_history };
+	/* The key ring is made on first start; the store seals and unseals with it. */
+	struct store_crypt *rings[16] = { xcalloc(1, sizeof(struct store_crypt)) };
+	size_t nrings = 1;
+	if (crypt_ring_setup(rings[0], data_dir, true, &err) < 0 ||
+	    crypt_set_resources(rings[0], enc_resources, &err) < 0)
+		die("encryption: %s", err.msg);
+	struct store_opts so = { .path = db, .log_keep = event_history, .crypt = rings[0] };
 	srv.store = store_open(&so, &err);
 	if (!srv.store)
 		die("store: %s", err.msg);
@@ -221,9 +244,28 @@ int cmd_server(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	int sig;
-	sigwait(&set, &sig);
+	/* SIGHUP: read the key ring again (after `atoll encryption rotate`). */
+	while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
+		struct store_crypt *c = xcalloc(1, sizeof(*c));
+		if (nrings == sizeof(rings) / sizeof(rings[0])) {
+			log_error("server", "SIGHUP: too many key ring reloads; restart the server");
+		} else if (crypt_ring_setup(c, data_dir, false, &err) < 0 ||
+			   crypt_set_resources(c, enc_resources, &err) < 0) {
+			log_error("server", "SIGHUP: key ring not reloaded: %s", err.msg);
+		} else {
+			/* Writes in flight may still use the old ring: keep it until the store closes. */
+			rings[nrings++] = c;
+			store_set_crypt(srv.store, c);
+			log_info("server", "SIGHUP: key ring reloaded, %zu keys, %s encrypts", c->nkeys,
+				 c->keys[0].name);
+			continue;
+		}
+		crypt_release(c);
+		free(c);
+	}
 	log_info("server", "signal %d: shutting down", sig);
 	if (!no_node)
 		agent_exit();
@@ -231,6 +273,10 @@ int cmd_server(int argc, char **argv)
 	http_stop(&srv);
 	controllers_stop();
 	store_close(srv.store);
+	for (size_t i = 0; i < nrings; i++) {
+		crypt_release(rings[i]);
+		free(rings[i]);
+	}
 	pki_release(&pki);
 	free(srv.listen_host);
 	free(srv.data_dir);

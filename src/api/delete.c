@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/delete.h"
 #include "api/object.h"
@@ -28,6 +29,11 @@ int delete_opts_parse(const json_t *body, const char *qpolicy, struct delete_opt
 		json_t *dr = json_object_get(body, "dryRun");
 		if (json_array_size(dr))
 			o->dry_run = true;
+		json_t *g = json_object_get(body, "gracePeriodSeconds");
+		if (json_is_integer(g)) {
+			o->has_grace = true;
+			o->grace = json_integer_value(g) < 0 ? 0 : json_integer_value(g);
+		}
 	}
 	if (!p || !*p)
 		o->policy = DELETE_DEFAULT;
@@ -58,6 +64,38 @@ static void add_finalizer(json_t *meta, const char *f)
 		if (json_is_string(v) && !strcmp(json_string_value(v), f))
 			return;
 	json_array_append_new(fs, json_string(f));
+}
+
+/*
+ * Pods bound to a node are deleted gracefully, as in Kubernetes: marked with
+ * deletionTimestamp (now + the grace period) and deletionGracePeriodSeconds,
+ * and removed by the node once their containers have stopped (it deletes
+ * with grace 0). A shorter grace period may follow; 0 deletes at once.
+ * Returns whether obj was marked (meta updated) rather than to be deleted.
+ */
+static bool pod_graceful(const struct api_kind *k, json_t *obj, const struct delete_opts *o, json_t *meta)
+{
+	const json_t *spec = json_object_get(obj, "spec");
+	const char *phase = json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
+	json_t *tg = json_object_get(spec, "terminationGracePeriodSeconds");
+	long long grace = o->has_grace ? o->grace : json_is_integer(tg) ? json_integer_value(tg) : 30;
+
+	if (k->group[0] || strcmp(k->resource, "pods"))
+		return false;
+	const char *node = json_string_value(json_object_get(spec, "nodeName"));
+	if (!node || !*node || grace <= 0 || (phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"))))
+		return false;
+	json_t *cur = json_object_get(meta, "deletionGracePeriodSeconds");
+	if (json_object_get(meta, "deletionTimestamp") && json_is_integer(cur) && json_integer_value(cur) <= grace)
+		return true; /* already going, as fast or faster: nothing changes */
+	time_t at = time(NULL) + (time_t)grace;
+	struct tm tm;
+	char ts[40];
+	gmtime_r(&at, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(meta, "deletionTimestamp", json_string(ts));
+	json_object_set_new(meta, "deletionGracePeriodSeconds", json_integer(grace));
+	return true;
 }
 
 int obj_delete(struct store *s, const struct api_kind *k, const char *ns, const char *name,
@@ -98,6 +136,7 @@ int obj_delete(struct store *s, const struct api_kind *k, const char *ns, const 
 		else if (o->policy == DELETE_ORPHAN)
 			add_finalizer(meta, "orphan");
 		bool pending = json_array_size(json_object_get(meta, "finalizers")) > 0;
+		bool graceful = pod_graceful(k, obj, o, meta);
 		/* A Namespace waits for its contents: spec.finalizers ["kubernetes"]. */
 		if (!strcmp(k->resource, "namespaces") && !k->group[0]) {
 			if (json_array_size(json_object_get(json_object_get(obj, "spec"), "finalizers")))
@@ -111,12 +150,15 @@ int obj_delete(struct store *s, const struct api_kind *k, const char *ns, const 
 		}
 		if (o->dry_run) {
 			*result = obj;
-			*gone = !pending;
+			*gone = !pending && !graceful;
 			return 0;
 		}
 		int rc;
 		int64_t nrev;
-		if (pending) {
+		if (graceful) {
+			rc = obj_store_put(s, key, obj, rev, &nrev, err);
+			pending = true;
+		} else if (pending) {
 			if (!json_object_get(meta, "deletionTimestamp")) {
 				char now[40];
 				obj_now(now, sizeof(now));

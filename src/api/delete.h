@@ -22,6 +22,8 @@ struct delete_opts {
 	const char *uid;  /* precondition, NULL for none */
 	const char *rv;   /* precondition, NULL for none */
 	bool dry_run;
+	bool has_grace;   /* gracePeriodSeconds given (else a pod's own terminationGracePeriodSeconds) */
+	long long grace;
 };
 
 /*

@@ -111,7 +111,7 @@ static const struct api_kind k_pvc = {
 static const struct api_kind k_resourcequota = {
 	ROW("", "v1", "ResourceQuota", "resourcequotas", "resourcequota", true),
 	.short_names = { "quota" }, .subresources = API_SUB_STATUS,
-	.validate = kinds_validate_meta_only, PRINT(resourcequota), .merge_keys = meta_keys,
+	.validate = kinds_resourcequota_validate, PRINT(resourcequota), .merge_keys = meta_keys,
 };
 static const struct api_kind k_limitrange = {
 	ROW("", "v1", "LimitRange", "limitranges", "limitrange", true),

@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "api/kinds_common.h"
 #include "api/kinds_hooks.h"
+#include "lib/xalloc.h"
 
 /* ---- Service ---- */
 
@@ -261,7 +264,29 @@ void kinds_configmap_validate(const struct api_kind *k, const json_t *obj, const
 
 void kinds_secret_defaults(const struct api_kind *k, json_t *obj)
 {
+	json_t *sd = json_object_get(obj, "stringData");
+	const char *key;
+	json_t *v;
+
 	kj_default_str(obj, "type", "Opaque");
+	/* As the API server does on write: stringData goes into data (base64), overriding, and is dropped. */
+	if (!json_is_object(sd))
+		return;
+	json_t *data = json_object_get(obj, "data");
+	if (!json_is_object(data)) {
+		data = json_object();
+		json_object_set_new(obj, "data", data);
+	}
+	json_object_foreach(sd, key, v) {
+		if (!json_is_string(v))
+			continue;
+		size_t n = json_string_length(v);
+		char *b64 = xmalloc(4 * ((n + 2) / 3) + 1);
+		EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)json_string_value(v), (int)n);
+		json_object_set_new(data, key, json_string(b64));
+		free(b64);
+	}
+	json_object_del(obj, "stringData");
 }
 
 void kinds_secret_validate(const struct api_kind *k, const json_t *obj, const json_t *old,

@@ -35,6 +35,10 @@ KINDS_HOOKS(endpoints);
 KINDS_HOOKS(storageclass);
 KINDS_HOOKS(crd);
 
+/* ResourceQuota scopes (src/auth/auth_quota_scope.c): validation only */
+void kinds_resourcequota_validate(const struct api_kind *k, const json_t *obj, const json_t *old,
+				  json_t *causes);
+
 /* RBAC (kinds_rbac.c): validation only */
 void kinds_role_validate(const struct api_kind *k, const json_t *obj, const json_t *old,
 			 json_t *causes);

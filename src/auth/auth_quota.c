@@ -16,7 +16,7 @@
 struct reservation {
 	struct api_req *r;
 	char ns[64];
-	json_t *delta; /* quota key -> usage in milli-units (integer) */
+	json_t *delta; /* "<quota name>/<key>" -> usage in milli-units (integer) */
 	struct reservation *next;
 };
 
@@ -117,8 +117,9 @@ static const char *group_key(const char *g)
 	return *g ? g : "core";
 }
 
-/* Usage of key in ns from the store (objects of resource/group). */
-static int64_t used_in_store(struct store *s, const char *ns, const char *key, const char *group, const char *res)
+/* Usage of quota's key in ns from the store (objects of resource/group that quota covers). */
+static int64_t used_in_store(struct store *s, const char *ns, const json_t *quota, const char *key,
+			     const char *group, const char *res)
 {
 	_cleanup_free_ char *prefix = xasprintf("%s/%s/%s/", group_key(group), res, ns);
 	json_t *objs = load_list(s, prefix), *o;
@@ -126,6 +127,8 @@ static int64_t used_in_store(struct store *s, const char *ns, const char *key, c
 	int64_t sum = 0;
 
 	json_array_foreach(objs, i, o) {
+		if (!quota_covers(quota, group, res, o))
+			continue;
 		int64_t u = usage_of(key, group, res, o);
 		sum += u > 0 ? u : 0;
 	}
@@ -253,19 +256,24 @@ static bool fits(struct store *s, const char *ns, const char *group, const char 
 	json_array_foreach(quotas, i, q) {
 		const char *key;
 		json_t *hardv;
+		/* Scoped quotas count only the pods in their scopes. */
+		if (!quota_covers(q, group, resource, obj))
+			continue;
 		json_object_foreach(json_object_get(json_object_get(q, "spec"), "hard"), key, hardv) {
 			int64_t add = usage_of(key, group, resource, obj);
 			if (add < 0)
 				continue;
+			/* Reservations are per quota: two quotas may count one key differently. */
+			_cleanup_free_ char *dkey = xasprintf("%s/%s", obj_name(q) ? obj_name(q) : "", key);
 			/* Pods must state what a compute quota counts. */
 			if (pods && add == 0 && strcmp(key, "pods") && strncmp(key, "count/", 6) && !pod_terminal(obj)) {
 				snprintf(msg, n, "failed quota: %s: must specify %s", obj_name(q) ? obj_name(q) : "", key);
 				return false;
 			}
-			int64_t used = used_in_store(s, ns, key, group, resource);
+			int64_t used = used_in_store(s, ns, q, key, group, resource);
 			for (struct reservation *p = pending; p; p = p->next)
 				if (!strcmp(p->ns, ns))
-					used += json_integer_value(json_object_get(p->delta, key));
+					used += json_integer_value(json_object_get(p->delta, dkey));
 			int64_t hard = milli_of(hardv);
 			if (used + add > hard) {
 				char rq[64], us[64], li[64];
@@ -276,7 +284,7 @@ static bool fits(struct store *s, const char *ns, const char *group, const char 
 					 obj_name(q) ? obj_name(q) : "", key, rq, key, us, key, li);
 				return false;
 			}
-			json_object_set_new(delta, key, json_integer(add + json_integer_value(json_object_get(delta, key))));
+			json_object_set_new(delta, dkey, json_integer(add));
 		}
 	}
 	return true;
@@ -407,7 +415,7 @@ static void refresh(struct store *s, const char *ns)
 			char group[128], res[128], buf[64];
 			if (!key_kind(key, group, res, sizeof(res)))
 				continue;
-			fmt_qty(key, used_in_store(s, ns, key, group, res), buf, sizeof(buf));
+			fmt_qty(key, used_in_store(s, ns, q, key, group, res), buf, sizeof(buf));
 			json_object_set_new(used, key, json_string(buf));
 		}
 		json_t *st = json_pack("{s:O,s:o}", "hard", hard ? hard : json_object(), "used", used);

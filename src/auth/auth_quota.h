@@ -35,4 +35,19 @@ struct store;
 int quota_create_internal(struct store *s, const char *ns, const char *group, const char *resource, json_t *obj,
 			  int (*put)(void *ctx), void *ctx, char *why, size_t n);
 
+/* auth_quota_scope.c */
+/* Whether quota has scopes (spec.scopes or spec.scopeSelector); scoped quotas count pods only. */
+bool quota_scoped(const json_t *quota);
+/* Whether quota (borrowed) counts obj of resource res in group ("" for core). */
+bool quota_covers(const json_t *quota, const char *group, const char *res, const json_t *obj);
+
+/* auth_quota_pool.c */
+/*
+ * A namespace's resource pool limits (sandbox.h's sb_opts pool_*) from its
+ * ResourceQuotas: the smallest hard limits.cpu (milli-CPUs) and
+ * limits.memory (bytes) of the unscoped quotas; 0 when none sets one.
+ * quotas: an array of ResourceQuota objects or a list with "items" (borrowed).
+ */
+void quota_pool_limits(const json_t *quotas, long *cpu_milli, long long *memory);
+
 #endif

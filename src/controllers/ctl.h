@@ -57,6 +57,9 @@ void ctl_set_admission(ctl_admit_fn fn);
 int ctl_delete(struct store *s, const char *group, const char *resource, const char *ns,
 	       const char *name);
 
+/* Delete at once, with no grace period (pods of nodes that are gone). */
+int ctl_delete_now(struct store *s, const char *group, const char *resource, const char *ns, const char *name);
+
 /* The uid of obj's controller ownerReference, or NULL (borrowed). */
 const char *ctl_controller_uid(const json_t *obj);
 bool ctl_terminating(const json_t *obj);

@@ -174,16 +174,33 @@ int ctl_create(struct store *s, const char *group, const char *resource, const c
 	return rc;
 }
 
+static int delete_with(struct store *s, const char *group, const char *resource, const char *ns, const char *name,
+		       const struct delete_opts *o);
+
 int ctl_delete(struct store *s, const char *group, const char *resource, const char *ns,
 	       const char *name)
 {
-	const struct api_kind *k = kinds_find_resource(group, resource);
 	struct delete_opts o = { .policy = DELETE_BACKGROUND };
+
+	return delete_with(s, group, resource, ns, name, &o);
+}
+
+int ctl_delete_now(struct store *s, const char *group, const char *resource, const char *ns, const char *name)
+{
+	struct delete_opts o = { .policy = DELETE_BACKGROUND, .has_grace = true, .grace = 0 };
+
+	return delete_with(s, group, resource, ns, name, &o);
+}
+
+static int delete_with(struct store *s, const char *group, const char *resource, const char *ns, const char *name,
+		       const struct delete_opts *o)
+{
+	const struct api_kind *k = kinds_find_resource(group, resource);
 	struct atoll_err err = ERR_INIT;
 	json_t *res = NULL;
 	bool gone;
 
-	if (!k || obj_delete(s, k, ns, name, &o, &res, &gone, &err) < 0)
+	if (!k || obj_delete(s, k, ns, name, o, &res, &gone, &err) < 0)
 		return -1;
 	json_decref(res);
 	return 0;

@@ -66,7 +66,7 @@ static void tick(struct ctl_loop *l)
 		if (ctl_now() - t < quarantine)
 			continue;
 		log_info("podgc", "deleting pod %s/%s: node %s is gone", obj_namespace(p), obj_name(p), node);
-		ctl_delete(l->store, "", "pods", obj_namespace(p), obj_name(p));
+		ctl_delete_now(l->store, "", "pods", obj_namespace(p), obj_name(p)); /* no node will finish it */
 	}
 	json_decref(orphans);
 	orphans = seen; /* pods no longer orphaned drop out */

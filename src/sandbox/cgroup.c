@@ -4,6 +4,9 @@
  * directory and CLONE_INTO_CGROUP; hybrid and v1 hosts (v1 controllers under
  * /sys/fs/cgroup/<ctrl>, a cgroup2 mount that carries only hugetlb) use one
  * directory per v1 controller and move the init there before it runs.
+ * With a resource pool (a Kubernetes namespace), the sandbox's directories
+ * sit under the pool's, atoll/ns-<namespace>/<sandbox>, which carries the
+ * namespace's quota limits.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,26 +36,6 @@ static int write_file(const char *dir, const char *file, const char *val)
 	return e;
 }
 
-static int add_dir(struct sb_cgroup *cg, const char *parent, const char *name, char *msg, size_t len)
-{
-	char p[512];
-
-	snprintf(p, sizeof(p), "%s/atoll", parent);
-	if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-		snprintf(msg, len, "cgroup %s: %s", p, strerror(errno));
-		return -errno;
-	}
-	snprintf(p, sizeof(p), "%s/atoll/%s", parent, name);
-	if (mkdir(p, 0755) < 0) {
-		snprintf(msg, len, "cgroup %s: %s", p, strerror(errno));
-		return -errno;
-	}
-	cg->dirs[cg->n] = xstrdup(p);
-	snprintf(p, sizeof(p), "%s/atoll/%s/cgroup.procs", parent, name);
-	cg->procs_fd[cg->n++] = open(p, O_WRONLY | O_CLOEXEC);
-	return 0;
-}
-
 static int set(const char *dir, const char *file, const char *val, char *msg, size_t len)
 {
 	int r = write_file(dir, file, val);
@@ -62,16 +45,108 @@ static int set(const char *dir, const char *file, const char *val, char *msg, si
 	return r;
 }
 
+/* Which hierarchy a directory is made in: v2, or one v1 controller's. */
+enum cg_kind { CG_V2, CG_MEMORY, CG_CPU, CG_PIDS };
+
+#define V2_CONTROLLERS "+cpu +memory +pids"
+
+/*
+ * The pool's limits in one hierarchy. Lowering a v1 limit below what the
+ * pool uses now (memory: EBUSY) or below a member's own CPU quota (EINVAL)
+ * is refused by the kernel; the pool then keeps its old limit until it
+ * empties, and the new sandbox still starts.
+ */
+static int pool_limits(const char *dir, enum cg_kind kind, const struct sb_opts *o, char *msg, size_t len)
+{
+	char v[64];
+	int r = 0;
+
+	switch (kind) {
+	case CG_V2:
+		write_file(dir, "cgroup.subtree_control", V2_CONTROLLERS);
+		if (o->pool_memory > 0)
+			snprintf(v, sizeof(v), "%lld", o->pool_memory);
+		else
+			snprintf(v, sizeof(v), "max");
+		if ((r = set(dir, "memory.max", v, msg, len)) < 0)
+			return r;
+		if (o->pool_cpu_milli > 0)
+			snprintf(v, sizeof(v), "%ld 100000", o->pool_cpu_milli * 100);
+		else
+			snprintf(v, sizeof(v), "max 100000");
+		return set(dir, "cpu.max", v, msg, len);
+	case CG_MEMORY:
+		snprintf(v, sizeof(v), "%lld", o->pool_memory > 0 ? o->pool_memory : -1LL);
+		r = set(dir, "memory.limit_in_bytes", v, msg, len);
+		return r == -EBUSY ? 0 : r;
+	case CG_CPU:
+		snprintf(v, sizeof(v), "%ld", o->pool_cpu_milli > 0 ? o->pool_cpu_milli * 100 : -1L);
+		r = set(dir, "cpu.cfs_quota_us", v, msg, len);
+		return r == -EINVAL ? 0 : r;
+	case CG_PIDS:
+		break;
+	}
+	return 0;
+}
+
+static int mkdir_fail(const char *p, char *msg, size_t len)
+{
+	int e = errno;
+
+	snprintf(msg, len, "cgroup %s: %s", p, strerror(e));
+	return -e;
+}
+
+/*
+ * Make ROOT/atoll[/ns-POOL]/NAME, open its cgroup.procs and record it. With
+ * a pool, the pool's directory is made first and its limits set.
+ */
+static int add_dir(struct sb_cgroup *cg, const char *root, enum cg_kind kind, const char *name,
+		   const struct sb_opts *o, char *msg, size_t len)
+{
+	char base[512], pool[600], p[700];
+	int r;
+
+	snprintf(base, sizeof(base), "%s/atoll", root);
+	if (mkdir(base, 0755) < 0 && errno != EEXIST)
+		return mkdir_fail(base, msg, len);
+	if (kind == CG_V2)
+		write_file(base, "cgroup.subtree_control", V2_CONTROLLERS);
+	if (!o->pool) {
+		snprintf(p, sizeof(p), "%s/%s", base, name);
+		if (mkdir(p, 0755) < 0)
+			return mkdir_fail(p, msg, len);
+	} else {
+		snprintf(pool, sizeof(pool), "%s/ns-%s", base, o->pool);
+		for (int tries = 0;; tries++) {
+			if (mkdir(pool, 0755) < 0 && errno != EEXIST)
+				return mkdir_fail(pool, msg, len);
+			if ((r = pool_limits(pool, kind, o, msg, len)) < 0 && r != -ENOENT)
+				return r;
+			snprintf(p, sizeof(p), "%s/%s", pool, name);
+			if (mkdir(p, 0755) == 0)
+				break;
+			/* The pool's last sandbox removed it between our two mkdirs: again. */
+			if (errno != ENOENT || tries == 3)
+				return mkdir_fail(p, msg, len);
+		}
+		cg->pool_dirs[cg->npool++] = xstrdup(pool);
+	}
+	cg->dirs[cg->n] = xstrdup(p);
+	snprintf(p, sizeof(p), "%s/cgroup.procs", cg->dirs[cg->n]);
+	cg->procs_fd[cg->n++] = open(p, O_WRONLY | O_CLOEXEC);
+	return 0;
+}
+
 static int create_v2(struct sb_cgroup *cg, const char *name, const struct sb_opts *o, char *msg, size_t len)
 {
 	char v[64];
 	int r;
 
 	/* Controllers must be enabled from the root down to our parent. */
-	write_file(CG_ROOT, "cgroup.subtree_control", "+cpu +memory +pids");
-	if ((r = add_dir(cg, CG_ROOT, name, msg, len)) < 0)
+	write_file(CG_ROOT, "cgroup.subtree_control", V2_CONTROLLERS);
+	if ((r = add_dir(cg, CG_ROOT, CG_V2, name, o, msg, len)) < 0)
 		return r;
-	write_file(CG_ROOT "/atoll", "cgroup.subtree_control", "+cpu +memory +pids");
 	const char *d = cg->dirs[0];
 	cg->mem = cg->dirs[0];
 	/* CLONE_INTO_CGROUP places the child; nothing to write later. */
@@ -97,29 +172,41 @@ static int create_v2(struct sb_cgroup *cg, const char *name, const struct sb_opt
 	return cg->v2fd < 0 ? -errno : 0;
 }
 
+/*
+ * v1: one directory per controller that has a limit; with a pool, memory
+ * and cpu always, so the pool's limits cover the sandbox.
+ */
 static int create_v1(struct sb_cgroup *cg, const char *name, const struct sb_opts *o, char *msg, size_t len)
 {
 	char v[64];
 	int r;
 
-	if (o->memory > 0) {
-		if ((r = add_dir(cg, CG_ROOT "/memory", name, msg, len)) < 0)
+	if (o->memory > 0 || o->pool) {
+		if ((r = add_dir(cg, CG_ROOT "/memory", CG_MEMORY, name, o, msg, len)) < 0)
 			return r;
 		cg->mem = cg->dirs[cg->n - 1];
-		snprintf(v, sizeof(v), "%lld", o->memory);
-		if ((r = set(cg->mem, "memory.limit_in_bytes", v, msg, len)) < 0)
-			return r;
+		if (o->memory > 0) {
+			snprintf(v, sizeof(v), "%lld", o->memory);
+			if ((r = set(cg->mem, "memory.limit_in_bytes", v, msg, len)) < 0)
+				return r;
+		}
 		write_file(cg->mem, "memory.swappiness", "0");
 	}
-	if (o->cpu_milli > 0) {
-		if ((r = add_dir(cg, CG_ROOT "/cpu", name, msg, len)) < 0)
+	if (o->cpu_milli > 0 || o->pool) {
+		if ((r = add_dir(cg, CG_ROOT "/cpu", CG_CPU, name, o, msg, len)) < 0)
 			return r;
-		snprintf(v, sizeof(v), "%ld", o->cpu_milli * 100);
-		if ((r = set(cg->dirs[cg->n - 1], "cpu.cfs_quota_us", v, msg, len)) < 0)
-			return r;
+		/* v1 refuses a child quota above its parent's: the pool's bounds it anyway. */
+		long q = o->cpu_milli;
+		if (o->pool && o->pool_cpu_milli > 0 && q > o->pool_cpu_milli)
+			q = o->pool_cpu_milli;
+		if (q > 0) {
+			snprintf(v, sizeof(v), "%ld", q * 100);
+			if ((r = set(cg->dirs[cg->n - 1], "cpu.cfs_quota_us", v, msg, len)) < 0)
+				return r;
+		}
 	}
 	if (o->pids > 0) {
-		if ((r = add_dir(cg, CG_ROOT "/pids", name, msg, len)) < 0)
+		if ((r = add_dir(cg, CG_ROOT "/pids", CG_PIDS, name, o, msg, len)) < 0)
 			return r;
 		snprintf(v, sizeof(v), "%ld", o->pids);
 		if ((r = set(cg->dirs[cg->n - 1], "pids.max", v, msg, len)) < 0)
@@ -139,6 +226,10 @@ int sb_cgroup_create(struct sb_cgroup *cg, const char *name, const struct sb_opt
 		return -errno;
 	}
 	cg->v2 = sf.f_type == CGROUP2_SUPER_MAGIC;
+	if (o->pool && !sb_pool_name_ok(o->pool)) {
+		snprintf(msg, len, "resource pool '%s': not a namespace name", o->pool);
+		return -EINVAL;
+	}
 	int r = cg->v2 ? create_v2(cg, name, o, msg, len) : create_v1(cg, name, o, msg, len);
 	if (r < 0)
 		sb_cgroup_destroy(cg);
@@ -163,21 +254,39 @@ long sb_cgroup_oom_kills(const struct sb_cgroup *cg)
 	return n;
 }
 
-void sb_cgroup_destroy(struct sb_cgroup *cg)
+static void release(struct sb_cgroup *cg, int remove)
 {
 	for (int i = 0; i < cg->n; i++) {
 		if (cg->procs_fd[i] >= 0)
 			close(cg->procs_fd[i]);
 		cg->procs_fd[i] = -1;
 		/* The last tasks of a dying PID namespace may take a moment to leave. */
-		for (int tries = 0; tries < 200 && rmdir(cg->dirs[i]) < 0 && errno == EBUSY; tries++)
+		for (int tries = 0; remove && tries < 200 && rmdir(cg->dirs[i]) < 0 && errno == EBUSY; tries++)
 			usleep(1000);
 		free(cg->dirs[i]);
 		cg->dirs[i] = NULL;
 	}
+	/* A pool goes with its last sandbox; while others live in it, rmdir fails (EBUSY). */
+	for (int i = 0; i < cg->npool; i++) {
+		if (remove)
+			rmdir(cg->pool_dirs[i]);
+		free(cg->pool_dirs[i]);
+		cg->pool_dirs[i] = NULL;
+	}
 	cg->n = 0;
+	cg->npool = 0;
 	cg->mem = NULL;
 	if (cg->v2fd >= 0)
 		close(cg->v2fd);
 	cg->v2fd = -1;
+}
+
+void sb_cgroup_destroy(struct sb_cgroup *cg)
+{
+	release(cg, 1);
+}
+
+void sb_cgroup_forget(struct sb_cgroup *cg)
+{
+	release(cg, 0);
 }

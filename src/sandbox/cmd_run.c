@@ -39,7 +39,11 @@ static void usage(FILE *f)
 		"  -t, --tty                  allocate a pseudo-terminal\n"
 		"      --timings              print where the time went to stderr\n"
 		"      --data-dir DIR         state and image cache (default /var/lib/atoll)\n"
-		"      --guest-kernel PATH    kernel for vm isolation\n");
+		"      --guest-kernel PATH    kernel for vm isolation\n"
+		"      --pool NAME            put the sandbox in resource pool NAME (namespace isolation):\n"
+		"                             the parent cgroup atoll/ns-NAME, as a pod of namespace NAME\n"
+		"      --pool-cpus N          the pool's CPU limit (default: none)\n"
+		"      --pool-memory SIZE     the pool's memory limit (default: none)\n");
 }
 
 static long long parse_size(const char *s)
@@ -77,9 +81,9 @@ static char *find_init(void)
 }
 
 struct run_args {
-	const char *isolation, *data_dir, *guest_kernel, *workdir, *user, *image, *hostname;
-	long cpu_milli, pids;
-	long long memory;
+	const char *isolation, *data_dir, *guest_kernel, *workdir, *user, *image, *hostname, *pool;
+	long cpu_milli, pids, pool_cpu_milli;
+	long long memory, pool_memory;
 	int interactive, tty, timings;
 	char **env;
 	size_t nenv;
@@ -153,7 +157,8 @@ static int run_namespace(struct run_args *a, struct image *img, double t0, doubl
 	const char *images[] = { img->rootfs };
 	struct sb_opts o = { .data_dir = a->data_dir, .images = images, .nimages = 1, .init_path = init,
 			     .cpu_milli = a->cpu_milli, .memory = a->memory, .pids = a->pids,
-			     .vols = a->vols, .nvols = a->nvols };
+			     .vols = a->vols, .nvols = a->nvols, .pool = a->pool,
+			     .pool_cpu_milli = a->pool_cpu_milli, .pool_memory = a->pool_memory };
 
 	/* Our own stdout/stderr must not die with a reader that goes away. */
 	signal(SIGPIPE, SIG_IGN);
@@ -185,9 +190,12 @@ static int run_namespace(struct run_args *a, struct image *img, double t0, doubl
 		fprintf(stderr, "atoll: %s\n", res.error);
 		return EXIT_ATOLL;
 	}
-	if (res.signal == SIGKILL && ooms > 0)
+	if (res.signal == SIGKILL && ooms > 0 && a->memory > 0)
 		fprintf(stderr, "atoll: the command was killed by the out-of-memory killer (memory limit %lld bytes)\n",
 			a->memory);
+	else if (res.signal == SIGKILL && ooms > 0)
+		fprintf(stderr, "atoll: the command was killed by the out-of-memory killer (pool %s: memory limit %lld bytes)\n",
+			a->pool ? a->pool : "-", a->pool_memory);
 	if (a->timings)
 		fprintf(stderr,
 			"atoll: timings (ms): image prepare %.2f, sandbox create %.2f, init ready %.2f, "
@@ -207,7 +215,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "interactive", no_argument, NULL, 'i' },     { "tty", no_argument, NULL, 't' },
 		{ "timings", no_argument, NULL, 'T' },         { "data-dir", required_argument, NULL, 'D' },
 		{ "guest-kernel", required_argument, NULL, 'K' }, { "help", no_argument, NULL, 'h' },
-		{ "hostname", required_argument, NULL, 'H' },
+		{ "hostname", required_argument, NULL, 'H' },  { "pool", required_argument, NULL, 'P' },
+		{ "pool-cpus", required_argument, NULL, 'C' }, { "pool-memory", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -223,17 +232,27 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 				return fprintf(stderr, "atoll run: --isolation is vm or namespace\n"), -1;
 			a->isolation = optarg;
 			break;
-		case 'c': {
+		case 'c':
+		case 'C': {
 			char *end;
 			double v = strtod(optarg, &end);
 			if (*end || v <= 0)
-				return fprintf(stderr, "atoll run: bad --cpus '%s'\n", optarg), -1;
-			a->cpu_milli = (long)(v * 1000);
+				return fprintf(stderr, "atoll run: bad --%scpus '%s'\n", c == 'C' ? "pool-" : "", optarg), -1;
+			*(c == 'C' ? &a->pool_cpu_milli : &a->cpu_milli) = (long)(v * 1000);
 			break;
 		}
 		case 'm':
-			if ((a->memory = parse_size(optarg)) <= 0)
-				return fprintf(stderr, "atoll run: bad --memory '%s'\n", optarg), -1;
+		case 'M': {
+			long long v = parse_size(optarg);
+			if (v <= 0)
+				return fprintf(stderr, "atoll run: bad --%smemory '%s'\n", c == 'M' ? "pool-" : "", optarg), -1;
+			*(c == 'M' ? &a->pool_memory : &a->memory) = v;
+			break;
+		}
+		case 'P':
+			if (!sb_pool_name_ok(optarg))
+				return fprintf(stderr, "atoll run: --pool must be a namespace name\n"), -1;
+			a->pool = optarg;
 			break;
 		case 'p':
 			a->pids = atol(optarg);

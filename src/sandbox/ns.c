@@ -364,14 +364,7 @@ void sandbox_reap_later(struct sandbox *sb)
 		return;
 	}
 	/* The reaper owns the cgroups now: forget them without removing them. */
-	for (int i = 0; i < sb->cg.n; i++) {
-		free(sb->cg.dirs[i]);
-		sb->cg.dirs[i] = NULL;
-		if (sb->cg.procs_fd[i] >= 0)
-			close(sb->cg.procs_fd[i]);
-	}
-	sb->cg.n = 0;
-	sb->cg.mem = NULL;
+	sb_cgroup_forget(&sb->cg);
 	sb->pid = 0;
 }
 

@@ -31,6 +31,16 @@ struct sb_opts {
 	long pids;                /* 0: no limit */
 	const struct sb_volume *vols;
 	size_t nvols;
+	/*
+	 * Resource pool: the Kubernetes namespace whose parent cgroup,
+	 * atoll/ns-<pool>/, holds this sandbox's cgroup, limited by the
+	 * namespace's ResourceQuota (limits.cpu, limits.memory), so one team
+	 * cannot starve another. Each sandbox created in the pool (re)sets the
+	 * pool's limits; the last one to go removes the pool's directory.
+	 */
+	const char *pool;         /* borrowed, a DNS label; NULL: atoll/<sandbox> as before */
+	long pool_cpu_milli;      /* 0: no limit */
+	long long pool_memory;    /* bytes, 0: no limit */
 };
 
 struct sb_cgroup {
@@ -40,6 +50,8 @@ struct sb_cgroup {
 	int procs_fd[4];   /* their cgroup.procs, open for writing (v1) */
 	char *mem;         /* borrowed from dirs: where OOM kills are counted */
 	int v2fd;          /* v2 directory, for CLONE_INTO_CGROUP; -1 otherwise */
+	int npool;
+	char *pool_dirs[4]; /* owned: the pool's directories, removed when left empty */
 };
 
 struct sandbox {
@@ -56,7 +68,22 @@ struct sandbox {
 int sb_cgroup_create(struct sb_cgroup *cg, const char *name, const struct sb_opts *o, char *msg, size_t len);
 /* Number of OOM kills so far, or -1 when unknown. */
 long sb_cgroup_oom_kills(const struct sb_cgroup *cg);
+/* Remove our directories (the pool's too when nothing else is in it). */
 void sb_cgroup_destroy(struct sb_cgroup *cg);
+/* Forget the directories without removing them (another process does it). */
+void sb_cgroup_forget(struct sb_cgroup *cg);
+
+/* pool.c */
+/* Whether name can be a pool (a Kubernetes namespace name: a DNS label). */
+int sb_pool_name_ok(const char *name);
+/*
+ * Fill o->pool, o->pool_cpu_milli and o->pool_memory from a parsed
+ * sandbox.json (src/shim/shim.h: "namespace", "pool_cpu_milli",
+ * "pool_memory"); strings stay borrowed from sandbox_json. Missing keys
+ * leave no pool / no limit. Returns 0, or -EINVAL with msg.
+ */
+struct json_t;
+int sb_opts_pool_from_json(struct sb_opts *o, const struct json_t *sandbox_json, char *msg, size_t len);
 
 /* idrange.c */
 int sb_idrange_alloc(const char *data_dir, unsigned *base, int *lockfd, unsigned *slot);

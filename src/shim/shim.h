@@ -20,9 +20,14 @@
  * sandbox.json: {"hostname", "images": [rootfs dirs, mounted at /images/N],
  *   "volumes": [{"host","guest","readonly"}] (visible in the sandbox),
  *   "cpu_milli", "memory" (bytes), "pids", "network": bool,
- *   "namespace" (the pod's Kubernetes namespace, for per-namespace cgroups)}
+ *   "namespace" (the pod's Kubernetes namespace, for per-namespace cgroups),
+ *   optional "pool_cpu_milli", "pool_memory" (bytes): the namespace's
+ *   ResourceQuota limits.cpu / limits.memory (quota_pool_limits in
+ *   auth/auth_quota.h), absent for no limit; sb_opts_pool_from_json
+ *   (sandbox/sandbox.h) reads these three into sb_opts}
  *   Added by the shim's implementation: "pod_cidr" (the node's pod range,
- *   with "network": true). Volume N is visible in the sandbox at /volumes/N;
+ *   with "network": true), "hostAliases" (the pod spec's, added to
+ *   /etc/hosts). Volume N is visible in the sandbox at /volumes/N;
  *   a create's "mounts" source naming a volume's "guest" path (or a path
  *   below it) is pointed there by the shim. POD_DIR/etc is one more volume,
  *   bound into every container at /etc/hosts and /etc/resolv.conf.
@@ -115,6 +120,8 @@ int shim_open_stream(const char *pod_dir, const json_t *req, struct atoll_err *e
  * records only; returns how many bytes of in it consumed.
  */
 size_t shim_log_decode(const char *in, size_t len, int timestamps, struct buf *out);
+/* The same, leaving out records stamped before since ("YYYY-MM-DDTHH:MM:SS...", UTC; NULL: none). */
+size_t shim_log_decode_since(const char *in, size_t len, int timestamps, const char *since, struct buf *out);
 
 /* `atoll shim`: the shim process itself. */
 int cmd_shim(int argc, char **argv);

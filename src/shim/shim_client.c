@@ -19,6 +19,7 @@
 #include "lib/xalloc.h"
 #include "podinit/proto.h"
 #include "shim/shim.h"
+#include "shim/shim_int.h"
 
 extern char **environ;
 
@@ -135,17 +136,39 @@ int shim_spawn(const char *pod_dir, const char *data_dir, struct atoll_err *err)
 	return fd < 0 ? -1 : shim_spawn_finish(fd, pod_dir, err);
 }
 
+int shim_sock_addr(const char *dir, struct sockaddr_un *un, int *dirfd)
+{
+	memset(un, 0, sizeof(*un));
+	un->sun_family = AF_UNIX;
+	*dirfd = -1;
+	if ((size_t)snprintf(un->sun_path, sizeof(un->sun_path), "%s/shim.sock", dir) < sizeof(un->sun_path))
+		return 0;
+	/* Too long for sun_path: name the directory through a descriptor instead. */
+	*dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*dirfd < 0)
+		return -errno;
+	snprintf(un->sun_path, sizeof(un->sun_path), "/proc/self/fd/%d/shim.sock", *dirfd);
+	return 0;
+}
+
 int shim_connect(const char *pod_dir, struct atoll_err *err)
 {
-	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	struct sockaddr_un un;
+	int dirfd, r = shim_sock_addr(pod_dir, &un, &dirfd);
 
-	if ((size_t)snprintf(un.sun_path, sizeof(un.sun_path), "%s/shim.sock", pod_dir) >= sizeof(un.sun_path))
-		return err_set(err, 500, "InternalError", "%s/shim.sock: path too long", pod_dir);
+	if (r < 0)
+		return err_set(err, 503, "ServiceUnavailable", "no shim for %s: %s", pod_dir, strerror(-r));
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	if (fd < 0) {
+		if (dirfd >= 0)
+			close(dirfd);
 		return err_set(err, 500, "InternalError", "socket: %s", strerror(errno));
-	if (connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0) {
-		int e = errno;
+	}
+	r = connect(fd, (struct sockaddr *)&un, sizeof(un));
+	int e = errno;
+	if (dirfd >= 0)
+		close(dirfd);
+	if (r < 0) {
 		close(fd);
 		return err_set(err, 503, "ServiceUnavailable", "no shim for %s: %s", pod_dir, strerror(e));
 	}

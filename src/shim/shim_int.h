@@ -45,6 +45,15 @@ void shim_log_write(struct shim_log *l, int stream, const char *data, size_t len
 /* Flush partial lines and close. */
 void shim_log_close(struct shim_log *l);
 
+/* ---- shim_client.c ---- */
+struct sockaddr_un;
+/*
+ * The address of dir/shim.sock; when the path does not fit, dir is opened
+ * into *dirfd (close it after bind/connect) and named as /proc/self/fd/N.
+ * Otherwise *dirfd is -1. 0 or -errno.
+ */
+int shim_sock_addr(const char *dir, struct sockaddr_un *un, int *dirfd);
+
 /* ---- shim_state.c ---- */
 
 enum shim_ctr_state { SC_NONE, SC_CREATED, SC_RUNNING, SC_EXITED };

@@ -135,6 +135,11 @@ void shim_log_close(struct shim_log *l)
 
 size_t shim_log_decode(const char *in, size_t len, int timestamps, struct buf *out)
 {
+	return shim_log_decode_since(in, len, timestamps, NULL, out);
+}
+
+size_t shim_log_decode_since(const char *in, size_t len, int timestamps, const char *since, struct buf *out)
+{
 	size_t used = 0;
 	bool cont = false; /* the last record was partial: its line goes on */
 
@@ -154,6 +159,9 @@ size_t shim_log_decode(const char *in, size_t len, int timestamps, struct buf *o
 			continue;
 		}
 		const char *content = sp2 + 3;
+		/* Whole seconds compare as strings; a fraction would not ('.' sorts before 'Z'). */
+		if (since && sp1 - rec >= 19 && strncmp(rec, since, 19) < 0)
+			continue;
 		if (timestamps && !cont) {
 			buf_add(out, rec, (size_t)(sp1 - rec));
 			buf_addc(out, ' ');

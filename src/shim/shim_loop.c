@@ -379,12 +379,14 @@ int shim_serve(struct shim *s)
 		pfd[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 		for (struct shim_conn *c = s->conns; c; c = c->next) {
 			short ev = c->out.len > c->out_off ? POLLOUT : 0;
-			bool pf_full = c->kind == CONN_PF && c->tout.len - c->tout_off > PF_HIGH;
-			if (!c->closing && !c->client_eof && !pf_full)
+			/* Input waits while what it feeds is backed up: the TCP peer, or pod init for stdin. */
+			bool full = c->kind == CONN_PF ? c->tout.len - c->tout_off > PF_HIGH
+				    : c->kind != CONN_CTL && s->initq.len - s->initq_off > PF_HIGH;
+			if (!c->closing && !c->client_eof && !full)
 				ev |= POLLIN;
 			who[n] = c;
 			pfd[n++] = (struct pollfd){ .fd = c->fd, .events = ev };
-			if (c->tcp >= 0) {
+			if (c->tcp >= 0 && !c->tcp_eof) {
 				short tev = c->tout.len > c->tout_off ? POLLOUT : 0;
 				if (!c->tcp_eof && c->out.len - c->out_off < PF_HIGH)
 					tev |= POLLIN;
@@ -410,7 +412,7 @@ int shim_serve(struct shim *s)
 				shim_pf_io(s, c, pfd[i].revents);
 				continue;
 			}
-			if (c->client_eof && c->kind != CONN_PF && (pfd[i].revents & (POLLHUP | POLLERR)))
+			if (c->client_eof && (pfd[i].revents & (POLLHUP | POLLERR)))
 				c->dead = true;
 			else if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
 				read_client(s, c);

@@ -140,6 +140,9 @@ static void make_sandbox(struct shim *s)
 			     .memory = (long long)json_integer_value(json_object_get(s->cfg, "memory")),
 			     .pids = (long)json_integer_value(json_object_get(s->cfg, "pids")),
 			     .vols = sv, .nvols = s->nvols + 1 };
+	/* The namespace's resource pool: a parent cgroup with its quota's limits. */
+	if (sb_opts_pool_from_json(&o, s->cfg, msg, sizeof(msg)) < 0)
+		fail("%s", msg);
 	if (sandbox_create(&s->sb, &o, msg, sizeof(msg)) < 0) {
 		sandbox_destroy(&s->sb);
 		fail("sandbox: %s", msg);
@@ -160,6 +163,24 @@ static void make_sandbox(struct shim *s)
 	}
 }
 
+/* Kubernetes' hostAliases ([{"ip","hostnames":[...]}]) as /etc/hosts lines. */
+static void add_aliases(struct shim *s, FILE *f)
+{
+	size_t i, j;
+	json_t *a, *h;
+
+	json_array_foreach(json_object_get(s->cfg, "hostAliases"), i, a) {
+		const char *ip = json_string_value(json_object_get(a, "ip"));
+		if (!ip || strpbrk(ip, "\n\t "))
+			continue;
+		fprintf(f, "%s", ip);
+		json_array_foreach(json_object_get(a, "hostnames"), j, h)
+			if (json_string_value(h) && !strpbrk(json_string_value(h), "\n\t "))
+				fprintf(f, "\t%s", json_string_value(h));
+		fputc('\n', f);
+	}
+}
+
 static void network(struct shim *s)
 {
 	struct atoll_err err = ERR_INIT;
@@ -167,6 +188,7 @@ static void network(struct shim *s)
 	const char *ns = json_string_value(json_object_get(s->cfg, "namespace"));
 	const char *cidr = json_string_value(json_object_get(s->cfg, "pod_cidr"));
 	const char *uid = strrchr(s->dir, '/') + 1;
+	_cleanup_free_ char *hosts = xasprintf("%s/etc/hosts", s->dir);
 
 	if (!hn || !*hn)
 		hn = "localhost";
@@ -177,36 +199,39 @@ static void network(struct shim *s)
 			net_pod_detach(s->data_dir, uid);
 			fail("network: %s", err.msg);
 		}
+		FILE *f = fopen(hosts, "ae");
+		if (f) {
+			add_aliases(s, f);
+			fclose(f);
+		}
 		return;
 	}
-	_cleanup_free_ char *hosts = xasprintf("%s/etc/hosts", s->dir);
-	_cleanup_free_ char *text = xasprintf("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-					      "127.0.1.1\t%s\n", hn);
-	if (write_file(hosts, text) < 0)
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp", hosts);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		fail("%s: %s", tmp, strerror(errno));
+	fprintf(f, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n", hn);
+	add_aliases(s, f);
+	if (fclose(f) != 0 || rename(tmp, hosts) < 0)
 		fail("%s: %s", hosts, strerror(errno));
-}
-
-static int sock_addr(const char *dir, struct sockaddr_un *un)
-{
-	memset(un, 0, sizeof(*un));
-	un->sun_family = AF_UNIX;
-	if ((size_t)snprintf(un->sun_path, sizeof(un->sun_path), "%s/shim.sock", dir) >= sizeof(un->sun_path))
-		return -ENAMETOOLONG;
-	return 0;
 }
 
 static void listen_sock(struct shim *s)
 {
 	struct sockaddr_un un;
+	int dirfd;
+	_cleanup_free_ char *path = xasprintf("%s/shim.sock", s->dir);
 
-	if (sock_addr(s->dir, &un) < 0)
-		fail("%s/shim.sock: path too long for a socket", s->dir);
-	unlink(un.sun_path);
+	if (shim_sock_addr(s->dir, &un, &dirfd) < 0)
+		fail("%s: %s", s->dir, strerror(errno));
+	unlink(path);
 	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&un, sizeof(un)) < 0 ||
 	    listen(s->listen_fd, 64) < 0)
-		fail("%s: %s", un.sun_path, strerror(errno));
-	chmod(un.sun_path, 0600);
+		fail("%s: %s", path, strerror(errno));
+	if (dirfd >= 0)
+		close(dirfd);
+	chmod(path, 0600);
 }
 
 int cmd_shim(int argc, char **argv)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/xalloc.h"
 #include "store/store_int.h"
 
@@ -184,14 +185,33 @@ void db_close(struct db *db)
 	db->lockfd = -1;
 }
 
-static struct blob *col_blob(sqlite3_stmt *st, int col)
+/* The key ring in use; store_set_crypt may swap it while readers and the writer run. */
+static const struct store_crypt *ring_of(const struct db *db)
+{
+	return __atomic_load_n(&db->crypt, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * A value column in cleartext: sealed values are unsealed (crypt.h). NULL
+ * for SQL NULL, or with *bad set and err filled when unsealing fails.
+ */
+static struct blob *col_value(const struct db *db, sqlite3_stmt *st, int col, const char *key,
+			      bool *bad, struct atoll_err *err)
 {
 	const void *p;
+	size_t n;
+	struct blob *b;
 
 	if (sqlite3_column_type(st, col) == SQLITE_NULL)
 		return NULL;
 	p = sqlite3_column_blob(st, col);
-	return blob_new(p ? p : "", (size_t)sqlite3_column_bytes(st, col));
+	n = (size_t)sqlite3_column_bytes(st, col);
+	if (!p || !crypt_sealed(p, n))
+		return blob_new(p ? p : "", n);
+	b = crypt_unseal(ring_of(db), key, p, n, err);
+	if (!b)
+		*bad = true;
+	return b;
 }
 
 int db_load(struct db *db, struct idx *ix, int64_t *rev, int64_t *compacted,
@@ -199,21 +219,40 @@ int db_load(struct db *db, struct idx *ix, int64_t *rev, int64_t *compacted,
 {
 	sqlite3_stmt *st;
 	int64_t maxmod = 0, rc;
+	size_t stale = 0;
+	bool bad = false;
 
 	if (sqlite3_prepare_v2(db->w, "SELECT key, value, create_rev, mod_rev FROM kv", -1, &st,
 			       NULL) != SQLITE_OK)
 		return db_fail(db->w, err, "load");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct blob *v = col_blob(st, 1);
+		const char *key = (const char *)sqlite3_column_text(st, 0);
+		const void *raw = sqlite3_column_blob(st, 1);
+		size_t rlen = (size_t)sqlite3_column_bytes(st, 1);
+		char name[CRYPT_NAME_MAX];
+		bool sealed = raw && crypt_sealed(raw, rlen);
+		/* Not as a write would store it now: sealed with an older key, or cleartext. */
+		if (sealed ? crypt_key_name(raw, rlen, name) < 0 || !ring_of(db) ||
+				     strcmp(name, ring_of(db)->keys[0].name)
+			   : crypt_wants(ring_of(db), key))
+			stale++;
+		struct blob *v = col_value(db, st, 1, key, &bad, err);
+		if (bad)
+			break;
 		int64_t mod = sqlite3_column_int64(st, 3);
-		idx_put(ix, (const char *)sqlite3_column_text(st, 0), v, sqlite3_column_int64(st, 2), mod);
+		idx_put(ix, key, v, sqlite3_column_int64(st, 2), mod);
 		blob_unref(v);
 		if (mod > maxmod)
 			maxmod = mod;
 	}
 	sqlite3_finalize(st);
+	if (bad)
+		return -1;
 	if (rc != SQLITE_DONE)
 		return db_fail(db->w, err, "load");
+	if (stale)
+		log_warn("store", "%zu objects are not stored under the primary encryption key;"
+			 " `atoll encryption rewrite` (server stopped) re-encrypts them", stale);
 	/* The log keeps at least the newest revision, deletes included. */
 	*rev = query_int(db->w, "SELECT max(rev) FROM log", 0);
 	if (*rev < maxmod)
@@ -239,28 +278,53 @@ static void bind_blob(sqlite3_stmt *st, int i, const struct blob *b)
 		sqlite3_bind_null(st, i);
 }
 
-static int write_one(struct db *db, const struct ring_ev *e)
+/* The bytes that go to disk for value b of key: sealed when its resource is encrypted. */
+static struct blob *at_rest(const struct db *db, const char *key, struct blob *b,
+			    struct atoll_err *err)
 {
+	const struct store_crypt *c = ring_of(db);
+
+	if (!b || !crypt_wants(c, key))
+		return blob_ref(b);
+	return crypt_seal(c, key, b->data, b->len, err);
+}
+
+static int write_one(struct db *db, const struct ring_ev *e, struct atoll_err *err)
+{
+	/* A delete's prev is its value; do not store it twice. */
+	struct blob *v = at_rest(db, e->key, e->value, err), *prev = NULL;
+	int rc = -1;
+
+	if (!v || (e->type == STORE_EV_PUT && e->prev && !(prev = at_rest(db, e->key, e->prev, err))))
+		goto out;
 	if (e->type == STORE_EV_PUT) {
 		sqlite3_bind_int64(db->put, 1, e->create_rev);
 		sqlite3_bind_text(db->put, 2, e->key, -1, SQLITE_STATIC);
-		bind_blob(db->put, 3, e->value);
+		bind_blob(db->put, 3, v);
 		sqlite3_bind_int64(db->put, 4, e->rev);
 		if (step_reset(db->put) < 0)
-			return -1;
+			goto sqlfail;
 	} else {
 		sqlite3_bind_int64(db->del, 1, e->create_rev);
 		if (step_reset(db->del) < 0)
-			return -1;
+			goto sqlfail;
 	}
 	sqlite3_bind_int64(db->log, 1, e->rev);
 	sqlite3_bind_text(db->log, 2, e->key, -1, SQLITE_STATIC);
 	sqlite3_bind_int(db->log, 3, e->type == STORE_EV_PUT ? 0 : 1);
 	sqlite3_bind_int(db->log, 4, e->created);
-	bind_blob(db->log, 5, e->value);
-	/* A delete's prev is its value; do not store it twice. */
-	bind_blob(db->log, 6, e->type == STORE_EV_PUT ? e->prev : NULL);
-	return step_reset(db->log);
+	bind_blob(db->log, 5, v);
+	bind_blob(db->log, 6, prev);
+	if (step_reset(db->log) < 0)
+		goto sqlfail;
+	rc = 0;
+	goto out;
+sqlfail:
+	db_fail(db->w, err, "write");
+out:
+	blob_unref(v);
+	blob_unref(prev);
+	return rc;
 }
 
 int db_write_batch(struct db *db, const struct ring_ev *evs, size_t n, int64_t keep,
@@ -269,16 +333,15 @@ int db_write_batch(struct db *db, const struct ring_ev *evs, size_t n, int64_t k
 	if (step_reset(db->begin) < 0)
 		return db_fail(db->w, err, "begin");
 	for (size_t i = 0; i < n; i++)
-		if (write_one(db, &evs[i]) < 0)
+		if (write_one(db, &evs[i], err) < 0)
 			goto fail;
 	sqlite3_bind_int64(db->trim, 1, evs[n - 1].rev - keep);
-	if (step_reset(db->trim) < 0)
+	if (step_reset(db->trim) < 0 || step_reset(db->commit) < 0) {
+		db_fail(db->w, err, "write");
 		goto fail;
-	if (step_reset(db->commit) < 0)
-		goto fail;
+	}
 	return 0;
 fail:
-	db_fail(db->w, err, "write");
 	if (!sqlite3_get_autocommit(db->w))
 		step_reset(db->rollback);
 	return -1;
@@ -290,7 +353,7 @@ int db_read_log(struct db *db, const char *prefix, int64_t from, int64_t to,
 	sqlite3_stmt *st = db->read_log;
 	size_t plen = strlen(prefix);
 	int n = 0, rc = SQLITE_DONE;
-	bool gap = false;
+	bool gap = false, bad = false;
 
 	*scanned = from;
 	if (from >= to || max <= 0)
@@ -314,17 +377,21 @@ int db_read_log(struct db *db, const char *prefix, int64_t from, int64_t to,
 		e->type = sqlite3_column_int(st, 2) ? STORE_EV_DELETE : STORE_EV_PUT;
 		e->created = sqlite3_column_int(st, 3);
 		e->key = xstrdup(key);
-		e->value = col_blob(st, 4);
-		e->prev = e->type == STORE_EV_DELETE ? blob_ref(e->value) : col_blob(st, 5);
+		e->value = col_value(db, st, 4, key, &bad, err);
+		e->prev = e->type == STORE_EV_DELETE ? blob_ref(e->value)
+			: bad ? NULL : col_value(db, st, 5, key, &bad, err);
+		if (bad)
+			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	/* When unsealing failed, err says why; the failed event (counted in n) goes with the rest. */
+	if (!bad && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		db_fail(db->r, err, "read log");
-	else if (gap || *scanned == from) /* nothing in (from, to] at all: trimmed too */
+	else if (!bad && (gap || *scanned == from)) /* nothing in (from, to] at all: trimmed too */
 		err_set(err, 410, "Expired", "too old resource version: %lld", (long long)from);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	pthread_mutex_unlock(&db->rlock);
-	if ((rc != SQLITE_ROW && rc != SQLITE_DONE) || gap || *scanned == from) {
+	if (bad || (rc != SQLITE_ROW && rc != SQLITE_DONE) || gap || *scanned == from) {
 		while (n > 0)
 			store_event_release(&out[--n]);
 		return -1;

@@ -44,6 +44,7 @@ struct store *store_open(const struct store_opts *o, struct atoll_err *err)
 
 	if (db_open(&s->db, o->path, o->no_fsync, err) < 0)
 		goto fail;
+	s->db.crypt = o->crypt;
 	if (db_load(&s->db, &s->idx, &s->rev, &s->compacted, err) < 0)
 		goto fail;
 	ring_init(&s->ring, o->ring_events ? o->ring_events : STORE_RING_EVENTS,
@@ -56,6 +57,11 @@ fail:
 		ring_init(&s->ring, 1, 0, 0);
 	store_free(s);
 	return NULL;
+}
+
+void store_set_crypt(struct store *s, const struct store_crypt *c)
+{
+	__atomic_store_n(&s->db.crypt, c, __ATOMIC_RELEASE);
 }
 
 void store_close(struct store *s)

@@ -40,6 +40,7 @@ struct blob *blob_ref(struct blob *b);               /* returns b, refs+1 */
 void blob_unref(struct blob *b);                     /* NULL-safe */
 
 struct store;
+struct store_crypt; /* store/crypt.h */
 
 struct store_opts {
 	const char *path;   /* SQLite: database file, e.g. DATA/store.db */
@@ -48,12 +49,26 @@ struct store_opts {
 	int64_t log_keep;   /* revisions kept in the on-disk event log (100000) */
 	size_t ring_events; /* events kept in memory for watchers (16384) */
 	size_t ring_bytes;  /* value bytes the in-memory ring may pin (16 MiB) */
+	/*
+	 * Encryption at rest (store/crypt.h), NULL for none; borrowed, must
+	 * outlive the store. Values under its prefixes are sealed on their way
+	 * to disk (objects and event log); sealed values are unsealed on load
+	 * and on event-log reads, whatever the prefixes.
+	 */
+	const struct store_crypt *crypt;
 };
 
 /* Opens (creating if needed). Returns owned store, NULL with err set. */
 struct store *store_open(const struct store_opts *o, struct atoll_err *err);
 /* Close every watch first; no put/delete may be in flight. */
 void store_close(struct store *s);
+/*
+ * Use another key ring from now on (after `atoll encryption rotate`): the
+ * next writes seal with its primary key. Borrowed; a write or read in
+ * flight may still use the previous ring, so keep every ring until
+ * store_close.
+ */
+void store_set_crypt(struct store *s, const struct store_crypt *c);
 
 /* Current global revision (the newest committed one). */
 int64_t store_revision(struct store *s);

@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include "lib/serverlibs.h"
 
+#include "store/crypt.h"
 #include "store/store.h"
 
 /* ---- index.c ---- */
@@ -93,6 +94,7 @@ struct db {
 	pthread_mutex_t rlock;
 	char *path;
 	int lockfd;              /* flock()ed "<path>-lock": one process per database */
+	const struct store_crypt *crypt; /* borrowed, NULL: values go to disk as they are */
 
 	/* checkpoint.c */
 	sqlite3 *c;              /* the checkpointer's connection */
@@ -107,7 +109,10 @@ struct db {
 
 int db_open(struct db *db, const char *path, bool no_fsync, struct atoll_err *err);
 void db_close(struct db *db);
-/* Load kv rows into ix; *rev = newest revision, *compacted = newest dropped one. */
+/*
+ * Load kv rows into ix (unsealing sealed values); *rev = newest revision,
+ * *compacted = newest dropped one.
+ */
 int db_load(struct db *db, struct idx *ix, int64_t *rev, int64_t *compacted,
 	    struct atoll_err *err);
 /* One batch: begin, write each event, trim the log to `keep` revisions, commit. */

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """CRUD through kubectl and the raw API: create, get, update, delete, conflicts, generateName, errors."""
+import base64
 import json
 
 
@@ -141,3 +142,14 @@ def test_label_and_field_selectors(server, ns):
     assert names("--field-selector", "metadata.name!=s2", "-l", "app=sel") == ["s1", "s3"]
     p = server.kubectl("get", "cm", "-n", ns, "-l", "a in (", check=False)
     assert p.returncode != 0
+
+
+def test_secret_string_data_goes_into_data(server, ns):
+    server.kubectl("apply", "-n", ns, "-f", "-", input=json.dumps({
+        "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "sd"},
+        "data": {"a": base64.b64encode(b"old").decode(), "b": base64.b64encode(b"kept").decode()},
+        "stringData": {"a": "new value", "c": "plain"}}))
+    s = server.kjson("get", "secret", "sd", "-n", ns)
+    assert "stringData" not in s
+    assert {k: base64.b64decode(v).decode() for k, v in s["data"].items()} == {
+        "a": "new value", "b": "kept", "c": "plain"}

@@ -151,6 +151,8 @@ def test_two_containers_share_one_sandbox(node_server):
     assert rec[1] == "stdout" and rec[2] == "F" and rec[3] == "a-pair\n"
     ts = logs(s, "pair", "-c", "a", "--timestamps")
     assert ts.startswith(rec[0] + " a-pair")
+    assert "a-pair" in logs(s, "pair", "-c", "a", "--since=1h")
+    assert logs(s, "pair", "-c", "a", "--since-time=2999-01-01T00:00:00Z") == ""
     delete_and_wait(s, "pair")
     assert wait_gone("sleep 30[12]") and pid_gone(shim_pid)
 
@@ -188,9 +190,21 @@ def test_user_workdir_and_args_over_the_image(node_server):
     s = node_server
     c = {"name": "main", "image": s.image, "command": ["sh", "-c"], "args": ['echo "u=$(id -u):$(id -g) wd=$(pwd) $0"', "arg0"],
          "workingDir": "/tmp/work", "securityContext": {"runAsUser": 1000, "runAsGroup": 1001}}
-    create(s, pod("who", [c]))
+    p = pod("who", [c])
+    p["spec"]["hostAliases"] = [{"ip": "10.1.2.3", "hostnames": ["db.example", "db"]}]
+    create(s, p)
     wait_pod(s, "who", lambda p: phase(p) == "Succeeded")
     assert logs(s, "who").strip() == "u=1000:1001 wd=/tmp/work arg0"
+    c["args"] = ["grep -h db.example /etc/hosts; grep -c who /etc/hosts"]
+    c.pop("securityContext")
+    p = pod("hosts", [c])
+    p["spec"]["hostAliases"] = [{"ip": "10.1.2.3", "hostnames": ["db.example", "db"]}]
+    p["spec"]["hostname"] = "who"
+    create(s, p)
+    p = wait_pod(s, "hosts", lambda p: phase(p) == "Succeeded")
+    assert logs(s, "hosts").split("\n")[:2] == ["10.1.2.3\tdb.example\tdb", "1"]
+    assert statuses(p)["main"]["imageID"].startswith(s.image + "@sha256:")
+    delete_and_wait(s, "hosts")
     delete_and_wait(s, "who")
 
 
@@ -206,6 +220,10 @@ def test_restarts_with_backoff_keep_the_previous_log(node_server):
     assert "attempt-" in logs(s, "crashy", "--previous")
     p = wait_pod(s, "crashy", lambda p: "waiting" in statuses(p)["main"]["state"])
     assert statuses(p)["main"]["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    # As the kubelet does, the agent tells the story in events.
+    evs = json.loads(s.request("GET", "/api/v1/namespaces/default/events")[2])["items"]
+    reasons = {e["reason"] for e in evs if e["involvedObject"].get("name") == "crashy"}
+    assert {"Pulled", "Created", "Started", "BackOff"} <= reasons, reasons
     delete_and_wait(s, "crashy")
 
 
@@ -292,7 +310,7 @@ class ShimConn:
 
 def test_exec_attach_and_portforward_streams(node_server):
     s = node_server
-    uid = create(s, pod("streams", [ctr("srv", s.image, "echo ready; while true; do echo pong | nc -l -p 8080; done")]))
+    uid = create(s, pod("streams", [ctr("srv", s.image, "nc -ll -p 8082 -e cat & echo ready; while true; do echo pong | nc -l -p 8080; done")]))
     wait_pod(s, "streams", lambda p: phase(p) == "Running")
     d = pod_dir(s, uid)
     # exec: stdin in, stdout and stderr out, the exit status last.
@@ -315,6 +333,21 @@ def test_exec_attach_and_portforward_streams(node_server):
             ex = json.loads(data)
     assert out == b"out-streams\nfrom-stdin\n" and err == b"err\n" and ex == {"op": "exit", "status": 7}
     c.close()
+    # exec with a terminal, resized on the way.
+    c = ShimConn(d)
+    assert c.call({"op": "exec", "id": "srv", "args": ["sh"], "tty": True, "stdin": True, "rows": 10, "cols": 50})["ok"]
+    c.ctl({"op": "resize", "rows": 33, "cols": 77})
+    c.send(2, 1, b"stty size; exit 3\n")
+    out, ex = b"", None
+    while ex is None:
+        f = c.frame()
+        assert f, "the shim closed the exec stream early"
+        if f[0] == 1:
+            ex = json.loads(f[2])
+        else:
+            out += f[2]
+    assert b"33 77" in out and ex == {"op": "exit", "status": 3}
+    c.close()
     # exec in a container that does not exist is refused on the reply.
     c = ShimConn(d)
     assert not c.call({"op": "exec", "id": "nope", "args": ["true"]})["ok"]
@@ -336,6 +369,27 @@ def test_exec_attach_and_portforward_streams(node_server):
         if b"pong" not in got:
             time.sleep(0.2)
     assert got == b"pong\n"
+    # Many bytes both ways through an echo server, then a half-close: all come back, then EOF.
+    blob = os.urandom(300000)
+    deadline = time.monotonic() + T
+    while True:
+        c = ShimConn(d)
+        r = c.call({"op": "portforward", "port": 8082})
+        if r["ok"] or time.monotonic() > deadline:
+            break
+        c.close()
+        time.sleep(0.2)
+    assert r["ok"], r
+    c.s.sendall(blob)
+    c.s.shutdown(socket.SHUT_WR)
+    back = c.buf
+    while True:
+        chunk = c.s.recv(65536)
+        if not chunk:
+            break
+        back += chunk
+    assert back == blob
+    c.close()
     c = ShimConn(d)
     r = c.call({"op": "portforward", "port": 8081})
     assert not r["ok"] and "refused" in r["error"].lower()
@@ -355,6 +409,25 @@ def test_exec_attach_and_portforward_streams(node_server):
     assert ex == {"op": "exit", "signal": 9}
     c.close()
     delete_and_wait(s, "streams")
+
+
+def test_a_long_data_dir_path(tmp_path):
+    # DATA/pods/<uid>/shim.sock can be longer than a socket address holds.
+    data = tmp_path / ("d" * 60)
+    data.mkdir()
+    img = mkimage()
+    s = Server(data_dir=str(data), node=True, args=["--node-name", "n1"])
+    try:
+        wait_node(s)
+        uid = create(s, pod("longpath", [ctr("main", f"oci:{img}:latest", "echo long-ok; exec sleep 304")]))
+        assert len(os.path.join(pod_dir(s, uid), "shim.sock")) > 108
+        wait_pod(s, "longpath", lambda p: phase(p) == "Running")
+        assert "long-ok" in logs(s, "longpath")
+        delete_and_wait(s, "longpath")
+        assert wait_gone("sleep 304")
+    finally:
+        s.close()
+        subprocess.run(["rm", "-rf", img])
 
 
 # ---- adoption ----

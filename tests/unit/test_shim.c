@@ -88,6 +88,17 @@ static void test_decode(void)
 	shim_log_decode(log, used, 1, &out);
 	CHECK_STR(out.p, "2026-01-02T03:04:05.1Z hello world\n2026-01-02T03:04:06.2Z partial\n");
 	buf_reset(&out);
+	/* Records stamped before "since" are left out (whole seconds compared). */
+	buf_reset(&out);
+	shim_log_decode_since(log, used, 0, "2026-01-02T03:04:06Z", &out);
+	CHECK_STR(out.p, "partial\n");
+	buf_reset(&out);
+	shim_log_decode_since(log, used, 0, "2026-01-02T03:04:05Z", &out);
+	CHECK_STR(out.p, "hello world\npartial\n");
+	buf_reset(&out);
+	shim_log_decode_since(log, used, 0, "2027-01-01T00:00:00Z", &out);
+	CHECK(out.len == 0);
+	buf_reset(&out);
 	/* Lines that are not records pass through. */
 	shim_log_decode("plain line\n", 11, 0, &out);
 	CHECK_STR(out.p, "plain line\n");
