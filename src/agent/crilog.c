@@ -48,7 +48,14 @@ int crilog_parse_time(const char *s, size_t n, int64_t *ns)
 	}
 	if (*p)
 		return -1;
-	*ns = ((int64_t)timegm(&tm) - off) * 1000000000LL + frac;
+	int64_t secs = (int64_t)timegm(&tm) - off;
+	/* Nanoseconds in 64 bits reach the year 2262: clamp beyond, far is far. */
+	if (secs >= INT64_MAX / 1000000000LL)
+		*ns = INT64_MAX;
+	else if (secs <= INT64_MIN / 1000000000LL)
+		*ns = INT64_MIN;
+	else
+		*ns = secs * 1000000000LL + frac;
 	return 0;
 }
 

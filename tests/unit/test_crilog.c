@@ -53,6 +53,10 @@ int main(void)
 	int64_t a, b;
 	CHECK(crilog_parse_time("2026-11-25T12:00:00+02:00", 25, &a) == 0);
 	CHECK(crilog_parse_time("2026-11-25T10:00:00Z", 20, &b) == 0 && a == b);
+	CHECK(crilog_parse_time("2999-01-01T00:00:00Z", 20, &a) == 0 && a == INT64_MAX);
+	o.since_ns = a; /* the far future: nothing */
+	CHECK_RENDER(&o, "");
+	o.since_ns = 0;
 	CHECK(crilog_parse_time("2026-11-25 10:00:00Z", 20, &a) < 0);
 	CHECK(crilog_parse_time("2026-11-25T10:00:00", 19, &a) < 0);
 	CHECK(crilog_parse_time("2026-11-25T10:00:00.Z", 21, &a) < 0);
