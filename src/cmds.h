@@ -10,6 +10,7 @@ int cmd_vmm(int argc, char **argv);    /* src/vmm/cmd_vmm.c */
 int cmd_shim(int argc, char **argv);   /* src/shim/shim_main.c */
 int cmd_user(int argc, char **argv);   /* src/auth/cmd_user.c */
 int cmd_namespace(int argc, char **argv); /* src/auth/cmd_namespace.c */
+int cmd_net(int argc, char **argv);    /* src/net/cmd_net.c */
 int cmd_encryption(int argc, char **argv); /* src/store/cmd_encryption.c */
 
 #define ATOLL_VERSION "0.1.0"

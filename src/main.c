@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "shim",    cmd_shim,    "the per-pod sandbox keeper (internal)" },
 	{ "user",    cmd_user,    "add a user: a client certificate or token, as a kubeconfig" },
 	{ "namespace", cmd_namespace, "create a team's namespace: quota, limits, role bindings" },
+	{ "net",     cmd_net,     "attach or detach a process to the pod network by hand (internal)" },
 	{ "encryption", cmd_encryption, "encryption at rest: key status, rotate, rewrite, prune" },
 	{ "version", cmd_version, "print the version" },
 	{ "help",    cmd_help,    "list the subcommands" },

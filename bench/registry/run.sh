@@ -6,9 +6,11 @@
 #   - skopeo push of a 64 MiB-layer image and of a 200-small-layer image into an EMPTY registry
 #     (storage wiped, skopeo's blob-info cache removed, so nothing is skipped or mounted)
 #   - skopeo pull of both into a fresh OCI directory
-#   - 64 MiB blob GET with curl (MB/s)
+#   - 64 MiB blob GET with curl (MB/s), three per run
 #   - manifest GETs/s with wrk: by tag at 1 and 8 connections, by digest at 8
 #   - RSS idle, after the pushes, and at the end (VmHWM = peak)
+#   - the server's CPU time (user+system, from /proc) for every push and pull: less noisy than
+#     wall time on a shared machine, and what the server takes from the client's cores
 # Atoll is called with credentials (Basic for skopeo, so its token flow runs; Bearer for curl/wrk);
 # distribution runs without authentication, as in its default configuration. Both servers run
 # side by side and every run alternates between them, so a noisy neighbour hits both alike.
@@ -106,6 +108,8 @@ start_srv() {
 }
 trap 'stop_srv distribution; stop_srv atoll; rm -rf "$W/dist-data" "$W/atoll-data" "$W/pull" "$W/big" "$W/many"' EXIT
 rss() { awk '/VmRSS|VmHWM/{printf "%s=%s ", $1, $2}' /proc/${PID[$1]}/status; }
+HZ=$(getconf CLK_TCK)
+cpu() { awk -v hz=$HZ '{printf "%.3f", ($14+$15)/hz}' /proc/${PID[$1]}/stat; }
 SERVERS="distribution atoll"
 # Atoll gets credentials (Basic for skopeo, so its token flow runs; Bearer for curl and wrk).
 creds() { [ "$1" = atoll ] && echo "--$2-creds x:$TOK"; }
@@ -114,17 +118,19 @@ url() { echo "127.0.0.1:${PORT[$1]}/v2/default"; }
 
 push() { # server image
 	rm -f "$CACHE"
-	local t=$(ts)
+	local t=$(ts) c=$(cpu $1)
 	skopeo copy -q --dest-cert-dir "$W/$1-certs" $(creds $1 dest) oci:$W/$2:latest \
 		docker://127.0.0.1:${PORT[$1]}/default/$2:latest >/dev/null || log "$1 push $2 FAILED"
 	log "$1 push_$2 $(el $t)"
+	log "$1 cpu_push_$2 $(echo "$(cpu $1) - $c" | bc)"
 }
 pull() {
 	rm -rf "$W/pull"; rm -f "$CACHE"
-	local t=$(ts) m
+	local t=$(ts) m c=$(cpu $1)
 	skopeo copy -q --src-cert-dir "$W/$1-certs" $(creds $1 src) docker://127.0.0.1:${PORT[$1]}/default/$2:latest \
 		oci:$W/pull:latest >/dev/null || log "$1 pull $2 FAILED"
 	log "$1 pull_$2 $(el $t)"
+	log "$1 cpu_pull_$2 $(echo "$(cpu $1) - $c" | bc)"
 	m=$(cut -d: -f2 < $W/$2.manifest)
 	cmp -s "$W/pull/blobs/sha256/$m" "$W/$2/blobs/sha256/$m" || log "$1 pull_$2 MISMATCH"
 }
@@ -138,11 +144,12 @@ echo "== 64 MiB image: push into an empty registry, pull, blob GET, manifest GET
 for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do start_srv $s; push $s big; done; done
 for s in $SERVERS; do log "$s rss_after_push $(rss $s)"; done
 for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do pull $s big; done; done
-for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do
+# Three GETs per run and server: one 64 MiB GET takes ~0.15 s, so a single one mostly measures scheduling.
+for i in $(seq 1 "$RUNS"); do for s in $SERVERS; do for _ in 1 2 3; do
 	hdrs $s
 	log "$s blob_get_MBps $(curl -s -o /dev/null --cacert $W/$s-certs/ca.crt "${HDR[@]}" -w '%{speed_download}' \
 		https://$(url $s)/big/blobs/$(cat $W/big.bigblob) | awk '{printf "%.1f", $1/1e6}')"
-done; done
+done; done; done
 H='Accept: application/vnd.oci.image.manifest.v1+json'
 for s in $SERVERS; do
 	hdrs $s
@@ -189,9 +196,9 @@ for m in metrics:
     if not d or not a:
         continue
     d, a = statistics.median(d), statistics.median(a)
-    lower_better = m.startswith(("push", "pull", "rss"))
+    lower_better = m.startswith(("push", "pull", "rss", "cpu"))
     ratio = (d / a if lower_better else a / d) if a and d else float("nan")
-    unit = "s" if m.startswith(("push", "pull")) else "MiB" if m.startswith("rss") else ""
+    unit = "s" if m.startswith(("push", "pull", "cpu")) else "MiB" if m.startswith("rss") else ""
     print(f"{m:28} {d:>12.3f}{unit:>2} {a:>12.3f}{unit:>2} {ratio:>7.2f}")
 PY
 echo "raw results: $OUT"

@@ -13,6 +13,7 @@ struct agent_opts {
 	const char *token;     /* bearer token */
 	const char *ca_file;   /* the server's CA certificate (PEM file) */
 	const char *node_name; /* NULL: the host name */
+	const char *node_ip;   /* the Node's InternalIP; NULL: the first non-loopback IPv4 address */
 	const char *data_dir;
 	bool async;            /* register in the background (the server's embedded agent) */
 	const char *stream_address; /* the streaming server's address (NULL: 0.0.0.0); a
@@ -36,5 +37,8 @@ void agent_exit(void);
 
 /* The node name agent_start uses for o (host name when unset); writes into out. */
 void agent_node_name(const struct agent_opts *o, char *out, size_t n);
+
+/* The host's first non-loopback IPv4 address (not the pod bridge's), "127.0.0.1" when none. */
+void agent_host_ip(char *out, size_t n);
 
 #endif

@@ -10,6 +10,7 @@
 #include "agent/agent.h"
 #include "cmds.h"
 #include "lib/log.h"
+#include "net/net.h"
 
 static void usage(FILE *f)
 {
@@ -22,6 +23,8 @@ static void usage(FILE *f)
 		"  --token TOKEN      a bearer token the server accepts\n"
 		"  --ca-file FILE     the server's CA certificate (default DATA/pki/ca.crt when present)\n"
 		"  --node-name NAME   the Node's name (default: the host name)\n"
+		"  --node-ip IP       the Node's InternalIP, where other nodes route its pods\n"
+		"                     (default: the first non-loopback IPv4 address)\n"
 		"  --data-dir DIR     state directory (default /var/lib/atoll)\n"
 		"  --stream-address IP  address of the streaming server (exec, attach, port-forward,\n"
 		"                     logs; default 0.0.0.0); a specific one is also the Node's InternalIP\n"
@@ -39,6 +42,7 @@ int cmd_agent(int argc, char **argv)
 		{ "token", required_argument, NULL, 't' },
 		{ "ca-file", required_argument, NULL, 'c' },
 		{ "node-name", required_argument, NULL, 'n' },
+		{ "node-ip", required_argument, NULL, 'I' },
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "stream-address", required_argument, NULL, 'a' },
 		{ "stream-port", required_argument, NULL, 'p' },
@@ -58,6 +62,7 @@ int cmd_agent(int argc, char **argv)
 		case 't': o.token = optarg; break;
 		case 'c': o.ca_file = optarg; break;
 		case 'n': o.node_name = optarg; break;
+		case 'I': o.node_ip = optarg; break;
 		case 'd': o.data_dir = optarg; break;
 		case 'a': o.stream_address = optarg; break;
 		case 'p': o.stream_port = atoi(optarg); break;

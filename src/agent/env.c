@@ -90,6 +90,19 @@ json_t *env_resolve(struct kclient *kc, const json_t *pod, const json_t *c, char
 	size_t i;
 	json_t *e;
 
+	/*
+	 * As the kubelet: where the API server is, in the variables client
+	 * libraries read for in-cluster configuration (before the container's
+	 * own, which may override them).
+	 */
+	set_var(vars, "KUBERNETES_SERVICE_HOST", "10.96.0.1");
+	set_var(vars, "KUBERNETES_SERVICE_PORT", "443");
+	set_var(vars, "KUBERNETES_SERVICE_PORT_HTTPS", "443");
+	set_var(vars, "KUBERNETES_PORT", "tcp://10.96.0.1:443");
+	set_var(vars, "KUBERNETES_PORT_443_TCP", "tcp://10.96.0.1:443");
+	set_var(vars, "KUBERNETES_PORT_443_TCP_PROTO", "tcp");
+	set_var(vars, "KUBERNETES_PORT_443_TCP_PORT", "443");
+	set_var(vars, "KUBERNETES_PORT_443_TCP_ADDR", "10.96.0.1");
 	json_array_foreach(json_object_get(c, "envFrom"), i, e) {
 		const json_t *cm = json_object_get(e, "configMapRef"), *sec = json_object_get(e, "secretRef");
 		const json_t *ref = cm ? cm : sec;

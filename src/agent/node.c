@@ -24,6 +24,8 @@
 #include "cmds.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "net/net.h"
+#include "net/proxy.h"
 #include "sandbox/sandbox.h"
 
 #define LEASE_SECONDS 40
@@ -80,11 +82,12 @@ static void now_rfc3339(char *out, size_t n, bool micro)
 }
 
 /*
- * The first non-loopback IPv4 address, as the node's InternalIP, unless the
- * streaming server listens on a specific address: the API server contacts
- * InternalIP for exec, attach, port-forward and logs (docs/streaming.md).
+ * The first non-loopback IPv4 address, as the node's InternalIP, unless
+ * --node-ip says otherwise or the streaming server listens on a specific
+ * address: the API server contacts InternalIP for exec, attach,
+ * port-forward and logs (docs/streaming.md).
  */
-static void host_ip(char *out, size_t n)
+void agent_host_ip(char *out, size_t n)
 {
 	struct ifaddrs *ifs, *i;
 
@@ -95,7 +98,8 @@ static void host_ip(char *out, size_t n)
 		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
 			continue;
 		struct in_addr a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
-		if ((ntohl(a.s_addr) >> 24) == 127)
+		/* Nor the pod bridge's gateway, which every node has. */
+		if ((ntohl(a.s_addr) >> 24) == 127 || !strcmp(i->ifa_name, NET_BRIDGE))
 			continue;
 		inet_ntop(AF_INET, &a, out, (socklen_t)n);
 		break;
@@ -214,6 +218,8 @@ static void *run(void *arg)
 			sleep(1);
 		}
 	}
+	if (a->pod_network)
+		net_agent_start(&a->kc, a->node, a->data_dir);
 	pods_start(&a->kc, a->node, a->data_dir, a->ip, a->pod_network);
 	for (;;) {
 		heartbeat(a);
@@ -240,7 +246,10 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	a->pod_network = o->pod_network;
 	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
 	agent_node_name(o, a->node, sizeof(a->node));
-	host_ip(a->ip, sizeof(a->ip));
+	if (o->node_ip && *o->node_ip)
+		snprintf(a->ip, sizeof(a->ip), "%s", o->node_ip);
+	else
+		agent_host_ip(a->ip, sizeof(a->ip));
 	now_rfc3339(a->now_started, sizeof(a->now_started), false);
 	if (o->stream_port >= 0) {
 		/* Listening before registering, so the Node says where from the start. */
@@ -253,7 +262,7 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 		if (a->stream_port < 0)
 			log_error("agent", "%s: exec, attach, port-forward and logs will not reach this node",
 				  serr.msg);
-		else if (strcmp(addr, "0.0.0.0"))
+		else if (strcmp(addr, "0.0.0.0") && !(o->node_ip && *o->node_ip))
 			snprintf(a->ip, sizeof(a->ip), "%s", addr);
 	}
 	if (!o->async) {

@@ -55,6 +55,9 @@ static void add_image(struct pod *p, struct pctr *c)
 			c->image = i;
 			return;
 		}
+	p->refs = xrealloc(p->refs, (p->nimgs + 1) * sizeof(*p->refs));
+	p->imgs = xrealloc(p->imgs, (p->nimgs + 1) * sizeof(*p->imgs));
+	memset(&p->imgs[p->nimgs], 0, sizeof(p->imgs[0]));
 	p->refs[p->nimgs] = xstrdup(ref);
 	c->image = p->nimgs++;
 }
@@ -75,8 +78,6 @@ static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 	p->ninit = json_array_size(ics);
 	p->n = p->ninit + json_array_size(cs);
 	p->c = xcalloc(p->n ? p->n : 1, sizeof(*p->c));
-	p->refs = xcalloc(p->n ? p->n : 1, sizeof(*p->refs));
-	p->imgs = xcalloc(p->n ? p->n : 1, sizeof(*p->imgs));
 	for (size_t i = 0; i < p->n; i++) {
 		struct pctr *c = &p->c[i];
 		c->is_init = i < p->ninit;
@@ -88,6 +89,44 @@ static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 	p->grace = json_is_integer(tg) ? (long)json_integer_value(tg) : 30;
 	pods_now(p->started, sizeof(p->started));
 	return p;
+}
+
+/*
+ * An update of a running pod can only change images (and a few fields we do
+ * not act on): a container whose image changed is restarted with the new one
+ * (pods_sync does it, as the kubelet does on a changed container hash).
+ */
+static void respec(struct pod *p, json_t *obj)
+{
+	json_t *spec = json_object_get(obj, "spec");
+	json_t *ics = json_object_get(spec, "initContainers"), *cs = json_object_get(spec, "containers");
+	bool changed = false;
+
+	if (json_array_size(ics) + json_array_size(cs) != p->n)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		json_t *nc = json_array_get(i < p->ninit ? ics : cs, i < p->ninit ? i : i - p->ninit);
+		const char *ni = json_string_value(json_object_get(nc, "image"));
+		const char *oi = json_string_value(json_object_get(p->c[i].spec, "image"));
+		if (ni && oi && strcmp(ni, oi)) {
+			p->c[i].respec = true;
+			changed = true;
+		}
+	}
+	if (!changed)
+		return;
+	json_decref(p->spec);
+	p->spec = json_deep_copy(spec);
+	json_decref(p->obj);
+	p->obj = json_pack("{s:O,s:O}", "metadata", json_object_get(obj, "metadata"), "spec", p->spec);
+	for (size_t i = 0; i < p->n; i++) {
+		struct pctr *c = &p->c[i];
+		c->spec = json_array_get(json_object_get(p->spec, c->is_init ? "initContainers" : "containers"),
+					 c->is_init ? i : i - p->ninit);
+		if (c->respec)
+			add_image(p, c);
+	}
+	p->images_ready = false;
 }
 
 static void free_pod(struct pod *p)
@@ -108,6 +147,7 @@ static void free_pod(struct pod *p)
 		close(p->fd);
 	if (p->stop_fd >= 0)
 		close(p->stop_fd);
+	vol_set_release(&p->vols);
 	if (p->spawn_fd >= 0)
 		close(p->spawn_fd); /* the shim still comes up; the next agent's orphan sweep stops it */
 	json_decref(p->spec);
@@ -163,7 +203,9 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 			news = !p->deleting;
 			begin_delete(p, meta, gone);
 		}
-	} else if (!p) {
+	} else if (p) {
+		respec(p, obj);
+	} else {
 		const char *phase = json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
 		if (!phase || (strcmp(phase, "Succeeded") && strcmp(phase, "Failed"))) {
 			p = new_pod(l, uid, obj);
@@ -248,6 +290,8 @@ static void stop_orphans(struct loop *l)
 	for (size_t i = 0; i < ngone; i++) {
 		if (gone[i].fd >= 0)
 			close(gone[i].fd);
+		volumes_teardown(gone[i].dir, l->data_dir);
+		shim_cleanup_after(gone[i].dir); /* a shim killed with its agent left its cgroups */
 		nftw(gone[i].dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 		free(gone[i].dir);
 	}
@@ -278,11 +322,20 @@ static void finish_delete(struct loop *l, struct pod *p)
 		kclient_do(l->kc, "DELETE", path, NULL, body, NULL, &err);
 		json_decref(body);
 	}
+	volumes_teardown(p->dir, l->data_dir);
 	nftw(p->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 static void tick(struct loop *l)
 {
+	static time_t next_gc;
+	time_t now = time(NULL);
+
+	if (now >= next_gc) {
+		/* Disk files of deleted volumes go once no pod here uses them. */
+		next_gc = now + 10;
+		volumes_gc(l->kc, l->data_dir);
+	}
 	shim_reap();
 	pthread_mutex_lock(&l->mu);
 	for (struct pod *p = l->pods; p; p = p->next)
@@ -320,8 +373,11 @@ static void tick(struct loop *l)
 		} else {
 			pods_sync(l, p);
 			pods_report(l, p);
-			if (p->finished)
-				pods_stop_done(p);
+			/* As the kubelet, a terminated pod's volumes are released (claim disks unmounted). */
+			if (p->finished && pods_stop_done(p) && p->vols.sandbox) {
+				volumes_teardown(p->dir, l->data_dir);
+				vol_set_release(&p->vols);
+			}
 		}
 		pp = &p->next;
 	}

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "agent/probe.h"
+#include "agent/volumes.h"
 #include "image/image.h"
 
 #define PODS_MAX_BACKOFF 40 /* seconds; Kubernetes goes to 300 */
@@ -34,6 +35,8 @@ struct pctr {
 	json_t *prev_term;      /* the one before it (owned), or NULL */
 	char config_error[600]; /* why it cannot be created yet */
 	int restarts_base;      /* restarts before the current sandbox (it replaced one that died) */
+	bool respec;            /* its image changed: restart it with the new one */
+	time_t kill_at;         /* respec: SIGKILL if it has not ended by then (0: not signalled yet) */
 	struct pctr_probes pr;  /* under the loop's lock */
 };
 
@@ -48,6 +51,8 @@ struct pod {
 	struct image *imgs;     /* prepared, one per ref */
 	size_t nimgs;
 	bool images_ready;
+	struct vol_set vols;    /* the pod's volumes: sandbox list and each container's mounts */
+	time_t vols_refresh_at; /* next rewrite of ConfigMap/Secret/token volumes */
 	int fd;                 /* control connection to the shim, -1 when none */
 	json_t *state;          /* the shim's last state (owned), or NULL */
 	char started[40];
@@ -87,9 +92,21 @@ struct loop {
 /* Run the next tick now rather than at its time (the watch saw a new or deleted pod). */
 void pods_wake(struct loop *l);
 
-/* pods_sync.c */
+/* pods_sandbox.c */
+/* Prepare the pod's images (once each). 0, or -1 with p->error set. */
+int pods_prepare_images(struct loop *l, struct pod *p);
+/*
+ * Prepare the pod's volumes (once; again for an adopted sandbox, which is
+ * idempotent) into p->vols. 0, or -1 with p->error and p->error_reason set
+ * and a FailedMount event for a new reason.
+ */
+int pods_prepare_volumes(struct loop *l, struct pod *p);
+/* Connect to the pod's running shim (adoption) or write sandbox.json and spawn one. 0 or -1 (p->error). */
+int pods_sandbox_up(struct loop *l, struct pod *p);
 /* Fork the shim of a pod that needs a new sandbox without waiting for it, so new pods start in parallel. */
 void pods_spawn_early(struct loop *l, struct pod *p);
+
+/* pods_sync.c */
 /* Bring the pod's sandbox up (adopting a running shim when there is one) and drive its containers. */
 void pods_sync(struct loop *l, struct pod *p);
 /* Tell the shim to stop (without waiting); true when nothing is left to stop. */

@@ -259,6 +259,24 @@ bool pods_probe_started(const struct pctr *c)
 	return !c->pr.has[STARTUP] || c->pr.st[STARTUP].ok;
 }
 
+/* A check of container c's current instance (copies what it needs: the pod may go meanwhile). */
+static struct job *new_job(struct loop *l, const struct pod *p, const struct pctr *c, const char *inst, int which,
+			   pid_t pid, const char *ip)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->l = l;
+	j->uid = xstrdup(p->uid);
+	j->ctr = xstrdup(c->name);
+	j->dir = xstrdup(p->dir);
+	j->ip = ip ? xstrdup(ip) : NULL;
+	snprintf(j->instance, sizeof(j->instance), "%s", inst);
+	j->which = which;
+	j->netns_pid = pid;
+	j->ports = json_deep_copy(json_object_get(c->spec, "ports"));
+	return j;
+}
+
 /* Collect the due checks of running containers (under the loop's lock). */
 static size_t due(struct loop *l, struct job **out, size_t max)
 {
@@ -285,17 +303,8 @@ static size_t due(struct loop *l, struct job **out, size_t max)
 			if (post && !c->pr.post_done) {
 				if (c->pr.busy[POSTSTART] || n >= max)
 					continue;
-				struct job *j = xcalloc(1, sizeof(*j));
-				j->l = l;
-				j->uid = xstrdup(p->uid);
-				j->ctr = xstrdup(c->name);
-				j->dir = xstrdup(p->dir);
-				j->ip = ip ? xstrdup(ip) : NULL;
-				snprintf(j->instance, sizeof(j->instance), "%s", inst);
-				j->which = POSTSTART;
-				j->netns_pid = pid;
+				struct job *j = new_job(l, p, c, inst, POSTSTART, pid, ip);
 				j->probe = pods_hook_as_probe(post, 30, &j->sleep_s);
-				j->ports = json_deep_copy(json_object_get(c->spec, "ports"));
 				c->pr.busy[POSTSTART] = true;
 				out[n++] = j;
 				continue; /* probes wait for the hook, as in Kubernetes */
@@ -309,17 +318,8 @@ static size_t due(struct loop *l, struct job **out, size_t max)
 				/* A startup probe that succeeded is done. */
 				if (w == STARTUP && c->pr.st[w].ok)
 					continue;
-				struct job *j = xcalloc(1, sizeof(*j));
-				j->l = l;
-				j->uid = xstrdup(p->uid);
-				j->ctr = xstrdup(c->name);
-				j->dir = xstrdup(p->dir);
-				j->ip = ip ? xstrdup(ip) : NULL;
-				snprintf(j->instance, sizeof(j->instance), "%s", inst);
-				j->which = w;
-				j->netns_pid = pid;
+				struct job *j = new_job(l, p, c, inst, w, pid, ip);
 				j->probe = json_deep_copy(json_object_get(c->spec, probe_keys[w]));
-				j->ports = json_deep_copy(json_object_get(c->spec, "ports"));
 				c->pr.busy[w] = true;
 				out[n++] = j;
 			}

@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Driving one pod through its shim: images, sandbox.json, the shim (spawned,
- * or adopted when one already runs), then init containers one after the
- * other and the regular ones, with restarts per restartPolicy and back-off.
+ * Driving one pod through its shim (pods_sandbox.c brings it up): init
+ * containers one after the other, then the regular ones, with restarts per
+ * restartPolicy and back-off, image updates, and stopping.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,8 +14,6 @@
 #include "agent/client.h"
 #include "agent/env.h"
 #include "agent/pods_int.h"
-#include "api/quantity.h"
-#include "auth/auth_quota.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "podinit/proto.h"
@@ -58,210 +54,6 @@ json_t *pods_ctr_state(const struct pod *p, const struct pctr *c)
 	return json_object_get(json_object_get(p->state, "containers"), c->name);
 }
 
-/* Prepare every distinct image once (the cache makes this cheap after the first time). */
-static int prepare_images(struct loop *l, struct pod *p)
-{
-	struct atoll_err err = ERR_INIT;
-
-	for (size_t i = 0; i < p->nimgs; i++) {
-		if (p->imgs[i].rootfs)
-			continue;
-		if (image_prepare(p->refs[i], l->agent_dir, 0, &p->imgs[i], &err) < 0) {
-			snprintf(p->error, sizeof(p->error), "%s: %s", p->refs[i], err.msg);
-			snprintf(p->error_reason, sizeof(p->error_reason), "ErrImagePull");
-			memset(&p->imgs[i], 0, sizeof(p->imgs[i]));
-			return -1;
-		}
-	}
-	p->images_ready = true;
-	for (size_t i = 0; i < p->nimgs; i++)
-		pods_event(l, p, NULL, "Normal", "Pulled", "Container image \"%s\" is ready", p->refs[i]);
-	return 0;
-}
-
-static void add_limit(const json_t *lim, const char *what, int64_t *sum)
-{
-	struct quantity q;
-	int64_t v = 0;
-	const char *s = json_string_value(json_object_get(lim, what));
-
-	if (!s || quantity_parse(s, &q, NULL) < 0)
-		return;
-	if (!strcmp(what, "cpu") ? quantity_milli(&q, &v) : quantity_value(&q, &v))
-		return;
-	if (v > 0)
-		*sum += v;
-}
-
-/* The pod's limits as the kubelet sizes a sandbox: max(largest init container, sum of the others). */
-static void pod_limits(const struct pod *p, int64_t *cpu_milli, int64_t *memory)
-{
-	int64_t cpu = 0, mem = 0, icpu = 0, imem = 0;
-
-	for (size_t i = 0; i < p->n; i++) {
-		const json_t *lim = json_object_get(json_object_get(p->c[i].spec, "resources"), "limits");
-		int64_t c = 0, m = 0;
-		add_limit(lim, "cpu", &c);
-		add_limit(lim, "memory", &m);
-		if (p->c[i].is_init) {
-			icpu = c > icpu ? c : icpu;
-			imem = m > imem ? m : imem;
-		} else {
-			cpu += c;
-			mem += m;
-		}
-	}
-	*cpu_milli = cpu > icpu ? cpu : icpu;
-	*memory = mem > imem ? mem : imem;
-}
-
-char *pods_node_cidr(struct loop *l)
-{
-	struct atoll_err err = ERR_INIT;
-	_cleanup_free_ char *path = xasprintf("/api/v1/nodes/%s", l->node);
-	json_t *node = NULL;
-	char *cidr = NULL;
-
-	if (kclient_do(l->kc, "GET", path, NULL, NULL, &node, &err) == 200) {
-		const char *c = json_string_value(json_object_get(json_object_get(node, "spec"), "podCIDR"));
-		if (c && *c)
-			cidr = xstrdup(c);
-	}
-	json_decref(node);
-	return cidr;
-}
-
-/*
- * The limits of the namespace's resource pool (the parent cgroup of all its
- * sandboxes) from its ResourceQuotas. -1 with p->error when they cannot be
- * read: starting the sandbox without them would lift the pool's limits.
- */
-static int pool_limits(struct loop *l, struct pod *p, long *cpu_milli, long long *memory)
-{
-	struct atoll_err err = ERR_INIT;
-	_cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/resourcequotas", p->ns);
-	json_t *list = NULL;
-	int code = kclient_do(l->kc, "GET", path, NULL, NULL, &list, &err);
-
-	if (code == 200)
-		quota_pool_limits(list, cpu_milli, memory);
-	else
-		snprintf(p->error, sizeof(p->error), "reading the ResourceQuotas of %s: %s", p->ns,
-			 code < 0 ? err.msg : "refused");
-	json_decref(list);
-	return code == 200 ? 0 : -1;
-}
-
-static int write_sandbox_json(struct loop *l, struct pod *p)
-{
-	const char *hn = json_string_value(json_object_get(p->spec, "hostname"));
-	_cleanup_free_ char *host = xstrndup(hn && *hn ? hn : p->name, 63);
-	int64_t cpu, mem;
-	long pool_cpu = 0;
-	long long pool_mem = 0;
-
-	pod_limits(p, &cpu, &mem);
-	if (*p->ns && pool_limits(l, p, &pool_cpu, &pool_mem) < 0)
-		return -1;
-	json_t *imgs = json_array();
-	for (size_t i = 0; i < p->nimgs; i++)
-		json_array_append_new(imgs, json_string(p->imgs[i].rootfs));
-	json_t *o = json_pack("{s:s,s:o,s:[],s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
-			      "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
-			      "namespace", p->ns);
-	if (json_array_size(json_object_get(p->spec, "hostAliases")))
-		json_object_set(o, "hostAliases", json_object_get(p->spec, "hostAliases"));
-	if (pool_cpu > 0)
-		json_object_set_new(o, "pool_cpu_milli", json_integer(pool_cpu));
-	if (pool_mem > 0)
-		json_object_set_new(o, "pool_memory", json_integer(pool_mem));
-	/* Pod networking is opt-in (--pod-network) until every node has it; it needs the Node's podCIDR. */
-	if (l->pod_network && !json_is_true(json_object_get(p->spec, "hostNetwork"))) {
-		char *cidr = pods_node_cidr(l);
-		if (cidr) {
-			json_object_set_new(o, "network", json_true());
-			json_object_set_new(o, "pod_cidr", json_string(cidr));
-			free(cidr);
-		}
-	}
-	_cleanup_free_ char *path = xasprintf("%s/sandbox.json", p->dir);
-	int r = json_dump_file(o, path, JSON_INDENT(1));
-	json_decref(o);
-	if (r < 0) {
-		snprintf(p->error, sizeof(p->error), "%s: cannot write", path);
-		return -1;
-	}
-	return 0;
-}
-
-/* Adopt a shim that already runs the pod (an agent restart), else start one. */
-/* Prepare a new sandbox and fork its shim; p->spawn_fd then reports when it is up. */
-static int sandbox_begin(struct loop *l, struct pod *p)
-{
-	struct atoll_err err = ERR_INIT;
-	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
-
-	if (!p->images_ready && prepare_images(l, p) < 0)
-		return -1;
-	mkdir(l->data_dir, 0700);
-	mkdir(pods, 0700);
-	mkdir(p->dir, 0700);
-	if (write_sandbox_json(l, p) < 0)
-		return -1;
-	/* A new sandbox: the old one's state and logs (if any) are history. */
-	_cleanup_free_ char *st = xasprintf("%s/state.json", p->dir);
-	unlink(st);
-	if ((p->spawn_fd = shim_spawn_begin(p->dir, l->agent_dir, &err)) < 0) {
-		snprintf(p->error, sizeof(p->error), "%s", err.msg);
-		snprintf(p->error_reason, sizeof(p->error_reason), "CreatePodSandboxError");
-		return -1;
-	}
-	return 0;
-}
-
-static bool adopt(struct pod *p)
-{
-	struct atoll_err err = ERR_INIT;
-
-	p->fd = shim_connect(p->dir, &err);
-	if (p->fd >= 0)
-		log_info("agent", "pod %s/%s: adopted its running sandbox", p->ns, p->name);
-	return p->fd >= 0;
-}
-
-void pods_spawn_early(struct loop *l, struct pod *p)
-{
-	if (p->finished || p->deleting || p->fd >= 0 || p->spawn_fd >= 0 || p->state || time(NULL) < p->retry_at)
-		return;
-	/* Adopting needs nothing else: images are prepared when a container is (re)created. */
-	if (!adopt(p) && sandbox_begin(l, p) < 0)
-		p->early_failed = true; /* sandbox_up reports it */
-}
-
-static int sandbox_up(struct loop *l, struct pod *p)
-{
-	struct atoll_err err = ERR_INIT;
-
-	if (p->early_failed) {
-		p->early_failed = false;
-		return -1;
-	}
-	if (p->spawn_fd < 0) {
-		if (adopt(p))
-			return 0;
-		if (sandbox_begin(l, p) < 0)
-			return -1;
-	}
-	int fd = p->spawn_fd;
-	p->spawn_fd = -1;
-	if (shim_spawn_finish(fd, p->dir, &err) < 0 || (p->fd = shim_connect(p->dir, &err)) < 0) {
-		snprintf(p->error, sizeof(p->error), "%s", err.msg);
-		snprintf(p->error_reason, sizeof(p->error_reason), "CreatePodSandboxError");
-		return -1;
-	}
-	return 0;
-}
-
 static json_t *strv(char **v)
 {
 	json_t *a = json_array();
@@ -271,7 +63,7 @@ static json_t *strv(char **v)
 }
 
 /* The shim's create request for c: image config overridden by the container spec. */
-static json_t *create_req(struct loop *l, struct pod *p, struct pctr *c)
+static json_t *create_req(struct loop *l, struct pod *p, struct pctr *c, const char *lower)
 {
 	const struct image_config *ic = &p->imgs[c->image].config;
 	json_t *cmd = json_object_get(c->spec, "command"), *args = json_object_get(c->spec, "args"), *v;
@@ -321,12 +113,20 @@ static json_t *create_req(struct loop *l, struct pod *p, struct pctr *c)
 		snprintf(user, sizeof(user), "%lld", (long long)json_integer_value(ru));
 	else
 		snprintf(user, sizeof(user), "%s", ic->user ? ic->user : "");
-	char lower[32];
-	snprintf(lower, sizeof(lower), "/images/%zu", c->image);
-	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b,s:i}", "op", "create", "id", c->name, "lower", lower,
+	/* An adopted sandbox (agent restart) has its volumes; this agent learns their mounts again. */
+	if (json_array_size(json_object_get(p->spec, "volumes")) && pods_prepare_volumes(l, p) < 0) {
+		snprintf(c->config_error, sizeof(c->config_error), "%s", p->error);
+		json_decref(argv);
+		json_decref(env);
+		return NULL;
+	}
+	json_t *mounts = json_object_get(p->vols.mounts, c->name);
+	mounts = mounts ? json_incref(mounts) : json_array();
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b,s:i,s:o}", "op", "create", "id", c->name, "lower", lower,
 			 "args", argv, "env", env, "cwd", wd && *wd ? wd : (ic->workdir && *ic->workdir ? ic->workdir : "/"),
 			 "user", user, "init", c->is_init, "tty", json_is_true(json_object_get(c->spec, "tty")),
-			 "stdin", json_is_true(json_object_get(c->spec, "stdin")), "restarts", c->restarts_base);
+			 "stdin", json_is_true(json_object_get(c->spec, "stdin")), "restarts", c->restarts_base,
+			 "mounts", mounts);
 }
 
 static bool call(struct pod *p, json_t *req, char *why, size_t n)
@@ -349,13 +149,25 @@ static void run_ctr(struct loop *l, struct pod *p, struct pctr *c, bool created)
 	char why[512];
 
 	if (!created) {
-		if (!p->images_ready && prepare_images(l, p) < 0) {
+		if (!p->images_ready && pods_prepare_images(l, p) < 0) {
 			snprintf(c->config_error, sizeof(c->config_error), "%s", p->error);
 			p->error[0] = '\0';
 			c->next_start = time(NULL) + 5;
 			return;
 		}
-		json_t *req = create_req(l, p, c);
+		/* Where the sandbox has the image: the shim adds it when it is new to the pod (an update). */
+		struct atoll_err err = ERR_INIT;
+		json_t *q = json_pack("{s:s,s:s}", "op", "add_image", "path", p->imgs[c->image].rootfs);
+		json_t *a = shim_call(p->fd, q, &err);
+		json_decref(q);
+		if (!a) {
+			snprintf(c->config_error, sizeof(c->config_error), "%s", err.msg);
+			c->next_start = time(NULL) + 2;
+			return;
+		}
+		_cleanup_free_ char *lower = xstrdup(json_string_value(json_object_get(a, "lower")) ?: "/images/0");
+		json_decref(a);
+		json_t *req = create_req(l, p, c, lower);
 		if (!req) {
 			c->next_start = time(NULL) + 2; /* the ConfigMap or Secret may appear */
 			return;
@@ -409,6 +221,41 @@ static bool saw_exit(struct pod *p, struct pctr *c, json_t *st)
 }
 
 /*
+ * A container whose image changed: stop it (SIGTERM, SIGKILL after the
+ * grace period), then replace and start it whatever the restart policy.
+ * Returns true while this takes the container's turn.
+ */
+static bool respec_step(struct loop *l, struct pod *p, struct pctr *c, json_t *st, const char *s, time_t now)
+{
+	char why[512];
+
+	if (!strcmp(s, "running")) {
+		if (!c->kill_at) {
+			pods_event(l, p, c, "Normal", "Killing", "Container %s definition changed, will be restarted",
+				   c->name);
+			call(p, json_pack("{s:s,s:s,s:i}", "op", "signal", "id", c->name, "signal", 15), why, sizeof(why));
+			c->kill_at = now + p->grace;
+		} else if (now >= c->kill_at) {
+			call(p, json_pack("{s:s,s:s,s:i}", "op", "signal", "id", c->name, "signal", 9), why, sizeof(why));
+			c->kill_at = now + 3600;
+		}
+		return true;
+	}
+	if (!strcmp(s, "exited") && !c->kill_at &&
+	    !pods_will_restart(p, c, (int)json_integer_value(json_object_get(st, "exitCode")))) {
+		c->respec = false; /* ended for good: nothing to restart */
+		return false;
+	}
+	if (!strcmp(s, "exited"))
+		saw_exit(p, c, st);
+	c->respec = false;
+	c->kill_at = 0;
+	c->next_start = 0;
+	run_ctr(l, p, c, false);
+	return true;
+}
+
+/*
  * Walk the containers: init containers one at a time, in order, each to
  * success; then every regular container. Returns true when the pod has
  * reached its end (nothing runs and nothing will be restarted).
@@ -425,9 +272,17 @@ static bool drive(struct loop *l, struct pod *p)
 		if (!st || !s || !strcmp(s, "creating")) {
 			/* Not there yet, or its create failed (the reason is in config_error): (re)create. */
 			bool failed = st && json_object_get(st, "error");
+			if (!st || failed)
+				c->respec = false; /* its (re)create takes the current definition anyway */
 			if ((!st || failed) && now >= c->next_start)
 				run_ctr(l, p, c, false);
 			return false;
+		}
+		if (c->respec && respec_step(l, p, c, st, s, now)) {
+			if (c->is_init)
+				return false;
+			all_done = false;
+			continue;
 		}
 		if (!strcmp(s, "created")) {
 			if (now >= c->next_start)
@@ -480,6 +335,7 @@ static void shim_lost(struct pod *p)
 
 	close(p->fd);
 	p->fd = -1;
+	shim_cleanup_after(p->dir);
 	if (st) {
 		json_decref(p->state);
 		p->state = st;
@@ -523,7 +379,7 @@ void pods_sync(struct loop *l, struct pod *p)
 		}
 		if (now < p->retry_at)
 			return;
-		if (sandbox_up(l, p) < 0) {
+		if (pods_sandbox_up(l, p) < 0) {
 			int back = 1 << (p->setup_failures < 5 ? p->setup_failures : 5);
 			p->setup_failures++;
 			p->retry_at = now + back;
@@ -536,6 +392,13 @@ void pods_sync(struct loop *l, struct pod *p)
 	if (!refresh_state(p)) {
 		shim_lost(p);
 		return;
+	}
+	if (now >= p->vols_refresh_at) {
+		/* ConfigMap and Secret updates and fresh tokens reach running containers. */
+		char why[300];
+		p->vols_refresh_at = now + 60;
+		if (volumes_refresh(l->kc, p->obj, p->dir, why, sizeof(why)) < 0)
+			log_warn("agent", "pod %s/%s: volumes: %s", p->ns, p->name, why);
 	}
 	/*
 	 * Started something: look again at once, so that the next container

@@ -115,6 +115,9 @@ static int alloc_ip(struct used *u, json_t *spec, struct atoll_err *err)
 		/* Random probing skips the network, .0.1 (the kubernetes Service) and broadcast. */
 		for (int tries = 0; tries < 4096; tries++) {
 			uint32_t cand = IP_BASE + 2 + rnd32() % (IP_COUNT - 3);
+			/* The default LoadBalancer pool (NET_LB_POOL, 10.97.0.0/16) lies in the range: leave it. */
+			if ((cand & 0xffff0000u) == 0x0a610000u)
+				continue;
 			if (!ip_used(u, cand)) {
 				ip = cand;
 				break;

@@ -9,6 +9,7 @@
 #include "auth/auth.h"
 #include "auth/auth_psa.h"
 #include "auth/auth_runtimeclass.h"
+#include "auth/auth_sa_admit.h"
 #include "auth/auth_quota.h"
 #include "auth/rbac_cache.h"
 #include "lib/xalloc.h"
@@ -215,7 +216,8 @@ bool authz_allowed(struct api_req *r, const struct authz_attrs *in, char *why, s
 		json_t *obj = body_of(r);
 		bool changed = false, qchanged = false, ok = true;
 		if (obj && !*a->group && !strcmp(a->resource, "pods"))
-			ok = runtimeclass_admit(r->srv->store, obj, &changed, why, n);
+			ok = runtimeclass_admit(r->srv->store, obj, &changed, why, n) &&
+			     sa_admit(r->srv->store, a->ns, obj, &changed, why, n);
 		ok = ok && (!obj || quota_admit(r, a, obj, &qchanged, why, n));
 		changed |= qchanged;
 		/* Defaults go into the body the create handler reads next (not for protobuf bodies). */

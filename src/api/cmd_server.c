@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* atoll server: flags, data dir, PKI, store, HTTP, controllers; runs until SIGINT/SIGTERM. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -19,6 +20,7 @@
 #include "api/watch.h"
 #include "auth/auth_audit.h"
 #include "auth/auth_quota.h"
+#include "auth/auth_sa_admit.h"
 #include "cmds.h"
 #include "lib/serverlibs.h"
 #include "registry/registry.h"
@@ -26,6 +28,7 @@
 #include "controllers/ctl.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "net/net.h"
 #include "store/crypt.h"
 #include "store/store.h"
 
@@ -44,8 +47,11 @@ static void usage(FILE *f)
 		"  --node-name NAME     name of the local node (default: the host name)\n"
 		"  --node-stream-port N the local node's streaming port (exec, attach, port-forward,\n"
 		"                       logs) on the --listen address (default 0: any free port)\n"
+		"  --node-ip IP         the local node's InternalIP (default: first non-loopback IPv4)\n"
 		"  --stop-pods-on-exit  the local node stops its pods when the server exits (tests)\n"
-		"  --pod-network        the local node gives pods a network of their own\n"
+		"  --pod-network        the local node gives pods the pod network (bridge, routes,\n"
+		"                       nftables service rules); changes this host's network\n"
+		"  --lb-pool CIDR       LoadBalancer IPs (default " NET_LB_POOL ")\n"
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
 		"  --audit-log PATH     append one JSON line per request to PATH\n"
@@ -83,8 +89,10 @@ int cmd_server(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "store", required_argument, NULL, 's' },
 		{ "no-node", no_argument, NULL, 'N' },
+		{ "lb-pool", required_argument, NULL, 'L' },
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "node-stream-port", required_argument, NULL, 'T' },
+		{ "node-ip", required_argument, NULL, 'I' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "pod-network", no_argument, NULL, 'P' },
 		{ "event-history", required_argument, NULL, 'E' },
@@ -99,7 +107,7 @@ int cmd_server(int argc, char **argv)
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
 	bool no_node = false, stop_pods = false, pod_network = false;
-	const char *node_name = NULL, *enc_resources = CRYPT_DEFAULT_RESOURCES;
+	const char *node_name = NULL, *node_ip = NULL, *enc_resources = CRYPT_DEFAULT_RESOURCES;
 	int node_stream_port = 0;
 	long long event_history = 0;
 	int c;
@@ -110,8 +118,10 @@ int cmd_server(int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 's': backend = optarg; break;
 		case 'N': no_node = true; break;
+		case 'L': ctl_lbip_pool(optarg); break;
 		case 'n': node_name = optarg; break;
 		case 'T': node_stream_port = atoi(optarg); break;
+		case 'I': node_ip = optarg; break;
 		case 'S': stop_pods = true; break;
 		case 'P': pod_network = true; break;
 		case 'E': event_history = atoll(optarg); break;
@@ -206,13 +216,31 @@ int cmd_server(int argc, char **argv)
 	}
 	if (http_start(&srv, &err) < 0)
 		die("%s", err.msg);
+	/*
+	 * Pods reach the API through the "kubernetes" Service: its endpoint is
+	 * where we listen, unless that is loopback, which pods cannot reach.
+	 */
+	char adv[64] = "";
+	struct in_addr la;
+	if (!strcmp(srv.listen_host, "0.0.0.0") || !*srv.listen_host)
+		snprintf(adv, sizeof(adv), "%s", node_ip ? node_ip : "");
+	else if (inet_pton(AF_INET, srv.listen_host, &la) == 1 && (ntohl(la.s_addr) >> 24) != 127)
+		snprintf(adv, sizeof(adv), "%s", srv.listen_host);
+	if (!*adv && (!strcmp(srv.listen_host, "0.0.0.0") || !*srv.listen_host))
+		agent_host_ip(adv, sizeof(adv));
+	if (!strncmp(adv, "127.", 4))
+		adv[0] = '\0';
+	if (bootstrap_api_endpoints(srv.store, *adv ? adv : NULL, srv.port, &err) < 0)
+		log_warn("server", "endpoints of the kubernetes Service: %s", err.msg);
 	watch_ticker_start();
 	/* Objects controllers create pass LimitRanges and quotas like API creates. */
-	ctl_set_admission(quota_create_internal);
+	ctl_set_admission(auth_admit_internal);
+	ctl_serviceaccount_ca(pki.ca_pem);
 	controllers_start(srv.store);
 
 	char url[300];
-	snprintf(url, sizeof(url), "https://%s:%d", srv.listen_host, srv.port);
+	/* A wildcard listener is reached locally on loopback (the kubeconfig and our own node use it). */
+	snprintf(url, sizeof(url), "https://%s:%d", strcmp(srv.listen_host, "0.0.0.0") && *srv.listen_host ? srv.listen_host : "127.0.0.1", srv.port);
 	_cleanup_free_ char *kc = xasprintf("%s/kubeconfig", data_dir);
 	if (pki_write_kubeconfig(kc, url, &pki, &err) < 0)
 		die("%s", err.msg);
@@ -233,8 +261,11 @@ int cmd_server(int argc, char **argv)
 		_cleanup_free_ char *ca = xasprintf("%s/pki/ca.crt", data_dir);
 		_cleanup_free_ char *local = xasprintf("https://127.0.0.1:%d", srv.port);
 		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
-					 .node_name = node_name, .data_dir = data_dir, .async = true,
-					 .stream_address = srv.listen_host, .stream_port = node_stream_port,
+					 .node_name = node_name, .node_ip = node_ip, .data_dir = data_dir, .async = true,
+					 /* The node's address when given (and we do not listen on all). */
+					 .stream_address = node_ip && strcmp(srv.listen_host, "0.0.0.0") ? node_ip
+									  : srv.listen_host,
+					 .stream_port = node_stream_port,
 					 .stop_pods_on_exit = stop_pods, .pod_network = pod_network };
 		if (agent_start(&ao, &err) < 0)
 			log_error("agent", "the local node did not register: %s", err.msg);

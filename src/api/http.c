@@ -301,8 +301,16 @@ int http_start(struct api_server *srv, struct atoll_err *err)
 	if (inet_pton(AF_INET, srv->listen_host, &sa.sin_addr) != 1)
 		return err_set(err, 400, "BadRequest", "listen address %s is not an IPv4 address",
 			       srv->listen_host);
+	/*
+	 * poll(), not epoll: libmicrohttpd 0.9.75 with epoll and TURBO spins
+	 * (epoll_wait with timeout 0, then a 5-byte recv that fails with
+	 * EAGAIN, ~3000 times per connection) while a TLS handshake waits for
+	 * the client, so every new connection burned a core until the client's
+	 * data came, and an idle half-open connection burned it for good. Each
+	 * pool thread polls only its own unsuspended connections.
+	 */
 	srv->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE |
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE |
 			MHD_USE_TLS | MHD_USE_TURBO,
 		0, NULL, NULL, on_request, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,

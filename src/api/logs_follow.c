@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent/crilog.h"
@@ -26,6 +27,7 @@ struct follower {
 	char *pod_key;      /* the pod's store key: its deletion ends the stream */
 	char *uid;
 	char *container;
+	char *path;         /* the log file's name, to notice its rotation */
 	int fd;
 	struct crilog render;  /* file bytes become what kubectl shows */
 	struct buf out;        /* rendered, not yet sent */
@@ -59,6 +61,29 @@ static bool still_running(struct follower *f)
 	return running;
 }
 
+/*
+ * The shim moved the file aside. For its size (to <ctr>.log.rotated) the
+ * stream goes on in the new file; for a restart (to <ctr>.log.1) that
+ * container instance has ended, and so does the stream.
+ */
+static bool rotated(struct follower *f)
+{
+	struct stat a, b;
+
+	if (fstat(f->fd, &a) < 0 || (stat(f->path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev))
+		return false;
+	_cleanup_free_ char *aside = xasprintf("%s.rotated", f->path);
+	if (stat(aside, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+		int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(f->fd);
+			f->fd = fd;
+			return false;
+		}
+	}
+	return true;
+}
+
 static ssize_t follow_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct follower *f = cls;
@@ -88,7 +113,7 @@ static ssize_t follow_read(void *cls, uint64_t pos, char *buf, size_t max)
 			f->suspended = true;
 			MHD_suspend_connection(f->conn);
 		}
-	} else if (++f->idle_ticks % 8 == 0 && !still_running(f)) {
+	} else if (++f->idle_ticks % 8 == 0 && (!still_running(f) || rotated(f))) {
 		n = MHD_CONTENT_READER_END_OF_STREAM;
 	} else {
 		f->suspended = true;
@@ -117,6 +142,7 @@ static void follow_free(void *cls)
 	close(f->fd);
 	crilog_release(&f->render);
 	buf_release(&f->out);
+	free(f->path);
 	free(f->pod_key);
 	free(f->uid);
 	free(f->container);
@@ -184,6 +210,7 @@ int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const c
 	f->pod_key = xstrdup(pod_key);
 	f->uid = xstrdup(uid);
 	f->fd = fd;
+	f->path = xstrdup(path);
 	crilog_init(&f->render, o);
 	buf_init(&f->out);
 	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, follow_read, f,

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <openssl/bio.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -184,14 +185,29 @@ int pki_load(const char *data_dir, const char *host, struct pki *p, struct atoll
 
 	EVP_PKEY *ca_key = key_new(), *srv_key = key_new();
 	X509 *ca = cert_new(ca_key, "atoll-ca", NULL, NULL, NULL, 3650);
-	char san[512];
+	/* The names pods use (the "kubernetes" Service), ours, and on a wildcard listener every local address. */
+	struct buf san = BUF_INIT;
 	struct in_addr a;
-	if (inet_pton(AF_INET, host, &a) == 1)
-		snprintf(san, sizeof(san), "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,"
-			 "DNS:kubernetes.default.svc,IP:127.0.0.1,IP:%s", host);
-	else
-		snprintf(san, sizeof(san), "DNS:localhost,DNS:kubernetes,DNS:%s,IP:127.0.0.1", host);
-	X509 *srv = cert_new(srv_key, "atoll-server", ca, ca_key, san, 825);
+	buf_adds(&san, "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,"
+		 "DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1");
+	if (inet_pton(AF_INET, host, &a) == 1 && strcmp(host, "0.0.0.0") && strcmp(host, "127.0.0.1"))
+		buf_addf(&san, ",IP:%s", host);
+	else if (strcmp(host, "0.0.0.0") && strcmp(host, "127.0.0.1") && *host)
+		buf_addf(&san, ",DNS:%s", host);
+	struct ifaddrs *ifs;
+	if (!strcmp(host, "0.0.0.0") && getifaddrs(&ifs) == 0) {
+		for (struct ifaddrs *i = ifs; i; i = i->ifa_next) {
+			char ip[INET_ADDRSTRLEN];
+			if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+				continue;
+			struct in_addr x = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+			if ((ntohl(x.s_addr) >> 24) != 127 && inet_ntop(AF_INET, &x, ip, sizeof(ip)))
+				buf_addf(&san, ",IP:%s", ip);
+		}
+		freeifaddrs(ifs);
+	}
+	X509 *srv = cert_new(srv_key, "atoll-server", ca, ca_key, san.p, 825);
+	buf_release(&san);
 	unsigned char rnd[24];
 	char tok[2 * sizeof(rnd) + 1];
 	RAND_bytes(rnd, sizeof(rnd));

@@ -413,8 +413,13 @@ static void refresh(struct store *s, const char *ns)
 		json_t *v;
 		json_object_foreach(hard, key, v) {
 			char group[128], res[128], buf[64];
-			if (!key_kind(key, group, res, sizeof(res)))
+			if (!key_kind(key, group, res, sizeof(res))) {
+				/* Counted elsewhere (atoll.dev/registry-storage, by the registry): keep its figure. */
+				json_t *had = json_object_get(json_object_get(json_object_get(q, "status"), "used"), key);
+				if (had)
+					json_object_set(used, key, had);
 				continue;
+			}
 			fmt_qty(key, used_in_store(s, ns, q, key, group, res), buf, sizeof(buf));
 			json_object_set_new(used, key, json_string(buf));
 		}

@@ -19,6 +19,9 @@ void controllers_start(struct store *s)
 	ctl_statefulset_start(s);
 	ctl_podgc_start(s);
 	ctl_eventttl_start(s);
+	ctl_pvbinder_start(s);
+	ctl_podcidr_start(s);
+	ctl_lbip_start(s);
 }
 
 void controllers_stop(void)

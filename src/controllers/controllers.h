@@ -24,5 +24,12 @@ void ctl_daemonset_start(struct store *s);  /* daemonset.c */
 void ctl_statefulset_start(struct store *s); /* statefulset.c */
 void ctl_podgc_start(struct store *s);      /* podgc.c */
 void ctl_eventttl_start(struct store *s);   /* eventttl.c */
+/* The CA (PEM, copied) published as ConfigMap kube-root-ca.crt in every namespace; before controllers_start. */
+void ctl_serviceaccount_ca(const char *pem);
+void ctl_pvbinder_start(struct store *s);   /* pvbinder.c */
+void ctl_podcidr_start(struct store *s);    /* podcidr.c */
+void ctl_lbip_start(struct store *s);       /* lbip.c */
+/* LoadBalancer IP pool (a CIDR, borrowed for the process's life); before controllers_start. */
+void ctl_lbip_pool(const char *cidr);
 
 #endif

@@ -201,6 +201,12 @@ static int mkdir_p(const char *path)
 int image_prepare(const char *refstr, const char *data_dir, int want_erofs, struct image *img,
 		  struct atoll_err *err)
 {
+	return image_prepare_auth(refstr, data_dir, want_erofs, NULL, img, err);
+}
+
+int image_prepare_auth(const char *refstr, const char *data_dir, int want_erofs, const struct image_auth *auth,
+		       struct image *img, struct atoll_err *err)
+{
 	struct image_ref ref;
 	struct image_manifest m = { 0 };
 	_cleanup_free_ char *blobdir = NULL;
@@ -221,7 +227,7 @@ int image_prepare(const char *refstr, const char *data_dir, int want_erofs, stru
 			err_set(err, 500, "StoreError", "%s: %s", blobdir, strerror(errno));
 			goto out;
 		}
-		_cleanup_free_ char *pulled = image_pull(&ref, blobdir, err);
+		_cleanup_free_ char *pulled = image_pull(&ref, blobdir, auth, err);
 		if (!pulled)
 			goto out;
 		/* The store's index names each pulled manifest by its full reference. */

@@ -95,10 +95,23 @@ int image_unpack_layer(const char *layer_path, const char *dir, struct atoll_err
  */
 int image_prepare(const char *ref, const char *data_dir, int want_erofs, struct image *img,
 		  struct atoll_err *err);
+
+/* How to reach a registry (all borrowed, each may be NULL). */
+struct image_auth {
+	const char *ca_file;   /* PEM bundle that signs the registry's certificate */
+	const char *bearer;    /* a token sent as is (the embedded registry takes API tokens) */
+	const char *user;      /* credentials for Basic auth and the token endpoint */
+	const char *password;
+};
+
+/* image_prepare with credentials for the registry (auth may be NULL). */
+int image_prepare_auth(const char *ref, const char *data_dir, int want_erofs, const struct image_auth *auth,
+		       struct image *img, struct atoll_err *err);
 void image_release(struct image *img);
 
 /* ---- pull.c ---- */
 /* Pull ref from its registry into the blob store DIR (an OCI layout); returns the manifest digest (owned). */
-char *image_pull(const struct image_ref *ref, const char *store_dir, struct atoll_err *err);
+char *image_pull(const struct image_ref *ref, const char *store_dir, const struct image_auth *auth,
+		 struct atoll_err *err);
 
 #endif

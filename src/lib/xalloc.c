@@ -48,6 +48,7 @@ char *xstrdup(const char *s)
 
 char *xstrndup(const char *s, size_t n)
 {
+	n = strnlen(s, n); /* at most n bytes, and never past the end of s */
 	char *p = xmalloc(n + 1);
 
 	memcpy(p, s, n);

@@ -13,6 +13,17 @@
  *   A pod's /etc/resolv.conf and /etc/hosts are files in its pod directory
  *   (POD_DIR/etc/), created empty before the sandbox exists (so they can be
  *   bound into containers) and filled by net_pod_files once the IP is known.
+ *
+ * sandbox.json (agent -> shim): "network": true and "pod_cidr": the Node's
+ *   spec.podCIDR ask the shim for net_pod_attach(DATA, pod_cidr, pod uid,
+ *   init pid) and net_pod_files; without them the pod keeps the host's
+ *   network. The agent sets them only with --pod-network and once the Node
+ *   has a podCIDR (given by the podcidr controller).
+ *
+ * Layout on the node (docs/networking.md): leases DATA/net/leases/<ip>; the
+ * pod's host-side veth is "atl" + 12 hex digits of its uid, in hairpin
+ * mode on the bridge; nftables table `ip atoll-nat` is the service proxy's
+ * (replaced whole on every sync); NetworkPolicy keeps to its own tables.
  */
 #ifndef ATOLL_NET_H
 #define ATOLL_NET_H
@@ -26,6 +37,9 @@
 #define NET_DNS_IP      "10.96.0.10"
 #define NET_DOMAIN      "cluster.local"
 #define NET_BRIDGE      "atoll0"
+#define NET_SERVICE_RANGE "10.96.0.0/12"
+/* Default pool of LoadBalancer IPs (atoll server --lb-pool); inside the service range. */
+#define NET_LB_POOL     "10.97.0.0/16"
 
 /*
  * Attach the network namespace of process pid (a pod's init) to the node's

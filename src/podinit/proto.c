@@ -100,10 +100,10 @@ int pi_fill(struct pi_reader *r, int fd)
 int pi_next(struct pi_reader *r, struct pi_frame *f)
 {
 	size_t avail = r->len - r->off;
-	const unsigned char *h = (const unsigned char *)r->buf + r->off;
 
 	if (avail < PI_HDR_LEN)
-		return 0;
+		return 0; /* also before the first read, while buf is still NULL */
+	const unsigned char *h = (const unsigned char *)r->buf + r->off;
 	uint32_t len = get32(h);
 	if (len > PI_MAX_PAYLOAD || h[4] < PI_CTL || h[4] > PI_STDERR)
 		return -EPROTO;

@@ -158,8 +158,8 @@ static bool authenticate(struct api_req *r, struct reg_req *st)
 {
 	const char *h = req_header(r, "Authorization");
 
-	if (!h)
-		return false;
+	if (!h) /* a client certificate from the server's CA (docker/podman/skopeo: client.cert in the cert dir) */
+		return api_authenticate(r);
 	if (!strncmp(h, "Bearer ", 7)) {
 		if (api_authenticate(r))
 			return true;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "api/server.h"
+#include "controllers/loop.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "registry/reg_int.h"
@@ -129,27 +130,91 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
 	return 0;
 }
 
-void reg_gc_namespaces(struct api_server *srv)
+/* Remove DATA/registry/repos/<ns> (its blobs go with the next collection). */
+static void remove_ns_repos(const char *ns)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/repos/%s", reg_g.root, ns);
+	struct stat sb;
+
+	if (strchr(ns, '/') || ns[0] == '.' || stat(dir, &sb) < 0)
+		return;
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	log_info("registry", "removed the repositories of deleted namespace %s", ns);
+}
+
+/* Every namespace directory whose namespace the store says is gone (404 only). Returns how many. */
+static unsigned gc_namespaces(struct store *s)
 {
 	_cleanup_free_ char *repos = xasprintf("%s/repos", reg_g.root);
 	size_t n;
 	char **ns = reg_list_dir(repos, &n);
+	unsigned removed = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		struct store_kv kv = { 0 };
 		struct atoll_err e = { 0 };
 		_cleanup_free_ char *key = xasprintf("core/namespaces//%s", ns[i]);
-		if (store_get(srv->store, key, &kv, &e) == 0) {
+		if (store_get(s, key, &kv, &e) == 0) {
 			store_kv_release(&kv);
 			continue;
 		}
 		if (e.code != 404) /* only a namespace known to be gone takes its images along */
 			continue;
-		_cleanup_free_ char *dir = xasprintf("%s/%s", repos, ns[i]);
-		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-		log_info("registry", "removed the repositories of deleted namespace %s", ns[i]);
+		remove_ns_repos(ns[i]);
+		removed++;
 	}
 	reg_free_list(ns, n);
+	return removed;
+}
+
+void reg_gc_namespaces(struct api_server *srv)
+{
+	gc_namespaces(srv->store);
+}
+
+/*
+ * While the server runs, a controller loop follows namespace deletions: the
+ * loop threads stop before the store closes, so this never races shutdown.
+ * Blobs only the namespace held go at a collection with a grace period that
+ * covers the store-then-link step of pushes running meanwhile.
+ */
+#define NS_GC_GRACE 600
+#define NS_RESYNC   60
+
+static void ns_event(struct ctl_loop *l, const struct store_event *ev)
+{
+	static const char prefix[] = "core/namespaces//";
+
+	(void)l;
+	if (ev->type != STORE_EV_DELETE || strncmp(ev->key, prefix, sizeof(prefix) - 1))
+		return;
+	remove_ns_repos(ev->key + sizeof(prefix) - 1);
+	reg_gc(NS_GC_GRACE, 24 * 3600);
+}
+
+static void ns_tick(struct ctl_loop *l)
+{
+	static time_t last;
+	time_t now = time(NULL);
+
+	/* A removal that raced a push (a directory left non-empty) is retried. */
+	if (now - last < NS_RESYNC)
+		return;
+	last = now;
+	if (gc_namespaces(l->store))
+		reg_gc(NS_GC_GRACE, 24 * 3600);
+}
+
+void reg_ns_watch_start(struct api_server *srv)
+{
+	static struct ctl_loop loop = {
+		.name = "registry", .prefix = "core/namespaces/", .on_event = ns_event, .on_tick = ns_tick,
+	};
+
+	if (loop.store)
+		return;
+	loop.store = srv->store;
+	ctl_loop_start(&loop);
 }
 
 static void *gc_loop(void *arg)

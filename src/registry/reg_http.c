@@ -65,6 +65,18 @@ static int verror(struct api_req *r, int code, const char *ecode, json_t *detail
 	struct reg_req *st = r->reg;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (st && st->hold && !st->fail_code) {
+		/*
+		 * The body is on its way: answering now would make libmicrohttpd
+		 * close the connection under a client that is still writing.
+		 * Read and drop the body, then answer (registry_access).
+		 */
+		st->fail_code = code;
+		st->fail_err = ecode;
+		snprintf(st->fail_msg, sizeof(st->fail_msg), "%s", msg);
+		json_decref(detail);
+		return 0;
+	}
 	json_t *e = json_pack("{s:s,s:s}", "code", ecode, "message", msg);
 	if (detail)
 		json_object_set_new(e, "detail", detail);

@@ -3,7 +3,7 @@
  * The registry's internals, shared by its files. On-disk layout under
  * DATA/registry (everything content addressed, written by temp+fsync+rename):
  *   blobs/<alg>/<hex>                 blob and manifest bytes, stored once
- *   uploads/<uuid>, uploads/<uuid>.repo  upload sessions (data, owning repo)
+ *   uploads/<uuid>                    upload session data (the uuid names its repository: reg_upload.c)
  *   repos/<ns>/<name>/_layers/<alg>-<hex>      blob linked into the repo (empty)
  *   repos/<ns>/<name>/_manifests/<alg>-<hex>   manifest in the repo (its media type)
  *   repos/<ns>/<name>/_tags/<tag>              tag (the digest it points at)
@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "lib/buf.h"
 
@@ -26,6 +27,9 @@ struct MHD_Response;
 #define REG_MAX_MANIFEST (4u << 20)
 #define REG_MAX_NAME 256
 #define REG_TOKEN_TTL 300
+/* An error found before a request's body is read is answered after it, up to this many bytes. */
+#define REG_DRAIN_MAX (8u << 20)
+#define REG_QUOTA_KEY "atoll.dev/registry-storage" /* ResourceQuota spec.hard key */
 
 enum reg_op {
 	REG_PING, REG_TOKEN, REG_CATALOG, REG_TAGS, REG_REFERRERS,
@@ -58,12 +62,17 @@ struct reg_req {
 	char *tmp;           /* file to remove if the request dies (monolithic upload) */
 	uint64_t size;       /* bytes in the upload file */
 	uint64_t flushed;    /* writeback started up to here */
+	EVP_MD_CTX *md;      /* sha256 of the upload's first md_size bytes, or NULL (reg_uphash.c) */
+	uint64_t md_size;
+	uint64_t quota_room; /* bytes the namespace's quota leaves this upload (UINT64_MAX: no quota) */
 	bool collect;        /* keep the body in memory (manifests) */
 	struct buf body;
 	int fail_code;       /* an error found while reading the body: answer it at the end */
+	bool hold;           /* errors now become fail_code (the body is still to come) */
+	uint64_t drained;    /* body bytes read and dropped after an error */
 	bool out_of_order;  /* PATCH not at the session's end: drain, then 416 */
 	const char *fail_err;
-	char fail_msg[200];
+	char fail_msg[512];
 };
 
 /* reg_http.c: answering. Each reg_reply_* queues exactly one response. */
@@ -96,8 +105,12 @@ char *reg_repo_path(const char *repo, const char *sub, const char *leaf); /* ret
 int reg_mkdirs(const char *path, bool parent_only);
 int reg_write_atomic(const char *path, const void *data, size_t len);
 char *reg_read_small(const char *path, size_t max, size_t *len); /* returns owned or NULL */
-/* Verify tmp's digest and move it into blobs/ (removes tmp either way). 0, or -1: mismatch, -2: I/O. */
-int reg_commit_file(const char *tmp, const char *digest);
+/*
+ * Verify tmp's digest and move it into blobs/ (removes tmp either way). 0, or
+ * -1: mismatch, -2: I/O. computed: the digest of the file's first
+ * computed_size bytes, used when that is the whole file (else NULL: hashed here).
+ */
+int reg_commit_file(const char *tmp, const char *digest, const char *computed, uint64_t computed_size);
 int reg_link(const char *repo, const char *sub, const char *digest, const void *data, size_t len);
 bool reg_linked(const char *repo, const char *sub, const char *digest);
 bool reg_repo_exists(const char *repo);
@@ -114,11 +127,34 @@ int reg_upload_chunk(struct api_req *r, struct reg_req *st, const char *data, si
 int reg_upload_end(struct api_req *r, struct reg_req *st);
 void reg_upload_abort(struct reg_req *st);
 
+/*
+ * reg_uphash.c: the running sha256 of an upload. take: after the session is
+ * opened for appending at st->size; update: bytes appended; park: a PATCH
+ * succeeded, keep the hash for the next request; final: the digest of what
+ * was hashed (true, with the size it covers) when digest is sha256.
+ */
+void reg_uphash_take(struct reg_req *st);
+void reg_uphash_update(struct reg_req *st, const void *p, size_t n);
+void reg_uphash_park(struct reg_req *st);
+bool reg_uphash_final(struct reg_req *st, const char *digest, char *out, size_t n, uint64_t *size);
+void reg_uphash_drop(struct reg_req *st);
+
 /* reg_manifest.c */
 int reg_manifest_request(struct api_req *r, struct reg_req *st);
 int reg_tags_request(struct api_req *r, struct reg_req *st);
 int reg_referrers_request(struct api_req *r, struct reg_req *st);
 int reg_catalog_request(struct api_req *r, struct reg_req *st);
+
+/*
+ * reg_quota.c: the namespace's registry storage quota. Admit add bytes for
+ * st (a reservation held until reg_quota_release); 0, or 1 after answering
+ * 403 DENIED. reg_ns_usage: distinct bytes linked in ns. reg_quota_report
+ * writes the use into status.used of ns's quotas that set the key.
+ */
+int reg_quota_admit(struct api_req *r, struct reg_req *st, uint64_t add);
+void reg_quota_release(const struct reg_req *st);
+uint64_t reg_ns_usage(const char *ns);
+void reg_quota_report(struct api_req *r, const char *ns);
 
 /* reg_kind.c: rewrite the repository's Image object in the API store. */
 void reg_sync_image(struct api_req *r, const char *repo);
@@ -127,6 +163,8 @@ void reg_sync_image(struct api_req *r, const char *repo);
 void reg_gc(unsigned grace_seconds, unsigned upload_ttl_seconds);
 /* Remove the repositories of namespaces that no longer exist (at start, before serving). */
 void reg_gc_namespaces(struct api_server *srv);
+/* Then follow namespace deletions while the server runs (a controller loop). */
+void reg_ns_watch_start(struct api_server *srv);
 int reg_gc_start(void);
 
 #endif

@@ -91,6 +91,7 @@ void reg_sync_image(struct api_req *r, const char *repo)
 		store_delete(r->srv->store, key, STORE_ANY, &rev, &e);
 		reg_free_list(tags, nt);
 		pthread_mutex_unlock(&lock);
+		reg_quota_report(r, ns);
 		return;
 	}
 	json_t *jt = json_array();
@@ -130,6 +131,7 @@ void reg_sync_image(struct api_req *r, const char *repo)
 		log_warn("registry", "cannot record image %s: %s", repo, e.msg);
 	blob_unref(b);
 	pthread_mutex_unlock(&lock);
+	reg_quota_report(r, ns);
 }
 
 json_t *registry_image_columns(const struct api_kind *k)

@@ -202,6 +202,10 @@ static int manifest_put(struct api_req *r, struct reg_req *st)
 		return reg_error_detail(r, 400, "DIGEST_INVALID", json_pack("{s:s}", "digest", st->ref),
 					"the manifest's digest is %s, not %s", digest, st->ref);
 	}
+	if (!reg_linked(st->repo, "_manifests", digest) && reg_quota_admit(r, st, st->body.len)) {
+		json_decref(m);
+		return 0;
+	}
 	/* Bytes first, then the repository link, then the tag: each step atomic. */
 	_cleanup_free_ char *bp = reg_blob_path(digest);
 	struct stat sb;

@@ -9,6 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,14 +24,41 @@
 
 #define WRITEBACK_STEP (8u << 20)
 
-static bool uuid_ok(const char *u)
+/*
+ * A session id is 16 random bytes and the first 8 bytes of
+ * HMAC-SHA256(key, random || repository), in hex: the id itself says which
+ * repository owns the session, so starting one writes no owner file (and
+ * needs no fsync), and it stays valid across restarts (the key persists).
+ */
+#define UUID_RND 16
+#define UUID_MAC 8
+#define UUID_LEN (2 * (UUID_RND + UUID_MAC))
+
+static void uuid_mac(const char *rnd_hex, const char *repo, char *out)
+{
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned maclen = 0;
+	char msg[2 * UUID_RND + 1 + REG_MAX_NAME];
+	int n = snprintf(msg, sizeof(msg), "%.*s/%s", 2 * UUID_RND, rnd_hex, repo);
+
+	HMAC(EVP_sha256(), reg_g.key, sizeof(reg_g.key), (const unsigned char *)msg, (size_t)n, mac, &maclen);
+	for (int i = 0; i < UUID_MAC; i++)
+		snprintf(out + 2 * i, 3, "%02x", mac[i]);
+}
+
+/* A well-formed session id of st->repo. */
+static bool uuid_ok(const char *u, const char *repo)
 {
 	size_t n = 0;
+	char mac[2 * UUID_MAC + 1];
 
 	for (; u[n]; n++)
 		if (!((u[n] >= '0' && u[n] <= '9') || (u[n] >= 'a' && u[n] <= 'f')))
 			return false;
-	return n == 32;
+	if (n != UUID_LEN)
+		return false;
+	uuid_mac(u, repo, mac);
+	return !CRYPTO_memcmp(mac, u + 2 * UUID_RND, 2 * UUID_MAC);
 }
 
 static char *upload_path(const char *uuid, const char *suffix)
@@ -59,7 +89,8 @@ static int reply_created(struct api_req *r, struct reg_req *st, const char *dige
 
 static int new_session(struct api_req *r, struct reg_req *st, bool monolithic)
 {
-	reg_random_hex(st->ref, 16);
+	reg_random_hex(st->ref, UUID_RND);
+	uuid_mac(st->ref, st->repo, st->ref + 2 * UUID_RND);
 	_cleanup_free_ char *data = upload_path(st->ref, "");
 	int fd = open(data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -67,25 +98,18 @@ static int new_session(struct api_req *r, struct reg_req *st, bool monolithic)
 	if (monolithic) {
 		st->fd = fd;
 		st->tmp = xstrdup(data);
+		st->size = 0;
+		reg_uphash_take(st);
 		return 0;
 	}
 	close(fd);
-	_cleanup_free_ char *owner = upload_path(st->ref, ".repo");
-	if (reg_write_atomic(owner, st->repo, strlen(st->repo)) < 0) {
-		unlink(data);
-		return reg_error(r, 500, "UNKNOWN", "cannot create an upload: %s", strerror(errno));
-	}
 	return 0;
 }
 
 /* A session of this repository: opens its data file for appending. */
 static int open_session(struct api_req *r, struct reg_req *st, bool for_write)
 {
-	if (!uuid_ok(st->ref))
-		return reg_error(r, 404, "BLOB_UPLOAD_UNKNOWN", "no upload session %s", st->ref), 1;
-	_cleanup_free_ char *owner = upload_path(st->ref, ".repo");
-	_cleanup_free_ char *repo = reg_read_small(owner, REG_MAX_NAME, NULL);
-	if (!repo || strcmp(repo, st->repo))
+	if (!uuid_ok(st->ref, st->repo))
 		return reg_error(r, 404, "BLOB_UPLOAD_UNKNOWN", "no upload session %s in %s",
 				 st->ref, st->repo), 1;
 	_cleanup_free_ char *data = upload_path(st->ref, "");
@@ -104,6 +128,7 @@ static int open_session(struct api_req *r, struct reg_req *st, bool for_write)
 	return 0;
 }
 
+/* The body's announced size against the upload limit and the namespace's quota; 1 when answered. */
 static int check_length(struct api_req *r, struct reg_req *st)
 {
 	const char *cl = req_header(r, "Content-Length");
@@ -113,7 +138,10 @@ static int check_length(struct api_req *r, struct reg_req *st)
 		return reg_error(r, 413, "SIZE_INVALID",
 				 "the blob would exceed the registry's limit of %" PRIu64 " bytes",
 				 reg_g.max_upload), 1;
-	return 0;
+	/* No body, no new bytes: what the session holds was admitted as it arrived. */
+	if (!n && !req_header(r, "Transfer-Encoding"))
+		return 0;
+	return reg_quota_admit(r, st, st->size + n);
 }
 
 static int try_mount(struct api_req *r, struct reg_req *st, const char *digest, const char *from)
@@ -127,6 +155,13 @@ static int try_mount(struct api_req *r, struct reg_req *st, const char *digest, 
 		return 1;
 	if (!reg_linked(from, "_layers", digest) && !reg_linked(from, "_manifests", digest))
 		return 1;
+	/* A blob from another namespace counts against this one's quota. */
+	if (strncmp(from, st->repo, strlen(st->ns) + 1)) {
+		_cleanup_free_ char *bp = reg_blob_path(digest);
+		struct stat sb;
+		if (stat(bp, &sb) == 0 && reg_quota_admit(r, st, (uint64_t)sb.st_size))
+			return 0;
+	}
 	if (reg_link(st->repo, "_layers", digest, NULL, 0) < 0)
 		return reg_error(r, 500, "UNKNOWN", "cannot link %s", digest);
 	return reply_created(r, st, digest);
@@ -161,8 +196,6 @@ int reg_upload_begin(struct api_req *r, struct reg_req *st)
 		if (open_session(r, st, false))
 			return 0;
 		_cleanup_free_ char *data = upload_path(st->ref, "");
-		_cleanup_free_ char *owner = upload_path(st->ref, ".repo");
-		unlink(owner);
 		unlink(data);
 		return reg_queue(r, 204, reg_resp_buf(NULL, 0), NULL);
 	}
@@ -187,6 +220,7 @@ int reg_upload_begin(struct api_req *r, struct reg_req *st)
 			return 0;
 		}
 	}
+	reg_uphash_take(st);
 	check_length(r, st);
 	return 0;
 }
@@ -203,6 +237,14 @@ int reg_upload_chunk(struct api_req *r, struct reg_req *st, const char *data, si
 			 "the blob exceeds the registry's limit of %" PRIu64 " bytes", reg_g.max_upload);
 		return 0;
 	}
+	if (st->size + len > st->quota_room) {
+		st->fail_code = 403;
+		st->fail_err = "DENIED";
+		snprintf(st->fail_msg, sizeof(st->fail_msg),
+			 "pushing to %s is forbidden: exceeded quota: %s, the upload passes the %" PRIu64
+			 " bytes left", st->repo, REG_QUOTA_KEY, st->quota_room);
+		return 0;
+	}
 	while (len) {
 		ssize_t k = write(st->fd, data, len);
 		if (k < 0 && errno == EINTR)
@@ -214,6 +256,7 @@ int reg_upload_chunk(struct api_req *r, struct reg_req *st, const char *data, si
 				 strerror(errno));
 			return 0;
 		}
+		reg_uphash_update(st, data, (size_t)k);
 		data += k;
 		len -= (size_t)k;
 		st->size += (uint64_t)k;
@@ -232,7 +275,10 @@ int reg_upload_chunk(struct api_req *r, struct reg_req *st, const char *data, si
 
 static int finish_blob(struct api_req *r, struct reg_req *st, const char *path)
 {
-	int rc = reg_commit_file(path, st->digest);
+	char pre[140];
+	uint64_t presz = 0;
+	bool have = reg_uphash_final(st, st->digest, pre, sizeof(pre), &presz);
+	int rc = reg_commit_file(path, st->digest, have ? pre : NULL, presz);
 
 	if (rc == -1)
 		return reg_error_detail(r, 400, "DIGEST_INVALID", json_pack("{s:s}", "digest", st->digest),
@@ -265,18 +311,18 @@ int reg_upload_end(struct api_req *r, struct reg_req *st)
 		_cleanup_free_ char *tmp = steal_ptr(&st->tmp);
 		return finish_blob(r, st, tmp); /* monolithic */
 	}
-	if (!strcmp(r->method, "PATCH"))
+	if (!strcmp(r->method, "PATCH")) {
+		reg_uphash_park(st);
 		return reply_session(r, st, 202);
+	}
 	/* PUT: the session ends whether or not the digest matches. */
 	_cleanup_free_ char *data = upload_path(st->ref, "");
-	_cleanup_free_ char *owner = upload_path(st->ref, ".repo");
-	int rc = finish_blob(r, st, data);
-	unlink(owner);
-	return rc;
+	return finish_blob(r, st, data);
 }
 
 void reg_upload_abort(struct reg_req *st)
 {
+	reg_uphash_drop(st);
 	if (st->fd >= 0) {
 		close(st->fd);
 		st->fd = -1;

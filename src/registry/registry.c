@@ -68,6 +68,7 @@ int registry_init(struct api_server *srv, char *err, size_t errlen)
 	 */
 	reg_gc_namespaces(srv);
 	reg_gc(0, 24 * 3600);
+	reg_ns_watch_start(srv);
 	if (reg_gc_start() < 0) {
 		snprintf(err, errlen, "cannot start the registry collector");
 		return -1;
@@ -282,6 +283,7 @@ int registry_access(struct api_req *r, const char *upload_data, size_t *upload_s
 	if (!st) {
 		st = xcalloc(1, sizeof(*st));
 		st->fd = -1;
+		st->quota_room = UINT64_MAX;
 		buf_init(&st->body);
 		r->reg = st;
 		/*
@@ -290,18 +292,36 @@ int registry_access(struct api_req *r, const char *upload_data, size_t *upload_s
 		 * connection, and clients keep theirs alive.
 		 */
 		const char *cl = req_header(r, "Content-Length");
-		bool body = (cl && strtoull(cl, NULL, 10) > 0) || req_header(r, "Transfer-Encoding");
+		uint64_t len = cl ? strtoull(cl, NULL, 10) : 0;
+		bool body = len > 0 || req_header(r, "Transfer-Encoding");
 		if (!body) {
 			st->deferred = true;
 			return 0;
 		}
-		return begin(r, st) < 0 && !st->answered ? -1 : 0;
+		/*
+		 * Errors before a body of bounded size are answered once it is
+		 * read, so the connection stays usable; a client that waits for
+		 * "100 Continue" has sent nothing yet and gets the error at once.
+		 */
+		const char *expect = req_header(r, "Expect");
+		st->hold = len <= REG_DRAIN_MAX && !(expect && !strcasecmp(expect, "100-continue"));
+		int rc = begin(r, st);
+		st->hold = false;
+		return rc < 0 && !st->answered && !st->fail_code ? -1 : 0;
 	}
 	if (*upload_size) {
 		size_t n = *upload_size;
 		*upload_size = 0;
-		if (st->answered || st->fail_code)
-			return 0; /* read and dropped */
+		if (st->answered)
+			return 0;
+		if (st->fail_code) { /* read and dropped; past the bound, answer and hang up */
+			st->drained += n;
+			if (st->drained > REG_DRAIN_MAX) {
+				reg_upload_abort(st);
+				return reg_error(r, st->fail_code, st->fail_err, "%s", st->fail_msg);
+			}
+			return 0;
+		}
 		if (st->collect) {
 			if (st->body.len + n > REG_MAX_MANIFEST) {
 				st->fail_code = 413;
@@ -343,6 +363,7 @@ void registry_done(struct api_req *r)
 	if (!st)
 		return;
 	reg_upload_abort(st); /* closes files; removes a half-received monolithic upload */
+	reg_quota_release(st);
 	json_decref(st->scopes);
 	buf_release(&st->body);
 	free(st);

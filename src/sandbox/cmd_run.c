@@ -64,21 +64,6 @@ static long long parse_size(const char *s)
 	return (*end || v <= 0) ? -1 : (long long)(v * (double)mul);
 }
 
-static char *find_init(void)
-{
-	char exe[PATH_MAX];
-	const char *env = getenv("ATOLL_INIT");
-
-	if (env && *env)
-		return xstrdup(env);
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return xstrdup("/usr/lib/atoll/atoll-init");
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	*slash = '\0';
-	return xasprintf("%s/atoll-init", exe);
-}
 
 struct run_args {
 	const char *isolation, *data_dir, *guest_kernel, *workdir, *user, *image, *hostname, *pool;
@@ -153,7 +138,7 @@ static int run_namespace(struct run_args *a, struct image *img, double t0, doubl
 	struct session_timings t = { 0 };
 	struct session_result res;
 	char msg[1024] = "";
-	_cleanup_free_ char *init = find_init();
+	_cleanup_free_ char *init = sandbox_find_init();
 	const char *images[] = { img->rootfs };
 	struct sb_opts o = { .data_dir = a->data_dir, .images = images, .nimages = 1, .init_path = init,
 			     .cpu_milli = a->cpu_milli, .memory = a->memory, .pids = a->pids,

@@ -11,12 +11,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <sched.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/random.h>
@@ -375,4 +377,20 @@ int sandbox_hw_virt(void)
 	if (stat("/dev/kvm", &st) < 0 || stat("/sys/module/kvm_pvm", &st) == 0)
 		return 0;
 	return stat("/sys/module/kvm_intel", &st) == 0 || stat("/sys/module/kvm_amd", &st) == 0;
+}
+
+char *sandbox_find_init(void)
+{
+	char exe[PATH_MAX];
+	const char *env = getenv("ATOLL_INIT");
+
+	if (env && *env)
+		return xstrdup(env);
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return xstrdup("/usr/lib/atoll/atoll-init");
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	*slash = '\0';
+	return xasprintf("%s/atoll-init", exe);
 }

@@ -89,6 +89,8 @@ int sb_opts_pool_from_json(struct sb_opts *o, const struct json_t *sandbox_json,
 int sb_idrange_alloc(const char *data_dir, unsigned *base, int *lockfd, unsigned *slot);
 
 /* ns.c */
+/* Where atoll-init is: $ATOLL_INIT, else next to our own binary (returns owned). */
+char *sandbox_find_init(void);
 /* Whether KVM here has hardware virtualization (PVM, software virtualization, does not count). */
 int sandbox_hw_virt(void);
 /* Create the sandbox and exec pod init in it; the host then talks over sb->sock. */

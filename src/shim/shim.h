@@ -16,6 +16,8 @@
  *                 "<RFC3339Nano UTC> <stdout|stderr> <F|P> <bytes>\n"
  *                 (P: a partial line, continued by the next record)
  *   <ctr>.log.1   the previous instance's output (kubectl logs --previous)
+ *   <ctr>.log.rotated  the current instance's older output, set aside when
+ *                 <ctr>.log passed 10 MiB
  *
  * sandbox.json: {"hostname", "images": [rootfs dirs, mounted at /images/N],
  *   "volumes": [{"host","guest","readonly"}] (visible in the sandbox),
@@ -37,7 +39,9 @@
  *   "startedAt", "finishedAt", "exitCode", "signal", "oomKilled",
  *   "restarts"}}}
  *   (state "creating" with an "error" when the create failed: a create of
- *   the same id may be sent again)
+ *   the same id may be sent again); "cgroups": the sandbox's cgroup
+ *   directories while it lives (for cleaning up after a killed shim:
+ *   shim_cleanup_after)
  *
  * Wire protocol on shim.sock: the pod init framing (podinit/proto.h). Every
  * connection starts with one control frame, a JSON request with an "op":
@@ -47,10 +51,16 @@
  *   {"op":"create", container spec as pod init's create, without "proc"}
  *                                  (optional "restarts": the count to start
  *                                  from, for a container carried over from
- *                                  a sandbox that died)
+ *                                  a sandbox that died). A create for a
+ *                                  created or exited container replaces it
+ *                                  (a new definition, e.g. an image update;
+ *                                  its next start counts as a restart)
  *   {"op":"start","id"}            start (or restart) a created/exited container
  *   {"op":"signal","id","signal"}  signal a container's main process
  *   {"op":"state"}                 reply carries "state": the state.json object
+ *   {"op":"add_image","path"}      make the image tree at host path visible
+ *                                  in the running sandbox (idempotent);
+ *                                  the reply's "lower" is where (/images/N)
  *   {"op":"stop","grace_ms"}       stop everything; the shim tears the pod
  *                                  down (network, cgroups) and exits after
  *                                  replying
@@ -122,6 +132,14 @@ int shim_open_stream(const char *pod_dir, const json_t *req, struct atoll_err *e
 size_t shim_log_decode(const char *in, size_t len, int timestamps, struct buf *out);
 /* The same, leaving out records stamped before since ("YYYY-MM-DDTHH:MM:SS...", UTC; NULL: none). */
 size_t shim_log_decode_since(const char *in, size_t len, int timestamps, const char *since, struct buf *out);
+
+/*
+ * After a shim was killed (SIGKILL: no teardown): wait briefly for the pod
+ * init named in POD_DIR/state.json to go, then remove the sandbox's cgroups
+ * listed there (only empty ones can be removed, so this is safe to call for
+ * any pod directory whose shim does not answer).
+ */
+void shim_cleanup_after(const char *pod_dir);
 
 /* `atoll shim`: the shim process itself. */
 int cmd_shim(int argc, char **argv);

@@ -20,9 +20,15 @@
 /* Lines of one stream not ended yet; flushed as "P" records when they grow long. */
 #define SHIM_LOG_PARTIAL_MAX 16384
 
+/* A log file past this size is moved to <ctr>.log.rotated (one kept) and started afresh, as the kubelet's 10 MiB. */
+#define SHIM_LOG_MAX_BYTES (10LL << 20)
+
 struct shim_log {
 	int fd;             /* -1: not open */
 	struct buf pend[2]; /* stdout, stderr: bytes after the last newline */
+	char *path;         /* owned, while open */
+	long long size;     /* bytes in the file */
+	long long max;      /* rotate past this (SHIM_LOG_MAX_BYTES unless a test sets it) */
 };
 
 /* "2026-01-02T03:04:05.123456789Z" for ts into out (>= 40 bytes). */
@@ -156,6 +162,10 @@ void shim_op_control(struct shim *s, struct shim_conn *c, json_t *req);
 void shim_on_reply(struct shim *s, json_t *msg, struct shim_conn *conn, const char *what, struct shim_ctr *ctr);
 void shim_on_exit(struct shim *s, json_t *msg);
 void shim_on_output(struct shim *s, uint8_t type, uint32_t proc, const char *data, size_t len);
+
+/* ---- shim_image.c ---- */
+/* {"op":"add_image","path"}: the image tree at /images/N of the running sandbox; replies "lower". */
+void shim_op_add_image(struct shim *s, struct shim_conn *c, json_t *req);
 
 /* ---- shim_stream.c: exec, attach, portforward ---- */
 void shim_op_stream(struct shim *s, struct shim_conn *c, json_t *req);

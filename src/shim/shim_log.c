@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/xalloc.h"
 #include "shim/shim.h"
 #include "shim/shim_int.h"
 
@@ -82,14 +84,42 @@ void shim_log_format_rest(struct buf *pend, int stream, const char *ts, struct b
 
 int shim_log_open(struct shim_log *l, const char *path)
 {
+	struct stat st;
+
 	shim_log_close(l);
 	l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	return l->fd < 0 ? -errno : 0;
+	if (l->fd < 0)
+		return -errno;
+	l->path = xstrdup(path);
+	l->size = fstat(l->fd, &st) == 0 ? (long long)st.st_size : 0;
+	if (!l->max)
+		l->max = SHIM_LOG_MAX_BYTES;
+	return 0;
+}
+
+/* Too big: the file goes aside (replacing the last one set aside) and a new one starts. */
+static void rotate(struct shim_log *l)
+{
+	_cleanup_free_ char *old = xasprintf("%s.rotated", l->path);
+	int fd;
+
+	if (rename(l->path, old) < 0)
+		return;
+	fd = open(l->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return;
+	close(l->fd);
+	l->fd = fd;
+	l->size = 0;
 }
 
 static void write_out(struct shim_log *l, struct buf *b)
 {
 	size_t off = 0;
+
+	if (l->fd >= 0 && l->size > 0 && l->size + (long long)b->len > l->max)
+		rotate(l);
+	l->size += (long long)b->len;
 
 	while (l->fd >= 0 && off < b->len) {
 		ssize_t n = write(l->fd, b->p + off, b->len - off);
@@ -131,6 +161,8 @@ void shim_log_close(struct shim_log *l)
 	if (l->fd >= 0)
 		close(l->fd);
 	l->fd = -1;
+	free(l->path);
+	l->path = NULL;
 }
 
 size_t shim_log_decode(const char *in, size_t len, int timestamps, struct buf *out)

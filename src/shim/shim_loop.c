@@ -106,6 +106,12 @@ struct shim_ctr *shim_find_ctr(struct shim *s, const char *name)
 void shim_save_state(struct shim *s)
 {
 	json_t *o = shim_state_json(s->sb.pid, s->pod_ip, s->ctrs, s->nctrs);
+	/* So that whoever finds the shim gone (killed) can remove what it could not. */
+	json_t *cg = json_array();
+	for (int i = 0; s->sb.pid > 0 && i < s->sb.cg.n; i++)
+		if (s->sb.cg.dirs[i])
+			json_array_append_new(cg, json_string(s->sb.cg.dirs[i]));
+	json_object_set_new(o, "cgroups", cg);
 	int r = shim_state_write(s->dir, o);
 
 	if (r < 0)

@@ -50,20 +50,6 @@ static __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt
 	exit(1);
 }
 
-static char *find_init(void)
-{
-	char exe[PATH_MAX];
-	const char *env = getenv("ATOLL_INIT");
-
-	if (env && *env)
-		return xstrdup(env);
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return xstrdup("/usr/lib/atoll/atoll-init");
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0';
-	return xasprintf("%s/atoll-init", exe);
-}
 
 /* Our stdio goes to POD_DIR/shim.log; we lead a session of our own and outlive our starter. */
 static void detach(const char *dir)
@@ -120,7 +106,7 @@ static void make_sandbox(struct shim *s)
 	size_t ni = json_array_size(imgs), i;
 	const char **images = xcalloc(ni + 1, sizeof(*images));
 	struct sb_volume *sv = xcalloc(json_array_size(vols) + 1, sizeof(*sv));
-	_cleanup_free_ char *init = find_init();
+	_cleanup_free_ char *init = sandbox_find_init();
 	_cleanup_free_ char *etc = xasprintf("%s/etc", s->dir);
 	char msg[1024] = "";
 
@@ -153,9 +139,16 @@ static void make_sandbox(struct shim *s)
 	struct pollfd p = { .fd = s->sb.sock, .events = POLLIN };
 	struct pi_frame f;
 	int r = 0;
-	for (int tries = 0; tries < 100 && (r = pi_next(&s->rd, &f)) == 0; tries++) {
-		if (poll(&p, 1, 300) < 0 || pi_fill(&s->rd, s->sb.sock) == 0)
+	for (int tries = 0; tries < 100 && r == 0; tries++) {
+		int k = poll(&p, 1, 300);
+		if (k < 0)
 			break;
+		if (k == 0)
+			continue;
+		k = pi_fill(&s->rd, s->sb.sock);
+		if (k == 0 || (k < 0 && k != -EAGAIN))
+			break;
+		r = pi_next(&s->rd, &f);
 	}
 	if (r != 1 || f.type != PI_CTL || !memmem(f.data, f.len, "\"ready\"", 7)) {
 		sandbox_destroy(&s->sb);
@@ -306,6 +299,17 @@ int cmd_shim(int argc, char **argv)
 	shim_finish(&s);
 	unlink(pidp);
 	log_info("shim", "pod %s: stopped", s.dir);
+	for (size_t i = 0; i < s.nctrs; i++) {
+		shim_log_close(&s.ctrs[i].log);
+		json_decref(s.ctrs[i].spec);
+	}
+	pi_reader_release(&s.rd);
+	buf_release(&s.initq);
+	free(s.waits);
+	if (s.hostnet >= 0)
+		close(s.hostnet);
 	json_decref(s.cfg);
+	free(s.dir);
+	free(s.data_dir);
 	return 0;
 }

@@ -69,6 +69,16 @@ static void open_log(struct shim *s, struct shim_ctr *k)
 		log_error("shim", "%s: cannot open its log", k->name);
 }
 
+/* An ended instance makes way for the next: its log becomes <id>.log.1. */
+static void retire(struct shim *s, struct shim_ctr *k)
+{
+	_cleanup_free_ char *cur = xasprintf("%s/%s.log", s->dir, k->name);
+	_cleanup_free_ char *prev = xasprintf("%s/%s.log.1", s->dir, k->name);
+
+	shim_log_close(&k->log);
+	rename(cur, prev);
+}
+
 static void op_create(struct shim *s, struct shim_conn *c, json_t *req)
 {
 	const char *id = json_string_value(json_object_get(req, "id"));
@@ -76,8 +86,9 @@ static void op_create(struct shim *s, struct shim_conn *c, json_t *req)
 
 	if (!id || !*id || strlen(id) >= sizeof(k->name) || strchr(id, '/') || id[0] == '.')
 		return shim_conn_reply(c, "bad container id", NULL);
-	if (k && (k->state != SC_NONE || k->creating))
+	if (k && (k->state == SC_RUNNING || k->creating))
 		return shim_conn_reply(c, "container exists", NULL);
+	bool replace = k && (k->state == SC_CREATED || k->state == SC_EXITED);
 	if (!k) {
 		if (s->nctrs == SHIM_MAX_CTRS)
 			return shim_conn_reply(c, "too many containers", NULL);
@@ -98,6 +109,16 @@ static void op_create(struct shim *s, struct shim_conn *c, json_t *req)
 	if (json_is_integer(rs) && json_integer_value(rs) >= 0)
 		k->restarts = (int)json_integer_value(rs);
 	json_object_del(k->spec, "restarts");
+	if (replace) {
+		/* A new definition (an image update): the old container goes, as for a restart. */
+		if (k->state == SC_EXITED) {
+			retire(s, k);
+			k->restarting = true;
+		}
+		k->state = SC_NONE;
+		k->error[0] = '\0';
+		shim_init_request(s, json_pack("{s:s,s:s}", "op", "remove", "id", k->name), NULL, "remove", k);
+	}
 	send_create(s, k, c, "create");
 }
 
@@ -111,10 +132,7 @@ static void op_start(struct shim *s, struct shim_conn *c, json_t *req)
 	if (k->state == SC_RUNNING)
 		return shim_conn_reply(c, "container is running", NULL);
 	if (k->state == SC_EXITED) {
-		_cleanup_free_ char *cur = xasprintf("%s/%s.log", s->dir, k->name);
-		_cleanup_free_ char *prev = xasprintf("%s/%s.log.1", s->dir, k->name);
-		shim_log_close(&k->log);
-		rename(cur, prev);
+		retire(s, k);
 		k->restarting = true;
 		k->state = SC_NONE;
 		k->error[0] = '\0';
@@ -164,6 +182,8 @@ void shim_op_control(struct shim *s, struct shim_conn *c, json_t *req)
 		shim_conn_reply(c, NULL, json_pack("{s:o}", "state", shim_state_json(s->sb.pid, s->pod_ip, s->ctrs, s->nctrs)));
 	} else if (!strcmp(op, "stop")) {
 		op_stop(s, c, req);
+	} else if (!strcmp(op, "add_image")) {
+		shim_op_add_image(s, c, req);
 	} else {
 		char msg[128];
 		snprintf(msg, sizeof(msg), "unknown op '%.64s'", op);

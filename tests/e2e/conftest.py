@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Fixtures: each test module gets its own `atoll server` on a free loopback port and data dir."""
+"""Fixtures: each test module gets its own `atoll server` on a free loopback port and data dir.
+
+Server(netns=True) runs the server (and kubectl, and request()) inside a network namespace the
+test makes and deletes, so tests of pod networking never touch the host's network."""
+import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -16,6 +21,54 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 ATOLL = os.environ.get("ATOLL_BIN") or os.path.join(ROOT, "build", "atoll")
 
 
+_libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNET = 0x40000000
+
+
+@contextlib.contextmanager
+def netns_entered(name):
+    """Run the body's sockets in network namespace name, or the one at path name when it starts
+    with "/" (None: stay); only this thread moves."""
+    if not name:
+        yield
+        return
+    here = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+    there = os.open(name if name.startswith("/") else f"/run/netns/{name}", os.O_RDONLY)
+    try:
+        if _libc.setns(there, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), "setns " + name)
+        try:
+            yield
+        finally:
+            if _libc.setns(here, CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), "setns back")
+    finally:
+        os.close(here)
+        os.close(there)
+
+
+def netns_add():
+    """A new network namespace with lo up; returns its name (delete with netns_del)."""
+    name = "atoll-t-" + os.urandom(4).hex()
+    subprocess.run(["ip", "netns", "add", name], check=True)
+    subprocess.run(["ip", "netns", "exec", name, "ip", "link", "set", "lo", "up"], check=True)
+    return name
+
+
+def netns_del(name):
+    """Kill what still runs in the namespace, delete it, and check it is gone."""
+    pids = subprocess.run(["ip", "netns", "pids", name], capture_output=True, text=True).stdout.split()
+    for pid in pids:
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    subprocess.run(["ip", "netns", "del", name], check=True)
+    left = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    assert name not in left.split(), f"network namespace {name} is left"
+    assert not pids, f"processes left in {name}: {pids}"
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -25,10 +78,16 @@ def free_port():
 class Server:
     """A running `atoll server`; stop() kills it (gracefully or with SIGKILL)."""
 
-    def __init__(self, data_dir=None, port=None, args=(), node=False, keep_pods=False):
+    def __init__(self, data_dir=None, port=None, args=(), node=False, keep_pods=False, netns=False):
         # Pods outlive their node agent (a restarted one adopts them); tests stop them with the
         # server unless they test exactly that.
         self.args = list(args) + (["--no-node"] if not node else [] if keep_pods else ["--stop-pods-on-exit"])
+        # netns: True makes (and close() deletes) one; a name uses the caller's.
+        self.own_netns = netns is True
+        self.netns = netns_add() if netns is True else netns or None
+        # Commands that must see the server's network run with this prefix. Not `ip netns exec`:
+        # it remounts /sys, which hides the cgroup hierarchies the pods' sandboxes need.
+        self.prefix = ["nsenter", f"--net=/run/netns/{self.netns}"] if self.netns else []
         self.tmp = None
         if data_dir is None:
             self.tmp = tempfile.TemporaryDirectory(prefix="atoll-test-")
@@ -49,7 +108,7 @@ class Server:
     def start(self):
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
         self.proc = subprocess.Popen(
-            [ATOLL, "server", "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}",
+            [*self.prefix, ATOLL, "server", "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}",
              *self.args],
             stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 20
@@ -60,7 +119,8 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError("atoll server exited: " + self.logtext())
             try:
-                with urllib.request.urlopen(self.url + "/readyz", context=ctx, timeout=2) as r:
+                with netns_entered(self.netns), \
+                        urllib.request.urlopen(self.url + "/readyz", context=ctx, timeout=2) as r:
                     if r.read() == b"ok" and os.path.exists(self.kubeconfig):
                         return
             except OSError:
@@ -95,12 +155,15 @@ class Server:
 
     def close(self):
         self.stop()
+        if self.netns and self.own_netns:
+            netns_del(self.netns)
+            self.netns = None
         if self.tmp:
             self.tmp.cleanup()
 
     def kubectl(self, *args, input=None, check=True, timeout=60):
         env = dict(os.environ, KUBECONFIG=self.kubeconfig)
-        p = subprocess.run(["kubectl", *args], input=input, capture_output=True, text=True, env=env,
+        p = subprocess.run([*self.prefix, "kubectl", *args], input=input, capture_output=True, text=True, env=env,
                            timeout=timeout)
         if check and p.returncode != 0:
             raise AssertionError(f"kubectl {' '.join(args)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
@@ -125,7 +188,7 @@ class Server:
         for k, v in (headers or {}).items():
             req.add_header(k, v)
         try:
-            with urllib.request.urlopen(req, context=ctx, timeout=30) as r:
+            with netns_entered(self.netns), urllib.request.urlopen(req, context=ctx, timeout=30) as r:
                 return r.status, dict(r.headers), r.read()
         except urllib.error.HTTPError as e:
             return e.code, dict(e.headers), e.read()

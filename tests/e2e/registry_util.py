@@ -12,6 +12,8 @@ import ssl
 import subprocess
 import tarfile
 
+from conftest import ATOLL
+
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
@@ -154,3 +156,21 @@ class Reg:
 
 def error_code(body):
     return json.loads(body)["errors"][0]["code"]
+
+
+def atoll(*args):
+    p = subprocess.run([ATOLL, *args], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, f"atoll {' '.join(args)} failed:\n{p.stdout}\n{p.stderr}"
+    return p
+
+
+def user_token(server, name):
+    """A token user made with `atoll user add --token`; returns the token."""
+    kc = os.path.join(server.data_dir, f"{name}.kubeconfig")
+    atoll("user", "add", name, "--token", "--data-dir", server.data_dir, "--kubeconfig-out", kc)
+    with open(os.path.join(server.data_dir, "pki", "tokens.csv")) as f:
+        for line in f:
+            tok, user = line.split(",")[:2]
+            if user == name:
+                return tok
+    raise AssertionError(f"no token for {name}")

@@ -5,8 +5,12 @@ There is no node agent here: tests create Node objects and play the kubelet
 by patching pod status, then check what the controllers make of it.
 """
 import json
+import os
+import ssl
+import threading
 import time
 import urllib.parse
+import urllib.request
 
 
 def poll(fn, timeout=15, every=0.1):
@@ -582,16 +586,30 @@ def test_statefulset_ordered_with_claims(server, ns):
                 st.get("updateRevision") == st.get("currentRevision"))
     assert poll(rolled, 20, 0.1)
     server.kubectl("rollout", "status", "sts/db", "-n", ns, "--timeout=10s")
-    # Update: pods are replaced from the highest ordinal down.
-    server.kubectl("set", "image", "sts/db", "c=busybox:2", "-n", ns)
+    # Update: pods are replaced from the highest ordinal down. The order of their creation is the order
+    # of the watch's ADDED events (polling could see two new pods at once).
+    rv = json.loads(server.request("GET", f"/api/v1/namespaces/{ns}/pods")[2])["metadata"]["resourceVersion"]
     order = []
 
-    def updated():
-        for p in live(pods(server, ns, "app=db")):
-            if p["spec"]["containers"][0]["image"] == "busybox:2" and p["metadata"]["name"] not in order:
-                order.append(p["metadata"]["name"])
-        return rolled() and len(order) == 3
-    assert poll(updated, 30, 0.1), order
+    def watch_adds():
+        ctx = ssl.create_default_context(cafile=os.path.join(server.data_dir, "pki", "ca.crt"))
+        req = urllib.request.Request(f"{server.url}/api/v1/namespaces/{ns}/pods?watch=1&resourceVersion={rv}"
+                                     "&labelSelector=app%3Ddb&timeoutSeconds=40",
+                                     headers={"Authorization": "Bearer " + server.token()})
+        with urllib.request.urlopen(req, context=ctx, timeout=45) as r:
+            for line in r:
+                ev = json.loads(line)
+                o = ev["object"]
+                if ev["type"] == "ADDED" and o["spec"]["containers"][0]["image"] == "busybox:2":
+                    order.append(o["metadata"]["name"])
+                if len(order) == 3:
+                    return
+
+    watcher = threading.Thread(target=watch_adds, daemon=True)
+    watcher.start()
+    server.kubectl("set", "image", "sts/db", "c=busybox:2", "-n", ns)
+    assert poll(lambda: rolled() and len(order) == 3, 30, 0.1), order
+    watcher.join(timeout=5)
     server.kubectl("rollout", "status", "sts/db", "-n", ns, "--timeout=10s")
     assert order == ["db-2", "db-1", "db-0"]
     # Scale down removes the highest ordinals; the claims stay.

@@ -104,6 +104,30 @@ def test_digest_mismatch_not_visible(reg, server):
     assert st == 201 and h["docker-content-digest"] == d512
 
 
+def test_chunked_digest_checked(reg, server):
+    """The digest of a chunked upload (hashed as the chunks arrive) is still checked, whatever the order."""
+    a, b = os.urandom(70_000), os.urandom(50_000)
+    for chunks, digest, ok in (([a, b], sha256(b + a), False), ([a, b], sha256(a + b), True)):
+        st, h, _ = reg.request("POST", "/v2/default/chunky/blobs/uploads/")
+        loc = h["location"]
+        for c in chunks:
+            st, h, _ = reg.request("PATCH", loc, body=c)
+            assert st == 202
+            loc = h["location"]
+        st, _, body = reg.request("PUT", f"{loc}?digest={digest}")
+        assert st == (201 if ok else 400), body
+        if not ok:
+            assert error_code(body) == "DIGEST_INVALID"
+    # A chunk written past the running hash (here: straight into the session file) is not trusted to it.
+    st, h, _ = reg.request("POST", "/v2/default/chunky/blobs/uploads/")
+    loc = h["location"]
+    st, h, _ = reg.request("PATCH", loc, body=a)
+    with open(os.path.join(server.data_dir, "registry", "uploads", h["docker-upload-uuid"]), "ab") as f:
+        f.write(b"sneaked in")
+    st, _, body = reg.request("PUT", f"{loc}?digest={sha256(a)}")
+    assert st == 400 and error_code(body) == "DIGEST_INVALID"
+
+
 def test_cross_repo_mount(reg):
     d = reg.upload("default/mount-src", b"shared layer")
     st, h, _ = reg.request("POST", f"/v2/default/mount-dst/blobs/uploads/?mount={d}&from=default/mount-src")

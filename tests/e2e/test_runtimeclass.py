@@ -57,3 +57,32 @@ def test_overhead_and_tolerations_added(server, ns):
     bad = server.kubectl("create", "-f", "-", check=False, input=json.dumps({
         "apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": {"name": "bad"}, "handler": "Not_A_Label"}))
     assert bad.returncode != 0 and "handler" in bad.stderr
+
+
+def test_running_pod_says_which_sandbox_it_got():
+    """A pod on this node (namespace isolation) carries the atoll.dev/Sandbox condition."""
+    import os
+    import subprocess
+    import tempfile
+    import time
+    from conftest import Server
+    from test_pods import HERE, wait_pod
+    img = tempfile.mkdtemp(prefix="atoll-img-")
+    s = Server(node=True, args=["--node-name", "n1"])
+    try:
+        subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img], check=True, capture_output=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and s.request("GET", "/api/v1/nodes/n1")[0] != 200:
+            time.sleep(0.1)
+        p = pod("iso", "atoll-namespace")
+        p["spec"]["containers"][0].update(image=f"oci:{img}:latest", command=["sleep", "60"])
+        code, _, body = s.request("POST", "/api/v1/namespaces/default/pods", p)
+        assert code == 201, body
+        got = wait_pod(s, "default", "iso", lambda p: any(
+            c["type"] == "atoll.dev/Sandbox" for c in p.get("status", {}).get("conditions", [])))
+        c = [c for c in got["status"]["conditions"] if c["type"] == "atoll.dev/Sandbox"][0]
+        assert c["status"] == "True" and c["reason"] == "NamespaceIsolation"
+        assert "atoll.dev/Sandbox" in s.kubectl("describe", "pod", "iso").stdout
+    finally:
+        s.close()
+        subprocess.run(["rm", "-rf", img])

@@ -218,6 +218,8 @@ def test_restarts_with_backoff_keep_the_previous_log(node_server):
     assert cs["lastState"]["terminated"]["exitCode"] == 1
     assert cs["lastState"]["terminated"]["reason"] == "Error"
     assert "attempt-" in logs(s, "crashy", "--previous")
+    # Following a container ends with it: the next instance writes a new file.
+    assert "attempt-" in s.kubectl("logs", "-f", "crashy", timeout=60).stdout
     p = wait_pod(s, "crashy", lambda p: "waiting" in statuses(p)["main"]["state"])
     assert statuses(p)["main"]["state"]["waiting"]["reason"] == "CrashLoopBackOff"
     # As the kubelet does, the agent tells the story in events.
@@ -225,6 +227,40 @@ def test_restarts_with_backoff_keep_the_previous_log(node_server):
     reasons = {e["reason"] for e in evs if e["involvedObject"].get("name") == "crashy"}
     assert {"Pulled", "Created", "Started", "BackOff"} <= reasons, reasons
     delete_and_wait(s, "crashy")
+
+
+def test_an_image_update_restarts_the_container(node_server, tmp_path):
+    s = node_server
+    img2 = str(tmp_path / "img2")
+    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img2, "--env", "MARK=two"],
+                   check=True, capture_output=True)
+    create(s, pod("upd", [ctr("main", s.image, "echo mark=$MARK; exec sleep 305")]))
+    p = wait_pod(s, "upd", lambda p: phase(p) == "Running" and statuses(p)["main"]["ready"])
+    first = statuses(p)["main"]["state"]["running"]["startedAt"]
+    code, _, body = s.request("PATCH", "/api/v1/namespaces/default/pods/upd",
+                              {"spec": {"containers": [{"name": "main", "image": f"oci:{img2}:latest"}]}},
+                              content_type="application/strategic-merge-patch+json")
+    assert code == 200, body
+    # Restarted with the new image even with restartPolicy Never, as the kubelet does.
+    p = wait_pod(s, "upd", lambda p: statuses(p)["main"]["restartCount"] == 1 and statuses(p)["main"]["ready"])
+    cs = statuses(p)["main"]
+    assert cs["image"] == f"oci:{img2}:latest" and cs["imageID"].startswith(f"oci:{img2}:latest@")
+    assert cs["lastState"]["terminated"]["exitCode"] == 143 and cs["lastState"]["terminated"]["startedAt"] == first
+    assert "mark=two" in logs(s, "upd") and "mark=\n" in logs(s, "upd", "--previous")
+    delete_and_wait(s, "upd")
+
+
+def test_a_big_log_is_rotated(node_server):
+    s = node_server
+    # 12 MiB of 64-byte lines, then a last line: the 10 MiB file is set aside once.
+    uid = create(s, pod("chatty", [ctr("main", s.image, "yes 0123456789012345678901234567890123456789012345678901234567890 "
+                                                        "| head -n 200000; echo the-end")]))
+    wait_pod(s, "chatty", lambda p: phase(p) == "Succeeded", timeout=60)
+    d = pod_dir(s, uid)
+    assert os.path.getsize(os.path.join(d, "main.log.rotated")) <= 10 << 20
+    out = s.kubectl("logs", "chatty", "--tail=1").stdout
+    assert out == "the-end\n"
+    delete_and_wait(s, "chatty")
 
 
 def test_on_failure_does_not_restart_success(node_server):
@@ -268,6 +304,16 @@ def test_a_dead_sandbox_is_replaced(node_server):
     p = wait_pod(s, "phoenix", lambda p: phase(p) == "Running" and statuses(p)["main"]["ready"])
     assert statuses(p)["main"]["restartCount"] == 1
     assert statuses(p)["main"]["lastState"]["terminated"]["exitCode"] == 137
+    # Now the shim itself is killed: no teardown of its own, so the agent removes its cgroups.
+    cgroups = json.load(open(os.path.join(d, "state.json")))["cgroups"]
+    assert cgroups and all(os.path.isdir(c) for c in cgroups)
+    os.kill(new_pid, signal.SIGKILL)
+    assert pid_gone(new_pid)
+    deadline = time.monotonic() + T
+    while time.monotonic() < deadline and any(os.path.isdir(c) for c in cgroups):
+        time.sleep(0.2)
+    assert not any(os.path.isdir(c) for c in cgroups)
+    p = wait_pod(s, "phoenix", lambda p: statuses(p)["main"]["restartCount"] == 2 and statuses(p)["main"]["ready"])
     delete_and_wait(s, "phoenix")
     assert wait_gone("sleep 303")
 
@@ -428,6 +474,19 @@ def test_a_long_data_dir_path(tmp_path):
     finally:
         s.close()
         subprocess.run(["rm", "-rf", img])
+
+
+def test_a_shim_that_cannot_start_says_why(tmp_path):
+    from conftest import ATOLL
+    d = tmp_path / "pod"
+    d.mkdir()
+    (d / "sandbox.json").write_text(json.dumps({"hostname": "x", "images": [str(tmp_path / "missing")]}))
+    r = subprocess.run([ATOLL, "shim", "--dir", str(d), "--data-dir", str(tmp_path / "agent")],
+                       capture_output=True, text=True, timeout=T)
+    assert r.returncode == 1
+    log = (d / "shim.log").read_text()
+    assert "sandbox:" in log and "missing" in log, log
+    assert not (d / "shim.sock").exists() and not (d / "shim.pid").exists()
 
 
 # ---- adoption ----

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A pod's sandbox from the agent's side: its images, sandbox.json (host
+ * name, images, limits as the kubelet sizes a pod, network), and its shim,
+ * adopted when one already runs, spawned otherwise.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent/client.h"
+#include "agent/pods_int.h"
+#include "agent/pull_auth.h"
+#include "auth/auth_quota.h"
+#include "api/quantity.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+#include "shim/shim.h"
+
+/* Prepare every distinct image once (the cache makes this cheap after the first time). */
+int pods_prepare_images(struct loop *l, struct pod *p)
+{
+	struct atoll_err err = ERR_INIT;
+
+	for (size_t i = 0; i < p->nimgs; i++) {
+		if (p->imgs[i].rootfs)
+			continue;
+		struct pull_auth pa;
+		pull_auth_for(l->kc, p->ns, p->spec, p->refs[i], &pa);
+		int r = image_prepare_auth(p->refs[i], l->agent_dir, 0, &pa.a, &p->imgs[i], &err);
+		pull_auth_release(&pa);
+		if (r < 0) {
+			snprintf(p->error, sizeof(p->error), "%s: %s", p->refs[i], err.msg);
+			snprintf(p->error_reason, sizeof(p->error_reason), "ErrImagePull");
+			memset(&p->imgs[i], 0, sizeof(p->imgs[i]));
+			return -1;
+		}
+	}
+	p->images_ready = true;
+	for (size_t i = 0; i < p->nimgs; i++)
+		pods_event(l, p, NULL, "Normal", "Pulled", "Container image \"%s\" is ready", p->refs[i]);
+	return 0;
+}
+
+static void add_limit(const json_t *lim, const char *what, int64_t *sum)
+{
+	struct quantity q;
+	int64_t v = 0;
+	const char *s = json_string_value(json_object_get(lim, what));
+
+	if (!s || quantity_parse(s, &q, NULL) < 0)
+		return;
+	if (!strcmp(what, "cpu") ? quantity_milli(&q, &v) : quantity_value(&q, &v))
+		return;
+	if (v > 0)
+		*sum += v;
+}
+
+/* The pod's limits as the kubelet sizes a sandbox: max(largest init container, sum of the others). */
+static void pod_limits(const struct pod *p, int64_t *cpu_milli, int64_t *memory)
+{
+	int64_t cpu = 0, mem = 0, icpu = 0, imem = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const json_t *lim = json_object_get(json_object_get(p->c[i].spec, "resources"), "limits");
+		int64_t c = 0, m = 0;
+		add_limit(lim, "cpu", &c);
+		add_limit(lim, "memory", &m);
+		if (p->c[i].is_init) {
+			icpu = c > icpu ? c : icpu;
+			imem = m > imem ? m : imem;
+		} else {
+			cpu += c;
+			mem += m;
+		}
+	}
+	*cpu_milli = cpu > icpu ? cpu : icpu;
+	*memory = mem > imem ? mem : imem;
+}
+
+char *pods_node_cidr(struct loop *l)
+{
+	struct atoll_err err = ERR_INIT;
+	_cleanup_free_ char *path = xasprintf("/api/v1/nodes/%s", l->node);
+	json_t *node = NULL;
+	char *cidr = NULL;
+
+	if (kclient_do(l->kc, "GET", path, NULL, NULL, &node, &err) == 200) {
+		const char *c = json_string_value(json_object_get(json_object_get(node, "spec"), "podCIDR"));
+		if (c && *c)
+			cidr = xstrdup(c);
+	}
+	json_decref(node);
+	return cidr;
+}
+
+/*
+ * The limits of the namespace's resource pool (the parent cgroup of all its
+ * sandboxes) from its ResourceQuotas. -1 with p->error when they cannot be
+ * read: starting the sandbox without them would lift the pool's limits.
+ */
+static int pool_limits(struct loop *l, struct pod *p, long *cpu_milli, long long *memory)
+{
+	struct atoll_err err = ERR_INIT;
+	_cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/resourcequotas", p->ns);
+	json_t *list = NULL;
+	int code = kclient_do(l->kc, "GET", path, NULL, NULL, &list, &err);
+
+	if (code == 200)
+		quota_pool_limits(list, cpu_milli, memory);
+	else
+		snprintf(p->error, sizeof(p->error), "reading the ResourceQuotas of %s: %s", p->ns,
+			 code < 0 ? err.msg : "refused");
+	json_decref(list);
+	return code == 200 ? 0 : -1;
+}
+
+static int write_sandbox_json(struct loop *l, struct pod *p)
+{
+	const char *hn = json_string_value(json_object_get(p->spec, "hostname"));
+	const char *h = hn && *hn ? hn : p->name;
+	/* A host name is at most a DNS label. */
+	_cleanup_free_ char *host = xstrndup(h, 63);
+	int64_t cpu, mem;
+	long pool_cpu = 0;
+	long long pool_mem = 0;
+
+	pod_limits(p, &cpu, &mem);
+	if (*p->ns && pool_limits(l, p, &pool_cpu, &pool_mem) < 0)
+		return -1;
+	json_t *imgs = json_array();
+	for (size_t i = 0; i < p->nimgs; i++)
+		json_array_append_new(imgs, json_string(p->imgs[i].rootfs));
+	json_t *vols = p->vols.sandbox ? json_incref(p->vols.sandbox) : json_array();
+	json_t *o = json_pack("{s:s,s:o,s:o,s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
+			      vols, "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
+			      "namespace", p->ns);
+	if (json_array_size(json_object_get(p->spec, "hostAliases")))
+		json_object_set(o, "hostAliases", json_object_get(p->spec, "hostAliases"));
+	if (pool_cpu > 0)
+		json_object_set_new(o, "pool_cpu_milli", json_integer(pool_cpu));
+	if (pool_mem > 0)
+		json_object_set_new(o, "pool_memory", json_integer(pool_mem));
+	/* Pod networking is opt-in (--pod-network) until every node has it; it needs the Node's podCIDR. */
+	if (l->pod_network && !json_is_true(json_object_get(p->spec, "hostNetwork"))) {
+		char *cidr = pods_node_cidr(l);
+		if (cidr) {
+			json_object_set_new(o, "network", json_true());
+			json_object_set_new(o, "pod_cidr", json_string(cidr));
+			free(cidr);
+		}
+	}
+	_cleanup_free_ char *path = xasprintf("%s/sandbox.json", p->dir);
+	int r = json_dump_file(o, path, JSON_INDENT(1));
+	json_decref(o);
+	if (r < 0) {
+		snprintf(p->error, sizeof(p->error), "%s: cannot write", path);
+		return -1;
+	}
+	return 0;
+}
+
+int pods_prepare_volumes(struct loop *l, struct pod *p)
+{
+	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
+	char why[sizeof(p->error)];
+	bool retry = false;
+
+	if (p->vols.sandbox)
+		return 0;
+	mkdir(l->data_dir, 0700);
+	mkdir(pods, 0700);
+	mkdir(p->dir, 0700);
+	if (volumes_prepare(l->kc, p->obj, p->dir, l->data_dir, &p->vols, why, sizeof(why), &retry) < 0) {
+		/* One event per new reason, not one per retry. */
+		if (strcmp(why, p->error))
+			volumes_event(l->kc, p->obj, why);
+		snprintf(p->error, sizeof(p->error), "%s", why);
+		/* As the kubelet: a missing source waits in ContainerCreating, a bad spec is a config error. */
+		snprintf(p->error_reason, sizeof(p->error_reason), "%s",
+			 retry ? "ContainerCreating" : "CreateContainerConfigError");
+		return -1;
+	}
+	p->vols_refresh_at = time(NULL) + 60;
+	return 0;
+}
+
+/* Prepare a new sandbox and fork its shim; p->spawn_fd then reports when it is up. */
+static int sandbox_begin(struct loop *l, struct pod *p)
+{
+	struct atoll_err err = ERR_INIT;
+	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
+
+	if (!p->images_ready && pods_prepare_images(l, p) < 0)
+		return -1;
+	if (pods_prepare_volumes(l, p) < 0)
+		return -1;
+	mkdir(l->data_dir, 0700);
+	mkdir(pods, 0700);
+	mkdir(p->dir, 0700);
+	if (write_sandbox_json(l, p) < 0)
+		return -1;
+	/* A new sandbox: the old one's state and logs (if any) are history. */
+	_cleanup_free_ char *st = xasprintf("%s/state.json", p->dir);
+	unlink(st);
+	if ((p->spawn_fd = shim_spawn_begin(p->dir, l->agent_dir, &err)) < 0) {
+		snprintf(p->error, sizeof(p->error), "%s", err.msg);
+		snprintf(p->error_reason, sizeof(p->error_reason), "CreatePodSandboxError");
+		return -1;
+	}
+	return 0;
+}
+
+static bool adopt(struct pod *p)
+{
+	struct atoll_err err = ERR_INIT;
+
+	p->fd = shim_connect(p->dir, &err);
+	if (p->fd >= 0)
+		log_info("agent", "pod %s/%s: adopted its running sandbox", p->ns, p->name);
+	return p->fd >= 0;
+}
+
+void pods_spawn_early(struct loop *l, struct pod *p)
+{
+	if (p->finished || p->deleting || p->fd >= 0 || p->spawn_fd >= 0 || p->state || time(NULL) < p->retry_at)
+		return;
+	/* Adopting needs nothing else: images are prepared when a container is (re)created. */
+	if (!adopt(p) && sandbox_begin(l, p) < 0)
+		p->early_failed = true; /* sandbox_up reports it */
+}
+
+int pods_sandbox_up(struct loop *l, struct pod *p)
+{
+	struct atoll_err err = ERR_INIT;
+
+	if (p->early_failed) {
+		p->early_failed = false;
+		return -1;
+	}
+	if (p->spawn_fd < 0) {
+		if (adopt(p))
+			return 0;
+		if (sandbox_begin(l, p) < 0)
+			return -1;
+	}
+	int fd = p->spawn_fd;
+	p->spawn_fd = -1;
+	if (shim_spawn_finish(fd, p->dir, &err) < 0 || (p->fd = shim_connect(p->dir, &err)) < 0) {
+		snprintf(p->error, sizeof(p->error), "%s", err.msg);
+		snprintf(p->error_reason, sizeof(p->error_reason), "CreatePodSandboxError");
+		return -1;
+	}
+	return 0;
+}
