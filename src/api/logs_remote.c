@@ -136,6 +136,7 @@ int logs_remote_follow(struct MHD_Connection *conn, struct node_conn *nc)
 	pthread_mutex_init(&f->mu, NULL);
 	f->conn = conn;
 	f->nc = *nc;
+	node_conn_no_timeouts(&f->nc); /* a quiet container is no error */
 	buf_init(&f->pending);
 	f->refs = 2;
 	pthread_mutex_lock(&list_mu);

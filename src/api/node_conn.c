@@ -138,11 +138,18 @@ int node_conn_open(struct api_server *srv, const json_t *pod, const char *path, 
 		node_conn_close(nc);
 		return err_set(err, 502, "BadGateway", "node %s sent no HTTP response", node);
 	}
-	/* Established: no more timeouts (streams may idle for long). */
+	/* An upgraded stream may idle for long: no timeouts. A body keeps them (callers may lift them). */
+	if (upgrade)
+		node_conn_no_timeouts(nc);
+	return 0;
+}
+
+void node_conn_no_timeouts(struct node_conn *nc)
+{
 	struct timeval tv = { 0 };
+
 	setsockopt(nc->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(nc->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	return 0;
 }
 
 char *node_conn_header(const struct node_conn *nc, const char *name)

@@ -32,10 +32,13 @@ struct node_conn {
  * Open a connection to the node that runs pod (borrowed) and send
  * "METHOD path HTTP/1.x" with our credentials and extra_headers ("K: V\r\n"
  * lines, may be NULL); read the response head. HTTP/1.0 when !upgrade, so
- * bodies end at the connection's end. 0, or -1 with err.
+ * bodies end at the connection's end; reads then time out after 10 s
+ * until node_conn_no_timeouts. 0, or -1 with err.
  */
 int node_conn_open(struct api_server *srv, const json_t *pod, const char *path, const char *extra_headers,
 		   bool upgrade, struct node_conn *nc, struct atoll_err *err);
+/* Lift the 10 s read and write timeouts (for streams that may idle). */
+void node_conn_no_timeouts(struct node_conn *nc);
 /* A response header's value (owned) or NULL. */
 char *node_conn_header(const struct node_conn *nc, const char *name);
 /* Read up to n body bytes: >0, 0 at the end, -1 on error. Blocking. */

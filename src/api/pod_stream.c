@@ -10,9 +10,11 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include "api/node_conn.h"
 #include "api/object.h"
@@ -220,10 +222,16 @@ const char *pod_stream_container(struct api_call *c, const json_t *pod, bool any
 static int relay_refusal(struct api_call *c, struct node_conn *nc)
 {
 	char body[1024];
-	size_t len = 0;
+	size_t len = 0, want = sizeof(body) - 1;
+	_cleanup_free_ char *cl = node_conn_header(nc, "Content-Length");
 
-	while (len < sizeof(body) - 1) {
-		ssize_t n = node_conn_read(nc, body + len, sizeof(body) - 1 - len);
+	/* The connection stays open after an answer: read what the length says, never wait long. */
+	if (cl && strtoul(cl, NULL, 10) < want)
+		want = strtoul(cl, NULL, 10);
+	struct timeval tv = { .tv_sec = 10 };
+	setsockopt(nc->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (len < want) {
+		ssize_t n = node_conn_read(nc, body + len, want - len);
 		if (n <= 0)
 			break;
 		len += (size_t)n;

@@ -369,3 +369,18 @@ def test_plain_spdy_exec_and_port_forward(s, sleeper):
     finally:
         pf.terminate()
         pf.wait(timeout=10)
+
+
+def test_exec_into_a_stopped_container_is_refused_promptly(s):
+    """The node refuses (the container is not running); its answer comes back at once as an error."""
+    s.request("POST", "/api/v1/namespaces/default/pods",
+              {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "half"},
+               "spec": {"nodeName": "st1", "restartPolicy": "Never",
+                        "containers": [{"name": "gone", "image": s.image, "command": ["sh", "-c", "exit 0"]},
+                                       {"name": "stays", "image": s.image, "command": ["sh", "-c", "exec sleep 3600"]}]}})
+    wait_pod(s, "half", lambda p: any(c.get("name") == "gone" and "terminated" in c.get("state", {})
+                                      for c in p.get("status", {}).get("containerStatuses", [])))
+    for tty in ([], ["-t"]):
+        p = s.kubectl("exec", "half", "-c", "gone", *tty, "--", "true", check=False, timeout=30)
+        assert p.returncode != 0 and "not running" in p.stderr
+    assert s.kubectl("exec", "half", "-c", "stays", "--", "echo", "ok").stdout == "ok\n"
