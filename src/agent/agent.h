@@ -17,6 +17,9 @@ struct agent_opts {
 	const char *data_dir;
 	bool async;            /* register in the background (the server's embedded agent) */
 	const char *dns_listen; /* also serve cluster DNS on this IP:PORT (tests: loopback); NULL: none */
+	const char *stream_address; /* the streaming server's address (NULL: 0.0.0.0); a
+				     * specific one is also the Node's InternalIP */
+	int stream_port;       /* its port; 0: any free one; -1: no streaming server */
 	bool stop_pods_on_exit; /* agent_exit stops the pods (tests); a kubelet leaves them running */
 	bool pod_network;      /* pods get their own network (src/net) when the Node has a podCIDR */
 };

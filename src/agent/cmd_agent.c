@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,6 +28,9 @@ static void usage(FILE *f)
 		"  --data-dir DIR     state directory (default /var/lib/atoll)\n"
 		"  --dns-listen IP:PORT  also serve cluster DNS there (it always serves on the pod\n"
 		"                     bridge's address, port 53, once the pod network is up)\n"
+		"  --stream-address IP  address of the streaming server (exec, attach, port-forward,\n"
+		"                     logs; default 0.0.0.0); a specific one is also the Node's InternalIP\n"
+		"  --stream-port N    its port (default 10250; 0: any free port)\n"
 		"  --pod-network      give pods a network of their own (needs the Node's podCIDR)\n"
 		"  --stop-pods-on-exit  stop this node's pods when the agent exits (default: they run on\n"
 		"                     and the next agent adopts them)\n"
@@ -43,12 +47,14 @@ int cmd_agent(int argc, char **argv)
 		{ "node-ip", required_argument, NULL, 'I' },
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "dns-listen", required_argument, NULL, 'D' },
+		{ "stream-address", required_argument, NULL, 'a' },
+		{ "stream-port", required_argument, NULL, 'p' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "pod-network", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct agent_opts o = { .data_dir = "/var/lib/atoll" };
+	struct agent_opts o = { .data_dir = "/var/lib/atoll", .stream_port = 10250 };
 	struct atoll_err err = ERR_INIT;
 	char ca[4096];
 	int c;
@@ -62,6 +68,8 @@ int cmd_agent(int argc, char **argv)
 		case 'I': o.node_ip = optarg; break;
 		case 'd': o.data_dir = optarg; break;
 		case 'D': o.dns_listen = optarg; break;
+		case 'a': o.stream_address = optarg; break;
+		case 'p': o.stream_port = atoi(optarg); break;
 		case 'S': o.stop_pods_on_exit = true; break;
 		case 'P': o.pod_network = true; break;
 		case 'h': usage(stdout); return 0;

@@ -21,6 +21,7 @@
 #include "agent/client.h"
 #include "agent/netsvc.h"
 #include "agent/pods.h"
+#include "agent/stream.h"
 #include "cmds.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -47,6 +48,7 @@ struct agent {
 	char *data_dir;
 	char *dns_listen; /* NULL: none */
 	bool registered;
+	int stream_port;     /* the streaming server's, published as the kubelet endpoint */
 	bool pod_network;
 };
 
@@ -81,7 +83,12 @@ static void now_rfc3339(char *out, size_t n, bool micro)
 		snprintf(out, n, "%sZ", base);
 }
 
-/* The first non-loopback IPv4 address, as the node's InternalIP (reported, never contacted). */
+/*
+ * The first non-loopback IPv4 address, as the node's InternalIP, unless
+ * --node-ip says otherwise or the streaming server listens on a specific
+ * address: the API server contacts InternalIP for exec, attach,
+ * port-forward and logs (docs/streaming.md).
+ */
 void agent_host_ip(char *out, size_t n)
 {
 	struct ifaddrs *ifs, *i;
@@ -130,7 +137,7 @@ static json_t *node_status(struct agent *a)
 						      "lastTransitionTime", a->now_started, "reason", reasons[i],
 						      "message", msgs[i]));
 	return json_pack("{s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},s:o,s:[{s:s,s:s},{s:s,s:s}],"
-			 "s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}}",
+			 "s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s},s:{s:{s:i}}}",
 			 "capacity", "cpu", cpu, "memory", mem, "pods", "110", "ephemeral-storage", "100Gi",
 			 "allocatable", "cpu", cpu, "memory", alloc_mem, "pods", "110", "ephemeral-storage", "95Gi",
 			 "conditions", cond,
@@ -138,7 +145,8 @@ static json_t *node_status(struct agent *a)
 			 "nodeInfo", "kubeletVersion", "v1.32.0-atoll." ATOLL_VERSION, "kubeProxyVersion", "",
 			 "containerRuntimeVersion", "atoll://" ATOLL_VERSION, "kernelVersion", u.release,
 			 "osImage", "Linux", "operatingSystem", "linux", "architecture", "amd64",
-			 "machineID", "");
+			 "machineID", "",
+			 "daemonEndpoints", "kubeletEndpoint", "Port", a->stream_port > 0 ? a->stream_port : 0);
 }
 
 static int register_node(struct agent *a, struct atoll_err *err)
@@ -249,6 +257,20 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	else
 		agent_host_ip(a->ip, sizeof(a->ip));
 	now_rfc3339(a->now_started, sizeof(a->now_started), false);
+	if (o->stream_port >= 0) {
+		/* Listening before registering, so the Node says where from the start. */
+		const char *addr = o->stream_address && *o->stream_address ? o->stream_address : "0.0.0.0";
+		struct stream_opts so = { .address = addr, .port = o->stream_port, .kc = &a->kc,
+					  .node = a->node, .data_dir = a->data_dir };
+		struct atoll_err serr = ERR_INIT;
+		a->stream_port = stream_start(&so, &serr);
+		/* Pods run without it: only exec, attach, port-forward and remote logs need it. */
+		if (a->stream_port < 0)
+			log_error("agent", "%s: exec, attach, port-forward and logs will not reach this node",
+				  serr.msg);
+		else if (strcmp(addr, "0.0.0.0") && !(o->node_ip && *o->node_ip))
+			snprintf(a->ip, sizeof(a->ip), "%s", addr);
+	}
 	if (!o->async) {
 		if (register_node(a, err) < 0) {
 			kclient_release(&a->kc);

@@ -46,6 +46,8 @@ static void usage(FILE *f)
 		"  --no-node            run the control plane only\n"
 		"  --node-name NAME     name of the local node (default: the host name)\n"
 		"  --dns-listen IP:PORT also serve cluster DNS there (tests: a loopback port)\n"
+		"  --node-stream-port N the local node's streaming port (exec, attach, port-forward,\n"
+		"                       logs) on the --listen address (default 0: any free port)\n"
 		"  --node-ip IP         the local node's InternalIP (default: first non-loopback IPv4)\n"
 		"  --stop-pods-on-exit  the local node stops its pods when the server exits (tests)\n"
 		"  --pod-network        the local node gives pods the pod network (bridge, routes,\n"
@@ -91,6 +93,7 @@ int cmd_server(int argc, char **argv)
 		{ "lb-pool", required_argument, NULL, 'L' },
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "dns-listen", required_argument, NULL, 'D' },
+		{ "node-stream-port", required_argument, NULL, 'T' },
 		{ "node-ip", required_argument, NULL, 'I' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "pod-network", no_argument, NULL, 'P' },
@@ -108,6 +111,7 @@ int cmd_server(int argc, char **argv)
 	bool no_node = false, stop_pods = false, pod_network = false;
 	const char *node_name = NULL, *node_ip = NULL, *dns_listen = NULL;
 	const char *enc_resources = CRYPT_DEFAULT_RESOURCES;
+	int node_stream_port = 0;
 	long long event_history = 0;
 	int c;
 
@@ -120,6 +124,7 @@ int cmd_server(int argc, char **argv)
 		case 'L': ctl_lbip_pool(optarg); break;
 		case 'n': node_name = optarg; break;
 		case 'D': dns_listen = optarg; break;
+		case 'T': node_stream_port = atoi(optarg); break;
 		case 'I': node_ip = optarg; break;
 		case 'S': stop_pods = true; break;
 		case 'P': pod_network = true; break;
@@ -206,6 +211,13 @@ int cmd_server(int argc, char **argv)
 	char rerr[256];
 	if (registry_init(&srv, rerr, sizeof(rerr)) < 0)
 		die("registry: %s", rerr);
+	if (!no_node) {
+		/* Pods of the embedded node have their logs here: read without the node's server. */
+		struct agent_opts named = { .node_name = node_name };
+		char nn[256];
+		agent_node_name(&named, nn, sizeof(nn));
+		srv.local_node = xstrdup(nn);
+	}
 	if (http_start(&srv, &err) < 0)
 		die("%s", err.msg);
 	/*
@@ -254,6 +266,10 @@ int cmd_server(int argc, char **argv)
 		_cleanup_free_ char *local = xasprintf("https://127.0.0.1:%d", srv.port);
 		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
 					 .node_name = node_name, .node_ip = node_ip, .data_dir = data_dir, .async = true,
+					 /* The node's address when given (and we do not listen on all). */
+					 .stream_address = node_ip && strcmp(srv.listen_host, "0.0.0.0") ? node_ip
+									  : srv.listen_host,
+					 .stream_port = node_stream_port,
 					 .dns_listen = dns_listen, .stop_pods_on_exit = stop_pods,
 					 .pod_network = pod_network };
 		if (agent_start(&ao, &err) < 0)
@@ -300,5 +316,6 @@ int cmd_server(int argc, char **argv)
 	pki_release(&pki);
 	free(srv.listen_host);
 	free(srv.data_dir);
+	free(srv.local_node);
 	return 0;
 }

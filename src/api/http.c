@@ -278,6 +278,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		atomic_fetch_sub(&r->srv->inflight, 1);
 	if (r->registry)
 		registry_done(r);
+	if (r->upgrade_ctx && r->upgrade_abort)
+		r->upgrade_abort(r->upgrade_ctx);
 	buf_release(&r->body);
 	free(r->warnings);
 	free(r);
@@ -308,7 +310,7 @@ int http_start(struct api_server *srv, struct atoll_err *err)
 	 * pool thread polls only its own unsuspended connections.
 	 */
 	srv->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME |
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE |
 			MHD_USE_TLS | MHD_USE_TURBO,
 		0, NULL, NULL, on_request, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,

@@ -1,37 +1,66 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * GET pods/NAME/log: a container's output, from the log file the node agent
- * writes (the server's embedded agent shares its data dir). Supports
- * container, tailLines and limitBytes; follow returns what is there now.
+ * GET pods/NAME/log: a container's output rendered from its CRI log file
+ * (agent/crilog.h) with kubectl's options: container, timestamps,
+ * sinceSeconds/sinceTime, tailLines, limitBytes, previous, follow. Pods of
+ * the server's embedded node are read from the shared data dir; others are
+ * asked of their node's agent (/containerLogs).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "agent/crilog.h"
 #include "agent/pods.h"
 #include "api/logs.h"
+#include "api/node_conn.h"
 #include "api/object.h"
 #include "api/pki.h"
 #include "api/request.h"
 #include "api/write.h"
+#include "lib/serverlibs.h"
 #include "lib/xalloc.h"
-#include "shim/shim.h"
 
-/* Where the last `want` lines of text begin (len when want is 0). */
-static size_t tail_start(const char *text, size_t len, long want)
+#define LOG_MAX_BODY (64u << 20)
+
+static const char *query(void *ctx, const char *key)
 {
-	size_t start = len;
-	long seen = 0;
+	return req_query(ctx, key);
+}
 
-	if (want == 0)
-		return len;
-	while (start > 0) {
-		if (text[start - 1] == '\n' && start != len && ++seen == want)
-			break;
-		start--;
+/* Logs of a pod on another node: its agent renders them; we pass them on. */
+static int remote_logs(struct api_call *c, const json_t *pod, const char *ctr, bool follow)
+{
+	struct atoll_err err = ERR_INIT;
+	struct node_conn *nc = xcalloc(1, sizeof(*nc));
+	_cleanup_free_ char *q = pod_stream_query(c->r, NULL);
+	_cleanup_free_ char *path = xasprintf("/containerLogs/%s/%s/%s%s", c->t.ns, c->t.name, ctr, q);
+
+	if (node_conn_open(c->r->srv, pod, path, NULL, false, nc, &err) < 0) {
+		free(nc);
+		return reply_status(c->r, &err, &c->t);
 	}
-	return start;
+	if (nc->code != 200 || !follow) {
+		struct buf body = BUF_INIT;
+		char tmp[16384];
+		ssize_t n;
+		while (body.len < LOG_MAX_BODY && (n = node_conn_read(nc, tmp, sizeof(tmp))) > 0)
+			buf_add(&body, tmp, (size_t)n);
+		int code = nc->code;
+		node_conn_close(nc);
+		free(nc);
+		if (code != 200) {
+			int rc = reply_error(c->r, code >= 400 && code < 600 ? code : 502, NULL, "%s", body.p);
+			buf_release(&body);
+			return rc;
+		}
+		size_t len;
+		char *s = buf_detach(&body, &len);
+		return reply_raw(c->r, 200, "text/plain", s, len);
+	}
+	int rc = logs_remote_follow(c->r->conn, nc);
+	free(nc); /* its contents were taken over */
+	return rc;
 }
 
 int pod_logs(struct api_call *c)
@@ -39,91 +68,47 @@ int pod_logs(struct api_call *c)
 	struct atoll_err err = ERR_INIT;
 	int64_t rev;
 	json_t *pod = write_get_current(c, &rev, &err);
+	struct crilog_opts o;
+	char why[256];
 
 	c->r->verb = "get";
 	if (!pod)
 		return reply_status(c->r, &err, &c->t);
-	const char *want = req_query(c->r, "container");
-	json_t *cs = json_object_get(json_object_get(pod, "spec"), "containers");
-	const char *name = NULL;
-	size_t i;
-	json_t *ct;
-	json_array_foreach(cs, i, ct) {
-		const char *n = json_string_value(json_object_get(ct, "name"));
-		if (n && (!want || !strcmp(n, want)))
-			name = n;
-		if (name)
-			break;
+	if (crilog_opts_parse(query, c->r, &o, why, sizeof(why)) < 0) {
+		json_decref(pod);
+		return reply_error(c->r, 400, "BadRequest", "%s", why);
 	}
-	/* Init containers have logs too, when asked for by name. */
-	json_array_foreach(want && !name ? json_object_get(json_object_get(pod, "spec"), "initContainers") : NULL, i, ct) {
-		const char *n = json_string_value(json_object_get(ct, "name"));
-		if (n && !strcmp(n, want)) {
-			name = n;
-			break;
-		}
-	}
+	const char *name = pod_stream_container(c, pod, true);
 	if (!name) {
-		int rc = want ? reply_error(c->r, 400, "BadRequest", "container %s is not valid for pod %s", want, c->t.name)
-			      : reply_error(c->r, 400, "BadRequest",
-					    "a container name must be specified for pod %s", c->t.name);
+		json_decref(pod);
+		return 0;
+	}
+	_cleanup_free_ char *ctr = xstrdup(name);
+	const char *node = obj_str(pod, "spec.nodeName");
+	const char *local = c->r->srv->local_node;
+	if (node && *node && !(local && !strcmp(node, local))) {
+		int rc = remote_logs(c, pod, ctr, o.follow && !o.previous);
 		json_decref(pod);
 		return rc;
 	}
-	if (!want && json_array_size(cs) > 1) {
-		json_decref(pod);
-		return reply_error(c->r, 400, "BadRequest",
-				   "a container name must be specified for pod %s, choose one of the containers",
-				   c->t.name);
-	}
 	_cleanup_free_ char *uid = xstrdup(obj_str(pod, "metadata.uid") ?: "");
-	_cleanup_free_ char *cur = pods_log_path(c->r->srv->data_dir, uid, name);
-	/* The shim keeps the instance before a restart as <ctr>.log.1. */
-	bool previous = query_true(req_query(c->r, "previous"));
-	_cleanup_free_ char *path = previous ? xasprintf("%s.1", cur) : xstrdup(cur);
-	bool stamps = query_true(req_query(c->r, "timestamps"));
-	/* sinceSeconds or sinceTime: only records from then on. */
-	char since[40] = "";
-	const char *ss = req_query(c->r, "sinceSeconds"), *st = req_query(c->r, "sinceTime");
-	if (ss && atol(ss) > 0) {
-		time_t t = time(NULL) - atol(ss);
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	} else if (st && strlen(st) >= 19) {
-		snprintf(since, sizeof(since), "%s", st);
-	}
+	_cleanup_free_ char *base = pods_log_path(c->r->srv->data_dir, uid, ctr);
+	_cleanup_free_ char *path = xasprintf("%s%s", base, o.previous ? ".1" : "");
 	json_decref(pod);
-	if (query_true(req_query(c->r, "follow"))) {
-		_cleanup_free_ char *key = obj_key(c->k, c->t.ns, c->t.name);
-		off_t from = 0;
-		const char *tl = req_query(c->r, "tailLines");
-		if (tl && atol(tl) >= 0) {
-			/* Start the stream that many lines before the end. */
-			size_t flen = 0;
-			_cleanup_free_ char *all = file_read(path, &flen);
-			from = all ? (off_t)tail_start(all, flen, atol(tl)) : 0;
-		}
-		return logs_follow(c->r, key, uid, path, from, stamps, since[0] ? since : NULL);
-	}
-	size_t raw_len = 0;
-	_cleanup_free_ char *raw = file_read(path, &raw_len);
-	if (!raw && previous)
-		return reply_error(c->r, 400, "BadRequest", "previous terminated container \"%s\" in pod \"%s\" not found",
-				   name, c->t.name);
-	/* The file holds CRI records; clients get the container's output. */
-	struct buf out = BUF_INIT;
-	shim_log_decode_since(raw ? raw : "", raw_len, stamps, since[0] ? since : NULL, &out);
 	size_t len = 0;
-	char *text = buf_detach(&out, &len);
-	const char *tl = req_query(c->r, "tailLines");
-	if (tl && atol(tl) >= 0) {
-		size_t start = tail_start(text, len, atol(tl));
-		memmove(text, text + start, len - start);
-		len -= start;
+	_cleanup_free_ char *text = file_read(path, &len);
+	if (!text && o.previous)
+		return reply_error(c->r, 400, "BadRequest", "previous terminated container \"%s\" in pod \"%s\" not found",
+				   ctr, c->t.name);
+	if (o.follow && !o.previous) {
+		_cleanup_free_ char *key = obj_key(c->k, c->t.ns, c->t.name);
+		off_t from = text ? (off_t)crilog_tail_start(text, len, o.tail) : 0;
+		return logs_follow(c->r, key, uid, path, from, &o);
 	}
-	const char *lb = req_query(c->r, "limitBytes");
-	if (lb && atol(lb) > 0 && (size_t)atol(lb) < len)
-		len = (size_t)atol(lb);
-	return reply_raw(c->r, 200, "text/plain", text, len);
+	struct buf out = BUF_INIT;
+	if (text)
+		crilog_render(text, len, &o, &out);
+	size_t n;
+	char *body = buf_detach(&out, &n);
+	return reply_raw(c->r, 200, "text/plain", body, n);
 }

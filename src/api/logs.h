@@ -3,20 +3,29 @@
 #ifndef ATOLL_LOGS_H
 #define ATOLL_LOGS_H
 
-#include <stdbool.h>
 #include <sys/types.h>
 
 struct api_req;
+struct crilog_opts;
 
 /*
- * Answer r with the CRI log file at path (decoded, with timestamps when
- * asked; records before since left out, since may be NULL) from offset `from` on, then whatever is appended, until the pod at
- * pod_key (with this uid) is gone or finished.
+ * Answer r with the file at path from offset `from` on, then whatever is
+ * appended, until the pod at pod_key (with this uid) is gone or finished;
+ * rendered with o (borrowed: timestamps, since, limit).
  */
 int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from,
-		bool timestamps, const char *since);
+		const struct crilog_opts *o);
 
-/* End every follower (at shutdown); returns how many were still open. */
+/* End every follower, local and remote (at shutdown); returns how many were still open. */
 int logs_follow_shutdown(void);
+
+/*
+ * Answer conn with the body of nc (taken over: closed when done), streamed
+ * as it arrives from the node (src/api/logs_remote.c).
+ */
+struct MHD_Connection;
+struct node_conn;
+int logs_remote_follow(struct MHD_Connection *conn, struct node_conn *nc);
+int logs_remote_shutdown(void);
 
 #endif

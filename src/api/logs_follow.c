@@ -14,11 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent/crilog.h"
 #include "api/logs.h"
 #include "api/server.h"
-#include "lib/buf.h"
 #include "lib/xalloc.h"
-#include "shim/shim.h"
 #include "store/store.h"
 
 struct follower {
@@ -30,11 +29,9 @@ struct follower {
 	char *container;
 	char *path;         /* the log file's name, to notice its rotation */
 	int fd;
-	struct buf raw;     /* CRI records read but not whole yet */
-	struct buf text;    /* decoded output not sent yet */
-	size_t text_off;
-	bool timestamps;
-	char since[40];     /* records before this are left out; "" for all */
+	struct crilog render;  /* file bytes become what kubectl shows */
+	struct buf out;        /* rendered, not yet sent */
+	size_t out_off;
 	bool suspended, closed, ending;
 	int idle_ticks;     /* checks with nothing new; the pod is looked at every few */
 	struct follower *next, *prev;
@@ -93,33 +90,29 @@ static ssize_t follow_read(void *cls, uint64_t pos, char *buf, size_t max)
 	ssize_t n;
 
 	pthread_mutex_lock(&f->mu);
-	n = 0;
-	if (!f->ending && f->text_off == f->text.len) {
-		/* Read and decode what whole records there are. */
-		char chunk[16384];
-		ssize_t k = read(f->fd, chunk, sizeof(chunk));
-		if (k > 0) {
-			buf_add(&f->raw, chunk, (size_t)k);
-			size_t used = shim_log_decode_since(f->raw.p, f->raw.len, f->timestamps,
-							    f->since[0] ? f->since : NULL, &f->text);
-			memmove(f->raw.p, f->raw.p + used, f->raw.len - used);
-			f->raw.len -= used;
-			f->idle_ticks = 0;
-		}
+	if (!f->ending && f->out_off < f->out.len) {
+		n = (ssize_t)(f->out.len - f->out_off < max ? f->out.len - f->out_off : max);
+		memcpy(buf, f->out.p + f->out_off, (size_t)n);
+		f->out_off += (size_t)n;
+		pthread_mutex_unlock(&f->mu);
+		return n;
 	}
-	if (!f->ending && f->text_off < f->text.len) {
-		n = (ssize_t)(f->text.len - f->text_off < max ? f->text.len - f->text_off : max);
-		memcpy(buf, f->text.p + f->text_off, (size_t)n);
-		f->text_off += (size_t)n;
-		if (f->text_off == f->text.len) {
-			buf_reset(&f->text);
-			f->text_off = 0;
-		}
-	}
-	if (f->ending) {
+	buf_reset(&f->out);
+	f->out_off = 0;
+	char raw[16384];
+	n = f->ending || crilog_done(&f->render) ? 0 : read(f->fd, raw, sizeof(raw));
+	if (f->ending || crilog_done(&f->render)) {
 		n = MHD_CONTENT_READER_END_OF_STREAM;
 	} else if (n > 0) {
 		f->idle_ticks = 0;
+		crilog_feed(&f->render, raw, (size_t)n, &f->out);
+		n = (ssize_t)(f->out.len < max ? f->out.len : max);
+		memcpy(buf, f->out.p, (size_t)n);
+		f->out_off = (size_t)n;
+		if (n == 0) { /* only part of a line so far: look again soon */
+			f->suspended = true;
+			MHD_suspend_connection(f->conn);
+		}
 	} else if (++f->idle_ticks % 8 == 0 && (!still_running(f) || rotated(f))) {
 		n = MHD_CONTENT_READER_END_OF_STREAM;
 	} else {
@@ -147,10 +140,10 @@ static void follow_free(void *cls)
 		f->next->prev = f->prev;
 	pthread_mutex_unlock(&list_mu);
 	close(f->fd);
-	buf_release(&f->raw);
-	buf_release(&f->text);
-	free(f->pod_key);
+	crilog_release(&f->render);
+	buf_release(&f->out);
 	free(f->path);
+	free(f->pod_key);
 	free(f->uid);
 	free(f->container);
 	pthread_mutex_destroy(&f->mu);
@@ -177,7 +170,7 @@ static void *timer(void *arg)
 
 int logs_follow_shutdown(void)
 {
-	int n = 0;
+	int n = logs_remote_shutdown();
 
 	pthread_mutex_lock(&list_mu);
 	for (struct follower *f = followers; f; f = f->next, n++) {
@@ -202,7 +195,7 @@ static void timer_start(void)
 }
 
 int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from,
-		bool timestamps, const char *since)
+		const struct crilog_opts *o)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -218,10 +211,8 @@ int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const c
 	f->uid = xstrdup(uid);
 	f->fd = fd;
 	f->path = xstrdup(path);
-	f->timestamps = timestamps;
-	snprintf(f->since, sizeof(f->since), "%s", since ? since : "");
-	buf_init(&f->raw);
-	buf_init(&f->text);
+	crilog_init(&f->render, o);
+	buf_init(&f->out);
 	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, follow_read, f,
 								      follow_free);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");

@@ -29,6 +29,12 @@ int crud_delete_collection(struct api_call *c);
 int watch_start(struct api_call *c);
 int scale_handle(struct api_call *c);
 int pod_logs(struct api_call *c);
+/* pods/exec, pods/attach, pods/portforward: proxied to the pod's node (src/api/pod_stream.c). */
+int pod_stream(struct api_call *c);
+/* The container a request names (or the pod's only or default one); NULL after replying 400. */
+const char *pod_stream_container(struct api_call *c, const json_t *pod, bool any_kind);
+/* The request's query string ("?..." or ""), without container, owned. */
+char *pod_stream_query(struct api_req *r, const char *container);
 /* Go's strconv.ParseBool truth: 1, t, T, true, TRUE, True. */
 bool query_true(const char *v);
 /* The Scale view of an object (owned). */

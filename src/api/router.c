@@ -125,7 +125,9 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 	if (*c.t.sub && !((!strcmp(c.t.sub, "status") && (c.k->subresources & API_SUB_STATUS)) ||
 			  (!strcmp(c.t.sub, "scale") && (c.k->subresources & API_SUB_SCALE)) ||
 			  (!strcmp(c.t.sub, "finalize") && !strcmp(c.t.resource, "namespaces")) ||
-			  (!strcmp(c.t.sub, "log") && !strcmp(c.t.resource, "pods") && !*c.t.group)))
+			  (!strcmp(c.t.resource, "pods") && !*c.t.group &&
+			   (!strcmp(c.t.sub, "log") || !strcmp(c.t.sub, "exec") || !strcmp(c.t.sub, "attach") ||
+			    !strcmp(c.t.sub, "portforward")))))
 		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
 	if (!acceptable(r))
 		return reply_error(r, 406, "NotAcceptable",
@@ -143,8 +145,11 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 	const char *watch = req_query(r, "watch");
 	bool is_watch = query_true(watch);
 	bool named = *c.t.name != '\0';
+	/* Streams are authorized as create, whatever the method (GET for WebSockets). */
+	bool stream = !strcmp(c.t.resource, "pods") && !*c.t.group && named &&
+		      (!strcmp(c.t.sub, "exec") || !strcmp(c.t.sub, "attach") || !strcmp(c.t.sub, "portforward"));
 	struct authz_attrs at = {
-		.verb = api_verb(m, named, is_watch), .group = c.t.group, .resource = c.t.resource,
+		.verb = stream ? "create" : api_verb(m, named, is_watch), .group = c.t.group, .resource = c.t.resource,
 		.subresource = c.t.sub, .ns = c.t.ns, .name = c.t.name,
 	};
 	char why[512];
@@ -153,6 +158,10 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 						     named ? c.t.name : NULL, NULL));
 	bool write = strcmp(m, "GET") && strcmp(m, "HEAD");
 
+	if (stream && (!strcmp(m, "GET") || !strcmp(m, "POST")))
+		return pod_stream(&c);
+	if (stream)
+		return reply_error(r, 405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
 	if (write && c.k->read_only)
 		return reply_error(r, 405, "MethodNotAllowed", "%s is read-only", c.k->resource);
 	if (!strcmp(m, "GET") && is_watch && !named) {

@@ -34,6 +34,7 @@ struct api_server {
 	char *listen_host;
 	int port;
 	char *admin_token;
+	char *local_node;       /* the embedded agent's node name, NULL with --no-node */
 	char *cert_pem, *key_pem, *ca_pem; /* owned */
 	atomic_int inflight;
 	int max_inflight;       /* --max-requests-inflight */
@@ -75,6 +76,9 @@ struct api_req {
 	char uid[64];
 	bool impersonation_done; /* Impersonate-* headers applied (by the first authz_allowed) */
 	char audit_note[512];    /* Pod Security audit-level violations, for the audit log */
+	/* A 101 answered but not yet taken over (src/api/pod_stream.c): dropped if the connection ends first. */
+	void *upgrade_ctx;
+	void (*upgrade_abort)(void *ctx);
 };
 
 /* Query parameter (decoded), NULL when absent. */

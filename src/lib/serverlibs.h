@@ -21,10 +21,10 @@
 #define SERVERLIBS_MHD(X) \
 	X(MHD_quiesce_daemon) \
 	X(MHD_add_response_header) X(MHD_create_response_from_buffer) X(MHD_create_response_from_callback) \
-	X(MHD_create_response_from_fd) X(MHD_create_response_from_fd_at_offset64) X(MHD_destroy_response) \
+	X(MHD_create_response_from_fd) X(MHD_create_response_from_fd_at_offset64) X(MHD_create_response_for_upgrade) X(MHD_destroy_response) \
 	X(MHD_get_connection_info) X(MHD_get_connection_values) X(MHD_get_daemon_info) \
 	X(MHD_lookup_connection_value) X(MHD_queue_response) X(MHD_resume_connection) X(MHD_start_daemon) \
-	X(MHD_stop_daemon) X(MHD_suspend_connection)
+	X(MHD_stop_daemon) X(MHD_suspend_connection) X(MHD_upgrade_action)
 
 #define SERVERLIBS_GNUTLS(X) \
 	X(gnutls_certificate_get_peers) X(gnutls_certificate_verify_peers2) X(gnutls_x509_crt_deinit) \
@@ -53,6 +53,7 @@ int serverlibs_load(struct atoll_err *err);
 #define MHD_create_response_from_callback dl_MHD_create_response_from_callback
 #define MHD_create_response_from_fd dl_MHD_create_response_from_fd
 #define MHD_create_response_from_fd_at_offset64 dl_MHD_create_response_from_fd_at_offset64
+#define MHD_create_response_for_upgrade dl_MHD_create_response_for_upgrade
 #define MHD_destroy_response dl_MHD_destroy_response
 #define MHD_get_connection_info dl_MHD_get_connection_info
 #define MHD_get_connection_values dl_MHD_get_connection_values
@@ -64,6 +65,7 @@ int serverlibs_load(struct atoll_err *err);
 #define MHD_start_daemon dl_MHD_start_daemon
 #define MHD_stop_daemon dl_MHD_stop_daemon
 #define MHD_suspend_connection dl_MHD_suspend_connection
+#define MHD_upgrade_action dl_MHD_upgrade_action
 #define gnutls_certificate_get_peers dl_gnutls_certificate_get_peers
 #define gnutls_certificate_verify_peers2 dl_gnutls_certificate_verify_peers2
 #define gnutls_x509_crt_deinit dl_gnutls_x509_crt_deinit
