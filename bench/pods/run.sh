@@ -16,6 +16,9 @@ work=$(mktemp -d /tmp/atoll-bench-pods.XXXXXX)
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	# Anything the server could not stop in time (bounded), and its mounts, before the files go.
+	pkill -KILL -f "atoll shim --dir $work/" 2>/dev/null
+	grep -o " $work/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
 	crun delete -f atoll-bench-pods >/dev/null 2>&1 || true
 	rm -rf "$work"
 }
@@ -25,7 +28,9 @@ command -v crun >/dev/null || { echo "bench: crun is not installed" >&2; exit 1;
 $PY "$top/tests/e2e/mkimage.py" "$work/busybox" >/dev/null
 port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-"$ATOLL" server --data-dir "$work/data" --listen "127.0.0.1:$port" ${POD_SERVER_ARGS:-} >"$work/server.log" 2>&1 &
+# --stop-pods-on-exit: whatever happens to the benchmark, its pods go with the server.
+"$ATOLL" server --data-dir "$work/data" --listen "127.0.0.1:$port" --stop-pods-on-exit --max-pods "$((DENSITY + 100))" \
+	${POD_SERVER_ARGS:-} >"$work/server.log" 2>&1 &
 pid=$!
 i=0
 until [ -f "$work/data/kubeconfig" ] && KUBECONFIG="$work/data/kubeconfig" kubectl get --raw /readyz >/dev/null 2>&1; do

@@ -22,6 +22,7 @@ struct agent_opts {
 	int stream_port;       /* its port; 0: any free one; -1: no streaming server */
 	bool stop_pods_on_exit; /* agent_exit stops the pods (tests); a kubelet leaves them running */
 	bool pod_network;      /* pods get their own network (src/net) when the Node has a podCIDR */
+	int max_pods;          /* the Node's pod capacity; 0: 110, as the kubelet */
 };
 
 /*

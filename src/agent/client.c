@@ -47,10 +47,41 @@ static size_t collect(char *p, size_t sz, size_t n, void *ud)
 	return sz * n;
 }
 
-static CURL *handle(struct kclient *c, const char *method, const char *path, struct curl_slist **hdrs,
-		    const char *ctype)
+/*
+ * One easy handle per thread for plain requests, kept between them: libcurl
+ * then keeps the connection, and a pod's dozen API calls cost one TLS
+ * handshake instead of a dozen. Freed when the thread ends.
+ */
+static pthread_key_t tl_key;
+static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
+
+static void tl_free(void *h)
 {
-	CURL *h = curl_easy_init();
+	curl_easy_cleanup(h);
+}
+
+static void tl_init(void)
+{
+	pthread_key_create(&tl_key, tl_free);
+}
+
+static CURL *thread_handle(void)
+{
+	pthread_once(&tl_once, tl_init);
+	CURL *h = pthread_getspecific(tl_key);
+	if (h) {
+		curl_easy_reset(h); /* options go, the connection cache stays */
+		return h;
+	}
+	h = curl_easy_init();
+	pthread_setspecific(tl_key, h);
+	return h;
+}
+
+static CURL *handle(struct kclient *c, const char *method, const char *path, struct curl_slist **hdrs,
+		    const char *ctype, bool reuse)
+{
+	CURL *h = reuse ? thread_handle() : curl_easy_init();
 	_cleanup_free_ char *url = xasprintf("%s%s", c->server, path);
 	_cleanup_free_ char *auth = xasprintf("Authorization: Bearer %s", c->token);
 
@@ -77,7 +108,7 @@ int kclient_do(struct kclient *c, const char *method, const char *path, const ch
 	struct curl_slist *hdrs = NULL;
 	struct buf resp = BUF_INIT;
 	char *data = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	CURL *h = handle(c, method, path, &hdrs, body ? (ctype ? ctype : "application/json") : NULL);
+	CURL *h = handle(c, method, path, &hdrs, body ? (ctype ? ctype : "application/json") : NULL, true);
 	long code = 0;
 
 	if (data)
@@ -88,7 +119,7 @@ int kclient_do(struct kclient *c, const char *method, const char *path, const ch
 	CURLcode rc = curl_easy_perform(h);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_cleanup(h);
+	/* the thread's handle stays, with its connection */
 	curl_slist_free_all(hdrs);
 	free(data);
 	if (rc != CURLE_OK) {
@@ -141,7 +172,7 @@ int kclient_watch(struct kclient *c, const char *path, kclient_event_fn fn, void
 		return err_set(err, 500, "InternalError", "libcurl could not be loaded");
 	struct curl_slist *hdrs = NULL;
 	struct stream s = { BUF_INIT, fn, ctx, 0 };
-	CURL *h = handle(c, "GET", path, &hdrs, NULL);
+	CURL *h = handle(c, "GET", path, &hdrs, NULL, false);
 
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_stream);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);

@@ -24,6 +24,7 @@ static void usage(FILE *f)
 		"  --ca-file FILE     the server's CA certificate (default DATA/pki/ca.crt when present)\n"
 		"  --node-name NAME   the Node's name (default: the host name)\n"
 		"  --node-ip IP       the Node's InternalIP, where other nodes route its pods\n"
+		"  --max-pods N       how many pods the Node takes (default 110, as the kubelet)\n"
 		"                     (default: the first non-loopback IPv4 address)\n"
 		"  --data-dir DIR     state directory (default /var/lib/atoll)\n"
 		"  --dns-listen IP:PORT  also serve cluster DNS there (it always serves on the pod\n"
@@ -45,6 +46,7 @@ int cmd_agent(int argc, char **argv)
 		{ "ca-file", required_argument, NULL, 'c' },
 		{ "node-name", required_argument, NULL, 'n' },
 		{ "node-ip", required_argument, NULL, 'I' },
+		{ "max-pods", required_argument, NULL, 'M' },
 		{ "data-dir", required_argument, NULL, 'd' },
 		{ "dns-listen", required_argument, NULL, 'D' },
 		{ "stream-address", required_argument, NULL, 'a' },
@@ -66,6 +68,7 @@ int cmd_agent(int argc, char **argv)
 		case 'c': o.ca_file = optarg; break;
 		case 'n': o.node_name = optarg; break;
 		case 'I': o.node_ip = optarg; break;
+		case 'M': o.max_pods = atoi(optarg); break;
 		case 'd': o.data_dir = optarg; break;
 		case 'D': o.dns_listen = optarg; break;
 		case 'a': o.stream_address = optarg; break;

@@ -50,6 +50,7 @@ struct agent {
 	bool registered;
 	int stream_port;     /* the streaming server's, published as the kubelet endpoint */
 	bool pod_network;
+	char max_pods[16];   /* capacity.pods */
 };
 
 void agent_node_name(const struct agent_opts *o, char *out, size_t n)
@@ -138,8 +139,8 @@ static json_t *node_status(struct agent *a)
 						      "message", msgs[i]));
 	return json_pack("{s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},s:o,s:[{s:s,s:s},{s:s,s:s}],"
 			 "s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s},s:{s:{s:i}}}",
-			 "capacity", "cpu", cpu, "memory", mem, "pods", "110", "ephemeral-storage", "100Gi",
-			 "allocatable", "cpu", cpu, "memory", alloc_mem, "pods", "110", "ephemeral-storage", "95Gi",
+			 "capacity", "cpu", cpu, "memory", mem, "pods", a->max_pods, "ephemeral-storage", "100Gi",
+			 "allocatable", "cpu", cpu, "memory", alloc_mem, "pods", a->max_pods, "ephemeral-storage", "95Gi",
 			 "conditions", cond,
 			 "addresses", "type", "InternalIP", "address", a->ip, "type", "Hostname", "address", a->node,
 			 "nodeInfo", "kubeletVersion", "v1.32.0-atoll." ATOLL_VERSION, "kubeProxyVersion", "",
@@ -249,6 +250,7 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	kclient_init(&a->kc, o->server, o->token, o->ca_file);
 	stop_pods_on_exit = o->stop_pods_on_exit;
 	a->pod_network = o->pod_network;
+	snprintf(a->max_pods, sizeof(a->max_pods), "%d", o->max_pods > 0 ? o->max_pods : 110);
 	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
 	a->dns_listen = o->dns_listen ? xstrdup(o->dns_listen) : NULL;
 	agent_node_name(o, a->node, sizeof(a->node));

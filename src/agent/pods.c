@@ -25,6 +25,7 @@
 #include "shim/shim.h"
 
 #define TICK_MS 250
+#define SPAWN_WORKERS 7 /* plus the tick's own thread */
 
 static struct loop *the_loop;
 
@@ -326,6 +327,76 @@ static void finish_delete(struct loop *l, struct pod *p)
 	nftw(p->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
+/* The pods whose sandboxes spawn_all prepares, and the next one to take (workers share it). */
+struct spawn_batch {
+	struct loop *l;
+	struct pod **v;
+	size_t n;
+	size_t next;
+	pthread_mutex_t mu;
+};
+
+static void *spawn_worker(void *arg)
+{
+	struct spawn_batch *b = arg;
+
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		size_t i = b->next++;
+		pthread_mutex_unlock(&b->mu);
+		if (i >= b->n)
+			return NULL;
+		pods_spawn_early(b->l, b->v[i]);
+	}
+}
+
+static bool has_claims(const struct pod *p)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(json_object_get(p->spec, "volumes"), i, v)
+		if (json_object_get(v, "persistentVolumeClaim") || json_object_get(v, "ephemeral"))
+			return true;
+	return false;
+}
+
+/*
+ * Prepare new pods' sandboxes (images, volumes, sandbox.json, the shim's
+ * start: a dozen API calls and file writes each) several at a time, so a
+ * burst of pods does not queue behind one another. Called with l->mu held;
+ * the workers touch only their own pod. Pods with claims go one by one: two
+ * of them may share a disk.
+ */
+static void spawn_all(struct loop *l)
+{
+	struct spawn_batch b = { .l = l, .mu = PTHREAD_MUTEX_INITIALIZER };
+	size_t cap = 0;
+	pthread_t t[SPAWN_WORKERS];
+	int nt = 0;
+
+	for (struct pod *p = l->pods; p; p = p->next) {
+		if (p->finished || p->deleting || p->fd >= 0 || p->spawn_fd >= 0 || p->state)
+			continue;
+		if (has_claims(p)) {
+			pods_spawn_early(l, p);
+			continue;
+		}
+		if (b.n == cap) {
+			cap = cap ? 2 * cap : 16;
+			b.v = xrealloc(b.v, cap * sizeof(*b.v));
+		}
+		b.v[b.n++] = p;
+	}
+	for (; b.n > 1 && nt < SPAWN_WORKERS && (size_t)nt < b.n; nt++)
+		if (pthread_create(&t[nt], NULL, spawn_worker, &b) != 0)
+			break;
+	spawn_worker(&b); /* and this thread too */
+	for (int i = 0; i < nt; i++)
+		pthread_join(t[i], NULL);
+	free(b.v);
+}
+
 static void tick(struct loop *l)
 {
 	static time_t next_gc;
@@ -338,8 +409,7 @@ static void tick(struct loop *l)
 	}
 	shim_reap();
 	pthread_mutex_lock(&l->mu);
-	for (struct pod *p = l->pods; p; p = p->next)
-		pods_spawn_early(l, p);
+	spawn_all(l);
 	for (struct pod **pp = &l->pods; *pp;) {
 		struct pod *p = *pp;
 		if (p->deleting) {

@@ -230,6 +230,26 @@ static int empty_dir(const json_t *ed, const char *dir, gid_t fsg, char *why, si
 	return 0;
 }
 
+/* A small tmpfs at dir (made when missing), unless one is there already (a later update). */
+static int memory_dir(const char *dir, char *why, size_t n)
+{
+	struct stat a, b;
+	_cleanup_free_ char *parent = xasprintf("%s/..", dir);
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(why, n, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &a) == 0 && stat(parent, &b) == 0 && a.st_dev != b.st_dev)
+		return 0;
+	/* Secrets are at most 1 MiB each; a projected volume holds a few. */
+	if (mount("atoll-secret", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=16m") < 0) {
+		snprintf(why, n, "tmpfs on %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Where each volume went: its index in the sandbox list and the part of it to mount. */
 struct placed {
 	const char *name; /* borrowed from the pod */
@@ -282,6 +302,10 @@ static int place_one(struct kclient *kc, const json_t *pod, const json_t *vol, c
 		struct vol_payload p = { 0 };
 		pl->host = xasprintf("%s/%s", vdir, pl->name);
 		pl->ro = true;
+		/* As the kubelet: secrets and service account tokens live in memory, never on the node's disk. */
+		if ((json_object_get(vol, "secret") || json_object_get(vol, "projected")) &&
+		    memory_dir(pl->host, why, n) < 0)
+			return -1;
 		int r = fill_payload(kc, pod, vol, pl->host, &p, why, n);
 		if (r == 0 && (r = vol_atomic_write(pl->host, &p, fsg)) < 0)
 			snprintf(why, n, "writing volume %s: %s", pl->name, strerror(-r));

@@ -49,6 +49,7 @@ static void usage(FILE *f)
 		"  --node-stream-port N the local node's streaming port (exec, attach, port-forward,\n"
 		"                       logs) on the --listen address (default 0: any free port)\n"
 		"  --node-ip IP         the local node's InternalIP (default: first non-loopback IPv4)\n"
+		"  --max-pods N         how many pods the local node takes (default 110, as the kubelet)\n"
 		"  --stop-pods-on-exit  the local node stops its pods when the server exits (tests)\n"
 		"  --pod-network        the local node gives pods the pod network (bridge, routes,\n"
 		"                       nftables service rules); changes this host's network\n"
@@ -95,6 +96,7 @@ int cmd_server(int argc, char **argv)
 		{ "dns-listen", required_argument, NULL, 'D' },
 		{ "node-stream-port", required_argument, NULL, 'T' },
 		{ "node-ip", required_argument, NULL, 'I' },
+		{ "max-pods", required_argument, NULL, 'X' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "pod-network", no_argument, NULL, 'P' },
 		{ "event-history", required_argument, NULL, 'E' },
@@ -109,6 +111,7 @@ int cmd_server(int argc, char **argv)
 	struct atoll_err err = ERR_INIT;
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
 	bool no_node = false, stop_pods = false, pod_network = false;
+	int max_pods = 0;
 	const char *node_name = NULL, *node_ip = NULL, *dns_listen = NULL;
 	const char *enc_resources = CRYPT_DEFAULT_RESOURCES;
 	int node_stream_port = 0;
@@ -126,6 +129,7 @@ int cmd_server(int argc, char **argv)
 		case 'D': dns_listen = optarg; break;
 		case 'T': node_stream_port = atoi(optarg); break;
 		case 'I': node_ip = optarg; break;
+		case 'X': max_pods = atoi(optarg); break;
 		case 'S': stop_pods = true; break;
 		case 'P': pod_network = true; break;
 		case 'E': event_history = atoll(optarg); break;
@@ -266,6 +270,7 @@ int cmd_server(int argc, char **argv)
 		_cleanup_free_ char *local = xasprintf("https://127.0.0.1:%d", srv.port);
 		struct agent_opts ao = { .server = local, .token = srv.admin_token, .ca_file = ca,
 					 .node_name = node_name, .node_ip = node_ip, .data_dir = data_dir, .async = true,
+					 .max_pods = max_pods,
 					 /* The node's address when given (and we do not listen on all). */
 					 .stream_address = node_ip && strcmp(srv.listen_host, "0.0.0.0") ? node_ip
 									  : srv.listen_host,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* DELETE of one object and DELETE of a collection. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/delete.h"
@@ -21,6 +22,16 @@ static int parse_opts(struct api_call *c, struct delete_opts *o, json_t **body, 
 		return -1;
 	if (c->dry_run)
 		o->dry_run = true;
+	/* ?gracePeriodSeconds=N, as in the body's DeleteOptions (the body wins). */
+	const char *g = req_query(c->r, "gracePeriodSeconds");
+	if (g && !o->has_grace) {
+		char *end;
+		long long v = strtoll(g, &end, 10);
+		if (!*g || *end)
+			return err_set(err, 400, "BadRequest", "gracePeriodSeconds: invalid value \"%s\"", g);
+		o->has_grace = true;
+		o->grace = v < 0 ? 0 : v;
+	}
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <linux/magic.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -273,7 +274,17 @@ static int setup_volumes(const char *root, json_t *mounts)
 			return fail(errno, "volume target %s", dst);
 		if (mount(src, p, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return fail(errno, "bind %s on %s", src, dst);
-		if (ro && mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+		/*
+		 * In a user namespace the flags the source was mounted with
+		 * (nosuid, nodev, noexec: a tmpfs of secrets) are locked: a
+		 * remount must keep them or the kernel refuses it.
+		 */
+		struct statvfs sv;
+		unsigned long keep = 0;
+		if (ro && statvfs(p, &sv) == 0)
+			keep = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
+			       (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
+		if (ro && mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
 			return fail(errno, "read-only %s", dst);
 	}
 	return 0;

@@ -430,7 +430,8 @@ def test_volumes_survive_an_agent_restart_and_go_with_their_pods(tmp_path):
             post(s, "/api/v1/namespaces/default/pods",
                  pod(name, [ctr("main", image, f"echo {name} > /m/x; sleep 300", m)], vols))
             wait_pod(s, "default", name, lambda p: p.get("status", {}).get("phase") == "Running")
-        assert len(mounts_under(s.data_dir)) == 3  # one disk, two memory emptyDirs
+        # One disk, two memory emptyDirs, two service account volumes (tmpfs, as the kubelet's).
+        assert len(mounts_under(s.data_dir)) == 5
         s.kill9()
         # While no agent runs, "orphan" goes from the API (a server without its node).
         args = s.args
@@ -442,9 +443,9 @@ def test_volumes_survive_an_agent_restart_and_go_with_their_pods(tmp_path):
         s.start()
         # The new agent stops the orphan and releases its volumes; the disk stays for "stay".
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and len(mounts_under(s.data_dir)) != 2:
+        while time.monotonic() < deadline and len(mounts_under(s.data_dir)) != 3:
             time.sleep(0.3)
-        assert len(mounts_under(s.data_dir)) == 2, mounts_under(s.data_dir)
+        assert len(mounts_under(s.data_dir)) == 3, mounts_under(s.data_dir)
         wait_pod(s, "default", "stay", lambda p: p.get("status", {}).get("phase") == "Running")
         s.kubectl("delete", "pod", "stay", "--grace-period=1")
         wait_gone(s, "default", "stay")
