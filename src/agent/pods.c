@@ -534,5 +534,9 @@ void pods_stop_all(int timeout_s)
 			break;
 		usleep(100 * 1000);
 	}
+	/* Their volumes go too (tmpfs and disk mounts would outlive us otherwise). */
+	for (struct pod *p = l->pods; p; p = p->next)
+		if (pods_stop_done(p))
+			volumes_teardown(p->dir, l->data_dir);
 	/* The tick thread stays blocked on the lock: the process is about to exit. */
 }
