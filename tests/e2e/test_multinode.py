@@ -94,6 +94,10 @@ def test_second_node_runs_pods_and_a_dead_node_is_replaced():
             agent.kill()
             agent.wait()
         subprocess.run(["pkill", "-9", "-f", f"shim --dir {b_dir}/"], check=False)
+        # A host that died leaves its pods' mounts (the service account tmpfs): take them down with it.
+        with open("/proc/mounts") as f:
+            for m in sorted((line.split()[1] for line in f if line.split()[1].startswith(b_dir + "/")), reverse=True):
+                subprocess.run(["umount", "-l", m], check=False)
         if s:
             s.close()
         for k, v in old.items():
