@@ -4,13 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "api/pki.h"
 #include "api/server.h"
 #include "auth/auth.h"
 #include "lib/xalloc.h"
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
+static time_t checked;        /* when the file's mtime was last looked at (under lock) */
 static char *text;           /* the file, owned */
 static struct timespec mtime;
 static off_t size;
@@ -54,20 +56,32 @@ static bool match_line(struct api_req *r, const char *line, size_t len, const ch
 
 bool auth_from_token_file(struct api_req *r, const char *tok)
 {
-	_cleanup_free_ char *path = xasprintf("%s/pki/tokens.csv", r->srv->data_dir);
 	struct stat st;
 	bool ok = false;
+	time_t now = time(NULL);
 
-	if (stat(path, &st) < 0)
-		return false;
-	pthread_mutex_lock(&lock);
-	if (!text || st.st_mtim.tv_sec != mtime.tv_sec || st.st_mtim.tv_nsec != mtime.tv_nsec ||
-	    st.st_size != size) {
-		free(text);
-		text = file_read(path, NULL);
-		mtime = st.st_mtim;
-		size = st.st_size;
+	/* Every request of a token user comes here: look at the file at most once a second, read it shared. */
+	pthread_rwlock_rdlock(&lock);
+	bool stale = !text || now != checked;
+	pthread_rwlock_unlock(&lock);
+	if (stale) {
+		_cleanup_free_ char *path = xasprintf("%s/pki/tokens.csv", r->srv->data_dir);
+		int have = stat(path, &st) == 0;
+		pthread_rwlock_wrlock(&lock);
+		checked = now;
+		if (!have) {
+			free(text);
+			text = NULL;
+		} else if (!text || st.st_mtim.tv_sec != mtime.tv_sec || st.st_mtim.tv_nsec != mtime.tv_nsec ||
+			   st.st_size != size) {
+			free(text);
+			text = file_read(path, NULL);
+			mtime = st.st_mtim;
+			size = st.st_size;
+		}
+		pthread_rwlock_unlock(&lock);
 	}
+	pthread_rwlock_rdlock(&lock);
 	for (const char *p = text; p && *p && !ok;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -75,6 +89,6 @@ bool auth_from_token_file(struct api_req *r, const char *tok)
 			ok = match_line(r, p, len, tok);
 		p = nl ? nl + 1 : p + len;
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_rwlock_unlock(&lock);
 	return ok;
 }
