@@ -14,25 +14,6 @@
 #include "net/net.h"
 #include "net/nl.h"
 
-/* The host end's name: "atl" and 12 hex digits of the uid (IFNAMSIZ is 16). */
-static void veth_name(const char *uid, char *out)
-{
-	size_t n = 0;
-
-	memcpy(out, "atl", 3);
-	for (const char *p = uid; *p && n < 12; p++)
-		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))
-			out[3 + n++] = *p;
-	/* Uids that are not hex (tests may use any): a hash instead. */
-	if (n < 12) {
-		unsigned long h = 5381;
-		for (const char *p = uid; *p; p++)
-			h = h * 33 + (unsigned char)*p;
-		snprintf(out + 3, 13, "%012lx", h & 0xffffffffffffUL);
-		n = 12;
-	}
-	out[3 + n] = '\0';
-}
 
 static int fail(struct mnl_socket *a, struct mnl_socket *b, int fd, struct atoll_err *err, const char *what,
 		int rc)
@@ -83,7 +64,7 @@ int net_pod_attach(const char *data_dir, const char *pod_cidr, const char *pod_u
 		return -1;
 	}
 	/* Idempotent: an earlier attempt's pair goes first (both ends go together). */
-	veth_name(pod_uid, host);
+	net_veth_name(pod_uid, host);
 	int old = nl_link_index(nl, host);
 	if (old > 0)
 		nl_link_del(nl, old);
@@ -136,7 +117,7 @@ void net_pod_detach(const char *data_dir, const char *pod_uid)
 	struct in_addr a;
 	bool had = net_ipam_find(data_dir, pod_uid, ip, sizeof(ip)) == 0 && inet_pton(AF_INET, ip, &a) == 1;
 
-	veth_name(pod_uid, host);
+	net_veth_name(pod_uid, host);
 	if (nl) {
 		int idx = nl_link_index(nl, host);
 		if (idx > 0)

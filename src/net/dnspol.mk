@@ -21,7 +21,7 @@ fuzz-dns: $(FUZZ_DIR)/fuzz_dns
 	  -artifact_prefix=$(FUZZ_DIR)/fuzz_dns- $(FUZZ_DIR)/corpus/dns tests/fuzz/seeds/dns
 
 # And the NetworkPolicy compiler over arbitrary JSON: make fuzz-netpol
-NETPOL_FUZZ_SRCS := src/net/policy_compile.c src/net/policy_spoof.c src/api/selector.c src/api/selector_field.c \
+NETPOL_FUZZ_SRCS := src/net/policy_compile.c src/net/policy_spoof.c src/net/veth.c src/api/selector.c src/api/selector_field.c \
 		    src/lib/xalloc.c src/lib/err.c src/lib/log.c src/lib/buf.c
 
 .PHONY: fuzz-netpol

@@ -60,4 +60,7 @@ void net_pod_detach(const char *data_dir, const char *pod_uid);
 int net_pod_files(const char *pod_dir, const char *ns, const char *hostname, const char *ip,
 		  struct atoll_err *err);
 
+/* The node end of a pod's veth: "atl" and 12 hex digits of the uid (or a hash of it); out holds 16 bytes. */
+void net_veth_name(const char *uid, char out[16]);
+
 #endif

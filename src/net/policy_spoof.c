@@ -8,26 +8,9 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "net/net.h"
 #include "net/policy.h"
 
-/* The host end of a pod's veth, as net/attach.c names it (net.h): "atl" and 12 hex digits of the uid. */
-static void veth_of(const char *uid, char out[16])
-{
-	size_t n = 0;
-
-	memcpy(out, "atl", 3);
-	for (const char *p = uid; *p && n < 12; p++)
-		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))
-			out[3 + n++] = *p;
-	if (n < 12) {
-		unsigned long h = 5381;
-		for (const char *p = uid; *p; p++)
-			h = h * 33 + (unsigned char)*p;
-		snprintf(out + 3, 13, "%012lx", h & 0xffffffffffffUL);
-		n = 12;
-	}
-	out[3 + n] = '\0';
-}
 
 void policy_antispoof(struct buf *out, const json_t *pods, const char *node)
 {
@@ -47,7 +30,7 @@ void policy_antispoof(struct buf *out, const json_t *pods, const char *node)
 		if (!uid || !*uid || !ip || inet_pton(AF_INET, ip, &a) != 1 ||
 		    json_is_true(json_object_get(spec, "hostNetwork")) || (node && (!on || strcmp(on, node))))
 			continue;
-		veth_of(uid, veth);
+		net_veth_name(uid, veth);
 		inet_ntop(AF_INET, &a, txt, sizeof(txt));
 		buf_addf(out, "\t\tiifname \"%s\" ether type ip ip saddr != %s drop\n", veth, txt);
 		/* 0.0.0.0 is ARP's address probe (RFC 5227), not a claim. */
