@@ -5,7 +5,6 @@
  * exists and publishes that address as an endpoint of kube-system/kube-dns.
  */
 #include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -39,23 +38,6 @@ static void changed(void *ctx)
 	l->dirty = true;
 	pthread_cond_signal(&l->cv);
 	pthread_mutex_unlock(&l->mu);
-}
-
-static bool bridge_ip(char *out, size_t n)
-{
-	struct ifaddrs *ifs, *i;
-	bool found = false;
-
-	if (getifaddrs(&ifs) < 0)
-		return false;
-	for (i = ifs; i && !found; i = i->ifa_next) {
-		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || strcmp(i->ifa_name, NET_BRIDGE))
-			continue;
-		inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, out, (socklen_t)n);
-		found = true;
-	}
-	freeifaddrs(ifs);
-	return found;
 }
 
 /*
@@ -145,7 +127,7 @@ static void *run(void *arg)
 			json_decref(p);
 		}
 		char gw[INET_ADDRSTRLEN];
-		if (!l->gw[0] && time(NULL) >= next_listen && bridge_ip(gw, sizeof(gw))) {
+		if (!l->gw[0] && time(NULL) >= next_listen && net_bridge_ip(gw, sizeof(gw))) {
 			struct atoll_err err = ERR_INIT;
 			_cleanup_free_ char *addr = xasprintf("%s:53", gw);
 			if (dns_server_listen(l->srv, addr, NULL, &err) == 0) {

@@ -6,7 +6,6 @@
  * server, never touches the host's nftables).
  */
 #include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -40,23 +39,6 @@ static void changed(void *ctx)
 	l->dirty = true;
 	pthread_cond_signal(&l->cv);
 	pthread_mutex_unlock(&l->mu);
-}
-
-static bool bridge_ip(char *out, size_t n)
-{
-	struct ifaddrs *ifs, *i;
-	bool found = false;
-
-	if (getifaddrs(&ifs) < 0)
-		return false;
-	for (i = ifs; i && !found; i = i->ifa_next) {
-		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || strcmp(i->ifa_name, NET_BRIDGE))
-			continue;
-		inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, out, (socklen_t)n);
-		found = true;
-	}
-	freeifaddrs(ifs);
-	return found;
 }
 
 /* Pod-to-pod traffic on one bridge is switched, not routed: br_netfilter shows it to the forward hook. */
@@ -101,7 +83,7 @@ static bool sync_once(struct netpol *l)
 {
 	char gw[INET_ADDRSTRLEN];
 
-	if (!bridge_ip(gw, sizeof(gw)))
+	if (!net_bridge_ip(gw, sizeof(gw)))
 		return false; /* no pod network here (yet) */
 	json_t *pods = kcache_items(l->pods), *slices = kcache_items(l->slices), *sl, *ep, *a;
 	size_t i, j, k;

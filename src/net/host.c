@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -178,4 +179,21 @@ void net_host_routes(const json_t *nodes, const char *self)
 	}
 	nl_route_dump(nl, stale_cb, &w);
 	nl_close(nl);
+}
+
+bool net_bridge_ip(char *out, size_t n)
+{
+	struct ifaddrs *ifs, *i;
+	bool found = false;
+
+	if (getifaddrs(&ifs) < 0)
+		return false;
+	for (i = ifs; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || strcmp(i->ifa_name, NET_BRIDGE))
+			continue;
+		inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, out, (socklen_t)n);
+		found = true;
+	}
+	freeifaddrs(ifs);
+	return found;
 }

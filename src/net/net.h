@@ -28,6 +28,7 @@
 #ifndef ATOLL_NET_H
 #define ATOLL_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -62,5 +63,8 @@ int net_pod_files(const char *pod_dir, const char *ns, const char *hostname, con
 
 /* The node end of a pod's veth: "atl" and 12 hex digits of the uid (or a hash of it); out holds 16 bytes. */
 void net_veth_name(const char *uid, char out[16]);
+
+/* The pod bridge's IPv4 address, when the bridge exists and has one. */
+bool net_bridge_ip(char *out, size_t n);
 
 #endif
