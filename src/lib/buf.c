@@ -43,6 +43,8 @@ void buf_grow(struct buf *b, size_t extra)
 
 void buf_add(struct buf *b, const void *data, size_t n)
 {
+	if (!n)
+		return; /* data may be NULL then (an empty frame), which memcpy may not be given */
 	buf_grow(b, n);
 	memcpy(b->p + b->len, data, n);
 	b->len += n;

@@ -155,11 +155,22 @@ class Server:
 
     def close(self):
         self.stop()
+        if self.tmp:
+            self.reap()
         if self.netns and self.own_netns:
             netns_del(self.netns)
             self.netns = None
         if self.tmp:
             self.tmp.cleanup()
+
+    def reap(self):
+        """After a server that could not stop its pods (it crashed, or was killed): stop what is left of
+        them, the shims under our data dir, and take down their mounts, so the data dir can go."""
+        subprocess.run(["pkill", "-KILL", "-f", f"atoll shim --dir {self.data_dir}/"], check=False)
+        with open("/proc/mounts") as f:
+            mine = [line.split()[1] for line in f if line.split()[1].startswith(self.data_dir + "/")]
+        for m in sorted(mine, reverse=True):
+            subprocess.run(["umount", "-l", m], check=False)
 
     def kubectl(self, *args, input=None, check=True, timeout=60):
         env = dict(os.environ, KUBECONFIG=self.kubeconfig)
