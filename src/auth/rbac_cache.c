@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "api/object.h"
@@ -16,6 +17,9 @@
  * An immutable snapshot: readers take a reference and use it without locks
  * (jansson values are only read, never changed, while shared).
  */
+#define RBAC_MEMO_SLOTS 1024
+#define RBAC_MEMO_LOCKS 16
+
 struct rbac_snap {
 	atomic_int refs;
 	long gen;         /* the change generation it was built after */
@@ -29,6 +33,17 @@ struct rbac_snap {
 	 * A decision is then a few lookups, however many bindings there are.
 	 */
 	json_t *index;
+	/*
+	 * Decisions already taken with these rules, so a user's repeated
+	 * requests cost a hash lookup: direct-mapped by a hash of the subject
+	 * and the request, under striped locks. Gone with the snapshot.
+	 */
+	struct decision {
+		char *key;  /* owned; NULL: empty slot */
+		size_t len;
+		bool ok;
+	} memo[RBAC_MEMO_SLOTS];
+	pthread_mutex_t memo_mu[RBAC_MEMO_LOCKS];
 };
 
 static void build_index(struct rbac_snap *s);
@@ -55,6 +70,10 @@ static void snap_unref(struct rbac_snap *s)
 	json_decref(s->crbs);
 	json_decref(s->rbs);
 	json_decref(s->index);
+	for (size_t i = 0; i < RBAC_MEMO_SLOTS; i++)
+		free(s->memo[i].key);
+	for (size_t i = 0; i < RBAC_MEMO_LOCKS; i++)
+		pthread_mutex_destroy(&s->memo_mu[i]);
 	free(s);
 }
 
@@ -182,6 +201,8 @@ static void write_back(struct store *st, const char *name, const json_t *rules)
 static struct rbac_snap *build(struct store *st)
 {
 	struct rbac_snap *s = xcalloc(1, sizeof(*s));
+	for (size_t i = 0; i < RBAC_MEMO_LOCKS; i++)
+		pthread_mutex_init(&s->memo_mu[i], NULL);
 	json_t *all = json_object();
 	const char *name;
 	json_t *role;
@@ -396,6 +417,29 @@ static bool allow_fn(const json_t *rules, void *ctx)
 	return rbac_rules_allow(rules, ctx);
 }
 
+/*
+ * Everything a decision depends on, NUL-separated, into key; its length
+ * (without the final NUL), or 0 when it does not fit (no memo then).
+ */
+static size_t memo_key(const struct rbac_who *w, const struct authz_attrs *a, char *key, size_t n)
+{
+	const char *parts[8] = { w->user, a->verb, a->group, a->resource, a->subresource, a->ns, a->name, a->path };
+	size_t len = 0;
+
+	for (int i = 0; i < 8 + w->ngroups; i++) {
+		const char *p = i < 8 ? parts[i] : w->groups[i - 8];
+		size_t l = p ? strlen(p) : 0;
+		if (len + l + 2 > n)
+			return 0;
+		/* A NULL path and an empty one differ: mark which. */
+		key[len++] = p ? '+' : '-';
+		memcpy(key + len, p ? p : "", l);
+		len += l;
+		key[len++] = '\0';
+	}
+	return len - 1;
+}
+
 bool rbac_authorize(struct store *st, const struct rbac_who *w, const struct authz_attrs *a)
 {
 	if (rbac_who_in_group(w, "system:masters")) {
@@ -406,7 +450,30 @@ bool rbac_authorize(struct store *st, const struct rbac_who *w, const struct aut
 		return true;
 	}
 	struct rbac_snap *s = snap_get(st);
-	bool ok = each_rules(s, w, a->path ? "" : a->ns, allow_fn, (void *)a);
+	char key[1024];
+	size_t klen = memo_key(w, a, key, sizeof(key));
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < klen; i++)
+		h = (h ^ (unsigned char)key[i]) * 1099511628211ULL;
+	struct decision *d = &s->memo[h % RBAC_MEMO_SLOTS];
+	pthread_mutex_t *mu = &s->memo_mu[(h / RBAC_MEMO_SLOTS) % RBAC_MEMO_LOCKS];
+	int hit = -1;
+	if (klen) {
+		pthread_mutex_lock(mu);
+		if (d->key && d->len == klen && !memcmp(d->key, key, klen))
+			hit = d->ok;
+		pthread_mutex_unlock(mu);
+	}
+	bool ok = hit >= 0 ? hit : each_rules(s, w, a->path ? "" : a->ns, allow_fn, (void *)a);
+	if (klen && hit < 0) {
+		pthread_mutex_lock(mu);
+		free(d->key);
+		d->key = xmalloc(klen);
+		memcpy(d->key, key, klen);
+		d->len = klen;
+		d->ok = ok;
+		pthread_mutex_unlock(mu);
+	}
 	snap_unref(s);
 	return ok;
 }

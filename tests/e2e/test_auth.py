@@ -440,3 +440,20 @@ def test_token_review(server, team):
     # Only those allowed to create tokenreviews may ask.
     code, body = raw(server, "POST", "/apis/authentication.k8s.io/v1/tokenreviews", tok, review)
     assert code == 403
+
+
+def test_decisions_follow_binding_changes(server, team):
+    """Decisions are remembered per set of rules: a new or removed binding changes them at once."""
+    dave = User(server, "dave")
+    for _ in range(3):  # the same request, decided (and remembered) several times
+        assert dave.kubectl("-n", "team-a", "get", "configmaps").returncode != 0
+    server.kubectl("-n", "team-a", "create", "rolebinding", "dave-view", "--clusterrole=view", "--user=dave")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and dave.kubectl("-n", "team-a", "get", "configmaps").returncode != 0:
+        time.sleep(0.1)
+    assert dave.kubectl("-n", "team-a", "get", "configmaps").returncode == 0
+    server.kubectl("-n", "team-a", "delete", "rolebinding", "dave-view")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and dave.kubectl("-n", "team-a", "get", "configmaps").returncode == 0:
+        time.sleep(0.1)
+    assert dave.kubectl("-n", "team-a", "get", "configmaps").returncode != 0
