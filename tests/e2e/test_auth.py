@@ -446,14 +446,14 @@ def test_decisions_follow_binding_changes(server, team):
     """Decisions are remembered per set of rules: a new or removed binding changes them at once."""
     dave = User(server, "dave")
     for _ in range(3):  # the same request, decided (and remembered) several times
-        assert dave.kubectl("-n", "team-a", "get", "configmaps").returncode != 0
-    server.kubectl("-n", "team-a", "create", "rolebinding", "dave-view", "--clusterrole=view", "--user=dave")
+        assert dave.kubectl("-n", "team-b", "get", "configmaps").returncode != 0
+    server.kubectl("-n", "team-b", "create", "rolebinding", "dave-view", "--clusterrole=view", "--user=dave")
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and dave.kubectl("-n", "team-a", "get", "configmaps").returncode != 0:
+    while time.monotonic() < deadline and dave.kubectl("-n", "team-b", "get", "configmaps").returncode != 0:
         time.sleep(0.1)
-    assert dave.kubectl("-n", "team-a", "get", "configmaps").returncode == 0
-    server.kubectl("-n", "team-a", "delete", "rolebinding", "dave-view")
+    assert dave.kubectl("-n", "team-b", "get", "configmaps").returncode == 0
+    server.kubectl("-n", "team-b", "delete", "rolebinding", "dave-view")
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and dave.kubectl("-n", "team-a", "get", "configmaps").returncode == 0:
+    while time.monotonic() < deadline and dave.kubectl("-n", "team-b", "get", "configmaps").returncode == 0:
         time.sleep(0.1)
-    assert dave.kubectl("-n", "team-a", "get", "configmaps").returncode != 0
+    assert dave.kubectl("-n", "team-b", "get", "configmaps").returncode != 0
