@@ -25,51 +25,7 @@
 #define GC_INTERVAL 3600
 #define GC_GRACE    3600
 
-struct mark {
-	char **v;
-	size_t n, cap;
-};
-
-static void mark_add(struct mark *m, const char *alg_hex)
-{
-	if (m->n == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 256;
-		m->v = xrealloc(m->v, m->cap * sizeof(*m->v));
-	}
-	m->v[m->n++] = xstrdup(alg_hex);
-}
-
-/* Every linked digest ("alg-hex") under a repository tree. */
-static void mark_walk(const char *dir, int depth, struct mark *m)
-{
-	size_t k;
-	char **ents = reg_list_dir(dir, &k);
-
-	for (size_t i = 0; i < k; i++) {
-		_cleanup_free_ char *sub = xasprintf("%s/%s", dir, ents[i]);
-		if (!strcmp(ents[i], "_layers") || !strcmp(ents[i], "_manifests")) {
-			size_t j;
-			char **links = reg_list_dir(sub, &j);
-			for (size_t x = 0; x < j; x++)
-				mark_add(m, links[x]);
-			reg_free_list(links, j);
-			continue;
-		}
-		if (ents[i][0] == '_' || depth >= 16)
-			continue;
-		struct stat sb;
-		if (stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
-			mark_walk(sub, depth + 1, m);
-	}
-	reg_free_list(ents, k);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void sweep_blobs(const char *alg, struct mark *m, time_t cutoff, unsigned *removed)
+static void sweep_blobs(const char *alg, const struct reg_links *m, time_t cutoff, unsigned *removed)
 {
 	_cleanup_free_ char *dir = xasprintf("%s/blobs/%s", reg_g.root, alg);
 	size_t k;
@@ -78,8 +34,7 @@ static void sweep_blobs(const char *alg, struct mark *m, time_t cutoff, unsigned
 	for (size_t i = 0; i < k; i++) {
 		char key[200];
 		snprintf(key, sizeof(key), "%s-%s", alg, ents[i]);
-		const char *kp = key;
-		if (m->n && bsearch(&kp, m->v, m->n, sizeof(*m->v), cmp_str))
+		if (reg_links_has(m, key))
 			continue;
 		_cleanup_free_ char *p = xasprintf("%s/%s", dir, ents[i]);
 		struct stat sb;
@@ -92,18 +47,16 @@ static void sweep_blobs(const char *alg, struct mark *m, time_t cutoff, unsigned
 void reg_gc(unsigned grace_seconds, unsigned upload_ttl_seconds)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	struct mark m = { 0 };
+	struct reg_links m = { 0 };
 	unsigned removed = 0, uploads = 0;
 	time_t now = time(NULL);
 
 	pthread_mutex_lock(&lock);
 	_cleanup_free_ char *repos = xasprintf("%s/repos", reg_g.root);
-	mark_walk(repos, 0, &m);
-	if (m.n)
-		qsort(m.v, m.n, sizeof(*m.v), cmp_str);
+	reg_links_collect(repos, &m);
 	sweep_blobs("sha256", &m, now - (time_t)grace_seconds, &removed);
 	sweep_blobs("sha512", &m, now - (time_t)grace_seconds, &removed);
-	reg_free_list(m.v, m.n);
+	reg_links_release(&m);
 
 	_cleanup_free_ char *up = xasprintf("%s/uploads", reg_g.root);
 	size_t k;

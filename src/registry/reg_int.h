@@ -120,6 +120,15 @@ void reg_random_hex(char *out, size_t bytes);
 char **reg_list_dir(const char *path, size_t *n);
 void reg_free_list(char **v, size_t n);
 
+/* The digests ("alg-hex") linked anywhere under a repository tree, sorted; strings owned. */
+struct reg_links {
+	char **v;
+	size_t n, cap;
+};
+void reg_links_collect(const char *dir, struct reg_links *l);
+bool reg_links_has(const struct reg_links *l, const char *alg_hex);
+void reg_links_release(struct reg_links *l);
+
 /* reg_blob.c and reg_upload.c */
 int reg_blob_request(struct api_req *r, struct reg_req *st);
 int reg_upload_begin(struct api_req *r, struct reg_req *st);

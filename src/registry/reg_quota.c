@@ -64,55 +64,14 @@ static bool ns_limit(struct store *s, const char *ns, uint64_t *limit, char *qna
 	return found;
 }
 
-struct seen {
-	char **v;
-	size_t n, cap;
-};
-
-static void collect(const char *dir, int depth, struct seen *s)
-{
-	size_t k;
-	char **ents = reg_list_dir(dir, &k);
-
-	for (size_t i = 0; i < k; i++) {
-		_cleanup_free_ char *sub = xasprintf("%s/%s", dir, ents[i]);
-		if (!strcmp(ents[i], "_layers") || !strcmp(ents[i], "_manifests")) {
-			size_t j;
-			char **links = reg_list_dir(sub, &j);
-			for (size_t x = 0; x < j; x++) {
-				if (s->n == s->cap) {
-					s->cap = s->cap ? 2 * s->cap : 256;
-					s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
-				}
-				s->v[s->n++] = steal_ptr(&links[x]);
-			}
-			reg_free_list(links, j);
-			continue;
-		}
-		if (ents[i][0] == '_' || depth >= 16)
-			continue;
-		struct stat sb;
-		if (stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
-			collect(sub, depth + 1, s);
-	}
-	reg_free_list(ents, k);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Distinct bytes linked in ns; *has: whether digest (may be NULL or "") is one of them. */
 static uint64_t usage(const char *ns, const char *digest, bool *has)
 {
 	_cleanup_free_ char *dir = xasprintf("%s/repos/%s", reg_g.root, ns);
-	struct seen s = { 0 };
+	struct reg_links s = { 0 };
 	uint64_t total = 0;
 
-	collect(dir, 0, &s);
-	if (s.n)
-		qsort(s.v, s.n, sizeof(*s.v), cmp_str);
+	reg_links_collect(dir, &s);
 	for (size_t i = 0; i < s.n; i++) {
 		if (i && !strcmp(s.v[i], s.v[i - 1]))
 			continue; /* linked by several repositories, or as layer and manifest: stored once */
@@ -131,7 +90,7 @@ static uint64_t usage(const char *ns, const char *digest, bool *has)
 		if (stat(bp, &sb) == 0)
 			total += (uint64_t)sb.st_size;
 	}
-	reg_free_list(s.v, s.n);
+	reg_links_release(&s);
 	return total;
 }
 

@@ -352,3 +352,54 @@ void reg_free_list(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+/* One level of reg_links_collect; depth bounds a hostile or broken tree. */
+static void links_walk(const char *dir, int depth, struct reg_links *l)
+{
+	size_t k;
+	char **ents = reg_list_dir(dir, &k);
+
+	for (size_t i = 0; i < k; i++) {
+		_cleanup_free_ char *sub = xasprintf("%s/%s", dir, ents[i]);
+		if (!strcmp(ents[i], "_layers") || !strcmp(ents[i], "_manifests")) {
+			size_t j;
+			char **links = reg_list_dir(sub, &j);
+			for (size_t x = 0; x < j; x++) {
+				if (l->n == l->cap) {
+					l->cap = l->cap ? 2 * l->cap : 256;
+					l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+				}
+				l->v[l->n++] = links[x];
+				links[x] = NULL;
+			}
+			reg_free_list(links, j);
+			continue;
+		}
+		if (ents[i][0] == '_' || depth >= 16)
+			continue;
+		struct stat sb;
+		if (stat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+			links_walk(sub, depth + 1, l);
+	}
+	reg_free_list(ents, k);
+}
+
+void reg_links_collect(const char *dir, struct reg_links *l)
+{
+	links_walk(dir, 0, l);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_str);
+}
+
+bool reg_links_has(const struct reg_links *l, const char *alg_hex)
+{
+	return l->n && bsearch(&alg_hex, l->v, l->n, sizeof(*l->v), cmp_str);
+}
+
+void reg_links_release(struct reg_links *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
