@@ -12,6 +12,7 @@
 
 #include "lib/xalloc.h"
 #include "net/conntrack.h"
+#include "net/nl.h"
 
 #define MAX_STALE 4096 /* per call; the next sync takes the rest */
 
@@ -86,26 +87,6 @@ static struct nlmsghdr *ct_msg(char *buf, uint8_t type, uint16_t flags, unsigned
 	return nlh;
 }
 
-/* Run one request to its end (ack or end of dump). 0 or -errno. */
-static int run(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned portid = mnl_socket_get_portid(nl);
-
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		int rc = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, portid, cb, data);
-		if (rc < 0)
-			return -errno;
-		if (rc == MNL_CB_STOP)
-			return 0;
-	}
-}
-
 static void put_tuple(struct nlmsghdr *nlh, const struct net_ct_flow *f)
 {
 	struct nlattr *t = mnl_attr_nest_start(nlh, CTA_TUPLE_ORIG);
@@ -138,11 +119,11 @@ int net_ct_flush_udp(bool (*stale)(const struct net_ct_flow *f, void *ctx), void
 	}
 	d.v = xcalloc(MAX_STALE, sizeof(*d.v));
 	/* Collect first: deleting while the dump is being read would disturb it. */
-	rc = run(nl, ct_msg(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, seq++), ct_cb, &d);
+	rc = nl_talk(nl, ct_msg(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, seq++), ct_cb, &d);
 	for (size_t i = 0; rc == 0 && i < d.n; i++) {
 		struct nlmsghdr *nlh = ct_msg(buf, IPCTNL_MSG_CT_DELETE, NLM_F_ACK, seq++);
 		put_tuple(nlh, &d.v[i]);
-		int r = run(nl, nlh, NULL, NULL);
+		int r = nl_talk(nl, nlh, NULL, NULL);
 		if (r == 0)
 			deleted++;
 		else if (r != -ENOENT)

@@ -85,8 +85,7 @@ void nl_close(struct mnl_socket *nl)
 		mnl_socket_close(nl);
 }
 
-/* Send one request and read replies until its ack (or the end of a dump). */
-static int talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+int nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	static __thread unsigned seq_base;
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -134,7 +133,7 @@ int nl_link_index(struct mnl_socket *nl, const char *name)
 
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	int rc = talk(nl, nlh, link_cb, &index);
+	int rc = nl_talk(nl, nlh, link_cb, &index);
 	if (rc < 0)
 		return rc;
 	return index > 0 ? index : -ENODEV;
@@ -160,7 +159,7 @@ int nl_link_add_bridge(struct mnl_socket *nl, const char *name, unsigned mtu)
 
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, info);
-	return talk(nl, nlh, NULL, NULL);
+	return nl_talk(nl, nlh, NULL, NULL);
 }
 
 int nl_link_add_veth(struct mnl_socket *nl, const char *name, const char *peer, int netns_fd, unsigned mtu)
@@ -183,7 +182,7 @@ int nl_link_add_veth(struct mnl_socket *nl, const char *name, const char *peer, 
 	mnl_attr_nest_end(nlh, p);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
-	return talk(nl, nlh, NULL, NULL);
+	return nl_talk(nl, nlh, NULL, NULL);
 }
 
 int nl_link_up(struct mnl_socket *nl, int index, int master)
@@ -198,7 +197,7 @@ int nl_link_up(struct mnl_socket *nl, int index, int master)
 	ifm->ifi_change = IFF_UP;
 	if (master > 0)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
-	return talk(nl, nlh, NULL, NULL);
+	return nl_talk(nl, nlh, NULL, NULL);
 }
 
 int nl_link_hairpin(struct mnl_socket *nl, int index)
@@ -212,7 +211,7 @@ int nl_link_hairpin(struct mnl_socket *nl, int index)
 	struct nlattr *pi = mnl_attr_nest_start(nlh, IFLA_PROTINFO);
 	mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, 1);
 	mnl_attr_nest_end(nlh, pi);
-	return talk(nl, nlh, NULL, NULL);
+	return nl_talk(nl, nlh, NULL, NULL);
 }
 
 int nl_link_del(struct mnl_socket *nl, int index)
@@ -223,7 +222,7 @@ int nl_link_del(struct mnl_socket *nl, int index)
 
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_index = index;
-	return talk(nl, nlh, NULL, NULL);
+	return nl_talk(nl, nlh, NULL, NULL);
 }
 
 int nl_addr_add(struct mnl_socket *nl, int index, uint32_t addr, int plen)
@@ -240,7 +239,7 @@ int nl_addr_add(struct mnl_socket *nl, int index, uint32_t addr, int plen)
 	mnl_attr_put_u32(nlh, IFA_ADDRESS, addr);
 	if (plen < 31)
 		mnl_attr_put_u32(nlh, IFA_BROADCAST, addr | htonl(0xffffffffu >> plen));
-	int rc = talk(nl, nlh, NULL, NULL);
+	int rc = nl_talk(nl, nlh, NULL, NULL);
 	return rc == -EEXIST ? 0 : rc;
 }
 
@@ -253,7 +252,7 @@ int nl_neigh_del(struct mnl_socket *nl, int index, uint32_t addr)
 	nd->ndm_family = AF_INET;
 	nd->ndm_ifindex = index;
 	mnl_attr_put_u32(nlh, NDA_DST, addr);
-	int rc = talk(nl, nlh, NULL, NULL);
+	int rc = nl_talk(nl, nlh, NULL, NULL);
 	return rc == -ENOENT ? 0 : rc;
 }
 
@@ -287,7 +286,7 @@ int nl_route_replace(struct mnl_socket *nl, uint32_t dst, int plen, uint32_t gw,
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
 	if (src)
 		mnl_attr_put_u32(nlh, RTA_PREFSRC, src);
-	return talk(nl, nlh, NULL, NULL);
+	return nl_talk(nl, nlh, NULL, NULL);
 }
 
 int nl_route_del(struct mnl_socket *nl, uint32_t dst, int plen)
@@ -297,7 +296,7 @@ int nl_route_del(struct mnl_socket *nl, uint32_t dst, int plen)
 	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 
 	rtm->rtm_scope = RT_SCOPE_NOWHERE;
-	int rc = talk(nl, nlh, NULL, NULL);
+	int rc = nl_talk(nl, nlh, NULL, NULL);
 	return rc == -ESRCH ? 0 : rc;
 }
 
@@ -340,5 +339,5 @@ int nl_route_dump(struct mnl_socket *nl, nl_route_fn fn, void *ctx)
 	struct dump d = { fn, ctx };
 
 	rtm->rtm_family = AF_INET;
-	return talk(nl, nlh, route_cb, &d);
+	return nl_talk(nl, nlh, route_cb, &d);
 }

@@ -12,12 +12,17 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <libmnl/libmnl.h>
+
 struct mnl_socket;
 
 /* Routes Atoll installs carry this protocol number, so they can be found again. */
 #define NET_RTPROT 0xa7
 
 /* A route socket in this thread's namespace, or in pid's (pid > 0). NULL with errno. */
+/* Send one request (its sequence number is set here) and read replies until its ack or the end of a dump. 0 or -errno. */
+int nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
 struct mnl_socket *nl_open(pid_t pid);
 void nl_close(struct mnl_socket *nl);
 
