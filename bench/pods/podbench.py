@@ -266,6 +266,12 @@ def main():
               f"{pss / 1024:.1f} MiB PSS, {pss / 1024 / density:.2f} MiB per pod; host MemAvailable dropped "
               f"{(before - after) / 1024:.0f} MiB ({per / 1024:.2f} MiB per pod, noisy: includes the kernel's "
               f"share and anything else the machine did)")
+        # What the idle pods cost the host's CPUs: the node keeps watching them (probes, status).
+        c0, t0 = cpu_ms(os.path.dirname(kubeconfig)), time.monotonic()
+        time.sleep(5)
+        c1, el = cpu_ms(os.path.dirname(kubeconfig)), time.monotonic() - t0
+        print(f"idle: with {density} pods, " + ", ".join(f"{k} {100 * (c1[k] - c0[k]) / 1e3 / el:.1f}% of a CPU"
+                                                        for k in c0))
         delete_all(v1, 300)
     w.stop = True
 

@@ -406,7 +406,11 @@ static void tick(struct loop *l)
 			}
 		} else {
 			pods_sync(l, p);
-			pods_report(l, p);
+			/* Unchanged unless the state was looked at or a probe flipped (or the last report failed). */
+			if (p->looked || p->status_stale || !p->reported || p->fd < 0) {
+				p->status_stale = false;
+				pods_report(l, p);
+			}
 			/* As the kubelet, a terminated pod's volumes are released (claim disks unmounted). */
 			if (p->finished && pods_stop_done(p) && p->vols.sandbox) {
 				volumes_teardown(p->dir, l->data_dir);

@@ -53,6 +53,9 @@ struct pod {
 	bool images_ready;
 	struct vol_set vols;    /* the pod's volumes: sandbox list and each container's mounts */
 	time_t vols_refresh_at; /* next rewrite of ConfigMap/Secret/token volumes */
+	int64_t next_look_ms;   /* a steady pod's next state refresh (CLOCK_MONOTONIC ms) */
+	bool looked;            /* pods_sync refreshed the state this tick */
+	bool status_stale;      /* a probe flipped since the last report */
 	int fd;                 /* control connection to the shim, -1 when none */
 	json_t *state;          /* the shim's last state (owned), or NULL */
 	char started[40];
