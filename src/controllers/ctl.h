@@ -35,6 +35,7 @@ struct ctl_cache {
 /*
  * ctl_list, reusing the objects that kept their revision since the last call
  * with the same cache. The listed objects are shared with the cache: read-only.
+ * With c NULL it is ctl_list.
  */
 int ctl_list_cached(struct store *s, const char *prefix, struct ctl_cache *c, struct ctl_list *out);
 void ctl_cache_clear(struct ctl_cache *c);

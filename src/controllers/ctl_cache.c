@@ -20,16 +20,20 @@ int ctl_list_cached(struct store *s, const char *prefix, struct ctl_cache *c, st
 	if (store_list(s, prefix, "", 0, &l, &err) < 0)
 		return -1;
 	/* Entries are [rev, obj]; the new map holds only what is still there. */
-	json_t *map = json_object();
+	json_t *map = c ? json_object() : NULL;
 	out->v = xcalloc(l.n ? l.n : 1, sizeof(*out->v));
 	for (size_t i = 0; i < l.n; i++) {
 		const char *key = l.items[i].key;
 		int64_t rev = l.items[i].mod_rev;
-		json_t *e = c->map ? json_object_get(c->map, key) : NULL;
+		json_t *e = c && c->map ? json_object_get(c->map, key) : NULL;
 		if (!e || json_integer_value(json_array_get(e, 0)) != rev) {
 			json_t *o = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
 			if (!o)
 				continue;
+			if (!c) {
+				out->v[out->n++] = (struct ctl_obj){ xstrdup(key), o, rev };
+				continue;
+			}
 			e = json_pack("[I,o]", (json_int_t)rev, o);
 			json_object_set_new(map, key, e);
 		} else {
@@ -40,8 +44,10 @@ int ctl_list_cached(struct store *s, const char *prefix, struct ctl_cache *c, st
 		out->v[out->n].rev = rev;
 		out->n++;
 	}
-	json_decref(c->map);
-	c->map = map;
+	if (c) {
+		json_decref(c->map);
+		c->map = map;
+	}
 	store_list_free(&l);
 	return 0;
 }
