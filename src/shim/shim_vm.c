@@ -73,11 +73,19 @@ static void vmm_last_line(const char *dir, char *out, size_t n)
 	out[0] = '\0';
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f))
-		if (line[0] != '\n') {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(out, n, "%.280s", line);
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '\n')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		/* Without the log's "I12:34:56.789 vmm    " prefix. */
+		const char *t = line;
+		if (strchr("IWE", t[0]) && t[1] >= '0' && t[1] <= '9' && strchr(t, ' ')) {
+			t = strchr(t, ' ') + strspn(strchr(t, ' '), " ");
+			if (strchr(t, ' '))
+				t = strchr(t, ' ') + strspn(strchr(t, ' '), " ");
 		}
+		snprintf(out, n, "%.280s", t);
+	}
 	fclose(f);
 }
 
