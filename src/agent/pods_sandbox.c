@@ -209,7 +209,17 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 	json_t *imgs = json_array();
 	for (size_t i = 0; i < p->nimgs; i++)
 		json_array_append_new(imgs, json_string(p->imgs[i].rootfs));
-	json_t *vols = p->vols.sandbox ? json_incref(p->vols.sandbox) : json_array();
+	json_t *vols = p->vols.sandbox ? json_deep_copy(p->vols.sandbox) : json_array();
+	json_t *v;
+	size_t vi;
+	/* A VM takes a claim's disk as a block device when no other pod here uses it (volumes_vm_disk). */
+	json_array_foreach(p->vm ? vols : NULL, vi, v) {
+		const char *host = json_string_value(json_object_get(v, "host"));
+		char *disk = host ? volumes_vm_disk(l->data_dir, host, p->uid) : NULL;
+		if (disk)
+			json_object_set_new(v, "disk", json_string(disk));
+		free(disk);
+	}
 	json_t *o = json_pack("{s:s,s:o,s:o,s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
 			      vols, "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
 			      "namespace", p->ns);

@@ -261,6 +261,43 @@ def test_vm_pod_volumes_are_disks_and_shares(vs):
     delete_and_wait(vs, "vmvol")
 
 
+def mounts_under(d):
+    with open("/proc/self/mountinfo") as f:
+        return [line.split()[4] for line in f if line.split()[4].startswith(d)]
+
+
+def test_vm_pod_takes_a_claim_disk_as_a_block_device(vs):
+    code, _, body = vs.request("POST", "/api/v1/namespaces/default/persistentvolumeclaims",
+                               {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "vmdisk"},
+                                "spec": {"accessModes": ["ReadWriteOnce"],
+                                         "resources": {"requests": {"storage": "32Mi"}}}})
+    assert code == 201, body
+    vol = [{"name": "data", "persistentVolumeClaim": {"claimName": "vmdisk"}}]
+    m = [{"name": "data", "mountPath": "/data"}]
+    uid = create(vs, pod("vmpvc", vs.image, rc="atoll-vm", volumes=vol, mounts=m))
+    d = os.path.join(vs.data_dir, "pods", uid)
+    wait_pod(vs, "vmpvc", lambda p: waiting(p).get("reason") == "CreatePodSandboxError")
+    pv = vs.kjson("get", "pvc", "vmdisk")["spec"]["volumeName"]
+    img = os.path.join(vs.data_dir, "volumes", pv + ".img")
+    cfg = read_json(os.path.join(d, "vm.json"))
+    disks = [x for x in cfg["drives"] if x["path_on_host"] == img]
+    assert len(disks) == 1 and disks[0]["is_read_only"] is False and disks[0]["drive_id"].startswith("vol"), cfg
+    # Only the guest mounts it: the host has let it go, and a namespace pod wanting the claim waits.
+    mnt = os.path.join(vs.data_dir, "volumes", "mnt")
+    assert not mounts_under(mnt)
+    create(vs, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "nspvc"},
+                "spec": {"nodeName": "n1", "restartPolicy": "Never", "runtimeClassName": "atoll-namespace",
+                         "volumes": vol, "containers": [{"name": "c", "image": vs.image, "volumeMounts": m,
+                                                         "command": ["sh", "-c", "echo ok > /data/f; cat /data/f"]}]}})
+    p = wait_pod(vs, "nspvc", lambda p: "attached to the VM of pod" in waiting(p).get("message", ""))
+    # The VM pod gone, the disk is the host's again and intact.
+    delete_and_wait(vs, "vmpvc")
+    p = wait_pod(vs, "nspvc", lambda p: p["status"].get("phase") in ("Succeeded", "Failed"), timeout=60)
+    assert p["status"]["phase"] == "Succeeded"
+    assert vs.kubectl("logs", "nspvc").stdout.strip() == "ok"
+    delete_and_wait(vs, "nspvc")
+
+
 # ---- the network: a TAP on the node's bridge ----
 
 def test_vm_pod_gets_a_tap_on_the_bridge(img):
