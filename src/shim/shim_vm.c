@@ -28,7 +28,7 @@
 
 /* A guest kernel with an initramfs is up in well under a second where hardware virtualization exists. */
 #define BOOT_TIMEOUT_MS 30000
-#define SETUP_TIMEOUT_MS 30000
+#define SETUP_TIMEOUT_MS 20000 /* with the boot: inside the agent's 60 s wait for a shim */
 /* How long a VMM may take to exit once its guest has powered off. */
 #define EXIT_WAIT_MS 3000
 
