@@ -463,8 +463,8 @@ static void handle_ctl(const char *data, size_t len)
 		else
 			np->ctr = c, reply(seq, NULL, json_pack("{s:i}", "pid", (int)np->pid));
 	} else if (!strcmp(op, "setup")) {
-		reply(seq, vm_mode && pi_vm_setup(m, msg, sizeof(msg)) < 0 ? msg : vm_mode ? NULL : "setup is for VMs",
-		      NULL);
+		/* Sent to VMs; elsewhere it acts on the sandbox's own namespaces (tests use that). */
+		reply(seq, pi_vm_setup(m, msg, sizeof(msg)) < 0 ? msg : NULL, NULL);
 	} else if (!strcmp(op, "connect")) {
 		uint32_t num = (uint32_t)json_integer_value(json_object_get(m, "proc"));
 		long port = (long)json_integer_value(json_object_get(m, "port"));

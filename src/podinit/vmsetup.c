@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <strings.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -107,24 +108,29 @@ static int mount_one(json_t *m, char *msg, size_t len)
 	return err(msg, len, EINVAL, "unknown mount type", type);
 }
 
-/* The interface with this MAC (the host chose it), renamed eth0. 0 or -errno. */
-static int find_iface(const char *mac, char name[IFNAMSIZ])
+/* The interface with this MAC (the host chose it), asked of the kernel: /sys may be another namespace's. */
+static int find_iface(int s, const char *mac, char name[IFNAMSIZ])
 {
-	DIR *d = opendir("/sys/class/net");
-	struct dirent *e;
+	struct if_nameindex *all = if_nameindex(), *i;
 	int r = -ENODEV;
 
-	if (!d)
+	if (!all)
 		return -errno;
-	while (r < 0 && (e = readdir(d))) {
-		char p[300], got[32];
-		snprintf(p, sizeof(p), "/sys/class/net/%s/address", e->d_name);
-		if (e->d_name[0] != '.' && read_line(p, got, sizeof(got)) == 0 && !strcasecmp(got, mac)) {
-			snprintf(name, IFNAMSIZ, "%.15s", e->d_name);
+	for (i = all; r < 0 && i->if_index; i++) {
+		struct ifreq ifr;
+		char got[18];
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, IFNAMSIZ, "%.15s", i->if_name);
+		if (ioctl(s, SIOCGIFHWADDR, &ifr) < 0)
+			continue;
+		const unsigned char *h = (const unsigned char *)ifr.ifr_hwaddr.sa_data;
+		snprintf(got, sizeof(got), "%02x:%02x:%02x:%02x:%02x:%02x", h[0], h[1], h[2], h[3], h[4], h[5]);
+		if (!strcasecmp(got, mac)) {
+			snprintf(name, IFNAMSIZ, "%.15s", i->if_name);
 			r = 0;
 		}
 	}
-	closedir(d);
+	if_freenameindex(all);
 	return r;
 }
 
@@ -155,7 +161,7 @@ static int net_setup(json_t *n, char *msg, size_t len)
 	if (s < 0)
 		return err(msg, len, errno, "network", "socket");
 	memset(&ifr, 0, sizeof(ifr));
-	int r = find_iface(mac, ifr.ifr_name);
+	int r = find_iface(s, mac, ifr.ifr_name);
 	if (r < 0) {
 		close(s);
 		return err(msg, len, -r, "no network interface with MAC", mac);

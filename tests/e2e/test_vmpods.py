@@ -371,9 +371,10 @@ def test_vm_pod_runs_end_to_end(img):
 class Init:
     """pod init on the host (its own mount and PID namespaces, the host's network), over a Unix socket."""
 
-    def __init__(self, tmp):
+    def __init__(self, tmp, own_net=False):
         path = os.path.join(tmp, "init.sock")
-        self.p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "-p", "-f", INIT, "--unix", path],
+        ns = ["-n", "-u"] if own_net else []
+        self.p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "-p", "-f", *ns, INIT, "--unix", path],
                                   stderr=subprocess.PIPE)
         self.s = None
         end = time.monotonic() + T
@@ -407,6 +408,18 @@ class Init:
         n, typ, proc = struct.unpack(">IB3xI", self.buf[:12])
         data, self.buf = self.buf[12:12 + n], self.buf[12 + n:]
         return typ, proc, json.loads(data) if typ == 1 else data
+
+    def pid(self):
+        """pod init's pid: the child unshare forked."""
+        with open(f"/proc/{self.p.pid}/task/{self.p.pid}/children") as f:
+            return int(f.read().split()[0])
+
+    def call(self, msg):
+        seq = self.send(msg)
+        while True:
+            typ, _, m = self.next()
+            if typ == 1 and m.get("seq") == seq:
+                return m
 
     def close(self):
         self.s.close()
@@ -463,9 +476,42 @@ def test_podinit_connect_relays_a_tcp_connection():
             seq = init.send({"op": "connect", "proc": 7, "port": closed_port})
             typ, _, m = init.next()
             assert m["seq"] == seq and m["ok"] is False and "refused" in m["error"].lower()
-            # setup is for VMs only.
-            seq = init.send({"op": "setup", "mounts": []})
-            assert init.next()[2] == {"op": "reply", "seq": seq, "ok": False, "error": "setup is for VMs"}
         finally:
             init.close()
             lsn.close()
+
+
+def test_podinit_setup_configures_eth0_hostname_and_refuses_bad_mounts():
+    # What a VM's pod init does with the shim's setup, here in a network namespace of the test's own (a
+    # veth with the MAC the shim would have given the VM's virtio-net device).
+    with tempfile.TemporaryDirectory() as tmp:
+        init = Init(tmp, own_net=True)
+        try:
+            pid = init.pid()
+            ns = ["nsenter", "-t", str(pid), "-n"]
+            subprocess.run([*ns, "ip", "link", "add", "virt0", "address", "02:a7:00:00:00:42", "type", "veth",
+                            "peer", "name", "virt1"], check=True)
+            subprocess.run([*ns, "ip", "link", "set", "virt1", "up"], check=True)
+            r = init.call({"op": "setup", "hostname": "vm-host", "mounts": [],
+                           "net": {"mac": "02:a7:00:00:00:42", "address": "10.250.0.5", "prefix": 24,
+                                   "gateway": "10.250.0.1", "mtu": 1400}})
+            assert r["ok"] is True, r
+            link = subprocess.run([*ns, "ip", "-o", "link", "show", "eth0"], capture_output=True, text=True).stdout
+            assert "mtu 1400" in link and "02:a7:00:00:00:42" in link and ",UP" in link, link
+            addr = subprocess.run([*ns, "ip", "-o", "-4", "addr", "show", "eth0"], capture_output=True, text=True).stdout
+            assert "10.250.0.5/24" in addr, addr
+            route = subprocess.run([*ns, "ip", "route"], capture_output=True, text=True).stdout
+            assert "default via 10.250.0.1 dev eth0" in route, route
+            host = subprocess.run(["nsenter", "-t", str(pid), "-u", "hostname"], capture_output=True, text=True).stdout
+            assert host.strip() == "vm-host"
+            # Disks are found by their virtio serial; none here. Targets must be absolute and plain.
+            r = init.call({"op": "setup", "mounts": [{"type": "disk", "serial": "img0", "fstype": "erofs",
+                                                      "target": "/images/0", "readonly": True}]})
+            assert r["ok"] is False and "no virtio disk with serial img0" in r["error"], r
+            r = init.call({"op": "setup", "mounts": [{"type": "9p", "tag": "vol0", "target": "../x"}]})
+            assert r["ok"] is False and "bad mount" in r["error"], r
+            r = init.call({"op": "setup", "mounts": [], "net": {"mac": "02:a7:00:00:00:43", "address": "10.250.0.6",
+                                                               "prefix": 24, "gateway": "10.250.0.1"}})
+            assert r["ok"] is False and "no network interface with MAC 02:a7:00:00:00:43" in r["error"], r
+        finally:
+            init.close()
