@@ -313,7 +313,12 @@ void shim_on_output(struct shim *s, uint8_t type, uint32_t proc, const char *dat
 	for (struct shim_conn *c = s->conns; c; c = c->next) {
 		if (c->kind == CONN_EXEC && c->proc == proc)
 			shim_conn_frame(c, type, 1, data, len);
-		else if (c->kind == CONN_PF && c->proc && c->proc == proc && !c->dead)
-			buf_add(&c->out, data, len); /* a VM's forwarded bytes: raw, as from a socket */
+		else if (c->kind == CONN_PF && c->proc && c->proc == proc && !c->dead) {
+			/* A VM's forwarded bytes: raw, as from a socket; a reader far behind is dropped, as streams are. */
+			if (c->out.len - c->out_off > (8u << 20))
+				c->dead = true;
+			else
+				buf_add(&c->out, data, len);
+		}
 	}
 }
