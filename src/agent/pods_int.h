@@ -51,6 +51,7 @@ struct pod {
 	struct image *imgs;     /* prepared, one per ref */
 	size_t nimgs;
 	bool images_ready;
+	bool vm;                /* the sandbox is (to be) a micro-VM: its RuntimeClass or the node's default */
 	struct vol_set vols;    /* the pod's volumes: sandbox list and each container's mounts */
 	time_t vols_refresh_at; /* next rewrite of ConfigMap/Secret/token volumes */
 	int64_t next_look_ms;   /* a steady pod's next state refresh (CLOCK_MONOTONIC ms) */

@@ -110,11 +110,16 @@ json_t *pods_status(struct loop *l, struct pod *p)
 	 * Which sandbox the pod got, for users who asked for a RuntimeClass or
 	 * wonder: a condition type of our own domain, as readiness gates use.
 	 */
+	const char *iso = json_string_value(json_object_get(p->state, "isolation"));
+	bool vm = iso ? !strcmp(iso, "vm") : p->vm;
 	if (p->fd >= 0 || p->state)
 		json_array_append_new(conds, json_pack("{s:s,s:s,s:s,s:s,s:s}", "type", "atoll.dev/Sandbox", "status",
-						       "True", "reason", "NamespaceIsolation", "message",
-						       "namespace sandbox (user, PID, mount, network, UTS, IPC and cgroup "
-						       "namespaces)", "lastTransitionTime", p->started));
+						       "True", "reason", vm ? "VMIsolation" : "NamespaceIsolation",
+						       "message",
+						       vm ? "KVM micro-VM (atoll vmm) with its own guest kernel"
+							  : "namespace sandbox (user, PID, mount, network, UTS, IPC and "
+							    "cgroup namespaces)",
+						       "lastTransitionTime", p->started));
 	json_t *st = json_pack("{s:s,s:o,s:o,s:s,s:s}", "phase", phase, "conditions", conds, "containerStatuses", cs,
 			       "startTime", p->started, "hostIP", l->host_ip ? l->host_ip : "");
 	if (p->ninit)
