@@ -256,6 +256,8 @@ int sandbox_create(struct sandbox *sb, const struct sb_opts *o, char *msg, size_
 		return errf(msg, len, errno, "mkdir %s", sb->dir);
 	if ((r = sb_cgroup_create(&sb->cg, sb->id, o, msg, len)) < 0)
 		return r;
+	if (o->delegate && (r = sb_cgroup_delegate(&sb->cg, sb->uid_base, msg, len)) < 0)
+		return r;
 	_cleanup_close_ int initfd = open(o->init_path, O_PATH | O_CLOEXEC);
 	if (initfd < 0)
 		return errf(msg, len, errno, "pod init %s", o->init_path);
