@@ -16,6 +16,7 @@
 #include "controllers/ctl.h"
 #include "controllers/loop.h"
 #include "controllers/sched_fit.h"
+#include "controllers/sched_volumes.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -144,15 +145,23 @@ static void bound_add(struct bound *b, const json_t *pod)
 }
 
 static void schedule(struct store *s, struct ctl_obj *p, struct node_state *nodes, size_t nn,
-		     struct bound *all)
+		     struct bound *all, struct sched_vols *vols)
 {
 	int counts[SCHED_NREASONS] = { 0 };
 	struct node_state *best = NULL;
 	double best_load = 0;
+	char msg[512];
 
+	/* Claims missing or not bound yet: no node can take the pod for now. */
+	if (!sched_volumes_ready(s, vols, p->obj, msg, sizeof(msg))) {
+		unschedulable(s, p, msg);
+		return;
+	}
 	for (size_t i = 0; i < nn; i++) {
 		enum sched_reason r = sched_fit(p->obj, nodes[i].node, &nodes[i].used, nodes[i].pods,
 						nodes[i].npods, all->v, all->n);
+		if (r == SCHED_FIT && !sched_volumes_fit(vols, p->obj, nodes[i].node))
+			r = SCHED_VOLUME_NODE;
 		if (r != SCHED_FIT) {
 			counts[r]++;
 			continue;
@@ -164,11 +173,12 @@ static void schedule(struct store *s, struct ctl_obj *p, struct node_state *node
 		}
 	}
 	if (best) {
+		/* The claims first: the provisioner makes their volumes on the chosen node. */
+		sched_volumes_select(s, vols, p->obj, obj_name(best->node));
 		if (bind(s, p, best))
 			bound_add(all, p->obj);
 		return;
 	}
-	char msg[512];
 	sched_fail_message(counts, (int)nn, msg, sizeof(msg));
 	unschedulable(s, p, msg);
 }
@@ -202,9 +212,11 @@ static void tick(struct ctl_loop *l)
 				add_pod(&ns[j], pods.v[i].obj);
 		bound_add(&all, pods.v[i].obj);
 	}
+	struct sched_vols vols = { 0 };
 	for (size_t i = 0; i < pods.n; i++)
 		if (wants_us(pods.v[i].obj))
-			schedule(l->store, &pods.v[i], ns, nodes.n, &all);
+			schedule(l->store, &pods.v[i], ns, nodes.n, &all, &vols);
+	sched_vols_free(&vols);
 	for (size_t i = 0; i < nodes.n; i++)
 		free(ns[i].pods);
 	free(ns);
@@ -215,7 +227,9 @@ static void tick(struct ctl_loop *l)
 
 static void on_event(struct ctl_loop *l, const struct store_event *ev)
 {
-	static const char *const pfx[] = { "core/pods/", "core/nodes/", NULL };
+	/* Claims and volumes too: a pod may wait for its claim's binding. */
+	static const char *const pfx[] = { "core/pods/", "core/nodes/", "core/persistentvolumeclaims/",
+					   "core/persistentvolumes/", NULL };
 
 	if (ctl_key_has_prefix(ev->key, pfx))
 		dirty = true;
