@@ -18,6 +18,7 @@
 
 #include "agent/client.h"
 #include "agent/pods.h"
+#include "agent/metrics.h"
 #include "agent/pods_int.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -509,6 +510,7 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	pthread_detach(t);
 	pods_probe_start(l);
 	pods_report_start(l);
+	agent_metrics_start(l);
 }
 
 void pods_stop_all(int timeout_s)
