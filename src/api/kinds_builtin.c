@@ -244,11 +244,11 @@ static const struct api_kind k_image = {
  */
 static const struct api_kind k_nodemetrics = {
 	ROW("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", "", false),
-	.read_only = true, .validate = kinds_validate_meta_only,
+	.read_only = true, .validate = kinds_validate_meta_only, .merge_keys = meta_keys,
 };
 static const struct api_kind k_podmetrics = {
 	ROW("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", "", true),
-	.read_only = true, .validate = kinds_validate_meta_only,
+	.read_only = true, .validate = kinds_validate_meta_only, .merge_keys = meta_keys,
 };
 
 const struct api_kind *const kinds_builtin[] = {

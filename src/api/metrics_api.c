@@ -99,21 +99,11 @@ static json_t *collect(bool nodes, const char *ns, const char *name, const struc
 	return items;
 }
 
-static json_t *resource_list(void)
-{
-	return json_pack("{s:s,s:s,s:s,s:[{s:s,s:s,s:b,s:s,s:[s,s]},{s:s,s:s,s:b,s:s,s:[s,s]}]}", "kind",
-			 "APIResourceList", "apiVersion", "v1", "groupVersion", GV, "resources", "name", "nodes",
-			 "singularName", "", "namespaced", 0, "kind", "NodeMetrics", "verbs", "get", "list", "name",
-			 "pods", "singularName", "", "namespaced", 1, "kind", "PodMetrics", "verbs", "get", "list");
-}
-
 int metrics_api_route(struct api_req *r, char **segs, int n)
 {
 	const char *ns = NULL, *name = NULL, *res;
 	bool get = !strcmp(r->method, "GET");
 
-	if (n == 0)
-		return reply_json(r, 200, resource_list());
 	if (n >= 2 && !strcmp(segs[0], "namespaces")) {
 		ns = segs[1];
 		segs += 2;

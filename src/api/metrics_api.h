@@ -11,8 +11,8 @@
 struct api_req;
 
 /*
- * A request under /apis/metrics.k8s.io/VERSION/: segs (borrowed) are the
- * path segments after the version. GET lists and gets; an agent's
+ * A request under /apis/metrics.k8s.io/VERSION/ (discovery aside): segs
+ * (borrowed) are the path segments after the version. GET lists and gets; an agent's
  * PUT nodes/NAME with {NodeMetrics..., "pods": [PodMetrics...]} replaces
  * that node's report (RBAC: update on metrics.k8s.io nodes).
  */

@@ -353,7 +353,7 @@ int api_route(struct api_req *r)
 		if (n == 2)
 			return reply_doc(r, discovery_group(segs[1]));
 		/* Served from the agents' reports in memory, not the store (api/metrics_api.c). */
-		if (!strcmp(segs[1], "metrics.k8s.io") && !strcmp(segs[2], "v1beta1"))
+		if (n > 3 && !strcmp(segs[1], "metrics.k8s.io") && !strcmp(segs[2], "v1beta1"))
 			return metrics_api_route(r, segs + 3, n - 3);
 		if (n == 3)
 			return reply_doc(r, discovery_resources(segs[1], segs[2]));

@@ -101,3 +101,29 @@ def test_kubectl_top_pod_and_node(node_server):
     groups = json.loads(s.request("GET", "/apis")[2])
     assert "metrics.k8s.io" in [g["name"] for g in groups["groups"]]
     s.kubectl("delete", "pod", "busy", "--wait=false")
+
+
+def test_metrics_rbac(node_server):
+    from test_auth import User
+    s = node_server
+    viewer, nobody = User(s, "metrics-viewer"), User(s, "metrics-nobody")
+    s.kubectl("create", "rolebinding", "mv", "--clusterrole=view", "--user=metrics-viewer", "-n", "default")
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "seen"},
+           "spec": {"nodeName": "n1", "terminationGracePeriodSeconds": 1,
+                    "containers": [{"name": "c", "image": s.image, "command": ["sleep", "3600"]}]}}
+    assert s.request("POST", "/api/v1/namespaces/default/pods", pod)[0] == 201
+    assert wait_for(lambda: s.request("GET", "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/seen")[0] == 200,
+                    timeout=60)
+
+    def viewer_sees():
+        p = viewer.kubectl("top", "pod", "seen", "-n", "default")
+        return p if p.returncode == 0 else None
+    p = wait_for(viewer_sees)
+    assert p and "seen" in p.stdout
+    p = nobody.kubectl("top", "pod", "seen", "-n", "default")
+    assert p.returncode != 0 and "forbidden" in p.stderr.lower(), p.stderr
+    # Nodes are cluster-wide: a namespace's view role does not reach them, and no user may write reports.
+    assert "forbidden" in viewer.kubectl("top", "node").stderr.lower()
+    p = viewer.kubectl("get", "--raw", "/apis/metrics.k8s.io/v1beta1/nodes/n1")
+    assert p.returncode != 0
+    s.kubectl("delete", "pod", "seen", "--wait=false")
