@@ -7,8 +7,8 @@
  * per container there, set the container's limits in it and have each
  * process of the container join it before it execs. The pod's own limits
  * stay root-owned on the host: the pod can divide them, not raise them.
- * Without delegation (e.g. `atoll run`) mkdir fails and containers simply
- * share the pod's cgroup.
+ * The host says so with --cgroups; without it (`atoll run`), or when a
+ * mkdir fails, containers simply share the pod's cgroup.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -102,7 +102,8 @@ void pi_cgroup_init(void)
 		return;
 	/*
 	 * Pure v2: processes may not sit in a cgroup that hands controllers to
-	 * its children, so pod init moves itself to "init" first.
+	 * its children, so pod init moves itself to "_init" first
+	 * (no container name has an underscore: they are DNS labels).
 	 */
 	struct hier *h = &hiers[0];
 	snprintf(h->mnt, sizeof(h->mnt), CG_BASE "/0");
@@ -110,7 +111,7 @@ void pi_cgroup_init(void)
 	if (mount("cgroup2", h->mnt, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return;
 	char init[128];
-	snprintf(init, sizeof(init), "%s/init", h->mnt);
+	snprintf(init, sizeof(init), "%s/_init", h->mnt);
 	if ((mkdir(init, 0755) < 0 && errno != EEXIST) || wr(init, "cgroup.procs", "0") < 0 ||
 	    wr(h->mnt, "cgroup.subtree_control", "+memory +cpu") < 0) {
 		umount2(h->mnt, MNT_DETACH);

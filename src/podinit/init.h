@@ -61,7 +61,7 @@ int pi_rootfs_create(struct pi_ctr *c, char *msg, size_t msglen);
 int pi_spawn(struct pi_ctr *c, json_t *spec, struct pi_proc *p, char *msg, size_t msglen);
 
 /* cgroup.c */
-/* Mount the pod's cgroup hierarchies (delegated to us by the host) under /run/atoll/cg. */
+/* Mount the pod's cgroup hierarchies (delegated to us by the host: --cgroups) under /run/atoll/cg. */
 void pi_cgroup_init(void);
 /*
  * Make container c's cgroup in each hierarchy with the limits of its spec's

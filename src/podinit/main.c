@@ -576,7 +576,9 @@ int main(int argc, char **argv)
 	int listening;
 	sock = open_host(argc, argv, &listening);
 	pi_mount_pod();
-	pi_cgroup_init();
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--cgroups"))
+			pi_cgroup_init();
 	if (sock >= 0 && listening) {
 		int lfd = sock;
 		sock = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);

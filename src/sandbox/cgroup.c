@@ -293,7 +293,7 @@ long sb_cgroup_ctr_oom_kills(const struct sb_cgroup *cg, const char *ctr)
 	return sb_cgroup_oom_kills(&one);
 }
 
-int sb_cgroup_delegate(const struct sb_cgroup *cg, unsigned uid, char *msg, size_t len)
+int sb_cgroup_delegate(struct sb_cgroup *cg, unsigned uid, char *msg, size_t len)
 {
 	/* v2 delegation also hands over the files that move processes and enable controllers. */
 	static const char *const v2files[] = { "cgroup.procs", "cgroup.threads", "cgroup.subtree_control" };
@@ -312,6 +312,7 @@ int sb_cgroup_delegate(const struct sb_cgroup *cg, unsigned uid, char *msg, size
 			}
 		}
 	}
+	cg->delegated = cg->n > 0;
 	return 0;
 }
 
@@ -328,7 +329,7 @@ void sb_cgroup_remove_tree(const char *dir)
 	struct dirent *e;
 	char p[PATH_MAX];
 
-	/* Pod init's container cgroups are one level down (on v2 also its own "init"). */
+	/* Pod init's container cgroups are one level down (on v2 also its own "_init"). */
 	while (d && (e = readdir(d))) {
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
@@ -361,6 +362,7 @@ static void release(struct sb_cgroup *cg, int remove)
 	cg->n = 0;
 	cg->npool = 0;
 	cg->mem = cg->cpu = cg->cpuacct = NULL;
+	cg->delegated = 0;
 	if (cg->v2fd >= 0)
 		close(cg->v2fd);
 	cg->v2fd = -1;

@@ -229,7 +229,9 @@ static __attribute__((noreturn)) void child_main(struct sandbox *sb, int go, int
 	initfd = fcntl(initfd, F_DUPFD_CLOEXEC, 10);
 	if (s3 < 0 || l4 < 0 || initfd < 0 || dup2(s3, 3) < 0 || dup2(l4, 4) < 0)
 		child_fail(report, "dup2");
-	char *argv[] = { "atoll-init", "--fd", "3", "--old-root", "/.oldroot", NULL };
+	/* --cgroups: the sandbox's cgroups are the pod's to divide among its containers. */
+	char *argv[] = { "atoll-init", "--fd", "3", "--old-root", "/.oldroot", sb->cg.delegated ? "--cgroups" : NULL,
+			 NULL };
 	char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	syscall(SYS_execveat, initfd, "", argv, envp, AT_EMPTY_PATH);
 	child_fail(report, "exec pod init");

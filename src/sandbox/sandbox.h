@@ -57,6 +57,7 @@ struct sb_cgroup {
 	int procs_fd[5];   /* their cgroup.procs, open for writing (v1) */
 	char *mem;         /* borrowed from dirs: where OOM kills are counted */
 	int v2fd;          /* v2 directory, for CLONE_INTO_CGROUP; -1 otherwise */
+	int delegated;     /* handed to the pod's root: pod init makes its containers' cgroups */
 	int npool;
 	char *cpu;         /* borrowed from dirs: the cpu controller's (v1) or the v2 directory */
 	char *cpuacct;     /* borrowed from dirs: where CPU usage is counted (cpuacct.usage), or NULL */
@@ -83,7 +84,7 @@ long sb_cgroup_oom_kills(const struct sb_cgroup *cg);
  */
 long sb_cgroup_ctr_oom_kills(const struct sb_cgroup *cg, const char *ctr);
 /* Hand the sandbox's directories to host uid (the pod's root): see sb_opts.delegate. 0 or -errno. */
-int sb_cgroup_delegate(const struct sb_cgroup *cg, unsigned uid, char *msg, size_t len);
+int sb_cgroup_delegate(struct sb_cgroup *cg, unsigned uid, char *msg, size_t len);
 /* Remove dir after its subdirectories (containers' cgroups); retries briefly while tasks leave. */
 void sb_cgroup_remove_tree(const char *dir);
 /* Remove our directories (the pool's too when nothing else is in it). */
