@@ -179,6 +179,12 @@ int pi_cgroup_create(struct pi_ctr *c, char *msg, size_t len)
 	c->ncg = 0;
 	for (int i = 0; i < nhiers; i++) {
 		snprintf(d, sizeof(d), "%s/%s", hiers[i].mnt, c->id);
+		/*
+		 * A previous instance's directory (its last processes were still dying
+		 * at its removal) goes now if it can: a fresh one charges nothing, so
+		 * lowering its limit cannot fail with EBUSY.
+		 */
+		rmdir(d);
 		if (mkdir(d, 0755) < 0 && errno != EEXIST)
 			continue; /* not delegated to us: the container shares the pod's cgroup */
 		int r = limits(d, hiers[i].has, res, msg, len);
