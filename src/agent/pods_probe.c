@@ -284,7 +284,7 @@ static size_t due(struct loop *l, struct job **out, size_t max)
 	size_t n = 0;
 
 	for (struct pod *p = l->pods; p; p = p->next) {
-		if (p->deleting || p->finished || !p->state)
+		if (p->busy || p->deleting || p->finished || !p->state)
 			continue;
 		pid_t pid = (pid_t)json_integer_value(json_object_get(p->state, "pid"));
 		const char *ip = json_string_value(json_object_get(p->state, "podIP"));

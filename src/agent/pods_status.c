@@ -136,8 +136,11 @@ void pods_report(struct loop *l, struct pod *p)
 	json_t *st = pods_status(l, p);
 	char *text = json_dumps(st, JSON_COMPACT | JSON_SORT_KEYS);
 
-	(void)l;
 	json_decref(st);
+	if (p->reported && pods_report_take_failed(p->uid)) {
+		free(p->reported);
+		p->reported = NULL;
+	}
 	if (!text || (p->reported && !strcmp(p->reported, text))) {
 		free(text);
 		return;
