@@ -55,6 +55,29 @@ def affinity_nodes(pv):
     return [v for t in terms for e in t.get("matchExpressions", []) for v in e.get("values", [])]
 
 
+def shim_pids(data_dir):
+    """The shims an agent started (their pod directories name them)."""
+    pids = []
+    for uid in os.listdir(os.path.join(data_dir, "pods")) if os.path.isdir(os.path.join(data_dir, "pods")) else []:
+        try:
+            with open(os.path.join(data_dir, "pods", uid, "shim.pid")) as f:
+                pids.append(int(f.read().strip()))
+        except (OSError, ValueError):
+            pass
+    return pids
+
+
+def stop_shims(data_dir):
+    """SIGTERM is a shim's stop: it tears its pod down (sandbox, cgroups, network) and exits."""
+    pids = shim_pids(data_dir)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    wait_for(lambda: not any(os.path.exists(f"/proc/{pid}") for pid in pids), timeout=30)
+
+
 def test_pods_follow_their_volumes_node():
     env_keys = {"ATOLL_LEASE_RENEW_SECONDS": "1", "ATOLL_NODE_GRACE_SECONDS": "5"}
     old = {k: os.environ.get(k) for k in env_keys}
@@ -108,7 +131,6 @@ def test_pods_follow_their_volumes_node():
         agent.send_signal(signal.SIGKILL)
         agent.wait(timeout=10)
         agent = None
-        subprocess.run(["pkill", "-9", "-f", f"shim --dir {a_dir}/"], check=False)
         s.kubectl("delete", "node", "host-a", "--wait=false")
         assert wait_for(lambda: node(s, "host-a") is None, timeout=30)
         create(s, "/api/v1/namespaces/default/pods", pod("third", img, "late-data"))
@@ -130,7 +152,7 @@ def test_pods_follow_their_volumes_node():
         if agent:
             agent.kill()
             agent.wait()
-        subprocess.run(["pkill", "-9", "-f", f"shim --dir {a_dir}/"], check=False)
+        stop_shims(a_dir)
         with open("/proc/mounts") as f:
             for m in sorted((line.split()[1] for line in f if line.split()[1].startswith(a_dir + "/")), reverse=True):
                 subprocess.run(["umount", "-l", m], check=False)
