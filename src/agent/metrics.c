@@ -142,6 +142,10 @@ static json_t *pod_metrics(const struct snap *p, const char *ts, const char *win
 		json_decref(ctrs);
 		return NULL;
 	}
+	size_t running = 0;
+	json_object_foreach(json_object_get(st, "containers"), name, c)
+		running += json_string_value(json_object_get(c, "state")) &&
+			   !strcmp(json_string_value(json_object_get(c, "state")), "running");
 	json_object_foreach(json_object_get(st, "containers"), name, c) {
 		const char *state = json_string_value(json_object_get(c, "state"));
 		if (!state || strcmp(state, "running"))
@@ -151,12 +155,25 @@ static json_t *pod_metrics(const struct snap *p, const char *ts, const char *win
 		_cleanup_free_ char *cd = cpu ? xasprintf("%s/%s", cpu, name) : NULL;
 		_cleanup_free_ char *key = xasprintf("%s/%s", p->uid, name);
 		long long ws = working_set(md, v2);
+		/* A pod started before containers had cgroups of their own: its one container is the pod. */
+		if (ws < 0 && running == 1) {
+			free(md);
+			free(cd);
+			md = xstrdup(mem);
+			cd = cpu ? xstrdup(cpu) : NULL;
+			ws = working_set(md, v2);
+		}
 		if (ws < 0)
 			continue;
 		json_array_append_new(ctrs, json_pack("{s:s,s:o}", "name", name, "usage",
 						      usage(cd ? rate(key, cpu_ns(cd, v2)) : 0, ws)));
 	}
 	json_decref(st);
+	/* As metrics-server, a pod with nothing measured (none running yet) is left out. */
+	if (!json_array_size(ctrs)) {
+		json_decref(ctrs);
+		return NULL;
+	}
 	return json_pack("{s:{s:s,s:s,s:s,s:O},s:s,s:s,s:o}", "metadata", "name", p->name, "namespace", p->ns,
 			 "creationTimestamp", ts, "labels", p->labels ?: json_object(), "timestamp", ts, "window",
 			 window, "containers", ctrs);
