@@ -80,8 +80,6 @@ size_t pi_relay_backlog(void);
 int pi_relay_pollfds(struct pollfd *pfd);
 /* Serve what poll found on them: output frames to sock, an exit event when a connection ends. */
 void pi_relay_io(const struct pollfd *pfd, int n, int sock);
-/* main.c: whether a process number is in use by a process. */
-int pi_proc_number_taken(uint32_t num);
 
 /* cgroup.c */
 /* Mount the pod's cgroup hierarchies (delegated to us by the host: --cgroups) under /run/atoll/cg. */
@@ -102,6 +100,26 @@ void pi_cgroup_join(const struct pi_ctr *c);
 void pi_cgroup_expose(const struct pi_ctr *c, const char *root);
 /* Close c's cgroup descriptors and remove its directories when empty. */
 void pi_cgroup_release(struct pi_ctr *c);
+
+/* procs.c: the process table (a slot is free when pid is 0) and its I/O. */
+#define PI_STDIN_HIGH (1u << 20) /* stop reading the host while this much stdin waits */
+struct pi_frame;
+extern struct pi_proc pi_procs[PI_MAX_PROCS];
+struct pi_proc *pi_proc_find(uint32_t num);
+/* A free slot for process number num (not 0, not in use), or NULL. */
+struct pi_proc *pi_proc_new(uint32_t num);
+/* Whether a process number is in use by a process. */
+int pi_proc_number_taken(uint32_t num);
+void pi_close_fd(int *fd);
+void pi_close_stdin(struct pi_proc *p);
+/* Write what the process will take of its pending stdin now. */
+void pi_flush_stdin(struct pi_proc *p);
+/* Stdin bytes waiting for processes and relays. */
+size_t pi_stdin_backlog(void);
+/* Forward what *fd holds now to the host (sock) as frames of type; closes it at EOF. */
+void pi_pump(int sock, struct pi_proc *p, int *fd, uint8_t type);
+/* A stdin frame from the host: queued for its process (or relay) and written as far as it goes. */
+void pi_handle_stdin(const struct pi_frame *f);
 
 /* seccomp.c */
 /* Compile the default filter once (init calls it before forking). 0 or -errno. */

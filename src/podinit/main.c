@@ -30,7 +30,6 @@
 static int sock = -1;
 static int vm_mode;
 static struct pi_ctr ctrs[PI_MAX_CTRS];
-static struct pi_proc procs[PI_MAX_PROCS];
 static json_t *pending;      /* start requests waiting for init containers */
 static int stopping;
 static json_int_t stop_seq;
@@ -66,105 +65,6 @@ static struct pi_ctr *find_ctr(const char *id)
 	return NULL;
 }
 
-static struct pi_proc *find_proc(uint32_t num)
-{
-	for (int i = 0; i < PI_MAX_PROCS; i++)
-		if (procs[i].pid && procs[i].num == num)
-			return &procs[i];
-	return NULL;
-}
-
-int pi_proc_number_taken(uint32_t num)
-{
-	return find_proc(num) != NULL;
-}
-
-static struct pi_proc *new_proc(uint32_t num)
-{
-	if (num == 0 || find_proc(num))
-		return NULL;
-	for (int i = 0; i < PI_MAX_PROCS; i++)
-		if (!procs[i].pid) {
-			memset(&procs[i], 0, sizeof(procs[i]));
-			procs[i].num = num;
-			procs[i].out = procs[i].err = procs[i].in = -1;
-			return &procs[i];
-		}
-	return NULL;
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-#define PI_STDIN_HIGH (1u << 20) /* stop reading the host while this much stdin waits */
-
-static void close_stdin(struct pi_proc *p)
-{
-	close_fd(&p->in);
-	free(p->pend);
-	p->pend = NULL;
-	p->pend_len = 0;
-	p->close_in = 0;
-}
-
-/* Write what the process will take now; never blocks (a full pipe must not stall init). */
-static void flush_stdin(struct pi_proc *p)
-{
-	size_t done = 0;
-
-	while (p->in >= 0 && done < p->pend_len) {
-		ssize_t n = write(p->in, p->pend + done, p->pend_len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n <= 0) {
-			close_stdin(p); /* the reader is gone */
-			return;
-		}
-		done += (size_t)n;
-	}
-	memmove(p->pend, p->pend + done, p->pend_len - done);
-	p->pend_len -= done;
-	if (!p->pend_len && p->close_in && !p->tty)
-		close_stdin(p);
-}
-
-static size_t stdin_backlog(void)
-{
-	size_t n = pi_relay_backlog();
-	for (int i = 0; i < PI_MAX_PROCS; i++)
-		if (procs[i].pid)
-			n += procs[i].pend_len;
-	return n;
-}
-
-/* Forward what fd holds now; closes it at EOF. */
-static void pump(struct pi_proc *p, int *fd, uint8_t type)
-{
-	char buf[32768];
-
-	for (int rounds = 0; *fd >= 0 && rounds < 64; rounds++) {
-		ssize_t n = read(*fd, buf, sizeof(buf));
-		if (n > 0) {
-			if (pi_send(sock, type, p->num, buf, (size_t)n) < 0)
-				_exit(1);
-			continue;
-		}
-		if (n < 0 && (errno == EINTR))
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return;
-		close_fd(fd); /* EOF, or EIO on a pty whose last user left */
-		if (fd == &p->out && p->tty)
-			close_stdin(p);
-	}
-}
-
 static int init_running(void)
 {
 	for (int i = 0; i < PI_MAX_CTRS; i++)
@@ -185,7 +85,7 @@ static void start_ctr(struct pi_ctr *c, json_int_t seq)
 {
 	char msg[512] = "";
 	json_int_t num = json_integer_value(json_object_get(c->spec, "proc"));
-	struct pi_proc *p = new_proc((uint32_t)num);
+	struct pi_proc *p = pi_proc_new((uint32_t)num);
 
 	if (c->state != 0)
 		return reply(seq, "container already started", NULL);
@@ -239,7 +139,7 @@ static json_t *status_json(int st)
 
 static void handle_wait(uint32_t num, json_int_t seq)
 {
-	if (find_proc(num)) {
+	if (pi_proc_find(num)) {
 		for (int i = 0; i < PI_MAX_PROCS; i++)
 			if (!waiters[i].num) {
 				waiters[i].num = num;
@@ -260,11 +160,11 @@ static void on_exit_status(struct pi_proc *p, int st)
 {
 	json_t *ev = json_pack("{s:s,s:i}", "op", "exit", "proc", (int)p->num);
 
-	pump(p, &p->out, PI_STDOUT);
-	pump(p, &p->err, PI_STDERR);
-	close_fd(&p->out);
-	close_fd(&p->err);
-	close_stdin(p);
+	pi_pump(sock, p, &p->out, PI_STDOUT);
+	pi_pump(sock, p, &p->err, PI_STDERR);
+	pi_close_fd(&p->out);
+	pi_close_fd(&p->err);
+	pi_close_stdin(p);
 	if (WIFEXITED(st))
 		json_object_set_new(ev, "status", json_integer(WEXITSTATUS(st)));
 	else
@@ -293,8 +193,8 @@ static void reap(void)
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
 		for (int i = 0; i < PI_MAX_PROCS; i++)
-			if (procs[i].pid == pid) {
-				on_exit_status(&procs[i], st);
+			if (pi_procs[i].pid == pid) {
+				on_exit_status(&pi_procs[i], st);
 				break;
 			}
 }
@@ -303,7 +203,7 @@ static int live_procs(void)
 {
 	int n = 0;
 	for (int i = 0; i < PI_MAX_PROCS; i++)
-		n += procs[i].pid != 0;
+		n += pi_procs[i].pid != 0;
 	return n;
 }
 
@@ -314,8 +214,8 @@ static void signal_all(int sig)
 		return;
 	}
 	for (int i = 0; i < PI_MAX_PROCS; i++)
-		if (procs[i].pid)
-			kill(procs[i].pid, sig);
+		if (pi_procs[i].pid)
+			kill(pi_procs[i].pid, sig);
 }
 
 static void begin_stop(json_int_t seq, json_int_t grace_ms)
@@ -353,9 +253,9 @@ static json_t *stats(void)
 	FILE *f;
 
 	for (int i = 0; i < PI_MAX_PROCS; i++)
-		if (procs[i].pid)
-			json_array_append_new(ps, json_pack("{s:i,s:i,s:s}", "proc", (int)procs[i].num, "pid",
-							    (int)procs[i].pid, "id", procs[i].ctr ? procs[i].ctr->id : ""));
+		if (pi_procs[i].pid)
+			json_array_append_new(ps, json_pack("{s:i,s:i,s:s}", "proc", (int)pi_procs[i].num, "pid",
+							    (int)pi_procs[i].pid, "id", pi_procs[i].ctr ? pi_procs[i].ctr->id : ""));
 	json_object_set_new(o, "procs", ps);
 	if ((f = fopen("/proc/meminfo", "re"))) {
 		while (fgets(line, sizeof(line), f)) {
@@ -397,12 +297,12 @@ static const char *remove_ctr(struct pi_ctr *c)
 	if (c->state == 1)
 		return "container is running";
 	for (int i = 0; i < PI_MAX_PROCS; i++)
-		if (procs[i].pid && procs[i].ctr == c) {
-			kill(procs[i].pid, SIGKILL);
-			procs[i].ctr = NULL;
+		if (pi_procs[i].pid && pi_procs[i].ctr == c) {
+			kill(pi_procs[i].pid, SIGKILL);
+			pi_procs[i].ctr = NULL;
 		}
-	close_fd(&c->mntfd);
-	close_fd(&c->rootfd);
+	pi_close_fd(&c->mntfd);
+	pi_close_fd(&c->rootfd);
 	pi_cgroup_release(c);
 	json_decref(c->spec);
 	c->spec = NULL;
@@ -419,7 +319,7 @@ static void handle_ctl(const char *data, size_t len)
 	json_t *m = json_loadb(data, len, 0, &je);
 	const char *op = json_string_value(json_object_get(m, "op"));
 	json_int_t seq = json_integer_value(json_object_get(m, "seq"));
-	struct pi_proc *p = find_proc((uint32_t)json_integer_value(json_object_get(m, "proc")));
+	struct pi_proc *p = pi_proc_find((uint32_t)json_integer_value(json_object_get(m, "proc")));
 	const char *id = json_string_value(json_object_get(m, "id"));
 	char msg[512] = "";
 
@@ -457,7 +357,7 @@ static void handle_ctl(const char *data, size_t len)
 		run_pending();
 	} else if (!strcmp(op, "exec")) {
 		struct pi_ctr *c = find_ctr(id);
-		struct pi_proc *np = c ? new_proc((uint32_t)json_integer_value(json_object_get(m, "proc"))) : NULL;
+		struct pi_proc *np = c ? pi_proc_new((uint32_t)json_integer_value(json_object_get(m, "proc"))) : NULL;
 		if (!np)
 			reply(seq, c ? "bad or duplicate process number" : "no such container", NULL);
 		else if (pi_spawn(c, m, np, msg, sizeof(msg)) < 0)
@@ -493,7 +393,7 @@ static void handle_ctl(const char *data, size_t len)
 	} else if (!strcmp(op, "close_stdin")) {
 		if (p && !p->tty) {
 			p->close_in = 1;
-			flush_stdin(p);
+			pi_flush_stdin(p);
 		}
 		reply(seq, p ? NULL : "no such process", NULL);
 	} else if (!strcmp(op, "remove")) {
@@ -512,22 +412,6 @@ static void handle_ctl(const char *data, size_t len)
 	json_decref(m);
 }
 
-static void handle_stdin(const struct pi_frame *f)
-{
-	struct pi_proc *p = find_proc(f->proc);
-
-	if (!p && f->len && pi_relay_input(f->proc, f->data, f->len))
-		return;
-	if (!p || p->in < 0 || !f->len)
-		return;
-	char *np = realloc(p->pend, p->pend_len + f->len);
-	if (!np)
-		return; /* dropped; stdin is best effort under memory pressure */
-	p->pend = np;
-	memcpy(p->pend + p->pend_len, f->data, f->len);
-	p->pend_len += f->len;
-	flush_stdin(p);
-}
 
 /* An inherited socket (>= 0 and *listening = 0), or a listening one bound before our mounts hide its path. */
 static int open_host(int argc, char **argv, int *listening)
@@ -619,17 +503,17 @@ int main(int argc, char **argv)
 
 	for (;;) {
 		int n = 0;
-		pfd[n++] = (struct pollfd){ .fd = sock, .events = stdin_backlog() < PI_STDIN_HIGH ? POLLIN : 0 };
+		pfd[n++] = (struct pollfd){ .fd = sock, .events = pi_stdin_backlog() < PI_STDIN_HIGH ? POLLIN : 0 };
 		pfd[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 		for (int i = 0; i < PI_MAX_PROCS; i++) {
-			if (!procs[i].pid)
+			if (!pi_procs[i].pid)
 				continue;
-			if (procs[i].out >= 0)
-				owner[n] = &procs[i], pfd[n++] = (struct pollfd){ .fd = procs[i].out, .events = POLLIN };
-			if (procs[i].err >= 0)
-				owner[n] = &procs[i], pfd[n++] = (struct pollfd){ .fd = procs[i].err, .events = POLLIN };
-			if (procs[i].in >= 0 && procs[i].pend_len)
-				owner[n] = &procs[i], pfd[n++] = (struct pollfd){ .fd = procs[i].in, .events = POLLOUT };
+			if (pi_procs[i].out >= 0)
+				owner[n] = &pi_procs[i], pfd[n++] = (struct pollfd){ .fd = pi_procs[i].out, .events = POLLIN };
+			if (pi_procs[i].err >= 0)
+				owner[n] = &pi_procs[i], pfd[n++] = (struct pollfd){ .fd = pi_procs[i].err, .events = POLLIN };
+			if (pi_procs[i].in >= 0 && pi_procs[i].pend_len)
+				owner[n] = &pi_procs[i], pfd[n++] = (struct pollfd){ .fd = pi_procs[i].in, .events = POLLOUT };
 		}
 		int nprocfds = n;
 		n += pi_relay_pollfds(pfd + n);
@@ -642,13 +526,13 @@ int main(int argc, char **argv)
 				continue;
 			if (pfd[i].events == POLLOUT) {
 				if (pfd[i].fd == p->in)
-					flush_stdin(p);
+					pi_flush_stdin(p);
 				continue;
 			}
 			if (pfd[i].fd == p->out)
-				pump(p, &p->out, PI_STDOUT);
+				pi_pump(sock, p, &p->out, PI_STDOUT);
 			else if (pfd[i].fd == p->err)
-				pump(p, &p->err, PI_STDERR);
+				pi_pump(sock, p, &p->err, PI_STDERR);
 		}
 		if (pfd[1].revents & POLLIN) {
 			struct signalfd_siginfo si;
@@ -668,7 +552,7 @@ int main(int argc, char **argv)
 				if (f.type == PI_CTL)
 					handle_ctl(f.data, f.len);
 				else if (f.type == PI_STDIN)
-					handle_stdin(&f);
+					pi_handle_stdin(&f);
 			}
 			if (r < 0) {
 				signal_all(SIGKILL); /* a host that breaks the framing is not to be trusted */
