@@ -189,6 +189,10 @@ static int setup_devices(struct vm *vm)
 		if (add_dev(vm, virtio_blk_create(vm, cfg->disks[i].path, cfg->disks[i].ro,
 						  cfg->disks[i].id)) < 0)
 			return -EINVAL;
+	for (int i = 0; i < cfg->nr_shares; i++)
+		if (add_dev(vm, virtio_9p_create(vm, cfg->shares[i].tag, cfg->shares[i].path,
+						 cfg->shares[i].ro)) < 0)
+			return -EINVAL;
 	if (cfg->tap && add_dev(vm, virtio_net_create(vm, cfg->tap, cfg->has_mac ? cfg->mac : NULL)) < 0)
 		return -EINVAL;
 	if (cfg->vsock_cid && add_dev(vm, virtio_vsock_create(vm, cfg->vsock_cid, cfg->vsock_uds)) < 0)
