@@ -1,7 +1,7 @@
 # atoll vmm extras: bare-metal test guests (build/guest/*.bin) and the virtqueue fuzzer.
 # Included by the top-level Makefile.
 
-GUEST_NAMES  := hello blk rng evil net vsock smp
+GUEST_NAMES  := hello blk rng evil net vsock smp p9
 GUEST_DIR    := $(B)/guest
 GUEST_BINS   := $(GUEST_NAMES:%=$(GUEST_DIR)/%.bin) $(GUEST_NAMES:%=$(GUEST_DIR)/%.elf)
 # Guests are freestanding: the compiler without any sanitizer flags CC may carry.

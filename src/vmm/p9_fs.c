@@ -243,7 +243,8 @@ static int op_lopen(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
 		return EROFS;
 	if (S_ISDIR(st.st_mode) && acc != O_RDONLY)
 		return EISDIR;
-	flags = acc | (r->flags & P9_OPEN_PASS) | O_NONBLOCK | O_NOFOLLOW;
+	/* No O_NOFOLLOW: the /proc/self/fd entry is a magic link to exactly this inode. */
+	flags = acc | (r->flags & P9_OPEN_PASS) | O_NONBLOCK;
 	if (S_ISDIR(st.st_mode))
 		flags = O_RDONLY | O_DIRECTORY | O_NONBLOCK;
 	if ((fd = p9_reopen(fs, f->fd, flags)) < 0)
