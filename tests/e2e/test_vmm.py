@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -220,6 +221,10 @@ def test_p9_shares(tmp_path, how):
     assert (rw / "hello.txt").read_text() == "written by the p9 guest through virtio-9p\n"
     assert (rw / "sub").is_dir() and not (rw / "tmp").exists() and not (rw / "tmp2").exists()
     assert os.readlink(rw / "evil") == "/etc/passwd"
+    st = os.stat(rw / "hello.txt")
+    assert st.st_mode & 0o7777 == 0o600 and int(st.st_mtime) == 1000000000 and st.st_nlink == 2
+    assert os.path.samefile(rw / "hello.txt", rw / "hello.link")
+    assert stat.S_ISFIFO(os.lstat(rw / "fifo").st_mode) and not (rw / "dev").exists()
     # Nothing escaped: the outside directory, the read-only share and the
     # share's parent are exactly as before.
     assert _tree(outside) == before_out

@@ -247,6 +247,61 @@ static void test_rw(struct vdev *d)
 	EXPECT(unlinkat_(d, 1, "tmp2") == 77, "Tunlinkat tmp2");
 	EXPECT(walk1(d, 1, 6, "tmp2") == -2, "tmp2 is gone (ENOENT)");
 
+	/* The rest of what Linux's client uses, so that the seccomp filter is exercised too. */
+	EXPECT(simple(d, 8, 1) == 9 && get(rx + 7, 4) == 0x01021997, "Tstatfs");
+	EXPECT(walk1(d, 1, 6, "hello.txt") == 1, "walk hello.txt again");
+	begin(26);
+	put(6, 4);
+	put(0x1 | 0x10 | 0x20 | 0x80 | 0x100, 4); /* mode, atime and mtime set */
+	put(0600, 4);
+	put(0, 4);
+	put(0, 4);
+	put(0, 8);
+	put(1000000000, 8);
+	put(0, 8);
+	put(1000000000, 8);
+	put(0, 8);
+	EXPECT(xfer(d) == 27, "Tsetattr mode 0600 and times");
+	begin(70);
+	put(1, 4);
+	put(6, 4);
+	put_str("hello.link");
+	EXPECT(xfer(d) == 71, "Tlink hello.link");
+	simple(d, 120, 6);
+	begin(18);
+	put(1, 4);
+	put_str("fifo");
+	put(0010644, 4);
+	put(0, 4);
+	put(0, 4);
+	put(0, 4);
+	EXPECT(xfer(d) == 19, "Tmknod fifo");
+	begin(18);
+	put(1, 4);
+	put_str("dev");
+	put(0020644, 4); /* a character device: never */
+	put(1, 4);
+	put(3, 4);
+	put(0, 4);
+	EXPECT(xfer(d) == RLERROR, "Tmknod of a device node refused (errno %u)", lerror());
+	EXPECT(walk1(d, 1, 6, "escape") == 1 && simple(d, 22, 6) == 23 && get(rx + 7, 2) == 10 &&
+	       !memcmp(rx + 9, "../outside", 10), "Treadlink escape");
+	simple(d, 120, 6);
+	begin(30);
+	put(1, 4);
+	put(6, 4);
+	put_str("user.x");
+	EXPECT(xfer(d) == RLERROR && lerror() == 61, "Txattrwalk: ENODATA");
+	begin(52);
+	put(1, 4);
+	put(1, 1);
+	put(0, 4);
+	put(0, 8);
+	put(0, 8);
+	put(1, 4);
+	put_str("guest");
+	EXPECT(xfer(d) == 53 && rx[7] == 0, "Tlock granted");
+
 	/* Escapes. */
 	EXPECT(walk1(d, 1, 6, "..") < 0, "Twalk to .. refused (errno %u)", lerror());
 	EXPECT(walk1(d, 1, 6, "sub/../..") < 0, "a name with '/' refused");
