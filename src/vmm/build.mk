@@ -43,7 +43,7 @@ $(B)/fuzz/fuzz_virtq: $(FUZZ_VMM_SRCS) src/vmm/virtq.h src/vmm/virtio.h
 	  -fno-sanitize-recover=undefined -o $@ $(FUZZ_VMM_SRCS)
 
 # The 9P message parser and the file server behind virtio-9p (over a read-only share).
-FUZZ_P9_SRCS := tests/fuzz/fuzz_p9.c src/vmm/p9_msg.c src/vmm/p9_fs.c src/vmm/p9_fs_dir.c src/lib/xalloc.c src/lib/log.c
+FUZZ_P9_SRCS := tests/fuzz/fuzz_p9.c src/vmm/p9_msg.c src/vmm/p9_fs.c src/vmm/p9_fs_dir.c src/vmm/p9_fs_attr.c src/lib/xalloc.c src/lib/log.c
 $(B)/fuzz/fuzz_p9: $(FUZZ_P9_SRCS) src/vmm/p9_msg.h src/vmm/p9_fs.h
 	@mkdir -p $(dir $@)
 	clang -std=c17 -D_GNU_SOURCE -O1 -g -Isrc -DATOLL_FUZZ -fsanitize=fuzzer,address,undefined \

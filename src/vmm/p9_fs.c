@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
@@ -14,10 +13,6 @@
 #include "lib/xalloc.h"
 #include "vmm/p9_fs.h"
 
-#define V9FS_MAGIC 0x01021997
-#ifndef SYS_fchmodat2
-#define SYS_fchmodat2 452
-#endif
 
 /* --- fids --- */
 
@@ -92,7 +87,7 @@ int p9_walk_one(int dir_fd, struct p9_str name)
 	return fd < 0 ? -errno : (int)fd;
 }
 
-static void qid_from_stat(const struct stat *st, struct p9_qid *q)
+void p9_qid_from_stat(const struct stat *st, struct p9_qid *q)
 {
 	q->type = S_ISDIR(st->st_mode) ? P9_QTDIR : S_ISLNK(st->st_mode) ? P9_QTSYMLINK : P9_QTFILE;
 	q->version = 0;
@@ -105,7 +100,7 @@ int p9_qid_of(int fd, struct p9_qid *q)
 
 	if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
 		return errno;
-	qid_from_stat(&st, q);
+	p9_qid_from_stat(&st, q);
 	return 0;
 }
 
@@ -250,7 +245,7 @@ static int op_lopen(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
 	if ((fd = p9_reopen(fs, f->fd, flags)) < 0)
 		return -fd;
 	f->open_fd = fd;
-	qid_from_stat(&st, &q);
+	p9_qid_from_stat(&st, &q);
 	p9_put_qid(o, &q);
 	p9_put32(o, 0); /* iounit: the client derives it from msize */
 	return 0;
@@ -314,128 +309,6 @@ static int op_write(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
 		done += n;
 	}
 	p9_put32(o, done);
-	return 0;
-}
-
-static int op_getattr(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
-{
-	struct p9_fid *f = p9_fid_get(fs, r->fid);
-	struct p9_qid q;
-	struct stat st;
-
-	if (!f)
-		return EBADF;
-	if (fstatat(f->fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
-		return errno;
-	qid_from_stat(&st, &q);
-	p9_put64(o, P9_GETATTR_BASIC);
-	p9_put_qid(o, &q);
-	p9_put32(o, st.st_mode);
-	p9_put32(o, st.st_uid);
-	p9_put32(o, st.st_gid);
-	p9_put64(o, st.st_nlink);
-	p9_put64(o, st.st_rdev);
-	p9_put64(o, st.st_size);
-	p9_put64(o, st.st_blksize);
-	p9_put64(o, st.st_blocks);
-	p9_put64(o, st.st_atim.tv_sec);
-	p9_put64(o, st.st_atim.tv_nsec);
-	p9_put64(o, st.st_mtim.tv_sec);
-	p9_put64(o, st.st_mtim.tv_nsec);
-	p9_put64(o, st.st_ctim.tv_sec);
-	p9_put64(o, st.st_ctim.tv_nsec);
-	for (int i = 0; i < 4; i++)
-		p9_put64(o, 0); /* btime sec/nsec, gen, data_version */
-	return 0;
-}
-
-static int set_times(int fd, const struct p9_setattr *sa)
-{
-	struct timespec ts[2] = { { 0, UTIME_OMIT }, { 0, UTIME_OMIT } };
-
-	if (sa->valid & P9_SETATTR_ATIME) {
-		if (!(sa->valid & P9_SETATTR_ATIME_SET))
-			ts[0].tv_nsec = UTIME_NOW;
-		else if (sa->atime_nsec >= 1000000000 || sa->atime_sec > INT64_MAX)
-			return EINVAL;
-		else
-			ts[0] = (struct timespec){ (time_t)sa->atime_sec, (long)sa->atime_nsec };
-	}
-	if (sa->valid & P9_SETATTR_MTIME) {
-		if (!(sa->valid & P9_SETATTR_MTIME_SET))
-			ts[1].tv_nsec = UTIME_NOW;
-		else if (sa->mtime_nsec >= 1000000000 || sa->mtime_sec > INT64_MAX)
-			return EINVAL;
-		else
-			ts[1] = (struct timespec){ (time_t)sa->mtime_sec, (long)sa->mtime_nsec };
-	}
-	if (utimensat(fd, "", ts, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
-		return errno;
-	return 0;
-}
-
-static int op_setattr(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
-{
-	struct p9_fid *f = p9_fid_get(fs, r->fid);
-	const struct p9_setattr *sa = &r->sa;
-
-	if (!f)
-		return EBADF;
-	if (fs->ro)
-		return EROFS;
-	/* No set-id bits: the VMM's uid owns what the guest creates. */
-	if ((sa->valid & P9_SETATTR_MODE) &&
-	    syscall(SYS_fchmodat2, f->fd, "", sa->mode & (0777 | S_ISVTX), AT_EMPTY_PATH) < 0)
-		return errno;
-	if ((sa->valid & (P9_SETATTR_UID | P9_SETATTR_GID)) &&
-	    fchownat(f->fd, "", sa->valid & P9_SETATTR_UID ? sa->uid : (uid_t)-1,
-		     sa->valid & P9_SETATTR_GID ? sa->gid : (gid_t)-1,
-		     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
-		return errno;
-	if (sa->valid & P9_SETATTR_SIZE) {
-		struct stat st;
-		int fd, e = 0;
-
-		if (sa->size > INT64_MAX)
-			return EFBIG;
-		if (fstatat(f->fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
-			return errno;
-		if (!S_ISREG(st.st_mode))
-			return S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-		if ((fd = p9_reopen(fs, f->fd, O_WRONLY | O_NONBLOCK)) < 0)
-			return -fd;
-		if (ftruncate(fd, (off_t)sa->size) < 0)
-			e = errno;
-		close(fd);
-		if (e)
-			return e;
-	}
-	if (sa->valid & (P9_SETATTR_ATIME | P9_SETATTR_MTIME))
-		return set_times(f->fd, sa);
-	(void)o;
-	return 0;
-}
-
-static int op_statfs(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
-{
-	struct p9_fid *f = p9_fid_get(fs, r->fid);
-	struct statfs sf;
-	uint64_t fsid;
-
-	if (!f)
-		return EBADF;
-	if (fstatfs(f->fd, &sf) < 0)
-		return errno;
-	memcpy(&fsid, &sf.f_fsid, sizeof(fsid));
-	p9_put32(o, V9FS_MAGIC);
-	p9_put32(o, sf.f_bsize);
-	p9_put64(o, sf.f_blocks);
-	p9_put64(o, sf.f_bfree);
-	p9_put64(o, sf.f_bavail);
-	p9_put64(o, sf.f_files);
-	p9_put64(o, sf.f_ffree);
-	p9_put64(o, fsid);
-	p9_put32(o, sf.f_namelen);
 	return 0;
 }
 
@@ -537,9 +410,9 @@ static int dispatch(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
 	case P9_TREMOVE:
 		/* Needs the parent; Linux uses Tunlinkat and falls back to this only on EOPNOTSUPP. */
 		return fid_del(fs, r->fid) ? EBADF : EOPNOTSUPP;
-	case P9_TGETATTR: return op_getattr(fs, r, o);
-	case P9_TSETATTR: return op_setattr(fs, r, o);
-	case P9_TSTATFS: return op_statfs(fs, r, o);
+	case P9_TGETATTR: return p9_op_getattr(fs, r, o);
+	case P9_TSETATTR: return p9_op_setattr(fs, r, o);
+	case P9_TSTATFS: return p9_op_statfs(fs, r, o);
 	case P9_TREADDIR: return op_readdir(fs, r, o);
 	case P9_TFSYNC: return op_fsync(fs, r, o);
 	case P9_TMKDIR: return p9_op_mkdir(fs, r, o);
@@ -568,6 +441,9 @@ uint32_t p9_fs_handle(struct p9_fs *fs, const uint8_t *in, uint32_t in_len,
 
 	if (out_cap > fs->msize)
 		out_cap = fs->msize;
+	/* Every reply, Rlerror included, needs 11 bytes; below that there is no answer at all. */
+	if (out_cap < P9_IOHDR_SIZE)
+		return 0;
 	e = p9_parse(in, in_len, fs->msize, &r);
 	if (e < 0)
 		return p9_encode_lerror(out, out_cap, r.tag, -e);

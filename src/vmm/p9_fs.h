@@ -55,8 +55,15 @@ uint32_t p9_fs_handle(struct p9_fs *fs, const uint8_t *in, uint32_t in_len,
 struct p9_fid *p9_fid_get(struct p9_fs *fs, uint32_t id);
 int p9_walk_one(int dir_fd, struct p9_str name);   /* O_PATH fd or -errno */
 int p9_qid_of(int fd, struct p9_qid *q);           /* 0 or errno */
+struct stat;
+void p9_qid_from_stat(const struct stat *st, struct p9_qid *q);
 int p9_qid_at(int dir_fd, struct p9_str name, struct p9_qid *q); /* 0 or errno */
 int p9_reopen(struct p9_fs *fs, int fd, int flags); /* a real fd for an O_PATH one, or -errno */
+
+/* p9_fs_attr.c */
+int p9_op_getattr(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o);
+int p9_op_setattr(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o);
+int p9_op_statfs(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o);
 
 /* p9_fs_dir.c: operations that create, remove or rename names in a directory. */
 int p9_op_lcreate(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o);

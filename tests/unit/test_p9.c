@@ -282,6 +282,17 @@ static void test_server(const char *dir, const char *outside)
 		put(0, 8);
 	CHECK(rpc() == P9_RSETATTR && stat(path, &st) == 0 && (st.st_mode & 07777) == 0755);
 
+	/* No room for any reply: nothing is written at all. */
+	begin(P9_TREAD);
+	put(2, 4);
+	put(0, 8);
+	put(100, 4);
+	fix_size();
+	memset(out, 0xaa, 16);
+	CHECK(p9_fs_handle(fs, m, mlen, out + 4, 3) == 0 && out[0] == 0xaa && out[3] == 0xaa &&
+	      out[4] == 0xaa && out[7] == 0xaa);
+	CHECK(p9_fs_handle(fs, m, mlen, out, 11) == 11 && get(out + 7, 4) == 0); /* Rread, 0 bytes */
+
 	/* Escapes. */
 	CHECK(walk(1, 3, "..", NULL) == -EINVAL);
 	CHECK(walk(1, 3, "a/b", NULL) == -EINVAL);
