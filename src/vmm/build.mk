@@ -36,6 +36,7 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 FUZZ_SECONDS ?= 10
 FUZZ_VMM_SRCS := tests/fuzz/fuzz_virtq.c src/vmm/virtq.c src/vmm/guest_mem.c src/vmm/virtio_mmio.c \
                  src/vmm/virtio_blk.c src/vmm/virtio_rng.c src/vmm/virtio_net.c src/vmm/virtio_vsock.c \
+                 src/vmm/virtio_9p.c src/vmm/p9_msg.c src/vmm/p9_fs.c src/vmm/p9_fs_dir.c src/vmm/p9_fs_attr.c \
                  src/lib/log.c src/lib/xalloc.c
 $(B)/fuzz/fuzz_virtq: $(FUZZ_VMM_SRCS) src/vmm/virtq.h src/vmm/virtio.h
 	@mkdir -p $(dir $@)
