@@ -49,7 +49,7 @@ static const int allowed_9p[] = {
 	SCMP_SYS(openat), SCMP_SYS(openat2), SCMP_SYS(mkdirat), SCMP_SYS(unlinkat),
 	SCMP_SYS(renameat), SCMP_SYS(renameat2), SCMP_SYS(symlinkat), SCMP_SYS(readlinkat),
 	SCMP_SYS(linkat), SCMP_SYS(fchownat), SCMP_SYS(utimensat), SCMP_SYS(fstatfs),
-	SCMP_SYS(ftruncate), SCMP_SYS(getdents64), SCMP_SYS(statx),
+	SCMP_SYS(ftruncate), SCMP_SYS(getdents64),
 	452, /* fchmodat2 (Linux 6.6), newer than this libseccomp's name table */
 };
 
