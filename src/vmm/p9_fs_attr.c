@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -48,6 +49,28 @@ int p9_op_getattr(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
 	return 0;
 }
 
+/*
+ * chmod of the fid's own inode: fchmodat2(AT_EMPTY_PATH) on Linux >= 6.6.
+ * Older kernels lack it, so fall back to our /proc/self/fd entry, which is
+ * only safe for non-symlinks (a symlink's inode type cannot change under an fd).
+ */
+static int set_mode(struct p9_fs *fs, int fd, mode_t mode)
+{
+	struct stat st;
+	char num[16];
+
+	if (syscall(SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return errno;
+	if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+		return errno;
+	if (S_ISLNK(st.st_mode))
+		return EOPNOTSUPP;
+	snprintf(num, sizeof(num), "%d", fd);
+	return fchmodat(fs->proc_fd, num, mode, 0) < 0 ? errno : 0;
+}
+
 static int set_times(int fd, const struct p9_setattr *sa)
 {
 	struct timespec ts[2] = { { 0, UTIME_OMIT }, { 0, UTIME_OMIT } };
@@ -77,15 +100,15 @@ int p9_op_setattr(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
 {
 	struct p9_fid *f = p9_fid_get(fs, r->fid);
 	const struct p9_setattr *sa = &r->sa;
+	int e;
 
 	if (!f)
 		return EBADF;
 	if (fs->ro)
 		return EROFS;
 	/* No set-id bits: the VMM's uid owns what the guest creates. */
-	if ((sa->valid & P9_SETATTR_MODE) &&
-	    syscall(SYS_fchmodat2, f->fd, "", sa->mode & (0777 | S_ISVTX), AT_EMPTY_PATH) < 0)
-		return errno;
+	if ((sa->valid & P9_SETATTR_MODE) && (e = set_mode(fs, f->fd, sa->mode & (0777 | S_ISVTX))))
+		return e;
 	if ((sa->valid & (P9_SETATTR_UID | P9_SETATTR_GID)) &&
 	    fchownat(f->fd, "", sa->valid & P9_SETATTR_UID ? sa->uid : (uid_t)-1,
 		     sa->valid & P9_SETATTR_GID ? sa->gid : (gid_t)-1,
@@ -93,7 +116,7 @@ int p9_op_setattr(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
 		return errno;
 	if (sa->valid & P9_SETATTR_SIZE) {
 		struct stat st;
-		int fd, e = 0;
+		int fd;
 
 		if (sa->size > INT64_MAX)
 			return EFBIG;
@@ -103,8 +126,7 @@ int p9_op_setattr(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
 			return S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		if ((fd = p9_reopen(fs, f->fd, O_WRONLY | O_NONBLOCK)) < 0)
 			return -fd;
-		if (ftruncate(fd, (off_t)sa->size) < 0)
-			e = errno;
+		e = ftruncate(fd, (off_t)sa->size) < 0 ? errno : 0;
 		close(fd);
 		if (e)
 			return e;

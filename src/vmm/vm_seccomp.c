@@ -51,6 +51,7 @@ static const int allowed_9p[] = {
 	SCMP_SYS(linkat), SCMP_SYS(fchownat), SCMP_SYS(utimensat), SCMP_SYS(fstatfs),
 	SCMP_SYS(ftruncate), SCMP_SYS(getdents64),
 	452, /* fchmodat2 (Linux 6.6), newer than this libseccomp's name table */
+	SCMP_SYS(fchmodat), /* its fallback on older kernels, through /proc/self/fd */
 };
 
 /* SCMP_A0() and friends leave datum_b out, which clang warns about. */

@@ -293,6 +293,19 @@ static void test_server(const char *dir, const char *outside)
 	      out[4] == 0xaa && out[7] == 0xaa);
 	CHECK(p9_fs_handle(fs, m, mlen, out, 11) == 11 && get(out + 7, 4) == 0); /* Rread, 0 bytes */
 
+	/* Truncate through setattr (a reopen for writing), and chmod of the symlink is refused. */
+	begin(P9_TSETATTR);
+	put(2, 4);
+	put(P9_SETATTR_SIZE, 4);
+	put(0, 4);
+	put(0, 4);
+	put(0, 4);
+	put(1, 8);
+	for (int i = 0; i < 4; i++)
+		put(0, 8);
+	snprintf(path, sizeof(path), "%s/f.txt", dir);
+	CHECK(rpc() == P9_RSETATTR && stat(path, &st) == 0 && st.st_size == 1);
+
 	/* Escapes. */
 	CHECK(walk(1, 3, "..", NULL) == -EINVAL);
 	CHECK(walk(1, 3, "a/b", NULL) == -EINVAL);
