@@ -170,10 +170,9 @@ static int set_lapic(struct vcpu *c)
 	return 0;
 }
 
-int vcpu_init(struct vm *vm, int id)
+int vcpu_create(struct vm *vm, int id)
 {
 	struct vcpu *c = &vm->vcpus[id];
-	int r;
 
 	c->vm = vm;
 	c->id = id;
@@ -181,8 +180,18 @@ int vcpu_init(struct vm *vm, int id)
 	if (c->fd < 0)
 		return -errno;
 	c->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
-	if (c->run == MAP_FAILED)
+	if (c->run == MAP_FAILED) {
+		c->run = NULL;
 		return -errno;
+	}
+	return 0;
+}
+
+int vcpu_init(struct vm *vm, int id)
+{
+	struct vcpu *c = &vm->vcpus[id];
+	int r;
+
 	if ((r = set_cpuid(vm, c)) < 0)
 		return r;
 	set_msrs(c);

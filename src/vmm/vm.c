@@ -119,7 +119,7 @@ void vm_pause(struct vm *vm, bool pause)
  * Guest memory is registered right after KVM_CREATE_VM, before the irqchip
  * exists: measured on this kind of host, KVM_SET_USER_MEMORY_REGION costs
  * about 0.1 ms then, but 6-8 ms (a grace-period wait) once an irqchip or a
- * vCPU exists. Later KVM set-up is fast after it, the PIT included.
+ * vCPU exists. Later KVM set-up is fast after it.
  */
 static int setup_memory(struct vm *vm)
 {
@@ -149,6 +149,24 @@ static int setup_memory(struct vm *vm)
 			return -errno;
 	}
 	return 0;
+}
+
+/*
+ * KVM_CREATE_PIT2 starts a kernel worker thread, which on a loaded host can
+ * take milliseconds (kthreadd and the new thread must be scheduled), and it
+ * holds the VM's lock meanwhile, which KVM_CREATE_VCPU needs. So the vCPUs
+ * are created first and the PIT on a helper thread, while devices, the
+ * kernel and the vCPU registers are set up; it only has to exist before
+ * the first KVM_RUN.
+ */
+static void *create_pit(void *arg)
+{
+	struct vm *vm = arg;
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
+		return (void *)(intptr_t)-errno;
+	return NULL;
 }
 
 static int open_serial_out(const char *spec)
@@ -228,9 +246,10 @@ static void wake_read(void *arg, uint32_t events)
 
 int vm_create(struct vm *vm, struct vm_config *cfg)
 {
-	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 	struct buf cl = BUF_INIT;
 	static struct vm_ev wake_ev;
+	pthread_t pit_thread;
+	void *pit_ret;
 	int r;
 
 	memset(vm, 0, sizeof(*vm));
@@ -264,35 +283,48 @@ int vm_create(struct vm *vm, struct vm_config *cfg)
 	}
 	TRACE(vm, "guest memory registered");
 	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, 0xfffbd000UL) < 0 ||
-	    ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0 ||
-	    ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
+	    ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0) {
 		r = -errno;
-		log_error("vmm", "KVM irqchip/PIT set-up: %s", strerror(errno));
+		log_error("vmm", "KVM irqchip set-up: %s", strerror(errno));
 		return r;
 	}
-	TRACE(vm, "irqchip and PIT created");
+	/* vCPUs must come after the irqchip; the PIT may come later (see create_pit). */
+	for (int i = 0; i < vm->nr_vcpus; i++)
+		if ((r = vcpu_create(vm, i)) < 0) {
+			log_error("vmm", "vcpu%d: KVM_CREATE_VCPU: %s", i, strerror(-r));
+			return r;
+		}
+	TRACE(vm, "irqchip and vcpus created");
+	if ((r = pthread_create(&pit_thread, NULL, create_pit, vm)))
+		return -r;
 	vm->epfd = epoll_create1(EPOLL_CLOEXEC);
 	vm->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	wake_ev = (struct vm_ev){ vm->wake_fd, wake_read, vm };
 	if (vm->epfd < 0 || vm->wake_fd < 0 || vm_ev_add(vm, &wake_ev, EPOLLIN) < 0)
-		return -errno;
-	r = setup_devices(vm);
-	if (r < 0)
-		return r;
-
-	buf_adds(&cl, cfg->cmdline ? cfg->cmdline : "console=ttyS0 reboot=k panic=1");
-	for (int i = 0; i < vm->nr_devs; i++)
-		buf_addf(&cl, " virtio_mmio.device=4K@%#llx:%d",
-			 (unsigned long long)vm->devs[i]->base, vm->devs[i]->irq);
-	r = vm_boot_load(vm, cl.p);
-	buf_release(&cl);
+		r = -errno;
+	else
+		r = setup_devices(vm);
+	if (r == 0) {
+		buf_adds(&cl, cfg->cmdline ? cfg->cmdline : "console=ttyS0 reboot=k panic=1");
+		for (int i = 0; i < vm->nr_devs; i++)
+			buf_addf(&cl, " virtio_mmio.device=4K@%#llx:%d",
+				 (unsigned long long)vm->devs[i]->base, vm->devs[i]->irq);
+		r = vm_boot_load(vm, cl.p);
+		buf_release(&cl);
+	}
 	if (r == 0)
 		r = vm_mptable_write(vm);
 	TRACE(vm, "kernel loaded");
 	for (int i = 0; r == 0 && i < vm->nr_vcpus; i++)
 		if ((r = vcpu_init(vm, i)) < 0)
 			log_error("vmm", "vcpu%d: %s", i, strerror(-r));
-	TRACE(vm, "vcpus created");
+	TRACE(vm, "vcpus set up");
+	pthread_join(pit_thread, &pit_ret);
+	TRACE(vm, "PIT created");
+	if (r == 0 && pit_ret) {
+		r = (int)(intptr_t)pit_ret;
+		log_error("vmm", "KVM_CREATE_PIT2: %s", strerror(-r));
+	}
 	return r;
 }
 

@@ -144,7 +144,8 @@ int vm_irqfd(struct vm *vm, int gsi);
 int vm_boot_load(struct vm *vm, const char *cmdline);
 
 /* cpu.c */
-int vcpu_init(struct vm *vm, int id);
+int vcpu_create(struct vm *vm, int id); /* KVM_CREATE_VCPU and its kvm_run mapping */
+int vcpu_init(struct vm *vm, int id);   /* CPUID, MSRs, LAPIC; the BSP's long-mode entry state */
 void *vcpu_thread(void *arg);
 void vcpu_kick(struct vcpu *c);
 
