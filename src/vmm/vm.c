@@ -333,27 +333,10 @@ static void on_kick(int sig)
 	(void)sig; /* only interrupts KVM_RUN */
 }
 
-int vm_run(struct vm *vm)
+/* Device back ends, stdin and the control socket, until the VM is exiting; then stop the vCPUs. */
+static void *event_loop(void *arg)
 {
-	struct sigaction sa = { .sa_handler = on_kick };
-	int r;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL); /* no SA_RESTART: KVM_RUN returns EINTR */
-	for (int i = 0; i < vm->nr_vcpus; i++)
-		if ((r = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i]))) {
-			log_error("vmm", "vcpu thread: %s", strerror(r));
-			return VM_EXIT_INTERNAL;
-		}
-	if (!vm->cfg->no_seccomp && vm_sandbox_self(vm) < 0)
-		return VM_EXIT_INTERNAL;
-
-	TRACE(vm, "sandboxed, starting vcpus");
-	pthread_mutex_lock(&vm->lock);
-	if (vm->state == VM_STARTING)
-		vm->state = VM_RUNNING;
-	pthread_cond_broadcast(&vm->cond);
-	pthread_mutex_unlock(&vm->lock);
+	struct vm *vm = arg;
 
 	for (;;) {
 		struct epoll_event evs[16];
@@ -379,5 +362,46 @@ int vm_run(struct vm *vm)
 	}
 	for (int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
-	return vm->exit_code;
+	return NULL;
+}
+
+/*
+ * Threads are created before the seccomp filter (which forbids clone), but
+ * vCPU 0 runs on this thread: right after the filter is installed it enters
+ * the guest, without waiting for another thread to be woken and scheduled.
+ */
+int vm_run(struct vm *vm)
+{
+	struct sigaction sa = { .sa_handler = on_kick };
+	pthread_t loop;
+	int r;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL); /* no SA_RESTART: KVM_RUN returns EINTR */
+	vm->vcpus[0].thread = pthread_self();
+	for (int i = 1; i < vm->nr_vcpus; i++)
+		if ((r = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i]))) {
+			log_error("vmm", "vcpu thread: %s", strerror(r));
+			return VM_EXIT_INTERNAL;
+		}
+	if ((r = pthread_create(&loop, NULL, event_loop, vm))) {
+		log_error("vmm", "event loop thread: %s", strerror(r));
+		return VM_EXIT_INTERNAL;
+	}
+	if (!vm->cfg->no_seccomp && vm_sandbox_self(vm) < 0)
+		return VM_EXIT_INTERNAL;
+
+	TRACE(vm, "sandboxed, starting vcpus");
+	pthread_mutex_lock(&vm->lock);
+	if (vm->state == VM_STARTING)
+		vm->state = VM_RUNNING;
+	pthread_cond_broadcast(&vm->cond);
+	pthread_mutex_unlock(&vm->lock);
+
+	vcpu_thread(&vm->vcpus[0]); /* returns once the VM is exiting */
+	pthread_mutex_lock(&vm->lock);
+	r = vm->exit_code;
+	pthread_mutex_unlock(&vm->lock);
+	/* The other vCPUs and the event loop stop with the process (cmd_vmm _exit()s). */
+	return r;
 }
