@@ -53,7 +53,7 @@ $(B)/fuzz/fuzz_p9: $(FUZZ_P9_SRCS) src/vmm/p9_msg.h src/vmm/p9_fs.h
 fuzz-vmm: $(B)/fuzz/fuzz_virtq $(B)/fuzz/fuzz_p9
 	@mkdir -p $(B)/fuzz/corpus-virtq $(B)/fuzz/corpus-p9
 	$(B)/fuzz/fuzz_virtq -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz/corpus-virtq
-	$(B)/fuzz/fuzz_p9 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz/corpus-p9
+	$(B)/fuzz/fuzz_p9 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz/corpus-p9 tests/fuzz/p9-seeds
 
 fuzz: fuzz-vmm
 
