@@ -1,7 +1,7 @@
 # atoll vmm extras: bare-metal test guests (build/guest/*.bin) and the virtqueue fuzzer.
 # Included by the top-level Makefile.
 
-GUEST_NAMES  := hello blk rng evil net vsock smp
+GUEST_NAMES  := hello blk rng evil net vsock smp p9
 GUEST_DIR    := $(B)/guest
 GUEST_BINS   := $(GUEST_NAMES:%=$(GUEST_DIR)/%.bin) $(GUEST_NAMES:%=$(GUEST_DIR)/%.elf)
 # Guests are freestanding: the compiler without any sanitizer flags CC may carry.
@@ -36,15 +36,24 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 FUZZ_SECONDS ?= 10
 FUZZ_VMM_SRCS := tests/fuzz/fuzz_virtq.c src/vmm/virtq.c src/vmm/guest_mem.c src/vmm/virtio_mmio.c \
                  src/vmm/virtio_blk.c src/vmm/virtio_rng.c src/vmm/virtio_net.c src/vmm/virtio_vsock.c \
+                 src/vmm/virtio_9p.c src/vmm/p9_msg.c src/vmm/p9_fs.c src/vmm/p9_fs_dir.c src/vmm/p9_fs_attr.c \
                  src/lib/log.c src/lib/xalloc.c
 $(B)/fuzz/fuzz_virtq: $(FUZZ_VMM_SRCS) src/vmm/virtq.h src/vmm/virtio.h
 	@mkdir -p $(dir $@)
 	clang -std=c17 -D_GNU_SOURCE -O1 -g -Isrc -DATOLL_FUZZ -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=undefined -o $@ $(FUZZ_VMM_SRCS)
 
-fuzz-vmm: $(B)/fuzz/fuzz_virtq
-	@mkdir -p $(B)/fuzz/corpus-virtq
+# The 9P message parser and the file server behind virtio-9p (over a read-only share).
+FUZZ_P9_SRCS := tests/fuzz/fuzz_p9.c src/vmm/p9_msg.c src/vmm/p9_fs.c src/vmm/p9_fs_dir.c src/vmm/p9_fs_attr.c src/lib/xalloc.c src/lib/log.c
+$(B)/fuzz/fuzz_p9: $(FUZZ_P9_SRCS) src/vmm/p9_msg.h src/vmm/p9_fs.h
+	@mkdir -p $(dir $@)
+	clang -std=c17 -D_GNU_SOURCE -O1 -g -Isrc -DATOLL_FUZZ -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=undefined -o $@ $(FUZZ_P9_SRCS)
+
+fuzz-vmm: $(B)/fuzz/fuzz_virtq $(B)/fuzz/fuzz_p9
+	@mkdir -p $(B)/fuzz/corpus-virtq $(B)/fuzz/corpus-p9
 	$(B)/fuzz/fuzz_virtq -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz/corpus-virtq
+	$(B)/fuzz/fuzz_p9 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz/corpus-p9 tests/fuzz/p9-seeds
 
 fuzz: fuzz-vmm
 

@@ -21,6 +21,7 @@ static void usage(void)
 	       "  --mem MiB           guest memory (default 128)\n"
 	       "  --cpus N            vCPUs (default 1)\n"
 	       "  --disk PATH[,ro][,id=NAME]   virtio-blk disk (repeatable)\n"
+	       "  --share TAG:PATH[:ro]  host directory as virtio-9p, mount tag TAG (repeatable)\n"
 	       "  --tap NAME          virtio-net on this TAP device   --mac xx:xx:xx:xx:xx:xx\n"
 	       "  --vsock-cid N       virtio-vsock with this guest CID (>= 3)\n"
 	       "  --vsock-uds PATH    host side: connections to PATH, guest connections to PATH_<port>\n"

@@ -17,6 +17,7 @@
 #define VIRTIO_ID_NET   1
 #define VIRTIO_ID_BLOCK 2
 #define VIRTIO_ID_RNG   4
+#define VIRTIO_ID_9P    9
 #define VIRTIO_ID_VSOCK 19
 
 #define VIRTIO_F_INDIRECT_DESC 28
@@ -107,6 +108,9 @@ struct virtio_dev *virtio_blk_create(struct vm *vm, const char *path, bool ro, c
 struct virtio_dev *virtio_net_create(struct vm *vm, const char *tap, const uint8_t mac[6]);
 struct virtio_dev *virtio_vsock_create(struct vm *vm, uint64_t cid, const char *uds);
 struct virtio_dev *virtio_rng_create(struct vm *vm);
+/* A host directory (opened here) under mount tag `tag`. */
+struct virtio_dev *virtio_9p_create(struct vm *vm, const char *tag, const char *path, bool ro);
+bool virtio_9p_tag_ok(const char *tag);
 
 /* For the fuzzer and unit tests: the same devices over a plain guest_mem, no VM. */
 struct virtio_dev *virtio_blk_new(const struct guest_mem *mem, int fd, uint64_t bytes, bool ro, const char *id);
@@ -115,6 +119,9 @@ struct virtio_dev *virtio_rng_new(const struct guest_mem *mem);
 struct virtio_dev *virtio_net_new(const struct guest_mem *mem, int fd, const uint8_t mac[6]);
 /* Without a VM: guest connections go to <uds>_<port>; there is no host listener. */
 struct virtio_dev *virtio_vsock_new(const struct guest_mem *mem, uint64_t cid, const char *uds);
+/* Takes root_fd (a directory); NULL with errno set for a bad tag. Free with virtio_9p_free(). */
+struct virtio_dev *virtio_9p_new(const struct guest_mem *mem, int root_fd, const char *tag, bool ro);
+void virtio_9p_free(struct virtio_dev *d);
 /* Free a device from *_new() (takes d; its fd stays the caller's). */
 void virtio_dev_free(struct virtio_dev *d);
 

@@ -116,33 +116,15 @@ void vm_pause(struct vm *vm, bool pause)
 }
 
 /*
- * Registering memory with KVM waits for an SRCU grace period, milliseconds on
- * this kind of host. Nothing else in set-up needs it (we write guest memory
- * through our own mapping), so it runs on a helper thread meanwhile.
+ * Guest memory is registered right after KVM_CREATE_VM, before the irqchip
+ * exists: measured on this kind of host, KVM_SET_USER_MEMORY_REGION costs
+ * about 0.1 ms then, but 6-8 ms (a grace-period wait) once an irqchip or a
+ * vCPU exists. Later KVM set-up is fast after it.
  */
-static void *register_memory(void *arg)
-{
-	struct vm *vm = arg;
-
-	for (int i = 0; i < vm->mem.nr; i++) {
-		struct kvm_userspace_memory_region r = {
-			.slot = i,
-			.guest_phys_addr = vm->mem.r[i].gpa,
-			.memory_size = vm->mem.r[i].size,
-			.userspace_addr = (uintptr_t)vm->mem.r[i].host,
-		};
-
-		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
-			return (void *)(intptr_t)-errno;
-	}
-	return NULL;
-}
-
-static int setup_memory(struct vm *vm, pthread_t *th)
+static int setup_memory(struct vm *vm)
 {
 	uint64_t size = vm->ram_size, low = size < VM_MMIO_HOLE ? size : VM_MMIO_HOLE;
 	uint8_t *host;
-	int r;
 
 	/* Reserve nothing up front: pages appear as the guest touches them. */
 	host = mmap(NULL, size, PROT_READ | PROT_WRITE,
@@ -155,17 +137,36 @@ static int setup_memory(struct vm *vm, pthread_t *th)
 		vm->mem.r[1] = (struct guest_region){ 1ULL << 32, size - low, host + low };
 		vm->mem.nr = 2;
 	}
-	if ((r = pthread_create(th, NULL, register_memory, vm)))
-		return -r;
+	for (int i = 0; i < vm->mem.nr; i++) {
+		struct kvm_userspace_memory_region r = {
+			.slot = i,
+			.guest_phys_addr = vm->mem.r[i].gpa,
+			.memory_size = vm->mem.r[i].size,
+			.userspace_addr = (uintptr_t)vm->mem.r[i].host,
+		};
+
+		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+			return -errno;
+	}
 	return 0;
 }
 
-static int join_memory(pthread_t th)
+/*
+ * KVM_CREATE_PIT2 starts a kernel worker thread, which on a loaded host can
+ * take milliseconds (kthreadd and the new thread must be scheduled), and it
+ * holds the VM's lock meanwhile, which KVM_CREATE_VCPU needs. So the vCPUs
+ * are created first and the PIT on a helper thread, while devices, the
+ * kernel and the vCPU registers are set up; it only has to exist before
+ * the first KVM_RUN.
+ */
+static void *create_pit(void *arg)
 {
-	void *ret;
+	struct vm *vm = arg;
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 
-	pthread_join(th, &ret);
-	return (int)(intptr_t)ret;
+	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
+		return (void *)(intptr_t)-errno;
+	return NULL;
 }
 
 static int open_serial_out(const char *spec)
@@ -206,6 +207,10 @@ static int setup_devices(struct vm *vm)
 		if (add_dev(vm, virtio_blk_create(vm, cfg->disks[i].path, cfg->disks[i].ro,
 						  cfg->disks[i].id)) < 0)
 			return -EINVAL;
+	for (int i = 0; i < cfg->nr_shares; i++)
+		if (add_dev(vm, virtio_9p_create(vm, cfg->shares[i].tag, cfg->shares[i].path,
+						 cfg->shares[i].ro)) < 0)
+			return -EINVAL;
 	if (cfg->tap && add_dev(vm, virtio_net_create(vm, cfg->tap, cfg->has_mac ? cfg->mac : NULL)) < 0)
 		return -EINVAL;
 	if (cfg->vsock_cid && add_dev(vm, virtio_vsock_create(vm, cfg->vsock_cid, cfg->vsock_uds)) < 0)
@@ -241,10 +246,10 @@ static void wake_read(void *arg, uint32_t events)
 
 int vm_create(struct vm *vm, struct vm_config *cfg)
 {
-	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 	struct buf cl = BUF_INIT;
 	static struct vm_ev wake_ev;
-	pthread_t mem_thread;
+	pthread_t pit_thread;
+	void *pit_ret;
 	int r;
 
 	memset(vm, 0, sizeof(*vm));
@@ -271,53 +276,54 @@ int vm_create(struct vm *vm, struct vm_config *cfg)
 		return -errno;
 	}
 	TRACE(vm, "vm created");
-	if ((r = setup_memory(vm, &mem_thread)) < 0) {
+	if ((r = setup_memory(vm)) < 0) {
 		log_error("vmm", "guest memory (%llu MiB): %s", (unsigned long long)cfg->mem_mib,
 			  strerror(-r));
 		return r;
 	}
+	TRACE(vm, "guest memory registered");
 	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, 0xfffbd000UL) < 0 ||
-	    ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0 ||
-	    ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
+	    ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0) {
 		r = -errno;
-		log_error("vmm", "KVM irqchip/PIT set-up: %s", strerror(errno));
-		join_memory(mem_thread);
+		log_error("vmm", "KVM irqchip set-up: %s", strerror(errno));
 		return r;
 	}
-	TRACE(vm, "irqchip and PIT created");
+	/* vCPUs must come after the irqchip; the PIT may come later (see create_pit). */
+	for (int i = 0; i < vm->nr_vcpus; i++)
+		if ((r = vcpu_create(vm, i)) < 0) {
+			log_error("vmm", "vcpu%d: KVM_CREATE_VCPU: %s", i, strerror(-r));
+			return r;
+		}
+	TRACE(vm, "irqchip and vcpus created");
+	if ((r = pthread_create(&pit_thread, NULL, create_pit, vm)))
+		return -r;
 	vm->epfd = epoll_create1(EPOLL_CLOEXEC);
 	vm->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	wake_ev = (struct vm_ev){ vm->wake_fd, wake_read, vm };
-	if (vm->epfd < 0 || vm->wake_fd < 0 || vm_ev_add(vm, &wake_ev, EPOLLIN) < 0) {
+	if (vm->epfd < 0 || vm->wake_fd < 0 || vm_ev_add(vm, &wake_ev, EPOLLIN) < 0)
 		r = -errno;
-		join_memory(mem_thread);
-		return r;
+	else
+		r = setup_devices(vm);
+	if (r == 0) {
+		buf_adds(&cl, cfg->cmdline ? cfg->cmdline : "console=ttyS0 reboot=k panic=1");
+		for (int i = 0; i < vm->nr_devs; i++)
+			buf_addf(&cl, " virtio_mmio.device=4K@%#llx:%d",
+				 (unsigned long long)vm->devs[i]->base, vm->devs[i]->irq);
+		r = vm_boot_load(vm, cl.p);
+		buf_release(&cl);
 	}
-	r = setup_devices(vm);
-	if (r < 0) {
-		join_memory(mem_thread);
-		return r;
-	}
-
-	buf_adds(&cl, cfg->cmdline ? cfg->cmdline : "console=ttyS0 reboot=k panic=1");
-	for (int i = 0; i < vm->nr_devs; i++)
-		buf_addf(&cl, " virtio_mmio.device=4K@%#llx:%d",
-			 (unsigned long long)vm->devs[i]->base, vm->devs[i]->irq);
-	r = vm_boot_load(vm, cl.p);
-	buf_release(&cl);
 	if (r == 0)
 		r = vm_mptable_write(vm);
 	TRACE(vm, "kernel loaded");
 	for (int i = 0; r == 0 && i < vm->nr_vcpus; i++)
 		if ((r = vcpu_init(vm, i)) < 0)
 			log_error("vmm", "vcpu%d: %s", i, strerror(-r));
-	TRACE(vm, "vcpus created");
-	int m = join_memory(mem_thread);
-
-	TRACE(vm, "guest memory registered");
-	if (m < 0) {
-		log_error("vmm", "KVM_SET_USER_MEMORY_REGION: %s", strerror(-m));
-		return m;
+	TRACE(vm, "vcpus set up");
+	pthread_join(pit_thread, &pit_ret);
+	TRACE(vm, "PIT created");
+	if (r == 0 && pit_ret) {
+		r = (int)(intptr_t)pit_ret;
+		log_error("vmm", "KVM_CREATE_PIT2: %s", strerror(-r));
 	}
 	return r;
 }
@@ -327,27 +333,10 @@ static void on_kick(int sig)
 	(void)sig; /* only interrupts KVM_RUN */
 }
 
-int vm_run(struct vm *vm)
+/* Device back ends, stdin and the control socket, until the VM is exiting; then stop the vCPUs. */
+static void *event_loop(void *arg)
 {
-	struct sigaction sa = { .sa_handler = on_kick };
-	int r;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL); /* no SA_RESTART: KVM_RUN returns EINTR */
-	for (int i = 0; i < vm->nr_vcpus; i++)
-		if ((r = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i]))) {
-			log_error("vmm", "vcpu thread: %s", strerror(r));
-			return VM_EXIT_INTERNAL;
-		}
-	if (!vm->cfg->no_seccomp && vm_sandbox_self(vm) < 0)
-		return VM_EXIT_INTERNAL;
-
-	TRACE(vm, "sandboxed, starting vcpus");
-	pthread_mutex_lock(&vm->lock);
-	if (vm->state == VM_STARTING)
-		vm->state = VM_RUNNING;
-	pthread_cond_broadcast(&vm->cond);
-	pthread_mutex_unlock(&vm->lock);
+	struct vm *vm = arg;
 
 	for (;;) {
 		struct epoll_event evs[16];
@@ -373,5 +362,46 @@ int vm_run(struct vm *vm)
 	}
 	for (int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
-	return vm->exit_code;
+	return NULL;
+}
+
+/*
+ * Threads are created before the seccomp filter (which forbids clone), but
+ * vCPU 0 runs on this thread: right after the filter is installed it enters
+ * the guest, without waiting for another thread to be woken and scheduled.
+ */
+int vm_run(struct vm *vm)
+{
+	struct sigaction sa = { .sa_handler = on_kick };
+	pthread_t loop;
+	int r;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL); /* no SA_RESTART: KVM_RUN returns EINTR */
+	vm->vcpus[0].thread = pthread_self();
+	for (int i = 1; i < vm->nr_vcpus; i++)
+		if ((r = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i]))) {
+			log_error("vmm", "vcpu thread: %s", strerror(r));
+			return VM_EXIT_INTERNAL;
+		}
+	if ((r = pthread_create(&loop, NULL, event_loop, vm))) {
+		log_error("vmm", "event loop thread: %s", strerror(r));
+		return VM_EXIT_INTERNAL;
+	}
+	if (!vm->cfg->no_seccomp && vm_sandbox_self(vm) < 0)
+		return VM_EXIT_INTERNAL;
+
+	TRACE(vm, "sandboxed, starting vcpus");
+	pthread_mutex_lock(&vm->lock);
+	if (vm->state == VM_STARTING)
+		vm->state = VM_RUNNING;
+	pthread_cond_broadcast(&vm->cond);
+	pthread_mutex_unlock(&vm->lock);
+
+	vcpu_thread(&vm->vcpus[0]); /* returns once the VM is exiting */
+	pthread_mutex_lock(&vm->lock);
+	r = vm->exit_code;
+	pthread_mutex_unlock(&vm->lock);
+	/* The other vCPUs and the event loop stop with the process (cmd_vmm _exit()s). */
+	return r;
 }

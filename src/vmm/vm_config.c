@@ -9,6 +9,7 @@
 
 #include "lib/log.h"
 #include "lib/xalloc.h"
+#include "vmm/virtio.h"
 #include "vmm/vmm.h"
 
 static void set_str(char **dst, const char *v)
@@ -69,6 +70,44 @@ static int parse_disk(struct vm_config *cfg, const char *arg)
 	return add_disk(cfg, path, ro, id);
 }
 
+static int add_share(struct vm_config *cfg, const char *tag, const char *path, bool ro)
+{
+	struct vm_share_cfg *sh;
+
+	if (cfg->nr_shares >= VM_MAX_SHARES)
+		return log_error("vmm", "at most %d shares", VM_MAX_SHARES), -EINVAL;
+	if (!virtio_9p_tag_ok(tag))
+		return log_error("vmm", "share tag '%s': want 1..%d of [A-Za-z0-9_.-]", tag,
+				 VM_SHARE_TAG_MAX), -EINVAL;
+	if (!*path)
+		return log_error("vmm", "share %s: empty path", tag), -EINVAL;
+	for (int i = 0; i < cfg->nr_shares; i++)
+		if (!strcmp(cfg->shares[i].tag, tag))
+			return log_error("vmm", "share tag '%s' given twice", tag), -EINVAL;
+	sh = &cfg->shares[cfg->nr_shares++];
+	sh->tag = xstrdup(tag);
+	sh->path = xstrdup(path);
+	sh->ro = ro;
+	return 0;
+}
+
+/* --share TAG:PATH[:ro] (PATH may itself contain ':'; only a final ":ro" or ":rw" is an option) */
+static int parse_share(struct vm_config *cfg, const char *arg)
+{
+	_cleanup_free_ char *s = xstrdup(arg);
+	char *path = strchr(s, ':'), *opt;
+	bool ro = false;
+
+	if (!path)
+		return log_error("vmm", "--share: want TAG:PATH[:ro]"), -EINVAL;
+	*path++ = '\0';
+	if ((opt = strrchr(path, ':')) && (!strcmp(opt, ":ro") || !strcmp(opt, ":rw"))) {
+		ro = !strcmp(opt, ":ro");
+		*opt = '\0';
+	}
+	return add_share(cfg, s, path, ro);
+}
+
 static const char *jstr(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
@@ -114,6 +153,17 @@ int vm_config_load_json(struct vm_config *cfg, const char *path)
 				  jstr(o, "drive_id"))) < 0)
 			break;
 	}
+	json_array_foreach(json_object_get(root, "shares"), i, o) {
+		const char *tag = jstr(o, "tag"), *p = jstr(o, "path_on_host");
+
+		if (!tag || !p) {
+			log_error("vmm", "%s: shares[%zu] needs tag and path_on_host", path, i);
+			r = -EINVAL;
+			break;
+		}
+		if ((r = add_share(cfg, tag, p, json_is_true(json_object_get(o, "is_read_only")))) < 0)
+			break;
+	}
 	json_array_foreach(json_object_get(root, "network-interfaces"), i, o) {
 		if (i > 0) {
 			log_error("vmm", "%s: only one network interface is supported", path);
@@ -148,7 +198,7 @@ int vm_config_load_json(struct vm_config *cfg, const char *path)
 enum {
 	OPT_CONFIG = 256, OPT_KERNEL, OPT_INITRD, OPT_CMDLINE, OPT_MEM, OPT_CPUS, OPT_DISK,
 	OPT_TAP, OPT_MAC, OPT_CID, OPT_UDS, OPT_API, OPT_SERIAL, OPT_RNG, OPT_NOSECCOMP, OPT_DEBUG,
-	OPT_CGROUP,
+	OPT_CGROUP, OPT_SHARE,
 };
 
 static const struct option opts[] = {
@@ -169,6 +219,7 @@ static const struct option opts[] = {
 	{ "no-seccomp", no_argument, NULL, OPT_NOSECCOMP },
 	{ "debug", no_argument, NULL, OPT_DEBUG },
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "share", required_argument, NULL, OPT_SHARE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -246,6 +297,10 @@ int vm_config_parse_args(struct vm_config *cfg, int argc, char **argv)
 				return log_error("vmm", "at most 8 --cgroup"), -EINVAL;
 			cfg->cgroups[cfg->nr_cgroups++] = xstrdup(optarg);
 			break;
+		case OPT_SHARE:
+			if (parse_share(cfg, optarg) < 0)
+				return -EINVAL;
+			break;
 		case 'h': return 1;
 		default: return -EINVAL;
 		}
@@ -269,6 +324,10 @@ void vm_config_free(struct vm_config *cfg)
 	for (int i = 0; i < cfg->nr_disks; i++) {
 		free(cfg->disks[i].path);
 		free(cfg->disks[i].id);
+	}
+	for (int i = 0; i < cfg->nr_shares; i++) {
+		free(cfg->shares[i].tag);
+		free(cfg->shares[i].path);
 	}
 	free(cfg->tap);
 	free(cfg->vsock_uds);

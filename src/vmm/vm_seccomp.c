@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -39,10 +40,29 @@ static const int allowed[] = {
 	SCMP_SYS(sigaltstack), SCMP_SYS(sched_getaffinity), SCMP_SYS(prlimit64), SCMP_SYS(getrlimit),
 };
 
+/*
+ * What the virtio-9p server needs on top, only when shares are configured.
+ * Paths are resolved with openat2 beneath each share's directory fd; the
+ * filter cannot see paths, so that discipline lives in p9_fs.c.
+ */
+static const int allowed_9p[] = {
+	SCMP_SYS(openat), SCMP_SYS(openat2), SCMP_SYS(mkdirat), SCMP_SYS(unlinkat),
+	SCMP_SYS(renameat), SCMP_SYS(renameat2), SCMP_SYS(symlinkat), SCMP_SYS(readlinkat),
+	SCMP_SYS(linkat), SCMP_SYS(fchownat), SCMP_SYS(utimensat), SCMP_SYS(fstatfs),
+	SCMP_SYS(ftruncate), SCMP_SYS(getdents64),
+	452, /* fchmodat2 (Linux 6.6), newer than this libseccomp's name table */
+	SCMP_SYS(fchmodat), /* its fallback on older kernels, through /proc/self/fd */
+};
+
 /* SCMP_A0() and friends leave datum_b out, which clang warns about. */
 static struct scmp_arg_cmp arg_eq(unsigned arg, scmp_datum_t v)
 {
 	return (struct scmp_arg_cmp){ .arg = arg, .op = SCMP_CMP_EQ, .datum_a = v, .datum_b = 0 };
+}
+
+static struct scmp_arg_cmp arg_masked_eq(unsigned arg, scmp_datum_t mask, scmp_datum_t v)
+{
+	return (struct scmp_arg_cmp){ .arg = arg, .op = SCMP_CMP_MASKED_EQ, .datum_a = mask, .datum_b = v };
 }
 
 static int drop_caps(void)
@@ -98,6 +118,15 @@ int vm_sandbox_self(struct vm *vm)
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	for (size_t i = 0; !r && i < sizeof(allowed) / sizeof(allowed[0]); i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	for (size_t i = 0; !r && vm->cfg->nr_shares && i < sizeof(allowed_9p) / sizeof(allowed_9p[0]); i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_9p[i], 0);
+	/* mknodat: FIFOs and regular files only, never device nodes. */
+	if (!r && vm->cfg->nr_shares)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mknodat), 1,
+				     arg_masked_eq(2, S_IFMT, S_IFIFO));
+	if (!r && vm->cfg->nr_shares)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mknodat), 1,
+				     arg_masked_eq(2, S_IFMT, S_IFREG));
 	/* ioctl: only running vCPUs, and the tty check stdio makes. */
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,

@@ -16,6 +16,8 @@
 #define VM_MAX_VCPUS 32
 #define VM_MAX_DISKS 8
 #define VM_MAX_DEVS  16
+#define VM_MAX_SHARES 16 /* virtio-9p shares; all devices together fit VM_MAX_DEVS */
+#define VM_SHARE_TAG_MAX 64
 
 /* Guest physical layout (see docs/vmm.md). */
 #define VM_GDT_ADDR       0x500
@@ -43,12 +45,20 @@ struct vm_disk_cfg {
 	bool ro;
 };
 
+struct vm_share_cfg {
+	char *tag;    /* mount tag the guest names: mount -t 9p TAG */
+	char *path;   /* host directory */
+	bool ro;
+};
+
 struct vm_config {
 	char *kernel, *initrd, *cmdline;
 	uint64_t mem_mib;
 	int cpus;
 	struct vm_disk_cfg disks[VM_MAX_DISKS];
 	int nr_disks;
+	struct vm_share_cfg shares[VM_MAX_SHARES];
+	int nr_shares;
 	char *tap;
 	uint8_t mac[6];
 	bool has_mac;
@@ -134,7 +144,8 @@ int vm_irqfd(struct vm *vm, int gsi);
 int vm_boot_load(struct vm *vm, const char *cmdline);
 
 /* cpu.c */
-int vcpu_init(struct vm *vm, int id);
+int vcpu_create(struct vm *vm, int id); /* KVM_CREATE_VCPU and its kvm_run mapping */
+int vcpu_init(struct vm *vm, int id);   /* CPUID, MSRs, LAPIC; the BSP's long-mode entry state */
 void *vcpu_thread(void *arg);
 void vcpu_kick(struct vcpu *c);
 

@@ -6,6 +6,7 @@
  * sanitizer report is a bug: a hostile guest controls all of these bytes.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,7 +26,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static uint8_t *mem_buf;
 static struct guest_mem mem;
-static struct virtio_dev *blk, *rng, *net, *vsock;
+static struct virtio_dev *blk, *rng, *net, *vsock, *p9;
+static char p9_dir[64];
+
+static void p9_cleanup(void)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "%s/f", p9_dir);
+	unlink(p);
+	rmdir(p9_dir);
+}
 static struct virtq_chain ch;
 
 /* The device constructors for a real VM are linked but never called here. */
@@ -60,6 +71,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	rng = virtio_rng_new(&mem);
 	net = virtio_net_new(&mem, open("/dev/null", O_RDWR), NULL);
 	vsock = virtio_vsock_new(&mem, 3, "/nonexistent/atoll-fuzz");
+	/* virtio-9p over a read-only share: requests parse and run, nothing changes on disk. */
+	snprintf(p9_dir, sizeof(p9_dir), "/tmp/atoll-fuzz-v9p-XXXXXX");
+	if (!mkdtemp(p9_dir))
+		abort();
+	atexit(p9_cleanup);
+	char f[128];
+	snprintf(f, sizeof(f), "%s/f", p9_dir);
+	close(open(f, O_WRONLY | O_CREAT, 0644));
+	p9 = virtio_9p_new(&mem, open(p9_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), "fuzz", true);
+	if (!p9)
+		abort();
 	return 0;
 }
 
@@ -132,8 +154,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* 2. Devices through the transport; guest memory is re-seeded so rings are fresh. */
-	struct virtio_dev *devs[4] = { blk, rng, net, vsock };
-	struct virtio_dev *d = devs[(ctl[5] >> 1) & 3];
+	struct virtio_dev *devs[5] = { blk, rng, net, vsock, p9 };
+	struct virtio_dev *d = devs[((ctl[5] >> 1) & 7) % 5];
 
 	memcpy(mem_buf, data, size < MEM_SIZE ? size : MEM_SIZE);
 	setup(d, ctl, ctl[5] & 4);
