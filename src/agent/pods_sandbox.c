@@ -67,7 +67,7 @@ static void pod_limits(const struct pod *p, int64_t *cpu_milli, int64_t *memory)
 		int64_t c = 0, m = 0;
 		add_limit(lim, "cpu", &c);
 		add_limit(lim, "memory", &m);
-		if (p->c[i].is_init) {
+		if (p->c[i].is_init && !p->c[i].sidecar) { /* sidecars run beside the app: they add up */
 			icpu = c > icpu ? c : icpu;
 			imem = m > imem ? m : imem;
 		} else {
