@@ -265,6 +265,10 @@ static void drive_ephemeral(struct loop *l, struct pod *p, time_t now)
 		struct pctr *c = &p->c[i];
 		json_t *st = pods_ctr_state(p, c);
 		const char *s = json_string_value(json_object_get(st, "state"));
+		if (s && !strcmp(s, "exited")) {
+			saw_exit(p, c, st); /* its termination, for the status; it stays ended */
+			continue;
+		}
 		if (now < c->next_start)
 			continue;
 		if (!st || json_object_get(st, "error"))

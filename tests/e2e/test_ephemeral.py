@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Ephemeral containers: `kubectl debug`, the pods/ephemeralcontainers subresource, its rules and RBAC."""
+import json
+import os
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from conftest import ATOLL, Server
+from registry_util import Reg
+from test_streaming import run_under_pty
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+@pytest.fixture(scope="module")
+def s(tmp_path_factory):
+    srv = Server(node=True, args=["--node-name", "eph1"])
+    img = tempfile.mkdtemp(prefix="atoll-img-")
+    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img], check=True, capture_output=True)
+    # kubectl debug wants a registry reference: the image goes to the embedded registry.
+    Reg(srv, tmp_path_factory.mktemp("ephreg")).push(img, "default/busybox:1")
+    srv.image = f"127.0.0.1:{srv.port}/default/busybox:1"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and srv.request("GET", "/api/v1/nodes/eph1")[0] != 200:
+        time.sleep(0.2)
+    yield srv
+    srv.close()
+    subprocess.run(["rm", "-rf", img])
+
+
+def wait_for(s, name, pred, timeout=60):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        p = s.kubectl("get", "pod", name, "-o", "json", check=False)
+        if p.returncode == 0:
+            last = json.loads(p.stdout)
+            if pred(last):
+                return last
+        time.sleep(0.3)
+    raise AssertionError(f"pod {name} never got there: {json.dumps(last.get('status')) if last else None}")
+
+
+def eph(p):
+    return {c["name"]: c for c in p.get("status", {}).get("ephemeralContainerStatuses", [])}
+
+
+@pytest.fixture(scope="module")
+def target(s):
+    s.kubectl("apply", "-f", "-", input=json.dumps(
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "target"},
+         "spec": {"nodeName": "eph1", "containers": [
+             {"name": "main", "image": s.image, "command": ["sh", "-c", "exec sleep 3601"]}]}}))
+    wait_for(s, "target", lambda p: p.get("status", {}).get("phase") == "Running")
+    return "target"
+
+
+def test_kubectl_debug_interactive_sees_the_target(s, target):
+    state = {"typed": False}
+
+    def step(fd, pid, text):
+        # Once attached (kubectl's hint is out), run commands in the debug shell and leave.
+        if not state["typed"] and "command prompt" in text:
+            state["typed"] = True
+            time.sleep(0.5)
+            os.write(fd, b"ps; echo marker-$((6*7)); exit\r")
+
+    text, status = run_under_pty(s, ["debug", "-it", target, f"--image={s.image}", "--target=main",
+                                     "-c", "debugger", "--", "sh"], step, timeout=90)
+    assert "marker-42" in text, text
+    # Processes are shared in the pod's sandbox: the target's sleep is in the debugger's view.
+    assert "sleep 3601" in text, text
+    p = wait_for(s, target, lambda p: "terminated" in eph(p).get("debugger", {}).get("state", {}))
+    st = eph(p)["debugger"]
+    assert st["restartCount"] == 0 and st["ready"] is False
+    spec = p["spec"]["ephemeralContainers"][0]
+    assert spec["targetContainerName"] == "main" and spec["tty"] is True and spec["stdin"] is True
+    assert "marker-42" in s.kubectl("logs", target, "-c", "debugger").stdout
+    # Never restarted: a while later it is still the one terminated instance.
+    assert eph(s.kjson("get", "pod", target))["debugger"]["restartCount"] == 0
+
+
+def test_debug_without_tty_status_and_logs(s, target):
+    s.kubectl("debug", target, f"--image={s.image}", "-c", "oneshot", "--target=main", "--",
+              "sh", "-c", "echo hi-from-oneshot; exit 4")
+    wait_for(s, target, lambda p: "terminated" in eph(p).get("oneshot", {}).get("state", {}))
+    out = s.kubectl("get", "pod", target, "-o",
+                    "jsonpath={range .status.ephemeralContainerStatuses[*]}"
+                    "{.name}={.state.terminated.exitCode}{\"\\n\"}{end}").stdout
+    assert "oneshot=4" in out.split(), out
+    assert s.kubectl("logs", target, "-c", "oneshot").stdout == "hi-from-oneshot\n"
+    # The pod itself goes on.
+    p = s.kjson("get", "pod", target)
+    assert p["status"]["phase"] == "Running"
+    assert [c["type"] for c in p["status"]["conditions"] if c["status"] == "True" and c["type"] == "Ready"]
+
+
+def patch_eph(s, name, body, ctype="application/strategic-merge-patch+json"):
+    code, _, out = s.request("PATCH", f"/api/v1/namespaces/default/pods/{name}/ephemeralcontainers",
+                             body, content_type=ctype)
+    return code, json.loads(out)
+
+
+def test_refused_changes_are_kubernetes_style_422(s, target):
+    code, st = patch_eph(s, target, {"spec": {"ephemeralContainers": [
+        {"name": "withport", "image": s.image, "ports": [{"containerPort": 80}]}]}})
+    assert code == 422 and st["kind"] == "Status" and st["reason"] == "Invalid", st
+    assert st["details"]["kind"] == "Pod" and st["details"]["name"] == target
+    assert "spec.ephemeralContainers[1].ports: Forbidden: cannot be set for an Ephemeral Container" \
+        in st["message"] or "cannot be set for an Ephemeral Container" in st["message"], st
+    # A name already used by a regular container.
+    code, st = patch_eph(s, target, {"spec": {"ephemeralContainers": [{"name": "main", "image": s.image}]}})
+    assert code == 422 and "Duplicate value" in st["message"], st
+    # A change to an existing one.
+    pod = s.kjson("get", "pod", target)
+    ecs = pod["spec"]["ephemeralContainers"]
+    changed = json.loads(json.dumps(ecs))
+    changed[0]["command"] = ["sh", "-c", "echo other"]
+    code, st = patch_eph(s, target, {"spec": {"ephemeralContainers": changed}},
+                         ctype="application/merge-patch+json")
+    assert code == 422 and 'existing ephemeral containers "debugger" may not be changed' in st["message"], st
+    # Removing one, with PUT of the whole pod.
+    pod["spec"]["ephemeralContainers"] = ecs[1:]
+    code, _, out = s.request("PUT", f"/api/v1/namespaces/default/pods/{target}/ephemeralcontainers", pod)
+    st = json.loads(out)
+    assert code == 422 and 'existing ephemeral containers "debugger" may not be removed' in st["message"], st
+    # A target that does not exist.
+    code, st = patch_eph(s, target, {"spec": {"ephemeralContainers": [
+        {"name": "lost", "image": s.image, "targetContainerName": "nope"}]}})
+    assert code == 422 and 'targetContainerName: Not found: "nope"' in st["message"], st
+    # Not through the pod itself: an update there leaves them as they were.
+    code, _, out = s.request("PATCH", f"/api/v1/namespaces/default/pods/{target}",
+                             {"spec": {"ephemeralContainers": None}},
+                             content_type="application/merge-patch+json")
+    assert code == 200, out
+    assert len(json.loads(out)["spec"]["ephemeralContainers"]) == len(ecs)
+    # Nor on create.
+    p = s.kubectl("create", "-f", "-", check=False, input=json.dumps(
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "born-with"},
+         "spec": {"containers": [{"name": "c", "image": s.image}],
+                  "ephemeralContainers": [{"name": "e", "image": s.image}]}}))
+    assert p.returncode != 0 and "spec.ephemeralContainers: Forbidden: cannot be set on create" in p.stderr
+    # GET of the subresource is the pod.
+    code, _, out = s.request("GET", f"/api/v1/namespaces/default/pods/{target}/ephemeralcontainers")
+    assert code == 200 and json.loads(out)["kind"] == "Pod"
+
+
+def test_debug_needs_the_ephemeralcontainers_permission(s, target):
+    kc = os.path.join(s.data_dir, "dev.kubeconfig")
+    subprocess.run([ATOLL, "user", "add", "dev", "--data-dir", s.data_dir, "--kubeconfig-out", kc],
+                   check=True, capture_output=True, timeout=60)
+    s.kubectl("create", "role", "pod-editor", "--verb=get,list,watch,patch,update",
+              "--resource=pods")
+    s.kubectl("create", "rolebinding", "dev-edits", "--role=pod-editor", "--user=dev")
+    env = dict(os.environ, KUBECONFIG=kc)
+    p = subprocess.run(["kubectl", "debug", target, f"--image={s.image}", "-c", "nope", "--", "true"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode != 0
+    assert 'User "dev" cannot patch resource "pods/ephemeralcontainers" in API group "" in the namespace ' \
+           '"default"' in p.stderr, p.stderr
+    s.kubectl("create", "role", "pod-debugger", "--verb=patch", "--resource=pods/ephemeralcontainers")
+    s.kubectl("create", "rolebinding", "dev-debugs", "--role=pod-debugger", "--user=dev")
+    p = subprocess.run(["kubectl", "debug", target, f"--image={s.image}", "-c", "allowed", "--",
+                        "echo", "allowed-now"], capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 0, p.stderr
+    wait_for(s, target, lambda p: "terminated" in eph(p).get("allowed", {}).get("state", {}))
+    assert s.kubectl("logs", target, "-c", "allowed").stdout == "allowed-now\n"
