@@ -11,6 +11,7 @@
 #include "api/openapi.h"
 #include "api/schema.h"
 #include "api/write.h"
+#include "auth/auth_psa.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
 
@@ -243,6 +244,12 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 		return rc;
 	}
 	json_decref(causes);
+	/* Pod Security admission sees a pod's ephemeral containers as they are added, as at creation. */
+	char why[1100];
+	if (!strcmp(c->t.sub, "ephemeralcontainers") && !psa_admit(r, c->t.ns, obj, why, sizeof(why))) {
+		json_decref(obj);
+		return reply_error(r, 403, "Forbidden", "%s", why);
+	}
 
 	/* A deletion waits for its finalizers; the last one removed completes it. */
 	const json_t *m = json_object_get(obj, "metadata");

@@ -168,3 +168,21 @@ def test_debug_needs_the_ephemeralcontainers_permission(s, target):
     assert p.returncode == 0, p.stderr
     wait_for(s, target, lambda p: "terminated" in eph(p).get("allowed", {}).get("state", {}))
     assert s.kubectl("logs", target, "-c", "allowed").stdout == "allowed-now\n"
+
+
+def test_pod_security_applies_to_added_ephemeral_containers(s):
+    s.kubectl("create", "namespace", "guarded")
+    s.kubectl("label", "namespace", "guarded", "pod-security.kubernetes.io/enforce=baseline")
+    s.kubectl("apply", "-n", "guarded", "-f", "-", input=json.dumps(
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "calm"},
+         "spec": {"nodeName": "eph1", "containers": [
+             {"name": "main", "image": s.image, "command": ["sh", "-c", "exec sleep 3600"]}]}}))
+    code, _, out = s.request("PATCH", "/api/v1/namespaces/guarded/pods/calm/ephemeralcontainers",
+                             {"spec": {"ephemeralContainers": [
+                                 {"name": "root", "image": s.image, "securityContext": {"privileged": True}}]}},
+                             content_type="application/strategic-merge-patch+json")
+    st = json.loads(out)
+    assert code == 403 and st["reason"] == "Forbidden", st
+    assert 'violates PodSecurity "baseline:latest"' in st["message"] and '"root"' in st["message"], st
+    assert not s.kjson("get", "pod", "-n", "guarded", "calm")["spec"].get("ephemeralContainers")
+    s.kubectl("delete", "namespace", "guarded", "--wait=false")
