@@ -98,7 +98,8 @@ def test_sidecar_serves_a_file_to_the_app_in_order(s):
           statuses(p)["app"]["state"]["running"]["startedAt"]]
     assert ts == sorted(ts), ts
     out = s.kubectl("get", "pod", "served").stdout
-    assert "Running" in out, out
+    # READY counts the sidecar beside the app, as kubectl shows for Kubernetes 1.29+.
+    assert "Running" in out and " 2/2 " in out, out
     delete(s, "served")
 
 
