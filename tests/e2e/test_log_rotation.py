@@ -66,6 +66,9 @@ def test_logs_read_across_rotation_and_previous(s):
     whole = lines(s)
     assert len(whole) == LINES and whole[0].startswith("b-000001-")
     assert len(lines(s, "--since=1h")) == LINES
+    # Following with a tail starts in the part set aside; the byte limit (64-byte lines) ends the stream.
+    follow = lines(s, "-f", "--tail=50000", f"--limit-bytes={50000 * 64}")
+    assert follow == tail
     # --previous: the failed first instance, both of its parts.
     prev = lines(s, "--previous")
     assert len(prev) == LINES and prev[0].startswith("a-000001-") and prev[-1].startswith(f"a-{LINES:06d}-")
