@@ -147,6 +147,9 @@ static void respec(struct pod *p, json_t *obj)
 			c->name = xstrdup(json_string_value(json_object_get(c->spec, "name")) ?: "c");
 		if (c->respec || i >= old_n)
 			add_image(p, c);
+		/* Its mounts are learnt with the pod's (placing the volumes again finds them in place). */
+		if (i >= old_n && json_array_size(json_object_get(c->spec, "volumeMounts")))
+			vol_set_release(&p->vols);
 	}
 	p->images_ready = false;
 }

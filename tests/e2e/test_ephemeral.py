@@ -186,3 +186,20 @@ def test_pod_security_applies_to_added_ephemeral_containers(s):
     assert 'violates PodSecurity "baseline:latest"' in st["message"] and '"root"' in st["message"], st
     assert not s.kjson("get", "pod", "-n", "guarded", "calm")["spec"].get("ephemeralContainers")
     s.kubectl("delete", "namespace", "guarded", "--wait=false")
+
+
+def test_ephemeral_container_mounts_a_pod_volume(s):
+    s.kubectl("apply", "-f", "-", input=json.dumps(
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "withvol"},
+         "spec": {"nodeName": "eph1", "volumes": [{"name": "work", "emptyDir": {}}],
+                  "containers": [{"name": "main", "image": s.image,
+                                  "command": ["sh", "-c", "echo made-by-main > /work/note; exec sleep 3600"],
+                                  "volumeMounts": [{"name": "work", "mountPath": "/work"}]}]}}))
+    wait_for(s, "withvol", lambda p: p.get("status", {}).get("phase") == "Running")
+    code, st = patch_eph(s, "withvol", {"spec": {"ephemeralContainers": [
+        {"name": "reader", "image": s.image, "command": ["cat", "/w/note"],
+         "volumeMounts": [{"name": "work", "mountPath": "/w"}]}]}})
+    assert code == 200, st
+    wait_for(s, "withvol", lambda p: "terminated" in eph(p).get("reader", {}).get("state", {}))
+    assert s.kubectl("logs", "withvol", "-c", "reader").stdout == "made-by-main\n"
+    s.kubectl("delete", "pod", "withvol", "--wait=false")
