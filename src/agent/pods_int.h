@@ -40,6 +40,7 @@ struct pctr {
 	bool respec;            /* its image changed: restart it with the new one */
 	time_t kill_at;         /* respec: SIGKILL if it has not ended by then (0: not signalled yet) */
 	time_t term_at;         /* winding down: when it was sent SIGTERM (0: not yet) */
+	int stop_hook;          /* winding down, a sidecar's preStop: 0 not run, 1 running, 2 done */
 	struct pctr_probes pr;  /* under the loop's lock */
 };
 

@@ -151,6 +151,8 @@ def test_deletion_stops_app_then_sidecars_in_reverse(s):
 
     first, second = stopper("side-1"), stopper("side-2")
     first["restartPolicy"] = second["restartPolicy"] = "Always"
+    # A sidecar's preStop hook runs when its turn to stop comes, before its SIGTERM.
+    first["lifecycle"] = {"preStop": {"exec": {"command": ["sh", "-c", "echo side-1-prestop >> /out/stopped"]}}}
     apply(s, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "ordered"},
               "spec": {"nodeName": "sc1", "terminationGracePeriodSeconds": 20,
                        "volumes": [{"name": "out", "hostPath": {"path": out}}],
@@ -160,7 +162,7 @@ def test_deletion_stops_app_then_sidecars_in_reverse(s):
     delete(s, "ordered")
     try:
         with open(os.path.join(out, "stopped")) as f:
-            assert f.read() == "app\nside-2\nside-1\n"
+            assert f.read() == "app\nside-2\nside-1-prestop\nside-1\n"
     finally:
         subprocess.run(["rm", "-rf", out])
 
