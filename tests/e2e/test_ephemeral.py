@@ -92,6 +92,12 @@ def test_debug_without_tty_status_and_logs(s, target):
                     "{.name}={.state.terminated.exitCode}{\"\\n\"}{end}").stdout
     assert "oneshot=4" in out.split(), out
     assert s.kubectl("logs", target, "-c", "oneshot").stdout == "hi-from-oneshot\n"
+    # kubectl's profiles shape the container (general adds SYS_PTRACE, restricted drops all): both run.
+    for prof in ("general", "restricted"):
+        s.kubectl("debug", target, f"--image={s.image}", "-c", f"prof-{prof}", f"--profile={prof}", "--",
+                  "echo", f"ran-{prof}")
+        wait_for(s, target, lambda p: "terminated" in eph(p).get(f"prof-{prof}", {}).get("state", {}))
+        assert s.kubectl("logs", target, "-c", f"prof-{prof}").stdout == f"ran-{prof}\n"
     # The pod itself goes on.
     p = s.kjson("get", "pod", target)
     assert p["status"]["phase"] == "Running"
