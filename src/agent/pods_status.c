@@ -56,7 +56,7 @@ static bool init_ok(const struct pod *p, const struct pctr *c)
 	const char *s = json_string_value(json_object_get(st, "state")) ?: "";
 
 	if (c->sidecar)
-		return (!strcmp(s, "running") && pods_sidecar_started(p, c)) || c->cur_term || !strcmp(s, "exited");
+		return (!strcmp(s, "running") && pods_sidecar_started(p, c)) || c->started_once;
 	return st && !strcmp(s, "exited") && json_integer_value(json_object_get(st, "exitCode")) == 0;
 }
 

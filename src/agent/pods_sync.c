@@ -321,6 +321,7 @@ static bool drive(struct loop *l, struct pod *p)
 			/* What follows a sidecar waits until it has started (its startup probe passed). */
 			if (c->sidecar && !pods_sidecar_started(p, c))
 				return false;
+			c->started_once = c->started_once || c->sidecar;
 			if (blocking_init)
 				return false;
 			if (!c->sidecar)
@@ -335,6 +336,9 @@ static bool drive(struct loop *l, struct pod *p)
 			if (now >= c->next_start)
 				run_ctr(l, p, c, true);
 			if (blocking_init)
+				return false;
+			/* A sidecar that never started holds up what follows (it was there before: it had). */
+			if (c->sidecar && !c->started_once && !pods_ctr_state(p, &p->c[i + 1 < p->nreg ? i + 1 : i]))
 				return false;
 			if (!c->sidecar)
 				all_done = false;

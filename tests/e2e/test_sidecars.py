@@ -103,6 +103,31 @@ def test_sidecar_serves_a_file_to_the_app_in_order(s):
     delete(s, "served")
 
 
+def test_app_waits_for_the_sidecar_startup_probe(s):
+    apply(s, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "gated"},
+              "spec": {"nodeName": "sc1",
+                       "initContainers": [ctr("side", s.image, "exec sleep 300", restartPolicy="Always",
+                                              startupProbe={"exec": {"command": ["test", "-f", "/tmp/go"]},
+                                                            "periodSeconds": 1, "failureThreshold": 600})],
+                       "containers": [ctr("app", s.image, "exec sleep 300")]}})
+    # Once the probe has failed at least once, the app has still not been created.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ev = s.kjson("get", "events", "--field-selector", "involvedObject.name=gated,reason=Unhealthy")
+        if ev["items"]:
+            break
+        time.sleep(0.3)
+    p = get(s, "gated")
+    side = statuses(p, "initContainerStatuses")["side"]
+    assert "running" in side["state"] and side["started"] is False, side
+    assert statuses(p)["app"]["state"]["waiting"]["reason"] == "PodInitializing"
+    assert "Init:0/1" in s.kubectl("get", "pod", "gated").stdout
+    s.kubectl("exec", "gated", "-c", "side", "--", "touch", "/tmp/go")
+    p = wait_for(s, "gated", lambda p: "running" in statuses(p).get("app", {}).get("state", {}))
+    assert statuses(p, "initContainerStatuses")["side"]["started"] is True
+    delete(s, "gated")
+
+
 def test_sidecar_is_restarted_whatever_the_pod_policy(s):
     apply(s, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "flaky"},
               "spec": {"nodeName": "sc1", "restartPolicy": "Never",
