@@ -29,7 +29,7 @@ struct pctr {
 	const json_t *spec;     /* borrowed from the pod's spec */
 	bool is_init;
 	bool sidecar;           /* an init container with restartPolicy Always: runs beside the app */
-	bool started_once;      /* a sidecar that has started (what follows it may start) */
+	bool started_once;      /* a sidecar that has started (what follows it may start), an ephemeral one that ran */
 	bool ephemeral;         /* from spec.ephemeralContainers: started once, never restarted */
 	size_t image;           /* index into the pod's images */
 	time_t next_start;      /* back-off: do not start before */

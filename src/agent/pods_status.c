@@ -18,7 +18,7 @@ static json_t *ctr_status(const struct pod *p, const struct pctr *c, bool init_d
 		state = json_pack("{s:{s:s}}", "running", "startedAt", json_string_value(json_object_get(st, "startedAt")) ?: "");
 		if (c->cur_term)
 			json_object_set(last, "terminated", c->cur_term);
-	} else if (s && !strcmp(s, "exited") && c->cur_term) {
+	} else if (((s && !strcmp(s, "exited")) || (c->ephemeral && !s)) && c->cur_term) {
 		int code = (int)json_integer_value(json_object_get(c->cur_term, "exitCode"));
 		if (pods_will_restart(p, c, code)) {
 			state = json_pack("{s:{s:s,s:s}}", "waiting", "reason", "CrashLoopBackOff", "message",

@@ -269,7 +269,10 @@ static void drive_ephemeral(struct loop *l, struct pod *p, time_t now)
 			saw_exit(p, c, st); /* its termination, for the status; it stays ended */
 			continue;
 		}
-		if (now < c->next_start)
+		if (s && !strcmp(s, "running"))
+			c->started_once = true;
+		/* One that ran in a sandbox that has since died is not run again in the new one. */
+		if (now < c->next_start || (!st && (c->started_once || c->cur_term)))
 			continue;
 		if (!st || json_object_get(st, "error"))
 			run_ctr(l, p, c, false);
