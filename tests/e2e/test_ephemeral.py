@@ -209,3 +209,31 @@ def test_ephemeral_container_mounts_a_pod_volume(s):
     wait_for(s, "withvol", lambda p: "terminated" in eph(p).get("reader", {}).get("state", {}))
     assert s.kubectl("logs", "withvol", "-c", "reader").stdout == "made-by-main\n"
     s.kubectl("delete", "pod", "withvol", "--wait=false")
+
+
+def test_not_run_again_in_a_new_sandbox(s):
+    """The pod's sandbox dies and is replaced: its app comes back, an ephemeral container that ran does not."""
+    s.kubectl("apply", "-f", "-", input=json.dumps(
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "phoenix"},
+         "spec": {"nodeName": "eph1", "containers": [
+             {"name": "main", "image": s.image, "command": ["sh", "-c", "exec sleep 3602"]}]}}))
+    p = wait_for(s, "phoenix", lambda p: p.get("status", {}).get("phase") == "Running")
+    code, st = patch_eph(s, "phoenix", {"spec": {"ephemeralContainers": [
+        {"name": "once", "image": s.image, "command": ["echo", "ran-once"]}]}})
+    assert code == 200, st
+    wait_for(s, "phoenix", lambda p: "terminated" in eph(p).get("once", {}).get("state", {}))
+    d = os.path.join(s.data_dir, "pods", p["metadata"]["uid"])
+    with open(os.path.join(d, "shim.pid")) as f:
+        shim_pid = int(f.read())
+    with open(os.path.join(d, "state.json")) as f:
+        os.kill(json.load(f)["pid"], 9)  # pod init: the whole sandbox goes
+    p = wait_for(s, "phoenix", lambda p: {c["name"]: c for c in p["status"].get("containerStatuses", [])}
+                 .get("main", {}).get("restartCount") == 1 and
+                 "running" in p["status"]["containerStatuses"][0]["state"])
+    with open(os.path.join(d, "shim.pid")) as f:
+        assert int(f.read()) != shim_pid
+    st = eph(p)["once"]
+    assert st["restartCount"] == 0 and st["state"]["terminated"]["exitCode"] == 0, st
+    with open(os.path.join(d, "state.json")) as f:
+        assert "once" not in json.load(f)["containers"]
+    s.kubectl("delete", "pod", "phoenix", "--wait=false")
