@@ -91,6 +91,8 @@ def test_debug_without_tty_status_and_logs(s, target):
                     "jsonpath={range .status.ephemeralContainerStatuses[*]}"
                     "{.name}={.state.terminated.exitCode}{\"\\n\"}{end}").stdout
     assert "oneshot=4" in out.split(), out
+    desc = s.kubectl("describe", "pod", target).stdout
+    assert "Ephemeral Containers:" in desc and "oneshot:" in desc, desc
     assert s.kubectl("logs", target, "-c", "oneshot").stdout == "hi-from-oneshot\n"
     # kubectl's profiles shape the container (general adds SYS_PTRACE, restricted drops all): both run.
     for prof in ("general", "restricted"):

@@ -100,6 +100,8 @@ def test_sidecar_serves_a_file_to_the_app_in_order(s):
     out = s.kubectl("get", "pod", "served").stdout
     # READY counts the sidecar beside the app, as kubectl shows for Kubernetes 1.29+.
     assert "Running" in out and " 2/2 " in out, out
+    desc = s.kubectl("describe", "pod", "served").stdout
+    assert "Init Containers:" in desc and "server:" in desc, desc
     delete(s, "served")
 
 
