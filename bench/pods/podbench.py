@@ -2,9 +2,11 @@
 """Pod start latency and density against a running `atoll server` with its node.
 
 usage: podbench.py KUBECONFIG IMAGE SERIAL BURST DENSITY
-Prints one line per measurement; latencies are create request sent -> the
+Prints one line per measurement (for the burst also the CPU each pod cost and
+the median pod's milestones); latencies are create request sent -> the
 watch sees condition Ready=True (what `kubectl wait --for=condition=Ready` sees).
 """
+import json
 import os
 import sys
 import threading
@@ -23,10 +25,25 @@ def pod(name, image, cmd):
 
 
 def ready(p):
-    for c in (p.status and p.status.conditions) or []:
-        if c.type == "Ready" and c.status == "True":
+    """p is the pod as parsed JSON (the watch is read raw: the client's model classes cost
+    milliseconds of CPU per event, which the burst would otherwise compete with)."""
+    for c in p.get("status", {}).get("conditions", []):
+        if c.get("type") == "Ready" and c.get("status") == "True":
             return True
     return False
+
+
+def first_seen(p):
+    """The milestones of a pod's start this event shows: scheduled, a container running, Ready."""
+    st = p.get("status", {})
+    out = []
+    if p.get("spec", {}).get("nodeName"):
+        out.append("scheduled")
+    if any("running" in c.get("state", {}) for c in st.get("containerStatuses", [])):
+        out.append("running")
+    if ready(p):
+        out.append("ready")
+    return out
 
 
 class Watcher:
@@ -35,6 +52,7 @@ class Watcher:
     def __init__(self, v1):
         self.v1 = v1
         self.seen = {}
+        self.milestones = {}
         self.cv = threading.Condition()
         self.stop = False
         rv = v1.list_namespaced_pod(NS).metadata.resource_version
@@ -42,15 +60,20 @@ class Watcher:
         self.t.start()
 
     def run(self, rv):
-        w = watch.Watch()
         while not self.stop:
-            for ev in w.stream(self.v1.list_namespaced_pod, NS, resource_version=rv, timeout_seconds=30):
+            resp = self.v1.list_namespaced_pod(NS, watch=True, resource_version=rv, timeout_seconds=30,
+                                               allow_watch_bookmarks=False, _preload_content=False)
+            for line in resp:
                 now = time.monotonic()
+                ev = json.loads(line)
                 p = ev["object"]
-                rv = p.metadata.resource_version
-                if ready(p):
-                    with self.cv:
-                        self.seen.setdefault(p.metadata.name, now)
+                rv = p["metadata"]["resourceVersion"]
+                name = p["metadata"]["name"]
+                with self.cv:
+                    for m in first_seen(p):
+                        self.milestones.setdefault((name, m), now)
+                    if ready(p):
+                        self.seen.setdefault(name, now)
                         self.cv.notify_all()
                 if self.stop:
                     return
@@ -120,6 +143,50 @@ def sandbox_pss_kib(marker):
     return total, len(roots), len(members)
 
 
+def cpu_ms(marker):
+    """CPU time (ms) so far of the server, of the pods' shims and of everything in their sandboxes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent, cmd, cpu = {}, {}, {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                st = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{d}/cmdline", "rb") as f:
+                cmd[int(d)] = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        parent[int(d)] = int(st[1])
+        cpu[int(d)] = (int(st[11]) + int(st[12]) + int(st[13]) + int(st[14])) * 1000 / tick
+        # Small processes use less than a clock tick each: their schedstat runtimes (ns) are exact.
+        try:
+            ns = 0
+            for t in os.listdir(f"/proc/{d}/task"):
+                with open(f"/proc/{d}/task/{t}/schedstat") as f:
+                    ns += int(f.read().split()[0])
+            cpu[int(d)] = max(cpu[int(d)], ns / 1e6)
+        except (OSError, ValueError, IndexError):
+            pass
+    out = {"server (with its node agent)": 0, "shims": 0, "sandboxes": 0}
+    def is_atoll(c, sub):
+        w = c.split()
+        return len(w) > 1 and w[0].endswith("atoll") and w[1] == sub and marker in c
+    shims = {p for p, c in cmd.items() if is_atoll(c, "shim")}
+    for p, c in cmd.items():
+        if is_atoll(c, "server"):
+            out["server (with its node agent)"] += cpu[p] - sum(cpu[s] for s in shims if parent.get(s) == p)  # shims counted apart
+        elif p in shims:
+            out["shims"] += cpu[p]
+        else:
+            q, hops = parent.get(p), 0
+            while q and q not in shims and hops < 8:
+                q, hops = parent.get(q), hops + 1
+            if q in shims:
+                out["sandboxes"] += cpu[p]
+    return out
+
+
 def main():
     kubeconfig, image, serial, burst, density = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])
     config.load_kube_config(kubeconfig)
@@ -151,13 +218,16 @@ def main():
     delete_all(v1)
 
     names = [f"burst-{i}" for i in range(burst)]
-    starts = {}
+    starts, created = {}, {}
 
     def create(n):
         starts[n] = time.monotonic()
-        v1.create_namespaced_pod(NS, pod(n, image, "sleep 3600"))
+        v1.create_namespaced_pod(NS, pod(n, image, "sleep 3600"), _preload_content=False).read()
+        created[n] = time.monotonic()
 
     threads = [threading.Thread(target=create, args=(n,)) for n in names]
+    marker = os.path.dirname(kubeconfig)
+    cpu0, self0 = cpu_ms(marker), time.process_time()
     t0 = time.monotonic()
     for th in threads:
         th.start()
@@ -167,6 +237,16 @@ def main():
     lat = [d - starts[n] for n, d in zip(names, done)]
     print(f"{burst} at once: create->Ready p50 {1e3 * pct(lat, 50):.0f} ms, p99 {1e3 * pct(lat, 99):.0f} ms, "
           f"all Ready after {1e3 * (max(done) - t0):.0f} ms")
+    cpu1, self1 = cpu_ms(marker), time.process_time()
+    print("  CPU per pod during the burst: " + ", ".join(f"{k} {(cpu1[k] - cpu0[k]) / burst:.1f} ms" for k in cpu0)
+          + f", this client {1e3 * (self1 - self0) / burst:.1f} ms")
+    # Where the time went: the median pod's milestones, each from the create request.
+    parts = [("created", [created[n] - starts[n] for n in names])]
+    for m in ("scheduled", "running", "ready"):
+        xs = [w.milestones[(n, m)] - starts[n] for n in names if (n, m) in w.milestones]
+        if xs:
+            parts.append((m, xs))
+    print("  median milestones after create: " + ", ".join(f"{m} {1e3 * pct(xs, 50):.0f} ms" for m, xs in parts))
     delete_all(v1)
 
     if density > 0:
@@ -186,6 +266,12 @@ def main():
               f"{pss / 1024:.1f} MiB PSS, {pss / 1024 / density:.2f} MiB per pod; host MemAvailable dropped "
               f"{(before - after) / 1024:.0f} MiB ({per / 1024:.2f} MiB per pod, noisy: includes the kernel's "
               f"share and anything else the machine did)")
+        # What the idle pods cost the host's CPUs: the node keeps watching them (probes, status).
+        c0, t0 = cpu_ms(os.path.dirname(kubeconfig)), time.monotonic()
+        time.sleep(5)
+        c1, el = cpu_ms(os.path.dirname(kubeconfig)), time.monotonic() - t0
+        print(f"idle: with {density} pods, " + ", ".join(f"{k} {100 * (c1[k] - c0[k]) / 1e3 / el:.1f}% of a CPU"
+                                                        for k in c0))
         delete_all(v1, 300)
     w.stop = True
 

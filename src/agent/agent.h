@@ -23,7 +23,16 @@ struct agent_opts {
 	bool stop_pods_on_exit; /* agent_exit stops the pods (tests); a kubelet leaves them running */
 	bool pod_network;      /* pods get their own network (src/net) when the Node has a podCIDR */
 	int max_pods;          /* the Node's pod capacity; 0: 110, as the kubelet */
+	const char *guest_kernel; /* kernel of VM pods; NULL: the one `make guest-kernel` caches */
 };
+
+/*
+ * Whether this node offers VM isolation: KVM with hardware virtualization
+ * (sandbox_hw_virt), or ATOLL_NODE_VM=1 in the environment. That variable is
+ * for tests only: it makes a PVM host label itself atoll.dev/runtime-vm and
+ * run VM pods, whose guests cannot boot there.
+ */
+bool agent_node_vm(void);
 
 /*
  * Register the node (synchronously unless o->async, so errors surface), then

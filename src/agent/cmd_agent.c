@@ -33,6 +33,7 @@ static void usage(FILE *f)
 		"                     logs; default 0.0.0.0); a specific one is also the Node's InternalIP\n"
 		"  --stream-port N    its port (default 10250; 0: any free port)\n"
 		"  --pod-network      give pods a network of their own (needs the Node's podCIDR)\n"
+		"  --guest-kernel PATH  kernel of VM pods (default: the one make guest-kernel caches)\n"
 		"  --stop-pods-on-exit  stop this node's pods when the agent exits (default: they run on\n"
 		"                     and the next agent adopts them)\n"
 		"  -h, --help         this help\n");
@@ -53,6 +54,7 @@ int cmd_agent(int argc, char **argv)
 		{ "stream-port", required_argument, NULL, 'p' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "pod-network", no_argument, NULL, 'P' },
+		{ "guest-kernel", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -75,6 +77,7 @@ int cmd_agent(int argc, char **argv)
 		case 'p': o.stream_port = atoi(optarg); break;
 		case 'S': o.stop_pods_on_exit = true; break;
 		case 'P': o.pod_network = true; break;
+		case 'K': o.guest_kernel = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

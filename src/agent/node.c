@@ -164,9 +164,9 @@ static int register_node(struct agent *a, struct atoll_err *err)
 					 "kind", "Node", "metadata", "name", a->node, "labels",
 					 "kubernetes.io/hostname", a->node, "kubernetes.io/os", "linux",
 					 "kubernetes.io/arch", "amd64", "atoll.dev/isolation",
-					 sandbox_hw_virt() ? "vm" : "namespace", "spec", "status", node_status(a));
+					 agent_node_vm() ? "vm" : "namespace", "spec", "status", node_status(a));
 		/* The RuntimeClass atoll-vm selects nodes with this label. */
-		if (sandbox_hw_virt())
+		if (agent_node_vm())
 			json_object_set_new(json_object_get(json_object_get(node, "metadata"), "labels"),
 					    "atoll.dev/runtime-vm", json_string("true"));
 		code = kclient_do(&a->kc, "POST", "/api/v1/nodes", NULL, node, NULL, err);
@@ -236,6 +236,13 @@ static void *run(void *arg)
 
 static bool stop_pods_on_exit;
 
+bool agent_node_vm(void)
+{
+	const char *t = getenv("ATOLL_NODE_VM");
+
+	return sandbox_hw_virt() || (t && !strcmp(t, "1"));
+}
+
 void agent_exit(void)
 {
 	if (stop_pods_on_exit)
@@ -250,6 +257,7 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	kclient_init(&a->kc, o->server, o->token, o->ca_file);
 	stop_pods_on_exit = o->stop_pods_on_exit;
 	a->pod_network = o->pod_network;
+	pods_guest_kernel(o->guest_kernel);
 	snprintf(a->max_pods, sizeof(a->max_pods), "%d", o->max_pods > 0 ? o->max_pods : 110);
 	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
 	a->dns_listen = o->dns_listen ? xstrdup(o->dns_listen) : NULL;

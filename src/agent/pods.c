@@ -2,8 +2,10 @@
 /*
  * The pod loop: watch the pods bound to this node, keep a record of each,
  * sync them with their shims every tick, report status, stop deleted pods.
+ * New pods are brought up by starter threads the moment the watch brings
+ * them (pods_starter.c); the tick takes them over after that.
  * Shims outlive the agent; at start, pods that are still ours are adopted
- * (pods_sync connects to their shims) and shims of pods gone from the API
+ * (the starters connect to their shims) and shims of pods gone from the API
  * are stopped.
  */
 #include <dirent.h>
@@ -25,7 +27,6 @@
 #include "shim/shim.h"
 
 #define TICK_MS 250
-#define SPAWN_WORKERS 7 /* plus the tick's own thread */
 
 static struct loop *the_loop;
 
@@ -178,6 +179,7 @@ static void free_pod(struct pod *p)
 	json_decref(p->spec);
 	json_decref(p->obj);
 	json_decref(p->state);
+	json_decref(p->pending);
 	free(p->reported);
 	free(p->uid);
 	free(p->ns);
@@ -203,6 +205,31 @@ static void begin_delete(struct pod *p, const json_t *meta, bool gone)
 	p->deleting = true;
 }
 
+/* A watch event about a pod we know (l->mu held). true when the pod loop should look at once. */
+static bool apply_event(struct pod *p, json_t *obj, bool gone)
+{
+	json_t *meta = json_object_get(obj, "metadata");
+
+	if (gone || json_object_get(meta, "deletionTimestamp")) {
+		bool news = !p->deleting;
+		begin_delete(p, meta, gone);
+		return news;
+	}
+	respec(p, obj);
+	return false;
+}
+
+bool pods_apply_pending(struct pod *p)
+{
+	if (!p->pending)
+		return false;
+	bool news = apply_event(p, p->pending, p->pending_gone);
+	json_decref(p->pending);
+	p->pending = NULL;
+	p->pending_gone = false;
+	return news;
+}
+
 static int on_event(const char *type, json_t *obj, void *ctx)
 {
 	struct loop *l = ctx;
@@ -214,22 +241,25 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 	pthread_mutex_lock(&l->mu);
 	struct pod *p = find(l, uid);
 	bool gone = !strcmp(type, "DELETED"), news = false;
-	if (gone || json_object_get(meta, "deletionTimestamp")) {
+	if (p && p->busy) {
+		/* A starter has the pod: the event waits for it (the latest one stands for all). */
+		json_decref(p->pending);
+		p->pending = json_incref(obj);
+		p->pending_gone = p->pending_gone || gone;
+	} else if (p) {
+		news = apply_event(p, obj, gone);
+	} else if (gone || json_object_get(meta, "deletionTimestamp")) {
 		/*
 		 * A pod marked for deletion that we have not seen (deleted while
 		 * no agent ran) is taken on only to be stopped and removed.
 		 */
-		if (!p && !gone) {
+		if (!gone) {
 			p = new_pod(l, uid, obj);
 			p->next = l->pods;
 			l->pods = p;
-		}
-		if (p) {
-			news = !p->deleting;
 			begin_delete(p, meta, gone);
+			news = true;
 		}
-	} else if (p) {
-		respec(p, obj);
 	} else {
 		const char *phase = json_string_value(json_object_get(json_object_get(obj, "status"), "phase"));
 		if (!phase || (strcmp(phase, "Succeeded") && strcmp(phase, "Failed"))) {
@@ -240,6 +270,7 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 			p->next = l->pods;
 			l->pods = p;
 			news = true;
+			pods_starter_queue(p);
 		}
 	}
 	pthread_mutex_unlock(&l->mu);
@@ -351,76 +382,6 @@ static void finish_delete(struct loop *l, struct pod *p)
 	nftw(p->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
-/* The pods whose sandboxes spawn_all prepares, and the next one to take (workers share it). */
-struct spawn_batch {
-	struct loop *l;
-	struct pod **v;
-	size_t n;
-	size_t next;
-	pthread_mutex_t mu;
-};
-
-static void *spawn_worker(void *arg)
-{
-	struct spawn_batch *b = arg;
-
-	for (;;) {
-		pthread_mutex_lock(&b->mu);
-		size_t i = b->next++;
-		pthread_mutex_unlock(&b->mu);
-		if (i >= b->n)
-			return NULL;
-		pods_spawn_early(b->l, b->v[i]);
-	}
-}
-
-static bool has_claims(const struct pod *p)
-{
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(json_object_get(p->spec, "volumes"), i, v)
-		if (json_object_get(v, "persistentVolumeClaim") || json_object_get(v, "ephemeral"))
-			return true;
-	return false;
-}
-
-/*
- * Prepare new pods' sandboxes (images, volumes, sandbox.json, the shim's
- * start: a dozen API calls and file writes each) several at a time, so a
- * burst of pods does not queue behind one another. Called with l->mu held;
- * the workers touch only their own pod. Pods with claims go one by one: two
- * of them may share a disk.
- */
-static void spawn_all(struct loop *l)
-{
-	struct spawn_batch b = { .l = l, .mu = PTHREAD_MUTEX_INITIALIZER };
-	size_t cap = 0;
-	pthread_t t[SPAWN_WORKERS];
-	int nt = 0;
-
-	for (struct pod *p = l->pods; p; p = p->next) {
-		if (p->finished || p->deleting || p->fd >= 0 || p->spawn_fd >= 0 || p->state)
-			continue;
-		if (has_claims(p)) {
-			pods_spawn_early(l, p);
-			continue;
-		}
-		if (b.n == cap) {
-			cap = cap ? 2 * cap : 16;
-			b.v = xrealloc(b.v, cap * sizeof(*b.v));
-		}
-		b.v[b.n++] = p;
-	}
-	for (; b.n > 1 && nt < SPAWN_WORKERS && (size_t)nt < b.n; nt++)
-		if (pthread_create(&t[nt], NULL, spawn_worker, &b) != 0)
-			break;
-	spawn_worker(&b); /* and this thread too */
-	for (int i = 0; i < nt; i++)
-		pthread_join(t[i], NULL);
-	free(b.v);
-}
-
 static void tick(struct loop *l)
 {
 	static time_t next_gc;
@@ -433,9 +394,12 @@ static void tick(struct loop *l)
 	}
 	shim_reap();
 	pthread_mutex_lock(&l->mu);
-	spawn_all(l);
 	for (struct pod **pp = &l->pods; *pp;) {
 		struct pod *p = *pp;
+		if (p->busy) { /* a starter has it (pods_starter.c) */
+			pp = &p->next;
+			continue;
+		}
 		if (p->deleting) {
 			/* A shim on its way up is let finish, so that the stop below reaches it. */
 			if (p->spawn_fd >= 0) {
@@ -474,7 +438,11 @@ static void tick(struct loop *l)
 			}
 		} else {
 			pods_sync(l, p);
-			pods_report(l, p);
+			/* Unchanged unless the state was looked at or a probe flipped (or the last report failed). */
+			if (p->looked || p->status_stale || !p->reported || p->fd < 0) {
+				p->status_stale = false;
+				pods_report(l, p);
+			}
 			/* As the kubelet, a terminated pod's volumes are released (claim disks unmounted). */
 			if (p->finished && pods_stop_done(p) && p->vols.sandbox) {
 				volumes_teardown(p->dir, l->data_dir);
@@ -541,6 +509,8 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	pthread_detach(t);
 	pods_probe_start(l);
 	pods_report_start(l);
+	pods_events_start(l);
+	pods_starters_start(l);
 }
 
 void pods_stop_all(int timeout_s)
@@ -550,8 +520,19 @@ void pods_stop_all(int timeout_s)
 	if (!l)
 		return;
 	pthread_mutex_lock(&l->mu);
+	/* Pods a starter has are let come up first (bounded), so that they are stopped too. */
+	for (int i = 0; i < 100; i++) {
+		bool busy = false;
+		for (struct pod *p = l->pods; p; p = p->next)
+			busy = busy || p->busy;
+		if (!busy)
+			break;
+		pthread_mutex_unlock(&l->mu);
+		usleep(50 * 1000);
+		pthread_mutex_lock(&l->mu);
+	}
 	for (struct pod *p = l->pods; p; p = p->next) {
-		if (p->stop_fd >= 0)
+		if (p->busy || p->stop_fd >= 0)
 			continue;
 		if (pods_stop(l, p, 2))
 			continue;

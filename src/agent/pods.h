@@ -29,6 +29,13 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
  */
 void pods_stop_all(int timeout_s);
 
+/*
+ * The kernel VM pods boot (copied; NULL or "": the cached one that `make
+ * guest-kernel` builds, $HOME/.cache/atoll/guest-kernel/vmlinux or bzImage).
+ * Call before pods_start.
+ */
+void pods_guest_kernel(const char *path);
+
 /* A pod's directory, DATA/pods/<uid>, where its shim's socket is (returns owned path). */
 char *pods_dir_path(const char *data_dir, const char *uid);
 

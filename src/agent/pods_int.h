@@ -59,8 +59,12 @@ struct pod {
 	struct image *imgs;     /* prepared, one per ref */
 	size_t nimgs;
 	bool images_ready;
+	bool vm;                /* the sandbox is (to be) a micro-VM: its RuntimeClass or the node's default */
 	struct vol_set vols;    /* the pod's volumes: sandbox list and each container's mounts */
 	time_t vols_refresh_at; /* next rewrite of ConfigMap/Secret/token volumes */
+	int64_t next_look_ms;   /* a steady pod's next state refresh (CLOCK_MONOTONIC ms) */
+	bool looked;            /* pods_sync refreshed the state this tick */
+	bool status_stale;      /* a probe flipped since the last report */
 	int fd;                 /* control connection to the shim, -1 when none */
 	json_t *state;          /* the shim's last state (owned), or NULL */
 	char started[40];
@@ -74,6 +78,9 @@ struct pod {
 	int prestop;            /* preStop hooks: 0 not run, 1 running, 2 done */
 	time_t prestop_began;
 	bool early_failed;      /* pods_spawn_early could not start the sandbox (why in error) */
+	bool busy;              /* a starter brings it up: nobody else touches it (pods_starter.c) */
+	json_t *pending;        /* the last watch event that came while busy (owned), or NULL */
+	bool pending_gone;      /* ... and whether one of them was a deletion */
 	bool deleting;
 	bool api_gone;          /* the API object is deleted (not only marked) */
 	long grace;             /* seconds for a graceful stop */
@@ -171,8 +178,26 @@ bool pods_prestop_done(struct loop *l, struct pod *p);
 void pods_report_start(struct loop *l);
 /* Send text (a status, JSON) as the status of the pod uid at path; replaces one not yet sent. */
 void pods_report_queue(const char *uid, const char *path, const char *text);
+/* Whether the server refused the pod's last status (once: the answer is forgotten). */
+bool pods_report_take_failed(const char *uid);
+
+/* pods_starter.c */
+/* Start the threads that bring new pods up. */
+void pods_starters_start(struct loop *l);
+/*
+ * Hand a new pod to a starter (l->mu held): it becomes busy, the starter
+ * spawns its sandbox, drives it once and queues its status, then applies
+ * what the watch brought meanwhile (pods_apply_pending) and clears busy.
+ */
+void pods_starter_queue(struct pod *p);
+
+/* pods.c */
+/* Apply the watch event that came while p was busy (l->mu held); true when the loop should look at once. */
+bool pods_apply_pending(struct pod *p);
 
 /* pods_events.c */
+/* Start the thread that posts events. */
+void pods_events_start(struct loop *l);
 /* Post an Event about pod p (and container c, may be NULL). */
 void pods_event(struct loop *l, const struct pod *p, const struct pctr *c, const char *type, const char *reason,
 		const char *fmt, ...) __attribute__((format(printf, 6, 7)));

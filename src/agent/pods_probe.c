@@ -168,6 +168,7 @@ static void record(struct job *j, enum probe_result res, const char *msg)
 		probe_params(json_object_get(c->spec, probe_keys[j->which]), &pp);
 		struct probe_state *s = &c->pr.st[j->which];
 		bool flipped = probe_state_record(s, &pp, res, mono());
+		p->status_stale = p->status_stale || flipped;
 		snprintf(s->last_msg, sizeof(s->last_msg), "%s", msg);
 		c->pr.busy[j->which] = false;
 		if (res == PROBE_FAILURE) {
@@ -249,14 +250,24 @@ static void reset(struct pctr *c, const char *instance, double now)
 	}
 }
 
+/*
+ * Until the probe thread has seen the container (reset), its probes are
+ * known from the spec only: a container with a readiness or startup probe
+ * is not ready, nor started, before a check says so.
+ */
+static bool has_probe(const struct pctr *c, int which)
+{
+	return c->pr.instance[0] ? c->pr.has[which] : json_object_get(c->spec, probe_keys[which]) != NULL;
+}
+
 bool pods_probe_ready(const struct pctr *c)
 {
-	return !c->pr.has[READY] || (c->pr.st[READY].ok && pods_probe_started(c));
+	return !has_probe(c, READY) || (c->pr.instance[0] && c->pr.st[READY].ok && pods_probe_started(c));
 }
 
 bool pods_probe_started(const struct pctr *c)
 {
-	return !c->pr.has[STARTUP] || c->pr.st[STARTUP].ok;
+	return !has_probe(c, STARTUP) || (c->pr.instance[0] && c->pr.st[STARTUP].ok);
 }
 
 /* A check of container c's current instance (copies what it needs: the pod may go meanwhile). */
@@ -284,7 +295,7 @@ static size_t due(struct loop *l, struct job **out, size_t max)
 	size_t n = 0;
 
 	for (struct pod *p = l->pods; p; p = p->next) {
-		if (p->deleting || p->finished || !p->state)
+		if (p->busy || p->deleting || p->finished || !p->state)
 			continue;
 		pid_t pid = (pid_t)json_integer_value(json_object_get(p->state, "pid"));
 		const char *ip = json_string_value(json_object_get(p->state, "podIP"));

@@ -36,20 +36,48 @@ static void report_free(struct report *r)
 	free(r);
 }
 
-/* The sent text is remembered by the pod only once the server took it; a failure is retried by the next tick. */
-static void sent(struct loop *l, const char *uid, const char *text, bool ok)
+/*
+ * Pods whose last status the server did not take: pods_report forgets what it
+ * sent them, so the next tick sends it again. Kept here rather than in the pod
+ * so that a sender never waits for the pod loop's lock (held for whole ticks).
+ */
+struct failed {
+	char *uid;
+	struct failed *next;
+};
+static struct failed *failed; /* guarded by mu */
+
+static void note_failed(const char *uid)
 {
-	pthread_mutex_lock(&l->mu);
-	for (struct pod *p = l->pods; p; p = p->next) {
-		if (strcmp(p->uid, uid))
-			continue;
-		if (!ok && p->reported && !strcmp(p->reported, text)) {
-			free(p->reported);
-			p->reported = NULL;
+	struct failed *f;
+
+	for (f = failed; f && strcmp(f->uid, uid); f = f->next)
+		;
+	if (f)
+		return;
+	f = xcalloc(1, sizeof(*f));
+	f->uid = xstrdup(uid);
+	f->next = failed;
+	failed = f;
+}
+
+bool pods_report_take_failed(const char *uid)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&mu);
+	for (struct failed **pp = &failed; *pp; pp = &(*pp)->next) {
+		if (!strcmp((*pp)->uid, uid)) {
+			struct failed *f = *pp;
+			*pp = f->next;
+			free(f->uid);
+			free(f);
+			found = true;
+			break;
 		}
-		break;
 	}
-	pthread_mutex_unlock(&l->mu);
+	pthread_mutex_unlock(&mu);
+	return found;
 }
 
 static void *sender(void *arg)
@@ -79,11 +107,12 @@ static void *sender(void *arg)
 		bool ok = (code >= 200 && code < 300) || code == 404; /* 404: the pod is gone, nothing to report */
 		if (!ok)
 			log_msg(LOG_DEBUG, "agent", "status of %s: HTTP %d %s", path, code, err.msg);
-		sent(l, uid, text, ok);
 		free(text);
 
 		pthread_mutex_lock(&mu);
 		r->busy = false;
+		if (!ok && !r->again)
+			note_failed(uid);
 		if (!r->again) {
 			for (struct report **pp = &queue; *pp; pp = &(*pp)->next)
 				if (*pp == r) {

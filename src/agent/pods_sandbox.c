@@ -5,12 +5,15 @@
  * adopted when one already runs, spawned otherwise.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent/agent.h"
 #include "agent/client.h"
 #include "agent/pods_int.h"
+#include "agent/pods.h"
 #include "agent/pull_auth.h"
 #include "auth/auth_quota.h"
 #include "api/quantity.h"
@@ -18,17 +21,91 @@
 #include "lib/xalloc.h"
 #include "shim/shim.h"
 
-/* Prepare every distinct image once (the cache makes this cheap after the first time). */
+static char *guest_kernel; /* --guest-kernel, or NULL */
+
+void pods_guest_kernel(const char *path)
+{
+	free(guest_kernel);
+	guest_kernel = path && *path ? xstrdup(path) : NULL;
+}
+
+/* The kernel VM pods boot: --guest-kernel, else what `make guest-kernel` cached (returns owned), or NULL. */
+static char *find_guest_kernel(void)
+{
+	const char *home = getenv("HOME");
+	static const char *const names[] = { "vmlinux", "bzImage" };
+
+	if (guest_kernel)
+		return xstrdup(guest_kernel);
+	for (size_t i = 0; home && *home && i < 2; i++) {
+		char *p = xasprintf("%s/.cache/atoll/guest-kernel/%s", home, names[i]);
+		if (access(p, R_OK) == 0)
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+/* The sandbox could not be made: why into p->error, and the kubelet's event once per new reason (retries back off). */
+static void sandbox_failed(struct loop *l, struct pod *p, const char *why)
+{
+	if (strcmp(why, p->error))
+		pods_event(l, p, NULL, "Warning", "FailedCreatePodSandBox", "Failed to create pod sandbox: %s", why);
+	snprintf(p->error, sizeof(p->error), "%s", why);
+	snprintf(p->error_reason, sizeof(p->error_reason), "CreatePodSandboxError");
+}
+
+/*
+ * Which sandbox the pod gets: its RuntimeClass's handler ("vm" or
+ * "namespace"), or without one the node's default (vm where the node offers
+ * it). 0 with p->vm set, or -1 with why.
+ */
+static int choose_isolation(struct loop *l, struct pod *p, char *why, size_t n)
+{
+	const char *rc = json_string_value(json_object_get(p->spec, "runtimeClassName"));
+	const char *handler = NULL;
+	json_t *obj = NULL;
+
+	if (!rc || !*rc) {
+		p->vm = agent_node_vm();
+		return 0;
+	}
+	struct atoll_err err = ERR_INIT;
+	_cleanup_free_ char *path = xasprintf("/apis/node.k8s.io/v1/runtimeclasses/%s", rc);
+	if (kclient_do(l->kc, "GET", path, NULL, NULL, &obj, &err) == 200)
+		handler = json_string_value(json_object_get(obj, "handler"));
+	else if (!strcmp(rc, "atoll-vm") || !strcmp(rc, "atoll-namespace"))
+		handler = rc + 6; /* the built-in classes, should the API not answer */
+	int r = 0;
+	if (!handler || (strcmp(handler, "vm") && strcmp(handler, "namespace"))) {
+		snprintf(why, n, "RuntimeClass \"%s\": %s%s%s", rc,
+			 handler ? "handler \"" : "cannot be read", handler ? handler : "",
+			 handler ? "\" is not one this node runs (vm, namespace)" : "");
+		r = -1;
+	} else if (!strcmp(handler, "vm") && !agent_node_vm()) {
+		snprintf(why, n, "RuntimeClass \"%s\": this node has no VM isolation "
+			 "(no hardware virtualization)", rc);
+		r = -1;
+	} else {
+		p->vm = !strcmp(handler, "vm");
+	}
+	json_decref(obj);
+	return r;
+}
+
+/* Prepare every distinct image once (the cache makes this cheap after the first time); VM pods also need its erofs disk. */
 int pods_prepare_images(struct loop *l, struct pod *p)
 {
 	struct atoll_err err = ERR_INIT;
 
 	for (size_t i = 0; i < p->nimgs; i++) {
-		if (p->imgs[i].rootfs)
+		if (p->imgs[i].rootfs && (!p->vm || p->imgs[i].erofs))
 			continue;
+		if (p->imgs[i].rootfs)
+			image_release(&p->imgs[i]);
 		struct pull_auth pa;
 		pull_auth_for(l->kc, p->ns, p->spec, p->refs[i], &pa);
-		int r = image_prepare_auth(p->refs[i], l->agent_dir, 0, &pa.a, &p->imgs[i], &err);
+		int r = image_prepare_auth(p->refs[i], l->agent_dir, p->vm, &pa.a, &p->imgs[i], &err);
 		pull_auth_release(&pa);
 		if (r < 0) {
 			snprintf(p->error, sizeof(p->error), "%s: %s", p->refs[i], err.msg);
@@ -132,12 +209,39 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 	json_t *imgs = json_array();
 	for (size_t i = 0; i < p->nimgs; i++)
 		json_array_append_new(imgs, json_string(p->imgs[i].rootfs));
-	json_t *vols = p->vols.sandbox ? json_incref(p->vols.sandbox) : json_array();
+	json_t *vols = p->vols.sandbox ? json_deep_copy(p->vols.sandbox) : json_array();
+	json_t *v;
+	size_t vi;
+	/* A VM takes a claim's disk as a block device when no other pod here uses it (volumes_vm_disk). */
+	json_array_foreach(p->vm ? vols : NULL, vi, v) {
+		const char *host = json_string_value(json_object_get(v, "host"));
+		char *disk = host ? volumes_vm_disk(l->data_dir, host, p->uid) : NULL;
+		if (disk)
+			json_object_set_new(v, "disk", json_string(disk));
+		free(disk);
+	}
 	json_t *o = json_pack("{s:s,s:o,s:o,s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
 			      vols, "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
 			      "namespace", p->ns);
 	if (json_array_size(json_object_get(p->spec, "hostAliases")))
 		json_object_set(o, "hostAliases", json_object_get(p->spec, "hostAliases"));
+	json_object_set_new(o, "isolation", json_string(p->vm ? "vm" : "namespace"));
+	if (p->vm) {
+		/* The guest mounts each image from its erofs disk (src/shim/shim_vm.h). */
+		char *kernel = find_guest_kernel();
+		if (!kernel) {
+			json_decref(o);
+			sandbox_failed(l, p, "no guest kernel for VM isolation: start the agent with --guest-kernel "
+				       "PATH, or run make guest-kernel");
+			return -1;
+		}
+		json_object_set_new(o, "guest_kernel", json_string(kernel));
+		free(kernel);
+		json_t *disks = json_array();
+		for (size_t i = 0; i < p->nimgs; i++)
+			json_array_append_new(disks, json_string(p->imgs[i].erofs ? p->imgs[i].erofs : ""));
+		json_object_set_new(o, "image_disks", disks);
+	}
 	if (pool_cpu > 0)
 		json_object_set_new(o, "pool_cpu_milli", json_integer(pool_cpu));
 	if (pool_mem > 0)
@@ -192,6 +296,14 @@ static int sandbox_begin(struct loop *l, struct pod *p)
 	struct atoll_err err = ERR_INIT;
 	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
 
+	char why[sizeof(p->error)];
+	if (choose_isolation(l, p, why, sizeof(why)) < 0) {
+		sandbox_failed(l, p, why);
+		return -1;
+	}
+	for (size_t i = 0; p->vm && i < p->nimgs; i++)
+		if (!p->imgs[i].erofs)
+			p->images_ready = false;
 	if (!p->images_ready && pods_prepare_images(l, p) < 0)
 		return -1;
 	if (pods_prepare_volumes(l, p) < 0)
@@ -248,9 +360,10 @@ int pods_sandbox_up(struct loop *l, struct pod *p)
 	int fd = p->spawn_fd;
 	p->spawn_fd = -1;
 	if (shim_spawn_finish(fd, p->dir, &err) < 0 || (p->fd = shim_connect(p->dir, &err)) < 0) {
-		snprintf(p->error, sizeof(p->error), "%s", err.msg);
-		snprintf(p->error_reason, sizeof(p->error_reason), "CreatePodSandboxError");
+		sandbox_failed(l, p, err.msg);
 		return -1;
 	}
+	pods_event(l, p, NULL, "Normal", "SandboxCreated", "Pod sandbox created with %s isolation",
+		   p->vm ? "vm (a KVM micro-VM)" : "namespace");
 	return 0;
 }

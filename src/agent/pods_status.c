@@ -117,11 +117,16 @@ json_t *pods_status(struct loop *l, struct pod *p)
 	 * Which sandbox the pod got, for users who asked for a RuntimeClass or
 	 * wonder: a condition type of our own domain, as readiness gates use.
 	 */
+	const char *iso = json_string_value(json_object_get(p->state, "isolation"));
+	bool vm = iso ? !strcmp(iso, "vm") : p->vm;
 	if (p->fd >= 0 || p->state)
 		json_array_append_new(conds, json_pack("{s:s,s:s,s:s,s:s,s:s}", "type", "atoll.dev/Sandbox", "status",
-						       "True", "reason", "NamespaceIsolation", "message",
-						       "namespace sandbox (user, PID, mount, network, UTS, IPC and cgroup "
-						       "namespaces)", "lastTransitionTime", p->started));
+						       "True", "reason", vm ? "VMIsolation" : "NamespaceIsolation",
+						       "message",
+						       vm ? "KVM micro-VM (atoll vmm) with its own guest kernel"
+							  : "namespace sandbox (user, PID, mount, network, UTS, IPC and "
+							    "cgroup namespaces)",
+						       "lastTransitionTime", p->started));
 	json_t *st = json_pack("{s:s,s:o,s:o,s:s,s:s}", "phase", phase, "conditions", conds, "containerStatuses", cs,
 			       "startTime", p->started, "hostIP", l->host_ip ? l->host_ip : "");
 	if (p->ninit)
@@ -147,8 +152,11 @@ void pods_report(struct loop *l, struct pod *p)
 	json_t *st = pods_status(l, p);
 	char *text = json_dumps(st, JSON_COMPACT | JSON_SORT_KEYS);
 
-	(void)l;
 	json_decref(st);
+	if (p->reported && pods_report_take_failed(p->uid)) {
+		free(p->reported);
+		p->reported = NULL;
+	}
 	if (!text || (p->reported && !strcmp(p->reported, text))) {
 		free(text);
 		return;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent/client.h"
@@ -394,6 +395,41 @@ static void shim_lost(struct pod *p)
 	log_warn("agent", "pod %s/%s: its sandbox ended unexpectedly", p->ns, p->name);
 }
 
+/*
+ * Every app container and sidecar of the pod runs and none waits for a new
+ * definition, and no ephemeral container waits to be started: nothing to do
+ * but notice an exit.
+ */
+static bool steady(const struct pod *p)
+{
+	if (!p->state || p->n == 0 || p->winding)
+		return false;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pctr *c = &p->c[i];
+		const char *s = json_string_value(json_object_get(pods_ctr_state(p, c), "state"));
+		if (c->is_init && !c->sidecar)
+			continue;
+		if (c->sidecar && !c->started_once)
+			return false; /* what follows it starts as soon as it has */
+		if (c->ephemeral) {
+			if (!s && !c->started_once && !c->cur_term)
+				return false;
+			continue;
+		}
+		if (!s || strcmp(s, "running") || c->respec)
+			return false;
+	}
+	return true;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void pods_sync(struct loop *l, struct pod *p)
 {
 	time_t now = time(NULL);
@@ -433,6 +469,17 @@ void pods_sync(struct loop *l, struct pod *p)
 		p->error[0] = '\0';
 		p->setup_failures = 0;
 	}
+	/*
+	 * A pod whose containers all run is looked at once a second (as the
+	 * kubelet's relist), not every tick: hundreds of idle pods would
+	 * otherwise cost the node a shim round trip each, four times a second.
+	 */
+	int64_t ms = mono_ms();
+	p->looked = false;
+	if (steady(p) && ms < p->next_look_ms && now < p->vols_refresh_at)
+		return;
+	p->next_look_ms = ms + 1000;
+	p->looked = true;
 	if (!pods_refresh_state(p)) {
 		shim_lost(p);
 		return;

@@ -61,6 +61,17 @@ int volumes_refresh(struct kclient *kc, const json_t *pod, const char *pod_dir, 
 void volumes_teardown(const char *pod_dir, const char *data_dir);
 
 /*
+ * A claim disk for a VM pod: when host is a claim's mount (DATA/volumes/mnt/<pv>)
+ * that no other pod on this node uses, unmount it from the host, record the
+ * pod uid as its VM user (DATA/volumes/vm/<pv>: other pods wait for it, and
+ * preparing this pod's volumes again does not mount it) and return the disk
+ * file for a read-write virtio-blk disk (owned). NULL when host is not such
+ * a disk or others use it: the VM shares the directory instead (9p).
+ * volumes_teardown ends the VM's use.
+ */
+char *volumes_vm_disk(const char *data_dir, const char *host, const char *pod_uid);
+
+/*
  * Remove the disk files of claim volumes that no longer exist (their
  * reclaim policy was Delete) and that no pod here uses. Call now and then.
  */

@@ -195,6 +195,20 @@ static bool owned_by(const json_t *obj, const char *uid)
 	return false;
 }
 
+/* The uid of the VM pod that has disk pv as a block device, into out; false when none has. */
+static bool vm_user(const char *data_dir, const char *pv, char *out, size_t n)
+{
+	_cleanup_free_ char *p = xasprintf("%s/volumes/vm/%s", data_dir, pv);
+	FILE *f = fopen(p, "re");
+	bool r = f && fgets(out, (int)n, f);
+
+	if (f)
+		fclose(f);
+	if (r)
+		out[strcspn(out, "\n")] = '\0';
+	return r && out[0];
+}
+
 static char *claim_dir(struct kclient *kc, const json_t *pod, const char *claim, bool ephemeral,
 		       const char *data_dir, char **disk, bool *one_pod, char *why, size_t n, bool *retry)
 {
@@ -246,7 +260,16 @@ static char *claim_dir(struct kclient *kc, const json_t *pod, const char *claim,
 		out = xasprintf("%s/volumes/mnt/%s", data_dir, h);
 		*disk = xstrdup(h);
 		mark_retain(data_dir, h, json_string_value(json_object_get(spec, "persistentVolumeReclaimPolicy")));
-		if (!is_mounted(out) && (mkdir(out, 0700) < 0 && errno != EEXIST)) {
+		char vm[128];
+		if (vm_user(data_dir, h, vm, sizeof(vm))) {
+			/* A VM has the disk as a block device: mounting it here too would corrupt it. */
+			if (strcmp(vm, pod_uid)) {
+				snprintf(why, n, "persistentvolume \"%s\" is attached to the VM of pod %s", vname, vm);
+				*retry = true;
+				free(out);
+				out = NULL;
+			}
+		} else if (!is_mounted(out) && (mkdir(out, 0700) < 0 && errno != EEXIST)) {
 			snprintf(why, n, "mkdir %s: %s", out, strerror(errno));
 			free(out);
 			out = NULL;
@@ -392,6 +415,11 @@ void vol_disk_release_all(const char *vdir, const char *data_dir)
 		_cleanup_free_ char *ud = xasprintf("%s/volumes/users/%s", data_dir, disk);
 		_cleanup_free_ char *uf = xasprintf("%s/%s", ud, uid);
 		unlink(uf);
+		char vm[128];
+		if (vm_user(data_dir, disk, vm, sizeof(vm)) && !strcmp(vm, uid)) {
+			_cleanup_free_ char *vf = xasprintf("%s/volumes/vm/%s", data_dir, disk);
+			unlink(vf); /* the VM is gone: the host may mount the disk again */
+		}
 		prune_users(data_dir, ud);
 		if (rmdir(ud) < 0 && errno == ENOTEMPTY)
 			continue; /* another pod here still uses it */
@@ -402,6 +430,55 @@ void vol_disk_release_all(const char *vdir, const char *data_dir)
 	}
 	fclose(f);
 	unlink(rec);
+}
+
+char *volumes_vm_disk(const char *data_dir, const char *host, const char *pod_uid)
+{
+	_cleanup_free_ char *mnts = xasprintf("%s/volumes/mnt/", data_dir);
+	size_t ml = strlen(mnts);
+	char vm[128];
+
+	if (strncmp(host, mnts, ml) || !host[ml] || strchr(host + ml, '/') || host[ml] == '.')
+		return NULL;
+	const char *pv = host + ml;
+	_cleanup_close_ int lk = lock_volumes(data_dir); /* held until we return */
+	(void)lk;
+	_cleanup_free_ char *img = xasprintf("%s/volumes/%s.img", data_dir, pv);
+	if (access(img, R_OK | W_OK) < 0)
+		return NULL;
+	if (vm_user(data_dir, pv, vm, sizeof(vm)))
+		return strcmp(vm, pod_uid) ? NULL : xstrdup(img); /* ours already (adopted, or set up again) */
+	/* Only while this pod alone uses it: others keep sharing the host's mount. */
+	_cleanup_free_ char *ud = xasprintf("%s/volumes/users/%s", data_dir, pv);
+	prune_users(data_dir, ud);
+	DIR *d = opendir(ud);
+	struct dirent *e;
+	bool other = false;
+	while (d && (e = readdir(d)))
+		other = other || (e->d_name[0] != '.' && strcmp(e->d_name, pod_uid));
+	if (d)
+		closedir(d);
+	if (other)
+		return NULL;
+	/* Recorded first, so that no other pod mounts it from the moment it is unmounted. */
+	_cleanup_free_ char *vdir = xasprintf("%s/volumes/vm", data_dir);
+	_cleanup_free_ char *vf = xasprintf("%s/volumes/vm/%s", data_dir, pv);
+	mkdir(vdir, 0700);
+	FILE *f = fopen(vf, "we");
+	bool ok = f && fprintf(f, "%s\n", pod_uid) > 0;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok) {
+		log_warn("agent", "%s: cannot record a VM's use; sharing the directory instead", vf);
+		unlink(vf);
+		return NULL;
+	}
+	if (is_mounted(host) && umount2(host, 0) < 0) {
+		log_warn("agent", "unmount %s for a VM: %s; sharing the directory instead", host, strerror(errno));
+		unlink(vf);
+		return NULL;
+	}
+	return xstrdup(img);
 }
 
 void volumes_gc(struct kclient *kc, const char *data_dir)

@@ -53,6 +53,7 @@ static void usage(FILE *f)
 		"  --stop-pods-on-exit  the local node stops its pods when the server exits (tests)\n"
 		"  --pod-network        the local node gives pods the pod network (bridge, routes,\n"
 		"                       nftables service rules); changes this host's network\n"
+		"  --guest-kernel PATH  kernel of the local node's VM pods (default: make guest-kernel's)\n"
 		"  --lb-pool CIDR       LoadBalancer IPs (default " NET_LB_POOL ")\n"
 		"  --event-history N    revisions of events kept for watches (default 100000)\n"
 		"  --max-requests-inflight N  requests served at once before 429 (default 400)\n"
@@ -99,6 +100,7 @@ int cmd_server(int argc, char **argv)
 		{ "max-pods", required_argument, NULL, 'X' },
 		{ "stop-pods-on-exit", no_argument, NULL, 'S' },
 		{ "pod-network", no_argument, NULL, 'P' },
+		{ "guest-kernel", required_argument, NULL, 'K' },
 		{ "event-history", required_argument, NULL, 'E' },
 		{ "max-requests-inflight", required_argument, NULL, 'M' },
 		{ "audit-log", required_argument, NULL, 'A' },
@@ -112,7 +114,7 @@ int cmd_server(int argc, char **argv)
 	const char *data_dir = "/var/lib/atoll", *listen = "127.0.0.1:6443", *backend = "sqlite";
 	bool no_node = false, stop_pods = false, pod_network = false;
 	int max_pods = 0;
-	const char *node_name = NULL, *node_ip = NULL, *dns_listen = NULL;
+	const char *node_name = NULL, *node_ip = NULL, *dns_listen = NULL, *guest_kernel = NULL;
 	const char *enc_resources = CRYPT_DEFAULT_RESOURCES;
 	int node_stream_port = 0;
 	long long event_history = 0;
@@ -132,6 +134,7 @@ int cmd_server(int argc, char **argv)
 		case 'X': max_pods = atoi(optarg); break;
 		case 'S': stop_pods = true; break;
 		case 'P': pod_network = true; break;
+		case 'K': guest_kernel = optarg; break;
 		case 'E': event_history = atoll(optarg); break;
 		case 'M': srv.max_inflight = atoi(optarg); break;
 		case 'A':
@@ -276,7 +279,7 @@ int cmd_server(int argc, char **argv)
 									  : srv.listen_host,
 					 .stream_port = node_stream_port,
 					 .dns_listen = dns_listen, .stop_pods_on_exit = stop_pods,
-					 .pod_network = pod_network };
+					 .pod_network = pod_network, .guest_kernel = guest_kernel };
 		if (agent_start(&ao, &err) < 0)
 			log_error("agent", "the local node did not register: %s", err.msg);
 	}

@@ -28,6 +28,18 @@ struct ctl_list {
 int ctl_list(struct store *s, const char *prefix, struct ctl_list *out);
 void ctl_list_free(struct ctl_list *l);
 
+/* Parsed objects of one prefix kept between listings (ctl_cache.c); one thread only. */
+struct ctl_cache {
+	json_t *map; /* key -> [mod_rev, object] */
+};
+/*
+ * ctl_list, reusing the objects that kept their revision since the last call
+ * with the same cache. The listed objects are shared with the cache: read-only.
+ * With c NULL it is ctl_list.
+ */
+int ctl_list_cached(struct store *s, const char *prefix, struct ctl_cache *c, struct ctl_list *out);
+void ctl_cache_clear(struct ctl_cache *c);
+
 /* Store prefix of a resource in a namespace (ns NULL: all). group "" is core. Returns owned. */
 char *ctl_prefix(const char *group, const char *resource, const char *ns);
 

@@ -18,25 +18,7 @@
 
 int ctl_list(struct store *s, const char *prefix, struct ctl_list *out)
 {
-	struct atoll_err err = ERR_INIT;
-	struct store_list l = { 0 };
-
-	out->v = NULL;
-	out->n = 0;
-	if (store_list(s, prefix, "", 0, &l, &err) < 0)
-		return -1;
-	out->v = xcalloc(l.n ? l.n : 1, sizeof(*out->v));
-	for (size_t i = 0; i < l.n; i++) {
-		json_t *o = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
-		if (!o)
-			continue;
-		out->v[out->n].key = xstrdup(l.items[i].key);
-		out->v[out->n].obj = o;
-		out->v[out->n].rev = l.items[i].mod_rev;
-		out->n++;
-	}
-	store_list_free(&l);
-	return 0;
+	return ctl_list_cached(s, prefix, NULL, out); /* no cache: every object parsed, and the caller's own */
 }
 
 void ctl_list_free(struct ctl_list *l)

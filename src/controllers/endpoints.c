@@ -221,27 +221,59 @@ static void sync_slice(struct store *s, const json_t *svc, const struct ctl_obj 
 		json_decref(want_ports);
 }
 
+/*
+ * Namespaces with a Service that selects pods, as of the last pass: pod
+ * events elsewhere need no pass, and a pass lists only these namespaces'
+ * pods (a burst of pods in a namespace without Services costs nothing).
+ */
+static json_t *sel_namespaces; /* set: ns -> true; the loop's thread only */
+
+/* The pods of namespace ns, listed once per pass into *lists (ns -> index in *v). */
+static struct ctl_list *ns_pods(struct store *s, const char *ns, json_t *lists, struct ctl_list **v, size_t *n)
+{
+	json_t *i = json_object_get(lists, ns);
+
+	if (i)
+		return &(*v)[json_integer_value(i)];
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	_cleanup_free_ char *prefix = ctl_prefix("", "pods", ns);
+	if (ctl_list(s, prefix, &(*v)[*n]) < 0)
+		(*v)[*n] = (struct ctl_list){ 0 };
+	json_object_set_new(lists, ns, json_integer((json_int_t)*n));
+	return &(*v)[(*n)++];
+}
+
 static void tick(struct ctl_loop *l)
 {
-	struct ctl_list svcs, pods, eps, slices;
+	struct ctl_list svcs, eps, slices;
+	struct ctl_list *podlists = NULL;
+	size_t npodlists = 0, maxpods = 0;
+	json_t *lists = json_object(), *sel_ns = json_object();
 
 	if (!dirty)
 		return;
 	dirty = false;
 	if (ctl_list(l->store, "core/services/", &svcs) < 0) {
 		dirty = true;
+		json_decref(lists);
+		json_decref(sel_ns);
 		return;
 	}
-	ctl_list(l->store, "core/pods/", &pods);
 	ctl_list(l->store, "core/endpoints/", &eps);
 	ctl_list(l->store, "discovery.k8s.io/endpointslices/", &slices);
-	json_t **sel_pods = xcalloc(pods.n + 1, sizeof(*sel_pods));
+	json_t **sel_pods = NULL;
 	for (size_t i = 0; i < svcs.n; i++) {
 		json_t *svc = svcs.v[i].obj;
 		json_t *selector = json_object_get(json_object_get(svc, "spec"), "selector");
 		const char *ns = obj_namespace(svc);
 		if (!json_object_size(selector) || !ns || ctl_terminating(svc))
 			continue; /* without a selector, Endpoints are the user's */
+		json_object_set_new(sel_ns, ns, json_true());
+		struct ctl_list pods = *ns_pods(l->store, ns, lists, &podlists, &npodlists);
+		if (pods.n + 1 > maxpods) {
+			maxpods = pods.n + 1;
+			sel_pods = xrealloc(sel_pods, maxpods * sizeof(*sel_pods));
+		}
 		json_t *ls = json_pack("{s:O}", "matchLabels", selector);
 		struct atoll_err err = ERR_INIT;
 		struct selector *sel = selector_from_json(ls, &err);
@@ -276,19 +308,39 @@ static void tick(struct ctl_loop *l)
 		ctl_delete(l->store, "", "endpoints", ns, name);
 	}
 	free(sel_pods);
+	for (size_t i = 0; i < npodlists; i++)
+		ctl_list_free(&podlists[i]);
+	free(podlists);
+	json_decref(lists);
+	json_decref(sel_namespaces);
+	sel_namespaces = sel_ns;
 	ctl_list_free(&svcs);
-	ctl_list_free(&pods);
 	ctl_list_free(&eps);
 	ctl_list_free(&slices);
 }
 
 static void on_event(struct ctl_loop *l, const struct store_event *ev)
 {
-	static const char *const pfx[] = { "core/services/", "core/pods/", "core/endpoints/",
-					    "discovery.k8s.io/endpointslices/", NULL };
+	static const char *const pfx[] = { "core/services/", "core/endpoints/", "discovery.k8s.io/endpointslices/",
+					    NULL };
+	static const char pods[] = "core/pods/";
 
-	if (ctl_key_has_prefix(ev->key, pfx))
+	(void)l;
+	if (ctl_key_has_prefix(ev->key, pfx)) {
 		dirty = true;
+	} else if (!strncmp(ev->key, pods, sizeof(pods) - 1)) {
+		/* core/pods/NS/NAME: only namespaces where a Service selects pods matter. */
+		const char *ns = ev->key + sizeof(pods) - 1, *slash = strchr(ns, '/');
+		char nsbuf[256];
+		if (!sel_namespaces || !slash || (size_t)(slash - ns) >= sizeof(nsbuf)) {
+			dirty = true;
+			return;
+		}
+		memcpy(nsbuf, ns, (size_t)(slash - ns));
+		nsbuf[slash - ns] = '\0';
+		if (json_object_get(sel_namespaces, nsbuf))
+			dirty = true;
+	}
 }
 
 static struct ctl_loop loop = {

@@ -6,7 +6,14 @@
  * since Pod updates through the API may not change the spec. A pod that
  * fits nowhere gets PodScheduled False and a FailedScheduling event, and is
  * retried whenever pods or nodes change.
+ *
+ * A pass decides every pending pod first (each decision counts the ones
+ * before it) and then writes the bindings several at a time: each write
+ * waits for its commit, and the store commits concurrent writes together,
+ * so a burst of pods is bound in a few commits rather than one each.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +27,8 @@
 #include "lib/xalloc.h"
 
 static bool dirty = true;
+static bool waiting;            /* the last pass left pods unscheduled */
+static struct ctl_cache pods_cache; /* the loop's thread only */
 
 struct node_state {
 	json_t *node;         /* borrowed from the node list */
@@ -65,11 +74,28 @@ static bool wants_us(const json_t *pod)
 	       ctl_pod_active(pod);
 }
 
-static bool bind(struct store *s, struct ctl_obj *p, struct node_state *n)
+/* A decided binding: the pod as it will be written (owned until the list takes it). */
+struct binding {
+	struct ctl_obj *p;
+	json_t *copy;
+	const char *node; /* borrowed from the node object */
+	bool ok;
+};
+
+#define BIND_WRITERS 8
+
+struct bind_batch {
+	struct store *s;
+	struct binding *v;
+	size_t n;
+	atomic_size_t next;
+};
+
+/* The pod with spec.nodeName and condition PodScheduled True (returns owned). */
+static json_t *bound_copy(const json_t *pod, const char *node)
 {
-	json_t *copy = json_deep_copy(p->obj);
+	json_t *copy = json_deep_copy(pod);
 	json_t *st = json_object_get(copy, "status");
-	const char *node = obj_name(n->node);
 
 	json_object_set_new(json_object_get(copy, "spec"), "nodeName", json_string(node));
 	if (!json_is_object(st)) {
@@ -89,17 +115,44 @@ static bool bind(struct store *s, struct ctl_obj *p, struct node_state *n)
 	}
 	if (!json_object_get(st, "phase"))
 		json_object_set_new(st, "phase", json_string("Pending"));
-	if (ctl_put(s, p->key, copy, p->rev) == 0) {
-		add_pod(n, copy); /* copy lives in the list from now on */
-		json_decref(p->obj);
-		p->obj = copy;
-		ctl_event(s, copy, "Normal", "Scheduled", "Successfully assigned %s/%s to %s",
-			  obj_namespace(copy), obj_name(copy), node);
-		return true;
+	return copy;
+}
+
+static void *bind_writer(void *arg)
+{
+	struct bind_batch *b = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
+		struct binding *x = &b->v[i];
+		x->ok = ctl_put(b->s, x->p->key, x->copy, x->p->rev) == 0;
+		if (x->ok)
+			ctl_event(b->s, x->copy, "Normal", "Scheduled", "Successfully assigned %s/%s to %s",
+				  obj_namespace(x->copy), obj_name(x->copy), x->node);
 	}
-	json_decref(copy);
-	dirty = true;
-	return false;
+	return NULL;
+}
+
+/* Write the decided bindings, several at a time; a lost race makes the next pass look again. */
+static void bind_all(struct store *s, struct binding *v, size_t n)
+{
+	struct bind_batch b = { .s = s, .v = v, .n = n };
+	pthread_t t[BIND_WRITERS];
+	int nt = 0;
+
+	for (; n > 1 && nt < BIND_WRITERS && (size_t)nt < n - 1; nt++)
+		if (pthread_create(&t[nt], NULL, bind_writer, &b) != 0)
+			break;
+	bind_writer(&b);
+	for (int i = 0; i < nt; i++)
+		pthread_join(t[i], NULL);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].ok)
+			dirty = true;
+		/* The list owns the copy from now on (node_state and bound point at it). */
+		json_decref(v[i].p->obj);
+		v[i].p->obj = v[i].copy;
+	}
 }
 
 static void unschedulable(struct store *s, struct ctl_obj *p, const char *msg)
@@ -143,8 +196,9 @@ static void bound_add(struct bound *b, const json_t *pod)
 	b->v[b->n++] = pod;
 }
 
-static void schedule(struct store *s, struct ctl_obj *p, struct node_state *nodes, size_t nn,
-		     struct bound *all)
+/* Decide where p goes (into *out, counted on its node); false when it stays unscheduled. */
+static bool schedule(struct store *s, struct ctl_obj *p, struct node_state *nodes, size_t nn,
+		     struct bound *all, struct binding *out)
 {
 	int counts[SCHED_NREASONS] = { 0 };
 	struct node_state *best = NULL;
@@ -164,13 +218,16 @@ static void schedule(struct store *s, struct ctl_obj *p, struct node_state *node
 		}
 	}
 	if (best) {
-		if (bind(s, p, best))
-			bound_add(all, p->obj);
-		return;
+		const char *node = obj_name(best->node);
+		*out = (struct binding){ .p = p, .copy = bound_copy(p->obj, node), .node = node };
+		add_pod(best, out->copy);
+		bound_add(all, out->copy);
+		return true;
 	}
 	char msg[512];
 	sched_fail_message(counts, (int)nn, msg, sizeof(msg));
 	unschedulable(s, p, msg);
+	return false;
 }
 
 static void tick(struct ctl_loop *l)
@@ -184,7 +241,8 @@ static void tick(struct ctl_loop *l)
 		dirty = true;
 		return;
 	}
-	if (ctl_list(l->store, "core/pods/", &pods) < 0) {
+	/* Listed objects are read-only here (bind and unschedulable copy what they change). */
+	if (ctl_list_cached(l->store, "core/pods/", &pods_cache, &pods) < 0) {
 		ctl_list_free(&nodes);
 		dirty = true;
 		return;
@@ -202,9 +260,19 @@ static void tick(struct ctl_loop *l)
 				add_pod(&ns[j], pods.v[i].obj);
 		bound_add(&all, pods.v[i].obj);
 	}
-	for (size_t i = 0; i < pods.n; i++)
-		if (wants_us(pods.v[i].obj))
-			schedule(l->store, &pods.v[i], ns, nodes.n, &all);
+	waiting = false;
+	struct binding *binds = xcalloc(pods.n + 1, sizeof(*binds));
+	size_t nbinds = 0;
+	for (size_t i = 0; i < pods.n; i++) {
+		if (!wants_us(pods.v[i].obj))
+			continue;
+		if (schedule(l->store, &pods.v[i], ns, nodes.n, &all, &binds[nbinds]))
+			nbinds++;
+		else
+			waiting = true;
+	}
+	bind_all(l->store, binds, nbinds);
+	free(binds);
 	for (size_t i = 0; i < nodes.n; i++)
 		free(ns[i].pods);
 	free(ns);
@@ -213,12 +281,30 @@ static void tick(struct ctl_loop *l)
 	ctl_list_free(&nodes);
 }
 
+/*
+ * A pass is needed for a node change, a pod that wants scheduling, or any
+ * pod change while pods wait (one may have freed room). Status updates of
+ * bound pods, most of a burst's events, need none: each would otherwise
+ * cost a pass over every pod.
+ */
 static void on_event(struct ctl_loop *l, const struct store_event *ev)
 {
-	static const char *const pfx[] = { "core/pods/", "core/nodes/", NULL };
+	static const char *const nodes[] = { "core/nodes/", NULL }, *const pods[] = { "core/pods/", NULL };
 
-	if (ctl_key_has_prefix(ev->key, pfx))
+	(void)l;
+	if (dirty || ctl_key_has_prefix(ev->key, nodes)) {
 		dirty = true;
+		return;
+	}
+	if (!ctl_key_has_prefix(ev->key, pods))
+		return;
+	if (waiting || ev->type != STORE_EV_PUT || !ev->value) {
+		dirty = dirty || waiting;
+		return;
+	}
+	json_t *pod = json_loadb(ev->value->data, ev->value->len, 0, NULL);
+	dirty = !pod || wants_us(pod);
+	json_decref(pod);
 }
 
 static struct ctl_loop loop = {

@@ -51,7 +51,31 @@
 int net_pod_attach(const char *data_dir, const char *pod_cidr, const char *pod_uid, pid_t pid,
 		   char *ip, size_t iplen, struct atoll_err *err);
 
-/* Remove the pod's veth (if left) and release its address. */
+/* What a VM pod's guest configures on its eth0 (net_pod_attach_tap). */
+struct net_pod_params {
+	char ip[16], gateway[16];
+	int prefix;
+	unsigned mtu;
+};
+
+/*
+ * The guest side of an address ip leased in pod_cidr: prefix, gateway (the
+ * range's first address, the bridge) and MTU. 0, or -1 when ip is not a pod
+ * address of pod_cidr. Pure, for tests.
+ */
+int net_pod_params(const char *pod_cidr, const char *ip, struct net_pod_params *out);
+
+/*
+ * A VM pod's attachment: an address from pod_cidr (leased under pod_uid as
+ * for net_pod_attach) and a persistent TAP named as the pod's veth would be
+ * (net_veth_name, into tap), up on the node's bridge in hairpin mode; the
+ * VMM opens it by name and the guest configures eth0 from out. Idempotent
+ * per pod_uid; net_pod_detach removes it. 0 or -1 with err.
+ */
+int net_pod_attach_tap(const char *data_dir, const char *pod_cidr, const char *pod_uid, char tap[16],
+		       struct net_pod_params *out, struct atoll_err *err);
+
+/* Remove the pod's veth or TAP (if left) and release its address. */
 void net_pod_detach(const char *data_dir, const char *pod_uid);
 
 /*

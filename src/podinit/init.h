@@ -9,6 +9,7 @@
 
 #define PI_MAX_CTRS  32
 #define PI_MAX_PROCS 256
+#define PI_MAX_RELAYS 64
 
 struct pi_ctr {
 	char id[64];
@@ -56,6 +57,28 @@ int pi_rootfs_create(struct pi_ctr *c, char *msg, size_t msglen);
  * Fills p's pid and fds. 0 or -errno, msg filled.
  */
 int pi_spawn(struct pi_ctr *c, json_t *spec, struct pi_proc *p, char *msg, size_t msglen);
+
+/* vmsetup.c: the host's "setup" in a VM (mounts, eth0, host name). 0 or -errno, msg filled. */
+int pi_vm_setup(json_t *req, char *msg, size_t msglen);
+/* /dev/vdX of the virtio disk with this serial, looked up under sys_block (/sys/block). 0 or -errno. */
+int pi_vm_find_disk(const char *sys_block, const char *serial, char *dev, size_t n);
+
+/* relay.c: "connect" (port-forward inside the pod), relayed as stdin/stdout frames of a process number. */
+struct pollfd;
+/* Connect to 127.0.0.1:port for process number num. 0 or -errno, msg filled. */
+int pi_relay_connect(uint32_t num, long port, char *msg, size_t msglen);
+/* Stdin frame / close_stdin / kill for num: 1 when num is a relay (handled), 0 otherwise. */
+int pi_relay_input(uint32_t num, const char *data, size_t len);
+int pi_relay_close_input(uint32_t num);
+int pi_relay_kill(uint32_t num, int sock);
+/* Bytes from the host waiting for relay sockets. */
+size_t pi_relay_backlog(void);
+/* Fill pfd (room for PI_MAX_RELAYS) with the relays' sockets; returns how many. */
+int pi_relay_pollfds(struct pollfd *pfd);
+/* Serve what poll found on them: output frames to sock, an exit event when a connection ends. */
+void pi_relay_io(const struct pollfd *pfd, int n, int sock);
+/* main.c: whether a process number is in use by a process. */
+int pi_proc_number_taken(uint32_t num);
 
 /* seccomp.c */
 /* Compile the default filter once (init calls it before forking). 0 or -errno. */

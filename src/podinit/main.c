@@ -74,6 +74,11 @@ static struct pi_proc *find_proc(uint32_t num)
 	return NULL;
 }
 
+int pi_proc_number_taken(uint32_t num)
+{
+	return find_proc(num) != NULL;
+}
+
 static struct pi_proc *new_proc(uint32_t num)
 {
 	if (num == 0 || find_proc(num))
@@ -131,7 +136,7 @@ static void flush_stdin(struct pi_proc *p)
 
 static size_t stdin_backlog(void)
 {
-	size_t n = 0;
+	size_t n = pi_relay_backlog();
 	for (int i = 0; i < PI_MAX_PROCS; i++)
 		if (procs[i].pid)
 			n += procs[i].pend_len;
@@ -330,9 +335,13 @@ static void begin_stop(json_int_t seq, json_int_t grace_ms)
 static __attribute__((noreturn)) void finish(int code)
 {
 	if (vm_mode && getpid() == 1) {
-		/* The VM's last process: power off (in a PID namespace this only ends the namespace). */
+		/*
+		 * The VM's last process: end the VM. Without ACPI a power-off only
+		 * halts the CPU; a reboot with reboot=k resets through the i8042,
+		 * which makes the VMM exit (in a PID namespace this only ends it).
+		 */
 		sync();
-		reboot(RB_POWER_OFF);
+		reboot(RB_AUTOBOOT);
 	}
 	exit(code);
 }
@@ -453,6 +462,16 @@ static void handle_ctl(const char *data, size_t len)
 			np->pid = 0, reply(seq, msg, NULL);
 		else
 			np->ctr = c, reply(seq, NULL, json_pack("{s:i}", "pid", (int)np->pid));
+	} else if (!strcmp(op, "setup")) {
+		/* Sent to VMs; elsewhere it acts on the sandbox's own namespaces (tests use that). */
+		reply(seq, pi_vm_setup(m, msg, sizeof(msg)) < 0 ? msg : NULL, NULL);
+	} else if (!strcmp(op, "connect")) {
+		uint32_t num = (uint32_t)json_integer_value(json_object_get(m, "proc"));
+		long port = (long)json_integer_value(json_object_get(m, "port"));
+		reply(seq, pi_relay_connect(num, port, msg, sizeof(msg)) < 0 ? msg : NULL, NULL);
+	} else if (!strcmp(op, "signal") && !p &&
+		   pi_relay_kill((uint32_t)json_integer_value(json_object_get(m, "proc")), sock)) {
+		reply(seq, NULL, NULL);
 	} else if (!strcmp(op, "signal")) {
 		int sig = (int)json_integer_value(json_object_get(m, "signal"));
 		if (!p || sig <= 0 || sig >= NSIG)
@@ -466,6 +485,9 @@ static void handle_ctl(const char *data, size_t len)
 			reply(seq, "no such terminal", NULL);
 		else
 			reply(seq, NULL, NULL);
+	} else if (!strcmp(op, "close_stdin") && !p &&
+		   pi_relay_close_input((uint32_t)json_integer_value(json_object_get(m, "proc")))) {
+		reply(seq, NULL, NULL);
 	} else if (!strcmp(op, "close_stdin")) {
 		if (p && !p->tty) {
 			p->close_in = 1;
@@ -492,6 +514,8 @@ static void handle_stdin(const struct pi_frame *f)
 {
 	struct pi_proc *p = find_proc(f->proc);
 
+	if (!p && f->len && pi_relay_input(f->proc, f->data, f->len))
+		return;
 	if (!p || p->in < 0 || !f->len)
 		return;
 	char *np = realloc(p->pend, p->pend_len + f->len);
@@ -549,7 +573,7 @@ static int poll_timeout(void)
 int main(int argc, char **argv)
 {
 	struct pi_reader rd = { 0 };
-	struct pollfd pfd[2 + 3 * PI_MAX_PROCS];
+	struct pollfd pfd[2 + 3 * PI_MAX_PROCS + PI_MAX_RELAYS];
 	struct pi_proc *owner[2 + 3 * PI_MAX_PROCS];
 	sigset_t mask;
 
@@ -602,9 +626,12 @@ int main(int argc, char **argv)
 			if (procs[i].in >= 0 && procs[i].pend_len)
 				owner[n] = &procs[i], pfd[n++] = (struct pollfd){ .fd = procs[i].in, .events = POLLOUT };
 		}
+		int nprocfds = n;
+		n += pi_relay_pollfds(pfd + n);
 		if (poll(pfd, (nfds_t)n, poll_timeout()) < 0 && errno != EINTR)
 			finish(1);
-		for (int i = 2; i < n; i++) {
+		pi_relay_io(pfd + nprocfds, n - nprocfds, sock);
+		for (int i = 2; i < nprocfds; i++) {
 			struct pi_proc *p = owner[i];
 			if (!pfd[i].revents || !p->pid)
 				continue;

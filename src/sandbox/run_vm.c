@@ -45,7 +45,8 @@ int run_vm_initramfs(const char *init_path, const char *out)
 	char *data = xmalloc((size_t)st.st_size);
 	ssize_t n = read(fd, data, (size_t)st.st_size);
 	close(fd);
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp", out);
+	/* Per writer: pod shims of one node may build the same initramfs at once. */
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp.%d", out, (int)getpid());
 	FILE *f = fopen(tmp, "we");
 	if (n != st.st_size || !f) {
 		free(data);
@@ -58,8 +59,10 @@ int run_vm_initramfs(const char *init_path, const char *out)
 	cpio_entry(f, "init", 0100755, data, (size_t)n, ino++);
 	cpio_entry(f, "TRAILER!!!", 0, NULL, 0, 0);
 	free(data);
-	if (fclose(f) != 0 || rename(tmp, out) < 0)
+	if (fclose(f) != 0 || rename(tmp, out) < 0) {
+		unlink(tmp);
 		return -EIO;
+	}
 	return 0;
 }
 

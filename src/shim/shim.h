@@ -30,12 +30,15 @@
  *   (sandbox/sandbox.h) reads these three into sb_opts}
  *   Added by the shim's implementation: "pod_cidr" (the node's pod range,
  *   with "network": true), "hostAliases" (the pod spec's, added to
- *   /etc/hosts). Volume N is visible in the sandbox at /volumes/N;
+ *   /etc/hosts), "isolation" ("vm" or "namespace", the default) and for
+ *   VM pods "guest_kernel", "image_disks" and volumes' "disk"
+ *   (src/shim/shim_vm.h). Volume N is visible in the sandbox at /volumes/N;
  *   a create's "mounts" source naming a volume's "guest" path (or a path
  *   below it) is pointed there by the shim. POD_DIR/etc is one more volume,
  *   bound into every container at /etc/hosts and /etc/resolv.conf.
  *
- * state.json: {"pid": init pid, "podIP": "10.x.y.z" or absent,
+ * state.json: {"pid": init pid (a VM pod's: its VMM), "podIP": "10.x.y.z" or absent,
+ *   "isolation": "vm" | "namespace",
  *   "containers": {NAME: {"state": "created|running|exited", "pid",
  *   "startedAt", "finishedAt", "exitCode", "signal", "oomKilled",
  *   "restarts"}}}
@@ -79,7 +82,8 @@
  *   {"op":"attach","id","stdin"}: the container's live output (and its stdin
  *     when the container has one); ends with {"op":"exit",...}.
  *   {"op":"portforward","port"}: after the reply the connection carries raw
- *     bytes to and from TCP 127.0.0.1:port inside the pod's network namespace.
+ *     bytes to and from TCP 127.0.0.1:port inside the pod's network namespace
+ *     (in a VM pod, pod init makes the connection and relays it: "connect").
  *     A refused connection is a failed reply.
  * A stream whose reader falls more than 8 MiB behind is dropped (closed):
  * the pod is never held up by a slow client. See docs/shim-protocol.md.

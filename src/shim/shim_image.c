@@ -77,6 +77,9 @@ void shim_op_add_image(struct shim *s, struct shim_conn *c, json_t *req)
 			return shim_conn_reply(c, NULL, json_pack("{s:s}", "lower", lower));
 		}
 	}
+	/* A VM's disks are fixed when it boots: a new image needs a new sandbox. */
+	if (s->vm)
+		return shim_conn_reply(c, "a VM pod cannot take a new image while it runs", NULL);
 	if (attach(s, path, json_array_size(imgs), msg, sizeof(msg)) < 0)
 		return shim_conn_reply(c, msg, NULL);
 	snprintf(lower, sizeof(lower), "/images/%zu", json_array_size(imgs));

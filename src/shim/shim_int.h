@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "lib/buf.h"
+#include "net/net.h"
 #include "podinit/proto.h"
 #include "sandbox/sandbox.h"
 
@@ -129,6 +130,11 @@ struct shim {
 	struct shim_conn *stop_conns[16]; /* answered when the pod is gone */
 	size_t nvols;          /* sandbox.json volumes; POD_DIR/etc is volume nvols */
 	long ooms;             /* the cgroup's OOM kills last seen */
+	/* VM isolation (shim_vm.c): sb.pid is the VMM, sb.sock the vsock connection to pod init. */
+	bool vm;
+	char tap[16];          /* the pod's TAP on the bridge, "" without a network */
+	struct net_pod_params netp;
+	time_t kill_at;        /* a stopping VM's VMM is killed if still there by then (0: not stopping) */
 };
 
 /* A pod init request whose reply is still to come. */
@@ -151,7 +157,11 @@ void shim_conn_reply(struct shim_conn *c, const char *error, json_t *extra);
 json_int_t shim_init_request(struct shim *s, json_t *msg, struct shim_conn *conn, const char *what,
 			     struct shim_ctr *ctr);
 struct shim_ctr *shim_find_ctr(struct shim *s, const char *name);
+/* The state.json object (returns owned): shim_state_json plus "isolation". */
+json_t *shim_state(struct shim *s);
 void shim_save_state(struct shim *s);
+/* A stop asked with grace_ms: a VM's VMM gets that long (and a margin to power off) before it is killed. */
+void shim_stop_deadline(struct shim *s, long long grace_ms);
 /* Serve until the pod is stopped or pod init dies. */
 int shim_serve(struct shim *s);
 /* After the teardown: answer stop requests, give clients a moment to read, close them. */
@@ -173,7 +183,9 @@ void shim_op_stream(struct shim *s, struct shim_conn *c, json_t *req);
 void shim_stream_frame(struct shim *s, struct shim_conn *c, const struct pi_frame *f);
 /* Portforward relay: tcp readable / writable. */
 void shim_pf_io(struct shim *s, struct shim_conn *c, short revents);
-/* Raw bytes from a portforward client (after its reply). */
-void shim_pf_from_client(struct shim_conn *c, const char *data, size_t len);
+/* Raw bytes from a portforward client (after its reply): to the TCP socket, or to pod init's relay in a VM. */
+void shim_pf_from_client(struct shim *s, struct shim_conn *c, const char *data, size_t len);
+/* A portforward client has no more to send. */
+void shim_pf_client_eof(struct shim *s, struct shim_conn *c);
 
 #endif

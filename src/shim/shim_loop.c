@@ -103,9 +103,24 @@ struct shim_ctr *shim_find_ctr(struct shim *s, const char *name)
 	return NULL;
 }
 
-void shim_save_state(struct shim *s)
+json_t *shim_state(struct shim *s)
 {
 	json_t *o = shim_state_json(s->sb.pid, s->pod_ip, s->ctrs, s->nctrs);
+
+	json_object_set_new(o, "isolation", json_string(s->vm ? "vm" : "namespace"));
+	return o;
+}
+
+void shim_stop_deadline(struct shim *s, long long grace_ms)
+{
+	/* Pod init SIGKILLs at the end of the grace period; the guest then needs a moment to power off. */
+	if (s->vm && !s->kill_at)
+		s->kill_at = time(NULL) + (grace_ms > 0 ? grace_ms / 1000 : 0) + 5;
+}
+
+void shim_save_state(struct shim *s)
+{
+	json_t *o = shim_state(s);
 	/* So that whoever finds the shim gone (killed) can remove what it could not. */
 	json_t *cg = json_array();
 	for (int i = 0; s->sb.pid > 0 && i < s->sb.cg.n; i++)
@@ -145,6 +160,11 @@ static void conn_free(struct shim *s, struct shim_conn *c)
 	for (size_t i = 0; i < sizeof(s->stop_conns) / sizeof(s->stop_conns[0]); i++)
 		if (s->stop_conns[i] == c)
 			s->stop_conns[i] = NULL;
+	if (c->kind == CONN_PF && c->proc && !s->init_gone) {
+		/* A VM's relay: pod init closes its end of the forwarded connection. */
+		shim_init_request(s, json_pack("{s:s,s:i,s:i}", "op", "signal", "proc", (int)c->proc, "signal", 9),
+				  NULL, "ignore", NULL);
+	}
 	if (c->kind == CONN_EXEC && c->proc && !s->init_gone) {
 		/* The client left: the process sees EOF on its stdin, as with a closed terminal. */
 		shim_init_request(s, json_pack("{s:s,s:i}", "op", "close_stdin", "proc", (int)c->proc), NULL,
@@ -227,11 +247,9 @@ static void read_client(struct shim *s, struct shim_conn *c)
 		char b[65536];
 		ssize_t n = read(c->fd, b, sizeof(b));
 		if (n > 0)
-			shim_pf_from_client(c, b, (size_t)n);
+			shim_pf_from_client(s, c, b, (size_t)n);
 		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
-			c->client_eof = true;
-		if (c->client_eof && c->tcp >= 0 && c->tout.len == c->tout_off)
-			shutdown(c->tcp, SHUT_WR);
+			shim_pf_client_eof(s, c);
 		return;
 	}
 	int r = pi_fill(&c->rd, c->fd);
@@ -254,7 +272,7 @@ static void read_client(struct shim *s, struct shim_conn *c)
 			on_client_request(s, c, &f);
 			if (c->kind == CONN_PF) {
 				/* Whatever followed the request is already the forwarded bytes. */
-				shim_pf_from_client(c, c->rd.buf + c->rd.off, c->rd.len - c->rd.off);
+				shim_pf_from_client(s, c, c->rd.buf + c->rd.off, c->rd.len - c->rd.off);
 				c->rd.off = c->rd.len;
 				return;
 			}
@@ -290,6 +308,7 @@ static void on_signals(struct shim *s, int sigfd)
 		if ((si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) && !s->stopping && !s->init_gone) {
 			log_info("shim", "signal %u: stopping the pod", si.ssi_signo);
 			s->stopping = true;
+			shim_stop_deadline(s, 10000);
 			shim_init_request(s, json_pack("{s:s,s:i}", "op", "stop", "grace_ms", 10000), NULL, "stop",
 					  NULL);
 		}
@@ -386,7 +405,7 @@ int shim_serve(struct shim *s)
 		for (struct shim_conn *c = s->conns; c; c = c->next) {
 			short ev = c->out.len > c->out_off ? POLLOUT : 0;
 			/* Input waits while what it feeds is backed up: the TCP peer, or pod init for stdin. */
-			bool full = c->kind == CONN_PF ? c->tout.len - c->tout_off > PF_HIGH
+			bool full = c->kind == CONN_PF && c->tcp >= 0 ? c->tout.len - c->tout_off > PF_HIGH
 				    : c->kind != CONN_CTL && s->initq.len - s->initq_off > PF_HIGH;
 			if (!c->closing && !c->client_eof && !full)
 				ev |= POLLIN;
@@ -400,8 +419,15 @@ int shim_serve(struct shim *s)
 				pfd[n++] = (struct pollfd){ .fd = c->tcp, .events = tev };
 			}
 		}
-		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
+		if (poll(pfd, (nfds_t)n, s->kill_at ? 1000 : -1) < 0 && errno != EINTR)
 			break;
+		if (s->kill_at && time(NULL) >= s->kill_at && s->sb.pid > 0) {
+			/* The guest did not power off in time: its VMM goes, and with it the pod. */
+			log_warn("shim", "pod %s: the VM did not stop in time: killing atoll vmm %d", s->dir,
+				 (int)s->sb.pid);
+			kill(s->sb.pid, SIGKILL);
+			s->kill_at = 0;
+		}
 		if (pfd[2].revents)
 			on_signals(s, sigfd);
 		if (pfd[0].revents & POLLOUT && flush(s->sb.sock, &s->initq, &s->initq_off) < 0)

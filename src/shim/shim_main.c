@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `atoll shim`: set up the pod (its directory's etc files, one namespace
- * sandbox, its network), detach from whoever started us, listen on
+ * sandbox or one micro-VM, its network), detach from whoever started us, listen on
  * POD_DIR/shim.sock and serve until the pod ends, then tear it down.
  */
 #include <errno.h>
@@ -24,6 +24,7 @@
 #include "net/net.h"
 #include "shim/shim.h"
 #include "shim/shim_int.h"
+#include "shim/shim_vm.h"
 
 static int ready_fd = -1;
 
@@ -174,6 +175,26 @@ static void add_aliases(struct shim *s, FILE *f)
 	}
 }
 
+/* POD_DIR/etc/hosts for a pod without a network of its own: localhost and the host name. */
+static void plain_hosts(struct shim *s, const char *hn)
+{
+	_cleanup_free_ char *hosts = xasprintf("%s/etc/hosts", s->dir);
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp", hosts);
+	FILE *f = fopen(tmp, "we");
+
+	if (!f)
+		fail("%s: %s", tmp, strerror(errno));
+	fprintf(f, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n", hn);
+	add_aliases(s, f);
+	if (fclose(f) != 0 || rename(tmp, hosts) < 0)
+		fail("%s: %s", hosts, strerror(errno));
+}
+
+/*
+ * The pod's network: a veth into the sandbox's namespace once it exists, or
+ * for a VM (before it boots) a TAP that the VMM opens and whose address the
+ * guest configures itself.
+ */
 static void network(struct shim *s)
 {
 	struct atoll_err err = ERR_INIT;
@@ -185,28 +206,24 @@ static void network(struct shim *s)
 
 	if (!hn || !*hn)
 		hn = "localhost";
-	if (json_is_true(json_object_get(s->cfg, "network")) && cidr) {
-		if (net_pod_attach(s->data_dir, cidr, uid, s->sb.pid, s->pod_ip, sizeof(s->pod_ip), &err) < 0 ||
-		    net_pod_files(s->dir, ns ? ns : "default", hn, s->pod_ip, &err) < 0) {
+	if (!json_is_true(json_object_get(s->cfg, "network")) || !cidr)
+		return plain_hosts(s, hn);
+	int r = s->vm ? net_pod_attach_tap(s->data_dir, cidr, uid, s->tap, &s->netp, &err)
+		      : net_pod_attach(s->data_dir, cidr, uid, s->sb.pid, s->pod_ip, sizeof(s->pod_ip), &err);
+	if (r == 0 && s->vm)
+		snprintf(s->pod_ip, sizeof(s->pod_ip), "%s", s->netp.ip);
+	if (r < 0 || net_pod_files(s->dir, ns ? ns : "default", hn, s->pod_ip, &err) < 0) {
+		if (!s->vm)
 			sandbox_destroy(&s->sb);
-			net_pod_detach(s->data_dir, uid);
-			fail("network: %s", err.msg);
-		}
-		FILE *f = fopen(hosts, "ae");
-		if (f) {
-			add_aliases(s, f);
-			fclose(f);
-		}
-		return;
+		net_pod_detach(s->data_dir, uid);
+		s->tap[0] = '\0';
+		fail("network: %s", err.msg);
 	}
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp", hosts);
-	FILE *f = fopen(tmp, "we");
-	if (!f)
-		fail("%s: %s", tmp, strerror(errno));
-	fprintf(f, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n", hn);
-	add_aliases(s, f);
-	if (fclose(f) != 0 || rename(tmp, hosts) < 0)
-		fail("%s: %s", hosts, strerror(errno));
+	FILE *f = fopen(hosts, "ae");
+	if (f) {
+		add_aliases(s, f);
+		fclose(f);
+	}
 }
 
 static void listen_sock(struct shim *s)
@@ -268,13 +285,25 @@ int cmd_shim(int argc, char **argv)
 	s.cfg = json_load_file(cfgp, 0, &je);
 	if (!json_is_object(s.cfg))
 		fail("%s: %s", cfgp, je.text);
+	const char *iso = json_string_value(json_object_get(s.cfg, "isolation"));
+	if (iso && strcmp(iso, "vm") && strcmp(iso, "namespace"))
+		fail("sandbox.json: unknown isolation '%.32s'", iso);
+	s.vm = iso && !strcmp(iso, "vm");
 	if (geteuid() != 0)
-		fail("namespace sandboxes need root");
+		fail("%s sandboxes need root", s.vm ? "VM" : "namespace");
 	mkdir(s.data_dir, 0711);
 	s.hostnet = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	etc_files(&s);
-	make_sandbox(&s);
-	network(&s);
+	if (s.vm) {
+		char msg[1024];
+		/* The TAP and the pod's /etc files exist before the guest boots. */
+		network(&s);
+		if (shim_vm_start(&s, msg, sizeof(msg)) < 0)
+			fail("%s", msg);
+	} else {
+		make_sandbox(&s);
+		network(&s);
+	}
 	listen_sock(&s);
 	_cleanup_free_ char *pidp = xasprintf("%s/shim.pid", s.dir);
 	char pid[32];
@@ -282,16 +311,21 @@ int cmd_shim(int argc, char **argv)
 	if (write_file(pidp, pid) < 0)
 		fail("%s: %s", pidp, strerror(errno));
 	shim_save_state(&s);
-	log_info("shim", "pod %s: sandbox %s, pod init %d", s.dir, s.sb.id, (int)s.sb.pid);
+	log_info("shim", "pod %s: %s sandbox %s, %s %d", s.dir, s.vm ? "vm" : "namespace", s.sb.id,
+		 s.vm ? "atoll vmm" : "pod init", (int)s.sb.pid);
 	report("ok\n");
 
 	shim_serve(&s);
 
 	/* The pod has ended: take down what it had on the host, then tell the waiting clients. */
 	const char *uid = strrchr(s.dir, '/') + 1;
-	if (json_is_true(json_object_get(s.cfg, "network")) && s.pod_ip[0])
-		net_pod_detach(s.data_dir, uid);
-	sandbox_destroy(&s.sb);
+	if (s.vm) {
+		shim_vm_teardown(&s);
+	} else {
+		if (json_is_true(json_object_get(s.cfg, "network")) && s.pod_ip[0])
+			net_pod_detach(s.data_dir, uid);
+		sandbox_destroy(&s.sb);
+	}
 	shim_save_state(&s);
 	_cleanup_free_ char *sockp = xasprintf("%s/shim.sock", s.dir);
 	unlink(sockp);

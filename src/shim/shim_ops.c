@@ -165,6 +165,7 @@ static void op_stop(struct shim *s, struct shim_conn *c, json_t *req)
 	if (s->stopping)
 		return;
 	s->stopping = true;
+	shim_stop_deadline(s, g ? json_integer_value(g) : 10000);
 	shim_init_request(s, json_pack("{s:s,s:I}", "op", "stop", "grace_ms", g ? json_integer_value(g) : 10000),
 			  NULL, "stop", NULL);
 }
@@ -187,7 +188,7 @@ void shim_op_control(struct shim *s, struct shim_conn *c, json_t *req)
 					       json_integer_value(json_object_get(req, "signal"))),
 				  c, "forward", k);
 	} else if (!strcmp(op, "state")) {
-		shim_conn_reply(c, NULL, json_pack("{s:o}", "state", shim_state_json(s->sb.pid, s->pod_ip, s->ctrs, s->nctrs)));
+		shim_conn_reply(c, NULL, json_pack("{s:o}", "state", shim_state(s)));
 	} else if (!strcmp(op, "stop")) {
 		op_stop(s, c, req);
 	} else if (!strcmp(op, "add_image")) {
@@ -236,6 +237,13 @@ void shim_on_reply(struct shim *s, json_t *msg, struct shim_conn *conn, const ch
 		if (conn)
 			shim_conn_reply(conn, error, ok ? json_pack("{s:i}", "pid", (int)k->pid) : NULL);
 		return;
+	} else if (!strcmp(what, "pfconnect")) {
+		if (conn) {
+			shim_conn_reply(conn, error, NULL);
+			if (!ok)
+				conn->closing = true;
+		}
+		return;
 	} else if (!strcmp(what, "exec")) {
 		if (conn) {
 			shim_conn_reply(conn, error, NULL);
@@ -261,6 +269,12 @@ static void end_streams(struct shim *s, uint32_t proc, struct shim_ctr *k, json_
 	char *j = json_dumps(ev, JSON_COMPACT);
 	json_decref(ev);
 	for (struct shim_conn *c = s->conns; j && c; c = c->next) {
+		if (c->kind == CONN_PF && c->proc && c->proc == proc) {
+			/* A VM's forwarded connection ended inside the guest: the client gets EOF. */
+			c->tcp_eof = true;
+			c->closing = true;
+			continue;
+		}
 		if ((c->kind == CONN_EXEC && c->proc == proc) || (c->kind == CONN_ATTACH && k && c->ctr == k)) {
 			shim_conn_frame(c, PI_CTL, 0, j, strlen(j));
 			c->closing = true;
@@ -304,7 +318,15 @@ void shim_on_output(struct shim *s, uint8_t type, uint32_t proc, const char *dat
 				shim_conn_frame(c, type, 1, data, len);
 		return;
 	}
-	for (struct shim_conn *c = s->conns; c; c = c->next)
+	for (struct shim_conn *c = s->conns; c; c = c->next) {
 		if (c->kind == CONN_EXEC && c->proc == proc)
 			shim_conn_frame(c, type, 1, data, len);
+		else if (c->kind == CONN_PF && c->proc && c->proc == proc && !c->dead) {
+			/* A VM's forwarded bytes: raw, as from a socket; a reader far behind is dropped, as streams are. */
+			if (c->out.len - c->out_off > (8u << 20))
+				c->dead = true;
+			else
+				buf_add(&c->out, data, len);
+		}
+	}
 }

@@ -95,6 +95,18 @@ static void op_portforward(struct shim *s, struct shim_conn *c, json_t *req)
 
 	if (port <= 0 || port > 65535)
 		return fail(c, "bad port");
+	if (s->vm) {
+		/*
+		 * The guest's network is out of our reach: pod init connects
+		 * inside it and relays the bytes as the stdin and stdout of a
+		 * process number (docs/podinit-protocol.md, "connect").
+		 */
+		c->kind = CONN_PF;
+		c->proc = s->next_proc++;
+		shim_init_request(s, json_pack("{s:s,s:i,s:I}", "op", "connect", "proc", (int)c->proc, "port", port), c,
+				  "pfconnect", NULL);
+		return;
+	}
 	int fd = pod_socket(s);
 	if (fd < 0) {
 		snprintf(msg, sizeof(msg), "socket in the pod: %s", strerror(-fd));
@@ -147,8 +159,15 @@ void shim_stream_frame(struct shim *s, struct shim_conn *c, const struct pi_fram
 	json_decref(m);
 }
 
-void shim_pf_from_client(struct shim_conn *c, const char *data, size_t len)
+void shim_pf_from_client(struct shim *s, struct shim_conn *c, const char *data, size_t len)
 {
+	if (c->tcp < 0 && c->proc && len) {
+		/* Pod init drops bytes for a relay it could not open: the client has its failed reply. */
+		for (size_t off = 0; off < len; off += PI_MAX_PAYLOAD)
+			shim_init_frame(s, PI_STDIN, c->proc, data + off,
+					len - off > PI_MAX_PAYLOAD ? PI_MAX_PAYLOAD : len - off);
+		return;
+	}
 	if (c->tcp < 0 || !len)
 		return;
 	buf_add(&c->tout, data, len);
@@ -164,11 +183,22 @@ void shim_pf_from_client(struct shim_conn *c, const char *data, size_t len)
 	}
 }
 
+void shim_pf_client_eof(struct shim *s, struct shim_conn *c)
+{
+	if (c->client_eof)
+		return;
+	c->client_eof = true;
+	if (c->tcp >= 0 && c->tout.len == c->tout_off)
+		shutdown(c->tcp, SHUT_WR);
+	else if (c->tcp < 0 && c->proc && !s->init_gone)
+		shim_init_request(s, json_pack("{s:s,s:i}", "op", "close_stdin", "proc", (int)c->proc), NULL, "ignore",
+				  NULL);
+}
+
 void shim_pf_io(struct shim *s, struct shim_conn *c, short revents)
 {
-	(void)s;
 	if (revents & POLLOUT) {
-		shim_pf_from_client(c, "", 0);
+		shim_pf_from_client(s, c, "", 0);
 		while (c->tout_off < c->tout.len) {
 			ssize_t n = send(c->tcp, c->tout.p + c->tout_off, c->tout.len - c->tout_off, MSG_NOSIGNAL);
 			if (n < 0 && errno == EAGAIN)

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Listing a prefix without parsing again what did not change. A controller
+ * that lists all pods on every pass (the scheduler, for each burst of pod
+ * events) would otherwise parse every pod's JSON each time: O(pods) per
+ * event. The cache keeps each object parsed at its revision, like an
+ * informer's store; a listed object is shared with the cache, so callers
+ * treat it as read-only (deep-copy before changing it).
+ */
+#include "controllers/ctl.h"
+#include "lib/xalloc.h"
+
+int ctl_list_cached(struct store *s, const char *prefix, struct ctl_cache *c, struct ctl_list *out)
+{
+	struct atoll_err err = ERR_INIT;
+	struct store_list l = { 0 };
+
+	out->v = NULL;
+	out->n = 0;
+	if (store_list(s, prefix, "", 0, &l, &err) < 0)
+		return -1;
+	/* Entries are [rev, obj]; the new map holds only what is still there. */
+	json_t *map = c ? json_object() : NULL;
+	out->v = xcalloc(l.n ? l.n : 1, sizeof(*out->v));
+	for (size_t i = 0; i < l.n; i++) {
+		const char *key = l.items[i].key;
+		int64_t rev = l.items[i].mod_rev;
+		json_t *e = c && c->map ? json_object_get(c->map, key) : NULL;
+		if (!e || json_integer_value(json_array_get(e, 0)) != rev) {
+			json_t *o = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
+			if (!o)
+				continue;
+			if (!c) {
+				out->v[out->n++] = (struct ctl_obj){ xstrdup(key), o, rev };
+				continue;
+			}
+			e = json_pack("[I,o]", (json_int_t)rev, o);
+			json_object_set_new(map, key, e);
+		} else {
+			json_object_set(map, key, e);
+		}
+		out->v[out->n].key = xstrdup(key);
+		out->v[out->n].obj = json_incref(json_array_get(e, 1));
+		out->v[out->n].rev = rev;
+		out->n++;
+	}
+	if (c) {
+		json_decref(c->map);
+		c->map = map;
+	}
+	store_list_free(&l);
+	return 0;
+}
+
+void ctl_cache_clear(struct ctl_cache *c)
+{
+	json_decref(c->map);
+	c->map = NULL;
+}
