@@ -130,6 +130,32 @@ def test_app_waits_for_the_sidecar_startup_probe(s):
     delete(s, "gated")
 
 
+def test_sidecar_readiness_counts_for_the_pod(s):
+    apply(s, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "unready"},
+              "spec": {"nodeName": "sc1",
+                       "initContainers": [ctr("side", s.image, "exec sleep 300", restartPolicy="Always",
+                                              readinessProbe={"exec": {"command": ["test", "-f", "/tmp/ok"]},
+                                                              "periodSeconds": 1})],
+                       "containers": [ctr("app", s.image, "exec sleep 300")]}})
+
+    def ready(p):
+        return [c["status"] for c in p.get("status", {}).get("conditions", []) if c["type"] == "Ready"]
+
+    # The app runs and is ready; the sidecar's failing readiness probe keeps the pod from Ready.
+    p = wait_for(s, "unready", lambda p: statuses(p).get("app", {}).get("ready") is True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if s.kjson("get", "events", "--field-selector", "involvedObject.name=unready,reason=Unhealthy")["items"]:
+            break
+        time.sleep(0.3)
+    p = get(s, "unready")
+    assert ready(p) == ["False"] and statuses(p, "initContainerStatuses")["side"]["ready"] is False, p["status"]
+    assert " 1/2 " in s.kubectl("get", "pod", "unready").stdout
+    s.kubectl("exec", "unready", "-c", "side", "--", "touch", "/tmp/ok")
+    wait_for(s, "unready", lambda p: ready(p) == ["True"])
+    delete(s, "unready")
+
+
 def test_sidecar_is_restarted_whatever_the_pod_policy(s):
     apply(s, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "flaky"},
               "spec": {"nodeName": "sc1", "restartPolicy": "Never",
