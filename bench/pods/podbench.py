@@ -175,7 +175,7 @@ def cpu_ms(marker):
     shims = {p for p, c in cmd.items() if is_atoll(c, "shim")}
     for p, c in cmd.items():
         if is_atoll(c, "server"):
-            out["server (with its node agent)"] += cpu[p] - sum(cpu[s] for s in shims if parent.get(s) == p)  # shims counted apart
+            out["server (with its node agent)"] += cpu[p]
         elif p in shims:
             out["shims"] += cpu[p]
         else:

@@ -20,6 +20,7 @@
 
 #include "agent/client.h"
 #include "agent/pods.h"
+#include "agent/metrics.h"
 #include "agent/pods_int.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -511,6 +512,7 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	pods_report_start(l);
 	pods_events_start(l);
 	pods_starters_start(l);
+	agent_metrics_start(l);
 }
 
 void pods_stop_all(int timeout_s)

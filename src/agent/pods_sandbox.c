@@ -15,6 +15,7 @@
 #include "agent/pods_int.h"
 #include "agent/pods.h"
 #include "agent/pull_auth.h"
+#include "agent/resources.h"
 #include "auth/auth_quota.h"
 #include "api/quantity.h"
 #include "lib/log.h"
@@ -120,40 +121,32 @@ int pods_prepare_images(struct loop *l, struct pod *p)
 	return 0;
 }
 
-static void add_limit(const json_t *lim, const char *what, int64_t *sum)
-{
-	struct quantity q;
-	int64_t v = 0;
-	const char *s = json_string_value(json_object_get(lim, what));
-
-	if (!s || quantity_parse(s, &q, NULL) < 0)
-		return;
-	if (!strcmp(what, "cpu") ? quantity_milli(&q, &v) : quantity_value(&q, &v))
-		return;
-	if (v > 0)
-		*sum += v;
-}
-
-/* The pod's limits as the kubelet sizes a sandbox: max(largest init container, sum of the others). */
+/*
+ * The pod's limits as the kubelet sizes a sandbox: max(largest init
+ * container, sum of the others), for a resource only when every container
+ * has a limit on it (one unlimited container leaves the pod unlimited).
+ */
 static void pod_limits(const struct pod *p, int64_t *cpu_milli, int64_t *memory)
 {
 	int64_t cpu = 0, mem = 0, icpu = 0, imem = 0;
+	bool cpu_all = true, mem_all = true;
 
-	for (size_t i = 0; i < p->n; i++) {
-		const json_t *lim = json_object_get(json_object_get(p->c[i].spec, "resources"), "limits");
-		int64_t c = 0, m = 0;
-		add_limit(lim, "cpu", &c);
-		add_limit(lim, "memory", &m);
+	for (size_t i = 0; i < p->nreg; i++) { /* ephemeral containers have no resources */
+		int64_t c = res_ctr_limit(p->c[i].spec, "cpu"), m = res_ctr_limit(p->c[i].spec, "memory");
 		if (p->c[i].is_init && !p->c[i].sidecar) { /* sidecars run beside the app: they add up */
 			icpu = c > icpu ? c : icpu;
 			imem = m > imem ? m : imem;
+			cpu_all &= c > 0;
+			mem_all &= m > 0;
 		} else {
 			cpu += c;
 			mem += m;
+			cpu_all &= c > 0;
+			mem_all &= m > 0;
 		}
 	}
-	*cpu_milli = cpu > icpu ? cpu : icpu;
-	*memory = mem > imem ? mem : imem;
+	*cpu_milli = !cpu_all ? 0 : cpu > icpu ? cpu : icpu;
+	*memory = !mem_all ? 0 : mem > imem ? mem : imem;
 }
 
 char *pods_node_cidr(struct loop *l)

@@ -15,6 +15,7 @@
 #include "agent/client.h"
 #include "agent/env.h"
 #include "agent/pods_int.h"
+#include "agent/resources.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "podinit/proto.h"
@@ -126,11 +127,11 @@ static json_t *create_req(struct loop *l, struct pod *p, struct pctr *c, const c
 	}
 	json_t *mounts = json_object_get(p->vols.mounts, c->name);
 	mounts = mounts ? json_incref(mounts) : json_array();
-	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b,s:i,s:o}", "op", "create", "id", c->name, "lower", lower,
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b,s:i,s:o,s:o}", "op", "create", "id", c->name, "lower", lower,
 			 "args", argv, "env", env, "cwd", wd && *wd ? wd : (ic->workdir && *ic->workdir ? ic->workdir : "/"),
 			 "user", user, "init", c->is_init && !c->sidecar, "tty", json_is_true(json_object_get(c->spec, "tty")),
 			 "stdin", json_is_true(json_object_get(c->spec, "stdin")), "restarts", c->restarts_base,
-			 "mounts", mounts);
+			 "mounts", mounts, "resources", res_ctr_cgroup(c->spec));
 }
 
 static bool call(struct pod *p, json_t *req, char *why, size_t n)

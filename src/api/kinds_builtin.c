@@ -238,6 +238,19 @@ static const struct api_kind k_image = {
 	.columns = registry_image_columns, .row = registry_image_row,
 };
 
+/*
+ * metrics.k8s.io, as metrics-server serves it: rows for discovery and RBAC
+ * only; the router answers these from the agents' reports (metrics_api.c).
+ */
+static const struct api_kind k_nodemetrics = {
+	ROW("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", "", false),
+	.read_only = true, .validate = kinds_validate_meta_only, .merge_keys = meta_keys,
+};
+static const struct api_kind k_podmetrics = {
+	ROW("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", "", true),
+	.read_only = true, .validate = kinds_validate_meta_only, .merge_keys = meta_keys,
+};
+
 const struct api_kind *const kinds_builtin[] = {
 	&k_namespace, &k_pod, &k_service, &k_endpoints, &k_configmap, &k_secret,
 	&k_serviceaccount, &k_node, &k_event, &k_pv, &k_pvc, &k_resourcequota, &k_limitrange,
@@ -246,6 +259,7 @@ const struct api_kind *const kinds_builtin[] = {
 	&k_lease, &k_endpointslice, &k_event2, &k_storageclass, &k_networkpolicy, &k_ingress,
 	&k_role, &k_clusterrole, &k_rolebinding, &k_clusterrolebinding,
 	&k_crd, &k_pdb, &k_priorityclass, &k_runtimeclass, &k_image,
+	&k_nodemetrics, &k_podmetrics,
 	NULL,
 };
 

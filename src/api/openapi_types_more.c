@@ -599,6 +599,26 @@ OA_TYPE(t_imagetag, "io.k8s.api.core.v1.ImageTag", "A tag of a repository.",
 	{ "name", "string", "The tag." },
 	{ "digest", "string", "The manifest digest it points to." });
 
+/* ---- metrics.k8s.io, from the agents' reports ---- */
+
+OA_TYPE(t_nodemetrics, "io.k8s.api.metrics.v1beta1.NodeMetrics", "NodeMetrics is a node's resource usage "
+	"(read-only; reported by its agent).",
+	TYPEMETA,
+	{ "timestamp", "string", "When the sample was taken." },
+	{ "window", "string", "The interval the CPU rate was measured over." },
+	{ "usage", "map:string", "cpu (nanocores) and memory (working set)." });
+
+OA_TYPE(t_podmetrics, "io.k8s.api.metrics.v1beta1.PodMetrics", "PodMetrics is the resource usage of a pod's "
+	"containers (read-only; reported by its node's agent).",
+	TYPEMETA,
+	{ "timestamp", "string", "When the sample was taken." },
+	{ "window", "string", "The interval the CPU rate was measured over." },
+	{ "containers", "[]io.k8s.api.metrics.v1beta1.ContainerMetrics", "One entry per running container." });
+
+OA_TYPE(t_ctrmetrics, "io.k8s.api.metrics.v1beta1.ContainerMetrics", "A container's resource usage.",
+	{ "name", "string", "The container's name." },
+	{ "usage", "map:string", "cpu (nanocores) and memory (working set)." });
+
 const struct oa_type *const oa_types_more[] = {
 	&t_deploy, &t_deployspec, &t_deploystrategy, &t_rollingdeploy, &t_deploystatus,
 	&t_deploycond, &t_rs, &t_rsspec, &t_rsstatus, &t_rscond, &t_sts, &t_stsspec,
@@ -610,5 +630,6 @@ const struct oa_type *const oa_types_more[] = {
 	&t_ingspec, &t_ingstatus, &t_role, &t_crole, &t_rule, &t_rb, &t_crb, &t_subject,
 	&t_roleref, &t_crd, &t_crdspec, &t_crdnames, &t_crdversion, &t_crdstatus, &t_pdb,
 	&t_pdbspec, &t_pdbstatus, &t_priorityclass, &t_runtimeclass, &t_rcoverhead, &t_rcscheduling, &t_image, &t_imagespec, &t_imagestatus, &t_imagetag,
+	&t_nodemetrics, &t_podmetrics, &t_ctrmetrics,
 	NULL,
 };

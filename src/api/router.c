@@ -10,6 +10,7 @@
 
 #include "api/authz.h"
 #include "api/discovery.h"
+#include "api/metrics_api.h"
 #include "api/object.h"
 #include "store/store.h"
 #include "api/openapi.h"
@@ -353,6 +354,9 @@ int api_route(struct api_req *r)
 			return reply_json(r, 200, discovery_groups());
 		if (n == 2)
 			return reply_doc(r, discovery_group(segs[1]));
+		/* Served from the agents' reports in memory, not the store (api/metrics_api.c). */
+		if (n > 3 && !strcmp(segs[1], "metrics.k8s.io") && !strcmp(segs[2], "v1beta1"))
+			return metrics_api_route(r, segs + 3, n - 3);
 		if (n == 3)
 			return reply_doc(r, discovery_resources(segs[1], segs[2]));
 		return route_resource(r, segs + 3, n - 3, segs[1], segs[2]);

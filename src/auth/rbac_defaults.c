@@ -44,7 +44,9 @@ static const char *const roles[][4] = {
 	  "{\"apiGroups\":[\"networking.k8s.io\"],\"resources\":[\"ingresses\",\"ingresses/status\","
 	  "\"networkpolicies\"],\"verbs\":" RO "},"
 	  "{\"apiGroups\":[\"discovery.k8s.io\"],\"resources\":[\"endpointslices\"],\"verbs\":" RO "},"
-	  "{\"apiGroups\":[\"\"],\"resources\":[\"images\"],\"verbs\":[\"get\",\"list\"]}]", NULL },
+	  "{\"apiGroups\":[\"\"],\"resources\":[\"images\"],\"verbs\":[\"get\",\"list\"]},"
+	  "{\"apiGroups\":[\"metrics.k8s.io\"],\"resources\":[\"pods\",\"nodes\"],\"verbs\":[\"get\",\"list\"]}]",
+	  NULL },
 	{ "system:aggregate-to-edit", LBL("edit"),
 	  "[{\"apiGroups\":[\"\"],\"resources\":[\"pods\",\"pods/attach\",\"pods/exec\",\"pods/portforward\","
 	  "\"pods/proxy\",\"configmaps\",\"endpoints\",\"events\",\"persistentvolumeclaims\","

@@ -137,6 +137,15 @@ static const char *consumer_node(const struct ctl_list *pods, const char *ns, co
 	return NULL;
 }
 
+/* The node the scheduler chose for a WaitForFirstConsumer claim's first pod, or NULL. */
+static const char *selected_node(const json_t *pvc)
+{
+	const json_t *ann = json_object_get(json_object_get(pvc, "metadata"), "annotations");
+	const char *n = json_string_value(json_object_get(ann, "volume.kubernetes.io/selected-node"));
+
+	return n && *n ? n : NULL;
+}
+
 static bool has_protection(const json_t *obj)
 {
 	size_t i;
@@ -323,7 +332,7 @@ static void sync_pending(struct store *s, struct ctl_obj *c, struct ctl_list *vo
 		return; /* someone else's provisioner, or a static volume still to come */
 	const char *node = NULL;
 	if (!strcmp(s_of(cls, "volumeBindingMode"), "WaitForFirstConsumer") &&
-	    !(node = consumer_node(pods, ns, name))) {
+	    !(node = selected_node(pvc)) && !(node = consumer_node(pods, ns, name))) {
 		/* Bound when a pod using it is scheduled; said once per claim (this thread's own set). */
 		static json_t *told;
 		if (!told)
@@ -345,6 +354,37 @@ static void sync_pending(struct store *s, struct ctl_obj *c, struct ctl_list *vo
 		ctl_event(s, pvc, "Warning", "ProvisioningFailed", "failed to provision volume for claim %s", name);
 	json_decref(pv);
 	dirty = true;
+}
+
+/*
+ * A local volume made without a node (Immediate binding) lives on the disk
+ * of the node where its first pod runs: from then on it says so, and the
+ * scheduler sends the claim's later pods there.
+ */
+static void pin_volume(struct store *s, const struct ctl_obj *c, struct ctl_list *vols, const struct ctl_list *pods)
+{
+	const char *vn = s_of(c->obj, "spec.volumeName");
+	const char *node = consumer_node(pods, s_of(c->obj, "metadata.namespace"), s_of(c->obj, "metadata.name"));
+
+	if (!node)
+		return;
+	for (size_t i = 0; i < vols->n; i++) {
+		const json_t *pv = vols->v[i].obj;
+		if (strcmp(s_of(pv, "metadata.name"), vn))
+			continue;
+		if (strcmp(s_of(pv, "spec.csi.driver"), LOCAL_PROVISIONER) || pv_get(pv, "spec.nodeAffinity"))
+			return;
+		json_t *o = json_deep_copy(pv);
+		json_object_set_new(json_object_get(o, "spec"), "nodeAffinity",
+				    json_pack("{s:{s:[{s:[{s:s,s:s,s:[s]}]}]}}", "required", "nodeSelectorTerms",
+					      "matchExpressions", "key", "kubernetes.io/hostname", "operator", "In",
+					      "values", node));
+		if (ctl_put(s, vols->v[i].key, o, vols->v[i].rev) == 0)
+			log_info("persistentvolume", "%s lives on node %s", vn, node);
+		json_decref(o);
+		dirty = true;
+		return;
+	}
 }
 
 /* A bound claim whose request grew: grow the volume and report the new capacity. */
@@ -489,8 +529,10 @@ static void tick(struct ctl_loop *l)
 		struct ctl_obj *c = &claims.v[i];
 		if (protect(l->store, c, &pods) || ctl_terminating(c->obj))
 			continue;
-		if (*s_of(c->obj, "spec.volumeName") && !strcmp(s_of(c->obj, "status.phase"), "Bound"))
+		if (*s_of(c->obj, "spec.volumeName") && !strcmp(s_of(c->obj, "status.phase"), "Bound")) {
+			pin_volume(l->store, c, &vols, &pods);
 			sync_expand(l->store, c, &vols, &classes);
+		}
 		else
 			sync_pending(l->store, c, &vols, &classes, &pods);
 	}

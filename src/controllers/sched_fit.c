@@ -18,6 +18,7 @@ static const char *const reason_text[SCHED_NREASONS] = {
 	[SCHED_PODS] = "Too many pods",
 	[SCHED_CPU] = "Insufficient cpu",
 	[SCHED_MEMORY] = "Insufficient memory",
+	[SCHED_VOLUME_NODE] = "node(s) didn't match PersistentVolume's node affinity",
 };
 
 const char *sched_reason_text(enum sched_reason r)

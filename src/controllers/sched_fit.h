@@ -24,6 +24,7 @@ enum sched_reason {
 	SCHED_PODS,
 	SCHED_CPU,
 	SCHED_MEMORY,
+	SCHED_VOLUME_NODE,
 	SCHED_NREASONS
 };
 const char *sched_reason_text(enum sched_reason r);

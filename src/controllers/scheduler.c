@@ -23,6 +23,7 @@
 #include "controllers/ctl.h"
 #include "controllers/loop.h"
 #include "controllers/sched_fit.h"
+#include "controllers/sched_volumes.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -198,15 +199,23 @@ static void bound_add(struct bound *b, const json_t *pod)
 
 /* Decide where p goes (into *out, counted on its node); false when it stays unscheduled. */
 static bool schedule(struct store *s, struct ctl_obj *p, struct node_state *nodes, size_t nn,
-		     struct bound *all, struct binding *out)
+		     struct bound *all, struct binding *out, struct sched_vols *vols)
 {
 	int counts[SCHED_NREASONS] = { 0 };
 	struct node_state *best = NULL;
 	double best_load = 0;
+	char msg[512];
 
+	/* Claims missing or not bound yet: no node can take the pod for now. */
+	if (!sched_volumes_ready(s, vols, p->obj, msg, sizeof(msg))) {
+		unschedulable(s, p, msg);
+		return false;
+	}
 	for (size_t i = 0; i < nn; i++) {
 		enum sched_reason r = sched_fit(p->obj, nodes[i].node, &nodes[i].used, nodes[i].pods,
 						nodes[i].npods, all->v, all->n);
+		if (r == SCHED_FIT && !sched_volumes_fit(vols, p->obj, nodes[i].node))
+			r = SCHED_VOLUME_NODE;
 		if (r != SCHED_FIT) {
 			counts[r]++;
 			continue;
@@ -219,12 +228,13 @@ static bool schedule(struct store *s, struct ctl_obj *p, struct node_state *node
 	}
 	if (best) {
 		const char *node = obj_name(best->node);
+		/* The claims first (before bind_all writes the binding): the provisioner makes their volumes there. */
+		sched_volumes_select(s, vols, p->obj, node);
 		*out = (struct binding){ .p = p, .copy = bound_copy(p->obj, node), .node = node };
 		add_pod(best, out->copy);
 		bound_add(all, out->copy);
 		return true;
 	}
-	char msg[512];
 	sched_fail_message(counts, (int)nn, msg, sizeof(msg));
 	unschedulable(s, p, msg);
 	return false;
@@ -263,16 +273,18 @@ static void tick(struct ctl_loop *l)
 	waiting = false;
 	struct binding *binds = xcalloc(pods.n + 1, sizeof(*binds));
 	size_t nbinds = 0;
+	struct sched_vols vols = { 0 };
 	for (size_t i = 0; i < pods.n; i++) {
 		if (!wants_us(pods.v[i].obj))
 			continue;
-		if (schedule(l->store, &pods.v[i], ns, nodes.n, &all, &binds[nbinds]))
+		if (schedule(l->store, &pods.v[i], ns, nodes.n, &all, &binds[nbinds], &vols))
 			nbinds++;
 		else
 			waiting = true;
 	}
 	bind_all(l->store, binds, nbinds);
 	free(binds);
+	sched_vols_free(&vols);
 	for (size_t i = 0; i < nodes.n; i++)
 		free(ns[i].pods);
 	free(ns);
@@ -290,10 +302,16 @@ static void tick(struct ctl_loop *l)
 static void on_event(struct ctl_loop *l, const struct store_event *ev)
 {
 	static const char *const nodes[] = { "core/nodes/", NULL }, *const pods[] = { "core/pods/", NULL };
+	static const char *const claims[] = { "core/persistentvolumeclaims/", "core/persistentvolumes/", NULL };
 
 	(void)l;
 	if (dirty || ctl_key_has_prefix(ev->key, nodes)) {
 		dirty = true;
+		return;
+	}
+	/* A waiting pod's claim may have been made or bound. */
+	if (ctl_key_has_prefix(ev->key, claims)) {
+		dirty = waiting;
 		return;
 	}
 	if (!ctl_key_has_prefix(ev->key, pods))

@@ -10,6 +10,7 @@
 #define PI_MAX_CTRS  32
 #define PI_MAX_PROCS 256
 #define PI_MAX_RELAYS 64
+#define PI_CG_MAX    4  /* cgroup hierarchies a container joins */
 
 struct pi_ctr {
 	char id[64];
@@ -19,6 +20,8 @@ struct pi_ctr {
 	int rootfd;      /* its root directory, for opening its /dev/pts/ptmx */
 	json_t *spec;    /* the create message (owned reference) */
 	int state;       /* 0 created, 1 running, 2 exited ok, 3 failed */
+	int cgfd[PI_CG_MAX]; /* its cgroups' cgroup.procs (cgroup.c) */
+	int ncg;
 };
 
 struct pi_proc {
@@ -79,6 +82,26 @@ int pi_relay_pollfds(struct pollfd *pfd);
 void pi_relay_io(const struct pollfd *pfd, int n, int sock);
 /* main.c: whether a process number is in use by a process. */
 int pi_proc_number_taken(uint32_t num);
+
+/* cgroup.c */
+/* Mount the pod's cgroup hierarchies (delegated to us by the host: --cgroups) under /run/atoll/cg. */
+void pi_cgroup_init(void);
+/*
+ * Make container c's cgroup in each hierarchy with the limits of its spec's
+ * "resources" ({"memory": bytes, "cpu_milli", "cpu_shares"}), and keep
+ * their cgroup.procs open. Without delegation nothing is made (0). 0 or -errno.
+ */
+int pi_cgroup_create(struct pi_ctr *c, char *msg, size_t len);
+/* In a new process of c, before exec: join c's cgroups (exits 126 on failure). */
+void pi_cgroup_join(const struct pi_ctr *c);
+/*
+ * Show c its own cgroups, read-only, at ROOT/sys/fs/cgroup (/<controllers>
+ * on v1), as container runtimes do. Best effort: without them the
+ * container simply sees none.
+ */
+void pi_cgroup_expose(const struct pi_ctr *c, const char *root);
+/* Close c's cgroup descriptors and remove its directories when empty. */
+void pi_cgroup_release(struct pi_ctr *c);
 
 /* seccomp.c */
 /* Compile the default filter once (init calls it before forking). 0 or -errno. */

@@ -403,6 +403,7 @@ static const char *remove_ctr(struct pi_ctr *c)
 		}
 	close_fd(&c->mntfd);
 	close_fd(&c->rootfd);
+	pi_cgroup_release(c);
 	json_decref(c->spec);
 	c->spec = NULL;
 	c->used = 0;
@@ -442,7 +443,8 @@ static void handle_ctl(const char *data, size_t len)
 			c->mntfd = c->rootfd = -1;
 			if (hn)
 				sethostname(hn, strlen(hn));
-			if (pi_rootfs_create(c, msg, sizeof(msg)) < 0) {
+			if (pi_cgroup_create(c, msg, sizeof(msg)) < 0 || pi_rootfs_create(c, msg, sizeof(msg)) < 0) {
+				pi_cgroup_release(c);
 				json_decref(c->spec);
 				reply(seq, msg, NULL);
 			} else {
@@ -598,6 +600,9 @@ int main(int argc, char **argv)
 	int listening;
 	sock = open_host(argc, argv, &listening);
 	pi_mount_pod();
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--cgroups"))
+			pi_cgroup_init();
 	if (sock >= 0 && listening) {
 		int lfd = sock;
 		sock = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);

@@ -343,6 +343,7 @@ static int helper(struct pi_ctr *c, const char *lower, const char *base)
 		return -1;
 	if (setup_proc_sys(root) || setup_dev(root) || setup_volumes(root, json_object_get(c->spec, "mounts")))
 		return -1;
+	pi_cgroup_expose(c, root);
 	snprintf(put_old, sizeof(put_old), "%s/dev/.oldroot", root);
 	if (mkdir(put_old, 0700) < 0 || chdir(root) < 0 || syscall(SYS_pivot_root, ".", "dev/.oldroot") < 0 ||
 	    chdir("/") < 0)

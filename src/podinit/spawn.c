@@ -263,6 +263,7 @@ static __attribute__((noreturn)) void child(struct pi_ctr *c, json_t *spec, int 
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
 	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	pi_cgroup_join(c);
 	setsid();
 	if (setns(c->mntfd, CLONE_NEWNS) < 0)
 		die_child(126, "atoll-init: join the container: %s", strerror(errno));

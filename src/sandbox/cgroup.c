@@ -8,8 +8,11 @@
  * sit under the pool's, atoll/ns-<namespace>/<sandbox>, which carries the
  * namespace's quota limits.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,7 +49,7 @@ static int set(const char *dir, const char *file, const char *val, char *msg, si
 }
 
 /* Which hierarchy a directory is made in: v2, or one v1 controller's. */
-enum cg_kind { CG_V2, CG_MEMORY, CG_CPU, CG_PIDS };
+enum cg_kind { CG_V2, CG_MEMORY, CG_CPU, CG_CPUACCT, CG_PIDS };
 
 #define V2_CONTROLLERS "+cpu +memory +pids"
 
@@ -83,6 +86,7 @@ static int pool_limits(const char *dir, enum cg_kind kind, const struct sb_opts 
 		snprintf(v, sizeof(v), "%ld", o->pool_cpu_milli > 0 ? o->pool_cpu_milli * 100 : -1L);
 		r = set(dir, "cpu.cfs_quota_us", v, msg, len);
 		return r == -EINVAL ? 0 : r;
+	case CG_CPUACCT:
 	case CG_PIDS:
 		break;
 	}
@@ -148,7 +152,7 @@ static int create_v2(struct sb_cgroup *cg, const char *name, const struct sb_opt
 	if ((r = add_dir(cg, CG_ROOT, CG_V2, name, o, msg, len)) < 0)
 		return r;
 	const char *d = cg->dirs[0];
-	cg->mem = cg->dirs[0];
+	cg->mem = cg->cpu = cg->dirs[0];
 	/* CLONE_INTO_CGROUP places the child; nothing to write later. */
 	close(cg->procs_fd[0]);
 	cg->procs_fd[0] = -1;
@@ -172,6 +176,18 @@ static int create_v2(struct sb_cgroup *cg, const char *name, const struct sb_opt
 	return cg->v2fd < 0 ? -errno : 0;
 }
 
+/* v1: 1 when cpuacct is a hierarchy of its own, 0 when it shares cpu's, -1 when absent. */
+static int cpuacct_apart(void)
+{
+	char a[PATH_MAX], c[PATH_MAX];
+
+	if (!realpath(CG_ROOT "/cpuacct", a))
+		return -1;
+	if (!realpath(CG_ROOT "/cpu", c))
+		return 1;
+	return strcmp(a, c) != 0;
+}
+
 /*
  * v1: one directory per controller that has a limit; with a pool, memory
  * and cpu always, so the pool's limits cover the sandbox.
@@ -181,7 +197,7 @@ static int create_v1(struct sb_cgroup *cg, const char *name, const struct sb_opt
 	char v[64];
 	int r;
 
-	if (o->memory > 0 || o->pool) {
+	if (o->memory > 0 || o->pool || o->delegate) {
 		if ((r = add_dir(cg, CG_ROOT "/memory", CG_MEMORY, name, o, msg, len)) < 0)
 			return r;
 		cg->mem = cg->dirs[cg->n - 1];
@@ -192,9 +208,12 @@ static int create_v1(struct sb_cgroup *cg, const char *name, const struct sb_opt
 		}
 		write_file(cg->mem, "memory.swappiness", "0");
 	}
-	if (o->cpu_milli > 0 || o->pool) {
+	if (o->cpu_milli > 0 || o->pool || o->delegate) {
 		if ((r = add_dir(cg, CG_ROOT "/cpu", CG_CPU, name, o, msg, len)) < 0)
 			return r;
+		cg->cpu = cg->dirs[cg->n - 1];
+		if (cpuacct_apart() == 0)
+			cg->cpuacct = cg->cpu; /* cpu and cpuacct share a hierarchy */
 		/* v1 refuses a child quota above its parent's: the pool's bounds it anyway. */
 		long q = o->cpu_milli;
 		if (o->pool && o->pool_cpu_milli > 0 && q > o->pool_cpu_milli)
@@ -204,6 +223,12 @@ static int create_v1(struct sb_cgroup *cg, const char *name, const struct sb_opt
 			if ((r = set(cg->dirs[cg->n - 1], "cpu.cfs_quota_us", v, msg, len)) < 0)
 				return r;
 		}
+	}
+	/* Usage for metrics: cpuacct on its own hierarchy (as on these hosts) is one more directory. */
+	if (o->delegate && cpuacct_apart() == 1) {
+		if ((r = add_dir(cg, CG_ROOT "/cpuacct", CG_CPUACCT, name, o, msg, len)) < 0)
+			return r;
+		cg->cpuacct = cg->dirs[cg->n - 1];
 	}
 	if (o->pids > 0) {
 		if ((r = add_dir(cg, CG_ROOT "/pids", CG_PIDS, name, o, msg, len)) < 0)
@@ -254,15 +279,76 @@ long sb_cgroup_oom_kills(const struct sb_cgroup *cg)
 	return n;
 }
 
+long sb_cgroup_ctr_oom_kills(const struct sb_cgroup *cg, const char *ctr)
+{
+	char p[700];
+	struct stat st;
+
+	if (!cg->mem || !ctr || strchr(ctr, '/') || ctr[0] == '.')
+		return sb_cgroup_oom_kills(cg);
+	snprintf(p, sizeof(p), "%s/%s", cg->mem, ctr);
+	if (stat(p, &st) < 0)
+		return sb_cgroup_oom_kills(cg);
+	struct sb_cgroup one = { .v2 = cg->v2, .mem = p };
+	return sb_cgroup_oom_kills(&one);
+}
+
+int sb_cgroup_delegate(struct sb_cgroup *cg, unsigned uid, char *msg, size_t len)
+{
+	/* v2 delegation also hands over the files that move processes and enable controllers. */
+	static const char *const v2files[] = { "cgroup.procs", "cgroup.threads", "cgroup.subtree_control" };
+	char p[700];
+
+	for (int i = 0; i < cg->n; i++) {
+		if (chown(cg->dirs[i], uid, uid) < 0) {
+			snprintf(msg, len, "cgroup %s: chown: %s", cg->dirs[i], strerror(errno));
+			return -errno;
+		}
+		for (size_t f = 0; cg->v2 && f < sizeof(v2files) / sizeof(v2files[0]); f++) {
+			snprintf(p, sizeof(p), "%s/%s", cg->dirs[i], v2files[f]);
+			if (chown(p, uid, uid) < 0 && errno != ENOENT) {
+				snprintf(msg, len, "cgroup %s: chown: %s", p, strerror(errno));
+				return -errno;
+			}
+		}
+	}
+	cg->delegated = cg->n > 0;
+	return 0;
+}
+
+/* rmdir, waiting briefly for the last tasks of a dying PID namespace to leave. */
+static void rmdir_wait(const char *dir)
+{
+	for (int tries = 0; tries < 200 && rmdir(dir) < 0 && errno == EBUSY; tries++)
+		usleep(1000);
+}
+
+void sb_cgroup_remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[PATH_MAX];
+
+	/* Pod init's container cgroups are one level down (on v2 also its own "_init"). */
+	while (d && (e = readdir(d))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		rmdir_wait(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir_wait(dir);
+}
+
 static void release(struct sb_cgroup *cg, int remove)
 {
 	for (int i = 0; i < cg->n; i++) {
 		if (cg->procs_fd[i] >= 0)
 			close(cg->procs_fd[i]);
 		cg->procs_fd[i] = -1;
-		/* The last tasks of a dying PID namespace may take a moment to leave. */
-		for (int tries = 0; remove && tries < 200 && rmdir(cg->dirs[i]) < 0 && errno == EBUSY; tries++)
-			usleep(1000);
+		if (remove)
+			sb_cgroup_remove_tree(cg->dirs[i]);
 		free(cg->dirs[i]);
 		cg->dirs[i] = NULL;
 	}
@@ -275,7 +361,8 @@ static void release(struct sb_cgroup *cg, int remove)
 	}
 	cg->n = 0;
 	cg->npool = 0;
-	cg->mem = NULL;
+	cg->mem = cg->cpu = cg->cpuacct = NULL;
+	cg->delegated = 0;
 	if (cg->v2fd >= 0)
 		close(cg->v2fd);
 	cg->v2fd = -1;

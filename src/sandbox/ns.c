@@ -229,7 +229,9 @@ static __attribute__((noreturn)) void child_main(struct sandbox *sb, int go, int
 	initfd = fcntl(initfd, F_DUPFD_CLOEXEC, 10);
 	if (s3 < 0 || l4 < 0 || initfd < 0 || dup2(s3, 3) < 0 || dup2(l4, 4) < 0)
 		child_fail(report, "dup2");
-	char *argv[] = { "atoll-init", "--fd", "3", "--old-root", "/.oldroot", NULL };
+	/* --cgroups: the sandbox's cgroups are the pod's to divide among its containers. */
+	char *argv[] = { "atoll-init", "--fd", "3", "--old-root", "/.oldroot", sb->cg.delegated ? "--cgroups" : NULL,
+			 NULL };
 	char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	syscall(SYS_execveat, initfd, "", argv, envp, AT_EMPTY_PATH);
 	child_fail(report, "exec pod init");
@@ -255,6 +257,8 @@ int sandbox_create(struct sandbox *sb, const struct sb_opts *o, char *msg, size_
 	if ((mkdir(sb->dir, 0711) < 0 && errno != EEXIST) || (mkdir(p, 0755) < 0 && errno != EEXIST))
 		return errf(msg, len, errno, "mkdir %s", sb->dir);
 	if ((r = sb_cgroup_create(&sb->cg, sb->id, o, msg, len)) < 0)
+		return r;
+	if (o->delegate && (r = sb_cgroup_delegate(&sb->cg, sb->uid_base, msg, len)) < 0)
 		return r;
 	_cleanup_close_ int initfd = open(o->init_path, O_PATH | O_CLOEXEC);
 	if (initfd < 0)

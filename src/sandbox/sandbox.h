@@ -41,17 +41,27 @@ struct sb_opts {
 	const char *pool;         /* borrowed, a DNS label; NULL: atoll/<sandbox> as before */
 	long pool_cpu_milli;      /* 0: no limit */
 	long long pool_memory;    /* bytes, 0: no limit */
+	/*
+	 * Delegate the sandbox's cgroups to the pod's root (chown to uid_base):
+	 * pod init then makes one cgroup per container below them, inside its
+	 * cgroup namespace (docs/sandbox.md). Implies memory and cpu (and a
+	 * separate cpuacct, for usage) directories on v1 even without limits.
+	 */
+	int delegate;
 };
 
 struct sb_cgroup {
 	int v2;
 	int n;
-	char *dirs[4];     /* owned: cgroup directories we created */
-	int procs_fd[4];   /* their cgroup.procs, open for writing (v1) */
+	char *dirs[5];     /* owned: cgroup directories we created */
+	int procs_fd[5];   /* their cgroup.procs, open for writing (v1) */
 	char *mem;         /* borrowed from dirs: where OOM kills are counted */
 	int v2fd;          /* v2 directory, for CLONE_INTO_CGROUP; -1 otherwise */
+	int delegated;     /* handed to the pod's root: pod init makes its containers' cgroups */
 	int npool;
-	char *pool_dirs[4]; /* owned: the pool's directories, removed when left empty */
+	char *cpu;         /* borrowed from dirs: the cpu controller's (v1) or the v2 directory */
+	char *cpuacct;     /* borrowed from dirs: where CPU usage is counted (cpuacct.usage), or NULL */
+	char *pool_dirs[5]; /* owned: the pool's directories, removed when left empty */
 };
 
 struct sandbox {
@@ -68,6 +78,15 @@ struct sandbox {
 int sb_cgroup_create(struct sb_cgroup *cg, const char *name, const struct sb_opts *o, char *msg, size_t len);
 /* Number of OOM kills so far, or -1 when unknown. */
 long sb_cgroup_oom_kills(const struct sb_cgroup *cg);
+/*
+ * OOM kills in container ctr's cgroup (below the sandbox's, made by pod
+ * init), or, when it has none, in the sandbox's. -1 when unknown.
+ */
+long sb_cgroup_ctr_oom_kills(const struct sb_cgroup *cg, const char *ctr);
+/* Hand the sandbox's directories to host uid (the pod's root): see sb_opts.delegate. 0 or -errno. */
+int sb_cgroup_delegate(struct sb_cgroup *cg, unsigned uid, char *msg, size_t len);
+/* Remove dir after its subdirectories (containers' cgroups); retries briefly while tasks leave. */
+void sb_cgroup_remove_tree(const char *dir);
 /* Remove our directories (the pool's too when nothing else is in it). */
 void sb_cgroup_destroy(struct sb_cgroup *cg);
 /* Forget the directories without removing them (another process does it). */

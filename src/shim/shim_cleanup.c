@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lib/xalloc.h"
+#include "sandbox/sandbox.h"
 #include "shim/shim.h"
 
 /* Whether pid runs `atoll vmm --config POD_DIR/vm.json` (pids are reused). */
@@ -50,7 +51,7 @@ void shim_cleanup_after(const char *pod_dir)
 		const char *d = json_string_value(v);
 		/* Only what a sandbox makes: DIR/atoll/<id> under the cgroup mounts. */
 		if (d && !strncmp(d, "/sys/fs/cgroup/", 15) && strstr(d, "/atoll/") && !strstr(d, ".."))
-			rmdir(d);
+			sb_cgroup_remove_tree(d); /* its containers' cgroups first */
 	}
 	json_decref(st);
 }

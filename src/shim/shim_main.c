@@ -126,7 +126,9 @@ static void make_sandbox(struct shim *s)
 			     .cpu_milli = (long)json_integer_value(json_object_get(s->cfg, "cpu_milli")),
 			     .memory = (long long)json_integer_value(json_object_get(s->cfg, "memory")),
 			     .pids = (long)json_integer_value(json_object_get(s->cfg, "pids")),
-			     .vols = sv, .nvols = s->nvols + 1 };
+			     .vols = sv, .nvols = s->nvols + 1,
+			     /* Pod init makes each container's cgroup below the pod's. */
+			     .delegate = 1 };
 	/* The namespace's resource pool: a parent cgroup with its quota's limits. */
 	if (sb_opts_pool_from_json(&o, s->cfg, msg, sizeof(msg)) < 0)
 		fail("%s", msg);

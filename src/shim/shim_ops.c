@@ -225,7 +225,7 @@ void shim_on_reply(struct shim *s, json_t *msg, struct shim_conn *conn, const ch
 			k->finished[0] = '\0';
 			k->exit_code = k->signal = 0;
 			k->oom = false;
-			long ooms = sb_cgroup_oom_kills(&s->sb.cg);
+			long ooms = sb_cgroup_ctr_oom_kills(&s->sb.cg, k->name);
 			k->ooms_at_start = ooms > 0 ? ooms : 0;
 			if (k->restarting)
 				k->restarts++;
@@ -298,7 +298,7 @@ void shim_on_exit(struct shim *s, json_t *msg)
 		k->exit_code = sig ? 128 + k->signal : (int)json_integer_value(json_object_get(msg, "status"));
 		shim_now_seconds(k->finished, sizeof(k->finished));
 		/* The kernel counts an OOM kill before the killed process's exit reaches us. */
-		long ooms = sb_cgroup_oom_kills(&s->sb.cg);
+		long ooms = sb_cgroup_ctr_oom_kills(&s->sb.cg, k->name);
 		k->oom = k->signal == SIGKILL && ooms > k->ooms_at_start;
 		shim_log_close(&k->log);
 		shim_save_state(s);

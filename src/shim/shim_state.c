@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "lib/xalloc.h"
@@ -50,11 +51,17 @@ int shim_state_write(const char *dir, const json_t *obj)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s/state.json.tmp", dir);
 	_cleanup_free_ char *path = xasprintf("%s/state.json", dir);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	/* One write: json_dumpfd would make a system call (and an inode update) per token. */
+	_cleanup_free_ char *text = json_dumps(obj, JSON_COMPACT);
+	size_t len = text ? strlen(text) : 0;
+	int fd = text ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640) : -1;
 
+	if (!text)
+		return -ENOMEM;
 	if (fd < 0)
 		return -errno;
-	if (json_dumpfd(obj, fd, JSON_COMPACT) < 0 || write(fd, "\n", 1) != 1) {
+	struct iovec v[2] = { { text, len }, { (char *)"\n", 1 } };
+	if (writev(fd, v, 2) != (ssize_t)len + 1) {
 		int e = errno ? -errno : -EIO;
 		close(fd);
 		unlink(tmp);

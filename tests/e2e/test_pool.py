@@ -125,7 +125,8 @@ def test_pods_of_a_namespace_share_its_pool():
         v2 = "" in cgs[0] and len(cgs[0]) == 1
         ctrl = "" if v2 else "memory"
         for cg in cgs:
-            assert os.path.dirname(cg[ctrl]) == f"/atoll/ns-{ns}", cg
+            # A pod's container sits in its own cgroup below the pod's: atoll/ns-NS/<sandbox>/<container>.
+            assert cg[ctrl].endswith("/c") and os.path.dirname(os.path.dirname(cg[ctrl])) == f"/atoll/ns-{ns}", cg
         if v2:
             assert int(read(f"/sys/fs/cgroup/atoll/ns-{ns}/memory.max")) == 1 << 30
             assert read(f"/sys/fs/cgroup/atoll/ns-{ns}/cpu.max") == "200000 100000"

@@ -105,7 +105,7 @@ static void test_table_rows(void)
 		CHECK(nkeys % 2 == 0);
 		CHECK((k->columns == NULL) == (k->row == NULL));
 	}
-	CHECK(n == 34);
+	CHECK(n == 36); /* with metrics.k8s.io NodeMetrics and PodMetrics */
 	CHECK_STR(K("", "pods")->short_names[0], "po");
 	CHECK_STR(K("apps", "deployments")->short_names[0], "deploy");
 	CHECK(K("apps", "deployments")->subresources == (API_SUB_STATUS | API_SUB_SCALE));
