@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* CRI-format container logs rendered for `kubectl logs` (timestamps, tail, since, limit). */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent/crilog.h"
+#include "lib/xalloc.h"
 
 int crilog_parse_time(const char *s, size_t n, int64_t *ns)
 {
@@ -248,4 +253,53 @@ int crilog_opts_parse(const char *(*get)(void *ctx, const char *key), void *ctx,
 	if (st && crilog_parse_time(st, strlen(st), &o->since_ns) < 0)
 		return snprintf(why, why_len, "sinceTime: invalid time \"%s\"", st), -1;
 	return 0;
+}
+
+/* Append all of fd to out. 0 or -1. */
+static int slurp(int fd, struct buf *out)
+{
+	char tmp[65536];
+
+	for (;;) {
+		ssize_t n = read(fd, tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		buf_add(out, tmp, (size_t)n);
+	}
+}
+
+char *crilog_read(const char *path, size_t *len, size_t *aside_len)
+{
+	_cleanup_free_ char *aside = xasprintf("%s.rotated", path);
+	int cur = open(path, O_RDONLY | O_CLOEXEC);
+	int rot = open(aside, O_RDONLY | O_CLOEXEC);
+	struct stat a, b;
+	struct buf out = BUF_INIT;
+
+	*len = *aside_len = 0;
+	/* Rotated between the two opens: what we hold as current is the file set aside. */
+	if (cur >= 0 && rot >= 0 && fstat(cur, &a) == 0 && fstat(rot, &b) == 0 && a.st_ino == b.st_ino &&
+	    a.st_dev == b.st_dev) {
+		close(rot);
+		rot = -1;
+	}
+	if (cur < 0 && rot < 0)
+		return NULL;
+	if (rot >= 0) {
+		slurp(rot, &out);
+		close(rot);
+		/* The older part ends with a whole record; should it not, end it so records stay apart. */
+		if (out.len && out.p[out.len - 1] != '\n')
+			buf_addc(&out, '\n');
+		*aside_len = out.len;
+	}
+	if (cur >= 0) {
+		slurp(cur, &out);
+		close(cur);
+	}
+	return buf_detach(&out, len);
 }

@@ -54,6 +54,14 @@ size_t crilog_tail_start(const char *text, size_t len, long lines);
 /* Render a whole file's text with o (tail, since, timestamps, limit) into out. */
 void crilog_render(const char *text, size_t len, const struct crilog_opts *o, struct buf *out);
 
+/*
+ * A container's log file as one text (returns owned, NULL when there is
+ * none): its older part set aside at rotation, path.rotated (the shim
+ * keeps one), followed by path. *aside_len is how many bytes of the text
+ * came from the older part.
+ */
+char *crilog_read(const char *path, size_t *len, size_t *aside_len);
+
 /* Parse an RFC 3339 time (fractions and offsets allowed) into ns since the epoch; -1 when malformed. */
 int crilog_parse_time(const char *s, size_t n, int64_t *ns);
 

@@ -65,6 +65,19 @@ static void add_image(struct pod *p, struct pctr *c)
 	c->image = p->nimgs++;
 }
 
+/* Point container i at its entry of p->spec (which list it is in follows from its index). */
+static void point_ctr(struct pod *p, size_t i)
+{
+	struct pctr *c = &p->c[i];
+
+	c->is_init = i < p->ninit;
+	c->ephemeral = i >= p->nreg;
+	c->spec = json_array_get(json_object_get(p->spec, c->is_init ? "initContainers"
+						      : c->ephemeral ? "ephemeralContainers" : "containers"),
+				 c->is_init ? i : c->ephemeral ? i - p->nreg : i - p->ninit);
+	c->sidecar = c->is_init && !strcmp(json_string_value(json_object_get(c->spec, "restartPolicy")) ?: "", "Always");
+}
+
 static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 {
 	json_t *meta = json_object_get(obj, "metadata");
@@ -77,14 +90,13 @@ static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 	p->spec = json_deep_copy(json_object_get(obj, "spec"));
 	p->obj = json_pack("{s:O,s:O}", "metadata", meta, "spec", p->spec);
 	p->fd = p->stop_fd = p->spawn_fd = -1;
-	json_t *ics = json_object_get(p->spec, "initContainers"), *cs = json_object_get(p->spec, "containers");
-	p->ninit = json_array_size(ics);
-	p->n = p->ninit + json_array_size(cs);
+	p->ninit = json_array_size(json_object_get(p->spec, "initContainers"));
+	p->nreg = p->ninit + json_array_size(json_object_get(p->spec, "containers"));
+	p->n = p->nreg + json_array_size(json_object_get(p->spec, "ephemeralContainers"));
 	p->c = xcalloc(p->n ? p->n : 1, sizeof(*p->c));
 	for (size_t i = 0; i < p->n; i++) {
 		struct pctr *c = &p->c[i];
-		c->is_init = i < p->ninit;
-		c->spec = json_array_get(c->is_init ? ics : cs, c->is_init ? i : i - p->ninit);
+		point_ctr(p, i);
 		c->name = xstrdup(json_string_value(json_object_get(c->spec, "name")) ?: "c");
 		add_image(p, c);
 	}
@@ -96,18 +108,20 @@ static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 
 /*
  * An update of a running pod can only change images (and a few fields we do
- * not act on): a container whose image changed is restarted with the new one
- * (pods_sync does it, as the kubelet does on a changed container hash).
+ * not act on) and add ephemeral containers: a container whose image changed
+ * is restarted with the new one (pods_sync does it, as the kubelet does on a
+ * changed container hash); a new ephemeral container is started once.
  */
 static void respec(struct pod *p, json_t *obj)
 {
 	json_t *spec = json_object_get(obj, "spec");
 	json_t *ics = json_object_get(spec, "initContainers"), *cs = json_object_get(spec, "containers");
+	size_t neph = json_array_size(json_object_get(spec, "ephemeralContainers"));
 	bool changed = false;
 
-	if (json_array_size(ics) + json_array_size(cs) != p->n)
+	if (json_array_size(ics) + json_array_size(cs) != p->nreg || neph < p->n - p->nreg)
 		return;
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = 0; i < p->nreg; i++) {
 		json_t *nc = json_array_get(i < p->ninit ? ics : cs, i < p->ninit ? i : i - p->ninit);
 		const char *ni = json_string_value(json_object_get(nc, "image"));
 		const char *oi = json_string_value(json_object_get(p->c[i].spec, "image"));
@@ -116,18 +130,28 @@ static void respec(struct pod *p, json_t *obj)
 			changed = true;
 		}
 	}
-	if (!changed)
+	if (!changed && neph == p->n - p->nreg)
 		return;
 	json_decref(p->spec);
 	p->spec = json_deep_copy(spec);
 	json_decref(p->obj);
 	p->obj = json_pack("{s:O,s:O}", "metadata", json_object_get(obj, "metadata"), "spec", p->spec);
+	size_t old_n = p->n;
+	p->n = p->nreg + neph;
+	if (p->n > old_n) {
+		p->c = xrealloc(p->c, p->n * sizeof(*p->c));
+		memset(&p->c[old_n], 0, (p->n - old_n) * sizeof(*p->c));
+	}
 	for (size_t i = 0; i < p->n; i++) {
 		struct pctr *c = &p->c[i];
-		c->spec = json_array_get(json_object_get(p->spec, c->is_init ? "initContainers" : "containers"),
-					 c->is_init ? i : i - p->ninit);
-		if (c->respec)
+		point_ctr(p, i);
+		if (i >= old_n)
+			c->name = xstrdup(json_string_value(json_object_get(c->spec, "name")) ?: "c");
+		if (c->respec || i >= old_n)
 			add_image(p, c);
+		/* Its mounts are learnt with the pod's (placing the volumes again finds them in place). */
+		if (i >= old_n && json_array_size(json_object_get(c->spec, "volumeMounts")))
+			vol_set_release(&p->vols);
 	}
 	p->images_ready = false;
 }
@@ -389,12 +413,20 @@ static void tick(struct loop *l)
 				pp = &p->next;
 				continue;
 			}
-			if (p->stop_fd < 0 && !p->finished && p->fd >= 0 && !p->api_gone)
+			bool live = p->stop_fd < 0 && !p->finished && p->fd >= 0 && !p->api_gone;
+			if (live && !p->winding)
 				pods_event(l, p, NULL, "Normal", "Killing", "Stopping pod (grace period %lds)", p->grace);
 			/* What the preStop hooks left of the grace period, and at least 2 s (as the kubelet). */
 			long grace = p->grace;
 			if (p->prestop_began && (grace -= (long)(time(NULL) - p->prestop_began)) < 2)
 				grace = 2;
+			/* With sidecars, the containers stop in order (app, then sidecars in reverse) first. */
+			if (live && pods_has_sidecars(p) && !pods_wind_down(l, p, grace)) {
+				pp = &p->next;
+				continue;
+			}
+			if (p->winding)
+				grace = 2; /* nothing runs any more */
 			if (p->stop_fd < 0 && !p->finished && pods_stop(l, p, grace))
 				p->finished = true;
 			else if (pods_stop_done(p))

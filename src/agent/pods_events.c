@@ -95,7 +95,8 @@ void pods_event(struct loop *l, const struct pod *p, const struct pctr *c, const
 	json_t *obj = json_pack("{s:s,s:s,s:s,s:s,s:s}", "apiVersion", "v1", "kind", "Pod", "name", p->name,
 				"namespace", p->ns, "uid", p->uid);
 	if (c) {
-		_cleanup_free_ char *fp = xasprintf("spec.%s{%s}", c->is_init ? "initContainers" : "containers", c->name);
+		const char *list = c->is_init ? "initContainers" : c->ephemeral ? "ephemeralContainers" : "containers";
+		_cleanup_free_ char *fp = xasprintf("spec.%s{%s}", list, c->name);
 		json_object_set_new(obj, "fieldPath", json_string(fp));
 	}
 	json_t *ev = json_pack("{s:s,s:s,s:{s:s},s:o,s:s,s:s,s:s,s:{s:s,s:s},s:s,s:s,s:i,s:s,s:s}", "apiVersion",

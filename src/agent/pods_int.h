@@ -28,6 +28,9 @@ struct pctr {
 	char *name;
 	const json_t *spec;     /* borrowed from the pod's spec */
 	bool is_init;
+	bool sidecar;           /* an init container with restartPolicy Always: runs beside the app */
+	bool started_once;      /* a sidecar that has started (what follows it may start), an ephemeral one that ran */
+	bool ephemeral;         /* from spec.ephemeralContainers: started once, never restarted */
 	size_t image;           /* index into the pod's images */
 	time_t next_start;      /* back-off: do not start before */
 	char seen_finished[64]; /* restarts and finishedAt of the last exit we acted on */
@@ -37,6 +40,8 @@ struct pctr {
 	int restarts_base;      /* restarts before the current sandbox (it replaced one that died) */
 	bool respec;            /* its image changed: restart it with the new one */
 	time_t kill_at;         /* respec: SIGKILL if it has not ended by then (0: not signalled yet) */
+	time_t term_at;         /* winding down: when it was sent SIGTERM (0: not yet) */
+	int stop_hook;          /* winding down, a sidecar's preStop: 0 not run, 1 running, 2 done */
 	struct pctr_probes pr;  /* under the loop's lock */
 };
 
@@ -45,8 +50,11 @@ struct pod {
 	char *dir;              /* DATA/pods/<uid> */
 	json_t *spec;           /* owned copy */
 	json_t *obj;            /* owned: {metadata, spec}, for the downward API */
-	struct pctr *c;         /* init containers first, then the regular ones */
+	struct pctr *c;         /* init containers first, then the regular ones, then the ephemeral ones */
 	size_t n, ninit;
+	size_t nreg;            /* init and regular containers: the ephemeral ones follow */
+	bool winding;           /* ordered stop under way: app containers, then sidecars in reverse */
+	time_t wind_deadline;   /* SIGKILL what still runs after this */
 	char **refs;            /* distinct image references (owned) */
 	struct image *imgs;     /* prepared, one per ref */
 	size_t nimgs;
@@ -127,6 +135,22 @@ json_t *pods_ctr_state(const struct pod *p, const struct pctr *c);
 void pods_now(char *out, size_t n);
 /* The Node's spec.podCIDR (returns owned), or NULL. */
 char *pods_node_cidr(struct loop *l);
+
+/* Ask the shim for its state into p->state; false when the shim is gone. */
+bool pods_refresh_state(struct pod *p);
+
+/* pods_sidecar.c */
+/*
+ * Stop a pod's containers in Kubernetes' order without stopping its sandbox:
+ * app containers first (SIGTERM), then its sidecars one at a time in reverse
+ * order, each SIGKILLed once grace_s since the first call has passed. Call
+ * it every tick; true once nothing runs (or there is no sandbox to ask).
+ */
+bool pods_wind_down(struct loop *l, struct pod *p, long grace_s);
+/* Whether the pod has sidecar containers. */
+bool pods_has_sidecars(const struct pod *p);
+/* A running sidecar counts as started once its startup probe (if any) passed for this instance. */
+bool pods_sidecar_started(const struct pod *p, const struct pctr *c);
 
 /* pods_probe.c */
 /* Start the thread that runs the containers' probes. */

@@ -299,8 +299,11 @@ static size_t due(struct loop *l, struct job **out, size_t max)
 			continue;
 		pid_t pid = (pid_t)json_integer_value(json_object_get(p->state, "pid"));
 		const char *ip = json_string_value(json_object_get(p->state, "podIP"));
-		for (size_t i = p->ninit; i < p->n; i++) {
+		/* App containers and sidecars have probes; ephemeral containers may not. */
+		for (size_t i = 0; i < p->nreg; i++) {
 			struct pctr *c = &p->c[i];
+			if (c->is_init && !c->sidecar)
+				continue;
 			json_t *st = pods_ctr_state(p, c);
 			const char *s = json_string_value(json_object_get(st, "state"));
 			const char *inst = json_string_value(json_object_get(st, "startedAt"));

@@ -131,9 +131,9 @@ static void pod_limits(const struct pod *p, int64_t *cpu_milli, int64_t *memory)
 	int64_t cpu = 0, mem = 0, icpu = 0, imem = 0;
 	bool cpu_all = true, mem_all = true;
 
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = 0; i < p->nreg; i++) { /* ephemeral containers have no resources */
 		int64_t c = res_ctr_limit(p->c[i].spec, "cpu"), m = res_ctr_limit(p->c[i].spec, "memory");
-		if (p->c[i].is_init) {
+		if (p->c[i].is_init && !p->c[i].sidecar) { /* sidecars run beside the app: they add up */
 			icpu = c > icpu ? c : icpu;
 			imem = m > imem ? m : imem;
 			cpu_all &= c > 0;

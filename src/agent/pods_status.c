@@ -18,7 +18,7 @@ static json_t *ctr_status(const struct pod *p, const struct pctr *c, bool init_d
 		state = json_pack("{s:{s:s}}", "running", "startedAt", json_string_value(json_object_get(st, "startedAt")) ?: "");
 		if (c->cur_term)
 			json_object_set(last, "terminated", c->cur_term);
-	} else if (s && !strcmp(s, "exited") && c->cur_term) {
+	} else if (((s && !strcmp(s, "exited")) || (c->ephemeral && !s)) && c->cur_term) {
 		int code = (int)json_integer_value(json_object_get(c->cur_term, "exitCode"));
 		if (pods_will_restart(p, c, code)) {
 			state = json_pack("{s:{s:s,s:s}}", "waiting", "reason", "CrashLoopBackOff", "message",
@@ -43,17 +43,21 @@ static json_t *ctr_status(const struct pod *p, const struct pctr *c, bool init_d
 	_cleanup_free_ char *iid = digest ? xasprintf("%s@%s", p->refs[c->image], digest) : xstrdup("");
 	return json_pack("{s:s,s:O,s:s,s:s,s:b,s:b,s:I,s:o,s:o}", "name", c->name, "image",
 			 json_object_get(c->spec, "image"), "imageID", iid, "containerID", cid, "ready",
-			 running && !c->is_init && pods_probe_ready(c), "started", running && pods_probe_started(c),
+			 running && !c->ephemeral && (!c->is_init || c->sidecar) && pods_probe_ready(c),
+			 "started", running && (c->sidecar ? pods_sidecar_started(p, c) : pods_probe_started(c)),
 			 "restartCount", json_integer_value(json_object_get(st, "restarts")), "state", state,
 			 "lastState", last);
 }
 
-/* An init container that has succeeded (and so is not run again). */
+/* An init container that has succeeded (and so is not run again), or a sidecar that has started. */
 static bool init_ok(const struct pod *p, const struct pctr *c)
 {
 	json_t *st = pods_ctr_state(p, c);
-	return st && !strcmp(json_string_value(json_object_get(st, "state")) ?: "", "exited") &&
-	       json_integer_value(json_object_get(st, "exitCode")) == 0;
+	const char *s = json_string_value(json_object_get(st, "state")) ?: "";
+
+	if (c->sidecar)
+		return (!strcmp(s, "running") && pods_sidecar_started(p, c)) || c->started_once;
+	return st && !strcmp(s, "exited") && json_integer_value(json_object_get(st, "exitCode")) == 0;
 }
 
 static void condition(struct pod *p, json_t *conds, int i, const char *type, bool val, const char *now)
@@ -68,7 +72,7 @@ static void condition(struct pod *p, json_t *conds, int i, const char *type, boo
 
 json_t *pods_status(struct loop *l, struct pod *p)
 {
-	json_t *cs = json_array(), *ics = json_array();
+	json_t *cs = json_array(), *ics = json_array(), *ecs = json_array();
 	bool init_done = true, all_running = true, all_ready = true, any_started = false, all_ok = true, init_failed = false;
 	char now[40];
 
@@ -77,21 +81,24 @@ json_t *pods_status(struct loop *l, struct pod *p)
 		if (!init_ok(p, &p->c[i])) {
 			init_done = false;
 			json_t *st = pods_ctr_state(p, &p->c[i]);
-			if (st && p->finished && json_integer_value(json_object_get(st, "exitCode")) != 0)
+			if (st && p->finished && !p->c[i].sidecar && json_integer_value(json_object_get(st, "exitCode")) != 0)
 				init_failed = true;
 		}
 	}
 	for (size_t i = 0; i < p->n; i++) {
 		struct pctr *c = &p->c[i];
-		json_array_append_new(c->is_init ? ics : cs, ctr_status(p, c, init_done));
-		if (c->is_init)
+		json_array_append_new(c->ephemeral ? ecs : c->is_init ? ics : cs, ctr_status(p, c, init_done));
+		if (c->ephemeral || (c->is_init && !c->sidecar))
 			continue;
 		json_t *st = pods_ctr_state(p, c);
 		const char *s = json_string_value(json_object_get(st, "state"));
+		/* Sidecars count for readiness, not for the pod's phase. */
 		if (!s || strcmp(s, "running"))
 			all_running = false;
 		else if (!pods_probe_ready(c))
 			all_ready = false;
+		if (c->sidecar)
+			continue;
 		if (s && (!strcmp(s, "running") || !strcmp(s, "exited")))
 			any_started = true;
 		if (!s || strcmp(s, "exited") || json_integer_value(json_object_get(st, "exitCode")) != 0)
@@ -126,6 +133,10 @@ json_t *pods_status(struct loop *l, struct pod *p)
 		json_object_set_new(st, "initContainerStatuses", ics);
 	else
 		json_decref(ics);
+	if (p->n > p->nreg)
+		json_object_set_new(st, "ephemeralContainerStatuses", ecs);
+	else
+		json_decref(ecs);
 	if (l->host_ip)
 		json_object_set_new(st, "hostIPs", json_pack("[{s:s}]", "ip", l->host_ip));
 	const char *ip = json_string_value(json_object_get(p->state, "podIP"));

@@ -43,8 +43,11 @@ bool pods_will_restart(const struct pod *p, const struct pctr *c, int exit_code)
 {
 	const char *rp = restart_policy(p);
 
-	if (p->deleting || p->finished)
+	if (p->deleting || p->finished || c->ephemeral)
 		return false;
+	/* A sidecar comes back whatever the pod's policy, until the pod winds down. */
+	if (c->sidecar)
+		return !p->winding;
 	/* An init container that succeeded is done; one that failed is retried unless Never. */
 	if (c->is_init)
 		return exit_code != 0 && strcmp(rp, "Never");
@@ -126,7 +129,7 @@ static json_t *create_req(struct loop *l, struct pod *p, struct pctr *c, const c
 	mounts = mounts ? json_incref(mounts) : json_array();
 	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:b,s:b,s:i,s:o,s:o}", "op", "create", "id", c->name, "lower", lower,
 			 "args", argv, "env", env, "cwd", wd && *wd ? wd : (ic->workdir && *ic->workdir ? ic->workdir : "/"),
-			 "user", user, "init", c->is_init, "tty", json_is_true(json_object_get(c->spec, "tty")),
+			 "user", user, "init", c->is_init && !c->sidecar, "tty", json_is_true(json_object_get(c->spec, "tty")),
 			 "stdin", json_is_true(json_object_get(c->spec, "stdin")), "restarts", c->restarts_base,
 			 "mounts", mounts, "resources", res_ctr_cgroup(c->spec));
 }
@@ -257,18 +260,45 @@ static bool respec_step(struct loop *l, struct pod *p, struct pctr *c, json_t *s
 	return true;
 }
 
+/* Ephemeral containers are created and started once each, beside a running pod; never restarted. */
+static void drive_ephemeral(struct loop *l, struct pod *p, time_t now)
+{
+	for (size_t i = p->nreg; i < p->n; i++) {
+		struct pctr *c = &p->c[i];
+		json_t *st = pods_ctr_state(p, c);
+		const char *s = json_string_value(json_object_get(st, "state"));
+		if (s && !strcmp(s, "exited")) {
+			saw_exit(p, c, st); /* its termination, for the status; it stays ended */
+			continue;
+		}
+		if (s && !strcmp(s, "running"))
+			c->started_once = true;
+		/* One that ran in a sandbox that has since died is not run again in the new one. */
+		if (now < c->next_start || (!st && (c->started_once || c->cur_term)))
+			continue;
+		if (!st || json_object_get(st, "error"))
+			run_ctr(l, p, c, false);
+		else if (s && !strcmp(s, "created"))
+			run_ctr(l, p, c, true);
+	}
+}
+
 /*
  * Walk the containers: init containers one at a time, in order, each to
- * success; then every regular container. Returns true when the pod has
- * reached its end (nothing runs and nothing will be restarted).
+ * success (a sidecar, restartPolicy Always, only until it has started: it
+ * goes on running and is restarted whenever it ends); then every regular
+ * container; then new ephemeral ones. Returns true when the pod has reached
+ * its end (no app container runs or will be restarted; sidecars do not
+ * hold a pod up).
  */
 static bool drive(struct loop *l, struct pod *p)
 {
 	time_t now = time(NULL);
 	bool all_done = true;
 
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = 0; i < p->nreg; i++) {
 		struct pctr *c = &p->c[i];
+		bool blocking_init = c->is_init && !c->sidecar;
 		json_t *st = pods_ctr_state(p, c);
 		const char *s = json_string_value(json_object_get(st, "state"));
 		if (!st || !s || !strcmp(s, "creating")) {
@@ -281,9 +311,10 @@ static bool drive(struct loop *l, struct pod *p)
 			return false;
 		}
 		if (c->respec && respec_step(l, p, c, st, s, now)) {
-			if (c->is_init)
+			if (blocking_init)
 				return false;
-			all_done = false;
+			if (!c->sidecar)
+				all_done = false;
 			continue;
 		}
 		if (!strcmp(s, "created")) {
@@ -292,9 +323,14 @@ static bool drive(struct loop *l, struct pod *p)
 			return false;
 		}
 		if (!strcmp(s, "running")) {
-			if (c->is_init)
+			/* What follows a sidecar waits until it has started (its startup probe passed). */
+			if (c->sidecar && !pods_sidecar_started(p, c))
 				return false;
-			all_done = false;
+			c->started_once = c->started_once || c->sidecar;
+			if (blocking_init)
+				return false;
+			if (!c->sidecar)
+				all_done = false;
 			continue;
 		}
 		bool fresh = saw_exit(p, c, st);
@@ -304,17 +340,23 @@ static bool drive(struct loop *l, struct pod *p)
 				pods_event(l, p, c, "Warning", "BackOff", "Back-off restarting failed container %s", c->name);
 			if (now >= c->next_start)
 				run_ctr(l, p, c, true);
-			if (c->is_init)
+			if (blocking_init)
 				return false;
-			all_done = false;
-		} else if (c->is_init && code != 0) {
+			/* A sidecar that never started holds up what follows (it was there before: it had). */
+			if (c->sidecar && !c->started_once && !pods_ctr_state(p, &p->c[i + 1 < p->nreg ? i + 1 : i]))
+				return false;
+			if (!c->sidecar)
+				all_done = false;
+		} else if (blocking_init && code != 0) {
 			return true; /* restartPolicy Never: the pod has failed */
 		}
 	}
+	if (!all_done && !p->winding)
+		drive_ephemeral(l, p, now);
 	return all_done;
 }
 
-static bool refresh_state(struct pod *p)
+bool pods_refresh_state(struct pod *p)
 {
 	struct atoll_err err = ERR_INIT;
 	json_t *req = json_pack("{s:s}", "op", "state");
@@ -354,14 +396,28 @@ static void shim_lost(struct pod *p)
 	log_warn("agent", "pod %s/%s: its sandbox ended unexpectedly", p->ns, p->name);
 }
 
-/* Every container of the pod runs and none waits for a new definition: nothing to do but notice an exit. */
+/*
+ * Every app container and sidecar of the pod runs and none waits for a new
+ * definition, and no ephemeral container waits to be started: nothing to do
+ * but notice an exit.
+ */
 static bool steady(const struct pod *p)
 {
-	if (!p->state || p->n == 0)
+	if (!p->state || p->n == 0 || p->winding)
 		return false;
-	for (size_t i = p->ninit; i < p->n; i++) {
-		const char *s = json_string_value(json_object_get(pods_ctr_state(p, &p->c[i]), "state"));
-		if (!s || strcmp(s, "running") || p->c[i].respec)
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pctr *c = &p->c[i];
+		const char *s = json_string_value(json_object_get(pods_ctr_state(p, c), "state"));
+		if (c->is_init && !c->sidecar)
+			continue;
+		if (c->sidecar && !c->started_once)
+			return false; /* what follows it starts as soon as it has */
+		if (c->ephemeral) {
+			if (!s && !c->started_once && !c->cur_term)
+				return false;
+			continue;
+		}
+		if (!s || strcmp(s, "running") || c->respec)
 			return false;
 	}
 	return true;
@@ -385,8 +441,10 @@ void pods_sync(struct loop *l, struct pod *p)
 		if (p->state) {
 			/* Lost: a pod that would restart something gets a new sandbox. */
 			bool again = false;
-			for (size_t i = 0; i < p->n; i++) {
+			for (size_t i = 0; i < p->nreg; i++) {
 				json_t *st = pods_ctr_state(p, &p->c[i]);
+				if (p->c[i].sidecar)
+					continue; /* sidecars do not keep a pod going */
 				if (!st || pods_will_restart(p, &p->c[i], (int)json_integer_value(json_object_get(st, "exitCode"))))
 					again = true;
 			}
@@ -423,7 +481,7 @@ void pods_sync(struct loop *l, struct pod *p)
 		return;
 	p->next_look_ms = ms + 1000;
 	p->looked = true;
-	if (!refresh_state(p)) {
+	if (!pods_refresh_state(p)) {
 		shim_lost(p);
 		return;
 	}
@@ -441,16 +499,19 @@ void pods_sync(struct loop *l, struct pod *p)
 	bool done = drive(l, p);
 	for (int round = 0; !done && p->acted && round < 8; round++) {
 		p->acted = false;
-		if (!refresh_state(p)) {
+		if (!pods_refresh_state(p)) {
 			shim_lost(p);
 			return;
 		}
 		done = drive(l, p);
 	}
 	p->acted = false;
+	/* Sidecars still running when the app is done are stopped first, last one first. */
+	if (done && pods_has_sidecars(p) && !pods_wind_down(l, p, p->grace))
+		return;
 	if (done) {
 		/* The end: the sandbox goes, the status stays as it was last seen. */
-		refresh_state(p);
+		pods_refresh_state(p);
 		for (size_t i = 0; i < p->n; i++) {
 			json_t *st = pods_ctr_state(p, &p->c[i]);
 			if (st && !strcmp(json_string_value(json_object_get(st, "state")) ?: "", "exited"))

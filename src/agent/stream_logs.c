@@ -109,8 +109,9 @@ int stream_logs(struct MHD_Connection *conn, const char *data_dir, const json_t 
 	const char *uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid"));
 	_cleanup_free_ char *dir = xasprintf("%s/pods/%s", data_dir, uid ? uid : "-");
 	_cleanup_free_ char *path = xasprintf("%s/%s.log%s", dir, ctr, o.previous ? ".1" : "");
-	size_t len = 0;
-	_cleanup_free_ char *text = file_read(path, &len);
+	size_t len = 0, aside = 0;
+	/* The part set aside at a rotation comes first, so tail and since see across it. */
+	_cleanup_free_ char *text = crilog_read(path, &len, &aside);
 	if (!text) {
 		char *msg = o.previous ? xasprintf("previous terminated container \"%s\" not found", ctr)
 				       : xasprintf("container \"%s\" has no log yet", ctr);
@@ -129,9 +130,12 @@ int stream_logs(struct MHD_Connection *conn, const char *data_dir, const json_t 
 		free(f);
 		return reply(conn, 404, xstrdup("no log"), 6);
 	}
-	lseek(f->fd, (off_t)crilog_tail_start(text, len, o.tail), SEEK_SET);
+	size_t start = crilog_tail_start(text, len, o.tail);
+	lseek(f->fd, start < aside ? 0 : (off_t)(start - aside), SEEK_SET);
 	crilog_init(&f->c, &o);
 	buf_init(&f->out);
+	if (start < aside)
+		crilog_feed(&f->c, text + start, aside - start, &f->out);
 	f->dir = xstrdup(dir);
 	f->ctr = xstrdup(ctr);
 	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, follow_read, f,

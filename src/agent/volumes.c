@@ -463,8 +463,8 @@ int volumes_prepare(struct kclient *kc, const json_t *pod, const char *pod_dir, 
 		json_array_append_new(out->sandbox, json_pack("{s:s,s:s,s:b}", "host", pl[i].host, "guest", guest,
 							      "readonly", pl[i].ro));
 	}
-	static const char *const lists[] = { "initContainers", "containers" };
-	for (size_t l = 0; l < 2; l++) {
+	static const char *const lists[] = { "initContainers", "containers", "ephemeralContainers" };
+	for (size_t l = 0; l < 3; l++) {
 		json_t *c;
 		json_array_foreach(json_object_get(spec, lists[l]), i, c) {
 			json_t *m = json_array();

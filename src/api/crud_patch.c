@@ -80,6 +80,10 @@ int crud_patch(struct api_call *c)
 			json_t *st = write_status_only(old, obj);
 			json_decref(obj);
 			obj = st;
+		} else if (!strcmp(c->t.sub, "ephemeralcontainers")) {
+			json_t *st = write_ephemeral_only(old, obj);
+			json_decref(obj);
+			obj = st;
 		}
 		apply_track_update(c, old, obj);
 		int rc = write_object(c, obj, old, expect, false);

@@ -11,6 +11,7 @@
 #include "api/openapi.h"
 #include "api/schema.h"
 #include "api/write.h"
+#include "auth/auth_psa.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
 
@@ -179,6 +180,15 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 		else if (!create)
 			json_object_del(obj, "status");
 	}
+	/* A pod's ephemeral containers change only through pods/ephemeralcontainers. */
+	if (!create && old && !strcmp(c->k->resource, "pods") && !*c->k->group &&
+	    strcmp(c->t.sub, "ephemeralcontainers") && json_is_object(json_object_get(obj, "spec"))) {
+		json_t *eph = json_object_get(json_object_get(old, "spec"), "ephemeralContainers");
+		if (eph)
+			json_object_set(json_object_get(obj, "spec"), "ephemeralContainers", eph);
+		else
+			json_object_del(json_object_get(obj, "spec"), "ephemeralContainers");
+	}
 	/*
 	 * fieldValidation: Strict makes unknown fields an error, Warn a
 	 * warning header; custom resources are checked against their schema,
@@ -234,6 +244,12 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 		return rc;
 	}
 	json_decref(causes);
+	/* Pod Security admission sees a pod's ephemeral containers as they are added, as at creation. */
+	char why[1100];
+	if (!strcmp(c->t.sub, "ephemeralcontainers") && !psa_admit(r, c->t.ns, obj, why, sizeof(why))) {
+		json_decref(obj);
+		return reply_error(r, 403, "Forbidden", "%s", why);
+	}
 
 	/* A deletion waits for its finalizers; the last one removed completes it. */
 	const json_t *m = json_object_get(obj, "metadata");
@@ -296,6 +312,19 @@ int write_object(struct api_call *c, json_t *obj, json_t *old, int64_t old_rev, 
 	json_decref(obj);
 	char *body = buf_detach(&out, &len);
 	return reply_raw(r, create ? 201 : 200, "application/json", body, len);
+}
+
+json_t *write_ephemeral_only(const json_t *old, const json_t *obj)
+{
+	json_t *out = json_deep_copy(old);
+	json_t *spec = json_object_get(out, "spec");
+	json_t *eph = json_object_get(json_object_get(obj, "spec"), "ephemeralContainers");
+
+	if (json_is_object(spec) && eph)
+		json_object_set(spec, "ephemeralContainers", eph);
+	else if (json_is_object(spec))
+		json_object_del(spec, "ephemeralContainers");
+	return out;
 }
 
 json_t *write_status_only(const json_t *old, const json_t *obj)
@@ -409,6 +438,10 @@ int crud_update(struct api_call *c)
 	if (!strcmp(c->t.sub, "status")) {
 		/* Only status changes through /status. */
 		json_t *st = write_status_only(old, obj);
+		json_decref(obj);
+		obj = st;
+	} else if (!strcmp(c->t.sub, "ephemeralcontainers")) {
+		json_t *st = write_ephemeral_only(old, obj);
 		json_decref(obj);
 		obj = st;
 	}

@@ -55,6 +55,12 @@ static int add_resource(const struct api_kind *k, void *p)
 						"singularName", "", "namespaced", k->namespaced,
 						"kind", k->kind, "verbs", "get", "patch", "update"));
 	}
+	/* kubectl debug's subresource (src/api/crud_write.c write_ephemeral_only). */
+	if (!*k->group && !strcmp(k->resource, "pods"))
+		json_array_append_new(c->resources,
+				      json_pack("{s:s,s:s,s:b,s:s,s:[s,s,s]}", "name", "pods/ephemeralcontainers",
+						"singularName", "", "namespaced", true, "kind", "Pod", "verbs", "get",
+						"patch", "update"));
 	if (k->subresources & API_SUB_SCALE) {
 		char name[96];
 		snprintf(name, sizeof(name), "%s/scale", k->resource);
@@ -223,6 +229,10 @@ static int agg_add(const struct api_kind *k, void *p)
 		json_array_append_new(subs, json_pack("{s:s,s:{s:s,s:s,s:s},s:[s,s,s]}", "subresource", "status",
 						      "responseKind", "group", k->group, "version", k->version,
 						      "kind", k->kind, "verbs", "get", "patch", "update"));
+	if (!*k->group && !strcmp(k->resource, "pods"))
+		json_array_append_new(subs, json_pack("{s:s,s:{s:s,s:s,s:s},s:[s,s,s]}", "subresource",
+						      "ephemeralcontainers", "responseKind", "group", "", "version",
+						      "v1", "kind", "Pod", "verbs", "get", "patch", "update"));
 	if (k->subresources & API_SUB_SCALE)
 		json_array_append_new(subs, json_pack("{s:s,s:{s:s,s:s,s:s},s:[s,s,s]}", "subresource", "scale",
 						      "responseKind", "group", "autoscaling", "version", "v1",

@@ -101,6 +101,16 @@ void kinds_validate_meta_path(const struct api_kind *k, const json_t *obj,
 void kinds_podspec_defaults(json_t *spec);
 void kinds_podtemplate_defaults(json_t *tmpl);
 void kinds_podspec_validate(const json_t *spec, const char *field, json_t *causes);
+/*
+ * Container kinds (kinds_pod_ctr.c). f is the container's field path.
+ * restartPolicy: only Always (a sidecar), only on init containers, and
+ * probes or hooks only on sidecars among init containers.
+ */
+void kinds_check_restart_policy(json_t *causes, const char *f, const json_t *c, bool init);
+/* An ephemeral container of spec: no ports, probes, hooks, resources; its target exists. */
+void kinds_check_ephemeral(json_t *causes, const char *f, const json_t *c, const json_t *spec);
+/* Existing ephemeral containers may be neither changed nor removed. */
+void kinds_check_ephemeral_update(json_t *causes, const json_t *spec, const json_t *old_spec);
 /* Every metadata of a template: labels and annotations syntax. */
 void kinds_podtemplate_validate(const json_t *tmpl, const char *field, json_t *causes);
 

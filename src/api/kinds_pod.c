@@ -456,7 +456,7 @@ void kinds_podspec_validate(const json_t *spec, const char *field, json_t *cause
 	static const char *const restarts[] = { "Always", "OnFailure", "Never", NULL };
 	static const char *const dns[] = { "ClusterFirstWithHostNet", "ClusterFirst", "Default",
 					   "None", NULL };
-	static const char *const lists[] = { "initContainers", "containers" };
+	static const char *const lists[] = { "initContainers", "containers", "ephemeralContainers" };
 	json_auto_t *names = json_object();
 	json_t *volumes = json_object_get(spec, "volumes");
 	const char *s;
@@ -468,10 +468,15 @@ void kinds_podspec_validate(const json_t *spec, const char *field, json_t *cause
 	if (!json_array_size(json_object_get(spec, "containers")))
 		kinds_required(causes, ff, NULL);
 	check_volumes(causes, field, volumes);
-	for (size_t l = 0; l < 2; l++) {
+	for (size_t l = 0; l < 3; l++) {
 		json_array_foreach(json_object_get(spec, lists[l]), i, c) {
 			kinds_fmt(ff, sizeof(ff), "%s.%s[%zu]", field, lists[l], i);
+			/* Names are unique among all three kinds. */
 			check_container(causes, ff, c, volumes, names);
+			if (l == 2)
+				kinds_check_ephemeral(causes, ff, c, spec);
+			else
+				kinds_check_restart_policy(causes, ff, c, l == 0);
 		}
 	}
 	kinds_fmt(ff, sizeof(ff), "%s.restartPolicy", field);
@@ -531,6 +536,7 @@ static json_t *mutable_masked(const json_t *spec)
 			json_object_del(c, "image");
 	json_object_del(m, "activeDeadlineSeconds");
 	json_object_del(m, "tolerations");
+	json_object_del(m, "ephemeralContainers"); /* kinds_check_ephemeral_update */
 	json_object_del(m, "terminationGracePeriodSeconds");
 	return m;
 }
@@ -570,6 +576,10 @@ void kinds_pod_validate(const struct api_kind *k, const json_t *obj, const json_
 {
 	kinds_check_meta(k, obj, old, KINDS_NAME_SUBDOMAIN, causes);
 	kinds_podspec_validate(json_object_get(obj, "spec"), "spec", causes);
-	if (old)
+	if (old) {
 		check_pod_update(obj, old, causes);
+		kinds_check_ephemeral_update(causes, json_object_get(obj, "spec"), json_object_get(old, "spec"));
+	} else if (json_array_size(kj_get(obj, "spec.ephemeralContainers"))) {
+		kinds_forbidden(causes, "spec.ephemeralContainers", "cannot be set on create");
+	}
 }

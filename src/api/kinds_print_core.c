@@ -134,6 +134,21 @@ json_t *kinds_pod_row(const struct api_kind *k, const json_t *obj)
 		if (fin && table_parse_time(fin) > last)
 			last = table_parse_time(fin);
 	}
+	/* Sidecars (restartable init containers) count in READY and RESTARTS, as kubectl 1.29+ shows. */
+	json_t *inits = kj_get(obj, "spec.initContainers");
+	json_array_foreach(json_object_get(status, "initContainerStatuses"), i, c) {
+		const json_t *spec = NULL, *ic;
+		size_t j;
+		json_array_foreach(inits, j, ic)
+			if (json_equal(json_object_get(ic, "name"), json_object_get(c, "name")))
+				spec = ic;
+		if (strcmp(kj_str(spec, "restartPolicy") ?: "", "Always"))
+			continue;
+		total++;
+		restarts += kj_int(c, "restartCount", 0);
+		if (json_is_true(json_object_get(c, "started")) && json_is_true(json_object_get(c, "ready")))
+			ready++;
+	}
 	pod_reason(obj, reason, sizeof(reason));
 	kinds_fmt(ready_s, sizeof(ready_s), "%zu/%zu", ready, total);
 	if (restarts && last >= 0) {

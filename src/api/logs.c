@@ -95,15 +95,20 @@ int pod_logs(struct api_call *c)
 	_cleanup_free_ char *base = pods_log_path(c->r->srv->data_dir, uid, ctr);
 	_cleanup_free_ char *path = xasprintf("%s%s", base, o.previous ? ".1" : "");
 	json_decref(pod);
-	size_t len = 0;
-	_cleanup_free_ char *text = file_read(path, &len);
+	size_t len = 0, aside = 0;
+	/* The part set aside at a rotation comes first, so --tail and --since see across it. */
+	_cleanup_free_ char *text = crilog_read(path, &len, &aside);
 	if (!text && o.previous)
 		return reply_error(c->r, 400, "BadRequest", "previous terminated container \"%s\" in pod \"%s\" not found",
 				   ctr, c->t.name);
 	if (o.follow && !o.previous) {
 		_cleanup_free_ char *key = obj_key(c->k, c->t.ns, c->t.name);
-		off_t from = text ? (off_t)crilog_tail_start(text, len, o.tail) : 0;
-		return logs_follow(c->r, key, uid, path, from, &o);
+		size_t start = text ? crilog_tail_start(text, len, o.tail) : 0;
+		/* Where the tail starts in the set-aside part, that part goes first, then the live file. */
+		const char *head = start < aside ? text + start : NULL;
+		size_t head_len = start < aside ? aside - start : 0;
+		off_t from = start < aside ? 0 : (off_t)(start - aside);
+		return logs_follow(c->r, key, uid, path, from, head, head_len, &o);
 	}
 	struct buf out = BUF_INIT;
 	if (text)

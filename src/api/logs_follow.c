@@ -195,7 +195,7 @@ static void timer_start(void)
 }
 
 int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const char *path, off_t from,
-		const struct crilog_opts *o)
+		const char *head, size_t head_len, const struct crilog_opts *o)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -213,6 +213,8 @@ int logs_follow(struct api_req *r, const char *pod_key, const char *uid, const c
 	f->path = xstrdup(path);
 	crilog_init(&f->render, o);
 	buf_init(&f->out);
+	if (head_len)
+		crilog_feed(&f->render, head, head_len, &f->out);
 	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, follow_read, f,
 								      follow_free);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");

@@ -20,7 +20,7 @@ OA_TYPE(t_podspec, CORE("PodSpec"), "PodSpec is a description of a pod.",
 	  "app containers start; each must exit successfully before the next starts." },
 	{ "!containers", "[]" CORE("Container") "@name", "List of containers belonging to the "
 	  "pod. There must be at least one container in a Pod. Cannot be updated." },
-	{ "ephemeralContainers", "[]" CORE("Container") "@name", "Containers run in an existing "
+	{ "ephemeralContainers", "[]" CORE("EphemeralContainer") "@name", "Containers run in an existing "
 	  "pod for user-initiated actions such as debugging." },
 	{ "restartPolicy", "string", "Restart policy for all containers within the pod: Always, "
 	  "OnFailure or Never. Default to Always." },
@@ -78,47 +78,57 @@ OA_TYPE(t_podspec, CORE("PodSpec"), "PodSpec is a description of a pod.",
 	{ "resourceClaims", "[]object@name", "Dynamic resources this pod uses: {name, "
 	  "resourceClaimName}." });
 
+/* The fields of a container, shared by Container and EphemeralContainer. */
+#define CONTAINER_FIELDS \
+	{ "!name", "string", "Name of the container specified as a DNS_LABEL. Each container " \
+	  "in a pod must have a unique name. Cannot be updated." }, \
+	{ "image", "string", "Container image name." }, \
+	{ "command", "[]string", "Entrypoint array. Not executed within a shell. The image's " \
+	  "ENTRYPOINT is used if this is not provided." }, \
+	{ "args", "[]string", "Arguments to the entrypoint. The image's CMD is used if this is " \
+	  "not provided." }, \
+	{ "workingDir", "string", "Container's working directory." }, \
+	{ "ports", "[]" CORE("ContainerPort") "@containerPort", "List of ports to expose from " \
+	  "the container." }, \
+	{ "envFrom", "[]" CORE("EnvFromSource"), "Sources to populate environment variables " \
+	  "from." }, \
+	{ "env", "[]" CORE("EnvVar") "@name", "List of environment variables to set in the " \
+	  "container." }, \
+	{ "resources", CORE("ResourceRequirements"), "Compute Resources required by this " \
+	  "container." }, \
+	{ "restartPolicy", "string", "Always makes an init container a sidecar." }, \
+	{ "volumeMounts", "[]" CORE("VolumeMount") "@mountPath", "Pod volumes to mount into the " \
+	  "container's filesystem." }, \
+	{ "volumeDevices", "[]" CORE("VolumeDevice") "@devicePath", "Block devices to be used " \
+	  "by the container." }, \
+	{ "livenessProbe", CORE("Probe"), "Periodic probe of container liveness. Container will " \
+	  "be restarted if the probe fails." }, \
+	{ "readinessProbe", CORE("Probe"), "Periodic probe of container service readiness." }, \
+	{ "startupProbe", CORE("Probe"), "Indicates that the Pod has successfully initialized." }, \
+	{ "lifecycle", CORE("Lifecycle"), "Actions that the management system should take in " \
+	  "response to container lifecycle events." }, \
+	{ "terminationMessagePath", "string", "File to which the container's termination " \
+	  "message will be written. Defaults to /dev/termination-log." }, \
+	{ "terminationMessagePolicy", "string", "File or FallbackToLogsOnError. Defaults to " \
+	  "File." }, \
+	{ "imagePullPolicy", "string", "Always, Never or IfNotPresent. Defaults to Always if " \
+	  ":latest tag is specified, or IfNotPresent otherwise." }, \
+	{ "securityContext", CORE("SecurityContext"), "The security options the container " \
+	  "should be run with." }, \
+	{ "stdin", "boolean", "Whether this container should allocate a buffer for stdin." }, \
+	{ "stdinOnce", "boolean", "Whether stdin is closed after the first attach session." }, \
+	{ "tty", "boolean", "Whether this container should allocate a TTY for itself." }, \
+	{ "resizePolicy", "[]object", "Resource resize policy: {resourceName, restartPolicy}." }
+
 OA_TYPE(t_container, CORE("Container"), "A single application container that you want to "
 	"run within a pod.",
-	{ "!name", "string", "Name of the container specified as a DNS_LABEL. Each container "
-	  "in a pod must have a unique name. Cannot be updated." },
-	{ "image", "string", "Container image name." },
-	{ "command", "[]string", "Entrypoint array. Not executed within a shell. The image's "
-	  "ENTRYPOINT is used if this is not provided." },
-	{ "args", "[]string", "Arguments to the entrypoint. The image's CMD is used if this is "
-	  "not provided." },
-	{ "workingDir", "string", "Container's working directory." },
-	{ "ports", "[]" CORE("ContainerPort") "@containerPort", "List of ports to expose from "
-	  "the container." },
-	{ "envFrom", "[]" CORE("EnvFromSource"), "Sources to populate environment variables "
-	  "from." },
-	{ "env", "[]" CORE("EnvVar") "@name", "List of environment variables to set in the "
-	  "container." },
-	{ "resources", CORE("ResourceRequirements"), "Compute Resources required by this "
-	  "container." },
-	{ "restartPolicy", "string", "Always makes an init container a sidecar." },
-	{ "volumeMounts", "[]" CORE("VolumeMount") "@mountPath", "Pod volumes to mount into the "
-	  "container's filesystem." },
-	{ "volumeDevices", "[]" CORE("VolumeDevice") "@devicePath", "Block devices to be used "
-	  "by the container." },
-	{ "livenessProbe", CORE("Probe"), "Periodic probe of container liveness. Container will "
-	  "be restarted if the probe fails." },
-	{ "readinessProbe", CORE("Probe"), "Periodic probe of container service readiness." },
-	{ "startupProbe", CORE("Probe"), "Indicates that the Pod has successfully initialized." },
-	{ "lifecycle", CORE("Lifecycle"), "Actions that the management system should take in "
-	  "response to container lifecycle events." },
-	{ "terminationMessagePath", "string", "File to which the container's termination "
-	  "message will be written. Defaults to /dev/termination-log." },
-	{ "terminationMessagePolicy", "string", "File or FallbackToLogsOnError. Defaults to "
-	  "File." },
-	{ "imagePullPolicy", "string", "Always, Never or IfNotPresent. Defaults to Always if "
-	  ":latest tag is specified, or IfNotPresent otherwise." },
-	{ "securityContext", CORE("SecurityContext"), "The security options the container "
-	  "should be run with." },
-	{ "stdin", "boolean", "Whether this container should allocate a buffer for stdin." },
-	{ "stdinOnce", "boolean", "Whether stdin is closed after the first attach session." },
-	{ "tty", "boolean", "Whether this container should allocate a TTY for itself." },
-	{ "resizePolicy", "[]object", "Resource resize policy: {resourceName, restartPolicy}." });
+	CONTAINER_FIELDS);
+
+OA_TYPE(t_ephcontainer, CORE("EphemeralContainer"), "A temporary container added to a running pod "
+	"for user-initiated actions such as debugging (pods/ephemeralcontainers).",
+	CONTAINER_FIELDS,
+	{ "targetContainerName", "string", "The container whose namespaces (here: process view) the "
+	  "ephemeral container targets." });
 
 OA_TYPE(t_port, CORE("ContainerPort"), "A network port in a single container.",
 	{ "name", "string", "An IANA_SVC_NAME, unique within the pod, that services can refer "
@@ -529,7 +539,7 @@ OA_TYPE(t_cterminated, CORE("ContainerStateTerminated"), "A terminated state of 
 	{ "containerID", "string", "Container's ID in the format '<type>://<container_id>'." });
 
 const struct oa_type *const oa_types_pod[] = {
-	&t_pod, &t_template, &t_podspec, &t_container, &t_port, &t_envvar, &t_envsource,
+	&t_pod, &t_template, &t_podspec, &t_container, &t_ephcontainer, &t_port, &t_envvar, &t_envsource,
 	&t_cmkeysel, &t_secretkeysel, &t_fieldsel, &t_resfieldsel, &t_envfrom, &t_cmenv,
 	&t_secretenv, &t_resources, &t_mount, &t_device, &t_probe, &t_exec, &t_httpget, &t_header,
 	&t_tcp, &t_lifecycle, &t_handler, &t_secctx, &t_caps, &t_seccomp, &t_podsecctx, &t_volume,

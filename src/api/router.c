@@ -128,7 +128,7 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 			  (!strcmp(c.t.sub, "finalize") && !strcmp(c.t.resource, "namespaces")) ||
 			  (!strcmp(c.t.resource, "pods") && !*c.t.group &&
 			   (!strcmp(c.t.sub, "log") || !strcmp(c.t.sub, "exec") || !strcmp(c.t.sub, "attach") ||
-			    !strcmp(c.t.sub, "portforward")))))
+			    !strcmp(c.t.sub, "portforward") || !strcmp(c.t.sub, "ephemeralcontainers")))))
 		return reply_error(r, 404, "NotFound", "the server could not find the requested resource");
 	if (!acceptable(r))
 		return reply_error(r, 406, "NotAcceptable",
@@ -162,6 +162,8 @@ static int route_resource(struct api_req *r, char **segs, int n, const char *gro
 	if (stream && (!strcmp(m, "GET") || !strcmp(m, "POST")))
 		return pod_stream(&c);
 	if (stream)
+		return reply_error(r, 405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+	if (!strcmp(c.t.sub, "ephemeralcontainers") && strcmp(m, "GET") && strcmp(m, "PUT") && strcmp(m, "PATCH"))
 		return reply_error(r, 405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
 	if (write && c.k->read_only)
 		return reply_error(r, 405, "MethodNotAllowed", "%s is read-only", c.k->resource);

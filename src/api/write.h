@@ -21,6 +21,12 @@ json_t *write_get_current(struct api_call *c, int64_t *rev, struct atoll_err *er
  */
 json_t *write_status_only(const json_t *old, const json_t *obj);
 
+/*
+ * For writes through pods/ephemeralcontainers: a copy of old whose
+ * spec.ephemeralContainers is obj's (returns owned; borrows both).
+ */
+json_t *write_ephemeral_only(const json_t *old, const json_t *obj);
+
 /* Hooks run after a successful write or delete (controllers: CRDs, namespaces). */
 void write_after(struct api_call *c, const json_t *obj, bool deleted);
 

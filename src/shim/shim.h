@@ -17,7 +17,8 @@
  *                 (P: a partial line, continued by the next record)
  *   <ctr>.log.1   the previous instance's output (kubectl logs --previous)
  *   <ctr>.log.rotated  the current instance's older output, set aside when
- *                 <ctr>.log passed 10 MiB
+ *                 <ctr>.log passed 10 MiB (readers put it first: crilog_read)
+ *   <ctr>.log.1.rotated  the previous instance's, moved along at a restart
  *
  * sandbox.json: {"hostname", "images": [rootfs dirs, mounted at /images/N],
  *   "volumes": [{"host","guest","readonly"}] (visible in the sandbox),

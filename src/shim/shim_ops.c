@@ -69,13 +69,21 @@ static void open_log(struct shim *s, struct shim_ctr *k)
 		log_error("shim", "%s: cannot open its log", k->name);
 }
 
-/* An ended instance makes way for the next: its log becomes <id>.log.1. */
+/*
+ * An ended instance makes way for the next: its log becomes <id>.log.1, and
+ * the older part of it set aside at a rotation <id>.log.1.rotated (so that
+ * --previous shows the whole of it).
+ */
 static void retire(struct shim *s, struct shim_ctr *k)
 {
 	_cleanup_free_ char *cur = xasprintf("%s/%s.log", s->dir, k->name);
 	_cleanup_free_ char *prev = xasprintf("%s/%s.log.1", s->dir, k->name);
+	_cleanup_free_ char *cur_aside = xasprintf("%s.rotated", cur);
+	_cleanup_free_ char *prev_aside = xasprintf("%s.rotated", prev);
 
 	shim_log_close(&k->log);
+	if (rename(cur_aside, prev_aside) < 0)
+		unlink(prev_aside); /* an older instance's, which would be read as this one's */
 	rename(cur, prev);
 }
 

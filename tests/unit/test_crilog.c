@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* CRI log rendering: partial lines, timestamps, tail, since, limit, plain lines. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "agent/crilog.h"
 #include "t.h"
 
@@ -19,6 +24,50 @@ static char *render(const struct crilog_opts *o)
 }
 
 #define CHECK_RENDER(opts, want) do { char *got_ = render(opts); CHECK_STR(got_, want); free(got_); } while (0)
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* crilog_read: the part set aside at rotation first, then the live file. */
+static void test_read_across_rotation(void)
+{
+	char dir[] = "/tmp/atoll-crilog-unit-XXXXXX", path[96], aside[112];
+	size_t len, alen;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/c.log", dir);
+	snprintf(aside, sizeof(aside), "%s.rotated", path);
+	CHECK(crilog_read(path, &len, &alen) == NULL);
+	put(path, "2026-11-25T10:00:02.0Z stdout F new\n");
+	char *t = crilog_read(path, &len, &alen);
+	CHECK_STR(t, "2026-11-25T10:00:02.0Z stdout F new\n");
+	CHECK(alen == 0 && len == strlen(t));
+	free(t);
+	/* An older part cut after a partial write still ends its last record. */
+	put(aside, "2026-11-25T10:00:01.0Z stdout F old\n2026-11-25T10:00:01.5Z stdout F cut");
+	t = crilog_read(path, &len, &alen);
+	CHECK(alen == strlen("2026-11-25T10:00:01.0Z stdout F old\n2026-11-25T10:00:01.5Z stdout F cut\n"));
+	struct crilog_opts o = { .tail = 2, .limit = -1 };
+	struct buf out = BUF_INIT;
+	crilog_render(t, len, &o, &out);
+	CHECK_STR(out.p, "cut\nnew\n");
+	buf_release(&out);
+	free(t);
+	/* Only the older part left (the live file not made yet): it is the log. */
+	unlink(path);
+	t = crilog_read(path, &len, &alen);
+	CHECK(t && alen == len && strstr(t, "old"));
+	free(t);
+	unlink(aside);
+	rmdir(dir);
+}
 
 int main(void)
 {
@@ -73,5 +122,6 @@ int main(void)
 	CHECK_STR(out.p, "one\ntwo\nthree\n\n");
 	crilog_release(&c);
 	buf_release(&out);
+	test_read_across_rotation();
 	return T_DONE();
 }
