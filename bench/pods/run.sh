@@ -15,6 +15,7 @@ PY=/usr/bin/python3
 work=$(mktemp -d /tmp/atoll-bench-pods.XXXXXX)
 pid=
 cleanup() {
+	set +e # a failing step (the server's exit status from wait) must not skip the rest
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	# Anything the server could not stop in time (bounded), and its mounts, before the files go.
 	pkill -KILL -f "atoll shim --dir $work/" 2>/dev/null

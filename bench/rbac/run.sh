@@ -19,7 +19,7 @@ command -v wrk >/dev/null || { echo "bench/rbac: wrk is missing (make deps)" >&2
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/atoll-bench-rbac.XXXXXX")
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$TMP"; }
+cleanup() { set +e; [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
 
 port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
