@@ -6,9 +6,10 @@ CFLAGS  ?= -O2 -g
 override CFLAGS += $(SAN) -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            -Wstrict-prototypes -Wmissing-prototypes -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Loaded with dlopen() on first use, not linked: src/image/dl.c (libcurl,
-# libarchive) and src/lib/serverlibs.c (the server's). With --as-needed the
-# binary maps only what every start needs.
-DLOPENED := libmicrohttpd gnutls sqlite3 libcurl libarchive
+# libarchive), src/lib/serverlibs.c (the server's) and src/lib/cryptolib.c
+# (OpenSSL; not for the shim and the VMM). With --as-needed the binary maps
+# only what every start needs.
+DLOPENED := libmicrohttpd gnutls sqlite3 libcurl libarchive libcrypto libssl
 # Unit tests build test archives with libarchive themselves.
 TEST_LDLIBS := $(shell pkg-config --libs libarchive 2>/dev/null)
 LDFLAGS += -Wl,--as-needed

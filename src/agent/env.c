@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Resolving env and envFrom of a container through the API. */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/cryptolib.h"
 #include "agent/client.h"
 #include "agent/env.h"
 #include "lib/xalloc.h"

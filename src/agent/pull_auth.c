@@ -2,8 +2,8 @@
 /* Image pull credentials: imagePullSecrets, and the node's token for its own namespace's embedded registry. */
 #include <string.h>
 
-#include <openssl/evp.h>
 
+#include "lib/cryptolib.h"
 #include "agent/client.h"
 #include "agent/pull_auth.h"
 #include "lib/xalloc.h"

@@ -9,9 +9,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <openssl/bio.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -21,6 +18,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "lib/cryptolib.h"
 #include "agent/client.h"
 #include "agent/stream.h"
 #include "api/pki.h"

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The files of configMap, secret and downwardAPI volume sources, as the kubelet lays them out. */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/cryptolib.h"
 #include "agent/volumes.h"
 #include "api/quantity.h"
 #include "lib/buf.h"

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Projected volumes: several sources in one directory, with bound service-account tokens. */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "lib/cryptolib.h"
 #include "agent/client.h"
 #include "agent/volumes.h"
 #include "agent/volumes_int.h"

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* GET of one object and LIST with selectors, pagination and Table output. */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/cryptolib.h"
 #include "api/filter.h"
 #include "api/object.h"
 #include "api/request.h"

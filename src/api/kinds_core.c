@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
+#include "lib/cryptolib.h"
 #include "api/kinds_common.h"
 #include "api/kinds_hooks.h"
 #include "lib/xalloc.h"

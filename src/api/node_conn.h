@@ -9,10 +9,10 @@
 #define ATOLL_API_NODE_CONN_H
 
 #include <jansson.h>
-#include <openssl/ssl.h>
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/cryptolib.h"
 #include "lib/buf.h"
 #include "lib/err.h"
 

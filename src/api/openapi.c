@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
+#include "lib/cryptolib.h"
 #include "api/openapi.h"
 #include "api/openapi_int.h"
 #include "lib/xalloc.h"

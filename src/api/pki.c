@@ -4,17 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
-#include <openssl/bio.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rand.h>
-#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/cryptolib.h"
 #include "api/pki.h"
 #include "lib/buf.h"
 #include "lib/xalloc.h"

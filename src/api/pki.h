@@ -3,9 +3,8 @@
 #ifndef ATOLL_PKI_H
 #define ATOLL_PKI_H
 
-#include <openssl/evp.h>
-#include <openssl/x509.h>
 
+#include "lib/cryptolib.h"
 #include "lib/err.h"
 
 struct pki {

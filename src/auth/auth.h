@@ -7,9 +7,9 @@
 #define ATOLL_AUTH_H
 
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdbool.h>
 
+#include "lib/cryptolib.h"
 #include "lib/err.h"
 
 struct api_req;

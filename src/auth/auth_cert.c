@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Client certificates: reading the verified peer certificate of a request, and issuing one for a user. */
+#include "lib/cryptolib.h"
 #include "lib/serverlibs.h"
-#include <openssl/pem.h>
-#include <openssl/rand.h>
-#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* ServiceAccount tokens: the signing key, and checking a presented token against the store. */
-#include <openssl/pem.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "lib/cryptolib.h"
 #include "api/pki.h"
 #include "api/server.h"
 #include "auth/auth.h"

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `atoll user add NAME`: a client certificate (or a bearer token) from the cluster's CA, as a kubeconfig. */
 #include <getopt.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/cryptolib.h"
 #include "api/pki.h"
 #include "auth/auth.h"
 #include "lib/buf.h"

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* JSON Web Tokens signed with ES256: base64url, the raw r||s signature form, verification. */
-#include <openssl/bn.h>
-#include <openssl/ecdsa.h>
 #include <stdbool.h>
 #include <string.h>
 
+#include "lib/cryptolib.h"
 #include "auth/jwt.h"
 #include "lib/xalloc.h"
 

@@ -4,7 +4,8 @@
 #define ATOLL_JWT_H
 
 #include <jansson.h>
-#include <openssl/evp.h>
+
+#include "lib/cryptolib.h"
 
 /* Sign claims (borrowed) with key (borrowed); kid may be NULL. Returns owned token or NULL. */
 char *jwt_sign(const json_t *claims, EVP_PKEY *key, const char *kid);

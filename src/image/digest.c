@@ -2,11 +2,11 @@
 /* Content digests (sha256, sha512) of buffers and files, checked against descriptors. */
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/cryptolib.h"
 #include "image/image.h"
 #include "lib/xalloc.h"
 

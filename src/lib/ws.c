@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* WebSocket framing (RFC 6455): handshake key, message parser, frame encoder. */
-#include <openssl/evp.h>
-#include <openssl/sha.h>
 #include <string.h>
 
+#include "lib/cryptolib.h"
 #include "lib/ws.h"
 #include "lib/xalloc.h"
 

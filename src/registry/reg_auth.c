@@ -5,13 +5,11 @@
  * with HMAC-SHA256 and scoped to repository actions. Authorization goes
  * through authz_allowed() as verbs on the namespaced resource "images".
  */
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "lib/cryptolib.h"
 #include "lib/serverlibs.h"
 #include "api/authz.h"
 #include "auth/auth.h"

@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 
+#include "lib/cryptolib.h"
 #include "lib/buf.h"
 
 struct api_req;

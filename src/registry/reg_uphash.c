@@ -8,11 +8,11 @@
  * hash did not see (a concurrent request, a lost table entry) falls back to
  * hashing the file; a wrong digest can never be accepted this way.
  */
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/cryptolib.h"
 #include "registry/reg_int.h"
 
 #define PARKED 64

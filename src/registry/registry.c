@@ -2,13 +2,13 @@
 /* The OCI registry's entry points: set-up, routing of /v2 paths, and the request life cycle. */
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/cryptolib.h"
 #include "api/server.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"

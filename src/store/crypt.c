@@ -10,9 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
+#include "lib/cryptolib.h"
 #include "lib/buf.h"
 #include "lib/xalloc.h"
 #include "store/crypt.h"

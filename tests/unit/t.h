@@ -10,7 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/cryptolib.h"
+
 static int t_pass, t_fail;
+
+/* The code under test calls OpenSSL through pointers that atoll's main() fills: do it here. */
+__attribute__((constructor)) static void t_load_libs(void)
+{
+	struct atoll_err err = ERR_INIT;
+
+	if (cryptolib_load(&err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		exit(2);
+	}
+}
 
 #define CHECK(cond) do { \
 	if (cond) { t_pass++; } else { t_fail++; \
