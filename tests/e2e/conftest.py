@@ -5,6 +5,7 @@ Server(netns=True) runs the server (and kubectl, and request()) inside a network
 test makes and deletes, so tests of pod networking never touch the host's network."""
 import contextlib
 import ctypes
+import glob
 import json
 import os
 import signal
@@ -73,6 +74,39 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def reap_node_dir(data_dir):
+    """What a node that died (agent and shims killed) leaves under its data dir and on the host: kill its
+    shims, take down its mounts, and remove its sandboxes' cgroups (state.json lists them) once their pod
+    init is gone, as the agent's shim_cleanup_after would."""
+    subprocess.run(["pkill", "-KILL", "-f", f"atoll shim --dir {data_dir}/"], check=False)
+    with open("/proc/mounts") as f:
+        mine = [line.split()[1] for line in f if line.split()[1].startswith(data_dir + "/")]
+    for m in sorted(mine, reverse=True):
+        subprocess.run(["umount", "-l", m], check=False)
+    dirs = []
+    for st in glob.glob(os.path.join(data_dir, "**", "pods", "*", "state.json"), recursive=True):
+        try:
+            with open(st) as f:
+                dirs += [d for d in json.load(f).get("cgroups", [])
+                         if d.startswith("/sys/fs/cgroup/") and "/atoll/" in d and ".." not in d]
+        except (OSError, ValueError):
+            continue
+    end = time.monotonic() + 5
+    for d in dirs:
+        # Deepest first: the containers' cgroups inside the sandbox's. Busy ones get a few tries.
+        for sub in sorted((r for r, _, _ in os.walk(d)), key=len, reverse=True):
+            while True:
+                try:
+                    os.rmdir(sub)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    if time.monotonic() > end:
+                        break
+                    time.sleep(0.05)
 
 
 class Server:
@@ -165,12 +199,8 @@ class Server:
 
     def reap(self):
         """After a server that could not stop its pods (it crashed, or was killed): stop what is left of
-        them, the shims under our data dir, and take down their mounts, so the data dir can go."""
-        subprocess.run(["pkill", "-KILL", "-f", f"atoll shim --dir {self.data_dir}/"], check=False)
-        with open("/proc/mounts") as f:
-            mine = [line.split()[1] for line in f if line.split()[1].startswith(self.data_dir + "/")]
-        for m in sorted(mine, reverse=True):
-            subprocess.run(["umount", "-l", m], check=False)
+        them, so the data dir can go."""
+        reap_node_dir(self.data_dir)
 
     def kubectl(self, *args, input=None, check=True, timeout=60):
         env = dict(os.environ, KUBECONFIG=self.kubeconfig)

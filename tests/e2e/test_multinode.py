@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import time
 
-from conftest import ATOLL, Server
+from conftest import ATOLL, Server, reap_node_dir
 from test_node import node, wait_for
 from test_pods import HERE
 
@@ -93,11 +93,8 @@ def test_second_node_runs_pods_and_a_dead_node_is_replaced():
         if agent:
             agent.kill()
             agent.wait()
-        subprocess.run(["pkill", "-9", "-f", f"shim --dir {b_dir}/"], check=False)
-        # A host that died leaves its pods' mounts (the service account tmpfs): take them down with it.
-        with open("/proc/mounts") as f:
-            for m in sorted((line.split()[1] for line in f if line.split()[1].startswith(b_dir + "/")), reverse=True):
-                subprocess.run(["umount", "-l", m], check=False)
+        # A host that died leaves its shims, their mounts and cgroups: take them down with it.
+        reap_node_dir(b_dir)
         if s:
             s.close()
         for k, v in old.items():
