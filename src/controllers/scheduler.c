@@ -90,6 +90,7 @@ struct bind_batch {
 	struct binding *v;
 	size_t n;
 	atomic_size_t next;
+	bool events; /* second round: the events of the bindings that took */
 };
 
 /* The pod with spec.nodeName and condition PodScheduled True (returns owned). */
@@ -126,27 +127,42 @@ static void *bind_writer(void *arg)
 
 	while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
 		struct binding *x = &b->v[i];
-		x->ok = ctl_put(b->s, x->p->key, x->copy, x->p->rev) == 0;
-		if (x->ok)
+		if (!b->events)
+			x->ok = ctl_put(b->s, x->p->key, x->copy, x->p->rev) == 0;
+		else if (x->ok)
 			ctl_event(b->s, x->copy, "Normal", "Scheduled", "Successfully assigned %s/%s to %s",
 				  obj_namespace(x->copy), obj_name(x->copy), x->node);
 	}
 	return NULL;
 }
 
-/* Write the decided bindings, several at a time; a lost race makes the next pass look again. */
-static void bind_all(struct store *s, struct binding *v, size_t n)
+/* Run bind_writer over the batch on up to BIND_WRITERS threads (this one included). */
+static void run_writers(struct bind_batch *b)
 {
-	struct bind_batch b = { .s = s, .v = v, .n = n };
 	pthread_t t[BIND_WRITERS];
 	int nt = 0;
 
-	for (; n > 1 && nt < BIND_WRITERS && (size_t)nt < n - 1; nt++)
-		if (pthread_create(&t[nt], NULL, bind_writer, &b) != 0)
+	atomic_store(&b->next, 0);
+	for (; b->n > 1 && nt < BIND_WRITERS && (size_t)nt < b->n - 1; nt++)
+		if (pthread_create(&t[nt], NULL, bind_writer, b) != 0)
 			break;
-	bind_writer(&b);
+	bind_writer(b);
 	for (int i = 0; i < nt; i++)
 		pthread_join(t[i], NULL);
+}
+
+/*
+ * Write the decided bindings, several at a time, then their Scheduled events
+ * (so that no pod's binding waits for another pod's event); a lost race makes
+ * the next pass look again.
+ */
+static void bind_all(struct store *s, struct binding *v, size_t n)
+{
+	struct bind_batch b = { .s = s, .v = v, .n = n };
+
+	run_writers(&b);
+	b.events = true;
+	run_writers(&b);
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].ok)
 			dirty = true;
