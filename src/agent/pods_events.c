@@ -5,10 +5,13 @@
  * order, so that the pod loop never waits for one, and a burst of pods does
  * not wait for four round trips each; like client-go's recorder, events
  * beyond a bounded backlog are dropped (with a log line) rather than held.
+ * While pods are being started or statuses wait to go out, an event waits
+ * too (up to two seconds): what a user waits for comes first.
  */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "agent/client.h"
 #include "agent/pods_int.h"
@@ -42,6 +45,8 @@ static void *poster(void *arg)
 			tail = &head;
 		backlog--;
 		pthread_mutex_unlock(&mu);
+		for (int i = 0; i < 100 && (pods_starting() || pods_report_pending()); i++)
+			usleep(20 * 1000);
 		struct atoll_err err = ERR_INIT;
 		kclient_do(l->kc, "POST", e->path, NULL, e->obj, NULL, &err);
 		free(e->path);

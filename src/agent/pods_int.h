@@ -180,6 +180,8 @@ void pods_report_start(struct loop *l);
 void pods_report_queue(const char *uid, const char *path, const char *text);
 /* Whether the server refused the pod's last status (once: the answer is forgotten). */
 bool pods_report_take_failed(const char *uid);
+/* Statuses queued or being sent. */
+size_t pods_report_pending(void);
 
 /* pods_starter.c */
 /* Start the threads that bring new pods up. */
@@ -190,6 +192,8 @@ void pods_starters_start(struct loop *l);
  * what the watch brought meanwhile (pods_apply_pending) and clears busy.
  */
 void pods_starter_queue(struct pod *p);
+/* Pods waiting for a starter or being brought up. */
+size_t pods_starting(void);
 
 /* pods.c */
 /* Apply the watch event that came while p was busy (l->mu held); true when the loop should look at once. */

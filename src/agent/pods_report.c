@@ -61,6 +61,17 @@ static void note_failed(const char *uid)
 	failed = f;
 }
 
+size_t pods_report_pending(void)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&mu);
+	for (struct report *r = queue; r; r = r->next)
+		n++;
+	pthread_mutex_unlock(&mu);
+	return n;
+}
+
 bool pods_report_take_failed(const char *uid)
 {
 	bool found = false;

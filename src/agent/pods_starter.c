@@ -21,6 +21,7 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static struct pod **q; /* FIFO of busy pods waiting for a starter */
 static size_t qhead, qlen, qcap;
+static size_t active; /* pods a starter is bringing up now */
 
 static bool has_claims(const struct pod *p)
 {
@@ -66,6 +67,7 @@ static void *starter(void *arg)
 		struct pod *p = q[qhead];
 		qhead = (qhead + 1) % qcap;
 		qlen--;
+		active++;
 		pthread_mutex_unlock(&mu);
 
 		/* Busy: this thread alone touches p, without the loop's lock. */
@@ -78,8 +80,19 @@ static void *starter(void *arg)
 		pods_apply_pending(p);
 		pthread_mutex_unlock(&l->mu);
 		pods_wake(l); /* whatever comes next (a deletion, a restart) is the loop's */
+		pthread_mutex_lock(&mu);
+		active--;
+		pthread_mutex_unlock(&mu);
 	}
 	return NULL;
+}
+
+size_t pods_starting(void)
+{
+	pthread_mutex_lock(&mu);
+	size_t n = qlen + active;
+	pthread_mutex_unlock(&mu);
+	return n;
 }
 
 void pods_starters_start(struct loop *l)
