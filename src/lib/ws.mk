@@ -7,11 +7,13 @@ FUZZ_DIR     ?= build-fuzz
 .PHONY: fuzz-ws
 fuzz: fuzz-ws
 
-$(FUZZ_DIR)/fuzz_ws: tests/fuzz/fuzz_ws.c src/lib/ws.c src/lib/ws.h src/lib/buf.c src/lib/xalloc.c
+$(FUZZ_DIR)/fuzz_ws: tests/fuzz/fuzz_ws.c src/lib/ws.c src/lib/ws.h src/lib/buf.c src/lib/xalloc.c src/lib/cryptolib.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c17 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Isrc \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	  -o $@ tests/fuzz/fuzz_ws.c src/lib/ws.c src/lib/buf.c src/lib/xalloc.c -lcrypto
+	  $(shell pkg-config --cflags jansson) \
+	  -o $@ tests/fuzz/fuzz_ws.c src/lib/ws.c src/lib/buf.c src/lib/xalloc.c \
+	  src/lib/cryptolib.c src/lib/dl.c src/lib/err.c -ldl
 
 fuzz-ws: $(FUZZ_DIR)/fuzz_ws
 	@mkdir -p $(FUZZ_DIR)/corpus-ws
