@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "agent/client.h"
+#include "agent/kcache.h"
 #include "agent/pods.h"
 #include "agent/metrics.h"
 #include "agent/pods_int.h"
@@ -484,6 +485,12 @@ void pods_wake(struct loop *l)
 	pthread_mutex_unlock(&l->wake_mu);
 }
 
+/* The quota cache needs no listener: pool_limits reads it when a pod starts. */
+static void quotas_changed(void *ctx)
+{
+	(void)ctx;
+}
+
 void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip,
 		bool pod_network)
 {
@@ -496,6 +503,7 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	l->agent_dir = xasprintf("%s/agent", data_dir);
 	l->host_ip = host_ip ? xstrdup(host_ip) : NULL;
 	l->pod_network = pod_network;
+	l->quotas = kcache_start(kc, "/api/v1/resourcequotas", quotas_changed, NULL);
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_mutex_init(&l->wake_mu, NULL);
 	pthread_condattr_t ca;

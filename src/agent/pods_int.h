@@ -96,6 +96,7 @@ struct loop {
 	struct kclient *kc;
 	char *node, *data_dir, *agent_dir, *host_ip;
 	bool pod_network;       /* give pods a network when the Node has a podCIDR */
+	struct kcache *quotas;  /* every ResourceQuota (list+watch), for the pools' limits */
 	pthread_mutex_t mu;
 	struct pod *pods;
 	pthread_mutex_t wake_mu; /* guards woken; never held with mu */

@@ -12,6 +12,7 @@
 
 #include "agent/agent.h"
 #include "agent/client.h"
+#include "agent/kcache.h"
 #include "agent/pods_int.h"
 #include "agent/pods.h"
 #include "agent/pull_auth.h"
@@ -172,6 +173,20 @@ char *pods_node_cidr(struct loop *l)
  */
 static int pool_limits(struct loop *l, struct pod *p, long *cpu_milli, long long *memory)
 {
+	/* From the watched cache once it has listed: a burst of pods costs no request each. */
+	if (l->quotas && kcache_synced(l->quotas)) {
+		json_t *all = kcache_items(l->quotas), *mine = json_array(), *q;
+		size_t i;
+		json_array_foreach(all, i, q) {
+			const char *ns = json_string_value(json_object_get(json_object_get(q, "metadata"), "namespace"));
+			if (ns && !strcmp(ns, p->ns))
+				json_array_append(mine, q);
+		}
+		quota_pool_limits(mine, cpu_milli, memory);
+		json_decref(mine);
+		json_decref(all);
+		return 0;
+	}
 	struct atoll_err err = ERR_INIT;
 	_cleanup_free_ char *path = xasprintf("/api/v1/namespaces/%s/resourcequotas", p->ns);
 	json_t *list = NULL;
