@@ -248,17 +248,15 @@ static void tick(struct ctl_loop *l)
 	struct ctl_list svcs, eps, slices;
 	struct ctl_list *podlists = NULL;
 	size_t npodlists = 0, maxpods = 0;
-	json_t *lists = json_object(), *sel_ns = json_object();
 
 	if (!dirty)
 		return;
 	dirty = false;
 	if (ctl_list(l->store, "core/services/", &svcs) < 0) {
 		dirty = true;
-		json_decref(lists);
-		json_decref(sel_ns);
 		return;
 	}
+	json_t *lists = json_object(), *sel_ns = json_object();
 	ctl_list(l->store, "core/endpoints/", &eps);
 	ctl_list(l->store, "discovery.k8s.io/endpointslices/", &slices);
 	json_t **sel_pods = NULL;

@@ -5,6 +5,7 @@
  * word works too); each answer is one JSON object on one line.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -71,7 +72,8 @@ static json_t *status_json(struct vm *vm)
 		"devices", devs);
 }
 
-static json_t *handle(struct vm *vm, const char *line)
+/* The answer to one request line; *stop says the VM is to exit once the answer is out. */
+static json_t *handle(struct vm *vm, const char *line, bool *stop)
 {
 	char op[32] = "";
 	json_t *req = NULL;
@@ -93,7 +95,11 @@ static json_t *handle(struct vm *vm, const char *line)
 		return status_json(vm);
 	}
 	if (!strcmp(op, "stop")) {
-		vm_request_exit(vm, VM_EXIT_STOPPED, "stopped through the control socket");
+		/*
+		 * Not yet: the exit may end the process (vCPU 0 runs on the main
+		 * thread) before this thread has written the answer.
+		 */
+		*stop = true;
 		return json_pack("{s:b, s:s}", "ok", 1, "state", "exiting");
 	}
 	return json_pack("{s:b, s:s}", "ok", 0, "error", "unknown op (want status, pause, resume, stop)");
@@ -127,7 +133,8 @@ static void client_ready(void *arg, uint32_t events)
 		*nl = 0;
 		if (nl > c->buf && nl[-1] == '\r')
 			nl[-1] = 0;
-		json_t *resp = handle(c->vm, c->buf);
+		bool stop = false;
+		json_t *resp = handle(c->vm, c->buf, &stop);
 		char *s = json_dumps(resp, JSON_COMPACT);
 
 		json_decref(resp);
@@ -139,6 +146,8 @@ static void client_ready(void *arg, uint32_t events)
 				log_debug("vmm", "api: write: %s", strerror(errno));
 			free(s);
 		}
+		if (stop)
+			vm_request_exit(c->vm, VM_EXIT_STOPPED, "stopped through the control socket");
 		c->len -= nl + 1 - c->buf;
 		memmove(c->buf, nl + 1, c->len + 1);
 	}
