@@ -109,6 +109,34 @@ def reap_node_dir(data_dir):
                     time.sleep(0.05)
 
 
+@contextlib.contextmanager
+def image_node(env=None):
+    """A server with its node n1, up and registered, and the busybox test image as s.image. env: extra
+    environment for the server only (os.environ is restored once it has started)."""
+    old = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    try:
+        s = Server(node=True, args=["--node-name", "n1"])
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    img = tempfile.mkdtemp(prefix="atoll-img-")
+    try:
+        subprocess.run(["/usr/bin/python3", os.path.join(os.path.dirname(os.path.abspath(__file__)), "mkimage.py"),
+                        img], check=True, capture_output=True)
+        s.image = f"oci:{img}:latest"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and s.request("GET", "/api/v1/nodes/n1")[0] != 200:
+            time.sleep(0.2)
+        yield s
+    finally:
+        s.close()
+        subprocess.run(["rm", "-rf", img])
+
+
 class Server:
     """A running `atoll server`; stop() kills it (gracefully or with SIGKILL)."""
 

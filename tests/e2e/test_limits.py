@@ -4,13 +4,11 @@ and cpu limits and cpu shares from its requests; one container going past its me
 OOMKilled and restarted alone; status.qosClass and `kubectl describe` show the resources."""
 import json
 import os
-import subprocess
-import tempfile
 import time
 
 import pytest
 
-from conftest import Server
+from conftest import image_node
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 T = 60
@@ -18,16 +16,8 @@ T = 60
 
 @pytest.fixture(scope="module")
 def node_server():
-    s = Server(node=True, args=["--node-name", "n1"])
-    img = tempfile.mkdtemp(prefix="atoll-img-")
-    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img], check=True, capture_output=True)
-    s.image = f"oci:{img}:latest"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and s.request("GET", "/api/v1/nodes/n1")[0] != 200:
-        time.sleep(0.2)
-    yield s
-    s.close()
-    subprocess.run(["rm", "-rf", img])
+    with image_node() as s:
+        yield s
 
 
 def ctr(name, image, cmd, limits=None, requests=None):

@@ -4,37 +4,19 @@ server serves NodeMetrics and PodMetrics (discovery, list, get, label selectors,
 resources)."""
 import json
 import os
-import subprocess
-import tempfile
 import time
 
 import pytest
 
-from conftest import Server
+from conftest import image_node
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 @pytest.fixture(scope="module")
 def node_server():
-    old = os.environ.get("ATOLL_METRICS_SECONDS")
-    os.environ["ATOLL_METRICS_SECONDS"] = "1"
-    try:
-        s = Server(node=True, args=["--node-name", "n1"])
-    finally:
-        if old is None:
-            os.environ.pop("ATOLL_METRICS_SECONDS", None)
-        else:
-            os.environ["ATOLL_METRICS_SECONDS"] = old
-    img = tempfile.mkdtemp(prefix="atoll-img-")
-    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img], check=True, capture_output=True)
-    s.image = f"oci:{img}:latest"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and s.request("GET", "/api/v1/nodes/n1")[0] != 200:
-        time.sleep(0.2)
-    yield s
-    s.close()
-    subprocess.run(["rm", "-rf", img])
+    with image_node(env={"ATOLL_METRICS_SECONDS": "1"}) as s:
+        yield s
 
 
 def wait_for(fn, timeout=30):

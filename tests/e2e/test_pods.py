@@ -3,30 +3,19 @@
 import json
 import os
 import subprocess
-import sys
-import tempfile
 import time
 
 import pytest
 
-from conftest import Server
+from conftest import Server, image_node
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 @pytest.fixture(scope="module")
 def node_server():
-    s = Server(node=True, args=["--node-name", "n1"])
-    img = tempfile.mkdtemp(prefix="atoll-img-")
-    subprocess.run(["/usr/bin/python3",
-                    os.path.join(HERE, "mkimage.py"), img], check=True, capture_output=True)
-    s.image = f"oci:{img}:latest"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and s.request("GET", "/api/v1/nodes/n1")[0] != 200:
-        time.sleep(0.2)
-    yield s
-    s.close()
-    subprocess.run(["rm", "-rf", img])
+    with image_node() as s:
+        yield s
 
 
 def pod(name, image, cmd, restart="Never"):

@@ -11,35 +11,27 @@ import time
 
 import pytest
 
-from conftest import Server
+from conftest import Server, image_node
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 @pytest.fixture(scope="module")
 def node_server():
-    s = Server(node=True, args=["--node-name", "n1"])
-    img = tempfile.mkdtemp(prefix="atoll-img-")
-    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img], check=True, capture_output=True)
-    s.image = f"oci:{img}:latest"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and s.request("GET", "/api/v1/nodes/n1")[0] != 200:
-        time.sleep(0.2)
-    yield s
-    # Pods go first, so their volumes (tmpfs, disks) are released before the data dir is removed.
-    s.kubectl("delete", "pods", "--all", "-A", "--wait=false", check=False)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and (json.loads(s.request("GET", "/api/v1/pods")[2])["items"] or
-                                           mounts_under(s.data_dir)):
-        time.sleep(0.3)
-    s.stop()
-    # Whatever a failed test left mounted under the data dir (a bug to report, not to leak).
-    left = mounts_under(s.data_dir)
-    for m in sorted(left, reverse=True):
-        subprocess.run(["umount", "-l", m])
-    s.close()
+    with image_node() as s:
+        yield s
+        # Pods go first, so their volumes (tmpfs, disks) are released before the data dir is removed.
+        s.kubectl("delete", "pods", "--all", "-A", "--wait=false", check=False)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (json.loads(s.request("GET", "/api/v1/pods")[2])["items"] or
+                                               mounts_under(s.data_dir)):
+            time.sleep(0.3)
+        s.stop()
+        # Whatever a failed test left mounted under the data dir (a bug to report, not to leak).
+        left = mounts_under(s.data_dir)
+        for m in sorted(left, reverse=True):
+            subprocess.run(["umount", "-l", m])
     assert not left, f"mounts left behind: {left}"
-    subprocess.run(["rm", "-rf", img])
 
 
 def mounts_under(d):
