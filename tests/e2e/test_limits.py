@@ -9,6 +9,7 @@ import time
 import pytest
 
 from conftest import image_node
+from test_shim import get, wait_pod
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 T = 60
@@ -34,22 +35,6 @@ def create(s, name, containers, restart="Always"):
     code, _, body = s.request("POST", "/api/v1/namespaces/default/pods", p)
     assert code == 201, body
     return json.loads(body)
-
-
-def get(s, name):
-    code, _, body = s.request("GET", f"/api/v1/namespaces/default/pods/{name}")
-    return json.loads(body) if code == 200 else None
-
-
-def wait_pod(s, name, pred, timeout=T):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = get(s, name)
-        if last and pred(last):
-            return last
-        time.sleep(0.3)
-    raise AssertionError(f"pod {name} never got there: {json.dumps(last)[:3000] if last else None}")
 
 
 def statuses(p):
@@ -82,7 +67,7 @@ def test_a_container_past_its_memory_limit_is_oom_killed_alone(node_server):
                requests={"cpu": "100m", "memory": "16Mi"})
     uid = create(s, "twins", [hog, calm])["metadata"]["uid"]
     p = wait_pod(s, "twins", lambda p: statuses(p).get("hog", {}).get("restartCount", 0) >= 1 and
-                 statuses(p)["hog"].get("lastState", {}).get("terminated"))
+                 statuses(p)["hog"].get("lastState", {}).get("terminated"), timeout=T)
     st = statuses(p)
     t = st["hog"]["lastState"]["terminated"]
     assert t["exitCode"] == 137 and t["reason"] == "OOMKilled", t
@@ -127,7 +112,7 @@ def test_qos_classes(node_server):
     b = create(s, "besteffort", [ctr("a", s.image, "sleep 1000")])
     assert g["status"]["qosClass"] == "Guaranteed"
     assert b["status"]["qosClass"] == "BestEffort"
-    p = wait_pod(s, "besteffort", lambda p: statuses(p).get("a", {}).get("state", {}).get("running"))
+    p = wait_pod(s, "besteffort", lambda p: statuses(p).get("a", {}).get("state", {}).get("running"), timeout=T)
     # A container without a cpu request gets the kubelet's minimum shares.
     own = s.kubectl("exec", "besteffort", "--", "cat", "/sys/fs/cgroup/cpu/cpu.shares").stdout
     assert own.strip() == "2", own

@@ -74,7 +74,8 @@ def wait_pod(s, name, pred, timeout=T):
         if last and pred(last):
             return last
         time.sleep(0.2)
-    raise AssertionError(f"pod {name} never got there: {json.dumps(last)[:3000] if last else None}")
+    raise AssertionError(f"pod {name} never got there: {json.dumps(last)[:3000] if last else None}\n"
+                         + s.logtext()[-2000:])
 
 
 def phase(p):

@@ -19,6 +19,7 @@ import time
 import pytest
 
 from conftest import ATOLL, Server
+from test_shim import create, get, wait_pod
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 INIT = os.path.join(os.path.dirname(ATOLL), "atoll-init")
@@ -79,29 +80,6 @@ def pod(name, image, rc=None, limits=None, volumes=(), mounts=()):
     if volumes:
         spec["volumes"] = list(volumes)
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec}
-
-
-def create(s, p):
-    code, _, body = s.request("POST", "/api/v1/namespaces/default/pods", p)
-    assert code == 201, body
-    return json.loads(body)["metadata"]["uid"]
-
-
-def get(s, name):
-    code, _, body = s.request("GET", f"/api/v1/namespaces/default/pods/{name}")
-    return json.loads(body) if code == 200 else None
-
-
-def wait_pod(s, name, pred, timeout=T):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = get(s, name)
-        if last and pred(last):
-            return last
-        time.sleep(0.2)
-    raise AssertionError(f"pod {name} never got there: {json.dumps(last)[:3000] if last else None}\n"
-                         + s.logtext()[-2000:])
 
 
 def waiting(p):
