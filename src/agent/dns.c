@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "agent/client.h"
@@ -114,10 +115,16 @@ static void *run(void *arg)
 		}
 		bool rebuild = l->dirty && kcache_synced(l->svcs) && kcache_synced(l->slices) &&
 			       kcache_synced(l->pods);
-		if (rebuild)
-			l->dirty = false;
 		pthread_mutex_unlock(&l->mu);
 		if (rebuild) {
+			/*
+			 * A burst of pod and service changes is one rebuild, not one
+			 * each: the zone is built from every object (50 ms later at most).
+			 */
+			usleep(50 * 1000);
+			pthread_mutex_lock(&l->mu);
+			l->dirty = false;
+			pthread_mutex_unlock(&l->mu);
 			json_t *s = kcache_items(l->svcs), *e = kcache_items(l->slices), *p = kcache_items(l->pods);
 			dns_server_set_zone(l->srv, dns_zone_build(NET_DOMAIN, s, e, p));
 			if (published && !slice_there(l, e))

@@ -85,6 +85,12 @@ static bool sync_once(struct netpol *l)
 
 	if (!net_bridge_ip(gw, sizeof(gw)))
 		return false; /* no pod network here (yet) */
+	/* No policy and none applied: nothing to compile (most pod changes of a cluster without policies). */
+	json_t *pols = kcache_items(l->pols);
+	size_t npols = json_array_size(pols);
+	json_decref(pols);
+	if (!npols && !l->applied)
+		return true;
 	json_t *pods = kcache_items(l->pods), *slices = kcache_items(l->slices), *sl, *ep, *a;
 	size_t i, j, k;
 	json_array_append_new(pods, node_dns_pod(gw));
