@@ -212,8 +212,8 @@ def test_ephemeral_container_mounts_a_pod_volume(s):
         {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "withvol"},
          "spec": {"nodeName": "eph1", "volumes": [{"name": "work", "emptyDir": {}}],
                   "containers": [{"name": "main", "image": s.image,
-                                  "command": ["sh", "-c", "echo made-by-main > /work/note; exec sleep 3600"],
-                                  "volumeMounts": [{"name": "work", "mountPath": "/work"}]}]}}))
+                                  "command": ["sh", "-c", "echo made-by-main > /shared/note; exec sleep 3600"],
+                                  "volumeMounts": [{"name": "work", "mountPath": "/shared"}]}]}}))
     wait_for(s, "withvol", lambda p: p.get("status", {}).get("phase") == "Running")
     code, st = patch_eph(s, "withvol", {"spec": {"ephemeralContainers": [
         {"name": "reader", "image": s.image, "command": ["cat", "/w/note"],
