@@ -110,13 +110,14 @@ def reap_node_dir(data_dir):
 
 
 @contextlib.contextmanager
-def image_node(env=None):
-    """A server with its node n1, up and registered, and the busybox test image as s.image. env: extra
-    environment for the server only (os.environ is restored once it has started)."""
+def image_node(env=None, node="n1"):
+    """A server with its node (named node), up and registered, and the busybox test image as s.image (its
+    OCI layout at s.image_dir). env: extra environment for the server only (os.environ is restored once it
+    has started)."""
     old = {k: os.environ.get(k) for k in (env or {})}
     os.environ.update(env or {})
     try:
-        s = Server(node=True, args=["--node-name", "n1"])
+        s = Server(node=True, args=["--node-name", node])
     finally:
         for k, v in old.items():
             if v is None:
@@ -127,9 +128,9 @@ def image_node(env=None):
     try:
         subprocess.run(["/usr/bin/python3", os.path.join(os.path.dirname(os.path.abspath(__file__)), "mkimage.py"),
                         img], check=True, capture_output=True)
-        s.image = f"oci:{img}:latest"
+        s.image, s.image_dir = f"oci:{img}:latest", img
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and s.request("GET", "/api/v1/nodes/n1")[0] != 200:
+        while time.monotonic() < deadline and s.request("GET", f"/api/v1/nodes/{node}")[0] != 200:
             time.sleep(0.2)
         yield s
     finally:

@@ -4,45 +4,22 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 import time
 
 import pytest
 
-from conftest import ATOLL, Server
+from conftest import ATOLL, image_node
 from registry_util import Reg
+from test_sidecars import wait_for
 from test_streaming import run_under_pty
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
 
 @pytest.fixture(scope="module")
 def s(tmp_path_factory):
-    srv = Server(node=True, args=["--node-name", "eph1"])
-    img = tempfile.mkdtemp(prefix="atoll-img-")
-    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img], check=True, capture_output=True)
-    # kubectl debug wants a registry reference: the image goes to the embedded registry.
-    Reg(srv, tmp_path_factory.mktemp("ephreg")).push(img, "default/busybox:1")
-    srv.image = f"127.0.0.1:{srv.port}/default/busybox:1"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and srv.request("GET", "/api/v1/nodes/eph1")[0] != 200:
-        time.sleep(0.2)
-    yield srv
-    srv.close()
-    subprocess.run(["rm", "-rf", img])
-
-
-def wait_for(s, name, pred, timeout=60):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        p = s.kubectl("get", "pod", name, "-o", "json", check=False)
-        if p.returncode == 0:
-            last = json.loads(p.stdout)
-            if pred(last):
-                return last
-        time.sleep(0.3)
-    raise AssertionError(f"pod {name} never got there: {json.dumps(last.get('status')) if last else None}")
+    with image_node(node="eph1") as srv:
+        # kubectl debug wants a registry reference: the image goes to the embedded registry.
+        Reg(srv, tmp_path_factory.mktemp("ephreg")).push(srv.image_dir, "default/busybox:1")
+        srv.image = f"127.0.0.1:{srv.port}/default/busybox:1"
+        yield srv
 
 
 def eph(p):

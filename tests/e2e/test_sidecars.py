@@ -8,23 +8,12 @@ import time
 
 import pytest
 
-from conftest import Server
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
+from conftest import image_node
 
 @pytest.fixture(scope="module")
 def s():
-    srv = Server(node=True, args=["--node-name", "sc1"])
-    img = tempfile.mkdtemp(prefix="atoll-img-")
-    subprocess.run(["/usr/bin/python3", os.path.join(HERE, "mkimage.py"), img], check=True, capture_output=True)
-    srv.image = f"oci:{img}:latest"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and srv.request("GET", "/api/v1/nodes/sc1")[0] != 200:
-        time.sleep(0.2)
-    yield srv
-    srv.close()
-    subprocess.run(["rm", "-rf", img])
+    with image_node(node="sc1") as srv:
+        yield srv
 
 
 def ctr(name, image, script, **extra):
