@@ -111,7 +111,7 @@ static int fill_payload(struct kclient *kc, const json_t *pod, const json_t *vol
 			snprintf(why, n, "defaultMode must be between 0 and 0777");
 			return -1;
 		}
-		json_t *obj = name ? vol_get(kc, ns, secret ? "secrets" : "configmaps", name) : NULL;
+		json_t *obj = name ? vol_get_source(kc, ns, secret ? "secrets" : "configmaps", name) : NULL;
 		r = vol_from_data(p, src, obj, secret, (mode_t)dm, why, n);
 		json_decref(obj);
 	} else if ((src = json_object_get(vol, "downwardAPI"))) {

@@ -12,6 +12,8 @@ struct vol_payload;
 
 /* GET /api/v1/namespaces/ns/resource/name: the object (owned), or NULL when absent or unreadable. */
 json_t *vol_get(struct kclient *kc, const char *ns, const char *resource, const char *name);
+/* vol_get for the ConfigMaps and Secrets volumes show, through a cache of a few seconds (volumes_source.c). */
+json_t *vol_get_source(struct kclient *kc, const char *ns, const char *resource, const char *name);
 
 /*
  * The files of a projected volume (src: its "projected" object, borrowed):

@@ -112,7 +112,7 @@ int vol_projected(struct kclient *kc, const json_t *pod, const json_t *src, cons
 		if ((x = json_object_get(s, "configMap")) || (x = json_object_get(s, "secret"))) {
 			bool secret = json_object_get(s, "secret") != NULL;
 			const char *name = json_string_value(json_object_get(x, "name"));
-			json_t *obj = name ? vol_get(kc, ns, secret ? "secrets" : "configmaps", name) : NULL;
+			json_t *obj = name ? vol_get_source(kc, ns, secret ? "secrets" : "configmaps", name) : NULL;
 			int r = vol_from_data(p, x, obj, secret, dm, why, n);
 			json_decref(obj);
 			if (r < 0)
