@@ -251,21 +251,33 @@ static int op_lopen(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
 	return 0;
 }
 
-static int op_read(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
+/*
+ * What read and readdir check first: the fid is open and the offset fits an
+ * off_t. *count is capped to what fits in the reply after its count field.
+ * Returns the fid, or NULL with *err set.
+ */
+static struct p9_fid *open_for_read(struct p9_fs *fs, const struct p9_req *r, const struct p9_out *o,
+				    uint32_t *count, int *err)
 {
 	struct p9_fid *f = p9_fid_get(fs, r->fid);
-	uint32_t room, count = r->count, at;
+	uint32_t room = o->cap - o->pos > 4 ? o->cap - o->pos - 4 : 0;
+
+	*err = !f || f->open_fd < 0 ? EBADF : r->offset > INT64_MAX ? EINVAL : 0;
+	if (*err)
+		return NULL;
+	*count = r->count < room ? r->count : room;
+	return f;
+}
+
+static int op_read(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
+{
+	uint32_t count, at;
 	ssize_t n;
+	int err;
+	struct p9_fid *f = open_for_read(fs, r, o, &count, &err);
 
 	if (!f)
-		return EBADF;
-	if (f->open_fd < 0)
-		return EBADF;
-	if (r->offset > INT64_MAX)
-		return EINVAL;
-	room = o->cap - o->pos > 4 ? o->cap - o->pos - 4 : 0;
-	if (count > room)
-		count = room;
+		return err;
 	p9_put32(o, 0);
 	at = o->pos;
 	do
@@ -315,19 +327,13 @@ static int op_write(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
 /* Entries from the offset the client gives (a d_off it got earlier), as many as fit count. */
 static int op_readdir(struct p9_fs *fs, const struct p9_req *r, struct p9_out *o)
 {
-	struct p9_fid *f = p9_fid_get(fs, r->fid);
-	uint32_t room, count = r->count, used = 0, at;
+	uint32_t count, used = 0, at;
 	ssize_t n;
+	int err;
+	struct p9_fid *f = open_for_read(fs, r, o, &count, &err);
 
 	if (!f)
-		return EBADF;
-	if (f->open_fd < 0)
-		return EBADF;
-	if (r->offset > INT64_MAX)
-		return EINVAL;
-	room = o->cap - o->pos > 4 ? o->cap - o->pos - 4 : 0;
-	if (count > room)
-		count = room;
+		return err;
 	if (lseek(f->open_fd, (off_t)r->offset, SEEK_SET) < 0)
 		return errno;
 	n = getdents64(f->open_fd, fs->dirbuf, count < sizeof(fs->dirbuf) ? count : sizeof(fs->dirbuf));
