@@ -109,21 +109,32 @@ def reap_node_dir(data_dir):
                     time.sleep(0.05)
 
 
+def env_push(env):
+    """Set env's variables in os.environ (servers and agents started now inherit them); returns what
+    env_pop needs to put the old values back."""
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    return old
+
+
+def env_pop(old):
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 @contextlib.contextmanager
 def image_node(env=None, node="n1"):
     """A server with its node (named node), up and registered, and the busybox test image as s.image (its
     OCI layout at s.image_dir). env: extra environment for the server only (os.environ is restored once it
     has started)."""
-    old = {k: os.environ.get(k) for k in (env or {})}
-    os.environ.update(env or {})
+    old = env_push(env or {})
     try:
         s = Server(node=True, args=["--node-name", node])
     finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        env_pop(old)
     img = tempfile.mkdtemp(prefix="atoll-img-")
     try:
         subprocess.run(["/usr/bin/python3", os.path.join(os.path.dirname(os.path.abspath(__file__)), "mkimage.py"),

@@ -6,9 +6,8 @@ import os
 import signal
 import subprocess
 import tempfile
-import time
 
-from conftest import ATOLL, Server, reap_node_dir
+from conftest import ATOLL, Server, reap_node_dir, env_pop, env_push
 from test_node import node, wait_for
 from test_pods import HERE
 
@@ -29,8 +28,7 @@ def running(p):
 
 def test_second_node_runs_pods_and_a_dead_node_is_replaced():
     env_keys = {"ATOLL_LEASE_RENEW_SECONDS": "1", "ATOLL_NODE_GRACE_SECONDS": "5"}
-    old = {k: os.environ.get(k) for k in env_keys}
-    os.environ.update(env_keys)
+    old = env_push(env_keys)
     img = tempfile.mkdtemp(prefix="atoll-img-")
     b_dir = tempfile.mkdtemp(prefix="atoll-node-b-")
     s = agent = None
@@ -97,9 +95,5 @@ def test_second_node_runs_pods_and_a_dead_node_is_replaced():
         reap_node_dir(b_dir)
         if s:
             s.close()
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        env_pop(old)
         subprocess.run(["rm", "-rf", img, b_dir])

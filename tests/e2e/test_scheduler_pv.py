@@ -8,9 +8,8 @@ import os
 import signal
 import subprocess
 import tempfile
-import time
 
-from conftest import ATOLL, Server
+from conftest import ATOLL, Server, env_pop, env_push
 from test_node import node, wait_for
 from test_pods import HERE
 
@@ -80,8 +79,7 @@ def stop_shims(data_dir):
 
 def test_pods_follow_their_volumes_node():
     env_keys = {"ATOLL_LEASE_RENEW_SECONDS": "1", "ATOLL_NODE_GRACE_SECONDS": "5"}
-    old = {k: os.environ.get(k) for k in env_keys}
-    os.environ.update(env_keys)
+    old = env_push(env_keys)
     img = tempfile.mkdtemp(prefix="atoll-img-")
     a_dir = tempfile.mkdtemp(prefix="atoll-node-a-")
     s = agent = None
@@ -158,11 +156,7 @@ def test_pods_follow_their_volumes_node():
                 subprocess.run(["umount", "-l", m], check=False)
         if s:
             s.close()
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        env_pop(old)
         subprocess.run(["rm", "-rf", img, a_dir])
 
 
