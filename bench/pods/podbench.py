@@ -8,6 +8,8 @@ watch sees condition Ready=True (what `kubectl wait --for=condition=Ready` sees)
 """
 import json
 import os
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -231,12 +233,20 @@ def main():
     threads = [threading.Thread(target=create, args=(n,)) for n in names]
     marker = os.path.dirname(kubeconfig)
     cpu0, self0 = cpu_ms(marker), time.process_time()
+    # PERF_OUT=FILE: a system-wide profile (perf record -a -g) of the burst alone.
+    prof = None
+    if os.environ.get("PERF_OUT"):
+        prof = subprocess.Popen(["perf", "record", "-q", "-a", "-g", "-F", "2000", "-o", os.environ["PERF_OUT"]])
+        time.sleep(0.5)  # perf's start-up is not the burst's
     t0 = time.monotonic()
     for th in threads:
         th.start()
     for th in threads:
         th.join()
     done = w.wait(names, 300)
+    if prof:
+        prof.send_signal(signal.SIGINT)
+        prof.wait(30)
     lat = [d - starts[n] for n, d in zip(names, done)]
     print(f"{burst} at once: create->Ready p50 {1e3 * pct(lat, 50):.0f} ms, p99 {1e3 * pct(lat, 99):.0f} ms, "
           f"all Ready after {1e3 * (max(done) - t0):.0f} ms")

@@ -4,6 +4,7 @@
 # density with namespace isolation, against `atoll server` with its embedded node; in
 # the same run, `crun run` of the same image's command as the container reference.
 # usage: SERIAL=10 BURST=50 DENSITY=100 bench/pods/run.sh   (from the repo root, after make)
+# PERF_OUT=FILE adds a system-wide perf profile of the burst alone.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
