@@ -112,6 +112,12 @@ def mem_available_kib():
     return 0
 
 
+def shim_marker(data_dir):
+    """What the command lines of the node's shims name: their pod directories are in its runtime
+    directory, DATA/run (a link into /run; src/agent/rundir.h)."""
+    return os.path.realpath(os.path.join(data_dir, "run")) + "/"
+
+
 def sandbox_pss_kib(marker):
     """PSS of every pod process: the shims whose command line names marker, and their descendants."""
     parent, cmd = {}, {}
@@ -145,7 +151,7 @@ def sandbox_pss_kib(marker):
     return total, len(roots), len(members)
 
 
-def cpu_ms(marker):
+def cpu_ms(data_dir):
     """CPU time (ms) so far of the server, of the pods' shims and of everything in their sandboxes."""
     tick = os.sysconf("SC_CLK_TCK")
     parent, cmd, cpu = {}, {}, {}
@@ -171,12 +177,12 @@ def cpu_ms(marker):
         except (OSError, ValueError, IndexError):
             pass
     out = {"server (with its node agent)": 0, "shims": 0, "sandboxes": 0}
-    def is_atoll(c, sub):
+    def is_atoll(c, sub, marker):
         w = c.split()
         return len(w) > 1 and w[0].endswith("atoll") and w[1] == sub and marker in c
-    shims = {p for p, c in cmd.items() if is_atoll(c, "shim")}
+    shims = {p for p, c in cmd.items() if is_atoll(c, "shim", shim_marker(data_dir))}
     for p, c in cmd.items():
-        if is_atoll(c, "server"):
+        if is_atoll(c, "server", data_dir):
             out["server (with its node agent)"] += cpu[p]
         elif p in shims:
             out["shims"] += cpu[p]
@@ -274,7 +280,7 @@ def main():
         time.sleep(2)
         after = mem_available_kib()
         per = (before - after) / density
-        pss, shims, procs = sandbox_pss_kib(os.path.dirname(kubeconfig))
+        pss, shims, procs = sandbox_pss_kib(shim_marker(os.path.dirname(kubeconfig)))
         print(f"density: {density} idle pods Ready; their {procs} processes ({shims} shims) use "
               f"{pss / 1024:.1f} MiB PSS, {pss / 1024 / density:.2f} MiB per pod; host MemAvailable dropped "
               f"{(before - after) / 1024:.0f} MiB ({per / 1024:.2f} MiB per pod, noisy: includes the kernel's "

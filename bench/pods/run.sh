@@ -18,10 +18,15 @@ pid=
 cleanup() {
 	set +e # a failing step (the server's exit status from wait) must not skip the rest
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	# Anything the server could not stop in time (bounded), and its mounts, before the files go.
-	pkill -KILL -f "atoll shim --dir $work/" 2>/dev/null
-	grep -o " $work/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
+	# Anything the server could not stop in time (bounded), and its mounts, before the files go:
+	# under the data dir and under its runtime directory (DATA/run, a link into /run/atoll).
+	run=$(readlink -f "$work/data/run" 2>/dev/null)
+	for d in "$work" ${run:+"$run"}; do
+		pkill -KILL -f "atoll shim --dir $d/" 2>/dev/null
+		grep -o " $d/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
+	done
 	crun delete -f atoll-bench-pods >/dev/null 2>&1 || true
+	case "$run" in /run/atoll/*) rm -rf "$run" ;; esac
 	rm -rf "$work"
 }
 trap cleanup EXIT

@@ -21,6 +21,7 @@
 #include "agent/client.h"
 #include "agent/netsvc.h"
 #include "agent/pods.h"
+#include "agent/rundir.h"
 #include "agent/stream.h"
 #include "cmds.h"
 #include "lib/log.h"
@@ -46,6 +47,7 @@ struct agent {
 	char ip[64];
 	char now_started[40];
 	char *data_dir;
+	char *run_dir; /* DATA/run resolved (agent/rundir.h) */
 	char *dns_listen; /* NULL: none */
 	bool registered;
 	int stream_port;     /* the streaming server's, published as the kubelet endpoint */
@@ -221,9 +223,18 @@ static void *run(void *arg)
 			sleep(1);
 		}
 	}
+	/* Made once registered, so that an agent the server refuses leaves nothing behind. */
+	for (int tries = 0; !a->run_dir; tries++) {
+		struct atoll_err err = ERR_INIT;
+		if (!(a->run_dir = agent_run_dir(a->data_dir, &err))) {
+			if (tries % 30 == 0)
+				log_error("agent", "%s; retrying", err.msg);
+			sleep(1);
+		}
+	}
 	if (a->pod_network)
-		net_agent_start(&a->kc, a->node, a->data_dir);
-	pods_start(&a->kc, a->node, a->data_dir, a->ip, a->pod_network);
+		net_agent_start(&a->kc, a->node, a->run_dir);
+	pods_start(&a->kc, a->node, a->data_dir, a->run_dir, a->ip, a->pod_network);
 	const char *dns[1] = { a->dns_listen };
 	agent_dns_start(&a->kc, a->node, dns, a->dns_listen ? 1 : 0);
 	agent_netpol_start(&a->kc, a->node);
@@ -235,6 +246,7 @@ static void *run(void *arg)
 }
 
 static bool stop_pods_on_exit;
+static char *exit_data_dir; /* the data dir whose runtime directory goes with the pods */
 
 bool agent_node_vm(void)
 {
@@ -245,8 +257,11 @@ bool agent_node_vm(void)
 
 void agent_exit(void)
 {
-	if (stop_pods_on_exit)
-		pods_stop_all(8);
+	if (!stop_pods_on_exit)
+		return;
+	pods_stop_all(8);
+	if (exit_data_dir)
+		agent_run_dir_remove(exit_data_dir);
 }
 
 int agent_start(const struct agent_opts *o, struct atoll_err *err)
@@ -260,6 +275,8 @@ int agent_start(const struct agent_opts *o, struct atoll_err *err)
 	pods_guest_kernel(o->guest_kernel);
 	snprintf(a->max_pods, sizeof(a->max_pods), "%d", o->max_pods > 0 ? o->max_pods : 110);
 	a->data_dir = xstrdup(o->data_dir ? o->data_dir : "/var/lib/atoll");
+	if (stop_pods_on_exit)
+		exit_data_dir = xstrdup(a->data_dir); /* lives as long as the process */
 	a->dns_listen = o->dns_listen ? xstrdup(o->dns_listen) : NULL;
 	agent_node_name(o, a->node, sizeof(a->node));
 	if (o->node_ip && *o->node_ip)

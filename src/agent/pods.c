@@ -32,7 +32,12 @@
 
 static struct loop *the_loop;
 
-char *pods_dir_path(const char *data_dir, const char *uid)
+char *pods_dir_path(const char *run_dir, const char *uid)
+{
+	return xasprintf("%s/pods/%s", run_dir, uid);
+}
+
+char *pods_disk_dir(const char *data_dir, const char *uid)
 {
 	return xasprintf("%s/pods/%s", data_dir, uid);
 }
@@ -87,7 +92,8 @@ static struct pod *new_pod(struct loop *l, const char *uid, json_t *obj)
 	p->uid = xstrdup(uid);
 	p->ns = xstrdup(json_string_value(json_object_get(meta, "namespace")) ?: "");
 	p->name = xstrdup(json_string_value(json_object_get(meta, "name")) ?: "");
-	p->dir = pods_dir_path(l->data_dir, uid);
+	p->dir = pods_dir_path(l->run_dir, uid);
+	p->disk_dir = pods_disk_dir(l->data_dir, uid);
 	p->spec = json_deep_copy(json_object_get(obj, "spec"));
 	p->obj = json_pack("{s:O,s:O}", "metadata", meta, "spec", p->spec);
 	p->fd = p->stop_fd = p->spawn_fd = -1;
@@ -187,6 +193,7 @@ static void free_pod(struct pod *p)
 	free(p->ns);
 	free(p->name);
 	free(p->dir);
+	free(p->disk_dir);
 	free(p);
 }
 
@@ -281,6 +288,35 @@ static int on_event(const char *type, json_t *obj, void *ctx)
 	return 0;
 }
 
+static bool listed(const json_t *list, const char *uid)
+{
+	size_t i;
+	json_t *it;
+
+	json_array_foreach(json_object_get(list, "items"), i, it) {
+		const char *u = json_string_value(json_object_get(json_object_get(it, "metadata"), "uid"));
+		if (u && !strcmp(u, uid))
+			return true;
+	}
+	return false;
+}
+
+/* The directories on disk (logs, emptyDirs) of pods the API no longer has. */
+static void remove_orphan_disk_dirs(struct loop *l, const json_t *list)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/pods", l->data_dir);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && !listed(list, de->d_name)) {
+			_cleanup_free_ char *p = xasprintf("%s/%s", dir, de->d_name);
+			nftw(p, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+		}
+	if (d)
+		closedir(d);
+}
+
 /*
  * Shims of pods the API no longer has (deleted while no agent ran) are
  * stopped, all at once and waited for with one deadline, and their
@@ -290,7 +326,7 @@ static void stop_orphans(struct loop *l)
 {
 	struct atoll_err err = ERR_INIT;
 	_cleanup_free_ char *path = xasprintf("/api/v1/pods?fieldSelector=spec.nodeName%%3D%s", l->node);
-	_cleanup_free_ char *dir = xasprintf("%s/pods", l->data_dir);
+	_cleanup_free_ char *dir = xasprintf("%s/pods", l->run_dir);
 	json_t *list = NULL;
 	struct { int fd; char *dir; } gone[64];
 	size_t ngone = 0;
@@ -302,17 +338,7 @@ static void stop_orphans(struct loop *l)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	while (d && (de = readdir(d)) && ngone < sizeof(gone) / sizeof(gone[0])) {
-		if (de->d_name[0] == '.')
-			continue;
-		bool known = false;
-		size_t i;
-		json_t *it;
-		json_array_foreach(json_object_get(list, "items"), i, it) {
-			const char *uid = json_string_value(json_object_get(json_object_get(it, "metadata"), "uid"));
-			if (uid && !strcmp(uid, de->d_name))
-				known = true;
-		}
-		if (known)
+		if (de->d_name[0] == '.' || listed(list, de->d_name))
 			continue;
 		gone[ngone].dir = xasprintf("%s/%s", dir, de->d_name);
 		gone[ngone].fd = shim_connect(gone[ngone].dir, &err);
@@ -328,7 +354,6 @@ static void stop_orphans(struct loop *l)
 	}
 	if (d)
 		closedir(d);
-	json_decref(list);
 	/* Each shim answers when its pod is down (or just closes): wait for all, bounded. */
 	for (int round = 0; round < 200; round++) {
 		struct pollfd pf[64];
@@ -348,11 +373,14 @@ static void stop_orphans(struct loop *l)
 	for (size_t i = 0; i < ngone; i++) {
 		if (gone[i].fd >= 0)
 			close(gone[i].fd);
-		volumes_teardown(gone[i].dir, l->data_dir);
+		_cleanup_free_ char *disk = pods_disk_dir(l->data_dir, strrchr(gone[i].dir, '/') + 1);
+		volumes_teardown(gone[i].dir, disk, l->data_dir);
 		shim_cleanup_after(gone[i].dir); /* a shim killed with its agent left its cgroups */
 		nftw(gone[i].dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 		free(gone[i].dir);
 	}
+	remove_orphan_disk_dirs(l, list);
+	json_decref(list);
 }
 
 static void *watch_thread(void *arg)
@@ -380,8 +408,9 @@ static void finish_delete(struct loop *l, struct pod *p)
 		kclient_do(l->kc, "DELETE", path, NULL, body, NULL, &err);
 		json_decref(body);
 	}
-	volumes_teardown(p->dir, l->data_dir);
+	volumes_teardown(p->dir, p->disk_dir, l->data_dir);
 	nftw(p->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	nftw(p->disk_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 static void tick(struct loop *l)
@@ -447,7 +476,7 @@ static void tick(struct loop *l)
 			}
 			/* As the kubelet, a terminated pod's volumes are released (claim disks unmounted). */
 			if (p->finished && pods_stop_done(p) && p->vols.sandbox) {
-				volumes_teardown(p->dir, l->data_dir);
+				volumes_teardown(p->dir, p->disk_dir, l->data_dir);
 				vol_set_release(&p->vols);
 			}
 		}
@@ -491,8 +520,8 @@ static void quotas_changed(void *ctx)
 	(void)ctx;
 }
 
-void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip,
-		bool pod_network)
+void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *run_dir,
+		const char *host_ip, bool pod_network)
 {
 	struct loop *l = xcalloc(1, sizeof(*l)); /* lives as long as the process */
 	pthread_t t;
@@ -500,7 +529,9 @@ void pods_start(struct kclient *kc, const char *node, const char *data_dir, cons
 	l->kc = kc;
 	l->node = xstrdup(node);
 	l->data_dir = xstrdup(data_dir);
+	l->run_dir = xstrdup(run_dir);
 	l->agent_dir = xasprintf("%s/agent", data_dir);
+	l->shim_dir = xasprintf("%s/agent", run_dir);
 	l->host_ip = host_ip ? xstrdup(host_ip) : NULL;
 	l->pod_network = pod_network;
 	l->quotas = kcache_start(kc, "/api/v1/resourcequotas", quotas_changed, NULL);
@@ -560,6 +591,6 @@ void pods_stop_all(int timeout_s)
 	/* Their volumes go too (tmpfs and disk mounts would outlive us otherwise). */
 	for (struct pod *p = l->pods; p; p = p->next)
 		if (pods_stop_done(p))
-			volumes_teardown(p->dir, l->data_dir);
+			volumes_teardown(p->dir, p->disk_dir, l->data_dir);
 	/* The tick thread stays blocked on the lock: the process is about to exit. */
 }

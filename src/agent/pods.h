@@ -2,7 +2,8 @@
 /*
  * Running the pods bound to this node. Each pod gets one shim (`atoll shim`,
  * src/shim/shim.h) that owns its sandbox, logs (DATA/pods/<uid>/<ctr>.log,
- * CRI format) and state; the agent creates and starts containers through it,
+ * CRI format) and state (RUN/pods/<uid>, RUN the node's runtime directory:
+ * agent/rundir.h); the agent creates and starts containers through it,
  * applies restartPolicy with back-off, reports status, and stops deleted
  * pods. Shims outlive the agent, which adopts them when it starts again.
  */
@@ -15,12 +16,12 @@ struct kclient;
 
 /*
  * Start the pod loop for node (strings copied; kc borrowed for the process's
- * life). host_ip (may be NULL) is reported as the pods' hostIP. With
+ * life); run_dir is agent_run_dir(data_dir). host_ip (may be NULL) is reported as the pods' hostIP. With
  * pod_network, pods get a network of their own (src/net) when the Node has a
  * spec.podCIDR.
  */
-void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *host_ip,
-		bool pod_network);
+void pods_start(struct kclient *kc, const char *node, const char *data_dir, const char *run_dir,
+		const char *host_ip, bool pod_network);
 
 /*
  * Stop every pod's sandbox and wait up to timeout_s for them: for an agent
@@ -36,8 +37,11 @@ void pods_stop_all(int timeout_s);
  */
 void pods_guest_kernel(const char *path);
 
-/* A pod's directory, DATA/pods/<uid>, where its shim's socket is (returns owned path). */
-char *pods_dir_path(const char *data_dir, const char *uid);
+/* A pod's runtime directory, RUN/pods/<uid>, where its shim's socket and state are (returns owned path). */
+char *pods_dir_path(const char *run_dir, const char *uid);
+
+/* A pod's directory on disk, DATA/pods/<uid>: its logs and emptyDir volumes (returns owned path). */
+char *pods_disk_dir(const char *data_dir, const char *uid);
 
 /* The log file of a pod's container (returns owned path). */
 char *pods_log_path(const char *data_dir, const char *uid, const char *container);

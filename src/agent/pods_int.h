@@ -47,7 +47,8 @@ struct pctr {
 
 struct pod {
 	char *uid, *ns, *name;
-	char *dir;              /* DATA/pods/<uid> */
+	char *dir;              /* RUN/pods/<uid>: sandbox.json, the shim's socket and state, volumes in memory */
+	char *disk_dir;         /* DATA/pods/<uid>: logs, emptyDir volumes on disk */
 	json_t *spec;           /* owned copy */
 	json_t *obj;            /* owned: {metadata, spec}, for the downward API */
 	struct pctr *c;         /* init containers first, then the regular ones, then the ephemeral ones */
@@ -94,7 +95,10 @@ struct pod {
 
 struct loop {
 	struct kclient *kc;
-	char *node, *data_dir, *agent_dir, *host_ip;
+	char *node, *data_dir, *host_ip;
+	char *run_dir;          /* the node's runtime directory (agent/rundir.h) */
+	char *agent_dir;        /* DATA/agent: the image cache */
+	char *shim_dir;         /* RUN/agent: the shims' sandbox ids, address leases, VM files */
 	bool pod_network;       /* give pods a network when the Node has a podCIDR */
 	struct kcache *quotas;  /* every ResourceQuota (list+watch), for the pools' limits */
 	pthread_mutex_t mu;

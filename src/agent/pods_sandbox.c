@@ -228,9 +228,9 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 			json_object_set_new(v, "disk", json_string(disk));
 		free(disk);
 	}
-	json_t *o = json_pack("{s:s,s:o,s:o,s:I,s:I,s:i,s:b,s:s}", "hostname", host, "images", imgs, "volumes",
+	json_t *o = json_pack("{s:s,s:o,s:o,s:I,s:I,s:i,s:b,s:s,s:s}", "hostname", host, "images", imgs, "volumes",
 			      vols, "cpu_milli", (json_int_t)cpu, "memory", (json_int_t)mem, "pids", 0, "network", 0,
-			      "namespace", p->ns);
+			      "namespace", p->ns, "log_dir", p->disk_dir);
 	if (json_array_size(json_object_get(p->spec, "hostAliases")))
 		json_object_set(o, "hostAliases", json_object_get(p->spec, "hostAliases"));
 	json_object_set_new(o, "isolation", json_string(p->vm ? "vm" : "namespace"));
@@ -273,18 +273,28 @@ static int write_sandbox_json(struct loop *l, struct pod *p)
 	return 0;
 }
 
+/* The pod's two directories: in the runtime directory and on disk (pods_int.h). */
+static void make_dirs(struct loop *l, struct pod *p)
+{
+	_cleanup_free_ char *run = xasprintf("%s/pods", l->run_dir);
+	_cleanup_free_ char *disk = xasprintf("%s/pods", l->data_dir);
+
+	mkdir(run, 0700);
+	mkdir(p->dir, 0700);
+	mkdir(l->data_dir, 0700);
+	mkdir(disk, 0700);
+	mkdir(p->disk_dir, 0700);
+}
+
 int pods_prepare_volumes(struct loop *l, struct pod *p)
 {
-	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
 	char why[sizeof(p->error)];
 	bool retry = false;
 
 	if (p->vols.sandbox)
 		return 0;
-	mkdir(l->data_dir, 0700);
-	mkdir(pods, 0700);
-	mkdir(p->dir, 0700);
-	if (volumes_prepare(l->kc, p->obj, p->dir, l->data_dir, &p->vols, why, sizeof(why), &retry) < 0) {
+	make_dirs(l, p);
+	if (volumes_prepare(l->kc, p->obj, p->dir, p->disk_dir, l->data_dir, &p->vols, why, sizeof(why), &retry) < 0) {
 		/* One event per new reason, not one per retry. */
 		if (strcmp(why, p->error))
 			volumes_event(l->kc, p->obj, why);
@@ -302,9 +312,8 @@ int pods_prepare_volumes(struct loop *l, struct pod *p)
 static int sandbox_begin(struct loop *l, struct pod *p)
 {
 	struct atoll_err err = ERR_INIT;
-	_cleanup_free_ char *pods = xasprintf("%s/pods", l->data_dir);
-
 	char why[sizeof(p->error)];
+
 	if (choose_isolation(l, p, why, sizeof(why)) < 0) {
 		sandbox_failed(l, p, why);
 		return -1;
@@ -316,15 +325,13 @@ static int sandbox_begin(struct loop *l, struct pod *p)
 		return -1;
 	if (pods_prepare_volumes(l, p) < 0)
 		return -1;
-	mkdir(l->data_dir, 0700);
-	mkdir(pods, 0700);
-	mkdir(p->dir, 0700);
+	make_dirs(l, p);
 	if (write_sandbox_json(l, p) < 0)
 		return -1;
 	/* A new sandbox: the old one's state and logs (if any) are history. */
 	_cleanup_free_ char *st = xasprintf("%s/state.json", p->dir);
 	unlink(st);
-	if ((p->spawn_fd = shim_spawn_begin(p->dir, l->agent_dir, &err)) < 0) {
+	if ((p->spawn_fd = shim_spawn_begin(p->dir, l->shim_dir, &err)) < 0) {
 		snprintf(p->error, sizeof(p->error), "%s", err.msg);
 		snprintf(p->error_reason, sizeof(p->error_reason), "CreatePodSandboxError");
 		return -1;

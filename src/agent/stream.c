@@ -20,6 +20,7 @@
 
 #include "lib/cryptolib.h"
 #include "agent/client.h"
+#include "agent/pods.h"
 #include "agent/stream.h"
 #include "api/pki.h"
 #include "lib/log.h"
@@ -30,7 +31,7 @@
 
 struct streamer {
 	struct kclient *kc;
-	char *node, *data_dir;
+	char *node, *data_dir, *run_dir;
 	char *cert_pem, *key_pem;
 	struct MHD_Daemon *daemon;
 };
@@ -368,7 +369,7 @@ static enum MHD_Result exec_or_attach(struct streamer *st, struct MHD_Connection
 		req = json_pack("{s:s,s:s,s:b}", "op", "attach", "id", ctr, "stdin", s->stdin_on);
 	}
 	const char *uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid"));
-	_cleanup_free_ char *dir = xasprintf("%s/pods/%s", st->data_dir, uid ? uid : "-");
+	_cleanup_free_ char *dir = pods_dir_path(st->run_dir, uid ? uid : "-");
 	if ((exec && s->tty) || spdy) {
 		/*
 		 * A terminal gets its size from kubectl's first resize message, which
@@ -445,7 +446,7 @@ static enum MHD_Result port_forward(struct streamer *st, struct MHD_Connection *
 		struct stream_session *s = xcalloc(1, sizeof(*s));
 		s->sock = -1;
 		s->shim = -1;
-		s->pod_dir = xasprintf("%s/pods/%s", st->data_dir, uid ? uid : "-");
+		s->pod_dir = pods_dir_path(st->run_dir, uid ? uid : "-");
 		q->s = s;
 		q->pf = true;
 		q->raw_spdy = true;
@@ -466,7 +467,7 @@ static enum MHD_Result port_forward(struct streamer *st, struct MHD_Connection *
 			return answer(conn, 400, "port-forward needs ports=N[,N...] (at most %d)", STREAM_MAX_PORTS);
 		}
 	}
-	s->pod_dir = xasprintf("%s/pods/%s", st->data_dir, uid ? uid : "-");
+	s->pod_dir = pods_dir_path(st->run_dir, uid ? uid : "-");
 	q->s = s;
 	q->pf = true;
 	return upgrade(conn, q, proto);
@@ -507,7 +508,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	else if (pf)
 		res = port_forward(st, conn, pod, *con_cls);
 	else
-		res = (enum MHD_Result)stream_logs(conn, st->data_dir, pod, seg[3]);
+		res = (enum MHD_Result)stream_logs(conn, st->data_dir, st->run_dir, pod, seg[3]);
 	json_decref(pod);
 	return res;
 }
@@ -537,6 +538,7 @@ int stream_start(const struct stream_opts *o, struct atoll_err *err)
 	st->kc = o->kc;
 	st->node = xstrdup(o->node);
 	st->data_dir = xstrdup(o->data_dir);
+	st->run_dir = xasprintf("%s/run", o->data_dir); /* through the link: agent/rundir.h */
 	self_signed(st);
 	st->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_ALLOW_UPGRADE | MHD_USE_TLS,

@@ -22,7 +22,7 @@ struct stream_opts {
 	int port;              /* 0: any free port */
 	struct kclient *kc;    /* borrowed for the process's life */
 	const char *node;      /* this node's name */
-	const char *data_dir;
+	const char *data_dir;  /* the pods' logs (DATA/pods/<uid>) and, through DATA/run, their shims */
 };
 
 /* Start serving (strings copied). Returns the bound port, or -1 with err. */
@@ -66,7 +66,8 @@ void stream_session_end(struct stream_session *s);
 
 /* GET /containerLogs: answer conn with the container's log (follow streams). Returns an MHD_Result. */
 struct MHD_Connection;
-int stream_logs(struct MHD_Connection *conn, const char *data_dir, const json_t *pod, const char *ctr);
+int stream_logs(struct MHD_Connection *conn, const char *data_dir, const char *run_dir, const json_t *pod,
+		const char *ctr);
 
 /* Write all of data to fd (blocking). 0 or -1. */
 int stream_write_all(int fd, const void *data, size_t len);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent/crilog.h"
+#include "agent/pods.h"
 #include "agent/stream.h"
 #include "api/pki.h"
 #include "lib/serverlibs.h"
@@ -21,7 +22,7 @@
 struct follow {
 	struct crilog c;
 	int fd;
-	char *dir, *ctr;
+	char *state, *dir, *ctr; /* the shim's state.json, the pod's runtime directory */
 	struct buf out;
 	size_t out_off;
 	int idle;
@@ -35,8 +36,7 @@ static const char *query(void *ctx, const char *key)
 /* Has the container stopped for good (exited, or the pod is gone)? */
 static bool finished(struct follow *f)
 {
-	_cleanup_free_ char *path = xasprintf("%s/state.json", f->dir);
-	json_t *st = json_load_file(path, 0, NULL);
+	json_t *st = json_load_file(f->state, 0, NULL);
 	struct stat sb;
 
 	if (!st)
@@ -85,6 +85,7 @@ static void follow_free(void *cls)
 	close(f->fd);
 	buf_release(&f->out);
 	free(f->dir);
+	free(f->state);
 	free(f->ctr);
 	free(f);
 }
@@ -99,7 +100,8 @@ static int reply(struct MHD_Connection *conn, unsigned code, char *body, size_t 
 	return ok;
 }
 
-int stream_logs(struct MHD_Connection *conn, const char *data_dir, const json_t *pod, const char *ctr)
+int stream_logs(struct MHD_Connection *conn, const char *data_dir, const char *run_dir, const json_t *pod,
+		const char *ctr)
 {
 	struct crilog_opts o;
 	char why[256];
@@ -107,8 +109,8 @@ int stream_logs(struct MHD_Connection *conn, const char *data_dir, const json_t 
 	if (crilog_opts_parse(query, conn, &o, why, sizeof(why)) < 0)
 		return reply(conn, 400, xstrdup(why), strlen(why));
 	const char *uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid"));
-	_cleanup_free_ char *dir = xasprintf("%s/pods/%s", data_dir, uid ? uid : "-");
-	_cleanup_free_ char *path = xasprintf("%s/%s.log%s", dir, ctr, o.previous ? ".1" : "");
+	_cleanup_free_ char *base = pods_log_path(data_dir, uid ? uid : "-", ctr);
+	_cleanup_free_ char *path = xasprintf("%s%s", base, o.previous ? ".1" : "");
 	size_t len = 0, aside = 0;
 	/* The part set aside at a rotation comes first, so tail and since see across it. */
 	_cleanup_free_ char *text = crilog_read(path, &len, &aside);
@@ -136,7 +138,8 @@ int stream_logs(struct MHD_Connection *conn, const char *data_dir, const json_t 
 	buf_init(&f->out);
 	if (start < aside)
 		crilog_feed(&f->c, text + start, aside - start, &f->out);
-	f->dir = xstrdup(dir);
+	f->dir = pods_dir_path(run_dir, uid ? uid : "-");
+	f->state = xasprintf("%s/state.json", f->dir);
 	f->ctr = xstrdup(ctr);
 	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, follow_read, f,
 								   follow_free);

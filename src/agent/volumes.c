@@ -259,15 +259,24 @@ struct placed {
 	bool ro;
 };
 
+/* vdir: the volumes' directory in the pod's runtime directory; disk_vdir: the one on disk. */
 static int place_one(struct kclient *kc, const json_t *pod, const json_t *vol, const char *vdir,
-		     const char *data_dir, struct placed *pl, char *why, size_t n, bool *retry)
+		     const char *disk_vdir, const char *data_dir, struct placed *pl, char *why, size_t n,
+		     bool *retry)
 {
 	const json_t *src;
 	gid_t fsg = pod_fsgroup(pod);
 
 	pl->sub = xstrdup("");
 	if ((src = json_object_get(vol, "emptyDir"))) {
-		pl->host = xasprintf("%s/%s", vdir, pl->name);
+		/* On the node's disk as the kubelet's; medium Memory gets its tmpfs in the runtime directory. */
+		const char *medium = json_string_value(json_object_get(src, "medium")) ?: "";
+		const char *where = strcmp(medium, "Memory") ? disk_vdir : vdir;
+		if (where == disk_vdir && mkdir(disk_vdir, 0755) < 0 && errno != EEXIST) {
+			snprintf(why, n, "mkdir %s: %s", disk_vdir, strerror(errno));
+			return -1;
+		}
+		pl->host = xasprintf("%s/%s", where, pl->name);
 		return empty_dir(src, pl->host, fsg, why, n);
 	}
 	if ((src = json_object_get(vol, "hostPath"))) {
@@ -430,14 +439,15 @@ static void placed_release(struct placed *pl, size_t n)
 	free(pl);
 }
 
-int volumes_prepare(struct kclient *kc, const json_t *pod, const char *pod_dir, const char *data_dir,
-		    struct vol_set *out, char *why, size_t n, bool *retry)
+int volumes_prepare(struct kclient *kc, const json_t *pod, const char *pod_dir, const char *disk_dir,
+		    const char *data_dir, struct vol_set *out, char *why, size_t n, bool *retry)
 {
 	const json_t *spec = json_object_get(pod, "spec");
 	const json_t *vols = json_object_get(spec, "volumes");
 	size_t nv = json_array_size(vols), i;
 	struct placed *pl = xcalloc(nv ? nv : 1, sizeof(*pl));
 	_cleanup_free_ char *vdir = xasprintf("%s/volumes", pod_dir);
+	_cleanup_free_ char *disk_vdir = xasprintf("%s/volumes", disk_dir);
 	json_t *v;
 	int rc = -1;
 
@@ -455,7 +465,7 @@ int volumes_prepare(struct kclient *kc, const json_t *pod, const char *pod_dir, 
 			snprintf(why, n, "volume %zu: bad name", i);
 			goto out;
 		}
-		if (place_one(kc, pod, v, vdir, data_dir, &pl[i], why, n, retry) < 0)
+		if (place_one(kc, pod, v, vdir, disk_vdir, data_dir, &pl[i], why, n, retry) < 0)
 			goto out;
 		pl[i].index = (int)json_array_size(out->sandbox);
 		char guest[64];
@@ -516,11 +526,13 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return 0;
 }
 
-void volumes_teardown(const char *pod_dir, const char *data_dir)
+void volumes_teardown(const char *pod_dir, const char *disk_dir, const char *data_dir)
 {
 	_cleanup_free_ char *vdir = xasprintf("%s/volumes", pod_dir);
+	_cleanup_free_ char *disk_vdir = xasprintf("%s/volumes", disk_dir);
 	struct stat top, st;
 
+	nftw(disk_vdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 	if (stat(vdir, &top) < 0)
 		return;
 	vol_disk_release_all(vdir, data_dir);

@@ -32,15 +32,16 @@ struct vol_set {
 
 /*
  * Prepare every volume of pod (borrowed; metadata and spec) under
- * pod_dir/volumes; PVC disks live under data_dir/volumes. Fills out (release
+ * pod_dir/volumes (the pod's runtime directory), emptyDirs on disk under
+ * disk_dir/volumes; PVC disks live under data_dir/volumes. Fills out (release
  * with vol_set_release). On failure returns -1 with why (a reason as the
  * kubelet words it, e.g. `configmap "x" not found`) and *retry true when
  * waiting may help (a missing ConfigMap, Secret or unbound claim), false for
  * a spec error; what was prepared so far stays for volumes_teardown.
  * kc may be NULL when the pod needs nothing from the API.
  */
-int volumes_prepare(struct kclient *kc, const json_t *pod, const char *pod_dir, const char *data_dir,
-		    struct vol_set *out, char *why, size_t n, bool *retry);
+int volumes_prepare(struct kclient *kc, const json_t *pod, const char *pod_dir, const char *disk_dir,
+		    const char *data_dir, struct vol_set *out, char *why, size_t n, bool *retry);
 void vol_set_release(struct vol_set *v);
 
 /* Record why the pod's volumes could not be set up, as the kubelet's FailedMount Warning event. */
@@ -56,9 +57,9 @@ int volumes_refresh(struct kclient *kc, const json_t *pod, const char *pod_dir, 
 /*
  * Undo volumes_prepare once the sandbox is gone: unmount memory-backed
  * emptyDirs, release the pod's claim disks (unmounted when no other pod on
- * this node uses them) and remove pod_dir/volumes.
+ * this node uses them) and remove pod_dir/volumes and disk_dir/volumes.
  */
-void volumes_teardown(const char *pod_dir, const char *data_dir);
+void volumes_teardown(const char *pod_dir, const char *disk_dir, const char *data_dir);
 
 /*
  * A claim disk for a VM pod: when host is a claim's mount (DATA/volumes/mnt/<pv>)

@@ -389,7 +389,8 @@ static void prune_users(const char *data_dir, const char *ud)
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		_cleanup_free_ char *rec = xasprintf("%s/pods/%s/volumes/..disks", data_dir, e->d_name);
+		/* Pod directories are in the runtime directory, DATA/run (agent/rundir.h). */
+		_cleanup_free_ char *rec = xasprintf("%s/run/pods/%s/volumes/..disks", data_dir, e->d_name);
 		if (access(rec, F_OK) < 0) {
 			_cleanup_free_ char *uf = xasprintf("%s/%s", ud, e->d_name);
 			unlink(uf);

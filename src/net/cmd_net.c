@@ -20,7 +20,7 @@ static void usage(FILE *f)
 		"attach gives the network namespace of process PID an address of CIDR on the\n"
 		"bridge " NET_BRIDGE " (as a pod's shim does) and prints it; detach undoes it;\n"
 		"files writes DIR/etc/resolv.conf and hosts; setup prepares the node.\n"
-		"--data-dir is where leases live (default /var/lib/atoll/agent, as the agent's shims).\n");
+		"--data-dir is where leases live (default /var/lib/atoll/run/agent, as the agent's shims).\n");
 }
 
 int cmd_net(int argc, char **argv)
@@ -37,8 +37,8 @@ int cmd_net(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	/* Where the agent's pod shims keep their state (DATA/agent), leases included. */
-	const char *cidr = NULL, *uid = NULL, *data_dir = "/var/lib/atoll/agent", *pod_dir = NULL, *ip = NULL;
+	/* Where the agent's pod shims keep their state (DATA/run/agent), leases included. */
+	const char *cidr = NULL, *uid = NULL, *data_dir = "/var/lib/atoll/run/agent", *pod_dir = NULL, *ip = NULL;
 	const char *ns = "default", *host = NULL;
 	long pid = 0;
 	int c;

@@ -28,7 +28,7 @@
 
 struct netloop {
 	struct kclient *kc;
-	char *node, *data_dir;
+	char *node;
 	char *pods_dir;  /* the sandboxes' data dir, where the shims lease addresses */
 	time_t last_gc;
 	pthread_mutex_t mu;
@@ -343,15 +343,14 @@ static void *main_thread(void *arg)
 	return NULL;
 }
 
-void net_agent_start(struct kclient *kc, const char *node, const char *data_dir)
+void net_agent_start(struct kclient *kc, const char *node, const char *run_dir)
 {
 	struct netloop *l = xcalloc(1, sizeof(*l)); /* lives as long as the process */
 	pthread_t t;
 
 	l->kc = kc;
 	l->node = xstrdup(node);
-	l->data_dir = xstrdup(data_dir);
-	l->pods_dir = xasprintf("%s/agent", data_dir); /* as src/agent/pods.c hands to the shims */
+	l->pods_dir = xasprintf("%s/agent", run_dir); /* as src/agent/pods.c hands to the shims */
 	l->dirty = true;
 	l->nodes = json_object();
 	l->hostports = json_object();

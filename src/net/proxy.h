@@ -44,8 +44,10 @@ json_t *net_proxy_udp_targets(const json_t *services, const json_t *slices);
 /*
  * The agent's network loop (a thread): waits for this node's podCIDR, sets
  * up the node (host.h), then keeps routes to other nodes and the proxy's
- * table in sync with the API. kc is borrowed for the process's life.
+ * table in sync with the API; releases the address leases (under
+ * run_dir/agent, the node's runtime directory) of pods gone from it. kc is
+ * borrowed for the process's life.
  */
-void net_agent_start(struct kclient *kc, const char *node, const char *data_dir);
+void net_agent_start(struct kclient *kc, const char *node, const char *run_dir);
 
 #endif

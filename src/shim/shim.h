@@ -7,11 +7,14 @@
  * Unix socket in the pod's directory; because the shim outlives the agent, a
  * restarted agent adopts running pods by connecting again.
  *
- * Pod directory (DATA/pods/<uid>/, made by the agent):
+ * Pod directory (RUN/pods/<uid>/, made by the agent in the node's runtime
+ * directory, a tmpfs: agent/rundir.h):
  *   sandbox.json  written by the agent before shim_spawn: see below
  *   shim.sock     the shim's socket
  *   shim.pid      the shim's pid
  *   state.json    written atomically by the shim on every change: see below
+ * Log directory (sandbox.json "log_dir", DATA/pods/<uid>/ on disk; the pod
+ * directory when absent):
  *   <ctr>.log     a container's output, CRI format, one line each:
  *                 "<RFC3339Nano UTC> <stdout|stderr> <F|P> <bytes>\n"
  *                 (P: a partial line, continued by the next record)
@@ -24,6 +27,7 @@
  *   "volumes": [{"host","guest","readonly"}] (visible in the sandbox),
  *   "cpu_milli", "memory" (bytes), "pids", "network": bool,
  *   "namespace" (the pod's Kubernetes namespace, for per-namespace cgroups),
+ *   optional "log_dir" (where the containers' logs go),
  *   optional "pool_cpu_milli", "pool_memory" (bytes): the namespace's
  *   ResourceQuota limits.cpu / limits.memory (quota_pool_limits in
  *   auth/auth_quota.h), absent for no limit; sb_opts_pool_from_json

@@ -110,6 +110,7 @@ struct shim_conn {
 
 struct shim {
 	char *dir, *data_dir;
+	char *log_dir;         /* containers' logs: sandbox.json "log_dir", else dir (owned) */
 	json_t *cfg;           /* sandbox.json (owned) */
 	struct sandbox sb;
 	int listen_fd;

@@ -287,6 +287,8 @@ int cmd_shim(int argc, char **argv)
 	s.cfg = json_load_file(cfgp, 0, &je);
 	if (!json_is_object(s.cfg))
 		fail("%s: %s", cfgp, je.text);
+	const char *ld = json_string_value(json_object_get(s.cfg, "log_dir"));
+	s.log_dir = xstrdup(ld && *ld ? ld : s.dir);
 	const char *iso = json_string_value(json_object_get(s.cfg, "isolation"));
 	if (iso && strcmp(iso, "vm") && strcmp(iso, "namespace"))
 		fail("sandbox.json: unknown isolation '%.32s'", iso);
@@ -347,5 +349,6 @@ int cmd_shim(int argc, char **argv)
 	json_decref(s.cfg);
 	free(s.dir);
 	free(s.data_dir);
+	free(s.log_dir);
 	return 0;
 }

@@ -63,7 +63,7 @@ static void send_create(struct shim *s, struct shim_ctr *k, struct shim_conn *c,
 
 static void open_log(struct shim *s, struct shim_ctr *k)
 {
-	_cleanup_free_ char *path = xasprintf("%s/%s.log", s->dir, k->name);
+	_cleanup_free_ char *path = xasprintf("%s/%s.log", s->log_dir, k->name);
 
 	if (shim_log_open(&k->log, path) < 0)
 		log_error("shim", "%s: cannot open its log", k->name);
@@ -76,8 +76,8 @@ static void open_log(struct shim *s, struct shim_ctr *k)
  */
 static void retire(struct shim *s, struct shim_ctr *k)
 {
-	_cleanup_free_ char *cur = xasprintf("%s/%s.log", s->dir, k->name);
-	_cleanup_free_ char *prev = xasprintf("%s/%s.log.1", s->dir, k->name);
+	_cleanup_free_ char *cur = xasprintf("%s/%s.log", s->log_dir, k->name);
+	_cleanup_free_ char *prev = xasprintf("%s/%s.log.1", s->log_dir, k->name);
 	_cleanup_free_ char *cur_aside = xasprintf("%s.rotated", cur);
 	_cleanup_free_ char *prev_aside = xasprintf("%s.rotated", prev);
 

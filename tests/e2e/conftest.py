@@ -8,6 +8,7 @@ import ctypes
 import glob
 import json
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -76,17 +77,25 @@ def free_port():
         return s.getsockname()[1]
 
 
+def run_dir(data_dir):
+    """The node's runtime directory: data_dir/run, a link to a directory under /run (src/agent/rundir.h),
+    resolved."""
+    return os.path.realpath(os.path.join(data_dir, "run"))
+
+
 def reap_node_dir(data_dir):
     """What a node that died (agent and shims killed) leaves under its data dir and on the host: kill its
-    shims, take down its mounts, and remove its sandboxes' cgroups (state.json lists them) once their pod
-    init is gone, as the agent's shim_cleanup_after would."""
-    subprocess.run(["pkill", "-KILL", "-f", f"atoll shim --dir {data_dir}/"], check=False)
+    shims, take down its mounts, remove its sandboxes' cgroups (state.json lists them) once their pod
+    init is gone, as the agent's shim_cleanup_after would, and its runtime directory under /run."""
+    roots = sorted({data_dir, run_dir(data_dir)})
+    for r in roots:
+        subprocess.run(["pkill", "-KILL", "-f", f"atoll shim --dir {r}/"], check=False)
     with open("/proc/mounts") as f:
-        mine = [line.split()[1] for line in f if line.split()[1].startswith(data_dir + "/")]
+        mine = [line.split()[1] for line in f if any(line.split()[1].startswith(r + "/") for r in roots)]
     for m in sorted(mine, reverse=True):
         subprocess.run(["umount", "-l", m], check=False)
     dirs = []
-    for st in glob.glob(os.path.join(data_dir, "**", "pods", "*", "state.json"), recursive=True):
+    for st in glob.glob(os.path.join(run_dir(data_dir), "pods", "*", "state.json")):
         try:
             with open(st) as f:
                 dirs += [d for d in json.load(f).get("cgroups", [])
@@ -107,6 +116,8 @@ def reap_node_dir(data_dir):
                     if time.monotonic() > end:
                         break
                     time.sleep(0.05)
+    if run_dir(data_dir).startswith("/run/atoll/"):
+        shutil.rmtree(run_dir(data_dir), ignore_errors=True)
 
 
 def env_push(env):

@@ -212,7 +212,7 @@ def test_not_run_again_in_a_new_sandbox(s):
         {"name": "once", "image": s.image, "command": ["echo", "ran-once"]}]}})
     assert code == 200, st
     wait_for(s, "phoenix", lambda p: "terminated" in eph(p).get("once", {}).get("state", {}))
-    d = os.path.join(s.data_dir, "pods", p["metadata"]["uid"])
+    d = os.path.join(s.data_dir, "run", "pods", p["metadata"]["uid"])
     with open(os.path.join(d, "shim.pid")) as f:
         shim_pid = int(f.read())
     with open(os.path.join(d, "state.json")) as f:

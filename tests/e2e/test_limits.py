@@ -50,7 +50,7 @@ def delete_and_wait(s, name):
 
 def pod_cgroups(s, uid):
     """The sandbox's cgroup directories on the host, from the shim's state.json."""
-    with open(os.path.join(s.data_dir, "pods", uid, "state.json")) as f:
+    with open(os.path.join(s.data_dir, "run", "pods", uid, "state.json")) as f:
         return json.load(f)["cgroups"]
 
 

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import tempfile
 
-from conftest import ATOLL, Server, reap_node_dir, env_pop, env_push
+from conftest import ATOLL, Server, reap_node_dir, run_dir, env_pop, env_push
 from test_node import node, wait_for
 from test_pods import HERE
 
@@ -70,7 +70,7 @@ def test_second_node_runs_pods_and_a_dead_node_is_replaced():
         agent.send_signal(signal.SIGKILL)
         agent.wait(timeout=10)
         agent = None
-        subprocess.run(["pkill", "-9", "-f", f"shim --dir {b_dir}/"], check=False)
+        subprocess.run(["pkill", "-9", "-f", f"shim --dir {run_dir(b_dir)}/"], check=False)
         n = wait_for(lambda: (lambda n: n if n and ready_status(n) == "Unknown" else None)(node(s, "host-b")),
                      timeout=30)
         assert n, node(s, "host-b")

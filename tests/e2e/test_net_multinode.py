@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from conftest import ATOLL, Server, netns_add, netns_del, netns_entered
+from conftest import ATOLL, Server, netns_add, netns_del, netns_entered, reap_node_dir
 from test_net import sh, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -115,6 +115,7 @@ def two():
                 netns_del(n)
             except AssertionError as e:
                 errors.append(e)
+        reap_node_dir(d2.name)  # n2's runtime directory (its pods are deleted above)
         d2.cleanup()
         subprocess.run(["rm", "-rf", img])
         if errors:

@@ -133,7 +133,7 @@ def test_pod_files_and_release(srv):
     assert "nameserver 10.96.0.10" in out and "search default.svc.cluster.local" in out
     assert f"{ip}\tfiles" in out and f"inet {ip}/24" in out
     # The shim leases under the agent's data dir; the lease goes with the pod.
-    lease = os.path.join(srv.data_dir, "agent", "net", "leases", ip)
+    lease = os.path.join(srv.data_dir, "run", "agent", "net", "leases", ip)
     with open(lease) as f:
         assert f.read().strip() == srv.kjson("get", "pod", "files")["metadata"]["uid"]
     srv.kubectl("delete", "pod", "files")

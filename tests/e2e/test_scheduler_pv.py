@@ -9,7 +9,7 @@ import signal
 import subprocess
 import tempfile
 
-from conftest import ATOLL, Server, env_pop, env_push
+from conftest import ATOLL, Server, env_pop, env_push, reap_node_dir
 from test_node import node, wait_for
 from test_pods import HERE
 
@@ -57,9 +57,10 @@ def affinity_nodes(pv):
 def shim_pids(data_dir):
     """The shims an agent started (their pod directories name them)."""
     pids = []
-    for uid in os.listdir(os.path.join(data_dir, "pods")) if os.path.isdir(os.path.join(data_dir, "pods")) else []:
+    pods = os.path.join(data_dir, "run", "pods")
+    for uid in os.listdir(pods) if os.path.isdir(pods) else []:
         try:
-            with open(os.path.join(data_dir, "pods", uid, "shim.pid")) as f:
+            with open(os.path.join(pods, uid, "shim.pid")) as f:
                 pids.append(int(f.read().strip()))
         except (OSError, ValueError):
             pass
@@ -151,9 +152,7 @@ def test_pods_follow_their_volumes_node():
             agent.kill()
             agent.wait()
         stop_shims(a_dir)
-        with open("/proc/mounts") as f:
-            for m in sorted((line.split()[1] for line in f if line.split()[1].startswith(a_dir + "/")), reverse=True):
-                subprocess.run(["umount", "-l", m], check=False)
+        reap_node_dir(a_dir)  # its mounts and runtime directory
         if s:
             s.close()
         env_pop(old)

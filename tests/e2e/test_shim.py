@@ -117,6 +117,12 @@ def pid_gone(pid, timeout=T):
 
 
 def pod_dir(s, uid):
+    """The pod's runtime directory (its shim's socket, state and pid; src/agent/rundir.h)."""
+    return os.path.join(s.data_dir, "run", "pods", uid)
+
+
+def log_dir(s, uid):
+    """The pod's directory on disk: its containers' logs."""
     return os.path.join(s.data_dir, "pods", uid)
 
 
@@ -148,7 +154,7 @@ def test_two_containers_share_one_sandbox(node_server):
     shim_pid = int(open(os.path.join(d, "shim.pid")).read())
     assert open(f"/proc/{shim_pid}/cmdline", "rb").read().split(b"\0")[1] == b"shim"
     # Its log lines are CRI records; the API gives back the plain output.
-    rec = open(os.path.join(d, "a.log")).readline().split(" ", 3)
+    rec = open(os.path.join(log_dir(s, uid), "a.log")).readline().split(" ", 3)
     assert rec[1] == "stdout" and rec[2] == "F" and rec[3] == "a-pair\n"
     ts = logs(s, "pair", "-c", "a", "--timestamps")
     assert ts.startswith(rec[0] + " a-pair")
@@ -257,8 +263,7 @@ def test_a_big_log_is_rotated(node_server):
     uid = create(s, pod("chatty", [ctr("main", s.image, "yes 0123456789012345678901234567890123456789012345678901234567890 "
                                                         "| head -n 200000; echo the-end")]))
     wait_pod(s, "chatty", lambda p: phase(p) == "Succeeded", timeout=60)
-    d = pod_dir(s, uid)
-    assert os.path.getsize(os.path.join(d, "main.log.rotated")) <= 10 << 20
+    assert os.path.getsize(os.path.join(log_dir(s, uid), "main.log.rotated")) <= 10 << 20
     out = s.kubectl("logs", "chatty", "--tail=1").stdout
     assert out == "the-end\n"
     delete_and_wait(s, "chatty")
@@ -459,9 +464,11 @@ def test_exec_attach_and_portforward_streams(node_server):
 
 
 def test_a_long_data_dir_path(tmp_path):
-    # DATA/pods/<uid>/shim.sock can be longer than a socket address holds.
+    # DATA/run/pods/<uid>/shim.sock can be longer than a socket address holds: DATA/run is a plain
+    # directory when made before the first start (as where /run is not a tmpfs), not a link to /run.
     data = tmp_path / ("d" * 60)
     data.mkdir()
+    (data / "run").mkdir()
     img = mkimage()
     s = Server(data_dir=str(data), node=True, args=["--node-name", "n1"])
     try:
@@ -539,9 +546,10 @@ def test_a_restarted_agent_adopts_running_pods(tmp_path):
         s.stop()
         # Whatever a failure left: shims stop their pods on SIGTERM.
         shims = []
-        for uid in os.listdir(os.path.join(s.data_dir, "pods")) if os.path.isdir(os.path.join(s.data_dir, "pods")) else []:
+        pods = os.path.join(s.data_dir, "run", "pods")
+        for uid in os.listdir(pods) if os.path.isdir(pods) else []:
             try:
-                shims.append(int(open(os.path.join(s.data_dir, "pods", uid, "shim.pid")).read()))
+                shims.append(int(open(os.path.join(pods, uid, "shim.pid")).read()))
                 os.kill(shims[-1], signal.SIGTERM)
             except (OSError, ValueError):
                 pass

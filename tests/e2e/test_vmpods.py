@@ -135,7 +135,7 @@ def shim_gone(d, timeout=T):
 
 def test_vm_pod_that_cannot_boot_reports_why_and_cleans_up(vs):
     uid = create(vs, pod("vm1", vs.image, rc="atoll-vm", limits={"cpu": "1500m", "memory": "64Mi"}))
-    d = os.path.join(vs.data_dir, "pods", uid)
+    d = os.path.realpath(os.path.join(vs.data_dir, "run", "pods", uid))
     p = wait_pod(vs, "vm1", lambda p: waiting(p).get("reason") == "CreatePodSandboxError")
     msg = waiting(p)["message"]
     # Not a hang: the VMM ended and the pod says so, with the VMM's own last word.
@@ -225,7 +225,7 @@ def test_vm_pod_volumes_are_disks_and_shares(vs):
     uid = create(vs, pod("vmvol", vs.image, rc="atoll-vm", volumes=vols,
                          mounts=[{"name": "scratch", "mountPath": "/scratch"},
                                  {"name": "cfg", "mountPath": "/cfg"}]))
-    d = os.path.join(vs.data_dir, "pods", uid)
+    d = os.path.realpath(os.path.join(vs.data_dir, "run", "pods", uid))
     wait_pod(vs, "vmvol", lambda p: waiting(p).get("reason") == "CreatePodSandboxError")
     cfg = read_json(os.path.join(d, "vm.json"))
     sb = read_json(os.path.join(d, "sandbox.json"))
@@ -253,7 +253,7 @@ def test_vm_pod_takes_a_claim_disk_as_a_block_device(vs):
     vol = [{"name": "data", "persistentVolumeClaim": {"claimName": "vmdisk"}}]
     m = [{"name": "data", "mountPath": "/data"}]
     uid = create(vs, pod("vmpvc", vs.image, rc="atoll-vm", volumes=vol, mounts=m))
-    d = os.path.join(vs.data_dir, "pods", uid)
+    d = os.path.realpath(os.path.join(vs.data_dir, "run", "pods", uid))
     wait_pod(vs, "vmpvc", lambda p: waiting(p).get("reason") == "CreatePodSandboxError")
     pv = vs.kjson("get", "pvc", "vmdisk")["spec"]["volumeName"]
     img = os.path.join(vs.data_dir, "volumes", pv + ".img")
@@ -286,7 +286,7 @@ def test_vm_pod_gets_a_tap_on_the_bridge(img):
             time.sleep(0.2)
         cidr = s.kjson("get", "node", "n1")["spec"]["podCIDR"]
         uid = create(s, pod("vmnet", img, rc="atoll-vm"))
-        d = os.path.join(s.data_dir, "pods", uid)
+        d = os.path.realpath(os.path.join(s.data_dir, "run", "pods", uid))
         wait_pod(s, "vmnet", lambda p: waiting(p).get("reason") == "CreatePodSandboxError")
         cfg = read_json(os.path.join(d, "vm.json"))
         [nic] = cfg["network-interfaces"]
@@ -306,7 +306,7 @@ def test_vm_pod_gets_a_tap_on_the_bridge(img):
         assert shim_gone(d)
         links = subprocess.run(["ip", "-n", s.netns, "-o", "link"], capture_output=True, text=True).stdout
         assert tap not in links
-        leases = os.path.join(s.data_dir, "agent", "net", "leases")
+        leases = os.path.join(s.data_dir, "run", "agent", "net", "leases")
         for f in os.listdir(leases) if os.path.isdir(leases) else []:
             with open(os.path.join(leases, f)) as fh:
                 assert uid not in fh.read()

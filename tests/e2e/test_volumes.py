@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import Server, image_node
+from conftest import Server, image_node, run_dir
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -35,8 +35,10 @@ def node_server():
 
 
 def mounts_under(d):
+    """Mounts under data dir d and under its node's runtime directory (secrets, memory emptyDirs)."""
+    roots = (d + "/", run_dir(d) + "/")
     with open("/proc/self/mounts") as f:
-        return [line.split()[1] for line in f if line.split()[1].startswith(d + "/")]
+        return [line.split()[1] for line in f if line.split()[1].startswith(roots)]
 
 
 def post(s, path, obj):

@@ -245,11 +245,13 @@ static json_t *find_mount(json_t *mounts, const char *ctr, const char *target)
 
 static void test_prepare(const char *tmp)
 {
-	char pod_dir[512], hp[512], hf[600], why[300] = "", path[800];
+	char pod_dir[512], disk_dir[512], hp[512], hf[600], why[300] = "", path[800];
 	struct vol_set vs = { 0 };
 	bool retry = true;
 
 	snprintf(pod_dir, sizeof(pod_dir), "%s/pod", tmp);
+	snprintf(disk_dir, sizeof(disk_dir), "%s/disk", tmp); /* the pod's directory on disk: emptyDirs */
+	mkdir(disk_dir, 0700);
 	snprintf(hp, sizeof(hp), "%s/host", tmp);
 	snprintf(hf, sizeof(hf), "%s/host/file.txt", tmp);
 	mkdir(pod_dir, 0700);
@@ -268,7 +270,7 @@ static void test_prepare(const char *tmp)
 		"containers", "name", "main", "volumeMounts", "name", "host", "mountPath", "/host", "readOnly", 1,
 		"name", "one", "mountPath", "/etc/one.txt", "name", "info", "mountPath", "/etc/podinfo");
 
-	CHECK(volumes_prepare(NULL, pod, pod_dir, tmp, &vs, why, sizeof(why), &retry) == 0);
+	CHECK(volumes_prepare(NULL, pod, pod_dir, disk_dir, tmp, &vs, why, sizeof(why), &retry) == 0);
 	if (!vs.sandbox) {
 		fprintf(stderr, "volumes_prepare: %s\n", why);
 		json_decref(pod);
@@ -276,7 +278,7 @@ static void test_prepare(const char *tmp)
 	}
 	CHECK(json_array_size(vs.sandbox) == 4);
 	json_t *v0 = json_array_get(vs.sandbox, 0), *v2 = json_array_get(vs.sandbox, 2);
-	snprintf(path, sizeof(path), "%s/volumes/scratch", pod_dir);
+	snprintf(path, sizeof(path), "%s/volumes/scratch", disk_dir);
 	CHECK_STR(json_string_value(json_object_get(v0, "host")), path);
 	CHECK_STR(json_string_value(json_object_get(v0, "guest")), "/volumes/0");
 	CHECK(mode_of(path) == 0777);
@@ -284,7 +286,7 @@ static void test_prepare(const char *tmp)
 	CHECK(json_is_true(json_object_get(json_array_get(vs.sandbox, 3), "readonly")));
 	json_t *m = find_mount(vs.mounts, "init", "/cache");
 	CHECK(m && !strcmp(json_string_value(json_object_get(m, "source")), "/volumes/0/a/b"));
-	snprintf(path, sizeof(path), "%s/volumes/scratch/a/b", pod_dir);
+	snprintf(path, sizeof(path), "%s/volumes/scratch/a/b", disk_dir);
 	CHECK(mode_of(path) == 0777); /* created for the subPath */
 	m = find_mount(vs.mounts, "main", "/host");
 	CHECK(m && !strcmp(json_string_value(json_object_get(m, "source")), "/volumes/1"));
@@ -301,13 +303,13 @@ static void test_prepare(const char *tmp)
 	json_t *vm = json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(pod, "spec"),
 		"initContainers"), 0), "volumeMounts"), 1);
 	json_object_set_new(vm, "subPath", json_string("../../etc"));
-	CHECK(volumes_prepare(NULL, pod, pod_dir, tmp, &vs, why, sizeof(why), &retry) < 0 && !retry);
+	CHECK(volumes_prepare(NULL, pod, pod_dir, disk_dir, tmp, &vs, why, sizeof(why), &retry) < 0 && !retry);
 	CHECK(strstr(why, "'..'") != NULL);
 	json_object_set_new(vm, "subPath", json_string("/etc"));
-	CHECK(volumes_prepare(NULL, pod, pod_dir, tmp, &vs, why, sizeof(why), &retry) < 0);
+	CHECK(volumes_prepare(NULL, pod, pod_dir, disk_dir, tmp, &vs, why, sizeof(why), &retry) < 0);
 	json_object_set_new(vm, "subPath", json_string("ok"));
 	json_object_set_new(vm, "name", json_string("nosuch"));
-	CHECK(volumes_prepare(NULL, pod, pod_dir, tmp, &vs, why, sizeof(why), &retry) < 0);
+	CHECK(volumes_prepare(NULL, pod, pod_dir, disk_dir, tmp, &vs, why, sizeof(why), &retry) < 0);
 	CHECK(strstr(why, "nosuch") != NULL);
 	json_object_set_new(vm, "name", json_string("scratch"));
 
@@ -317,21 +319,21 @@ static void test_prepare(const char *tmp)
 	json_t *init = json_array_get(json_object_get(json_object_get(pod, "spec"), "initContainers"), 0);
 	json_object_set_new(init, "env", json_pack("[{s:s,s:{s:{s:s}}}]", "name", "MY_NAME", "valueFrom", "fieldRef",
 						   "fieldPath", "metadata.name"));
-	CHECK(volumes_prepare(NULL, pod, pod_dir, tmp, &vs, why, sizeof(why), &retry) == 0);
+	CHECK(volumes_prepare(NULL, pod, pod_dir, disk_dir, tmp, &vs, why, sizeof(why), &retry) == 0);
 	m = vs.mounts ? find_mount(vs.mounts, "init", "/cache") : NULL;
 	CHECK(m && !strcmp(json_string_value(json_object_get(m, "source")), "/volumes/0/per-pod/p"));
 	vol_set_release(&vs);
 	json_object_set_new(vm, "subPathExpr", json_string("$(MY_NAME)/../../x"));
-	CHECK(volumes_prepare(NULL, pod, pod_dir, tmp, &vs, why, sizeof(why), &retry) < 0);
+	CHECK(volumes_prepare(NULL, pod, pod_dir, disk_dir, tmp, &vs, why, sizeof(why), &retry) < 0);
 	json_object_set_new(vm, "subPath", json_string("a"));
-	CHECK(volumes_prepare(NULL, pod, pod_dir, tmp, &vs, why, sizeof(why), &retry) < 0);
+	CHECK(volumes_prepare(NULL, pod, pod_dir, disk_dir, tmp, &vs, why, sizeof(why), &retry) < 0);
 	CHECK(strstr(why, "mutually exclusive") != NULL);
 	json_object_del(vm, "subPathExpr");
 
 	/* A missing ConfigMap waits (retry) with the kubelet's reason. */
 	json_array_append_new(json_object_get(json_object_get(pod, "spec"), "volumes"),
 			      json_pack("{s:s,s:{s:s}}", "name", "cfg", "configMap", "name", "absent"));
-	CHECK(volumes_prepare(NULL, pod, pod_dir, tmp, &vs, why, sizeof(why), &retry) < 0 && retry);
+	CHECK(volumes_prepare(NULL, pod, pod_dir, disk_dir, tmp, &vs, why, sizeof(why), &retry) < 0 && retry);
 	CHECK_STR(why, "configmap \"absent\" not found");
 
 	/* Memory-backed emptyDir: a tmpfs of the size limit, gone at teardown. */
@@ -343,7 +345,7 @@ static void test_prepare(const char *tmp)
 		json_object_del(json_object_get(pod, "spec"), "initContainers");
 		snprintf(pod_dir, sizeof(pod_dir), "%s/pod2", tmp);
 		mkdir(pod_dir, 0700);
-		CHECK(volumes_prepare(NULL, pod, pod_dir, tmp, &vs, why, sizeof(why), &retry) == 0);
+		CHECK(volumes_prepare(NULL, pod, pod_dir, disk_dir, tmp, &vs, why, sizeof(why), &retry) == 0);
 		snprintf(path, sizeof(path), "%s/volumes/scratch/big", pod_dir);
 		int fd = open(path, O_WRONLY | O_CREAT, 0644);
 		static char block[4096];
@@ -355,13 +357,15 @@ static void test_prepare(const char *tmp)
 			close(fd);
 		CHECK(written > 0 && written <= 256); /* 1 MiB holds at most 256 blocks */
 		vol_set_release(&vs);
-		volumes_teardown(pod_dir, tmp);
+		volumes_teardown(pod_dir, disk_dir, tmp);
 		snprintf(path, sizeof(path), "%s/volumes", pod_dir);
 		CHECK(access(path, F_OK) < 0);
 	}
 	snprintf(pod_dir, sizeof(pod_dir), "%s/pod", tmp);
-	volumes_teardown(pod_dir, tmp);
+	volumes_teardown(pod_dir, disk_dir, tmp);
 	snprintf(path, sizeof(path), "%s/volumes", pod_dir);
+	CHECK(access(path, F_OK) < 0);
+	snprintf(path, sizeof(path), "%s/volumes", disk_dir);
 	CHECK(access(path, F_OK) < 0);
 	CHECK(access(hf, F_OK) == 0); /* hostPaths are never removed */
 	json_decref(pod);
