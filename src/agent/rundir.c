@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,6 @@
 #include "agent/rundir.h"
 #include "lib/xalloc.h"
 
-#define TMPFS_MAGIC_ 0x01021994
 #define RUN_BASE "/run/atoll"
 
 /* mkdir -p for the few levels below /run, each 0711 (the shims' sandboxes look through them). */
@@ -40,7 +40,7 @@ static char *new_target(void)
 	struct statfs fs;
 	unsigned char r[8];
 
-	if (statfs("/run", &fs) < 0 || fs.f_type != TMPFS_MAGIC_ || access("/run", W_OK) < 0)
+	if (statfs("/run", &fs) < 0 || fs.f_type != TMPFS_MAGIC || access("/run", W_OK) < 0)
 		return NULL;
 	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
 		return NULL;

@@ -11,6 +11,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -230,10 +232,17 @@ static int empty_dir(const json_t *ed, const char *dir, gid_t fsg, char *why, si
 	return 0;
 }
 
-/* A small tmpfs at dir (made when missing), unless one is there already (a later update). */
+/*
+ * A directory in memory at dir (made when missing): the pod's directory when
+ * that is on a tmpfs already (the node's runtime directory, agent/rundir.h),
+ * else a small tmpfs of its own, unless one is there already (a later
+ * update). No mount per pod keeps the host's mount table small, which every
+ * new sandbox copies.
+ */
 static int memory_dir(const char *dir, char *why, size_t n)
 {
 	struct stat a, b;
+	struct statfs fs;
 	_cleanup_free_ char *parent = xasprintf("%s/..", dir);
 
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
@@ -241,6 +250,8 @@ static int memory_dir(const char *dir, char *why, size_t n)
 		return -1;
 	}
 	if (stat(dir, &a) == 0 && stat(parent, &b) == 0 && a.st_dev != b.st_dev)
+		return 0;
+	if (statfs(dir, &fs) == 0 && fs.f_type == TMPFS_MAGIC)
 		return 0;
 	/* Secrets are at most 1 MiB each; a projected volume holds a few. */
 	if (mount("atoll-secret", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=16m") < 0) {

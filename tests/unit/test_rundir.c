@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The node's runtime directory: a link into /run made once, made again after a reboot, or a plain directory. */
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -14,7 +15,7 @@ static int run_is_tmpfs(void)
 {
 	struct statfs fs;
 
-	return statfs("/run", &fs) == 0 && fs.f_type == 0x01021994 && access("/run", W_OK) == 0;
+	return statfs("/run", &fs) == 0 && fs.f_type == TMPFS_MAGIC && access("/run", W_OK) == 0;
 }
 
 int main(void)
