@@ -27,9 +27,11 @@ extern char **environ;
 #define CALL_TIMEOUT_MS  30000
 
 /*
- * Shims are our children (spawned without copying our address space: a
- * fork of a big server takes milliseconds) in a session of their own, so
- * they outlive us; while we live we reap them (shim_reap).
+ * Shims are forked by the zygote (below), which reaps them, or when it
+ * cannot help, our children (spawned without copying our address space: a
+ * fork of a big server takes milliseconds); either way in a session of
+ * their own, so they outlive us. We reap our children (the zygote too)
+ * while we live (shim_reap).
  */
 static pthread_mutex_t kids_mu = PTHREAD_MUTEX_INITIALIZER;
 static pid_t *kids;
@@ -47,19 +49,15 @@ void shim_reap(void)
 	pthread_mutex_unlock(&kids_mu);
 }
 
-int shim_spawn_begin(const char *pod_dir, const char *data_dir, struct atoll_err *err)
+/* posix_spawn atoll with argv, fd at 3 in the child; adds it to kids. Returns 0 or an errno. */
+static int spawn_atoll(char *const argv[], int fd)
 {
 	char self[PATH_MAX];
 	ssize_t k = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int p[2];
 
 	if (k <= 0)
-		return err_set(err, 500, "InternalError", "cannot find our own binary: %s", strerror(errno));
+		return errno ? errno : ENOENT;
 	self[k] = '\0';
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return err_set(err, 500, "InternalError", "pipe: %s", strerror(errno));
-	char *argv[] = { "atoll", "shim", "--dir", (char *)pod_dir, "--data-dir", (char *)data_dir,
-			 "--ready-fd", "3", NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, dfl;
@@ -69,7 +67,7 @@ int shim_spawn_begin(const char *pod_dir, const char *data_dir, struct atoll_err
 	sigaddset(&dfl, SIGTERM);
 	sigaddset(&dfl, SIGINT);
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 3);
+	posix_spawn_file_actions_adddup2(&fa, fd, 3);
 	posix_spawn_file_actions_addclosefrom_np(&fa, 4);
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
@@ -79,11 +77,8 @@ int shim_spawn_begin(const char *pod_dir, const char *data_dir, struct atoll_err
 	int e = posix_spawn(&pid, self, &fa, &at, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
-	close(p[1]);
-	if (e) {
-		close(p[0]);
-		return err_set(err, 500, "InternalError", "starting the pod shim: %s", strerror(e));
-	}
+	if (e)
+		return e;
 	pthread_mutex_lock(&kids_mu);
 	if (nkids == capkids) {
 		capkids = capkids ? 2 * capkids : 64;
@@ -91,6 +86,84 @@ int shim_spawn_begin(const char *pod_dir, const char *data_dir, struct atoll_err
 	}
 	kids[nkids++] = pid;
 	pthread_mutex_unlock(&kids_mu);
+	return 0;
+}
+
+/*
+ * The zygote (shim_zygote.c), started on first use; requests are one at a
+ * time. zygote_fd is -1 until then, and again after a failure (the next
+ * spawn starts a new one; the old one exits on EOF).
+ */
+static pthread_mutex_t zygote_mu = PTHREAD_MUTEX_INITIALIZER;
+static int zygote_fd = -1;
+
+/* The shim's pid, or -1 when the zygote cannot help (the caller spawns the shim itself). */
+static pid_t zygote_spawn(const char *pod_dir, const char *data_dir, int ready)
+{
+	char msg[2 * PATH_MAX + 2];
+	int n = snprintf(msg, sizeof(msg), "%s%c%s", pod_dir, '\0', data_dir);
+	int r = -1;
+
+	if (n < 0 || (size_t)n + 1 >= sizeof(msg) || getenv("ATOLL_NO_ZYGOTE"))
+		return -1;
+	pthread_mutex_lock(&zygote_mu);
+	if (zygote_fd < 0) {
+		int sv[2];
+		/* Blank room for the shims' command lines, which the zygote writes over its own. */
+		static char pad[2048];
+		memset(pad, ' ', sizeof(pad) - 1);
+		char *argv[] = { "atoll", "shim", "--zygote", "3", pad, NULL };
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0) {
+			if (spawn_atoll(argv, sv[1]) == 0)
+				zygote_fd = sv[0];
+			else
+				close(sv[0]);
+			close(sv[1]);
+		}
+	}
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl = { 0 };
+	struct iovec iov = { .iov_base = msg, .iov_len = (size_t)n + 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &ready, sizeof(int));
+	struct pollfd pf = { .fd = zygote_fd, .events = POLLIN };
+	if (zygote_fd >= 0 && sendmsg(zygote_fd, &mh, MSG_NOSIGNAL) == n + 1 && poll(&pf, 1, 5000) == 1 &&
+	    recv(zygote_fd, &r, sizeof(r), 0) == (ssize_t)sizeof(r) && r > 0) {
+		pthread_mutex_unlock(&zygote_mu);
+		return (pid_t)r;
+	}
+	/* A refusal or a broken zygote: start afresh next time (it exits when its socket closes). */
+	if (zygote_fd >= 0)
+		close(zygote_fd);
+	zygote_fd = -1;
+	pthread_mutex_unlock(&zygote_mu);
+	return -1;
+}
+
+int shim_spawn_begin(const char *pod_dir, const char *data_dir, struct atoll_err *err)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return err_set(err, 500, "InternalError", "pipe: %s", strerror(errno));
+	if (zygote_spawn(pod_dir, data_dir, p[1]) > 0) {
+		close(p[1]);
+		return p[0];
+	}
+	char *argv[] = { "atoll", "shim", "--dir", (char *)pod_dir, "--data-dir", (char *)data_dir,
+			 "--ready-fd", "3", NULL };
+	int e = spawn_atoll(argv, p[1]);
+	close(p[1]);
+	if (e) {
+		close(p[0]);
+		return err_set(err, 500, "InternalError", "starting the pod shim: %s", strerror(e));
+	}
 	return p[0];
 }
 

@@ -189,4 +189,7 @@ void shim_pf_from_client(struct shim *s, struct shim_conn *c, const char *data, 
 /* A portforward client has no more to send. */
 void shim_pf_client_eof(struct shim *s, struct shim_conn *c);
 
+/* shim_zygote.c: `atoll shim --zygote FD`: fork shims on the agent's requests on socket FD (shim_client.c). */
+int shim_zygote_main(int sock);
+
 #endif

@@ -252,6 +252,7 @@ int cmd_shim(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "data-dir", required_argument, NULL, 'D' },
 		{ "ready-fd", required_argument, NULL, 'r' },
+		{ "zygote", required_argument, NULL, 'z' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct shim s = { .listen_fd = -1, .hostnet = -1, .next_proc = 1 };
@@ -266,6 +267,7 @@ int cmd_shim(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'D': data_dir = optarg; break;
 		case 'r': ready_fd = atoi(optarg); break;
+		case 'z': return shim_zygote_main(atoi(optarg));
 		default:
 			fprintf(stderr, "usage: atoll shim --dir POD_DIR --data-dir AGENT_DATA\n");
 			return 2;

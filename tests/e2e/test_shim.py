@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import Server
+from conftest import Server, env_pop, env_push
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 T = 30
@@ -461,6 +461,48 @@ def test_exec_attach_and_portforward_streams(node_server):
     assert ex == {"op": "exit", "signal": 9}
     c.close()
     delete_and_wait(s, "streams")
+
+
+def ppid(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[1])
+
+
+def cmdline(pid):
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        return [a.decode() for a in f.read().split(b"\0") if a]
+
+
+@pytest.mark.parametrize("zygote", [True, False])
+def test_shims_are_forked_by_the_zygote_or_spawned_without_it(zygote):
+    # The agent's zygote (src/shim/shim_zygote.c) forks the shims, which read as if exec'd; without it
+    # (ATOLL_NO_ZYGOTE=1, or when it fails) the agent spawns them itself. Either way the pod runs.
+    old = env_push({} if zygote else {"ATOLL_NO_ZYGOTE": "1"})
+    try:
+        s = Server(node=True, args=["--node-name", "n1"])
+    finally:
+        env_pop(old)
+    img = mkimage()
+    try:
+        wait_node(s)
+        uid = create(s, pod("zyg", [ctr("main", f"oci:{img}:latest", "exec sleep 305")]))
+        wait_pod(s, "zyg", lambda p: phase(p) == "Running")
+        shim = int(open(os.path.join(pod_dir(s, uid), "shim.pid")).read())
+        d = os.path.realpath(pod_dir(s, uid))
+        assert cmdline(shim) == ["atoll", "shim", "--dir", d, "--data-dir", os.path.realpath(
+            os.path.join(s.data_dir, "run", "agent")), "--ready-fd", "3"], cmdline(shim)
+        parent = ppid(shim)
+        if zygote:
+            assert cmdline(parent)[:4] == ["atoll", "shim", "--zygote", "3"], cmdline(parent)[:4]
+        else:
+            assert cmdline(parent)[1] == "server", cmdline(parent)[:4]
+        delete_and_wait(s, "zyg")
+        assert pid_gone(shim)
+    finally:
+        s.close()
+        subprocess.run(["rm", "-rf", img])
+    # The zygote goes with its agent.
+    assert pid_gone(parent)
 
 
 def test_a_long_data_dir_path(tmp_path):
