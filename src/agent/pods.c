@@ -10,7 +10,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include "agent/metrics.h"
 #include "agent/pods_int.h"
 #include "lib/log.h"
+#include "lib/rmtree.h"
 #include "lib/xalloc.h"
 #include "podinit/proto.h"
 #include "shim/shim.h"
@@ -197,12 +197,6 @@ static void free_pod(struct pod *p)
 	free(p);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	remove(path);
-	return 0;
-}
 
 static void begin_delete(struct pod *p, const json_t *meta, bool gone)
 {
@@ -311,7 +305,7 @@ static void remove_orphan_disk_dirs(struct loop *l, const json_t *list)
 	while (d && (de = readdir(d)))
 		if (de->d_name[0] != '.' && !listed(list, de->d_name)) {
 			_cleanup_free_ char *p = xasprintf("%s/%s", dir, de->d_name);
-			nftw(p, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+			rmtree(p);
 		}
 	if (d)
 		closedir(d);
@@ -376,7 +370,7 @@ static void stop_orphans(struct loop *l)
 		_cleanup_free_ char *disk = pods_disk_dir(l->data_dir, strrchr(gone[i].dir, '/') + 1);
 		volumes_teardown(gone[i].dir, disk, l->data_dir);
 		shim_cleanup_after(gone[i].dir); /* a shim killed with its agent left its cgroups */
-		nftw(gone[i].dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+		rmtree(gone[i].dir);
 		free(gone[i].dir);
 	}
 	remove_orphan_disk_dirs(l, list);
@@ -409,8 +403,8 @@ static void finish_delete(struct loop *l, struct pod *p)
 		json_decref(body);
 	}
 	volumes_teardown(p->dir, p->disk_dir, l->data_dir);
-	nftw(p->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-	nftw(p->disk_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	rmtree(p->dir);
+	rmtree(p->disk_dir);
 }
 
 static void tick(struct loop *l)

@@ -2,7 +2,6 @@
 /* The node's runtime directory: what lives only as long as its pods, kept in memory (tmpfs). */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent/rundir.h"
+#include "lib/rmtree.h"
 #include "lib/xalloc.h"
 
 #define RUN_BASE "/run/atoll"
@@ -75,16 +75,6 @@ char *agent_run_dir(const char *data_dir, struct atoll_err *err)
 	return xstrdup(real);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
 
 void agent_run_dir_remove(const char *data_dir)
 {
@@ -93,8 +83,8 @@ void agent_run_dir_remove(const char *data_dir)
 
 	if (!realpath(link, real))
 		return;
-	/* FTW_MOUNT: a mount still there (a shim that did not stop) keeps what is below it. */
-	nftw(real, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	/* A mount still there (a shim that did not stop) keeps what is below it. */
+	rmtree(real);
 	if (access(real, F_OK) < 0)
 		unlink(link);
 }

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
-#include <ftw.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include "api/quantity.h"
 #include "lib/buf.h"
 #include "lib/log.h"
+#include "lib/rmtree.h"
 #include "lib/xalloc.h"
 
 #define DEFAULT_MODE 0644 /* defaultMode when unset: 420 */
@@ -526,16 +526,6 @@ int volumes_refresh(struct kclient *kc, const json_t *pod, const char *pod_dir, 
 	return rc;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
 
 void volumes_teardown(const char *pod_dir, const char *disk_dir, const char *data_dir)
 {
@@ -543,7 +533,7 @@ void volumes_teardown(const char *pod_dir, const char *disk_dir, const char *dat
 	_cleanup_free_ char *disk_vdir = xasprintf("%s/volumes", disk_dir);
 	struct stat top, st;
 
-	nftw(disk_vdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	rmtree(disk_vdir);
 	if (stat(vdir, &top) < 0)
 		return;
 	vol_disk_release_all(vdir, data_dir);
@@ -560,5 +550,5 @@ void volumes_teardown(const char *pod_dir, const char *disk_dir, const char *dat
 	}
 	if (d)
 		closedir(d);
-	nftw(vdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	rmtree(vdir);
 }
