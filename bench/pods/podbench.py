@@ -151,6 +151,23 @@ def sandbox_pss_kib(marker):
     return total, len(roots), len(members)
 
 
+def cgroup_ms():
+    """Exact CPU (ms) so far from cgroup v1 cpuacct, which also counts processes that have exited: the
+    server's own cgroup (run.sh puts it in BENCH_CGROUP: the server, its shims and their short-lived
+    helpers) and the bench namespace's pool of sandboxes (atoll/ns-bench, every pod's). None without."""
+    cg = os.environ.get("BENCH_CGROUP")
+    if not cg:
+        return None
+    try:
+        out = []
+        for d in (cg, f"/sys/fs/cgroup/cpuacct/atoll/ns-{NS}"):
+            with open(os.path.join(d, "cpuacct.usage")) as f:
+                out.append(int(f.read()) / 1e6)
+        return out
+    except (OSError, ValueError):
+        return None
+
+
 def cpu_ms(data_dir):
     """CPU time (ms) so far of the server, of the pods' shims and of everything in their sandboxes."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -238,7 +255,7 @@ def main():
 
     threads = [threading.Thread(target=create, args=(n,)) for n in names]
     marker = os.path.dirname(kubeconfig)
-    cpu0, self0 = cpu_ms(marker), time.process_time()
+    cpu0, self0, cg0 = cpu_ms(marker), time.process_time(), cgroup_ms()
     # PERF_OUT=FILE: a system-wide profile (perf record -a -g) of the burst alone.
     prof = None
     if os.environ.get("PERF_OUT"):
@@ -256,9 +273,12 @@ def main():
     lat = [d - starts[n] for n, d in zip(names, done)]
     print(f"{burst} at once: create->Ready p50 {1e3 * pct(lat, 50):.0f} ms, p99 {1e3 * pct(lat, 99):.0f} ms, "
           f"all Ready after {1e3 * (max(done) - t0):.0f} ms")
-    cpu1, self1 = cpu_ms(marker), time.process_time()
+    cpu1, self1, cg1 = cpu_ms(marker), time.process_time(), cgroup_ms()
     print("  CPU per pod during the burst: " + ", ".join(f"{k} {(cpu1[k] - cpu0[k]) / burst:.1f} ms" for k in cpu0)
           + f", this client {1e3 * (self1 - self0) / burst:.1f} ms")
+    if cg0 and cg1 and len(cg0) == len(cg1) == 2:
+        print(f"  the same from cgroups (exited processes too): server cgroup {(cg1[0] - cg0[0]) / burst:.1f} ms, "
+              f"sandboxes {(cg1[1] - cg0[1]) / burst:.1f} ms")
     # Where the time went: the median pod's milestones, each from the create request.
     parts = [("created", [created[n] - starts[n] for n in names])]
     for m in ("scheduled", "running", "ready"):
