@@ -22,6 +22,7 @@
 #include <linux/magic.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "podinit/init.h"
@@ -309,10 +310,14 @@ static int mount_overlay(const char *lower, const char *base, const char *root)
  * tree at once and then waits for an RCU grace period (milliseconds on a busy
  * host) before returning; a throwaway child pays for that wait while we only
  * wait for the tree to be gone from view, before any container process runs.
+ * We look again after a yield, then after sleeps that double up to 1 ms:
+ * spinning would take the CPU from the other pods starting in a burst.
  */
 static int detach_old_root(void)
 {
 	struct stat dev, old;
+	struct timespec t0, now;
+	long wait_ns = 20000;
 	pid_t pid = fork();
 
 	if (pid == 0) {
@@ -322,12 +327,23 @@ static int detach_old_root(void)
 	}
 	if (pid < 0)
 		return umount2("/dev/.oldroot", MNT_DETACH) < 0 ? fail(errno, "detach the old root") : 0;
-	for (int i = 0; i < 200000; i++) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0;; i++) {
 		if (stat("/dev", &dev) < 0)
 			break;
 		if (stat("/dev/.oldroot", &old) < 0 || old.st_dev == dev.st_dev)
 			return 0;
-		sched_yield();
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - t0.tv_sec > 10)
+			break;
+		if (i < 4) {
+			sched_yield();
+			continue;
+		}
+		struct timespec ts = { 0, wait_ns };
+		nanosleep(&ts, NULL);
+		if (wait_ns < 1000000)
+			wait_ns *= 2;
 	}
 	return fail(ETIMEDOUT, "detach the old root");
 }
