@@ -28,9 +28,12 @@ static bool node_exists(const struct ctl_list *nodes, const char *name)
 
 static bool node_event = true;
 
+/* Only a node that comes or goes matters: a status update (every few seconds, and on
+   each burst of pod starts) must not cost a parse of every pod. */
 static void on_event(struct ctl_loop *l, const struct store_event *ev)
 {
-	node_event = true;
+	if (ev->created || ev->type == STORE_EV_DELETE)
+		node_event = true;
 }
 
 static void tick(struct ctl_loop *l)
