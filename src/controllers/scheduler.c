@@ -30,6 +30,7 @@
 static bool dirty = true;
 static bool waiting;            /* the last pass left pods unscheduled */
 static struct ctl_cache pods_cache; /* the loop's thread only */
+static json_t *bound_keys;          /* store keys of pods seen bound; the loop's thread only */
 
 struct node_state {
 	json_t *node;         /* borrowed from the node list */
@@ -332,12 +333,19 @@ static void on_event(struct ctl_loop *l, const struct store_event *ev)
 	}
 	if (!ctl_key_has_prefix(ev->key, pods))
 		return;
+	if (ev->type != STORE_EV_PUT || ev->created)
+		json_object_del(bound_keys, ev->key); /* gone, or a new pod under the name */
 	if (waiting || ev->type != STORE_EV_PUT || !ev->value) {
 		dirty = dirty || waiting;
 		return;
 	}
+	/* A bound pod stays bound (spec.nodeName is never unset): its status updates need no parse. */
+	if (json_object_get(bound_keys, ev->key))
+		return;
 	json_t *pod = json_loadb(ev->value->data, ev->value->len, 0, NULL);
 	dirty = !pod || wants_us(pod);
+	if (pod && obj_str(pod, "spec.nodeName"))
+		json_object_set_new(bound_keys, ev->key, json_true());
 	json_decref(pod);
 }
 
@@ -351,5 +359,6 @@ static struct ctl_loop loop = {
 void ctl_scheduler_start(struct store *s)
 {
 	loop.store = s;
+	bound_keys = json_object();
 	ctl_loop_start(&loop);
 }
