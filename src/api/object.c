@@ -111,7 +111,8 @@ char *obj_encode(json_t *obj, size_t *len)
 	if (json_object_get(obj, "kind"))
 		json_object_set(out, "kind", json_object_get(obj, "kind"));
 	if (meta) {
-		json_t *m = json_deep_copy(meta);
+		/* Shallow: only the key table is new, the values (managedFields...) are shared. */
+		json_t *m = json_copy(meta);
 		json_object_del(m, "resourceVersion");
 		json_object_set_new(out, "metadata", m);
 	} else {
