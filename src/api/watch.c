@@ -94,7 +94,7 @@ static bool blob_matches(const struct filter *f, const struct blob *b)
 		return true;
 	if (!b)
 		return false;
-	json_t *o = json_loadb(b->data, b->len, 0, NULL);
+	json_t *o = filter_load(f, b->data, b->len);
 	bool m = o && filter_match(f, o);
 	json_decref(o);
 	return m;
