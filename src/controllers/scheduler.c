@@ -24,6 +24,7 @@
 #include "controllers/loop.h"
 #include "controllers/sched_fit.h"
 #include "controllers/sched_volumes.h"
+#include "lib/jskim.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -342,7 +343,12 @@ static void on_event(struct ctl_loop *l, const struct store_event *ev)
 	/* A bound pod stays bound (spec.nodeName is never unset): its status updates need no parse. */
 	if (json_object_get(bound_keys, ev->key))
 		return;
-	json_t *pod = json_loadb(ev->value->data, ev->value->len, 0, NULL);
+	/* What wants_us looks at: a pod's whole JSON is several kilobytes to parse. */
+	static const char *const paths[] = { "spec.schedulerName", "spec.nodeName", "status.phase",
+					     "metadata.deletionTimestamp" };
+	json_t *pod = jskim(ev->value->data, ev->value->len, paths, 4);
+	if (!pod)
+		pod = json_loadb(ev->value->data, ev->value->len, 0, NULL);
 	dirty = !pod || wants_us(pod);
 	if (pod && obj_str(pod, "spec.nodeName"))
 		json_object_set_new(bound_keys, ev->key, json_true());
