@@ -39,6 +39,13 @@ struct ctl_cache {
  */
 int ctl_list_cached(struct store *s, const char *prefix, struct ctl_cache *c, struct ctl_list *out);
 void ctl_cache_clear(struct ctl_cache *c);
+/*
+ * ctl_list of only the given dotted paths of each object (lib/jskim.h): for
+ * a pass that reads a few fields of every pod. The objects are partial:
+ * never write them back.
+ */
+int ctl_list_skim(struct store *s, const char *prefix, const char *const *paths, size_t npaths,
+		  struct ctl_list *out);
 
 /* Store prefix of a resource in a namespace (ns NULL: all). group "" is core. Returns owned. */
 char *ctl_prefix(const char *group, const char *resource, const char *ns);

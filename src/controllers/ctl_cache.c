@@ -8,9 +8,11 @@
  * treat it as read-only (deep-copy before changing it).
  */
 #include "controllers/ctl.h"
+#include "lib/jskim.h"
 #include "lib/xalloc.h"
 
-int ctl_list_cached(struct store *s, const char *prefix, struct ctl_cache *c, struct ctl_list *out)
+static int list_parsed(struct store *s, const char *prefix, struct ctl_cache *c, const char *const *paths,
+		       size_t npaths, struct ctl_list *out)
 {
 	struct atoll_err err = ERR_INIT;
 	struct store_list l = { 0 };
@@ -27,7 +29,10 @@ int ctl_list_cached(struct store *s, const char *prefix, struct ctl_cache *c, st
 		int64_t rev = l.items[i].mod_rev;
 		json_t *e = c && c->map ? json_object_get(c->map, key) : NULL;
 		if (!e || json_integer_value(json_array_get(e, 0)) != rev) {
-			json_t *o = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
+			const struct blob *b = l.items[i].value;
+			json_t *o = paths ? jskim(b->data, b->len, paths, npaths) : NULL;
+			if (!o)
+				o = json_loadb(b->data, b->len, 0, NULL);
 			if (!o)
 				continue;
 			if (!c) {
@@ -50,6 +55,17 @@ int ctl_list_cached(struct store *s, const char *prefix, struct ctl_cache *c, st
 	}
 	store_list_free(&l);
 	return 0;
+}
+
+int ctl_list_cached(struct store *s, const char *prefix, struct ctl_cache *c, struct ctl_list *out)
+{
+	return list_parsed(s, prefix, c, NULL, 0, out);
+}
+
+int ctl_list_skim(struct store *s, const char *prefix, const char *const *paths, size_t npaths,
+		  struct ctl_list *out)
+{
+	return list_parsed(s, prefix, NULL, paths, npaths, out);
 }
 
 void ctl_cache_clear(struct ctl_cache *c)

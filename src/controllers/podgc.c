@@ -48,11 +48,14 @@ static void tick(struct ctl_loop *l)
 	last_scan = ctl_now();
 	json_t *seen = json_object();
 
-	if (ctl_list(l->store, "core/nodes/", &nodes) < 0) {
+	static const char *const node_fields[] = { "metadata.name" };
+	if (ctl_list_skim(l->store, "core/nodes/", node_fields, 1, &nodes) < 0) {
 		json_decref(seen);
 		return;
 	}
-	if (ctl_list(l->store, "core/pods/", &pods) < 0) {
+	/* The four fields read below: a pod's whole JSON is several kilobytes to parse. */
+	static const char *const fields[] = { "spec.nodeName", "metadata.uid", "metadata.name", "metadata.namespace" };
+	if (ctl_list_skim(l->store, "core/pods/", fields, 4, &pods) < 0) {
 		ctl_list_free(&nodes);
 		json_decref(seen);
 		return;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* ctl_list_cached: unchanged objects are not parsed again, changed and deleted ones are noticed. */
+/* ctl_list_cached: unchanged objects are not parsed again, changed and deleted ones are noticed; ctl_list_skim. */
 #include "controllers/ctl.h"
 #include "t.h"
 #include "test_store_util.h"
@@ -55,6 +55,14 @@ int main(void)
 	ctl_list_free(&a);
 	ctl_cache_clear(&c);
 	CHECK(c.map == NULL);
+
+	/* ctl_list_skim: only the asked paths (what is not JSON is left out, as ever). */
+	static const char *const v_only[] = { "v" };
+	CHECK(tput(s, "core/pods/ns/e", "{\"v\":5,\"w\":{\"x\":1}}", STORE_ABSENT) > 0);
+	CHECK(ctl_list_skim(s, "core/pods/", v_only, 1, &a) == 0 && a.n == 4);
+	CHECK(json_integer_value(json_object_get(find(&a, "core/pods/ns/e"), "v")) == 5);
+	CHECK(json_object_size(find(&a, "core/pods/ns/e")) == 1);
+	ctl_list_free(&a);
 
 	store_close(s);
 	tdir_remove(&t);
