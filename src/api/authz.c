@@ -12,6 +12,7 @@
 #include "auth/auth_sa_admit.h"
 #include "auth/auth_quota.h"
 #include "auth/rbac_cache.h"
+#include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "lib/yaml.h"
 #include "store/store.h"
@@ -60,7 +61,7 @@ static json_t *body_of(struct api_req *r)
 		struct atoll_err err = ERR_INIT;
 		return k8spb_decode(r->body.p, r->body.len, &err);
 	}
-	j = json_loadb(r->body.p, r->body.len, 0, NULL);
+	j = jparse_loadb(r->body.p, r->body.len, 0, NULL);
 	return j ? j : yaml_to_json(r->body.p, r->body.len, 100, msg, sizeof(msg));
 }
 
@@ -73,7 +74,7 @@ static json_t *stored(struct api_req *r, const struct authz_attrs *a)
 
 	if (!a->name || !*a->name || store_get(r->srv->store, key, &kv, &err) < 0)
 		return NULL;
-	json_t *j = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	json_t *j = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 	store_kv_release(&kv);
 	return j;
 }

@@ -8,6 +8,7 @@
 #include "api/filter.h"
 #include "api/object.h"
 #include "api/request.h"
+#include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
 
@@ -39,7 +40,7 @@ static char *continue_decode(const char *tok, int64_t *rev)
 		return NULL;
 	while (m > 0 && raw[m - 1] == '\0')
 		m--;
-	json_t *j = json_loadb((char *)raw, (size_t)m, 0, NULL);
+	json_t *j = jparse_loadb((char *)raw, (size_t)m, 0, NULL);
 	const char *s = json_string_value(json_object_get(j, "start"));
 	if (s && json_is_integer(json_object_get(j, "rv"))) {
 		start = xstrdup(s);

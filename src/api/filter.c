@@ -4,6 +4,7 @@
 
 #include "api/filter.h"
 #include "api/selector.h"
+#include "lib/jparse.h"
 #include "lib/jskim.h"
 #include "lib/xalloc.h"
 
@@ -57,7 +58,7 @@ json_t *filter_load(const struct filter *f, const char *s, size_t len)
 	size_t nf = f ? fieldsel_fields(f->fields, paths + n, 15) : 0;
 	if (f && nf <= 15)
 		o = jskim(s, len, paths, n + nf);
-	return o ? o : json_loadb(s, len, 0, NULL);
+	return o ? o : jparse_loadb(s, len, 0, NULL);
 }
 
 void filter_free(struct filter *f)

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "api/object.h"
+#include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
 
@@ -162,7 +163,7 @@ void obj_splice_rv(struct buf *out, const char *json, size_t len, int64_t rev)
 
 json_t *obj_decode(const char *json, size_t len, int64_t rev)
 {
-	json_t *o = json_loadb(json, len, 0, NULL);
+	json_t *o = jparse_loadb(json, len, 0, NULL);
 	char rv[32];
 
 	if (!o)

@@ -12,6 +12,7 @@
 #include "api/discovery.h"
 #include "api/metrics_api.h"
 #include "api/object.h"
+#include "lib/jparse.h"
 #include "store/store.h"
 #include "api/openapi.h"
 #include "api/request.h"
@@ -220,7 +221,7 @@ static json_t *crds_of_group(struct api_req *r, const char *group)
 	if (store_list(r->srv->store, "apiextensions.k8s.io/customresourcedefinitions/", "", 0, &l, &err) < 0)
 		return out;
 	for (size_t i = 0; i < l.n; i++) {
-		json_t *crd = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
+		json_t *crd = jparse_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
 		const char *g = json_string_value(json_object_get(json_object_get(crd, "spec"), "group"));
 		if (g && (!group || !strcmp(g, group)))
 			json_array_append(out, crd);

@@ -14,6 +14,7 @@
 #include "auth/auth.h"
 #include "auth/jwt.h"
 #include "auth/rbac_cache.h"
+#include "lib/jparse.h"
 #include "lib/jskim.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -148,7 +149,7 @@ static int token_request(struct api_call *c, json_t *in)
 	static const char *const uid_path[] = { "metadata.uid" };
 	json_t *sa = jskim(kv.value->data, kv.value->len, uid_path, 1);
 	if (!sa)
-		sa = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+		sa = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 	store_kv_release(&kv);
 	char sa_uid[64];
 	snprintf(sa_uid, sizeof(sa_uid), "%s", s_of(json_object_get(sa, "metadata"), "uid"));
@@ -189,7 +190,7 @@ static int token_request(struct api_call *c, json_t *in)
 		/* Only its uid: a pod's whole JSON is several kilobytes to parse. */
 		json_t *pod = jskim(kv.value->data, kv.value->len, uid_path, 1);
 		if (!pod)
-			pod = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+			pod = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 		store_kv_release(&kv);
 		snprintf(pod_uid, sizeof(pod_uid), "%s", s_of(json_object_get(pod, "metadata"), "uid"));
 		json_decref(pod);

@@ -8,6 +8,7 @@
  * treat it as read-only (deep-copy before changing it).
  */
 #include "controllers/ctl.h"
+#include "lib/jparse.h"
 #include "lib/jskim.h"
 #include "lib/xalloc.h"
 
@@ -32,7 +33,7 @@ static int list_parsed(struct store *s, const char *prefix, struct ctl_cache *c,
 			const struct blob *b = l.items[i].value;
 			json_t *o = paths ? jskim(b->data, b->len, paths, npaths) : NULL;
 			if (!o)
-				o = json_loadb(b->data, b->len, 0, NULL);
+				o = jparse_loadb(b->data, b->len, 0, NULL);
 			if (!o)
 				continue;
 			if (!c) {

@@ -24,6 +24,7 @@
 #include "controllers/loop.h"
 #include "controllers/sched_fit.h"
 #include "controllers/sched_volumes.h"
+#include "lib/jparse.h"
 #include "lib/jskim.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -348,7 +349,7 @@ static void on_event(struct ctl_loop *l, const struct store_event *ev)
 					     "metadata.deletionTimestamp" };
 	json_t *pod = jskim(ev->value->data, ev->value->len, paths, 4);
 	if (!pod)
-		pod = json_loadb(ev->value->data, ev->value->len, 0, NULL);
+		pod = jparse_loadb(ev->value->data, ev->value->len, 0, NULL);
 	dirty = !pod || wants_us(pod);
 	if (pod && obj_str(pod, "spec.nodeName"))
 		json_object_set_new(bound_keys, ev->key, json_true());

@@ -2,6 +2,7 @@
 /* A partial parse of a JSON object: only the values on wanted paths become json_t. */
 #include <string.h>
 
+#include "lib/jparse.h"
 #include "lib/jskim.h"
 
 struct skim {
@@ -120,7 +121,7 @@ static const char *skim_obj(struct skim *k, const char *p, char *path, size_t pl
 			if (!p)
 				return NULL;
 			if (w) {
-				json_t *v = json_loadb(vs, (size_t)(p - vs), JSON_DECODE_ANY, NULL);
+				json_t *v = jparse_loadb(vs, (size_t)(p - vs), JSON_DECODE_ANY, NULL);
 				if (!v)
 					return NULL;
 				json_object_setn_new_nocheck(out, ks, klen, v);
