@@ -84,6 +84,8 @@ struct binding {
 	json_t *copy;
 	const char *node; /* borrowed from the node object */
 	bool ok;
+	int64_t rev;         /* of the binding, when ok */
+	struct blob *stored; /* the binding as stored, when ok (owned) */
 };
 
 #define BIND_WRITERS 8
@@ -131,7 +133,7 @@ static void *bind_writer(void *arg)
 	while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
 		struct binding *x = &b->v[i];
 		if (!b->events)
-			x->ok = ctl_put(b->s, x->p->key, x->copy, x->p->rev) == 0;
+			x->ok = ctl_put_keep(b->s, x->p->key, x->copy, x->p->rev, &x->rev, &x->stored) == 0;
 		else if (x->ok)
 			ctl_event(b->s, x->copy, "Normal", "Scheduled", "Successfully assigned %s/%s to %s",
 				  obj_namespace(x->copy), obj_name(x->copy), x->node);
@@ -169,6 +171,10 @@ static void bind_all(struct store *s, struct binding *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].ok)
 			dirty = true;
+		/* The cache has the pod as bound: its status updates then reparse only the status. */
+		if (v[i].ok && v[i].stored)
+			ctl_cache_seed(&pods_cache, v[i].p->key, v[i].rev, v[i].copy, v[i].stored);
+		blob_unref(v[i].stored);
 		/* The list owns the copy from now on (node_state and bound point at it). */
 		json_decref(v[i].p->obj);
 		v[i].p->obj = v[i].copy;

@@ -158,3 +158,81 @@ json_t *jskim(const char *s, size_t len, const char *const *paths, size_t npaths
 	}
 	return out;
 }
+
+/* One member of an object's text: key and value as slices of it. */
+struct member {
+	const char *key, *val;
+	size_t klen, vlen;
+};
+
+/* The members of the object text s, up to max; -1 when it cannot be split so (see jskim_reparse). */
+static int members(const char *s, size_t len, struct member *m, int max)
+{
+	const char *end = s + len, *p = ws(s, end);
+	int n = 0;
+
+	if (p >= end || *p != '{')
+		return -1;
+	p = ws(p + 1, end);
+	if (p < end && *p == '}')
+		return ws(p + 1, end) == end ? 0 : -1;
+	for (;;) {
+		if (n == max || p >= end || *p != '"')
+			return -1;
+		const char *ke = skip_string(p, end);
+		if (!ke || memchr(p + 1, '\\', (size_t)(ke - p - 2)))
+			return -1;
+		m[n].key = p + 1;
+		m[n].klen = (size_t)(ke - p - 2);
+		p = ws(ke, end);
+		if (p >= end || *p != ':')
+			return -1;
+		p = ws(p + 1, end);
+		const char *ve = skip_value(p, end);
+		if (!ve)
+			return -1;
+		m[n].val = p;
+		m[n].vlen = (size_t)(ve - p);
+		for (int i = 0; i < n; i++)
+			if (m[i].klen == m[n].klen && !memcmp(m[i].key, m[n].key, m[n].klen))
+				return -1; /* duplicate keys: left to a full parse */
+		n++;
+		p = ws(ve, end);
+		if (p < end && *p == ',') {
+			p = ws(p + 1, end);
+			continue;
+		}
+		if (p < end && *p == '}' && ws(p + 1, end) == end)
+			return n;
+		return -1;
+	}
+}
+
+json_t *jskim_reparse(const char *s, size_t len, const char *old, size_t old_len, json_t *old_obj)
+{
+	struct member nm[16], om[16];
+	int nn = members(s, len, nm, 16);
+	int on = old ? members(old, old_len, om, 16) : -1;
+
+	if (nn < 0 || on < 0 || !json_is_object(old_obj))
+		return jparse_loadb(s, len, 0, NULL);
+	json_t *out = json_object();
+	for (int i = 0; i < nn; i++) {
+		json_t *v = NULL;
+		for (int j = 0; j < on && !v; j++)
+			if (om[j].klen == nm[i].klen && !memcmp(om[j].key, nm[i].key, nm[i].klen) &&
+			    om[j].vlen == nm[i].vlen && !memcmp(om[j].val, nm[i].val, nm[i].vlen))
+				v = json_incref(json_object_getn(old_obj, nm[i].key, nm[i].klen));
+		if (!v)
+			v = jparse_loadb(nm[i].val, nm[i].vlen, JSON_DECODE_ANY, NULL);
+		if (!v) {
+			json_decref(out);
+			return NULL; /* as a full parse of broken text */
+		}
+		if (json_object_setn_new(out, nm[i].key, nm[i].klen, v) < 0) {
+			json_decref(out);
+			return NULL; /* a key that is not UTF-8, as a full parse */
+		}
+	}
+	return out;
+}

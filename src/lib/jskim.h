@@ -22,4 +22,12 @@
  */
 json_t *jskim(const char *s, size_t len, const char *const *paths, size_t npaths);
 
+/*
+ * The object text s parsed, reusing the members of old_obj (the parse of
+ * the text old) whose text is byte for byte the same: a pod's spec when
+ * only its status changed. Reused members are shared with old_obj (treat
+ * both as read-only). Returns owned, or NULL when s is not valid JSON.
+ */
+json_t *jskim_reparse(const char *s, size_t len, const char *old, size_t old_len, json_t *old_obj);
+
 #endif

@@ -42,6 +42,18 @@ int main(void)
 	CHECK(json_integer_value(json_object_get(find(&b, "core/pods/ns/d"), "v")) == 4);
 	CHECK(json_object_size(c.map) == 3); /* nothing kept of what is gone */
 
+	/* A changed object shares with its previous parse the members whose text did not change. */
+	CHECK(tput(s, "core/pods/ns/e", "{\"spec\":{\"x\":[1]},\"status\":1}", STORE_ABSENT) > 0);
+	struct ctl_list e1, e2;
+	CHECK(ctl_list_cached(s, "core/pods/", &c, &e1) == 0);
+	CHECK(tput(s, "core/pods/ns/e", "{\"spec\":{\"x\":[1]},\"status\":2}", STORE_ANY) > 0);
+	CHECK(ctl_list_cached(s, "core/pods/", &c, &e2) == 0);
+	CHECK(json_integer_value(json_object_get(find(&e2, "core/pods/ns/e"), "status")) == 2);
+	CHECK(json_object_get(find(&e2, "core/pods/ns/e"), "spec") == json_object_get(find(&e1, "core/pods/ns/e"), "spec"));
+	ctl_list_free(&e1);
+	ctl_list_free(&e2);
+	CHECK(store_delete(s, "core/pods/ns/e", STORE_ANY, NULL, &err) == 0);
+
 	/* The old listing still holds its own references, whatever the cache did since. */
 	CHECK(json_integer_value(json_object_get(find(&a, "core/pods/ns/b"), "v")) == 2);
 	ctl_list_free(&a);

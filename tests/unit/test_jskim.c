@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* jskim: the wanted paths of an object, as a full parse has them; filters on skimmed objects. */
+/* jskim: the wanted paths of an object, as a full parse has them; filters on skimmed objects; reparse. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -104,9 +104,40 @@ static void test_fieldsel_on_skim(void)
 	free(pod);
 }
 
+/* jskim_reparse: the same value as a full parse; unchanged members shared with the old parse. */
+static void test_reparse(void)
+{
+	char *a = Q("{'kind':'Pod','spec':{'c':[1,2,{'x':'}'}]},'status':{'phase':'Pending'}}");
+	char *b = Q("{'kind':'Pod','spec':{'c':[1,2,{'x':'}'}]},'status':{'phase':'Running'},'new':1}");
+	char *c = Q("{'kind':'Pod','spec':{'c':[1,2,{'x':'}'}]},'spec':{}}");
+	json_t *ja = json_loads(a, 0, NULL), *fb = json_loads(b, 0, NULL), *fc = json_loads(c, 0, NULL);
+	json_t *rb = jskim_reparse(b, strlen(b), a, strlen(a), ja);
+
+	CHECK(rb && json_equal(rb, fb));
+	CHECK(rb && json_object_get(rb, "spec") == json_object_get(ja, "spec"));
+	CHECK(rb && json_object_get(rb, "status") != json_object_get(ja, "status"));
+	/* Duplicate keys, no old text, broken text: as a full parse. */
+	json_t *rc = jskim_reparse(c, strlen(c), a, strlen(a), ja);
+	CHECK(rc && json_equal(rc, fc) && json_object_size(json_object_get(rc, "spec")) == 0);
+	json_t *rn = jskim_reparse(b, strlen(b), NULL, 0, NULL);
+	CHECK(rn && json_equal(rn, fb));
+	CHECK(jskim_reparse("{\"a\":[1,}", 10, a, strlen(a), ja) == NULL);
+	CHECK(jskim_reparse("{\"kind\":tru}", 13, a, strlen(a), ja) == NULL);
+	json_decref(rb);
+	json_decref(rc);
+	json_decref(rn);
+	json_decref(ja);
+	json_decref(fb);
+	json_decref(fc);
+	free(a);
+	free(b);
+	free(c);
+}
+
 int main(void)
 {
 	test_skim();
+	test_reparse();
 	test_fieldsel_on_skim();
 	return T_DONE();
 }
