@@ -8,6 +8,7 @@
 #include "api/object.h"
 #include "api/write.h"
 #include "lib/buf.h"
+#include "lib/jdump.h"
 #include "lib/xalloc.h"
 
 /* The merge key of the list at dotted path, or NULL (atomic list). */
@@ -33,7 +34,7 @@ static void child_path(char *out, size_t n, const char *path, const char *key)
 char *apply_item_key(const json_t *item, const char *mk)
 {
 	if (!*mk) {
-		char *v = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *v = jdump(item, JSON_COMPACT | JSON_ENCODE_ANY, NULL);
 		char *r = xasprintf("v:%s", v);
 		free(v);
 		return r;

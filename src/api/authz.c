@@ -12,6 +12,7 @@
 #include "auth/auth_sa_admit.h"
 #include "auth/auth_quota.h"
 #include "auth/rbac_cache.h"
+#include "lib/jdump.h"
 #include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "lib/yaml.h"
@@ -223,7 +224,7 @@ bool authz_allowed(struct api_req *r, const struct authz_attrs *in, char *why, s
 		changed |= qchanged;
 		/* Defaults go into the body the create handler reads next (not for protobuf bodies). */
 		if (ok && changed && !(ct && k8spb_content_type(ct))) {
-			char *s = json_dumps(obj, JSON_COMPACT);
+			char *s = jdump(obj, JSON_COMPACT, NULL);
 			buf_reset(&r->body);
 			buf_adds(&r->body, s);
 			free(s);

@@ -8,6 +8,7 @@
 #include "api/filter.h"
 #include "api/object.h"
 #include "api/request.h"
+#include "lib/jdump.h"
 #include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -16,7 +17,7 @@
 static char *continue_encode(int64_t rev, const char *last_key)
 {
 	json_t *j = json_pack("{s:I,s:s}", "rv", (json_int_t)rev, "start", last_key);
-	char *s = json_dumps(j, JSON_COMPACT);
+	char *s = jdump(j, JSON_COMPACT, NULL);
 	size_t n = strlen(s);
 	char *out = xmalloc(4 * ((n + 2) / 3) + 1);
 

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "api/object.h"
+#include "lib/jdump.h"
 #include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -123,10 +124,8 @@ char *obj_encode(json_t *obj, size_t *len)
 		if (strcmp(key, "apiVersion") && strcmp(key, "kind") && strcmp(key, "metadata"))
 			json_object_set(out, key, v);
 	}
-	char *s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = jdump(out, JSON_COMPACT | JSON_PRESERVE_ORDER, len);
 	json_decref(out);
-	if (len)
-		*len = s ? strlen(s) : 0;
 	return s;
 }
 

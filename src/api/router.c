@@ -12,6 +12,7 @@
 #include "api/discovery.h"
 #include "api/metrics_api.h"
 #include "api/object.h"
+#include "lib/jdump.h"
 #include "lib/jparse.h"
 #include "store/store.h"
 #include "api/openapi.h"
@@ -74,7 +75,7 @@ static bool wants_aggregated(struct api_req *r)
 static int reply_aggregated(struct api_req *r, bool core)
 {
 	json_t *doc = discovery_aggregated(core);
-	char *s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = jdump(doc, JSON_COMPACT | JSON_PRESERVE_ORDER, NULL);
 
 	json_decref(doc);
 	return reply_raw(r, 200, DISCOVERY_AGG_CTYPE, s, strlen(s));

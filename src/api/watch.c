@@ -5,6 +5,7 @@
  * connection, and the store's commit notification resumes it. A ticker
  * resumes watches whose timeout or bookmark is due.
  */
+#include "lib/jdump.h"
 #include "lib/serverlibs.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -77,7 +78,7 @@ static void add_event(struct api_watch *w, const char *type, const struct blob *
 			return;
 		json_t *t = render_table_one(w->k, o, w->include);
 		json_decref(o);
-		char *s = json_dumps(t, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		char *s = jdump(t, JSON_COMPACT | JSON_PRESERVE_ORDER, NULL);
 		json_decref(t);
 		buf_addf(&w->out, "{\"type\":\"%s\",\"object\":%s}\n", type, s);
 		free(s);
@@ -165,7 +166,7 @@ static void add_bookmark(struct api_watch *w, int64_t rev, bool initial_end)
 static void add_error(struct api_watch *w, const struct atoll_err *e)
 {
 	json_t *st = status_new(e->code, e->reason, e->msg, NULL, NULL, NULL, NULL);
-	char *s = json_dumps(st, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = jdump(st, JSON_COMPACT | JSON_PRESERVE_ORDER, NULL);
 
 	json_decref(st);
 	buf_addf(&w->out, "{\"type\":\"ERROR\",\"object\":%s}\n", s);
