@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The plain fast path of compact json_dumps (see jdump.h); anything else is jansson's. */
-#include <inttypes.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,9 +88,16 @@ static bool value(struct buf *b, const json_t *j, int depth)
 	case JSON_STRING:
 		return str(b, json_string_value(j), json_string_length(j));
 	case JSON_INTEGER: {
-		char num[32];
-		int n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(j));
-		buf_add(b, num, (size_t)n);
+		/* As "%lld" (snprintf costs more than the rest of a small object). */
+		char num[24], *p = num + sizeof(num);
+		json_int_t v = json_integer_value(j);
+		unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+		do
+			*--p = (char)('0' + u % 10);
+		while (u /= 10);
+		if (v < 0)
+			*--p = '-';
+		buf_add(b, p, (size_t)(num + sizeof(num) - p));
 		return true;
 	}
 	case JSON_TRUE:

@@ -74,6 +74,11 @@ int main(void)
 	json_t *e = json_object();
 	CHECK(same_as_jansson(e, JSON_COMPACT));
 	json_decref(e);
+	/* Integers at their ends. */
+	json_t *ints = json_pack("[I,I,I,I,I]", (json_int_t)INT64_MIN, (json_int_t)INT64_MAX, (json_int_t)0,
+				 (json_int_t)-1, (json_int_t)10);
+	CHECK(same_as_jansson(ints, JSON_COMPACT));
+	json_decref(ints);
 	/* A string with a NUL byte inside, and a cycle. */
 	json_t *o = json_pack("{s:s%}", "k", "a\0b", (size_t)3);
 	CHECK(same_as_jansson(o, JSON_COMPACT));
