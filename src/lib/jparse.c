@@ -46,7 +46,7 @@ static bool string(struct jp *j, const char **s, size_t *n)
 		return true;
 	}
 	/* Escapes: unescape into tmp (never longer than the input). */
-	size_t need = (size_t)(j->end - start);
+	size_t need = (size_t)(j->end - start) + 1;
 	if (need > j->tmpcap) {
 		char *t = realloc(j->tmp, need);
 		if (!t)
@@ -185,12 +185,14 @@ static json_t *number(struct jp *j)
 
 	if (neg)
 		p++;
-	while (p < j->end && *p >= '0' && *p <= '9' && digits <= 18) {
+	while (p < j->end && *p >= '0' && *p <= '9') {
+		if (digits == 18)
+			return NULL; /* may not fit: jansson's */
 		v = v * 10 + (*p - '0');
 		digits++;
 		p++;
 	}
-	if (!digits || digits > 18 || (digits > 1 && p[-digits] == '0'))
+	if (!digits || (digits > 1 && p[-digits] == '0'))
 		return NULL;
 	if (p < j->end && (*p == '.' || *p == 'e' || *p == 'E' || (*p >= '0' && *p <= '9')))
 		return NULL; /* reals: jansson's */
