@@ -185,6 +185,7 @@ int crud_list(struct api_call *c)
 	free(last_key);
 
 	if (c->table) {
+		buf_release(&items); /* the rows come from objs */
 		json_t *t = render_table(c->k, objs, nobjs, rv, req_query(r, "includeObject"));
 		for (size_t i = 0; i < nobjs; i++)
 			json_decref(objs[i]);
