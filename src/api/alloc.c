@@ -13,6 +13,7 @@
 
 #include "api/alloc.h"
 #include "api/object.h"
+#include "lib/jparse.h"
 #include "store/store.h"
 
 #define IP_BASE  0x0a600000u /* 10.96.0.0 */
@@ -41,7 +42,7 @@ static void collect(struct store *s, struct used *u)
 	if (store_list(s, "core/services/", "", 0, &l, &err) < 0)
 		return;
 	for (size_t i = 0; i < l.n; i++) {
-		json_t *o = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
+		json_t *o = jparse_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
 		json_t *spec = json_object_get(o, "spec");
 		const char *ip = json_string_value(json_object_get(spec, "clusterIP"));
 		if (ip)

@@ -4,13 +4,15 @@
 #include <string.h>
 
 #include "api/apply.h"
+#include "api/apply_int.h"
 #include "api/object.h"
 #include "api/write.h"
 #include "lib/buf.h"
+#include "lib/jdump.h"
 #include "lib/xalloc.h"
 
 /* The merge key of the list at dotted path, or NULL (atomic list). */
-static const char *merge_key(const struct api_kind *k, const char *path)
+const char *apply_merge_key(const struct api_kind *k, const char *path)
 {
 	static const char *const common[] = { "metadata.ownerReferences", "uid", "metadata.finalizers", "",
 					      NULL };
@@ -29,10 +31,10 @@ static void child_path(char *out, size_t n, const char *path, const char *key)
 }
 
 /* "k:{"name":"x"}" for a keyed item, "v:"x"" for a set item. NULL if unkeyable. */
-static char *item_key(const json_t *item, const char *mk)
+char *apply_item_key(const json_t *item, const char *mk)
 {
 	if (!*mk) {
-		char *v = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *v = jdump(item, JSON_COMPACT | JSON_ENCODE_ANY, NULL);
 		char *r = xasprintf("v:%s", v);
 		free(v);
 		return r;
@@ -49,7 +51,7 @@ static char *item_key(const json_t *item, const char *mk)
 }
 
 /* The field set of a value at path (for an applied configuration). */
-static json_t *fields_of(const struct api_kind *k, const json_t *v, const char *path)
+json_t *apply_fields_of(const struct api_kind *k, const json_t *v, const char *path)
 {
 	json_t *set = json_object();
 	const char *key;
@@ -64,9 +66,9 @@ static json_t *fields_of(const struct api_kind *k, const json_t *v, const char *
 			continue; /* name, namespace, uid, ... are not owned */
 		child_path(cp, sizeof(cp), path, key);
 		_cleanup_free_ char *fk = xasprintf("f:%s", key);
-		const char *mk = json_is_array(cv) ? merge_key(k, cp) : NULL;
+		const char *mk = json_is_array(cv) ? apply_merge_key(k, cp) : NULL;
 		if (json_is_object(cv)) {
-			json_t *sub = fields_of(k, cv, cp);
+			json_t *sub = apply_fields_of(k, cv, cp);
 			/* metadata itself is not a field anyone owns; only what is inside it. */
 			if (!*path && !strcmp(key, "metadata") && json_object_size(sub) == 0)
 				json_decref(sub);
@@ -77,10 +79,10 @@ static json_t *fields_of(const struct api_kind *k, const json_t *v, const char *
 			size_t i;
 			json_t *it;
 			json_array_foreach(cv, i, it) {
-				_cleanup_free_ char *ik = item_key(it, mk);
+				_cleanup_free_ char *ik = apply_item_key(it, mk);
 				if (!ik)
 					continue;
-				json_t *sub = json_is_object(it) ? fields_of(k, it, cp) : json_object();
+				json_t *sub = json_is_object(it) ? apply_fields_of(k, it, cp) : json_object();
 				json_object_set_new(sub, ".", json_object());
 				json_object_set_new(items, ik, sub);
 			}
@@ -93,7 +95,7 @@ static json_t *fields_of(const struct api_kind *k, const json_t *v, const char *
 }
 
 /* Leaf paths of a set, as "/"-joined strings, appended to out. */
-static void leaves(const json_t *set, const char *prefix, json_t *out)
+void apply_leaves(const json_t *set, const char *prefix, json_t *out)
 {
 	const char *key;
 	json_t *v;
@@ -103,7 +105,7 @@ static void leaves(const json_t *set, const char *prefix, json_t *out)
 		if (json_object_size(v) == 0 || (json_object_size(v) == 1 && json_object_get(v, ".")))
 			json_array_append_new(out, json_string(p));
 		else
-			leaves(v, p, out);
+			apply_leaves(v, p, out);
 	}
 }
 
@@ -150,7 +152,7 @@ static void set_remove(json_t *set, const char *leaf)
 }
 
 /* The value at a leaf path in an object (borrowed), or NULL. */
-static const json_t *value_at(const struct api_kind *k, const json_t *obj, const char *leaf)
+const json_t *apply_value_at(const struct api_kind *k, const json_t *obj, const char *leaf)
 {
 	char buf[2048];
 	char path[512] = "";
@@ -164,12 +166,12 @@ static const json_t *value_at(const struct api_kind *k, const json_t *obj, const
 			child_path(np, sizeof(np), path, t + 2);
 			snprintf(path, sizeof(path), "%s", np);
 		} else if (!strncmp(t, "k:", 2) || !strncmp(t, "v:", 2)) {
-			const char *mk = merge_key(k, path);
+			const char *mk = apply_merge_key(k, path);
 			const json_t *found = NULL;
 			size_t i;
 			json_t *it;
 			json_array_foreach(cur, i, it) {
-				_cleanup_free_ char *ik = mk ? item_key(it, mk) : NULL;
+				_cleanup_free_ char *ik = mk ? apply_item_key(it, mk) : NULL;
 				if (ik && !strcmp(ik, t)) {
 					found = it;
 					break;
@@ -193,19 +195,19 @@ static void merge_into(const struct api_kind *k, json_t *live, const json_t *cfg
 	json_object_foreach((json_t *)cfg, key, cv) {
 		child_path(cp, sizeof(cp), path, key);
 		json_t *lv = json_object_get(live, key);
-		const char *mk = json_is_array(cv) ? merge_key(k, cp) : NULL;
+		const char *mk = json_is_array(cv) ? apply_merge_key(k, cp) : NULL;
 		if (json_is_object(cv) && json_is_object(lv)) {
 			merge_into(k, lv, cv, cp);
 		} else if (mk && json_is_array(lv)) {
 			size_t i;
 			json_t *it;
 			json_array_foreach(cv, i, it) {
-				_cleanup_free_ char *ik = item_key(it, mk);
+				_cleanup_free_ char *ik = apply_item_key(it, mk);
 				size_t j;
 				json_t *li;
 				bool done = false;
 				json_array_foreach(lv, j, li) {
-					_cleanup_free_ char *lk = ik ? item_key(li, mk) : NULL;
+					_cleanup_free_ char *lk = ik ? apply_item_key(li, mk) : NULL;
 					if (lk && !strcmp(lk, ik)) {
 						if (json_is_object(li) && json_is_object(it))
 							merge_into(k, li, it, cp);
@@ -249,12 +251,12 @@ static void remove_at(const struct api_kind *k, json_t *obj, const char *leaf)
 			snprintf(path, sizeof(path), "%s", np);
 			cur = json_object_get(cur, segs[i] + 2);
 		} else {
-			const char *mk = merge_key(k, path);
+			const char *mk = apply_merge_key(k, path);
 			size_t j;
 			json_t *it;
 			json_t *next = NULL;
 			json_array_foreach(cur, j, it) {
-				_cleanup_free_ char *ik = mk ? item_key(it, mk) : NULL;
+				_cleanup_free_ char *ik = mk ? apply_item_key(it, mk) : NULL;
 				if (ik && !strcmp(ik, segs[i])) {
 					if (last) {
 						json_array_remove(cur, j);
@@ -306,28 +308,6 @@ static json_t *entry_for(json_t *mf, const char *manager, const char *op, const 
 	return e;
 }
 
-/* Leaves whose values differ between a and b (both may be NULL), under prefix. */
-static void changed_leaves(const struct api_kind *k, const json_t *a, const json_t *b, json_t *out)
-{
-	json_t *fa = a ? fields_of(k, a, "") : json_object();
-	json_t *fb = b ? fields_of(k, b, "") : json_object();
-	json_t *la = json_array(), *lb = json_array();
-	size_t i;
-	json_t *v;
-
-	leaves(fa, "", la);
-	leaves(fb, "", lb);
-	json_array_foreach(lb, i, v) {
-		const char *l = json_string_value(v);
-		if (!json_equal(value_at(k, a, l), value_at(k, b, l)))
-			json_array_append(out, v);
-	}
-	json_decref(fa);
-	json_decref(fb);
-	json_decref(la);
-	json_decref(lb);
-}
-
 static void drop_empty_entries(json_t *mf)
 {
 	for (size_t i = json_array_size(mf); i-- > 0;) {
@@ -354,7 +334,7 @@ void apply_track_update(struct api_call *c, const json_t *old, json_t *obj)
 	apply_manager(c->r, manager, sizeof(manager));
 	obj_api_version(c->k, apiv, sizeof(apiv));
 	json_t *changed = json_array();
-	changed_leaves(c->k, old, obj, changed);
+	apply_changed_leaves(c->k, old, obj, changed);
 	if (json_array_size(changed)) {
 		json_t *e = entry_for(mf, manager, "Update", apiv);
 		json_t *fs = json_object_get(e, "fieldsV1");
@@ -405,9 +385,9 @@ int apply_handle(struct api_call *c, const json_t *cfg)
 				   "PATCH requests with the apply content type require fieldManager to be set");
 	apply_manager(c->r, manager, sizeof(manager));
 	obj_api_version(c->k, apiv, sizeof(apiv));
-	json_t *newset = fields_of(c->k, cfg, "");
+	json_t *newset = apply_fields_of(c->k, cfg, "");
 	json_t *newleaves = json_array();
-	leaves(newset, "", newleaves);
+	apply_leaves(newset, "", newleaves);
 
 	c->retry_conflict = true;
 	for (int attempt = 0; attempt < 8; attempt++) {
@@ -447,7 +427,7 @@ int apply_handle(struct api_call *c, const json_t *cfg)
 		json_t *l, *e;
 		json_array_foreach(newleaves, i, l) {
 			const char *leaf = json_string_value(l);
-			if (json_equal(value_at(c->k, old, leaf), value_at(c->k, cfg, leaf)))
+			if (json_equal(apply_value_at(c->k, old, leaf), apply_value_at(c->k, cfg, leaf)))
 				continue;
 			json_array_foreach(mf, j, e) {
 				const char *m = json_string_value(json_object_get(e, "manager"));
@@ -487,7 +467,7 @@ int apply_handle(struct api_call *c, const json_t *cfg)
 		/* Fields this manager applied before but not now, and nobody else owns, go. */
 		json_t *mine = entry_for(mf, manager, "Apply", apiv);
 		json_t *oldleaves = json_array();
-		leaves(json_object_get(mine, "fieldsV1"), "", oldleaves);
+		apply_leaves(json_object_get(mine, "fieldsV1"), "", oldleaves);
 		json_array_foreach(oldleaves, i, l) {
 			const char *leaf = json_string_value(l);
 			if (set_has(newset, leaf))

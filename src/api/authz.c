@@ -12,6 +12,8 @@
 #include "auth/auth_sa_admit.h"
 #include "auth/auth_quota.h"
 #include "auth/rbac_cache.h"
+#include "lib/jdump.h"
+#include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "lib/yaml.h"
 #include "store/store.h"
@@ -60,7 +62,7 @@ static json_t *body_of(struct api_req *r)
 		struct atoll_err err = ERR_INIT;
 		return k8spb_decode(r->body.p, r->body.len, &err);
 	}
-	j = json_loadb(r->body.p, r->body.len, 0, NULL);
+	j = jparse_loadb(r->body.p, r->body.len, 0, NULL);
 	return j ? j : yaml_to_json(r->body.p, r->body.len, 100, msg, sizeof(msg));
 }
 
@@ -73,7 +75,7 @@ static json_t *stored(struct api_req *r, const struct authz_attrs *a)
 
 	if (!a->name || !*a->name || store_get(r->srv->store, key, &kv, &err) < 0)
 		return NULL;
-	json_t *j = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	json_t *j = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 	store_kv_release(&kv);
 	return j;
 }
@@ -222,7 +224,7 @@ bool authz_allowed(struct api_req *r, const struct authz_attrs *in, char *why, s
 		changed |= qchanged;
 		/* Defaults go into the body the create handler reads next (not for protobuf bodies). */
 		if (ok && changed && !(ct && k8spb_content_type(ct))) {
-			char *s = json_dumps(obj, JSON_COMPACT);
+			char *s = jdump(obj, JSON_COMPACT, NULL);
 			buf_reset(&r->body);
 			buf_adds(&r->body, s);
 			free(s);

@@ -4,6 +4,7 @@
 
 #include "api/protobuf.h"
 #include "api/request.h"
+#include "lib/jparse.h"
 #include "lib/yaml.h"
 
 static int depth_ok(const json_t *j, int left)
@@ -46,7 +47,7 @@ json_t *req_body_json(struct api_call *c)
 		}
 	} else if (ct && strstr(ct, "apply-patch")) {
 		/* Server-side apply bodies are YAML (JSON is valid YAML). */
-		j = json_loadb(r->body.p, r->body.len, JSON_REJECT_DUPLICATES, &jerr);
+		j = jparse_loadb(r->body.p, r->body.len, JSON_REJECT_DUPLICATES, &jerr);
 		if (!j) {
 			char msg[256];
 			j = yaml_to_json(r->body.p, r->body.len, API_MAX_DEPTH, msg, sizeof(msg));
@@ -64,7 +65,7 @@ json_t *req_body_json(struct api_call *c)
 		}
 	} else {
 		/* jansson limits nesting itself (2048); we add our own, lower limit. */
-		j = json_loadb(r->body.p, r->body.len, 0, &jerr);
+		j = jparse_loadb(r->body.p, r->body.len, 0, &jerr);
 		if (!j) {
 			reply_error(r, 400, "BadRequest", "the body is not valid JSON: %s at line %d column %d",
 				    jerr.text, jerr.line, jerr.column);

@@ -13,6 +13,7 @@
 #include "api/object.h"
 #include "api/schema.h"
 #include "api/table.h"
+#include "lib/jparse.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -143,7 +144,7 @@ int crd_load_all(struct store *s, struct atoll_err *err)
 	if (store_list(s, "apiextensions.k8s.io/customresourcedefinitions/", "", 0, &l, err) < 0)
 		return -1;
 	for (size_t i = 0; i < l.n; i++) {
-		json_t *crd = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
+		json_t *crd = jparse_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
 		if (crd)
 			crd_sync(crd, false);
 		json_decref(crd);
@@ -164,7 +165,7 @@ void crd_mark_established(struct store *s, const json_t *crd_in)
 		struct store_kv kv = { 0 };
 		if (store_get(s, key, &kv, &err) < 0)
 			return;
-		json_t *crd = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+		json_t *crd = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 		int64_t rev = kv.mod_rev;
 		store_kv_release(&kv);
 		if (!crd)

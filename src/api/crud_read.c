@@ -8,6 +8,8 @@
 #include "api/filter.h"
 #include "api/object.h"
 #include "api/request.h"
+#include "lib/jdump.h"
+#include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
 
@@ -15,7 +17,7 @@
 static char *continue_encode(int64_t rev, const char *last_key)
 {
 	json_t *j = json_pack("{s:I,s:s}", "rv", (json_int_t)rev, "start", last_key);
-	char *s = json_dumps(j, JSON_COMPACT);
+	char *s = jdump(j, JSON_COMPACT, NULL);
 	size_t n = strlen(s);
 	char *out = xmalloc(4 * ((n + 2) / 3) + 1);
 
@@ -39,7 +41,7 @@ static char *continue_decode(const char *tok, int64_t *rev)
 		return NULL;
 	while (m > 0 && raw[m - 1] == '\0')
 		m--;
-	json_t *j = json_loadb((char *)raw, (size_t)m, 0, NULL);
+	json_t *j = jparse_loadb((char *)raw, (size_t)m, 0, NULL);
 	const char *s = json_string_value(json_object_get(j, "start"));
 	if (s && json_is_integer(json_object_get(j, "rv"))) {
 		start = xstrdup(s);
@@ -183,6 +185,7 @@ int crud_list(struct api_call *c)
 	free(last_key);
 
 	if (c->table) {
+		buf_release(&items); /* the rows come from objs */
 		json_t *t = render_table(c->k, objs, nobjs, rv, req_query(r, "includeObject"));
 		for (size_t i = 0; i < nobjs; i++)
 			json_decref(objs[i]);

@@ -4,6 +4,8 @@
 
 #include "api/filter.h"
 #include "api/selector.h"
+#include "lib/jparse.h"
+#include "lib/jskim.h"
 #include "lib/xalloc.h"
 
 struct filter {
@@ -43,6 +45,20 @@ bool filter_match(const struct filter *f, const json_t *obj)
 	if (f->fields && !fieldsel_matches(f->fields, obj))
 		return false;
 	return true;
+}
+
+json_t *filter_load(const struct filter *f, const char *s, size_t len)
+{
+	const char *paths[16];
+	size_t n = 0;
+	json_t *o = NULL;
+
+	if (f && f->labels)
+		paths[n++] = "metadata.labels";
+	size_t nf = f ? fieldsel_fields(f->fields, paths + n, 15) : 0;
+	if (f && nf <= 15)
+		o = jskim(s, len, paths, n + nf);
+	return o ? o : jparse_loadb(s, len, 0, NULL);
 }
 
 void filter_free(struct filter *f)

@@ -16,6 +16,11 @@ struct filter;
  */
 int filter_from_req(struct api_req *r, struct filter **out, struct atoll_err *err);
 bool filter_match(const struct filter *f, const json_t *obj);
+/*
+ * Parse the JSON object text s for filter_match: only the parts the filter
+ * looks at (jskim), else in full. Returns owned, NULL when not JSON.
+ */
+json_t *filter_load(const struct filter *f, const char *s, size_t len);
 void filter_free(struct filter *f);
 
 #endif

@@ -5,6 +5,7 @@
  * router. Watches suspend their connection instead of holding a thread.
  */
 #include <arpa/inet.h>
+#include "lib/jdump.h"
 #include "lib/serverlibs.h"
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -93,7 +94,7 @@ int reply_raw(struct api_req *r, int code, const char *ctype, char *body, size_t
 
 int reply_json(struct api_req *r, int code, json_t *obj)
 {
-	char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = jdump(obj, JSON_COMPACT | JSON_PRESERVE_ORDER, NULL);
 
 	json_decref(obj);
 	if (!s)

@@ -6,6 +6,7 @@
  * ends when the pod is gone or its container has finished and all is sent.
  */
 #include <fcntl.h>
+#include "lib/jparse.h"
 #include "lib/serverlibs.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -49,7 +50,7 @@ static bool still_running(struct follower *f)
 
 	if (store_get(f->store, f->pod_key, &kv, &err) < 0)
 		return false;
-	json_t *pod = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	json_t *pod = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 	store_kv_release(&kv);
 	bool running = false;
 	const char *uid = json_string_value(json_object_get(json_object_get(pod, "metadata"), "uid"));

@@ -9,6 +9,7 @@
 #include "api/metrics_api.h"
 #include "api/selector.h"
 #include "api/server.h"
+#include "lib/jparse.h"
 
 #define GV "metrics.k8s.io/v1beta1"
 /* A report older than this is from a node that stopped reporting: not served. */
@@ -40,7 +41,7 @@ static bool allowed(struct api_req *r, const char *verb, const char *resource, c
 static int put_report(struct api_req *r, const char *node)
 {
 	json_error_t je;
-	json_t *body = json_loadb(r->body.p, r->body.len, 0, &je);
+	json_t *body = jparse_loadb(r->body.p, r->body.len, 0, &je);
 
 	if (!json_is_object(body) || !json_is_array(json_object_get(body, "pods"))) {
 		json_decref(body);

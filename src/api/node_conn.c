@@ -15,6 +15,7 @@
 #include "api/object.h"
 #include "api/server.h"
 #include "api/kind.h"
+#include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
 
@@ -30,7 +31,7 @@ static int node_address(struct api_server *srv, const char *node, char *ip, size
 
 	if (store_get(srv->store, key, &kv, err) < 0)
 		return err_set(err, 503, "ServiceUnavailable", "node %s of the pod is not registered", node);
-	json_t *obj = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	json_t *obj = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 	store_kv_release(&kv);
 	json_t *st = json_object_get(obj, "status");
 	*port = (int)json_integer_value(

@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "api/object.h"
+#include "lib/jdump.h"
+#include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
 
@@ -111,7 +113,8 @@ char *obj_encode(json_t *obj, size_t *len)
 	if (json_object_get(obj, "kind"))
 		json_object_set(out, "kind", json_object_get(obj, "kind"));
 	if (meta) {
-		json_t *m = json_deep_copy(meta);
+		/* Shallow: only the key table is new, the values (managedFields...) are shared. */
+		json_t *m = json_copy(meta);
 		json_object_del(m, "resourceVersion");
 		json_object_set_new(out, "metadata", m);
 	} else {
@@ -121,10 +124,8 @@ char *obj_encode(json_t *obj, size_t *len)
 		if (strcmp(key, "apiVersion") && strcmp(key, "kind") && strcmp(key, "metadata"))
 			json_object_set(out, key, v);
 	}
-	char *s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = jdump(out, JSON_COMPACT | JSON_PRESERVE_ORDER, len);
 	json_decref(out);
-	if (len)
-		*len = s ? strlen(s) : 0;
 	return s;
 }
 
@@ -161,7 +162,7 @@ void obj_splice_rv(struct buf *out, const char *json, size_t len, int64_t rev)
 
 json_t *obj_decode(const char *json, size_t len, int64_t rev)
 {
-	json_t *o = json_loadb(json, len, 0, NULL);
+	json_t *o = jparse_loadb(json, len, 0, NULL);
 	char rv[32];
 
 	if (!o)

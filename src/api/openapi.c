@@ -9,6 +9,7 @@
 #include "lib/cryptolib.h"
 #include "api/openapi.h"
 #include "api/openapi_int.h"
+#include "lib/jdump.h"
 #include "lib/xalloc.h"
 
 #define OA_VERSION "v1.32.0"
@@ -176,7 +177,7 @@ static void build(void)
 	for (size_t i = 0; i < cache.ngv; i++) {
 		struct oa_doc *d = &cache.gv[i];
 
-		d->text = json_dumps(d->doc, JSON_COMPACT);
+		d->text = jdump(d->doc, JSON_COMPACT, NULL);
 		d->len = strlen(d->text);
 		openapi_hash(d->text, d->len, d->hash);
 		json_object_set_new(json_object_get(cache.index, "paths"), d->path,
@@ -190,7 +191,7 @@ static void build(void)
 			     "paths", v2paths, "definitions", v2defs, "securityDefinitions",
 			     "BearerToken", "type", "apiKey", "name", "authorization", "in",
 			     "header", "security", "BearerToken");
-	cache.v2_text = json_dumps(cache.v2, JSON_COMPACT);
+	cache.v2_text = jdump(cache.v2, JSON_COMPACT, NULL);
 	cache.v2_len = strlen(cache.v2_text);
 	cache.v2_pb = oa_v2_protobuf(cache.v2, &cache.v2_pb_len);
 }

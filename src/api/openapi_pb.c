@@ -11,6 +11,7 @@
 
 #include "api/openapi_int.h"
 #include "lib/buf.h"
+#include "lib/jdump.h"
 #include "lib/xalloc.h"
 
 enum { PB_VARINT = 0, PB_LEN = 2 };
@@ -84,7 +85,7 @@ static void pb_extensions(struct buf *b, unsigned field, const json_t *o)
 
 		if (strncmp(key, "x-", 2))
 			continue;
-		yaml = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		yaml = jdump(v, JSON_COMPACT | JSON_ENCODE_ANY, NULL);
 		pb_str(&any, 2, yaml);
 		free(yaml);
 		pb_str(&named, 1, key);

@@ -8,6 +8,7 @@
 
 #include "api/protobuf.h"
 #include "lib/buf.h"
+#include "lib/jparse.h"
 
 /*
  * Every length and varint below comes from the client: reads go through a
@@ -406,7 +407,7 @@ static json_t *decode_len_value(const struct pb_field *f, struct pbr *sub, int d
 
 		if (!sv[1].p)
 			return json_null();
-		j = json_loadb((const char *)sv[1].p, (size_t)(sv[1].end - sv[1].p),
+		j = jparse_loadb((const char *)sv[1].p, (size_t)(sv[1].end - sv[1].p),
 			       JSON_DECODE_ANY, &jerr);
 		if (!j)
 			bad(err, "an embedded object is not JSON");

@@ -12,6 +12,8 @@
 #include "api/discovery.h"
 #include "api/metrics_api.h"
 #include "api/object.h"
+#include "lib/jdump.h"
+#include "lib/jparse.h"
 #include "store/store.h"
 #include "api/openapi.h"
 #include "api/request.h"
@@ -73,7 +75,7 @@ static bool wants_aggregated(struct api_req *r)
 static int reply_aggregated(struct api_req *r, bool core)
 {
 	json_t *doc = discovery_aggregated(core);
-	char *s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = jdump(doc, JSON_COMPACT | JSON_PRESERVE_ORDER, NULL);
 
 	json_decref(doc);
 	return reply_raw(r, 200, DISCOVERY_AGG_CTYPE, s, strlen(s));
@@ -220,7 +222,7 @@ static json_t *crds_of_group(struct api_req *r, const char *group)
 	if (store_list(r->srv->store, "apiextensions.k8s.io/customresourcedefinitions/", "", 0, &l, &err) < 0)
 		return out;
 	for (size_t i = 0; i < l.n; i++) {
-		json_t *crd = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
+		json_t *crd = jparse_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
 		const char *g = json_string_value(json_object_get(json_object_get(crd, "spec"), "group"));
 		if (g && (!group || !strcmp(g, group)))
 			json_array_append(out, crd);

@@ -5,6 +5,7 @@
 
 #include "api/schema.h"
 #include "api/schema_int.h"
+#include "lib/jdump.h"
 
 /* The columns of a version: its additionalPrinterColumns, else Age. */
 static json_t *version_columns(const json_t *version)
@@ -70,7 +71,7 @@ static json_t *cell(const json_t *obj, const json_t *col)
 		out = json_null();
 	/* Non-string values in a string column print as compact JSON. */
 	if (!strcmp(type, "string") && v && !json_is_string(v) && !json_is_null(v)) {
-		char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *d = jdump(v, JSON_COMPACT | JSON_ENCODE_ANY, NULL);
 		json_decref(out);
 		out = json_string(d ? d : "");
 		free(d);

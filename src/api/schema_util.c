@@ -8,6 +8,7 @@
 
 #include "api/kind.h"
 #include "api/schema_int.h"
+#include "lib/jdump.h"
 #include "lib/xalloc.h"
 
 char *schema_path_field(const char *path, const char *name)
@@ -68,7 +69,7 @@ char *schema_fmt_value(const json_t *v, char *out, size_t n)
 	else if (json_is_string(v))
 		snprintf(out, n, "\"%s\"", json_string_value(v));
 	else {
-		char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *d = jdump(v, JSON_COMPACT | JSON_ENCODE_ANY, NULL);
 		snprintf(out, n, "%s", d ? d : "?");
 		free(d);
 	}

@@ -89,6 +89,8 @@ bool fieldsel_default_get(const json_t *obj, const char *field, struct buf *out,
  */
 const char *fieldsel_exact(const struct fieldsel *fs, const char *field);
 bool fieldsel_empty(const struct fieldsel *fs);
+/* The fields the terms look at (borrowed) into out; returns how many there are (may exceed max). */
+size_t fieldsel_fields(const struct fieldsel *fs, const char **out, size_t max);
 void fieldsel_free(struct fieldsel *fs);
 
 #endif

@@ -34,6 +34,15 @@ bool fieldsel_empty(const struct fieldsel *fs)
 	return !fs || fs->n == 0;
 }
 
+size_t fieldsel_fields(const struct fieldsel *fs, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; fs && i < fs->n && n < max; i++)
+		out[n++] = fs->r[i].field;
+	return fs && fs->n > max ? fs->n : n;
+}
+
 /* Undo "\\", "\,", "\="; unescaped ',' or '=' and other escapes are errors. */
 static char *unescape(const char *s, size_t n, struct atoll_err *err)
 {

@@ -8,6 +8,7 @@
 #include "api/kind.h"
 #include "api/table.h"
 #include "lib/buf.h"
+#include "lib/jdump.h"
 #include "lib/xalloc.h"
 
 json_t *table_columns(const struct table_col *cols, size_t n)
@@ -299,7 +300,7 @@ static json_t *crd_row(const json_t *pcs, const json_t *obj)
 		} else if (json_is_string(v) || json_is_number(v) || json_is_boolean(v)) {
 			json_array_append(row, v);
 		} else {
-			char *s = json_dumps(v, JSON_COMPACT);
+			char *s = jdump(v, JSON_COMPACT, NULL);
 
 			json_array_append_new(row, json_string(s ? s : ""));
 			free(s);

@@ -5,6 +5,7 @@
  * connection, and the store's commit notification resumes it. A ticker
  * resumes watches whose timeout or bookmark is due.
  */
+#include "lib/jdump.h"
 #include "lib/serverlibs.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -23,6 +24,13 @@
 
 #define BOOKMARK_EVERY 10 /* seconds between bookmarks, when asked for */
 
+#define MEMO_SLOTS 256 /* filtered watches: the keys judged lately (add_filtered_event) */
+
+struct memo {
+	uint64_t hash; /* of the key, 0 when free */
+	bool match;    /* the key's last value matched the filter */
+};
+
 struct api_watch {
 	pthread_mutex_t mu;
 	struct MHD_Connection *conn;
@@ -37,6 +45,7 @@ struct api_watch {
 	size_t off;
 	time_t deadline, next_bookmark;
 	struct api_watch *next, *prev;
+	struct memo *memo; /* MEMO_SLOTS when filtered, else NULL */
 };
 
 static pthread_mutex_t list_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -69,7 +78,7 @@ static void add_event(struct api_watch *w, const char *type, const struct blob *
 			return;
 		json_t *t = render_table_one(w->k, o, w->include);
 		json_decref(o);
-		char *s = json_dumps(t, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		char *s = jdump(t, JSON_COMPACT | JSON_PRESERVE_ORDER, NULL);
 		json_decref(t);
 		buf_addf(&w->out, "{\"type\":\"%s\",\"object\":%s}\n", type, s);
 		free(s);
@@ -86,27 +95,60 @@ static bool blob_matches(const struct filter *f, const struct blob *b)
 		return true;
 	if (!b)
 		return false;
-	json_t *o = json_loadb(b->data, b->len, 0, NULL);
+	json_t *o = filter_load(f, b->data, b->len);
 	bool m = o && filter_match(f, o);
 	json_decref(o);
 	return m;
 }
 
-static void add_store_event(struct api_watch *w, const struct store_event *ev)
+/*
+ * Whether a filtered watch matched a key's value: an event's previous value
+ * is the value of this watch's last event on the key, judged then; judging
+ * it again would cost a second parse of the object per event. Slots are by
+ * a 64-bit hash of the key, updated on every event, so a slot that names
+ * the key holds the judgement of the key's previous value.
+ */
+static uint64_t key_hash(const char *key)
 {
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	return h | 1; /* 0 marks a free slot */
+}
+
+static void add_filtered_event(struct api_watch *w, const struct store_event *ev)
+{
+	uint64_t h = key_hash(ev->key);
+	struct memo *m = &w->memo[h % MEMO_SLOTS];
+	bool known = m->hash == h;
+
 	if (ev->type == STORE_EV_DELETE) {
-		if (blob_matches(w->f, ev->value))
+		if (known ? m->match : blob_matches(w->f, ev->value))
 			add_event(w, "DELETED", ev->value, ev->rev);
+		m->hash = 0;
 		return;
 	}
 	bool now = blob_matches(w->f, ev->value);
-	bool before = ev->created ? false : (w->f ? blob_matches(w->f, ev->prev) : true);
+	bool before = ev->created ? false : known ? m->match : blob_matches(w->f, ev->prev);
+	m->hash = h;
+	m->match = now;
 	if (now && !before)
 		add_event(w, "ADDED", ev->value, ev->rev);
 	else if (now)
 		add_event(w, "MODIFIED", ev->value, ev->rev);
 	else if (before)
 		add_event(w, "DELETED", ev->value, ev->rev);
+}
+
+static void add_store_event(struct api_watch *w, const struct store_event *ev)
+{
+	if (w->f) {
+		add_filtered_event(w, ev);
+		return;
+	}
+	const char *type = ev->type == STORE_EV_DELETE ? "DELETED" : ev->created ? "ADDED" : "MODIFIED";
+	add_event(w, type, ev->value, ev->rev);
 }
 
 static void add_bookmark(struct api_watch *w, int64_t rev, bool initial_end)
@@ -124,7 +166,7 @@ static void add_bookmark(struct api_watch *w, int64_t rev, bool initial_end)
 static void add_error(struct api_watch *w, const struct atoll_err *e)
 {
 	json_t *st = status_new(e->code, e->reason, e->msg, NULL, NULL, NULL, NULL);
-	char *s = json_dumps(st, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = jdump(st, JSON_COMPACT | JSON_PRESERVE_ORDER, NULL);
 
 	json_decref(st);
 	buf_addf(&w->out, "{\"type\":\"ERROR\",\"object\":%s}\n", s);
@@ -212,6 +254,7 @@ static void watch_free(void *cls)
 	nwatches--;
 	pthread_mutex_unlock(&list_mu);
 	filter_free(w->f);
+	free(w->memo);
 	free(w->include);
 	buf_release(&w->out);
 	pthread_mutex_destroy(&w->mu);
@@ -303,6 +346,8 @@ int watch_start(struct api_call *c)
 	w->next_bookmark = time(NULL) + 2; /* first one soon, then every BOOKMARK_EVERY */
 	if (filter_from_req(r, &w->f, &err) < 0)
 		goto fail;
+	if (w->f)
+		w->memo = xcalloc(MEMO_SLOTS, sizeof(*w->memo));
 	bool initial = !rvs || !*rvs || !strcmp(rvs, "0") || query_true(sie);
 	if (initial) {
 		if (initial_events(c, w, prefix, &from, &err) < 0)
@@ -343,6 +388,7 @@ int watch_start(struct api_call *c)
 	return ok == MHD_YES ? 0 : -1;
 fail:
 	filter_free(w->f);
+	free(w->memo);
 	free(w->include);
 	buf_release(&w->out);
 	pthread_mutex_destroy(&w->mu);

@@ -2,6 +2,7 @@
 /* The audit log: who did what to which object, and the answer, one JSON line per request. */
 #include <errno.h>
 #include <jansson.h>
+#include "lib/jdump.h"
 #include "lib/serverlibs.h"
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -111,7 +112,7 @@ void audit_record(struct api_req *r, int code)
 	if (r->audit_note[0])
 		json_object_set_new(ev, "annotations", json_pack("{s:s}", "pod-security.kubernetes.io/audit-violations",
 								 r->audit_note));
-	char *line = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *line = jdump(ev, JSON_COMPACT | JSON_PRESERVE_ORDER, NULL);
 	json_decref(ev);
 	pthread_mutex_lock(&lock);
 	if (out && line) {

@@ -6,6 +6,7 @@
 #include "api/server.h"
 #include "auth/auth_psa.h"
 #include "lib/buf.h"
+#include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
 
@@ -178,7 +179,7 @@ bool psa_admit(struct api_req *r, const char *ns, const json_t *pod, char *why, 
 
 	if (!ns || !*ns || !pod || store_get(r->srv->store, key, &kv, &err) < 0)
 		return true;
-	json_t *nsobj = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	json_t *nsobj = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 	store_kv_release(&kv);
 	const json_t *labels = json_object_get(json_object_get(nsobj, "metadata"), "labels");
 	int enforce = level_of(json_string_value(json_object_get(labels, "pod-security.kubernetes.io/enforce")));

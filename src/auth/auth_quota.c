@@ -8,6 +8,7 @@
 #include "api/quantity.h"
 #include "api/server.h"
 #include "auth/auth_quota.h"
+#include "lib/jparse.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -33,7 +34,7 @@ static json_t *load_list(struct store *s, const char *prefix)
 	if (store_list(s, prefix, "", 0, &l, &err) < 0)
 		return out;
 	for (size_t i = 0; i < l.n; i++) {
-		json_t *o = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
+		json_t *o = jparse_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
 		if (o)
 			json_array_append_new(out, o);
 	}
@@ -225,7 +226,7 @@ static bool storage_class_ok(struct store *s, const char *ns, const json_t *pvc,
 
 	if (!sc || !*sc || store_get(s, key, &kv, &err) < 0)
 		return true;
-	json_t *o = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	json_t *o = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 	store_kv_release(&kv);
 	const char *allowed = json_string_value(json_object_get(json_object_get(json_object_get(o, "metadata"),
 										  "annotations"), "atoll.dev/storage-classes"));
@@ -407,7 +408,7 @@ static void refresh(struct store *s, const char *ns)
 	if (store_list(s, prefix, "", 0, &l, &err) < 0)
 		return;
 	for (size_t i = 0; i < l.n; i++) {
-		json_t *q = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
+		json_t *q = jparse_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
 		json_t *hard = json_object_get(json_object_get(q, "spec"), "hard"), *used = json_object();
 		const char *key;
 		json_t *v;

@@ -14,6 +14,8 @@
 #include "auth/auth.h"
 #include "auth/jwt.h"
 #include "auth/rbac_cache.h"
+#include "lib/jparse.h"
+#include "lib/jskim.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
 
@@ -144,7 +146,10 @@ static int token_request(struct api_call *c, json_t *in)
 		snprintf(msg, sizeof(msg), "serviceaccounts \"%s\" not found", c->t.name);
 		return reply_json(r, 404, status_new(404, "NotFound", msg, "", "serviceaccounts", c->t.name, NULL));
 	}
-	json_t *sa = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	static const char *const uid_path[] = { "metadata.uid" };
+	json_t *sa = jskim(kv.value->data, kv.value->len, uid_path, 1);
+	if (!sa)
+		sa = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 	store_kv_release(&kv);
 	char sa_uid[64];
 	snprintf(sa_uid, sizeof(sa_uid), "%s", s_of(json_object_get(sa, "metadata"), "uid"));
@@ -182,7 +187,10 @@ static int token_request(struct api_call *c, json_t *in)
 					   strcmp(kind, "Pod") ? "cannot bind token to object of kind %s" :
 					   "pods \"%s\" not found", strcmp(kind, "Pod") ? kind : name);
 		}
-		json_t *pod = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+		/* Only its uid: a pod's whole JSON is several kilobytes to parse. */
+		json_t *pod = jskim(kv.value->data, kv.value->len, uid_path, 1);
+		if (!pod)
+			pod = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 		store_kv_release(&kv);
 		snprintf(pod_uid, sizeof(pod_uid), "%s", s_of(json_object_get(pod, "metadata"), "uid"));
 		json_decref(pod);

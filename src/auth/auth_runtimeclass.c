@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth/auth_runtimeclass.h"
+#include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
 
@@ -85,7 +86,7 @@ bool runtimeclass_admit(struct store *s, json_t *pod, bool *changed, char *why, 
 		snprintf(why, n, "pod rejected: RuntimeClass \"%s\" not found", name);
 		return false;
 	}
-	json_t *rc = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	json_t *rc = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 	store_kv_release(&kv);
 	bool ok = !rc || runtimeclass_apply(rc, pod, changed, why, n);
 	json_decref(rc);

@@ -10,6 +10,7 @@
 #include "api/server.h"
 #include "auth/auth.h"
 #include "auth/jwt.h"
+#include "lib/jparse.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -72,7 +73,7 @@ static char *uid_of(struct store *s, const char *res, const char *ns, const char
 
 	if (store_get(s, key, &kv, &err) < 0)
 		return NULL;
-	json_t *o = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	json_t *o = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 	store_kv_release(&kv);
 	const char *u = json_string_value(json_object_get(json_object_get(o, "metadata"), "uid"));
 	char *out = xstrdup(u ? u : "");

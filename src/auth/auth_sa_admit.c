@@ -13,6 +13,7 @@
 #include "auth/auth_quota.h"
 #include "auth/auth_runtimeclass.h"
 #include "auth/auth_sa_admit.h"
+#include "lib/jparse.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
 
@@ -26,7 +27,7 @@ static bool sa_automount(struct store *s, const char *ns, const char *sa)
 
 	if (store_get(s, key, &kv, &err) < 0)
 		return true;
-	json_t *o = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	json_t *o = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 	store_kv_release(&kv);
 	bool off = json_is_false(json_object_get(o, "automountServiceAccountToken"));
 	json_decref(o);

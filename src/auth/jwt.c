@@ -5,6 +5,7 @@
 
 #include "lib/cryptolib.h"
 #include "auth/jwt.h"
+#include "lib/jparse.h"
 #include "lib/xalloc.h"
 
 char *jwt_b64url(const unsigned char *data, size_t len)
@@ -91,7 +92,7 @@ json_t *jwt_verify(const char *token, EVP_PKEY *key)
 	_cleanup_free_ unsigned char *sraw = jwt_unb64url(dot2 + 1, strlen(dot2 + 1), &sl);
 	if (!h || !sraw || sl != 64)
 		return NULL;
-	json_t *hdr = json_loadb((char *)h, hl, 0, NULL);
+	json_t *hdr = jparse_loadb((char *)h, hl, 0, NULL);
 	const char *alg = json_string_value(json_object_get(hdr, "alg"));
 	bool es256 = alg && !strcmp(alg, "ES256");
 	json_decref(hdr);
@@ -113,5 +114,5 @@ json_t *jwt_verify(const char *token, EVP_PKEY *key)
 	if (!ok)
 		return NULL;
 	_cleanup_free_ unsigned char *c = jwt_unb64url(dot1 + 1, (size_t)(dot2 - dot1 - 1), &cl);
-	return c ? json_loadb((char *)c, cl, 0, NULL) : NULL;
+	return c ? jparse_loadb((char *)c, cl, 0, NULL) : NULL;
 }

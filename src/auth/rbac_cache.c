@@ -9,6 +9,7 @@
 #include "api/object.h"
 #include "api/selector.h"
 #include "auth/rbac_cache.h"
+#include "lib/jparse.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 #include "store/store.h"
@@ -88,7 +89,7 @@ static void load(struct store *st, const char *res, void (*each)(json_t *obj, vo
 		return;
 	}
 	for (size_t i = 0; i < l.n; i++) {
-		json_t *o = json_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
+		json_t *o = jparse_loadb(l.items[i].value->data, l.items[i].value->len, 0, NULL);
 		if (o)
 			each(o, ctx);
 		json_decref(o);
@@ -183,7 +184,7 @@ static void write_back(struct store *st, const char *name, const json_t *rules)
 
 	if (store_get(st, key, &kv, &err) < 0)
 		return;
-	json_t *o = json_loadb(kv.value->data, kv.value->len, 0, NULL);
+	json_t *o = jparse_loadb(kv.value->data, kv.value->len, 0, NULL);
 	if (o && !json_equal(json_object_get(o, "rules"), rules)) {
 		size_t len;
 		json_object_set(o, "rules", (json_t *)rules);

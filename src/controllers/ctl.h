@@ -39,12 +39,27 @@ struct ctl_cache {
  */
 int ctl_list_cached(struct store *s, const char *prefix, struct ctl_cache *c, struct ctl_list *out);
 void ctl_cache_clear(struct ctl_cache *c);
+/*
+ * What the caller just wrote (obj, whose encoding is stored, at rev), so the
+ * next listing neither parses it nor, once its status changed, its spec
+ * again. obj becomes shared with the cache: read-only from now on.
+ */
+void ctl_cache_seed(struct ctl_cache *c, const char *key, int64_t rev, json_t *obj, const struct blob *stored);
+/*
+ * ctl_list of only the given dotted paths of each object (lib/jskim.h): for
+ * a pass that reads a few fields of every pod. The objects are partial:
+ * never write them back.
+ */
+int ctl_list_skim(struct store *s, const char *prefix, const char *const *paths, size_t npaths,
+		  struct ctl_list *out);
 
 /* Store prefix of a resource in a namespace (ns NULL: all). group "" is core. Returns owned. */
 char *ctl_prefix(const char *group, const char *resource, const char *ns);
 
 /* Replace key with obj if its mod_rev is still rev (borrows obj). Returns 0, or -1 (raced / gone). */
 int ctl_put(struct store *s, const char *key, json_t *obj, int64_t rev);
+/* ctl_put that also gives the new revision and, when it took, the stored value (owned reference). */
+int ctl_put_keep(struct store *s, const char *key, json_t *obj, int64_t rev, int64_t *nrev, struct blob **stored);
 
 /*
  * Create obj (borrowed; metadata.name or generateName set by the caller) as

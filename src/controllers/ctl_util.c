@@ -39,18 +39,26 @@ char *ctl_prefix(const char *group, const char *resource, const char *ns)
 	return xasprintf("%s/%s/%s/", obj_group_key(group), resource, ns);
 }
 
-int ctl_put(struct store *s, const char *key, json_t *obj, int64_t rev)
+int ctl_put_keep(struct store *s, const char *key, json_t *obj, int64_t rev, int64_t *nrev, struct blob **stored)
 {
 	struct atoll_err err = ERR_INIT;
 	size_t len;
-	int64_t nrev;
+	int64_t r_;
 	char *enc = obj_encode(obj, &len);
 	struct blob *b = blob_new(enc, len);
-	int r = store_put(s, key, b, rev, &nrev, &err);
+	int r = store_put(s, key, b, rev, nrev ? nrev : &r_, &err);
 
 	free(enc);
-	blob_unref(b);
+	if (stored)
+		*stored = r == 0 ? b : NULL;
+	if (!stored || r != 0)
+		blob_unref(b);
 	return r;
+}
+
+int ctl_put(struct store *s, const char *key, json_t *obj, int64_t rev)
+{
+	return ctl_put_keep(s, key, obj, rev, NULL, NULL);
 }
 
 static ctl_admit_fn admit;

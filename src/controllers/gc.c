@@ -17,6 +17,7 @@
 #include "api/object.h"
 #include "controllers/controllers.h"
 #include "controllers/loop.h"
+#include "lib/jparse.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -98,7 +99,7 @@ static void pass(struct ctl_loop *l)
 	json_t *uids = json_object();
 	json_t **objs = xcalloc(all.n ? all.n : 1, sizeof(*objs));
 	for (size_t i = 0; i < all.n; i++) {
-		objs[i] = json_loadb(all.items[i].value->data, all.items[i].value->len, 0, NULL);
+		objs[i] = jparse_loadb(all.items[i].value->data, all.items[i].value->len, 0, NULL);
 		const char *uid = obj_str(objs[i], "metadata.uid");
 		if (uid)
 			json_object_set_new(uids, uid, json_integer((json_int_t)i));

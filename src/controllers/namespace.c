@@ -12,6 +12,7 @@
 #include "api/object.h"
 #include "controllers/controllers.h"
 #include "controllers/loop.h"
+#include "lib/jparse.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -85,7 +86,7 @@ static void tick(struct ctl_loop *l)
 		struct store_kv *kv = &nl.items[i];
 		if (!memmem(kv->value->data, kv->value->len, "\"deletionTimestamp\"", 19))
 			continue;
-		json_t *o = json_loadb(kv->value->data, kv->value->len, 0, NULL);
+		json_t *o = jparse_loadb(kv->value->data, kv->value->len, 0, NULL);
 		const char *name = obj_name(o);
 		if (!name) {
 			json_decref(o);

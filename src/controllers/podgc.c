@@ -28,9 +28,12 @@ static bool node_exists(const struct ctl_list *nodes, const char *name)
 
 static bool node_event = true;
 
+/* Only a node that comes or goes matters: a status update (every few seconds, and on
+   each burst of pod starts) must not cost a parse of every pod. */
 static void on_event(struct ctl_loop *l, const struct store_event *ev)
 {
-	node_event = true;
+	if (ev->created || ev->type == STORE_EV_DELETE)
+		node_event = true;
 }
 
 static void tick(struct ctl_loop *l)
@@ -45,11 +48,14 @@ static void tick(struct ctl_loop *l)
 	last_scan = ctl_now();
 	json_t *seen = json_object();
 
-	if (ctl_list(l->store, "core/nodes/", &nodes) < 0) {
+	static const char *const node_fields[] = { "metadata.name" };
+	if (ctl_list_skim(l->store, "core/nodes/", node_fields, 1, &nodes) < 0) {
 		json_decref(seen);
 		return;
 	}
-	if (ctl_list(l->store, "core/pods/", &pods) < 0) {
+	/* The four fields read below: a pod's whole JSON is several kilobytes to parse. */
+	static const char *const fields[] = { "spec.nodeName", "metadata.uid", "metadata.name", "metadata.namespace" };
+	if (ctl_list_skim(l->store, "core/pods/", fields, 4, &pods) < 0) {
 		ctl_list_free(&nodes);
 		json_decref(seen);
 		return;

@@ -24,12 +24,15 @@
 #include "controllers/loop.h"
 #include "controllers/sched_fit.h"
 #include "controllers/sched_volumes.h"
+#include "lib/jparse.h"
+#include "lib/jskim.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
 static bool dirty = true;
 static bool waiting;            /* the last pass left pods unscheduled */
 static struct ctl_cache pods_cache; /* the loop's thread only */
+static json_t *bound_keys;          /* store keys of pods seen bound; the loop's thread only */
 
 struct node_state {
 	json_t *node;         /* borrowed from the node list */
@@ -81,6 +84,8 @@ struct binding {
 	json_t *copy;
 	const char *node; /* borrowed from the node object */
 	bool ok;
+	int64_t rev;         /* of the binding, when ok */
+	struct blob *stored; /* the binding as stored, when ok (owned) */
 };
 
 #define BIND_WRITERS 8
@@ -128,7 +133,7 @@ static void *bind_writer(void *arg)
 	while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
 		struct binding *x = &b->v[i];
 		if (!b->events)
-			x->ok = ctl_put(b->s, x->p->key, x->copy, x->p->rev) == 0;
+			x->ok = ctl_put_keep(b->s, x->p->key, x->copy, x->p->rev, &x->rev, &x->stored) == 0;
 		else if (x->ok)
 			ctl_event(b->s, x->copy, "Normal", "Scheduled", "Successfully assigned %s/%s to %s",
 				  obj_namespace(x->copy), obj_name(x->copy), x->node);
@@ -166,6 +171,10 @@ static void bind_all(struct store *s, struct binding *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].ok)
 			dirty = true;
+		/* The cache has the pod as bound: its status updates then reparse only the status. */
+		if (v[i].ok && v[i].stored)
+			ctl_cache_seed(&pods_cache, v[i].p->key, v[i].rev, v[i].copy, v[i].stored);
+		blob_unref(v[i].stored);
 		/* The list owns the copy from now on (node_state and bound point at it). */
 		json_decref(v[i].p->obj);
 		v[i].p->obj = v[i].copy;
@@ -332,12 +341,24 @@ static void on_event(struct ctl_loop *l, const struct store_event *ev)
 	}
 	if (!ctl_key_has_prefix(ev->key, pods))
 		return;
+	if (ev->type != STORE_EV_PUT || ev->created)
+		json_object_del(bound_keys, ev->key); /* gone, or a new pod under the name */
 	if (waiting || ev->type != STORE_EV_PUT || !ev->value) {
 		dirty = dirty || waiting;
 		return;
 	}
-	json_t *pod = json_loadb(ev->value->data, ev->value->len, 0, NULL);
+	/* A bound pod stays bound (spec.nodeName is never unset): its status updates need no parse. */
+	if (json_object_get(bound_keys, ev->key))
+		return;
+	/* What wants_us looks at: a pod's whole JSON is several kilobytes to parse. */
+	static const char *const paths[] = { "spec.schedulerName", "spec.nodeName", "status.phase",
+					     "metadata.deletionTimestamp" };
+	json_t *pod = jskim(ev->value->data, ev->value->len, paths, 4);
+	if (!pod)
+		pod = jparse_loadb(ev->value->data, ev->value->len, 0, NULL);
 	dirty = !pod || wants_us(pod);
+	if (pod && obj_str(pod, "spec.nodeName"))
+		json_object_set_new(bound_keys, ev->key, json_true());
 	json_decref(pod);
 }
 
@@ -351,5 +372,6 @@ static struct ctl_loop loop = {
 void ctl_scheduler_start(struct store *s)
 {
 	loop.store = s;
+	bound_keys = json_object();
 	ctl_loop_start(&loop);
 }

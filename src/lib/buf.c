@@ -58,7 +58,11 @@ void buf_adds(struct buf *b, const char *s)
 
 void buf_addc(struct buf *b, char c)
 {
-	buf_add(b, &c, 1);
+	/* A byte at a time is how encoders write their punctuation: no memcpy for it. */
+	if (b->len + 2 > b->alloc)
+		buf_grow(b, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = '\0';
 }
 
 void buf_addf(struct buf *b, const char *fmt, ...)
