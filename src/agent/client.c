@@ -6,6 +6,8 @@
 
 #include "agent/client.h"
 #include "image/dl.h" /* libcurl, loaded on first use */
+#include "lib/jdump.h"
+#include "lib/jparse.h"
 #include "lib/xalloc.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -107,7 +109,7 @@ int kclient_do(struct kclient *c, const char *method, const char *path, const ch
 		return err_set(err, 500, "InternalError", "libcurl could not be loaded");
 	struct curl_slist *hdrs = NULL;
 	struct buf resp = BUF_INIT;
-	char *data = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	char *data = body ? jdump(body, JSON_COMPACT, NULL) : NULL;
 	CURL *h = handle(c, method, path, &hdrs, body ? (ctype ? ctype : "application/json") : NULL, true);
 	long code = 0;
 
@@ -127,7 +129,7 @@ int kclient_do(struct kclient *c, const char *method, const char *path, const ch
 		return err_set(err, 503, "ServiceUnavailable", "%s %s: %s", method, path, curl_easy_strerror(rc));
 	}
 	if (out)
-		*out = resp.len ? json_loadb(resp.p, resp.len, 0, NULL) : NULL;
+		*out = resp.len ? jparse_loadb(resp.p, resp.len, 0, NULL) : NULL;
 	buf_release(&resp);
 	return (int)code;
 }
@@ -151,7 +153,7 @@ static size_t on_stream(char *p, size_t sz, size_t n, void *ud)
 				return 0;
 			continue;
 		}
-		json_t *ev = json_loadb(s->line.p, s->line.len, 0, NULL);
+		json_t *ev = jparse_loadb(s->line.p, s->line.len, 0, NULL);
 		buf_reset(&s->line);
 		if (!ev)
 			continue;
