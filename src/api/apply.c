@@ -94,19 +94,53 @@ json_t *apply_fields_of(const struct api_kind *k, const json_t *v, const char *p
 	return set;
 }
 
-/* Leaf paths of a set, as "/"-joined strings, appended to out. */
+/* Leaf paths of a set (apply_int.h), appended to out. */
 void apply_leaves(const json_t *set, const char *prefix, json_t *out)
 {
 	const char *key;
 	json_t *v;
 
 	json_object_foreach((json_t *)set, key, v) {
-		_cleanup_free_ char *p = xasprintf("%s/%s", prefix, key);
+		_cleanup_free_ char *p = xasprintf("%s" APPLY_SEP_S "%s", prefix, key);
 		if (json_object_size(v) == 0 || (json_object_size(v) == 1 && json_object_get(v, ".")))
 			json_array_append_new(out, json_string(p));
 		else
 			apply_leaves(v, p, out);
 	}
+}
+
+void apply_leaf_display(const char *leaf, char *out, size_t n)
+{
+	struct buf b = BUF_INIT;
+	char buf[2048];
+
+	snprintf(buf, sizeof(buf), "%s", leaf);
+	for (char *save, *t = strtok_r(buf, APPLY_SEP_S, &save); t; t = strtok_r(NULL, APPLY_SEP_S, &save)) {
+		if (!strncmp(t, "f:", 2)) {
+			buf_addc(&b, '.');
+			buf_adds(&b, t + 2);
+		} else if (!strncmp(t, "k:", 2)) {
+			json_t *key = json_loads(t + 2, 0, NULL);
+			const char *mk;
+			json_t *mv;
+			bool first = true;
+			buf_addc(&b, '[');
+			json_object_foreach(key, mk, mv) {
+				char *v = json_dumps(mv, JSON_COMPACT | JSON_ENCODE_ANY);
+				buf_addf(&b, "%s%s=%s", first ? "" : ",", mk, v ? v : "");
+				free(v);
+				first = false;
+			}
+			buf_addc(&b, ']');
+			json_decref(key);
+		} else if (!strncmp(t, "v:", 2)) {
+			buf_addf(&b, "[=%s]", t + 2);
+		} else if (!strncmp(t, "i:", 2)) {
+			buf_addf(&b, "[%s]", t + 2);
+		}
+	}
+	snprintf(out, n, "%s", b.len ? b.p : ".");
+	buf_release(&b);
 }
 
 static bool set_has(const json_t *set, const char *leaf)
@@ -115,7 +149,7 @@ static bool set_has(const json_t *set, const char *leaf)
 	const json_t *cur = set;
 
 	snprintf(buf, sizeof(buf), "%s", leaf);
-	for (char *save, *t = strtok_r(buf, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+	for (char *save, *t = strtok_r(buf, APPLY_SEP_S, &save); t; t = strtok_r(NULL, APPLY_SEP_S, &save)) {
 		cur = json_object_get(cur, t);
 		if (!cur)
 			return false;
@@ -130,7 +164,7 @@ static void set_remove(json_t *set, const char *leaf)
 	int n = 0;
 
 	snprintf(buf, sizeof(buf), "%s", leaf);
-	for (char *save, *t = strtok_r(buf, "/", &save); t && n < 64; t = strtok_r(NULL, "/", &save))
+	for (char *save, *t = strtok_r(buf, APPLY_SEP_S, &save); t && n < 64; t = strtok_r(NULL, APPLY_SEP_S, &save))
 		segs[n++] = t;
 	json_t *chain[65];
 	chain[0] = set;
@@ -159,7 +193,7 @@ const json_t *apply_value_at(const struct api_kind *k, const json_t *obj, const 
 	const json_t *cur = obj;
 
 	snprintf(buf, sizeof(buf), "%s", leaf);
-	for (char *save, *t = strtok_r(buf, "/", &save); t && cur; t = strtok_r(NULL, "/", &save)) {
+	for (char *save, *t = strtok_r(buf, APPLY_SEP_S, &save); t && cur; t = strtok_r(NULL, APPLY_SEP_S, &save)) {
 		if (!strncmp(t, "f:", 2)) {
 			cur = json_object_get(cur, t + 2);
 			char np[512];
@@ -235,7 +269,7 @@ static void remove_at(const struct api_kind *k, json_t *obj, const char *leaf)
 	char path[512] = "";
 
 	snprintf(buf, sizeof(buf), "%s", leaf);
-	for (char *save, *t = strtok_r(buf, "/", &save); t && n < 64; t = strtok_r(NULL, "/", &save))
+	for (char *save, *t = strtok_r(buf, APPLY_SEP_S, &save); t && n < 64; t = strtok_r(NULL, APPLY_SEP_S, &save))
 		if (strcmp(t, "."))
 			segs[n++] = t;
 	json_t *cur = obj;
@@ -351,7 +385,7 @@ void apply_track_update(struct api_call *c, const json_t *old, json_t *obj)
 			char buf[2048];
 			snprintf(buf, sizeof(buf), "%s", l);
 			json_t *cur = fs;
-			for (char *save, *t = strtok_r(buf, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+			for (char *save, *t = strtok_r(buf, APPLY_SEP_S, &save); t; t = strtok_r(NULL, APPLY_SEP_S, &save)) {
 				json_t *nx = json_object_get(cur, t);
 				if (!nx) {
 					nx = json_object();
@@ -440,14 +474,14 @@ int apply_handle(struct api_call *c, const json_t *cfg)
 					set_remove(json_object_get(e, "fieldsV1"), leaf);
 					continue;
 				}
-				char msg[600];
-				snprintf(msg, sizeof(msg), "conflict with \"%s\"%s: %s", m ? m : "",
-					 op && !strcmp(op, "Update") ? " using " : "", leaf);
+				char msg[1200], field[512];
+				apply_leaf_display(leaf, field, sizeof(field));
+				snprintf(msg, sizeof(msg), "conflict with \"%s\": %s", m ? m : "", field);
 				if (op && !strcmp(op, "Update"))
 					snprintf(msg, sizeof(msg), "conflict with \"%s\" using %s: %s", m ? m : "",
-						 apiv, leaf);
+						 apiv, field);
 				json_array_append_new(causes, json_pack("{s:s,s:s,s:s}", "reason", "FieldManagerConflict",
-									"message", msg, "field", leaf));
+									"message", msg, "field", field));
 			}
 		}
 		if (json_array_size(causes)) {

@@ -5,9 +5,9 @@
  * both objects side by side, in the order of the field set, instead of
  * building the set and looking every leaf up again from the roots (which
  * dumped each list item's key once per leaf: most of a pod status PATCH's
- * CPU). Leaves whose path the "/"-separated form cannot carry (keys with a
- * "/", very long paths) get the answer the lookup from the roots gives
- * them (enum how), so the result is the same leaf for leaf.
+ * CPU). Leaves whose path the separated form cannot carry (keys with the
+ * separator, very long paths) get the answer the lookup from the roots
+ * gives them (enum how), so the result is the same leaf for leaf.
  */
 #include <string.h>
 
@@ -17,17 +17,17 @@
 
 /*
  * How a leaf's values are found: side by side (FAST); always different
- * (CHANGED: under a list item whose key has a "/", the lookup from the
- * roots stops at the cut key and finds nothing on either side, which
- * counts as a change); from the roots (SLOW: a field key with a "/", or a
- * path near the lookup's buffer size).
+ * (CHANGED: under a list item whose key has the separator, the lookup from
+ * the roots stops at the cut key and finds nothing on either side, which
+ * counts as a change); from the roots (SLOW: a field key with the
+ * separator, or a path near the lookup's buffer size).
  */
 enum how { FAST, CHANGED, SLOW };
 
 struct diff {
 	const struct api_kind *k;
 	const json_t *a_root, *b_root;
-	struct buf leaf; /* "/f:spec/f:containers/k:{...}" of the value at hand */
+	struct buf leaf; /* the leaf path (apply_int.h) of the value at hand */
 	json_t *out;
 };
 
@@ -37,15 +37,15 @@ static void leaf_cut(struct diff *d, size_t len)
 	d->leaf.p[len] = '\0';
 }
 
-/* Pushes "/"+prefix+seg; returns how the leaves under it are found (see above). */
+/* Pushes APPLY_SEP+prefix+seg; returns how the leaves under it are found (see above). */
 static enum how leaf_push(struct diff *d, const char *prefix, const char *seg, enum how how)
 {
 	enum how h = how;
 
-	buf_addc(&d->leaf, '/');
+	buf_addc(&d->leaf, APPLY_SEP);
 	buf_adds(&d->leaf, prefix);
 	buf_adds(&d->leaf, seg);
-	if (strchr(seg, '/') && h < (*prefix ? SLOW : CHANGED))
+	if (strchr(seg, APPLY_SEP) && h < (*prefix ? SLOW : CHANGED))
 		h = *prefix ? SLOW : CHANGED;
 	return d->leaf.len >= 1800 ? SLOW : h;
 }
@@ -143,7 +143,7 @@ static void diff_list(struct diff *d, const json_t *a, const json_t *b, const ch
 			diff_dup_item(d, json_array_get(b, li), path);
 		} else if (json_is_object(bv) && owns_any(bv, path)) {
 			diff_obj(d, av, bv, path, h);
-			buf_adds(&d->leaf, "/.");
+			buf_adds(&d->leaf, APPLY_SEP_S ".");
 			emit(d, av, bv, h);
 		} else {
 			emit(d, av, bv, h);

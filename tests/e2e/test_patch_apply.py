@@ -84,6 +84,33 @@ data:
     assert "first" not in owners or "f:owned" not in owners["first"]["fieldsV1"].get("f:data", {})
 
 
+def test_managed_fields_keep_keys_with_a_slash_whole(server, ns):
+    # Label and annotation keys have a "/" (example.com/owner): one field each in managedFields, and a
+    # conflict on one names it as kube-apiserver does (.metadata.annotations.example.com/owner).
+    cm = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: slashy
+  labels: {app.kubernetes.io/name: web}
+  annotations: {example.com/owner: first}
+data: {k: v}
+"""
+    server.kubectl("apply", "--server-side", "--field-manager=first", "-n", ns, "-f", "-", input=cm)
+    obj = server.kjson("get", "cm", "slashy", "-n", ns, "--show-managed-fields")
+    [e] = [e for e in obj["metadata"]["managedFields"] if e["manager"] == "first"]
+    meta = e["fieldsV1"]["f:metadata"]
+    assert meta["f:annotations"] == {"f:example.com/owner": {}}, meta
+    assert meta["f:labels"] == {"f:app.kubernetes.io/name": {}}, meta
+    # An unchanged update takes over nothing: the fields stay first's alone.
+    server.kubectl("annotate", "cm", "slashy", "-n", ns, "other=1", "--field-manager=second")
+    obj = server.kjson("get", "cm", "slashy", "-n", ns, "--show-managed-fields")
+    second = [e for e in obj["metadata"]["managedFields"] if e["manager"] == "second"]
+    assert second and "f:example.com/owner" not in second[0]["fieldsV1"]["f:metadata"].get("f:annotations", {})
+    p = server.kubectl("apply", "--server-side", "--field-manager=third", "-n", ns, "-f", "-",
+                       input=cm.replace("owner: first", "owner: third"), check=False)
+    assert p.returncode != 0 and ".metadata.annotations.example.com/owner" in p.stderr, p.stderr
+
+
 def test_server_side_apply_removes_fields_it_no_longer_applies(server, ns):
     two = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa2\ndata:\n  a: '1'\n  b: '2'\n"
     one = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa2\ndata:\n  a: '1'\n"

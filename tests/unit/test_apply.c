@@ -77,9 +77,9 @@ static void test_changed_leaves(void)
 	/* Create: every leaf, metadata's own fields excluded. */
 	CHECK(agrees(k, NULL, POD_A, &n));
 	CHECK(n > 10);
-	/* No change: nothing but the keys with a "/", which the path form cannot look up. */
+	/* No change: nothing (keys with a "/" are whole in a leaf path). */
 	CHECK(agrees(k, POD_A, POD_A, &n));
-	CHECK(n == 2);
+	CHECK(n == 0);
 	/* A status update: the keyed condition, the phase, a new list item. */
 	CHECK(agrees(k, POD_A,
 		     "{'metadata':{'name':'p','labels':{'app':'y','a.io/b':'d'},'finalizers':['x.io/f','h']},"
@@ -94,18 +94,46 @@ static void test_changed_leaves(void)
 	CHECK(agrees(k, "{'metadata':{},'spec':'x','status':{'conditions':{'type':'Ready'}}}", POD_A, &n));
 	CHECK(agrees(k, "[1,2]", "{'metadata':{'labels':{}},'spec':{'containers':[{'name':'a','x':{}}]}}", &n));
 	CHECK(n == 4);
-	/* Item keys with a "/" (volumeMounts by mountPath): every leaf under them counts as changed. */
+	/* Item keys with a "/" (volumeMounts by mountPath): unchanged, they are not counted. */
 	CHECK(agrees(k, "{'spec':{'containers':[{'name':'a','volumeMounts':[{'mountPath':'/x/y','name':'v'}]}]}}",
 		     "{'spec':{'containers':[{'name':'a','volumeMounts':[{'mountPath':'/x/y','name':'v'}]}]}}", &n));
-	CHECK(n == 3);
-	/* Field keys with a "/" are looked up as the path form cuts them: here it finds 'a.io'. */
+	CHECK(n == 0);
+	/* Field keys with a "/": the changed label is one leaf, its neighbour 'a.io' none. */
 	CHECK(agrees(k, "{'metadata':{'labels':{'a.io':'1','a.io/b':'2'}}}",
 		     "{'metadata':{'labels':{'a.io':'1','a.io/b':'3'}}}", &n));
-	CHECK(n == 0);
+	CHECK(n == 1);
+	json_t *got = json_array();
+	json_t *a = J("{'metadata':{'labels':{'a.io/b':'2'}}}"), *b = J("{'metadata':{'labels':{'a.io/b':'3'}}}");
+	apply_changed_leaves(k, a, b, got);
+	CHECK_STR(json_string_value(json_array_get(got, 0)),
+		  APPLY_SEP_S "f:metadata" APPLY_SEP_S "f:labels" APPLY_SEP_S "f:a.io/b");
+	json_decref(a);
+	json_decref(b);
+	json_decref(got);
+}
+
+/* Leaf paths in messages, as kube-apiserver writes them. */
+static void test_display(void)
+{
+	char out[256];
+
+	apply_leaf_display(APPLY_SEP_S "f:spec" APPLY_SEP_S "f:replicas", out, sizeof(out));
+	CHECK_STR(out, ".spec.replicas");
+	apply_leaf_display(APPLY_SEP_S "f:spec" APPLY_SEP_S "f:containers" APPLY_SEP_S "k:{\"name\":\"a\"}"
+			   APPLY_SEP_S "f:ports" APPLY_SEP_S "k:{\"containerPort\":80,\"protocol\":\"TCP\"}"
+			   APPLY_SEP_S "f:name", out, sizeof(out));
+	CHECK_STR(out, ".spec.containers[name=\"a\"].ports[containerPort=80,protocol=\"TCP\"].name");
+	apply_leaf_display(APPLY_SEP_S "f:metadata" APPLY_SEP_S "f:finalizers" APPLY_SEP_S "v:\"x.io/f\"", out,
+			   sizeof(out));
+	CHECK_STR(out, ".metadata.finalizers[=\"x.io/f\"]");
+	apply_leaf_display(APPLY_SEP_S "f:metadata" APPLY_SEP_S "f:annotations" APPLY_SEP_S "f:a.io/b", out,
+			   sizeof(out));
+	CHECK_STR(out, ".metadata.annotations.a.io/b");
 }
 
 int main(void)
 {
 	test_changed_leaves();
+	test_display();
 	return T_DONE();
 }
