@@ -37,6 +37,15 @@ __attribute__((constructor)) static void t_load_libs(void)
 			t_a ? t_a : "(null)", t_b ? t_b : "(null)"); } \
 } while (0)
 
+/* A deterministic pseudo-random number below n (a 64-bit LCG), for generated test inputs. */
+static inline unsigned t_rnd(unsigned n)
+{
+	static unsigned long long state = 0x5eed;
+
+	state = state * 6364136223846793005ull + 1442695040888963407ull;
+	return (unsigned)((state >> 33) % n);
+}
+
 #define T_DONE() (printf("%s: %d passed, %d failed\n", __FILE__, t_pass, t_fail), t_fail ? 1 : 0)
 
 #endif

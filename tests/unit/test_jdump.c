@@ -20,40 +20,32 @@ static bool same_as_jansson(const json_t *j, size_t flags)
 	return ok;
 }
 
-static uint64_t rng = 0x5eed;
-
-static unsigned rnd(unsigned n)
-{
-	rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-	return (unsigned)((rng >> 33) % n);
-}
-
 static json_t *gen(int depth)
 {
 	static const char *const strs[] = { "", "a", "name", "x\"y", "back\\slash", "tab\there", "nl\n\r\b\f", "\x01",
 					    "\x1f", "\xc3\xa9t\xc3\xa9", "\xf0\x9f\x98\x80", "k:{\"name\":\"main\"}", "/var/run",
 					    "\x7f", "bad\xff" };
 	size_t ns = sizeof(strs) / sizeof(strs[0]);
-	unsigned k = depth > 4 ? rnd(6) : rnd(8);
+	unsigned k = depth > 4 ? t_rnd(6) : t_rnd(8);
 
 	switch (k) {
-	case 0: return json_integer((json_int_t)rnd(1000000) - 500000);
-	case 1: return json_integer((json_int_t)(((uint64_t)rnd(1u << 31) << 33) ^ rnd(1u << 31)));
-	case 2: return json_real((double)rnd(100000) / 7.0);
-	case 3: { const char *s = strs[rnd((unsigned)ns)]; return json_stringn_nocheck(s, rnd((unsigned)strlen(s) + 1)); }
-	case 4: return rnd(3) == 0 ? json_null() : json_boolean(rnd(2));
-	case 5: { const char *s = strs[rnd((unsigned)ns)]; return json_stringn_nocheck(s, strlen(s)); }
+	case 0: return json_integer((json_int_t)t_rnd(1000000) - 500000);
+	case 1: return json_integer((json_int_t)(((uint64_t)t_rnd(1u << 31) << 33) ^ t_rnd(1u << 31)));
+	case 2: return json_real((double)t_rnd(100000) / 7.0);
+	case 3: { const char *s = strs[t_rnd((unsigned)ns)]; return json_stringn_nocheck(s, t_rnd((unsigned)strlen(s) + 1)); }
+	case 4: return t_rnd(3) == 0 ? json_null() : json_boolean(t_rnd(2));
+	case 5: { const char *s = strs[t_rnd((unsigned)ns)]; return json_stringn_nocheck(s, strlen(s)); }
 	case 6: {
 		json_t *a = json_array();
-		for (unsigned i = rnd(5); i > 0; i--)
+		for (unsigned i = t_rnd(5); i > 0; i--)
 			json_array_append_new(a, gen(depth + 1));
 		return a;
 	}
 	default: {
 		json_t *o = json_object();
-		for (unsigned i = rnd(6); i > 0; i--) {
-			const char *key = strs[rnd((unsigned)ns)];
-			json_object_setn_new_nocheck(o, key, rnd(8) ? strlen(key) : strlen(key) + (key[0] != 0), gen(depth + 1));
+		for (unsigned i = t_rnd(6); i > 0; i--) {
+			const char *key = strs[t_rnd((unsigned)ns)];
+			json_object_setn_new_nocheck(o, key, t_rnd(8) ? strlen(key) : strlen(key) + (key[0] != 0), gen(depth + 1));
 		}
 		return o;
 	}

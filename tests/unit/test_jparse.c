@@ -57,38 +57,30 @@ static void test_cases(void)
 	CHECK(same(deep));
 }
 
-static uint64_t rng = 0x1234567;
-
-static unsigned rnd(unsigned n)
-{
-	rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-	return (unsigned)((rng >> 33) % n);
-}
-
 /* A random document: objects, arrays, strings with escapes and non-ASCII, numbers of all kinds. */
 static json_t *gen(int depth)
 {
 	static const char *const strs[] = { "", "a", "name", "x\"y", "back\\slash", "tab\there", "nl\n", "\xc3\xa9t\xc3\xa9",
 					    "\xf0\x9f\x98\x80", "k:{\"name\":\"main\"}", "/var/run", "\x7f" };
-	unsigned k = depth > 4 ? rnd(6) : rnd(8);
+	unsigned k = depth > 4 ? t_rnd(6) : t_rnd(8);
 
 	switch (k) {
-	case 0: return json_integer((json_int_t)rnd(1000000) - 500000);
-	case 1: return json_integer((json_int_t)(((uint64_t)rnd(1u << 31) << 33) ^ rnd(1u << 31)));
-	case 2: return json_real((double)rnd(100000) / 7.0);
-	case 3: return json_string(strs[rnd(sizeof(strs) / sizeof(strs[0]))]);
-	case 4: return rnd(3) == 0 ? json_null() : json_boolean(rnd(2));
-	case 5: return json_string(strs[rnd(sizeof(strs) / sizeof(strs[0]))]);
+	case 0: return json_integer((json_int_t)t_rnd(1000000) - 500000);
+	case 1: return json_integer((json_int_t)(((uint64_t)t_rnd(1u << 31) << 33) ^ t_rnd(1u << 31)));
+	case 2: return json_real((double)t_rnd(100000) / 7.0);
+	case 3: return json_string(strs[t_rnd(sizeof(strs) / sizeof(strs[0]))]);
+	case 4: return t_rnd(3) == 0 ? json_null() : json_boolean(t_rnd(2));
+	case 5: return json_string(strs[t_rnd(sizeof(strs) / sizeof(strs[0]))]);
 	case 6: {
 		json_t *a = json_array();
-		for (unsigned i = rnd(5); i > 0; i--)
+		for (unsigned i = t_rnd(5); i > 0; i--)
 			json_array_append_new(a, gen(depth + 1));
 		return a;
 	}
 	default: {
 		json_t *o = json_object();
-		for (unsigned i = rnd(6); i > 0; i--)
-			json_object_set_new(o, strs[rnd(sizeof(strs) / sizeof(strs[0]))], gen(depth + 1));
+		for (unsigned i = t_rnd(6); i > 0; i--)
+			json_object_set_new(o, strs[t_rnd(sizeof(strs) / sizeof(strs[0]))], gen(depth + 1));
 		return o;
 	}
 	}
@@ -109,9 +101,9 @@ static void test_generated(void)
 		/* A few mutations: a byte changed, the text cut short. */
 		for (int m = 0; m < 4 && n; m++) {
 			char *t = strdup(s);
-			t[rnd((unsigned)n)] = "{}[],:\"\\0a-.e \x80"[rnd(16)];
+			t[t_rnd((unsigned)n)] = "{}[],:\"\\0a-.e \x80"[t_rnd(16)];
 			bad += !same_as_jansson(t, n, 0);
-			bad += !same_as_jansson(t, rnd((unsigned)n), JSON_DECODE_ANY);
+			bad += !same_as_jansson(t, t_rnd((unsigned)n), JSON_DECODE_ANY);
 			free(t);
 		}
 		free(s);
