@@ -5,7 +5,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_CC      ?= clang
 FUZZ_DIR     ?= build-fuzz
 PBFUZZ_SRCS  := src/api/protobuf.c $(wildcard src/api/pb_schema*.c) \
-                src/lib/buf.c src/lib/err.c src/lib/xalloc.c src/lib/log.c
+                src/lib/buf.c src/lib/err.c src/lib/xalloc.c src/lib/log.c src/lib/jparse.c
 
 .PHONY: fuzz-protobuf
 $(FUZZ_DIR)/fuzz_protobuf: tests/fuzz/fuzz_protobuf.c $(PBFUZZ_SRCS) src/api/protobuf.h
