@@ -106,7 +106,7 @@ static const char *skim_obj(struct skim *k, const char *p, char *path, size_t pl
 			path[n] = '\0';
 			w = wanted(k, path, n);
 		}
-		if (w == 1 && *vs == '{') {
+		if (w == 1 && vs < k->end && *vs == '{') {
 			json_t *sub = json_object();
 			p = skim_obj(k, vs, path, n, cap, sub);
 			path[plen] = '\0';
