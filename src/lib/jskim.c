@@ -66,7 +66,8 @@ static int wanted(const struct skim *k, const char *full, size_t n)
 	int w = 0;
 
 	for (size_t i = 0; i < k->npaths; i++) {
-		if (strncmp(k->paths[i], full, n))
+		/* memcmp: full may hold a NUL byte (bad input), which strncmp would stop at. */
+		if (strlen(k->paths[i]) < n || memcmp(k->paths[i], full, n))
 			continue;
 		if (!k->paths[i][n])
 			return 2;

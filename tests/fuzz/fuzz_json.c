@@ -4,7 +4,8 @@
  * library they stand in for. jparse_loadb must give jansson's answer for
  * every input (a value equal to json_loadb's, or a failure where it fails);
  * jdump must write exactly json_dumps(JSON_COMPACT); jskim must give the
- * full parse's values at its paths, or give up.
+ * full parse's values at its paths, or give up, and read no byte outside
+ * the input whatever it is; jskim_reparse must equal the full parse.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -52,14 +53,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(a);
 		free(b);
 	}
+	/* On any bytes it must not crash; on a valid object it must agree with the full parse. */
+	json_t *sk = jskim(s, size, paths, sizeof(paths) / sizeof(paths[0]));
+	for (size_t i = 0; sk && json_is_object(want) && i < sizeof(paths) / sizeof(paths[0]); i++) {
+		json_t *x = at(want, paths[i]), *y = at(sk, paths[i]);
+		if (!x != !y || (x && !json_equal(x, y)))
+			abort();
+	}
+	json_decref(sk);
 	if (json_is_object(want)) {
-		json_t *sk = jskim(s, size, paths, sizeof(paths) / sizeof(paths[0]));
-		for (size_t i = 0; sk && i < sizeof(paths) / sizeof(paths[0]); i++) {
-			json_t *x = at(want, paths[i]), *y = at(sk, paths[i]);
-			if (!x != !y || (x && !json_equal(x, y)))
-				abort();
-		}
-		json_decref(sk);
+		/* A re-parse against itself shares every member and still equals the full parse. */
+		json_t *again = jskim_reparse(s, size, s, size, want);
+		if (!again || !json_equal(again, want))
+			abort();
+		json_decref(again);
 	}
 	json_decref(any);
 	json_decref(want);
